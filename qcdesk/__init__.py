@@ -1,0 +1,1 @@
+"""qcdesk: the core of the converter workshop quality desk (no Qt, no reportlab)."""

@@ -1,0 +1,183 @@
+"""The database schema as numbered migrations, recorded in PRAGMA user_version.
+
+Each migration runs once, in order, inside the transaction that records its
+number. A database whose user_version is higher than the last migration here was
+written by a newer qcdesk and is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+# 'QCK1': marks a SQLite file as a qcdesk database.
+APPLICATION_ID = 0x51434B31
+
+_SCHEMA_1 = """
+CREATE TABLE converter (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE CHECK (length(trim(code)) BETWEEN 1 AND 16),
+    name        TEXT NOT NULL CHECK (length(name) <= 80),
+    nominal_t   REAL CHECK (nominal_t IS NULL OR (nominal_t > 0 AND nominal_t <= 400)),
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+-- The shift schedule: each shift starts start_min minutes after the production
+-- date's midnight (negative: the evening before) and ends where the next begins.
+CREATE TABLE shift (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE CHECK (length(trim(code)) BETWEEN 1 AND 16),
+    name_en     TEXT NOT NULL,
+    name_zh     TEXT NOT NULL,
+    start_min   INTEGER NOT NULL CHECK (start_min BETWEEN -720 AND 2159),
+    seq         INTEGER NOT NULL UNIQUE CHECK (seq >= 1)
+) STRICT;
+
+CREATE TABLE grade (
+    code        TEXT PRIMARY KEY CHECK (length(trim(code)) BETWEEN 1 AND 32),
+    description TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- One edition of a grade's product standard; a heat is judged by the edition
+-- with the latest effective date not after its tap date.
+CREATE TABLE standard (
+    id              INTEGER PRIMARY KEY,
+    grade           TEXT NOT NULL REFERENCES grade(code) ON UPDATE CASCADE,
+    standard        TEXT NOT NULL CHECK (length(trim(standard)) >= 1),
+    edition         TEXT NOT NULL CHECK (length(trim(edition)) >= 1),
+    effective_from  TEXT NOT NULL CHECK (date(julianday(effective_from)) IS effective_from),
+    UNIQUE (grade, effective_from)
+) STRICT;
+
+CREATE TABLE standard_limit (
+    standard_id INTEGER NOT NULL REFERENCES standard(id) ON DELETE CASCADE,
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    min_pct     REAL CHECK (min_pct IS NULL OR min_pct BETWEEN 0 AND 100),
+    max_pct     REAL CHECK (max_pct IS NULL OR max_pct BETWEEN 0 AND 100),
+    CHECK (min_pct IS NOT NULL OR max_pct IS NOT NULL),
+    CHECK (min_pct IS NULL OR max_pct IS NULL OR min_pct <= max_pct),
+    PRIMARY KEY (standard_id, element)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE defect (
+    code        TEXT PRIMARY KEY CHECK (length(trim(code)) BETWEEN 1 AND 16),
+    name_en     TEXT NOT NULL,
+    name_zh     TEXT NOT NULL,
+    category    TEXT NOT NULL CHECK (category IN ('surface', 'internal', 'dimensional')),
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+-- A heat. production_date and shift_id are derived from tapped_at and the
+-- schedule when the heat is saved; standard_id and chem_status are the verdict
+-- of qcdesk.standards on the edition in force, kept current by the store; the
+-- n_*/w_* columns are the sums of the heat's ingots, kept by triggers below.
+CREATE TABLE heat (
+    id              INTEGER PRIMARY KEY,
+    heat_no         TEXT NOT NULL UNIQUE CHECK (length(trim(heat_no)) BETWEEN 1 AND 32),
+    converter_id    INTEGER NOT NULL REFERENCES converter(id),
+    tapped_at       TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', julianday(tapped_at)) IS tapped_at),
+    production_date TEXT NOT NULL CHECK (date(julianday(production_date)) IS production_date),
+    shift_id        INTEGER NOT NULL REFERENCES shift(id),
+    grade           TEXT NOT NULL REFERENCES grade(code) ON UPDATE CASCADE,
+    tap_weight_t    REAL NOT NULL CHECK (tap_weight_t > 0 AND tap_weight_t <= 400),
+    tap_temp_c      REAL CHECK (tap_temp_c IS NULL OR tap_temp_c BETWEEN 1000 AND 1900),
+    inspector       TEXT NOT NULL CHECK (length(trim(inspector)) >= 1),
+    notes           TEXT NOT NULL DEFAULT '',
+    standard_id     INTEGER REFERENCES standard(id),
+    chem_status     TEXT NOT NULL DEFAULT 'not_checked'
+                    CHECK (chem_status IN ('conforms', 'fails', 'not_checked')),
+    n_ingots        INTEGER NOT NULL DEFAULT 0 CHECK (n_ingots >= 0),
+    n_judged        INTEGER NOT NULL DEFAULT 0 CHECK (n_judged BETWEEN 0 AND n_ingots),
+    n_surface_ok    INTEGER NOT NULL DEFAULT 0 CHECK (n_surface_ok BETWEEN 0 AND n_judged),
+    w_judged_kg     REAL NOT NULL DEFAULT 0 CHECK (w_judged_kg >= 0),
+    w_surface_ok_kg REAL NOT NULL DEFAULT 0 CHECK (w_surface_ok_kg >= 0),
+    CHECK (standard_id IS NOT NULL OR chem_status = 'not_checked')
+) STRICT;
+CREATE INDEX heat_by_day ON heat(production_date, shift_id, converter_id);
+CREATE INDEX heat_by_converter ON heat(converter_id, tapped_at);
+CREATE INDEX heat_by_grade ON heat(grade, tapped_at);
+
+CREATE TABLE heat_analysis (
+    heat_id     INTEGER NOT NULL REFERENCES heat(id) ON DELETE CASCADE,
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    value_pct   REAL NOT NULL CHECK (value_pct BETWEEN 0 AND 100),
+    PRIMARY KEY (heat_id, element)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ingot (
+    id          INTEGER PRIMARY KEY,
+    heat_id     INTEGER NOT NULL REFERENCES heat(id) ON DELETE CASCADE,
+    ingot_no    INTEGER NOT NULL CHECK (ingot_no BETWEEN 1 AND 9999),
+    weight_kg   REAL NOT NULL CHECK (weight_kg > 0 AND weight_kg <= 60000),
+    disposition TEXT NOT NULL
+                CHECK (disposition IN ('accepted', 'conditioned', 'regraded', 'scrap', 'pending')),
+    inspector   TEXT NOT NULL CHECK (length(trim(inspector)) >= 1),
+    judged_at   TEXT,
+    UNIQUE (heat_id, ingot_no)
+) STRICT;
+
+CREATE TABLE ingot_defect (
+    ingot_id    INTEGER NOT NULL REFERENCES ingot(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    defect_code TEXT NOT NULL REFERENCES defect(code) ON UPDATE CASCADE,
+    location    TEXT CHECK (location IS NULL OR location IN ('top', 'middle', 'bottom')),
+    PRIMARY KEY (ingot_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ingot_defect_by_code ON ingot_defect(defect_code);
+
+-- The heat's ingot sums, recomputed from its ingots on every change: exact,
+-- with no drift from adding and subtracting floating-point weights.
+CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot BEGIN
+    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT count(*),
+               count(*) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+        FROM ingot WHERE heat_id = NEW.heat_id)
+    WHERE id = NEW.heat_id;
+END;
+CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition ON ingot BEGIN
+    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT count(*),
+               count(*) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+        FROM ingot WHERE heat_id = heat.id)
+    WHERE id IN (NEW.heat_id, OLD.heat_id);
+END;
+CREATE TRIGGER ingot_rollup_delete AFTER DELETE ON ingot BEGIN
+    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT count(*),
+               count(*) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+        FROM ingot WHERE heat_id = OLD.heat_id)
+    WHERE id = OLD.heat_id;
+END;
+
+-- Append-only: who changed what, when, from what to what, and why.
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    user        TEXT NOT NULL CHECK (length(trim(user)) >= 1),
+    action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    entity      TEXT NOT NULL,
+    entity_key  TEXT NOT NULL,
+    heat_no     TEXT,
+    field       TEXT,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT
+) STRICT;
+CREATE INDEX audit_by_heat ON audit(heat_no) WHERE heat_no IS NOT NULL;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+"""
+
+# (version, script): append only; never edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_1),)
+LATEST = MIGRATIONS[-1][0]

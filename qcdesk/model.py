@@ -1,0 +1,171 @@
+"""The workshop's things as plain, typed values (no database, no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from qcdesk.i18n import N_
+
+
+class Disposition(StrEnum):
+    """What was decided for an ingot (DOMAIN.md, "Dispositions of an ingot")."""
+
+    ACCEPTED = "accepted"
+    CONDITIONED = "conditioned"
+    REGRADED = "regraded"
+    SCRAP = "scrap"
+    PENDING = "pending"
+
+    @property
+    def judged(self) -> bool:
+        """Judged ingots are every ingot whose disposition is not pending."""
+        return self is not Disposition.PENDING
+
+    @property
+    def surface_ok(self) -> bool:
+        """Accepted or conditioned: qualified as far as the ingot itself goes."""
+        return self in (Disposition.ACCEPTED, Disposition.CONDITIONED)
+
+
+DISPOSITION_NAMES = {
+    Disposition.ACCEPTED: (N_("accepted"), "合格"),
+    Disposition.CONDITIONED: (N_("conditioned"), "精整后合格"),
+    Disposition.REGRADED: (N_("regraded"), "改判"),
+    Disposition.SCRAP: (N_("scrap"), "废品"),
+    Disposition.PENDING: (N_("pending"), "待判"),
+}
+
+
+class ChemStatus(StrEnum):
+    """A heat's verdict against its aim grade's standard."""
+
+    CONFORMS = "conforms"
+    FAILS = "fails"
+    NOT_CHECKED = "not_checked"
+
+
+class Location(StrEnum):
+    """Where on the ingot a defect was found."""
+
+    TOP = "top"
+    MIDDLE = "middle"
+    BOTTOM = "bottom"
+
+
+DEFECT_CATEGORIES = ("surface", "internal", "dimensional")
+
+# Every element symbol; a heat analysis may name any of them.
+ELEMENTS = frozenset(
+    """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu
+    Zn Ga Ge As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba
+    La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi
+    Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds
+    Rg Cn Nh Fl Mc Lv Ts Og""".split()
+)
+# The order elements are shown in: the five of every analysis, then the usual others.
+ELEMENT_ORDER = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Cu", "Mo", "V", "Ti", "Al", "N")
+
+
+def element_sort_key(symbol: str) -> tuple[int, str]:
+    """Sort C, Si, Mn, P, S first, then the usual alloying elements, then the rest."""
+    try:
+        return (ELEMENT_ORDER.index(symbol), symbol)
+    except ValueError:
+        return (len(ELEMENT_ORDER), symbol)
+
+
+@dataclass(frozen=True)
+class Converter:
+    id: int
+    code: str
+    name: str
+    nominal_t: float | None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One shift of the schedule; it ends where the next one starts."""
+
+    id: int
+    code: str
+    name_en: str
+    name_zh: str
+    start_min: int  # minutes from the production date's midnight; may be negative
+    seq: int
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Chemistry limits of one element, mass %, bounds inclusive."""
+
+    element: str
+    min_pct: float | None
+    max_pct: float | None
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One edition of a grade's product standard."""
+
+    id: int
+    grade: str
+    standard: str
+    edition: str
+    effective_from: date
+    limits: tuple[Limit, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.standard}-{self.edition}"
+
+
+@dataclass(frozen=True)
+class Defect:
+    code: str
+    name_en: str
+    name_zh: str
+    category: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class IngotDefect:
+    code: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        return self.code if self.location is None else f"{self.code}@{self.location}"
+
+
+@dataclass(frozen=True)
+class Heat:
+    id: int
+    heat_no: str
+    converter: str
+    tapped_at: datetime
+    production_date: date
+    shift: str
+    grade: str
+    tap_weight_t: float
+    tap_temp_c: float | None
+    inspector: str
+    notes: str
+    chem_status: ChemStatus
+    analysis: dict[str, float] = field(default_factory=dict)
+    ingots: int = 0
+    ingots_judged: int = 0
+
+
+@dataclass(frozen=True)
+class Ingot:
+    id: int
+    heat_no: str
+    ingot_no: int
+    weight_kg: float
+    disposition: Disposition
+    inspector: str
+    judged_at: datetime | None
+    defects: tuple[IngotDefect, ...] = ()

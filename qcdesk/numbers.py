@@ -1,0 +1,106 @@
+"""One strict number grammar for every field a person types or a file holds.
+
+Finite decimals only: an optional sign, digits, an optional decimal point and
+digits. No exponent, no ``nan``/``inf``, no ``1_000``, no thousands separator.
+Full-width digits, point and sign, as a Chinese input method types them, are
+read as their ASCII twins. Every field has a physical range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from qcdesk.errors import InputError
+from qcdesk.i18n import N_, _
+
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},  # ０-９
+        "．": ".",
+        "－": "-",
+        "−": "-",  # U+2212 minus sign
+        "＋": "+",
+        "　": " ",  # ideographic space
+    }
+)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_MAX_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Range:
+    """A physical range: `low`..`high` in `unit`, each end open or closed."""
+
+    low: float
+    high: float
+    unit: str
+    low_open: bool = False
+
+    def contains(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        return above and value <= self.high
+
+    def describe(self) -> str:
+        op = ">" if self.low_open else "≥"
+        return _("must be {op} {low} and ≤ {high} {unit}").format(
+            op=op, low=_plain(self.low), high=_plain(self.high), unit=self.unit
+        )
+
+
+TAP_WEIGHT_T = Range(0, 400, "t", low_open=True)
+INGOT_WEIGHT_KG = Range(0, 60_000, "kg", low_open=True)
+CHEMISTRY_PCT = Range(0, 100, N_("mass %"))
+TAP_TEMP_C = Range(1000, 1900, "°C")
+NOMINAL_HEAT_T = Range(0, 400, "t", low_open=True)
+
+
+def _plain(value: float) -> str:
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def format_number(value: float) -> str:
+    """The shortest plain decimal that reads back as `value` (no exponent)."""
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def parse_decimal(text: str, field: str) -> float:
+    """Read `text` as a finite decimal, or raise InputError naming `field`."""
+    cleaned = text.translate(_FULL_WIDTH).strip()
+    if not cleaned:
+        raise InputError(field, _("a number is needed here"))
+    if len(cleaned) > _MAX_LENGTH:
+        raise InputError(field, _("{text!r} is too long to be a number").format(text=text))
+    if _DECIMAL.fullmatch(cleaned) is None:
+        if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", cleaned):
+            problem = _("{text!r}: use a point as the decimal separator, as in 0.20")
+        else:
+            problem = _("{text!r} is not a plain decimal number such as 0.20 or 1540")
+        raise InputError(field, problem.format(text=text))
+    return float(Decimal(cleaned))
+
+
+def parse_in_range(text: str, field: str, valid: Range) -> float:
+    """Read `text` as a decimal inside `valid`, or raise InputError."""
+    value = parse_decimal(text, field)
+    check_range(value, field, valid)
+    return value
+
+
+def check_range(value: float, field: str, valid: Range) -> float:
+    """Refuse a value (already a number) outside its physical range."""
+    if not (isinstance(value, int | float) and valid.contains(float(value))):
+        raise InputError(field, _("{value} {unit} is out of range: {rule}").format(
+            value=value, unit=_(valid.unit), rule=valid.describe()))
+    return float(value)
+
+
+def parse_optional(text: str | None, field: str, valid: Range) -> float | None:
+    """Like parse_in_range, but blank means no value."""
+    if text is None or not text.translate(_FULL_WIDTH).strip():
+        return None
+    return parse_in_range(text, field, valid)

@@ -1,0 +1,154 @@
+"""Qualified rates from summed counts and weights, exactly as DOMAIN.md defines them.
+
+The database sums (per group) the quantities below; this module turns sums into
+rates. Every rate is a plain fraction, None where its denominator is zero —
+shown as "—", never as 0% or 100%.
+
+- judged ingots: disposition not pending;
+- checked heats: heats that conform or fail (not "not yet checked");
+- qualified ingot: accepted or conditioned, and its heat conforms;
+- awaiting chemistry: judged ingots of heats not yet checked;
+- ingot qualified rate: qualified ÷ judged ingots of checked heats;
+- surface qualified rate: accepted or conditioned ÷ all judged ingots;
+- chemistry conformance: conforming heats ÷ checked heats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from qcdesk.errors import InputError
+from qcdesk.i18n import N_, _
+
+GROUP_KEYS = ("day", "month", "year", "shift", "converter", "grade")
+# The JSON and table name of each group key.
+KEY_FIELDS = {"day": "date", "month": "month", "year": "year",
+              "shift": "shift", "converter": "converter", "grade": "grade"}
+
+
+@dataclass(frozen=True)
+class RateSums:
+    """The additive quantities behind every rate, for one group of heats."""
+
+    heats: int = 0
+    heats_checked: int = 0
+    heats_conforming: int = 0
+    output_t: float = 0.0
+    output_checked_t: float = 0.0
+    output_conforming_t: float = 0.0
+    ingots: int = 0
+    ingots_pending: int = 0
+    ingots_surface_judged: int = 0  # all judged ingots: the surface rate's denominator
+    ingots_surface_ok: int = 0
+    weight_surface_judged_kg: float = 0.0
+    weight_surface_ok_kg: float = 0.0
+    ingots_judged: int = 0  # judged ingots of checked heats
+    ingots_qualified: int = 0
+    weight_judged_kg: float = 0.0
+    weight_qualified_kg: float = 0.0
+    ingots_awaiting_chemistry: int = 0
+    weight_awaiting_chemistry_kg: float = 0.0
+
+    def __add__(self, other: RateSums) -> RateSums:
+        return RateSums(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                           for f in fields(self)})
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator ÷ denominator, None (undefined) over nothing."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Every rate of a group, both bases."""
+
+    ingot_qualified_rate: float | None
+    ingot_qualified_rate_by_count: float | None
+    surface_qualified_rate: float | None
+    surface_qualified_rate_by_count: float | None
+    chemistry_conformance_rate: float | None  # by count of heats
+    chemistry_conformance_rate_by_weight: float | None
+
+    @classmethod
+    def of(cls, s: RateSums) -> Rates:
+        return cls(
+            ingot_qualified_rate=ratio(s.weight_qualified_kg, s.weight_judged_kg),
+            ingot_qualified_rate_by_count=ratio(s.ingots_qualified, s.ingots_judged),
+            surface_qualified_rate=ratio(s.weight_surface_ok_kg, s.weight_surface_judged_kg),
+            surface_qualified_rate_by_count=ratio(s.ingots_surface_ok, s.ingots_surface_judged),
+            chemistry_conformance_rate=ratio(s.heats_conforming, s.heats_checked),
+            chemistry_conformance_rate_by_weight=ratio(s.output_conforming_t, s.output_checked_t),
+        )
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One group's keys, sums and rates."""
+
+    keys: dict[str, str]
+    sums: RateSums
+    rates: Rates
+
+    @classmethod
+    def of(cls, keys: dict[str, str], sums: RateSums) -> RateRow:
+        return cls(keys, sums, Rates.of(sums))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.keys, **asdict(self.sums), **asdict(self.rates)}
+
+
+@dataclass(frozen=True)
+class RateReport:
+    """Rates over a date range, grouped, with the total."""
+
+    date_from: str
+    date_to: str
+    by: tuple[str, ...]
+    basis: str
+    rows: tuple[RateRow, ...]
+    total: RateRow
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.date_from, "to": self.date_to, "by": list(self.by),
+            "basis": self.basis,
+            "rows": [r.as_dict() for r in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def parse_group_keys(text: str | None) -> tuple[str, ...]:
+    """'converter,shift' → ('converter', 'shift'); unknown or repeated keys refused."""
+    if not text:
+        return ()
+    keys = tuple(k.strip() for k in text.split(","))
+    for key in keys:
+        if key not in GROUP_KEYS:
+            raise InputError("--by", _("unknown grouping {key!r}; use {known}").format(
+                key=key, known=", ".join(GROUP_KEYS)))
+    if len(set(keys)) != len(keys):
+        raise InputError("--by", _("a grouping is named twice"))
+    return keys
+
+
+def format_rate(rate: float | None) -> str:
+    """A rate to one decimal place, '—' where undefined (96.6%)."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+# Formulas, shown beside each rate (tooltips in the app, footnotes in reports).
+FORMULAS = {
+    "ingot_qualified_rate": N_(
+        "weight of qualified ingots ÷ weight of judged ingots of checked heats"),
+    "ingot_qualified_rate_by_count": N_(
+        "qualified ingots ÷ judged ingots of checked heats"),
+    "surface_qualified_rate": N_(
+        "weight of accepted and conditioned ingots ÷ weight of judged ingots"),
+    "surface_qualified_rate_by_count": N_(
+        "accepted and conditioned ingots ÷ judged ingots"),
+    "chemistry_conformance_rate": N_("conforming heats ÷ checked heats"),
+    "chemistry_conformance_rate_by_weight": N_(
+        "tapped weight of conforming heats ÷ tapped weight of checked heats"),
+}

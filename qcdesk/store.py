@@ -1,0 +1,1015 @@
+"""The storage layer: the only place that speaks SQL.
+
+One SQLite file through the standard `sqlite3` module. Every connection turns
+foreign keys on and waits for a busy database; every write runs inside one
+explicit ``BEGIN IMMEDIATE … COMMIT`` and writes its audit entries in the same
+transaction. The rules (is this heat conforming? what is a rate?) live in
+`qcdesk.standards` and `qcdesk.rates`; the store fetches, saves and aggregates.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from qcdesk import seed, shifts, standards
+from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
+from qcdesk.i18n import _
+from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from qcdesk.model import (
+    DEFECT_CATEGORIES,
+    ELEMENTS,
+    ChemStatus,
+    Converter,
+    Defect,
+    Disposition,
+    Heat,
+    Ingot,
+    IngotDefect,
+    Limit,
+    Location,
+    Shift,
+    Standard,
+    element_sort_key,
+)
+from qcdesk.numbers import (
+    CHEMISTRY_PCT,
+    INGOT_WEIGHT_KG,
+    NOMINAL_HEAT_T,
+    TAP_TEMP_C,
+    TAP_WEIGHT_T,
+    check_range,
+    format_number,
+)
+from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums
+
+BUSY_TIMEOUT_S = 5.0
+_SQLITE_HEADER = b"SQLite format 3\x00"
+Progress = Callable[[int, int], None]
+
+
+def default_db_path() -> Path:
+    """Where the database lives when neither --db nor QCDESK_DB says otherwise."""
+    return Path(platformdirs.user_data_dir("qcdesk", appauthor=False)) / "qcdesk.sqlite"
+
+
+def resolve_db_path(option: str | None = None) -> Path:
+    """--db PATH, else the QCDESK_DB variable, else the user data folder."""
+    chosen = option or os.environ.get("QCDESK_DB")
+    return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def current_user(option: str | None = None) -> str:
+    """--user NAME, else QCDESK_USER, else the login name."""
+    for candidate in (option, os.environ.get("QCDESK_USER")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class NewHeat:
+    """A heat as entered, before it is saved."""
+
+    heat_no: str
+    converter: str
+    tapped_at: datetime
+    grade: str
+    tap_weight_t: float
+    tap_temp_c: float | None
+    inspector: str
+    notes: str = ""
+    analysis: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewIngot:
+    """An ingot as entered, before it is saved."""
+
+    ingot_no: int
+    weight_kg: float
+    disposition: Disposition
+    inspector: str
+    defects: tuple[IngotDefect, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    user: str
+    action: str
+    entity: str
+    entity_key: str
+    heat_no: str | None
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+
+
+_UNSET: Any = object()
+
+
+def _text(value: object) -> str | None:
+    """How a value is written into the audit log."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def _reason(reason: str | None) -> str | None:
+    return reason.strip() if reason and reason.strip() else None
+
+
+def _clean_name(value: str, field_name: str, max_len: int) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise InputError(field_name, _("must not be empty"))
+    if len(cleaned) > max_len:
+        raise InputError(field_name, _("is longer than {n} characters").format(n=max_len))
+    return cleaned
+
+
+def _environment_error(exc: sqlite3.Error) -> QcError:
+    """Say in plain words what went wrong with the database file itself."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError(_("the database is busy: another workstation is saving. "
+                               "Nothing was changed; try again in a moment."))
+    if "full" in text:
+        return DatabaseError(_("the disk is full: nothing was saved. Free some space and try again."))
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(_("the database file is read-only: nothing was saved."))
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseError(_("the database file is damaged ({error}); restore a backup.").format(
+            error=exc))
+    if "unable to open" in text:
+        return DatabaseError(_("the database file cannot be opened ({error}).").format(error=exc))
+    return DatabaseError(_("the database refused the change: {error}").format(error=exc))
+
+
+class Store:
+    """A qcdesk database, opened for one user."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, user: str,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        self.conn = conn
+        self.path = path
+        self.user = _clean_name(user, _("user"), 80)
+        self._clock = clock
+        self._depth = 0
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, user: str | None = None,
+             clock: Callable[[], datetime] = datetime.now) -> Store:
+        """Open (creating and migrating if needed) the database at `path`."""
+        path = Path(path)
+        _refuse_foreign_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise _environment_error(exc) from exc
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path, current_user(user), clock)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            store._check_version()
+            conn.execute("PRAGMA synchronous = FULL")
+            store._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _environment_error(exc) from exc
+        except QcError:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > LATEST:
+            raise DatabaseError(_(
+                "{path} was written by a newer qcdesk (schema {found}; this program knows up to "
+                "{known}). It was left untouched: open it with a newer qcdesk."
+            ).format(path=self.path, found=version, known=LATEST))
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = self.conn.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
+        if (version > 0 and app_id != APPLICATION_ID) or (version == 0 and has_tables):
+            raise DatabaseError(_("{path} is a SQLite database of another program; "
+                                  "it was left untouched.").format(path=self.path))
+
+    def _migrate(self) -> None:
+        for version, script in MIGRATIONS:
+            if self.schema_version() >= version:
+                continue
+            # executescript would commit on its own; run each statement in our transaction.
+            with self.transaction():
+                if self.schema_version() >= version:  # another process got there first
+                    continue
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                if version == 1:
+                    self._seed()
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    def _seed(self) -> None:
+        self.conn.executemany("INSERT INTO converter (code, name) VALUES (?, ?)", seed.CONVERTERS)
+        self.conn.executemany(
+            "INSERT INTO shift (code, name_en, name_zh, start_min, seq) VALUES (?, ?, ?, ?, ?)",
+            [(*s, i) for i, s in enumerate(seed.SHIFTS, start=1)])
+        self.conn.executemany(
+            "INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
+            seed.DEFECTS)
+        for grade, limits in seed.GBT700_GRADES.items():
+            self.conn.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
+                              (grade, "carbon structural steel"))
+            self._insert_edition(grade, seed.GBT700_STANDARD, seed.GBT700_EDITION,
+                                 seed.GBT700_EFFECTIVE, limits)
+
+    # ------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; nests as one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _environment_error(exc) from exc
+        self._depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise Conflict(_("the change breaks a rule of the data: {error}").format(
+                    error=exc)) from exc
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.ProgrammingError):
+                raise _environment_error(exc) from exc
+            raise
+        finally:
+            self._depth = 0
+
+    def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
+               field_name: str | None = None, old: object = None, new: object = None,
+               reason: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, action, entity, entity_key, heat_no, field, "
+            "old_value, new_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._clock().astimezone().isoformat(timespec="seconds"), self.user, action, entity,
+             key, heat_no, field_name, _text(old), _text(new), _reason(reason)))
+
+    # --------------------------------------------------------- reference data
+
+    def converters(self, *, active_only: bool = False) -> list[Converter]:
+        rows = self.conn.execute(
+            "SELECT id, code, name, nominal_t, active FROM converter "
+            "WHERE active OR NOT ? ORDER BY length(code), code", (active_only,))
+        return [Converter(r["id"], r["code"], r["name"], r["nominal_t"], bool(r["active"]))
+                for r in rows]
+
+    def converter(self, code: str) -> Converter:
+        for conv in self.converters():
+            if conv.code == code.strip():
+                return conv
+        raise NotFound(_("there is no converter {code!r}").format(code=code))
+
+    def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
+        code = _clean_name(code, _("converter code"), 16)
+        name = name.strip() or _("Converter {code}").format(code=code)
+        if nominal_t is not None:
+            check_range(nominal_t, _("nominal heat size"), NOMINAL_HEAT_T)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
+                raise Conflict(_("converter {code!r} already exists").format(code=code))
+            db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
+                       (code, name, nominal_t))
+            self._audit("insert", "converter", code,
+                        new={"code": code, "name": name, "nominal_t": nominal_t})
+        return self.converter(code)
+
+    def update_converter(self, code: str, *, name: str | None = None,
+                         nominal_t: float | None = _UNSET, active: bool | None = None) -> Converter:
+        current = self.converter(code)
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = _clean_name(name, _("converter name"), 80)
+        if nominal_t is not _UNSET:
+            if nominal_t is not None:
+                check_range(nominal_t, _("nominal heat size"), NOMINAL_HEAT_T)
+            changes["nominal_t"] = nominal_t
+        if active is not None:
+            changes["active"] = int(active)
+        with self.transaction() as db:
+            for column, value in changes.items():
+                old = getattr(current, column)
+                if old == value:
+                    continue
+                # column names come from the fixed set above, never from input
+                db.execute(f"UPDATE converter SET {column} = ? WHERE id = ?", (value, current.id))
+                self._audit("update", "converter", current.code, field_name=column, old=old,
+                            new=value)
+        return self.converter(code)
+
+    def shifts(self) -> list[Shift]:
+        rows = self.conn.execute(
+            "SELECT id, code, name_en, name_zh, start_min, seq FROM shift ORDER BY seq")
+        return [Shift(r["id"], r["code"], r["name_en"], r["name_zh"], r["start_min"], r["seq"])
+                for r in rows]
+
+    def set_shifts(self, schedule: Sequence[tuple[str, str, str, int]]) -> list[Shift]:
+        """Replace the schedule by (code, English, 中文, start minute), in order.
+
+        Shifts are matched by code, so heats keep the shift they were logged in;
+        heats already saved keep their production date and shift, and the new
+        schedule applies to heats saved from now on.
+        """
+        proposed = [Shift(0, c.strip(), en, zh, start, i)
+                    for i, (c, en, zh, start) in enumerate(schedule, start=1)]
+        shifts.validate_schedule(proposed)
+        with self.transaction() as db:
+            old = {s.code: s for s in self.shifts()}
+            db.execute("UPDATE shift SET seq = -seq")  # free the UNIQUE seq values
+            for s in proposed:
+                if s.code in old:
+                    db.execute("UPDATE shift SET name_en = ?, name_zh = ?, start_min = ?, seq = ? "
+                               "WHERE code = ?", (s.name_en, s.name_zh, s.start_min, s.seq, s.code))
+                else:
+                    db.execute("INSERT INTO shift (code, name_en, name_zh, start_min, seq) "
+                               "VALUES (?, ?, ?, ?, ?)",
+                               (s.code, s.name_en, s.name_zh, s.start_min, s.seq))
+            for code in set(old) - {s.code for s in proposed}:
+                in_use = db.execute("SELECT 1 FROM heat WHERE shift_id = ? LIMIT 1",
+                                    (old[code].id,)).fetchone()
+                if in_use:
+                    raise Conflict(_("shift {code!r} has heats and cannot be removed").format(
+                        code=code))
+                db.execute("DELETE FROM shift WHERE code = ?", (code,))
+            self._audit("update", "shift_schedule", "schedule",
+                        old=[(s.code, s.start_min) for s in old.values()],
+                        new=[(s.code, s.start_min) for s in proposed])
+        return self.shifts()
+
+    def grades(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT code FROM grade ORDER BY code")]
+
+    def add_grade(self, code: str, description: str = "") -> None:
+        code = _clean_name(code, _("grade"), 32)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
+                raise Conflict(_("grade {code!r} already exists").format(code=code))
+            db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
+                       (code, description.strip()))
+            self._audit("insert", "grade", code, new={"code": code, "description": description})
+
+    def standards(self, grade: str | None = None) -> list[Standard]:
+        """Every edition (of one grade, or all), with limits, by grade then date."""
+        limits: dict[int, list[Limit]] = defaultdict(list)
+        for r in self.conn.execute(
+                "SELECT l.standard_id, l.element, l.min_pct, l.max_pct FROM standard_limit l "
+                "JOIN standard s ON s.id = l.standard_id WHERE s.grade = ? OR ? IS NULL",
+                (grade, grade)):
+            limits[r[0]].append(Limit(r[1], r[2], r[3]))
+        rows = self.conn.execute(
+            "SELECT id, grade, standard, edition, effective_from FROM standard "
+            "WHERE grade = ? OR ? IS NULL ORDER BY grade, effective_from", (grade, grade))
+        return [Standard(r["id"], r["grade"], r["standard"], r["edition"],
+                         date.fromisoformat(r["effective_from"]),
+                         tuple(sorted(limits[r["id"]], key=lambda lim: element_sort_key(lim.element))))
+                for r in rows]
+
+    def standard_in_force(self, grade: str, on: date) -> Standard | None:
+        return standards.in_force(self.standards(grade), on)
+
+    def add_edition(self, grade: str, standard: str, edition: str, effective_from: date,
+                    limits: Sequence[Limit]) -> Standard:
+        """A new edition of a grade's standard, in force from `effective_from`.
+
+        Earlier editions stay as they were; heats tapped from that date on are
+        judged again by the new one.
+        """
+        if grade not in self.grades():
+            raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
+        _validate_limits(limits)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM standard WHERE grade = ? AND effective_from = ?",
+                          (grade, effective_from.isoformat())).fetchone():
+                raise Conflict(_("{grade} already has an edition in force from {day}").format(
+                    grade=grade, day=effective_from))
+            self._insert_edition(grade, _clean_name(standard, _("standard"), 40),
+                                 _clean_name(edition, _("edition"), 20),
+                                 effective_from.isoformat(), limits)
+            self._audit("insert", "standard", f"{grade}@{effective_from}", new={
+                "standard": standard, "edition": edition, "limits": [
+                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]})
+            ids = [r[0] for r in db.execute(
+                "SELECT id FROM heat WHERE grade = ? AND tapped_at >= ?",
+                (grade, effective_from.isoformat()))]
+            self._refresh_status(ids)
+        found = [s for s in self.standards(grade) if s.effective_from == effective_from]
+        return found[0]
+
+    def _insert_edition(self, grade: str, standard: str, edition: str, effective_from: str,
+                        limits: Iterable[Limit]) -> None:
+        cur = self.conn.execute(
+            "INSERT INTO standard (grade, standard, edition, effective_from) VALUES (?, ?, ?, ?)",
+            (grade, standard, edition, effective_from))
+        self.conn.executemany(
+            "INSERT INTO standard_limit (standard_id, element, min_pct, max_pct) VALUES (?, ?, ?, ?)",
+            [(cur.lastrowid, lim.element, lim.min_pct, lim.max_pct) for lim in limits])
+
+    def defects(self, *, active_only: bool = False) -> list[Defect]:
+        rows = self.conn.execute(
+            "SELECT code, name_en, name_zh, category, active FROM defect "
+            "WHERE active OR NOT ? ORDER BY code", (active_only,))
+        return [Defect(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
+        code = _clean_name(code, _("defect code"), 16).upper()
+        if category not in DEFECT_CATEGORIES:
+            raise InputError(_("category"), _("must be one of {known}").format(
+                known=", ".join(DEFECT_CATEGORIES)))
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
+                raise Conflict(_("defect {code!r} already exists").format(code=code))
+            db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
+                       (code, _clean_name(name_en, _("English name"), 80),
+                        _clean_name(name_zh, _("Chinese name"), 80), category))
+            self._audit("insert", "defect", code,
+                        new={"name_en": name_en, "name_zh": name_zh, "category": category})
+
+    # -------------------------------------------------------------------- heats
+
+    def _heat_row(self, heat_no: str) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ?", (heat_no.strip(),)).fetchone()
+        if row is None:
+            raise NotFound(_("there is no heat {heat_no!r}").format(heat_no=heat_no))
+        return row
+
+    def heat(self, heat_no: str) -> Heat:
+        row = self._heat_row(heat_no)
+        return self._heats_from_rows([row])[0]
+
+    def heats(self, date_from: date, date_to: date, *, converter: str | None = None,
+              grade: str | None = None, shift: str | None = None,
+              status: ChemStatus | None = None) -> list[Heat]:
+        """Heats of production dates from..to (inclusive), in tap order, filtered."""
+        rows = self.conn.execute(
+            "SELECT h.* FROM heat h JOIN converter c ON c.id = h.converter_id "
+            "JOIN shift s ON s.id = h.shift_id "
+            "WHERE h.production_date BETWEEN ? AND ? AND (c.code = ? OR ? IS NULL) "
+            "AND (h.grade = ? OR ? IS NULL) AND (s.code = ? OR ? IS NULL) "
+            "AND (h.chem_status = ? OR ? IS NULL) ORDER BY h.tapped_at, h.heat_no",
+            (date_from.isoformat(), date_to.isoformat(), converter, converter, grade, grade,
+             shift, shift, status, status)).fetchall()
+        return self._heats_from_rows(rows)
+
+    def _heats_from_rows(self, rows: Sequence[sqlite3.Row]) -> list[Heat]:
+        conv = {c.id: c.code for c in self.converters()}
+        shift_codes = {s.id: s.code for s in self.shifts()}
+        analyses: dict[int, dict[str, float]] = defaultdict(dict)
+        ids = [r["id"] for r in rows]
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            # only '?' placeholders are put into the statement
+            for a in self.conn.execute(
+                    f"SELECT heat_id, element, value_pct FROM heat_analysis WHERE heat_id IN ({marks})",  # noqa: S608
+                    chunk):
+                analyses[a[0]][a[1]] = a[2]
+        return [Heat(
+            id=r["id"], heat_no=r["heat_no"], converter=conv[r["converter_id"]],
+            tapped_at=datetime.fromisoformat(r["tapped_at"]),
+            production_date=date.fromisoformat(r["production_date"]),
+            shift=shift_codes[r["shift_id"]], grade=r["grade"], tap_weight_t=r["tap_weight_t"],
+            tap_temp_c=r["tap_temp_c"], inspector=r["inspector"], notes=r["notes"],
+            chem_status=ChemStatus(r["chem_status"]), analysis=analyses[r["id"]],
+            ingots=r["n_ingots"], ingots_judged=r["n_judged"],
+        ) for r in rows]
+
+    def last_heat_no(self, converter: str) -> str | None:
+        """The heat number most recently tapped on a converter (to suggest the next)."""
+        row = self.conn.execute(
+            "SELECT h.heat_no FROM heat h JOIN converter c ON c.id = h.converter_id "
+            "WHERE c.code = ? ORDER BY h.tapped_at DESC, h.id DESC LIMIT 1", (converter,)).fetchone()
+        return row[0] if row else None
+
+    def add_heat(self, new: NewHeat) -> Heat:
+        """Save a new heat (and any analysis given with it)."""
+        with self.transaction():
+            self._insert_heats([new])
+        return self.heat(new.heat_no)
+
+    def import_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None) -> int:
+        """Save many heats in one transaction: all of them, or none."""
+        with self.transaction():
+            self._insert_heats(heats, progress)
+        return len(heats)
+
+    def _insert_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None) -> None:
+        converters = {c.code: c for c in self.converters()}
+        schedule = self.shifts()
+        grades = set(self.grades())
+        editions = self._editions_by_grade()
+        db = self.conn
+        for done, new in enumerate(heats, start=1):
+            heat_no = _clean_name(new.heat_no, _("heat number"), 32)
+            conv = converters.get(new.converter.strip())
+            if conv is None:
+                raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
+            if not conv.active:
+                raise InputError(_("converter"), _("converter {code} is out of service").format(
+                    code=conv.code))
+            if new.grade not in grades:
+                raise NotFound(_("there is no grade {grade!r}").format(grade=new.grade))
+            check_range(new.tap_weight_t, _("tapped weight"), TAP_WEIGHT_T)
+            if new.tap_temp_c is not None:
+                check_range(new.tap_temp_c, _("tap temperature"), TAP_TEMP_C)
+            inspector = _clean_name(new.inspector, _("inspector"), 80)
+            analysis = _validate_analysis(new.analysis)
+            tapped = new.tapped_at.replace(second=0, microsecond=0)
+            prod_date, shift = shifts.assign(tapped, schedule)
+            edition = standards.in_force(editions.get(new.grade, ()), tapped.date())
+            verdict = standards.check(edition, analysis)
+            try:
+                cur = db.execute(
+                    "INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, "
+                    "grade, tap_weight_t, tap_temp_c, inspector, notes, standard_id, chem_status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (heat_no, conv.id, tapped.strftime("%Y-%m-%d %H:%M"), prod_date.isoformat(),
+                     shift.id, new.grade, new.tap_weight_t, new.tap_temp_c, inspector,
+                     new.notes.strip(), edition.id if edition else None, verdict.status.value))
+            except sqlite3.IntegrityError as exc:
+                if "heat.heat_no" in str(exc):
+                    raise Conflict(_("heat {heat_no} already exists").format(
+                        heat_no=heat_no)) from exc
+                raise
+            db.executemany(
+                "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
+                [(cur.lastrowid, el, v) for el, v in analysis.items()])
+            self._audit("insert", "heat", heat_no, heat_no=heat_no, new={
+                "converter": conv.code, "tapped_at": tapped.strftime("%Y-%m-%d %H:%M"),
+                "grade": new.grade, "tap_weight_t": new.tap_weight_t,
+                "tap_temp_c": new.tap_temp_c, "inspector": inspector,
+                "analysis": {el: format_number(v) for el, v in analysis.items()}})
+            if progress:
+                progress(done, len(heats))
+
+    def update_heat(self, heat_no: str, *, converter: str | None = None,
+                    tapped_at: datetime | None = None, grade: str | None = None,
+                    tap_weight_t: float | None = None, tap_temp_c: float | None = _UNSET,
+                    inspector: str | None = None, notes: str | None = None,
+                    reason: str | None = None) -> Heat:
+        """Correct a heat's record; production date, shift and verdict follow."""
+        row = self._heat_row(heat_no)
+        changes: dict[str, object] = {}
+        if converter is not None:
+            conv = self.converter(converter)
+            changes["converter_id"] = conv.id
+        if tapped_at is not None:
+            tapped = tapped_at.replace(second=0, microsecond=0)
+            prod_date, shift = shifts.assign(tapped, self.shifts())
+            changes.update(tapped_at=tapped.strftime("%Y-%m-%d %H:%M"),
+                           production_date=prod_date.isoformat(), shift_id=shift.id)
+        if grade is not None:
+            if grade not in self.grades():
+                raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
+            changes["grade"] = grade
+        if tap_weight_t is not None:
+            changes["tap_weight_t"] = check_range(tap_weight_t, _("tapped weight"), TAP_WEIGHT_T)
+        if tap_temp_c is not _UNSET:
+            changes["tap_temp_c"] = (None if tap_temp_c is None else
+                                     check_range(tap_temp_c, _("tap temperature"), TAP_TEMP_C))
+        if inspector is not None:
+            changes["inspector"] = _clean_name(inspector, _("inspector"), 80)
+        if notes is not None:
+            changes["notes"] = notes.strip()
+        changes = {k: v for k, v in changes.items() if row[k] != v}
+        with self.transaction() as db:
+            for column, value in changes.items():
+                # column names come from the fixed set above, never from input
+                db.execute(f"UPDATE heat SET {column} = ? WHERE id = ?", (value, row["id"]))
+                self._audit("update", "heat", row["heat_no"], heat_no=row["heat_no"],
+                            field_name=column, old=row[column], new=value, reason=reason)
+            self._refresh_status([row["id"]])
+        return self.heat(row["heat_no"])
+
+    def remove_heat(self, heat_no: str, reason: str | None) -> None:
+        """Remove a heat with its analysis and ingots; needs a reason once judged."""
+        heat = self.heat(heat_no)
+        if (heat.analysis or heat.ingots_judged) and not _reason(reason):
+            raise ReasonRequired(_("heat {heat_no} has analysis or judged ingots: "
+                                   "say why it is removed").format(heat_no=heat.heat_no))
+        ingots = self.ingots(heat.heat_no)
+        with self.transaction() as db:
+            for ingot in ingots:
+                self._audit("delete", "ingot", f"{heat.heat_no}/{ingot.ingot_no}",
+                            heat_no=heat.heat_no, old=_ingot_record(ingot), reason=reason)
+            self._audit("delete", "heat", heat.heat_no, heat_no=heat.heat_no, old={
+                "converter": heat.converter, "tapped_at": heat.tapped_at.strftime("%Y-%m-%d %H:%M"),
+                "grade": heat.grade, "tap_weight_t": heat.tap_weight_t,
+                "analysis": {el: format_number(v) for el, v in heat.analysis.items()}},
+                reason=reason)
+            db.execute("DELETE FROM heat WHERE id = ?", (heat.id,))
+
+    # ---------------------------------------------------------------- analysis
+
+    def set_analysis(self, heat_no: str, values: Mapping[str, float | None],
+                     reason: str | None = None) -> standards.HeatCheck:
+        """Enter or correct analysis values (None removes one); a change needs a reason."""
+        row = self._heat_row(heat_no)
+        current = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ?", (row["id"],))}
+        wanted = _validate_analysis({k: v for k, v in values.items() if v is not None})
+        removed = [el for el, v in values.items() if v is None and el in current]
+        changed = [el for el, v in wanted.items() if el in current and current[el] != v]
+        if (changed or removed) and not _reason(reason):
+            raise ReasonRequired(_(
+                "{elements} of heat {heat_no} already entered: say why the value is changed"
+            ).format(elements=", ".join(changed + removed), heat_no=row["heat_no"]))
+        with self.transaction() as db:
+            for el, value in wanted.items():
+                old = current.get(el)
+                if old == value:
+                    continue
+                db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?) "
+                           "ON CONFLICT (heat_id, element) DO UPDATE SET value_pct = excluded.value_pct",
+                           (row["id"], el, value))
+                self._audit("insert" if old is None else "update", "analysis",
+                            f"{row['heat_no']}/{el}", heat_no=row["heat_no"], field_name=el,
+                            old=old, new=value, reason=reason)
+            for el in removed:
+                db.execute("DELETE FROM heat_analysis WHERE heat_id = ? AND element = ?",
+                           (row["id"], el))
+                self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
+                            field_name=el, old=current[el], reason=reason)
+            self._refresh_status([row["id"]])
+        return self.check_heat(row["heat_no"])
+
+    def check_heat(self, heat_no: str) -> standards.HeatCheck:
+        """The heat's verdict against the edition in force on its tap date."""
+        heat = self.heat(heat_no)
+        edition = self.standard_in_force(heat.grade, heat.tapped_at.date())
+        return standards.check(edition, heat.analysis)
+
+    def _editions_by_grade(self) -> dict[str, list[Standard]]:
+        by_grade: dict[str, list[Standard]] = defaultdict(list)
+        for s in self.standards():
+            by_grade[s.grade].append(s)
+        return by_grade
+
+    def _refresh_status(self, heat_ids: Sequence[int]) -> None:
+        """Store each heat's verdict again (after its analysis, grade or standard changed)."""
+        editions = self._editions_by_grade()
+        updates = []
+        for chunk in _chunks(list(heat_ids), 500):
+            for heat in self._heats_from_rows(self.conn.execute(
+                    f"SELECT * FROM heat WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                    chunk).fetchall()):
+                edition = standards.in_force(editions.get(heat.grade, ()), heat.tapped_at.date())
+                verdict = standards.check(edition, heat.analysis)
+                updates.append((edition.id if edition else None, verdict.status.value, heat.id))
+        self.conn.executemany("UPDATE heat SET standard_id = ?, chem_status = ? WHERE id = ?",
+                              updates)
+
+    # ------------------------------------------------------------------ ingots
+
+    def ingots(self, heat_no: str) -> list[Ingot]:
+        row = self._heat_row(heat_no)
+        defects: dict[int, list[IngotDefect]] = defaultdict(list)
+        for d in self.conn.execute(
+                "SELECT d.ingot_id, d.defect_code, d.location FROM ingot_defect d "
+                "JOIN ingot i ON i.id = d.ingot_id WHERE i.heat_id = ? ORDER BY d.ingot_id, d.seq",
+                (row["id"],)):
+            defects[d[0]].append(IngotDefect(d[1], Location(d[2]) if d[2] else None))
+        return [Ingot(r["id"], row["heat_no"], r["ingot_no"], r["weight_kg"],
+                      Disposition(r["disposition"]), r["inspector"],
+                      datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None,
+                      tuple(defects[r["id"]]))
+                for r in self.conn.execute(
+                    "SELECT * FROM ingot WHERE heat_id = ? ORDER BY ingot_no", (row["id"],))]
+
+    def add_ingots(self, heat_no: str, ingots: Sequence[NewIngot]) -> list[Ingot]:
+        with self.transaction():
+            self._insert_ingots([(heat_no, i) for i in ingots])
+        return self.ingots(heat_no)
+
+    def import_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
+                      progress: Progress | None = None) -> int:
+        """Save many (heat number, ingot) pairs in one transaction: all, or none."""
+        with self.transaction():
+            self._insert_ingots(ingots, progress)
+        return len(ingots)
+
+    def next_ingot_no(self, heat_no: str) -> int:
+        row = self._heat_row(heat_no)
+        return int(self.conn.execute("SELECT coalesce(max(ingot_no), 0) + 1 FROM ingot "
+                                     "WHERE heat_id = ?", (row["id"],)).fetchone()[0])
+
+    def _insert_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
+                       progress: Progress | None = None) -> None:
+        db = self.conn
+        catalogue = {d.code for d in self.defects()}
+        heat_ids: dict[str, int] = {}
+        now = self._clock().strftime("%Y-%m-%d %H:%M:%S")
+        for done, (heat_no, new) in enumerate(ingots, start=1):
+            heat_no = heat_no.strip()
+            if heat_no not in heat_ids:
+                heat_ids[heat_no] = self._heat_row(heat_no)["id"]
+            _validate_ingot(new, catalogue)
+            try:
+                cur = db.execute(
+                    "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
+                    "judged_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
+                     new.inspector.strip(), now if new.disposition.judged else None))
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" in str(exc):
+                    raise Conflict(_("heat {heat_no} already has ingot {n}").format(
+                        heat_no=heat_no, n=new.ingot_no)) from exc
+                raise
+            db.executemany(
+                "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) VALUES (?, ?, ?, ?)",
+                [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
+                 for seq, d in enumerate(new.defects, start=1)])
+            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no, new={
+                "weight_kg": new.weight_kg, "disposition": new.disposition.value,
+                "defects": [str(d) for d in new.defects], "inspector": new.inspector.strip()})
+            if progress:
+                progress(done, len(ingots))
+
+    def update_ingot(self, heat_no: str, ingot_no: int, *, weight_kg: float | None = None,
+                     disposition: Disposition | None = None,
+                     defects: Sequence[IngotDefect] | None = None,
+                     inspector: str | None = None, reason: str | None = None) -> Ingot:
+        """Judge or correct an ingot; changing a judged one's weight or disposition needs a reason."""
+        current = self._ingot(heat_no, ingot_no)
+        proposed = replace(
+            current,
+            weight_kg=current.weight_kg if weight_kg is None else weight_kg,
+            disposition=current.disposition if disposition is None else disposition,
+            defects=current.defects if defects is None else tuple(defects),
+            inspector=current.inspector if inspector is None else inspector.strip())
+        _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
+                                 proposed.inspector, proposed.defects),
+                        {d.code for d in self.defects()})
+        corrected = [f for f in ("weight_kg", "disposition")
+                     if getattr(current, f) != getattr(proposed, f)]
+        if current.disposition.judged and corrected and not _reason(reason):
+            raise ReasonRequired(_(
+                "ingot {n} of heat {heat_no} is already judged: say why its {fields} changes"
+            ).format(n=ingot_no, heat_no=current.heat_no,
+                     fields=", ".join(_(f) for f in corrected)))
+        key = f"{current.heat_no}/{ingot_no}"
+        with self.transaction() as db:
+            judged_at = (self._clock().strftime("%Y-%m-%d %H:%M:%S")
+                         if proposed.disposition != current.disposition and proposed.disposition.judged
+                         else (current.judged_at.strftime("%Y-%m-%d %H:%M:%S")
+                               if current.judged_at and proposed.disposition.judged else None))
+            db.execute("UPDATE ingot SET weight_kg = ?, disposition = ?, inspector = ?, judged_at = ? "
+                       "WHERE id = ?", (proposed.weight_kg, proposed.disposition.value,
+                                        proposed.inspector, judged_at, current.id))
+            for f in ("weight_kg", "disposition", "inspector"):
+                if getattr(current, f) != getattr(proposed, f):
+                    self._audit("update", "ingot", key, heat_no=current.heat_no, field_name=f,
+                                old=getattr(current, f), new=getattr(proposed, f), reason=reason)
+            if proposed.defects != current.defects:
+                db.execute("DELETE FROM ingot_defect WHERE ingot_id = ?", (current.id,))
+                db.executemany(
+                    "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(current.id, seq, d.code, d.location.value if d.location else None)
+                     for seq, d in enumerate(proposed.defects, start=1)])
+                self._audit("update", "ingot", key, heat_no=current.heat_no, field_name="defects",
+                            old=[str(d) for d in current.defects],
+                            new=[str(d) for d in proposed.defects], reason=reason)
+        return self._ingot(heat_no, ingot_no)
+
+    def remove_ingot(self, heat_no: str, ingot_no: int, reason: str | None = None) -> None:
+        current = self._ingot(heat_no, ingot_no)
+        if current.disposition.judged and not _reason(reason):
+            raise ReasonRequired(_("ingot {n} of heat {heat_no} is already judged: "
+                                   "say why it is removed").format(n=ingot_no, heat_no=current.heat_no))
+        with self.transaction() as db:
+            db.execute("DELETE FROM ingot WHERE id = ?", (current.id,))
+            self._audit("delete", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
+                        old=_ingot_record(current), reason=reason)
+
+    def _ingot(self, heat_no: str, ingot_no: int) -> Ingot:
+        for ingot in self.ingots(heat_no):
+            if ingot.ingot_no == ingot_no:
+                return ingot
+        raise NotFound(_("heat {heat_no} has no ingot {n}").format(heat_no=heat_no, n=ingot_no))
+
+    # ------------------------------------------------------------------- audit
+
+    def audit(self, heat_no: str | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first (of one heat, or all)."""
+        rows = self.conn.execute(
+            "SELECT * FROM audit WHERE heat_no = ? OR ? IS NULL ORDER BY id", (heat_no, heat_no))
+        return [AuditEntry(**dict(r)) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds (for checks and backups)."""
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                for t in ("converter", "shift", "grade", "standard", "defect", "heat",
+                          "heat_analysis", "ingot", "ingot_defect", "audit")}
+
+    # ------------------------------------------------------------------- rates
+
+    def rate_sums(self, date_from: date, date_to: date,
+                  by: Sequence[str] = ()) -> list[tuple[dict[str, str], RateSums]]:
+        """The sums behind every rate per group, aggregated by the database."""
+        keys = [_GROUP_SQL[k] for k in by]  # KeyError: caller passed an unchecked key
+        select = ", ".join(f"{expr} AS k{i}" for i, (expr, _order) in enumerate(keys))
+        group = ", ".join(f"k{i}" for i in range(len(keys)))
+        order = ", ".join(order for _expr, order in keys)
+        # every fragment comes from _GROUP_SQL, a fixed table; the dates are bound
+        sql = (f"SELECT {select + ',' if select else ''} {_SUMS_SQL} FROM heat h "  # noqa: S608
+               "JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
+               "WHERE h.production_date BETWEEN ? AND ?"
+               + (f" GROUP BY {group} ORDER BY {order}" if keys else ""))
+        out = []
+        for r in self.conn.execute(sql, (date_from.isoformat(), date_to.isoformat())):
+            values = tuple(r)
+            sums = RateSums(*(int(v) if f in _INT_SUMS else v
+                              for f, v in zip(_SUM_FIELDS, values[len(keys):], strict=True)))
+            if not keys and sums.heats == 0:
+                continue
+            out.append(({KEY_FIELDS[k]: values[i] for i, k in enumerate(by)}, sums))
+        return out
+
+    def rates(self, date_from: date, date_to: date, by: Sequence[str] = (),
+              basis: str = "weight") -> RateReport:
+        """Rates per group over production dates from..to, with the total."""
+        if date_to < date_from:
+            raise InputError("--to", _("{to} is before {frm}").format(to=date_to, frm=date_from))
+        groups = self.rate_sums(date_from, date_to, by)
+        rows = tuple(RateRow.of(keys, sums) for keys, sums in groups)
+        total = sum((sums for _k, sums in groups), RateSums())
+        return RateReport(date_from.isoformat(), date_to.isoformat(), tuple(by), basis, rows,
+                          RateRow.of({}, total))
+
+
+# (select expression, order expression) per group key: a fixed table, never user text.
+_GROUP_SQL = {
+    "day": ("h.production_date", "h.production_date"),
+    "month": ("substr(h.production_date, 1, 7)", "substr(h.production_date, 1, 7)"),
+    "year": ("substr(h.production_date, 1, 4)", "substr(h.production_date, 1, 4)"),
+    "shift": ("s.code", "min(s.seq)"),
+    "converter": ("c.code", "length(c.code), c.code"),
+    "grade": ("h.grade", "h.grade"),
+}
+
+_SUM_FIELDS = tuple(f.name for f in fields(RateSums))
+_INT_SUMS = frozenset(f.name for f in fields(RateSums) if f.type == "int")
+# The sums of RateSums, in its field order.
+_SUMS_SQL = """
+    count(*),
+    count(*) FILTER (WHERE h.chem_status <> 'not_checked'),
+    count(*) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.tap_weight_t),
+    total(h.tap_weight_t) FILTER (WHERE h.chem_status <> 'not_checked'),
+    total(h.tap_weight_t) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.n_ingots),
+    total(h.n_ingots - h.n_judged),
+    total(h.n_judged),
+    total(h.n_surface_ok),
+    total(h.w_judged_kg),
+    total(h.w_surface_ok_kg),
+    total(h.n_judged) FILTER (WHERE h.chem_status <> 'not_checked'),
+    total(h.n_surface_ok) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.w_judged_kg) FILTER (WHERE h.chem_status <> 'not_checked'),
+    total(h.w_surface_ok_kg) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.n_judged) FILTER (WHERE h.chem_status = 'not_checked'),
+    total(h.w_judged_kg) FILTER (WHERE h.chem_status = 'not_checked')
+"""
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into complete statements (triggers included)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete statement in migration: {buffer[:80]!r}")
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse, before SQLite touches it, a file that is not a SQLite database."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise DatabaseError(_("{path} is a folder, not a database file").format(path=path))
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise DatabaseError(_("{path} cannot be read: {error}").format(
+            path=path, error=exc.strerror)) from exc
+    if head and head != _SQLITE_HEADER:
+        raise DatabaseError(_("{path} is not a qcdesk database; it was left untouched.").format(
+            path=path))
+
+
+def _validate_analysis(values: Mapping[str, float]) -> dict[str, float]:
+    out = {}
+    for element, value in values.items():
+        symbol = element.strip()
+        if symbol not in ELEMENTS:
+            raise InputError(_("element"), _("{symbol!r} is not a chemical element symbol").format(
+                symbol=element))
+        out[symbol] = check_range(value, symbol, CHEMISTRY_PCT)
+    return out
+
+
+def _validate_limits(limits: Sequence[Limit]) -> None:
+    seen = set()
+    for lim in limits:
+        if lim.element not in ELEMENTS:
+            raise InputError(_("element"), _("{symbol!r} is not a chemical element symbol").format(
+                symbol=lim.element))
+        if lim.element in seen:
+            raise InputError(lim.element, _("is limited twice"))
+        seen.add(lim.element)
+        if lim.min_pct is None and lim.max_pct is None:
+            raise InputError(lim.element, _("a limit needs a minimum, a maximum or both"))
+        for bound in (lim.min_pct, lim.max_pct):
+            if bound is not None:
+                check_range(bound, lim.element, CHEMISTRY_PCT)
+        if lim.min_pct is not None and lim.max_pct is not None and lim.min_pct > lim.max_pct:
+            raise InputError(lim.element, _("the minimum is above the maximum"))
+
+
+def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
+    if not 1 <= new.ingot_no <= 9999:
+        raise InputError(_("ingot number"), _("must be a whole number from 1 to 9999"))
+    check_range(new.weight_kg, _("ingot weight"), INGOT_WEIGHT_KG)
+    _clean_name(new.inspector, _("inspector"), 80)
+    seen = set()
+    for d in new.defects:
+        if d.code not in catalogue:
+            raise InputError(_("defects"), _("{code!r} is not in the defect catalogue").format(
+                code=d.code))
+        if (d.code, d.location) in seen:
+            raise InputError(_("defects"), _("{defect} is listed twice").format(defect=d))
+        seen.add((d.code, d.location))
+
+
+def _ingot_record(ingot: Ingot) -> dict[str, object]:
+    return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
+            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector}

@@ -1,0 +1,1 @@
+"""PDF documents made with reportlab (built on qcdesk; never imports Qt)."""
