@@ -47,11 +47,11 @@ class ImportRefused(QcError):
 
     def __init__(self, path: str, problems: list[RowProblem]) -> None:
         self.path = path
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column or 0))
         head = _("{path}: nothing imported, {n} problem(s) found").format(
             path=path, n=len(problems)
         )
-        super().__init__("\n".join([head, *(str(p) for p in problems)]))
+        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
 
 
 class ReasonRequired(QcError):

@@ -56,6 +56,11 @@ TAP_TEMP_C = Range(1000, 1900, "°C")
 NOMINAL_HEAT_T = Range(0, 400, "t", low_open=True)
 
 
+def normalise_width(text: str) -> str:
+    """Full-width digits, point, sign and space as their ASCII twins."""
+    return text.translate(_FULL_WIDTH)
+
+
 def _plain(value: float) -> str:
     return format(Decimal(repr(value)).normalize(), "f")
 

@@ -845,6 +845,50 @@ class Store:
                 return ingot
         raise NotFound(_("heat {heat_no} has no ingot {n}").format(heat_no=heat_no, n=ingot_no))
 
+    def existing_heat_nos(self, heat_nos: Iterable[str]) -> set[str]:
+        """Which of these heat numbers the database already holds."""
+        found: set[str] = set()
+        for chunk in _chunks(list(heat_nos), 500):
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT heat_no FROM heat WHERE heat_no IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                chunk))
+        return found
+
+    def existing_ingot_nos(self, heat_nos: Iterable[str]) -> dict[str, set[int]]:
+        """The ingot numbers already saved for each of these heats (heats that exist)."""
+        found: dict[str, set[int]] = {}
+        for chunk in _chunks(list(heat_nos), 500):
+            marks = ",".join("?" * len(chunk))
+            for heat_no, ingot_no in self.conn.execute(
+                    f"SELECT h.heat_no, i.ingot_no FROM heat h LEFT JOIN ingot i ON i.heat_id = h.id "  # noqa: S608
+                    f"WHERE h.heat_no IN ({marks})", chunk):
+                found.setdefault(heat_no, set())
+                if ingot_no is not None:
+                    found[heat_no].add(ingot_no)
+        return found
+
+    def date_span(self) -> tuple[date, date] | None:
+        """The first and last production dates holding heats, if any."""
+        first, last = self.conn.execute(
+            "SELECT min(production_date), max(production_date) FROM heat").fetchone()
+        return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
+
+    def iter_ingots(self, date_from: date, date_to: date) -> Iterator[Ingot]:
+        """Every ingot of heats of production dates from..to, in tap then ingot order."""
+        rows = self.conn.execute(
+            "SELECT i.*, h.heat_no, (SELECT group_concat(d.defect_code || coalesce('@' || d.location, ''), ';') "
+            "FROM (SELECT * FROM ingot_defect WHERE ingot_id = i.id ORDER BY seq) d) AS defect_list "
+            "FROM heat h JOIN ingot i ON i.heat_id = h.id "
+            "WHERE h.production_date BETWEEN ? AND ? ORDER BY h.tapped_at, h.heat_no, i.ingot_no",
+            (date_from.isoformat(), date_to.isoformat()))
+        for r in rows:
+            defects = tuple(IngotDefect(code, Location(loc) if loc else None)
+                            for code, _at, loc in (d.partition("@") for d in
+                                                   (r["defect_list"] or "").split(";") if d))
+            yield Ingot(r["id"], r["heat_no"], r["ingot_no"], r["weight_kg"],
+                        Disposition(r["disposition"]), r["inspector"],
+                        datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None, defects)
+
     # ------------------------------------------------------------------- audit
 
     def audit(self, heat_no: str | None = None) -> list[AuditEntry]:

@@ -1,0 +1,3 @@
+from qcdesk.cli import main
+import sys
+sys.exit(main())
