@@ -1,3 +1,5 @@
-from qcdesk.cli import main
 import sys
+
+from qcdesk.cli import main
+
 sys.exit(main())

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
@@ -235,7 +236,8 @@ def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[Ne
             problems.add(row.line, "converter", _("there is no converter {code!r}; known: {known}").format(
                 code=converter, known=", ".join(converters)))
         elif converter is not None and not converters[converter].active:
-            problems.add(row.line, "converter", _("converter {code} is out of service").format(code=converter))
+            problems.add(row.line, "converter",
+                         _("converter {code} is out of service").format(code=converter))
         grade = _text_cell(row, "grade", problems, 32)
         if grade is not None and grade not in grades:
             problems.add(row.line, "grade", _("there is no grade {grade!r}").format(grade=grade))
@@ -246,12 +248,13 @@ def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[Ne
         inspector = _text_cell(row, "inspector", problems, 80)
         analysis: dict[str, float] = {}
         for el in elements:
-            value = _cell(row, el, problems, lambda t, el=el: parse_optional(t, el, CHEMISTRY_PCT))
+            value = _cell(row, el, problems, partial(_parse_chemistry, element=el))
             if isinstance(value, float):
                 analysis[el] = value
         if problems.items:
             continue
-        assert isinstance(tapped_at, datetime) and isinstance(weight, float)
+        assert isinstance(tapped_at, datetime)
+        assert isinstance(weight, float)
         heats.append(NewHeat(heat_no or "", converter or "", tapped_at, grade or "", weight,
                              temp if isinstance(temp, float) else None, inspector or "", "", analysis))
     if problems.items:
@@ -309,13 +312,16 @@ def read_ingots(store: Store, path: Path, encoding: str | None = None) -> list[t
                 problems.add(row.line, "ingot_no", _("heat {heat_no} already has ingot {n}").format(
                     heat_no=heat_no, n=ingot_no))
             elif key in seen:
-                problems.add(row.line, "ingot_no", _("ingot {n} of heat {heat_no} is also on line {line}").format(
+                problems.add(row.line, "ingot_no", _(
+                    "ingot {n} of heat {heat_no} is also on line {line}").format(
                     n=ingot_no, heat_no=heat_no, line=seen[key]))
             seen.setdefault(key, row.line)
         if problems.items:
             continue
-        assert isinstance(ingot_no, int) and isinstance(weight, float)
-        assert isinstance(disposition, Disposition) and isinstance(defects, tuple)
+        assert isinstance(ingot_no, int)
+        assert isinstance(weight, float)
+        assert isinstance(disposition, Disposition)
+        assert isinstance(defects, tuple)
         ingots.append((heat_no or "", NewIngot(ingot_no, weight, disposition, inspector or "", defects)))
     if problems.items:
         raise ImportRefused(str(path), problems.items)
@@ -347,11 +353,15 @@ def export_ingots(store: Store, path: Path, date_from: date | None = None,
     return count
 
 
+def _parse_chemistry(text: str, element: str) -> float | None:
+    return parse_optional(text, element, CHEMISTRY_PCT)
+
+
 def _parse_ingot_no(text: str) -> int:
     cleaned = normalise_width(text).strip()
     if not _WHOLE.fullmatch(cleaned) or not 1 <= int(cleaned) <= 9999:
-        raise InputError("ingot_no", _("{text!r} is not an ingot number (a whole number from 1 to 9999)").format(
-            text=text))
+        raise InputError("ingot_no", _(
+            "{text!r} is not an ingot number (a whole number from 1 to 9999)").format(text=text))
     return int(cleaned)
 
 

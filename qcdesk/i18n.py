@@ -18,7 +18,7 @@ _language: str | None = None
 
 def set_language(lang: str | None) -> None:
     """Pick the language for every later message (None: from the environment)."""
-    global _language
+    global _language  # noqa: PLW0603 - one process-wide setting
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
     _language = lang

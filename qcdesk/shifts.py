@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from qcdesk.errors import InputError
 from qcdesk.i18n import _
@@ -27,7 +28,7 @@ def validate_schedule(shifts: Sequence[Shift]) -> None:
     first = ordered[0].start_min
     if not -12 * 60 <= first < 12 * 60:
         raise InputError(field, _("the first shift must start between 12:00 the day before and 11:59"))
-    for prev, cur in zip(ordered, ordered[1:], strict=False):
+    for prev, cur in pairwise(ordered):
         if cur.start_min <= prev.start_min:
             raise InputError(field, _("shift {code} must start after shift {prev}").format(
                 code=cur.code, prev=prev.code))

@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import seed, shifts, standards
+from qcdesk import seed, shifts
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -53,6 +53,8 @@ from qcdesk.numbers import (
     format_number,
 )
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums
+from qcdesk.standards import HeatCheck, in_force
+from qcdesk.standards import check as check_chemistry
 
 BUSY_TIMEOUT_S = 5.0
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -123,6 +125,13 @@ class AuditEntry:
 
 
 _UNSET: Any = object()
+# One statement per column a correction may change: names from these fixed tuples only.
+_CONVERTER_UPDATES = {column: f"UPDATE converter SET {column} = ? WHERE id = ?"  # noqa: S608
+                      for column in ("name", "nominal_t", "active")}
+_HEAT_UPDATES = {column: f"UPDATE heat SET {column} = ? WHERE id = ?"  # noqa: S608
+                 for column in ("converter_id", "tapped_at", "production_date", "shift_id", "grade",
+                                "tap_weight_t", "tap_temp_c", "inspector", "notes")}
+_T = TypeVar("_T")
 
 
 def _text(value: object) -> str | None:
@@ -195,7 +204,7 @@ class Store:
         store = cls(conn, path, current_user(user), clock)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
             store._check_version()
             conn.execute("PRAGMA synchronous = FULL")
             store._migrate()
@@ -245,8 +254,8 @@ class Store:
                     self.conn.execute(statement)
                 if version == 1:
                     self._seed()
-                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                self.conn.execute(f"PRAGMA user_version = {version}")
+                _set_pragma(self.conn, "application_id", APPLICATION_ID)
+                _set_pragma(self.conn, "user_version", version)
 
     def _seed(self) -> None:
         self.conn.executemany("INSERT INTO converter (code, name) VALUES (?, ?)", seed.CONVERTERS)
@@ -350,8 +359,7 @@ class Store:
                 old = getattr(current, column)
                 if old == value:
                     continue
-                # column names come from the fixed set above, never from input
-                db.execute(f"UPDATE converter SET {column} = ? WHERE id = ?", (value, current.id))
+                db.execute(_CONVERTER_UPDATES[column], (value, current.id))
                 self._audit("update", "converter", current.code, field_name=column, old=old,
                             new=value)
         return self.converter(code)
@@ -424,7 +432,7 @@ class Store:
                 for r in rows]
 
     def standard_in_force(self, grade: str, on: date) -> Standard | None:
-        return standards.in_force(self.standards(grade), on)
+        return in_force(self.standards(grade), on)
 
     def add_edition(self, grade: str, standard: str, edition: str, effective_from: date,
                     limits: Sequence[Limit]) -> Standard:
@@ -573,8 +581,8 @@ class Store:
             analysis = _validate_analysis(new.analysis)
             tapped = new.tapped_at.replace(second=0, microsecond=0)
             prod_date, shift = shifts.assign(tapped, schedule)
-            edition = standards.in_force(editions.get(new.grade, ()), tapped.date())
-            verdict = standards.check(edition, analysis)
+            edition = in_force(editions.get(new.grade, ()), tapped.date())
+            verdict = check_chemistry(edition, analysis)
             try:
                 cur = db.execute(
                     "INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, "
@@ -631,8 +639,7 @@ class Store:
         changes = {k: v for k, v in changes.items() if row[k] != v}
         with self.transaction() as db:
             for column, value in changes.items():
-                # column names come from the fixed set above, never from input
-                db.execute(f"UPDATE heat SET {column} = ? WHERE id = ?", (value, row["id"]))
+                db.execute(_HEAT_UPDATES[column], (value, row["id"]))
                 self._audit("update", "heat", row["heat_no"], heat_no=row["heat_no"],
                             field_name=column, old=row[column], new=value, reason=reason)
             self._refresh_status([row["id"]])
@@ -659,7 +666,7 @@ class Store:
     # ---------------------------------------------------------------- analysis
 
     def set_analysis(self, heat_no: str, values: Mapping[str, float | None],
-                     reason: str | None = None) -> standards.HeatCheck:
+                     reason: str | None = None) -> HeatCheck:
         """Enter or correct analysis values (None removes one); a change needs a reason."""
         row = self._heat_row(heat_no)
         current = {r[0]: r[1] for r in self.conn.execute(
@@ -690,11 +697,11 @@ class Store:
             self._refresh_status([row["id"]])
         return self.check_heat(row["heat_no"])
 
-    def check_heat(self, heat_no: str) -> standards.HeatCheck:
+    def check_heat(self, heat_no: str) -> HeatCheck:
         """The heat's verdict against the edition in force on its tap date."""
         heat = self.heat(heat_no)
         edition = self.standard_in_force(heat.grade, heat.tapped_at.date())
-        return standards.check(edition, heat.analysis)
+        return check_chemistry(edition, heat.analysis)
 
     def _editions_by_grade(self) -> dict[str, list[Standard]]:
         by_grade: dict[str, list[Standard]] = defaultdict(list)
@@ -710,8 +717,8 @@ class Store:
             for heat in self._heats_from_rows(self.conn.execute(
                     f"SELECT * FROM heat WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
                     chunk).fetchall()):
-                edition = standards.in_force(editions.get(heat.grade, ()), heat.tapped_at.date())
-                verdict = standards.check(edition, heat.analysis)
+                edition = in_force(editions.get(heat.grade, ()), heat.tapped_at.date())
+                verdict = check_chemistry(edition, heat.analysis)
                 updates.append((edition.id if edition else None, verdict.status.value, heat.id))
         self.conn.executemany("UPDATE heat SET standard_id = ?, chem_status = ? WHERE id = ?",
                               updates)
@@ -756,8 +763,8 @@ class Store:
         catalogue = {d.code for d in self.defects()}
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime("%Y-%m-%d %H:%M:%S")
-        for done, (heat_no, new) in enumerate(ingots, start=1):
-            heat_no = heat_no.strip()
+        for done, (given_no, new) in enumerate(ingots, start=1):
+            heat_no = given_no.strip()
             if heat_no not in heat_ids:
                 heat_ids[heat_no] = self._heat_row(heat_no)["id"]
             _validate_ingot(new, catalogue)
@@ -876,8 +883,8 @@ class Store:
     def iter_ingots(self, date_from: date, date_to: date) -> Iterator[Ingot]:
         """Every ingot of heats of production dates from..to, in tap then ingot order."""
         rows = self.conn.execute(
-            "SELECT i.*, h.heat_no, (SELECT group_concat(d.defect_code || coalesce('@' || d.location, ''), ';') "
-            "FROM (SELECT * FROM ingot_defect WHERE ingot_id = i.id ORDER BY seq) d) AS defect_list "
+            "SELECT i.*, h.heat_no, (SELECT group_concat(d.defect_code || coalesce('@' || d.location, ''), "
+            "';') FROM (SELECT * FROM ingot_defect WHERE ingot_id = i.id ORDER BY seq) d) AS defect_list "
             "FROM heat h JOIN ingot i ON i.heat_id = h.id "
             "WHERE h.production_date BETWEEN ? AND ? ORDER BY h.tapped_at, h.heat_no, i.ingot_no",
             (date_from.isoformat(), date_to.isoformat()))
@@ -899,9 +906,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for checks and backups)."""
-        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-                for t in ("converter", "shift", "grade", "standard", "defect", "heat",
-                          "heat_analysis", "ingot", "ingot_defect", "audit")}
+        return {table: self.conn.execute(sql).fetchone()[0] for table, sql in _COUNTS.items()}
 
     # ------------------------------------------------------------------- rates
 
@@ -974,9 +979,21 @@ _SUMS_SQL = """
 """
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+_COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
+           for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
+                         "ingot", "ingot_defect", "audit")}
+
+
+def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
+    """PRAGMAs take no bound parameters: only a known name and a whole number go in."""
+    if name not in ("busy_timeout", "application_id", "user_version") or not isinstance(value, int):
+        raise ValueError(f"refusing PRAGMA {name!r} = {value!r}")
+    conn.execute("PRAGMA " + name + " = " + str(value))
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[list[_T]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield list(items[i:i + size])
 
 
 def _statements(script: str) -> Iterator[str]:
