@@ -382,7 +382,9 @@ class Store:
         shifts.validate_schedule(proposed)
         with self.transaction() as db:
             old = {s.code: s for s in self.shifts()}
-            db.execute("UPDATE shift SET seq = -seq")  # free the UNIQUE seq values
+            # free the UNIQUE seq values 1..n; negating them would break CHECK (seq >= 1)
+            top = db.execute("SELECT coalesce(max(seq), 0) FROM shift").fetchone()[0]
+            db.execute("UPDATE shift SET seq = seq + ?", (top + len(proposed),))
             for s in proposed:
                 if s.code in old:
                     db.execute("UPDATE shift SET name_en = ?, name_zh = ?, start_min = ?, seq = ? "
