@@ -815,10 +815,13 @@ class Store:
                      fields=", ".join(_(f) for f in corrected)))
         key = f"{current.heat_no}/{ingot_no}"
         with self.transaction() as db:
-            judged_at = (self._clock().strftime("%Y-%m-%d %H:%M:%S")
-                         if proposed.disposition != current.disposition and proposed.disposition.judged
-                         else (current.judged_at.strftime("%Y-%m-%d %H:%M:%S")
-                               if current.judged_at and proposed.disposition.judged else None))
+            # judged_at: when the disposition last changed to a judgement
+            if not proposed.disposition.judged:
+                judged_at = None
+            elif proposed.disposition != current.disposition or current.judged_at is None:
+                judged_at = self._clock().strftime("%Y-%m-%d %H:%M:%S")
+            else:
+                judged_at = current.judged_at.strftime("%Y-%m-%d %H:%M:%S")
             db.execute("UPDATE ingot SET weight_kg = ?, disposition = ?, inspector = ?, judged_at = ? "
                        "WHERE id = ?", (proposed.weight_kg, proposed.disposition.value,
                                         proposed.inspector, judged_at, current.id))
