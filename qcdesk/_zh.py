@@ -166,4 +166,15 @@ ZH: dict[str, str] = {
     "shift {code!r} has heats and cannot be removed": "{code!r} 班已有炉次，不能删除",
     "heat {heat_no} already exists": "炉号 {heat_no} 已存在",
     "element": "元素",
+    # demo
+    "Demo standard (GB/T 700-2006 limits)": "演示标准（采用 GB/T 700-2006 限值）",
+    "first sample spoiled; the lab is repeating the analysis": "第一个试样作废，化验室正在重新分析",
+    "The demo's 1959 chemistry limits are a stand-in copied from GB/T 700-2006, not the standard of the time.": "演示数据中 1959 年的成分限值是照搬 GB/T 700-2006 的替代值，并非当时的标准。",
+    "{element} {value}% above the {grade} maximum {limit}%: ingots regraded": "{element} {value}% 超过 {grade} 上限 {limit}%：钢锭改判",
+    "Demo loaded: {first} to {last}, converters {converters}.": "演示数据已载入：{first} 至 {last}，转炉 {converters}。",
+    "{heats} heats ({failing} off-grade, {open} awaiting analysis), {ingots} ingots ({pending} pending).": "{heats} 炉（成分不合格 {failing} 炉，待化验 {open} 炉），钢锭 {ingots} 支（待判 {pending} 支）。",
+    "On {day} converter {converter} made {n} heats; the ingot qualified rate was {rate} by weight ({count} by count).": "{day}，{converter} 号转炉炼钢 {n} 炉；当日钢锭合格率按重量为 {rate}（按支数为 {count}）。",
+    "this database already holds {n} heat(s): the demo fills only a database without heats. Nothing was changed; open a new database file for the demo.": "该数据库已有 {n} 炉数据：演示数据只能载入没有炉次的数据库。未做任何更改；请为演示新建一个数据库文件。",
+    "{grade} already has an edition in force from {day} ({title}) with other limits; the demo needs its own. Nothing was changed.": "{grade} 已有自 {day} 起实施的版本（{title}），限值不同；演示需要自己的版本。未做任何更改。",
+    "heat {n} of the day on converter {code}: a workshop record": "{code} 号转炉当日第 {n} 炉：创车间纪录",
 }

@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -22,6 +23,7 @@ from typing import Any, TextIO
 import platformdirs
 
 from qcdesk import csvio
+from qcdesk.demo import load_demo
 from qcdesk.errors import ImportRefused, QcError
 from qcdesk.i18n import LANGUAGES, _, set_language
 from qcdesk.model import ChemStatus
@@ -300,12 +302,8 @@ def cmd_history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    from qcdesk.demo import load_demo
-
     summary = load_demo(store)
-    out.write(_("Demo workshop loaded: {heats} heats and {ingots} ingots, {first} to {last}.").format(
-        heats=summary.heats, ingots=summary.ingots, first=summary.first_date,
-        last=summary.last_date) + "\n")
+    out.write("\n".join(summary.lines()) + "\n")
     return 0
 
 
@@ -374,7 +372,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         set_language(lang if lang in LANGUAGES else None)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # usage errors and --help go to the streams the caller gave, not the process's
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     set_language(args.lang)

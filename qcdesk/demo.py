@@ -18,12 +18,10 @@ seeded 2006 edition. It is a stand-in so the demo's heats can be judged; it is
 NOT the historical standard of 1959, whose limits were different.
 
 Determinism. Every figure comes from one ``random.Random`` with a fixed seed,
-and nothing depends on today's date: while the demo is written the store's
-clock is replaced by a simulated one that stands at the moment each record
-would have been entered in February 1959 (a heat when its analysis came back,
-its ingots when they were judged). So ingots carry a judged time in 1959, and
-the audit log reads as the month's own history, in China Standard Time. The
-real clock is put back afterwards.
+and nothing depends on today's date: heats and ingots are saved in the order
+they would have been entered in February 1959, and each judged ingot carries
+the time it was judged then. The audit log says truthfully who loaded the demo
+and when.
 
 Everything is written through the store's validated paths (``import_heats``,
 ``import_ingots``, ``add_edition``, ``update_converter``) inside one
@@ -36,8 +34,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Self
+from datetime import date, datetime, timedelta
 
 from qcdesk import seed, shifts, standards
 from qcdesk.errors import Conflict
@@ -96,7 +93,6 @@ _FIRST_SERIAL = {"1": 412, "2": 398, "3": 405}
 INGOTS_PER_HEAT = 8
 INGOT_KG = (600.0, 760.0)
 SHORT_INGOT_KG = (450.0, 640.0)
-CST = timezone(timedelta(hours=8), "CST")
 
 _TOP, _MIDDLE, _BOTTOM = Location.TOP, Location.MIDDLE, Location.BOTTOM
 # Defects of ingots accepted as they are (minor), ground out (conditioned), regraded, scrapped.
@@ -163,45 +159,13 @@ def load_demo(store: Store) -> DemoSummary:
                 "this database already holds {n} heat(s): the demo fills only a database "
                 "without heats. Nothing was changed; open a new database file for the demo."
             ).format(n=heats_held))
-        clock = _SimulatedClock(datetime(1959, 1, 31, 20, 0))
-        real_clock = store._clock  # the demo's records are dated in 1959, not today
-        store._clock = clock
-        try:
-            for code in CONVERTERS:
-                store.update_converter(code, nominal_t=NOMINAL_HEAT_T)
-            _ensure_editions(store)
-            plan = _plan_month(random.Random(SEED), store.shifts(),
-                               {g: store.standards(g) for g in GRADES})
-            _write(store, plan, clock)
-        finally:
-            store._clock = real_clock
+        for code in CONVERTERS:
+            store.update_converter(code, nominal_t=NOMINAL_HEAT_T)
+        _ensure_editions(store)
+        plan = _plan_month(random.Random(SEED), store.shifts(),
+                           {g: store.standards(g) for g in GRADES})
+        _write(store, plan)
         return _summarise(store, plan)
-
-
-# ------------------------------------------------------------------ the clock
-
-
-class _Moment(datetime):
-    """A datetime in China Standard Time that stays in it when asked for local time.
-
-    The store writes audit times with ``astimezone()``; for a 1959 moment that
-    asks the platform's local-time functions about a negative timestamp, which
-    some platforms refuse. The demo's times are Beijing times, so keep them so.
-    """
-
-    def astimezone(self, tz: tzinfo | None = None) -> Self:
-        return self if tz is None else super().astimezone(tz)
-
-
-class _SimulatedClock:
-    """Stands where it is set: the moment the record being written was entered."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def __call__(self) -> datetime:
-        t = self.at
-        return _Moment(t.year, t.month, t.day, t.hour, t.minute, t.second, tzinfo=CST)
 
 
 # -------------------------------------------------------------- the standards
@@ -574,15 +538,14 @@ def _tune_exactly(rng: random.Random, heats: Sequence[_PlanHeat], rate: float) -
 # ------------------------------------------------------------------ the writes
 
 
-def _write(store: Store, plan: Sequence[_PlanHeat], clock: _SimulatedClock) -> None:
+def _write(store: Store, plan: Sequence[_PlanHeat]) -> None:
     """Save heats and ingots in the order they would have been entered."""
     events: list[tuple[datetime, int, int, _PlanHeat]] = []
     for seq, heat in enumerate(plan):
         events.append((heat.entered_at, 0, seq, heat))
         events.append((heat.ingots_at, 1, seq, heat))
     events.sort(key=lambda e: e[:3])
-    for at, kind, _seq, heat in events:
-        clock.at = at
+    for _at, kind, _seq, heat in events:
         if kind == 0:
             store.import_heats([NewHeat(
                 heat_no=heat.heat_no, converter=heat.converter, tapped_at=heat.tapped_at,
@@ -591,7 +554,8 @@ def _write(store: Store, plan: Sequence[_PlanHeat], clock: _SimulatedClock) -> N
         else:
             store.import_ingots([(heat.heat_no, NewIngot(
                 ingot_no=i.no, weight_kg=i.weight_kg, disposition=i.disposition,
-                inspector=heat.ingot_inspector, defects=i.defects)) for i in heat.ingots])
+                inspector=heat.ingot_inspector, defects=i.defects,
+                judged_at=heat.ingots_at if i.disposition.judged else None)) for i in heat.ingots])
 
 
 def _summarise(store: Store, plan: Sequence[_PlanHeat]) -> DemoSummary:

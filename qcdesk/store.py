@@ -107,6 +107,7 @@ class NewIngot:
     disposition: Disposition
     inspector: str
     defects: tuple[IngotDefect, ...] = ()
+    judged_at: datetime | None = None  # for records judged earlier; else when saved
 
 
 @dataclass(frozen=True)
@@ -775,7 +776,7 @@ class Store:
                     "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
                     "judged_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
-                     new.inspector.strip(), now if new.disposition.judged else None))
+                     new.inspector.strip(), _judged_at(new, now)))
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
                     raise Conflict(_("heat {heat_no} already has ingot {n}").format(
@@ -1074,6 +1075,12 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
         if (d.code, d.location) in seen:
             raise InputError(_("defects"), _("{defect} is listed twice").format(defect=d))
         seen.add((d.code, d.location))
+
+
+def _judged_at(new: NewIngot, now: str) -> str | None:
+    if not new.disposition.judged:
+        return None
+    return new.judged_at.strftime("%Y-%m-%d %H:%M:%S") if new.judged_at else now
 
 
 def _ingot_record(ingot: Ingot) -> dict[str, object]:
