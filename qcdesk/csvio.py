@@ -65,8 +65,10 @@ class _Problems:
         self.columns = {name: i for i, name in enumerate(header, start=1)}
         self.items: list[RowProblem] = []
 
-    def add(self, line: int, column: str | None, problem: str) -> None:
-        self.items.append(RowProblem(line, self.columns.get(column) if column else None, column, problem))
+    def add(self, line: int, column: str | None, problem: str, number: int | None = None) -> None:
+        if number is None and column:
+            number = self.columns.get(column)
+        self.items.append(RowProblem(line, number, column, problem))
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -85,7 +87,7 @@ def read_text(path: Path, encoding: str | None = None) -> str:
                 path=path, name=encoding, pos=exc.start)) from exc
     for candidate in ("utf-8-sig", "gb18030"):
         try:
-            return raw.decode(candidate)
+            return raw.decode(candidate).removeprefix("\ufeff")  # GB18030 has a BOM too
         except UnicodeDecodeError:
             continue
     raise QcError(_("{path} is neither UTF-8 nor GB18030; say which with --encoding").format(path=path))
@@ -108,15 +110,15 @@ def _read_rows(text: str, required: Sequence[str], problems_for: Callable[[Seque
     problems = problems_for(header)
     known = {c.lower(): c for c in required}
     columns: list[str] = []
-    for name in header:
+    for number, name in enumerate(header, start=1):  # by position: a name may be blank or repeated
         canonical = known.get(name.lower())
         if canonical is None:
             trouble = extra_column(name)
             if trouble:
-                problems.add(1, name or "?", trouble)
+                problems.add(1, name or "?", trouble, number)
             canonical = name
         if canonical in columns:
-            problems.add(1, name, _("this column is named twice"))
+            problems.add(1, name, _("this column is named twice"), number)
         columns.append(canonical)
     problems.columns = {name: i for i, name in enumerate(columns, start=1)}
     missing = [name for name in required if name not in columns]
@@ -404,7 +406,12 @@ class _open_out:
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.file.close()
         if exc_type is None:
-            self.tmp.replace(self.path)
+            try:
+                self.tmp.replace(self.path)
+            except OSError as exc:  # e.g. the path names a folder
+                self.tmp.unlink(missing_ok=True)
+                raise QcError(_("{path} cannot be written: {error}").format(
+                    path=self.path, error=exc.strerror)) from exc
         else:
             self.tmp.unlink(missing_ok=True)
 
