@@ -24,7 +24,7 @@ ZH: dict[str, str] = {
     "Production dates {frm} to {to}.": "生产日期 {frm} 至 {to}。",
     "no standard in force": "无现行标准",
     "total": "合计", "heat": "炉号", "conv.": "转炉", "tapped at": "出钢时间", "t": "t", "°C": "°C",
-    "chemistry": "成分", "{n} heats": "共 {n} 炉", "standard": "标准", "in force from": "实施日期",
+    "chemistry": "成分", "{n} heat(s)": "共 {n} 炉", "standard": "标准", "in force from": "实施日期",
     "limits, mass %": "成分限值（质量分数 %）",
     "when": "时间", "who": "操作人", "what": "操作", "record": "记录", "field": "字段", "old": "原值",
     "new": "新值", "reason": "原因",

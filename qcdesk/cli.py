@@ -261,7 +261,7 @@ def cmd_heats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         [_("heat"), _("conv."), _("tapped at"), _("date"), _("shift"), _("grade"), _("t"), _("°C"),
          _("chemistry"), _("judged"), _("inspector")], rows,
         [False, False, False, False, False, False, True, True, False, True, False]) + "\n")
-    out.write(_("{n} heats").format(n=len(heats)) + "\n")
+    out.write(_("{n} heat(s)").format(n=len(heats)) + "\n")
     return 0
 
 

@@ -8,6 +8,7 @@ read as their ASCII twins. Every field has a physical range.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,8 @@ _FULL_WIDTH = str.maketrans(
         "−": "-",  # U+2212 minus sign
         "＋": "+",
         "　": " ",  # ideographic space
+        "；": ";",  # in defect lists
+        "＠": "@",
     }
 )
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -57,7 +60,7 @@ NOMINAL_HEAT_T = Range(0, 400, "t", low_open=True)
 
 
 def normalise_width(text: str) -> str:
-    """Full-width digits, point, sign and space as their ASCII twins."""
+    """Full-width digits, point, sign, space, ；and ＠ as their ASCII twins."""
     return text.translate(_FULL_WIDTH)
 
 
@@ -99,8 +102,9 @@ def parse_in_range(text: str, field: str, valid: Range) -> float:
 def check_range(value: float, field: str, valid: Range) -> float:
     """Refuse a value (already a number) outside its physical range."""
     if not (isinstance(value, int | float) and valid.contains(float(value))):
+        shown = format_number(value) if isinstance(value, float) and math.isfinite(value) else value
         raise InputError(field, _("{value} {unit} is out of range: {rule}").format(
-            value=value, unit=_(valid.unit), rule=valid.describe()))
+            value=shown, unit=_(valid.unit), rule=valid.describe()))
     return float(value)
 
 

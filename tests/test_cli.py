@@ -379,7 +379,7 @@ def test_heats_json(workshop: Path) -> None:
 def test_heats_table(workshop: Path) -> None:
     code, out, _err = run("--db", str(workshop), "heats", "--from", "2024-03-05", "--to", "2024-03-05")
     assert code == 0
-    assert out.splitlines()[-1] == "3 heats"
+    assert out.splitlines()[-1] == "3 heat(s)"
     assert any(line.startswith("24A001") and "3/4" in line for line in out.splitlines())
 
 
