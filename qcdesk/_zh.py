@@ -165,7 +165,6 @@ ZH: dict[str, str] = {
     "the change breaks a rule of the data: {error}": "此更改违反数据规则：{error}",
     "shift {code!r} has heats and cannot be removed": "{code!r} 班已有炉次，不能删除",
     "heat {heat_no} already exists": "炉号 {heat_no} 已存在",
-    "element": "元素",
     # demo
     "Demo standard (GB/T 700-2006 limits)": "演示标准（采用 GB/T 700-2006 限值）",
     "first sample spoiled; the lab is repeating the analysis": "第一个试样作废，化验室正在重新分析",
