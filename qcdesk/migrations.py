@@ -10,6 +10,15 @@ from __future__ import annotations
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
+# Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
+_ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT count(*),
+               count(*) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+        FROM ingot WHERE heat_id = heat.id)"""
+
 _SCHEMA_1 = """
 CREATE TABLE converter (
     id          INTEGER PRIMARY KEY,
@@ -125,34 +134,13 @@ CREATE INDEX ingot_defect_by_code ON ingot_defect(defect_code);
 -- The heat's ingot sums, recomputed from its ingots on every change: exact,
 -- with no drift from adding and subtracting floating-point weights.
 CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot BEGIN
-    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT count(*),
-               count(*) FILTER (WHERE disposition <> 'pending'),
-               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
-               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
-        FROM ingot WHERE heat_id = NEW.heat_id)
-    WHERE id = NEW.heat_id;
+    """ + _ROLLUP + """ WHERE id = NEW.heat_id;
 END;
 CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition ON ingot BEGIN
-    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT count(*),
-               count(*) FILTER (WHERE disposition <> 'pending'),
-               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
-               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
-        FROM ingot WHERE heat_id = heat.id)
-    WHERE id IN (NEW.heat_id, OLD.heat_id);
+    """ + _ROLLUP + """ WHERE id IN (NEW.heat_id, OLD.heat_id);
 END;
 CREATE TRIGGER ingot_rollup_delete AFTER DELETE ON ingot BEGIN
-    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT count(*),
-               count(*) FILTER (WHERE disposition <> 'pending'),
-               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
-               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
-        FROM ingot WHERE heat_id = OLD.heat_id)
-    WHERE id = OLD.heat_id;
+    """ + _ROLLUP + """ WHERE id = OLD.heat_id;
 END;
 
 -- Append-only: who changed what, when, from what to what, and why.
