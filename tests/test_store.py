@@ -1,0 +1,338 @@
+"""The store: corrections need reasons, every change is audited, bad values change nothing."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from qcdesk.errors import Conflict, InputError, NotFound, QcError, ReasonRequired
+from qcdesk.model import ChemStatus, Disposition, IngotDefect, Limit, Location
+from qcdesk.rates import parse_group_keys
+from qcdesk.store import AuditEntry, NewHeat, NewIngot, Store, current_user, resolve_db_path
+
+A, S, P = Disposition.ACCEPTED, Disposition.SCRAP, Disposition.PENDING
+GOOD_Q235B = {"C": 0.15, "Si": 0.20, "Mn": 0.50, "P": 0.020, "S": 0.020}
+NOW = datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
+
+
+def new_heat(heat_no: str = "H2", **changes: object) -> NewHeat:
+    fields: dict[str, object] = {
+        "heat_no": heat_no, "converter": "1", "tapped_at": datetime(2025, 3, 10, 9, 0),
+        "grade": "Q235B", "tap_weight_t": 30.0, "tap_temp_c": 1620.0, "inspector": "Wang",
+        "analysis": GOOD_Q235B}
+    fields.update(changes)
+    return NewHeat(**fields)  # type: ignore[arg-type]
+
+
+def ingot(n: int, kg: float = 700.0, disposition: Disposition = A, **changes: object) -> NewIngot:
+    return NewIngot(**{"ingot_no": n, "weight_kg": kg, "disposition": disposition,  # type: ignore[arg-type]
+                       "inspector": "Li", **changes})
+
+
+def dump(store: Store) -> list[str]:
+    return list(store.conn.iterdump())
+
+
+@pytest.fixture
+def shop(db_path: Path) -> Iterator[Store]:
+    """Heat H1 (conforming Q235B, 30 t) with ingots 1: 700 kg accepted, 2: 650 kg scrap, 3: 800 kg pending."""
+    with Store.open(db_path, "tester", clock=lambda: NOW) as s:
+        s.add_heat(new_heat("H1"))
+        s.add_ingots("H1", [ingot(1, 700, A), ingot(2, 650, S), ingot(3, 800, P)])
+        yield s
+
+
+def ingot_state(store: Store) -> list[tuple[int, float, str]]:
+    return [(i.ingot_no, i.weight_kg, i.disposition.value) for i in store.ingots("H1")]
+
+
+# ------------------------------------------------------------------- reasons
+
+CORRECTIONS_WITHOUT_REASON: dict[str, Callable[[Store], object]] = {
+    "judged disposition": lambda s: s.update_ingot("H1", 1, disposition=S),
+    "judged weight": lambda s: s.update_ingot("H1", 1, weight_kg=710.0),
+    "judged back to pending": lambda s: s.update_ingot("H1", 2, disposition=P),
+    "blank reason": lambda s: s.update_ingot("H1", 2, disposition=A, reason="   "),
+    "empty reason": lambda s: s.update_ingot("H1", 2, weight_kg=600.0, reason=""),
+    "analysis value changed": lambda s: s.set_analysis("H1", {"C": 0.18}),
+    "analysis value removed": lambda s: s.set_analysis("H1", {"C": None}),
+    "new and changed together": lambda s: s.set_analysis("H1", {"Cr": 0.10, "Mn": 0.60}),
+    "judged ingot removed": lambda s: s.remove_ingot("H1", 2),
+    "judged ingot removed, blank": lambda s: s.remove_ingot("H1", 1, reason=" \t"),
+    "heat with analysis removed": lambda s: s.remove_heat("H1", None),
+}
+
+
+@pytest.mark.parametrize("attempt", CORRECTIONS_WITHOUT_REASON.values(), ids=CORRECTIONS_WITHOUT_REASON)
+def test_a_correction_without_a_reason_is_refused_and_changes_nothing(
+        shop: Store, attempt: Callable[[Store], object]) -> None:
+    counts, rows, ingots = shop.counts(), dump(shop), ingot_state(shop)
+    analysis = shop.heat("H1").analysis
+    with pytest.raises(ReasonRequired):
+        attempt(shop)
+    assert shop.counts() == counts
+    assert ingot_state(shop) == ingots == [(1, 700.0, "accepted"), (2, 650.0, "scrap"), (3, 800.0, "pending")]
+    assert shop.heat("H1").analysis == analysis == GOOD_Q235B
+    assert dump(shop) == rows
+
+
+def test_the_same_corrections_with_a_reason_go_through(shop: Store) -> None:
+    shop.update_ingot("H1", 1, disposition=S, reason="crack found after stripping")
+    shop.update_ingot("H1", 2, weight_kg=600.0, reason="reweighed")
+    shop.set_analysis("H1", {"C": 0.18, "S": None}, reason="lab re-run")
+    shop.remove_ingot("H1", 2, reason="logged twice")
+    assert ingot_state(shop) == [(1, 700.0, "scrap"), (3, 800.0, "pending")]
+    assert shop.heat("H1").analysis == {**{k: v for k, v in GOOD_Q235B.items() if k != "S"}, "C": 0.18}
+    assert shop.heat("H1").chem_status is ChemStatus.NOT_CHECKED  # S withdrawn
+    shop.remove_heat("H1", "wrong converter log")
+    assert shop.counts()["heat"] == shop.counts()["ingot"] == shop.counts()["heat_analysis"] == 0
+
+
+def test_pending_ingots_and_first_values_need_no_reason(shop: Store) -> None:
+    shop.update_ingot("H1", 3, weight_kg=810.0)          # still pending: a plain edit
+    shop.update_ingot("H1", 3, disposition=A)            # judging it is not a correction
+    shop.add_ingots("H1", [ingot(4, 500, P)])
+    shop.remove_ingot("H1", 4)                           # pending: removed without a reason
+    shop.set_analysis("H1", {"Cr": 0.05})                # a first value for Cr
+    shop.set_analysis("H1", {"C": 0.15})                 # the same value again: no change
+    assert ingot_state(shop) == [(1, 700.0, "accepted"), (2, 650.0, "scrap"), (3, 810.0, "accepted")]
+    assert shop.heat("H1").analysis == {**GOOD_Q235B, "Cr": 0.05}
+
+
+def test_a_heat_without_analysis_or_judged_ingots_is_removed_without_a_reason(shop: Store) -> None:
+    shop.add_heat(new_heat("H2", analysis={}))
+    shop.add_ingots("H2", [ingot(1, 700, P)])
+    shop.remove_heat("H2", None)
+    assert shop.heats(date(2025, 3, 10), date(2025, 3, 10))[0].heat_no == "H1"
+    assert shop.counts()["heat"] == 1
+
+
+def test_a_heat_with_judged_ingots_but_no_analysis_needs_a_reason(shop: Store) -> None:
+    shop.add_heat(new_heat("H2", analysis={}))
+    shop.add_ingots("H2", [ingot(1, 700, S)])
+    rows = dump(shop)
+    with pytest.raises(ReasonRequired):
+        shop.remove_heat("H2", "  ")
+    assert dump(shop) == rows
+
+
+# --------------------------------------------------------------------- audit
+
+def last(store: Store, n: int = 1) -> list[AuditEntry]:
+    return store.audit()[-n:]
+
+
+def test_every_change_is_audited_with_user_time_old_new_and_reason(shop: Store) -> None:
+    def check(entry: AuditEntry, *expected: str | None) -> None:
+        """expected: action, entity, key, field, old value, new value, reason."""
+        assert entry.user == "tester"
+        assert datetime.fromisoformat(entry.at) == NOW
+        assert entry.heat_no == "H1"
+        assert (entry.action, entry.entity, entry.entity_key, entry.field,
+                entry.old_value, entry.new_value, entry.reason) == expected
+
+    # the heat and its ingots as logged by the fixture
+    heat, *ingots = shop.audit("H1")
+    assert (heat.action, heat.entity, heat.entity_key, heat.user) == ("insert", "heat", "H1", "tester")
+    logged = json.loads(heat.new_value or "")
+    assert (logged["converter"], logged["grade"], logged["tapped_at"], logged["tap_weight_t"]) == (
+        "1", "Q235B", "2025-03-10 09:00", 30.0)
+    assert logged["analysis"] == {"C": "0.15", "Si": "0.2", "Mn": "0.5", "P": "0.02", "S": "0.02"}
+    assert [(e.action, e.entity_key) for e in ingots] == [
+        ("insert", "H1/1"), ("insert", "H1/2"), ("insert", "H1/3")]
+    assert json.loads(ingots[1].new_value or "")["weight_kg"] == 650.0
+    assert json.loads(ingots[1].new_value or "")["disposition"] == "scrap"
+
+    shop.update_ingot("H1", 1, disposition=S, reason="  crack found  ")
+    check(last(shop)[0], "update", "ingot", "H1/1", "disposition", "accepted", "scrap", "crack found")
+    shop.update_ingot("H1", 1, weight_kg=710.5, reason="reweighed")
+    check(last(shop)[0], "update", "ingot", "H1/1", "weight_kg", "700", "710.5", "reweighed")
+    shop.set_analysis("H1", {"C": 0.18}, reason="lab re-run")
+    check(last(shop)[0], "update", "analysis", "H1/C", "C", "0.15", "0.18", "lab re-run")
+    shop.set_analysis("H1", {"Cr": 0.1})
+    check(last(shop)[0], "insert", "analysis", "H1/Cr", "Cr", None, "0.1", None)
+    shop.set_analysis("H1", {"C": None}, reason="sample mixed up")
+    check(last(shop)[0], "delete", "analysis", "H1/C", "C", "0.18", None, "sample mixed up")
+
+    shop.remove_ingot("H1", 2, reason="logged twice")
+    removed = last(shop)[0]
+    assert (removed.action, removed.entity_key, removed.reason) == ("delete", "H1/2", "logged twice")
+    assert json.loads(removed.old_value or "")["weight_kg"] == 650.0
+
+    before = len(shop.audit())
+    shop.remove_heat("H1", "wrong converter log")
+    gone = shop.audit()[before:]
+    # the two ingots left, then the heat, all with the reason
+    assert [(e.action, e.entity, e.entity_key) for e in gone] == [
+        ("delete", "ingot", "H1/1"), ("delete", "ingot", "H1/3"), ("delete", "heat", "H1")]
+    assert {e.reason for e in gone} == {"wrong converter log"}
+    assert json.loads(gone[-1].old_value or "")["tap_weight_t"] == 30.0
+    # the log outlives the heat
+    # heat 1 + ingots 3 + ingot corrections 2 + analysis 3 + ingot removed 1 + heat removed 3
+    assert len(shop.audit("H1")) == 13
+
+
+def test_reference_data_changes_are_audited_too(shop: Store) -> None:
+    before = len(shop.audit())
+    shop.add_grade("20")
+    shop.add_edition("20", "GB/T 699", "2015", date(2020, 1, 1), [Limit("C", 0.17, 0.23)])
+    shop.add_converter("4", "Converter 4", 30.0)
+    shop.set_shifts([("night", "Night", "夜班", -120), ("day", "Day", "白班", 360),
+                     ("evening", "Evening", "中班", 840)])
+    added = shop.audit()[before:]
+    assert [(e.action, e.entity, e.entity_key) for e in added] == [
+        ("insert", "grade", "20"), ("insert", "standard", "20@2020-01-01"),
+        ("insert", "converter", "4"), ("update", "shift_schedule", "schedule")]
+    assert {e.user for e in added} == {"tester"}
+
+
+def test_the_audit_log_refuses_update_and_delete(shop: Store) -> None:
+    entries = shop.audit()
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        shop.conn.execute("UPDATE audit SET reason = 'nothing happened'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        shop.conn.execute("DELETE FROM audit WHERE entity = 'ingot'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        shop.conn.execute("DELETE FROM audit")
+    assert shop.audit() == entries
+
+
+# ----------------------------------------------------------------- bad values
+
+BAD: dict[str, tuple[type[QcError], Callable[[Store], object]]] = {
+    "negative tapped weight": (InputError, lambda s: s.add_heat(new_heat(tap_weight_t=-1.0))),
+    "0 t": (InputError, lambda s: s.add_heat(new_heat(tap_weight_t=0.0))),
+    "400.01 t": (InputError, lambda s: s.add_heat(new_heat(tap_weight_t=400.01))),
+    "nan t": (InputError, lambda s: s.add_heat(new_heat(tap_weight_t=math.nan))),
+    "999 °C": (InputError, lambda s: s.add_heat(new_heat(tap_temp_c=999.0))),
+    "1901 °C": (InputError, lambda s: s.add_heat(new_heat(tap_temp_c=1901.0))),
+    "unknown converter": (NotFound, lambda s: s.add_heat(new_heat(converter="9"))),
+    "unknown grade": (NotFound, lambda s: s.add_heat(new_heat(grade="Q999"))),
+    "C 100.5 %": (InputError, lambda s: s.add_heat(new_heat(analysis={"C": 100.5}))),
+    "C -0.01 %": (InputError, lambda s: s.add_heat(new_heat(analysis={"C": -0.01}))),
+    "element Xx": (InputError, lambda s: s.add_heat(new_heat(analysis={"Xx": 0.1}))),
+    "empty heat number": (InputError, lambda s: s.add_heat(new_heat(heat_no="  "))),
+    "empty inspector": (InputError, lambda s: s.add_heat(new_heat(inspector=""))),
+    "duplicate heat number": (Conflict, lambda s: s.add_heat(new_heat("H1"))),
+    "duplicate heat number, spaced": (Conflict, lambda s: s.add_heat(new_heat(" H1 "))),
+    "import with one bad heat": (InputError, lambda s: s.import_heats(
+        [new_heat("H2"), new_heat("H3", tap_weight_t=0.0)])),
+    "import with a repeated heat": (Conflict, lambda s: s.import_heats([new_heat("H2"), new_heat("H2")])),
+    "ingot 60000.1 kg": (InputError, lambda s: s.add_ingots("H1", [ingot(4, 60_000.1)])),
+    "ingot 0 kg": (InputError, lambda s: s.add_ingots("H1", [ingot(4, 0.0)])),
+    "ingot -5 kg": (InputError, lambda s: s.add_ingots("H1", [ingot(4, -5.0)])),
+    "ingot inf kg": (InputError, lambda s: s.add_ingots("H1", [ingot(4, math.inf)])),
+    "ingot number 0": (InputError, lambda s: s.add_ingots("H1", [ingot(0)])),
+    "ingot number 10000": (InputError, lambda s: s.add_ingots("H1", [ingot(10_000)])),
+    "duplicate ingot number": (Conflict, lambda s: s.add_ingots("H1", [ingot(1)])),
+    "duplicate in one batch": (Conflict, lambda s: s.add_ingots("H1", [ingot(4), ingot(5), ingot(4)])),
+    "unknown defect code": (InputError, lambda s: s.add_ingots(
+        "H1", [ingot(4, defects=(IngotDefect("XXXX", Location.TOP),))])),
+    "ingot of no heat": (NotFound, lambda s: s.add_ingots("NOPE", [ingot(1)])),
+    "set C 100.5 %": (InputError, lambda s: s.set_analysis("H1", {"C": 100.5}, reason="r")),
+    "set Xx": (InputError, lambda s: s.set_analysis("H1", {"Xx": 0.1})),
+    "reweigh to 60000.1 kg": (InputError, lambda s: s.update_ingot("H1", 1, weight_kg=60_000.1,
+                                                                   reason="reweighed")),
+    "unknown defect on update": (InputError, lambda s: s.update_ingot(
+        "H1", 1, defects=[IngotDefect("XXXX")], reason="r")),
+    "edition for no grade": (NotFound, lambda s: s.add_edition(
+        "Q999", "GB", "1", date(2024, 1, 1), [Limit("C", None, 0.2)])),
+    "edition limiting Xx": (InputError, lambda s: s.add_edition(
+        "Q235B", "GB", "1", date(2024, 1, 1), [Limit("Xx", None, 0.2)])),
+    "edition min above max": (InputError, lambda s: s.add_edition(
+        "Q235B", "GB", "1", date(2024, 1, 1), [Limit("C", 0.3, 0.2)])),
+    "edition limit 100.5 %": (InputError, lambda s: s.add_edition(
+        "Q235B", "GB", "1", date(2024, 1, 1), [Limit("C", None, 100.5)])),
+    "edition on a taken date": (Conflict, lambda s: s.add_edition(
+        "Q235B", "GB/T 700", "2006b", date(2007, 2, 1), [Limit("C", None, 0.2)])),
+    "grade twice": (Conflict, lambda s: s.add_grade("Q235B")),
+}
+
+
+@pytest.mark.parametrize(("error", "attempt"), BAD.values(), ids=BAD)
+def test_a_bad_value_is_refused_and_changes_nothing(
+        shop: Store, error: type[QcError], attempt: Callable[[Store], object]) -> None:
+    rows = dump(shop)
+    with pytest.raises(error):
+        attempt(shop)
+    assert dump(shop) == rows
+
+
+def test_the_ends_of_every_range_are_accepted(shop: Store) -> None:
+    shop.add_heat(new_heat("H2", tap_weight_t=400.0, tap_temp_c=1000.0,
+                           analysis={"C": 0.0, "Si": 0.0, "Mn": 0.0, "P": 0.0, "S": 0.0}))
+    shop.add_heat(new_heat("H3", tap_weight_t=0.001, tap_temp_c=1900.0, analysis={"Fe": 100.0}))
+    shop.add_ingots("H2", [ingot(1, 60_000.0), ingot(9999, 0.001)])
+    assert shop.heat("H2").chem_status is ChemStatus.CONFORMS  # 0 is inside "≤ max"
+    assert [(i.ingot_no, i.weight_kg) for i in shop.ingots("H2")] == [(1, 60_000.0), (9999, 0.001)]
+    assert (shop.heat("H3").tap_weight_t, shop.heat("H3").tap_temp_c) == (0.001, 1900.0)
+
+
+# ------------------------------------------------------------- user and path
+
+def test_the_user_comes_from_the_option_then_the_environment_then_the_login(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "carl")
+    assert current_user() == "carl"
+    monkeypatch.setenv("QCDESK_USER", "  bo  ")
+    assert current_user() == "bo"
+    assert current_user("   ") == "bo"  # a blank option is no option
+    assert current_user(" anna ") == "anna"
+
+
+def test_the_store_writes_the_user_it_was_opened_for(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCDESK_USER", "dora")
+    with Store.open(db_path) as s:
+        assert s.user == "dora"
+        s.add_heat(new_heat("H1"))
+    with Store.open(db_path, "ed") as s:
+        s.set_analysis("H1", {"C": 0.16}, reason="re-run")
+        assert [e.user for e in s.audit("H1")] == ["dora", "ed"]
+
+
+def test_the_database_path_comes_from_the_option_then_qcdesk_db_then_the_data_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    data_home = Path(os.environ["XDG_DATA_HOME"])  # a temporary folder, set by conftest
+    assert resolve_db_path() == data_home / "qcdesk" / "qcdesk.sqlite"
+    monkeypatch.setenv("QCDESK_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_db_path() == tmp_path / "env.sqlite"
+    assert resolve_db_path(str(tmp_path / "opt.sqlite")) == tmp_path / "opt.sqlite"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_db_path("~/qc.sqlite") == tmp_path / "qc.sqlite"
+
+
+# -------------------------------------------------------------------- rates
+
+def test_rate_rows_come_in_the_order_people_read_them(shop: Store) -> None:
+    shop.add_converter("10", "Converter 10")
+    for n, (conv, hour) in enumerate([("10", 1), ("2", 17), ("1", 9), ("10", 10), ("2", 2)]):
+        shop.add_heat(new_heat(f"K{n}", converter=conv, tapped_at=datetime(2025, 3, 10, hour, 0)))
+    by = shop.rates(date(2025, 3, 10), date(2025, 3, 10), ["converter", "shift"]).as_dict()["rows"]
+    # converters 1 < 2 < 10 (not "1" < "10" < "2"); shifts night, day, evening (not alphabetical)
+    assert [(r["converter"], r["shift"], r["heats"]) for r in by] == [
+        ("1", "day", 2), ("2", "night", 1), ("2", "evening", 1), ("10", "night", 1), ("10", "day", 1)]
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(shop: Store) -> None:
+    with pytest.raises(InputError):
+        shop.rates(date(2025, 3, 11), date(2025, 3, 10))
+
+
+@pytest.mark.parametrize("text", ["shift,shift", "week", "day,", "converter;grade"])
+def test_unknown_or_repeated_groupings_are_refused(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_group_keys(text)
+
+
+def test_groupings_are_read_from_a_comma_list() -> None:
+    assert parse_group_keys(" converter , shift") == ("converter", "shift")
+    assert parse_group_keys("") == ()
