@@ -176,4 +176,7 @@ ZH: dict[str, str] = {
     "this database already holds {n} heat(s): the demo fills only a database without heats. Nothing was changed; open a new database file for the demo.": "该数据库已有 {n} 炉数据：演示数据只能载入没有炉次的数据库。未做任何更改；请为演示新建一个数据库文件。",
     "{grade} already has an edition in force from {day} ({title}) with other limits; the demo needs its own. Nothing was changed.": "{grade} 已有自 {day} 起实施的版本（{title}），限值不同；演示需要自己的版本。未做任何更改。",
     "heat {n} of the day on converter {code}: a workshop record": "{code} 号转炉当日第 {n} 炉：创车间纪录",
+    "limits": "限值",
+    "an edition must limit at least one element": "一个版本至少要限定一种元素",
+    "heat {heat_no} has analysis or judged ingots: say why its record is corrected": "炉号 {heat_no} 已有成分或已判钢锭：请说明更正原因",
 }

@@ -158,6 +158,11 @@ CREATE TABLE audit (
     reason      TEXT
 ) STRICT;
 CREATE INDEX audit_by_heat ON audit(heat_no) WHERE heat_no IS NOT NULL;
+-- INSERT OR REPLACE would delete an entry without firing the delete trigger.
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;

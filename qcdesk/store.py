@@ -640,6 +640,12 @@ class Store:
         if notes is not None:
             changes["notes"] = notes.strip()
         changes = {k: v for k, v in changes.items() if row[k] != v}
+        judged = row["n_judged"] or self.conn.execute(
+            "SELECT 1 FROM heat_analysis WHERE heat_id = ? LIMIT 1", (row["id"],)).fetchone()
+        if judged and set(changes) - {"notes", "inspector"} and not _reason(reason):
+            raise ReasonRequired(_(
+                "heat {heat_no} has analysis or judged ingots: say why its record is corrected"
+            ).format(heat_no=row["heat_no"]))
         with self.transaction() as db:
             for column, value in changes.items():
                 db.execute(_HEAT_UPDATES[column], (value, row["id"]))
@@ -1045,6 +1051,8 @@ def _validate_analysis(values: Mapping[str, float]) -> dict[str, float]:
 
 
 def _validate_limits(limits: Sequence[Limit]) -> None:
+    if not limits:
+        raise InputError(_("limits"), _("an edition must limit at least one element"))
     seen = set()
     for lim in limits:
         if lim.element not in ELEMENTS:

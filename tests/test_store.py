@@ -336,3 +336,34 @@ def test_unknown_or_repeated_groupings_are_refused(text: str) -> None:
 def test_groupings_are_read_from_a_comma_list() -> None:
     assert parse_group_keys(" converter , shift") == ("converter", "shift")
     assert parse_group_keys("") == ()
+
+
+def test_audit_entries_cannot_be_replaced(store: Store) -> None:
+    """INSERT OR REPLACE would rewrite history without firing the delete trigger."""
+    store.add_converter("9", "Converter 9")
+    first = store.audit()[0]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute(
+            "INSERT OR REPLACE INTO audit (id, at, user, action, entity, entity_key) "
+            "VALUES (?, '2000-01-01', 'mallory', 'insert', 'converter', '9')", (first.id,))
+    assert store.audit()[0] == first
+
+
+def test_an_edition_without_limits_is_refused(store: Store) -> None:
+    before = list(store.conn.iterdump())
+    with pytest.raises(InputError):
+        store.add_edition("Q235B", "GB/T 700", "2030", date(2030, 1, 1), [])
+    assert list(store.conn.iterdump()) == before
+
+
+def test_correcting_a_judged_heat_needs_a_reason(store: Store) -> None:
+    store.add_heat(NewHeat("R1", "1", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, None, "li",
+                           analysis={"C": 0.18, "Si": 0.2, "Mn": 0.5, "P": 0.02, "S": 0.02}))
+    before = list(store.conn.iterdump())
+    with pytest.raises(ReasonRequired):
+        store.update_heat("R1", grade="Q195")
+    assert list(store.conn.iterdump()) == before
+    store.update_heat("R1", notes="ladle 7")  # a note is no correction of the record
+    store.update_heat("R1", grade="Q195", reason="aim grade was Q195 on the order")
+    assert store.heat("R1").grade == "Q195"
+    assert store.audit("R1")[-1].reason == "aim grade was Q195 on the order"
