@@ -100,10 +100,10 @@ def parse_in_range(text: str, field: str, valid: Range) -> float:
 
 
 def check_range(value: float, field: str, valid: Range) -> float:
-    """Refuse a value (already a number) outside its physical range."""
+    """Refuse a value (already a number) outside its physical range; `field` is translated then."""
     if not (isinstance(value, int | float) and valid.contains(float(value))):
         shown = format_number(value) if isinstance(value, float) and math.isfinite(value) else value
-        raise InputError(field, _("{value} {unit} is out of range: {rule}").format(
+        raise InputError(_(field), _("{value} {unit} is out of range: {rule}").format(
             value=shown, unit=_(valid.unit), rule=valid.describe()))
     return float(value)
 

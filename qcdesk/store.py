@@ -25,7 +25,7 @@ import platformdirs
 
 from qcdesk import seed, shifts
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
-from qcdesk.i18n import _
+from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from qcdesk.model import (
     DEFECT_CATEGORIES,
@@ -151,11 +151,12 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _clean_name(value: str, field_name: str, max_len: int) -> str:
+    """`value` trimmed; refused when empty or too long (`field_name` is translated then)."""
     cleaned = value.strip()
     if not cleaned:
-        raise InputError(field_name, _("must not be empty"))
+        raise InputError(_(field_name), _("must not be empty"))
     if len(cleaned) > max_len:
-        raise InputError(field_name, _("is longer than {n} characters").format(n=max_len))
+        raise InputError(_(field_name), _("is longer than {n} characters").format(n=max_len))
     return cleaned
 
 
@@ -184,7 +185,7 @@ class Store:
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.conn = conn
         self.path = path
-        self.user = _clean_name(user, _("user"), 80)
+        self.user = _clean_name(user, N_("user"), 80)
         self._clock = clock
         self._depth = 0
 
@@ -330,10 +331,10 @@ class Store:
         raise NotFound(_("there is no converter {code!r}").format(code=code))
 
     def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
-        code = _clean_name(code, _("converter code"), 16)
+        code = _clean_name(code, N_("converter code"), 16)
         name = name.strip() or _("Converter {code}").format(code=code)
         if nominal_t is not None:
-            check_range(nominal_t, _("nominal heat size"), NOMINAL_HEAT_T)
+            check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
@@ -348,10 +349,10 @@ class Store:
         current = self.converter(code)
         changes: dict[str, object] = {}
         if name is not None:
-            changes["name"] = _clean_name(name, _("converter name"), 80)
+            changes["name"] = _clean_name(name, N_("converter name"), 80)
         if nominal_t is not _UNSET:
             if nominal_t is not None:
-                check_range(nominal_t, _("nominal heat size"), NOMINAL_HEAT_T)
+                check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
             changes["nominal_t"] = nominal_t
         if active is not None:
             changes["active"] = int(active)
@@ -410,7 +411,7 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT code FROM grade ORDER BY code")]
 
     def add_grade(self, code: str, description: str = "") -> None:
-        code = _clean_name(code, _("grade"), 32)
+        code = _clean_name(code, N_("grade"), 32)
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
@@ -452,8 +453,8 @@ class Store:
                           (grade, effective_from.isoformat())).fetchone():
                 raise Conflict(_("{grade} already has an edition in force from {day}").format(
                     grade=grade, day=effective_from))
-            self._insert_edition(grade, _clean_name(standard, _("standard"), 40),
-                                 _clean_name(edition, _("edition"), 20),
+            self._insert_edition(grade, _clean_name(standard, N_("standard"), 40),
+                                 _clean_name(edition, N_("edition"), 20),
                                  effective_from.isoformat(), limits)
             self._audit("insert", "standard", f"{grade}@{effective_from}", new={
                 "standard": standard, "edition": edition, "limits": [
@@ -481,7 +482,7 @@ class Store:
         return [Defect(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
-        code = _clean_name(code, _("defect code"), 16).upper()
+        code = _clean_name(code, N_("defect code"), 16).upper()
         if category not in DEFECT_CATEGORIES:
             raise InputError(_("category"), _("must be one of {known}").format(
                 known=", ".join(DEFECT_CATEGORIES)))
@@ -489,8 +490,8 @@ class Store:
             if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("defect {code!r} already exists").format(code=code))
             db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
-                       (code, _clean_name(name_en, _("English name"), 80),
-                        _clean_name(name_zh, _("Chinese name"), 80), category))
+                       (code, _clean_name(name_en, N_("English name"), 80),
+                        _clean_name(name_zh, N_("Chinese name"), 80), category))
             self._audit("insert", "defect", code,
                         new={"name_en": name_en, "name_zh": name_zh, "category": category})
 
@@ -568,7 +569,7 @@ class Store:
         editions = self._editions_by_grade()
         db = self.conn
         for done, new in enumerate(heats, start=1):
-            heat_no = _clean_name(new.heat_no, _("heat number"), 32)
+            heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
             conv = converters.get(new.converter.strip())
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
@@ -577,10 +578,10 @@ class Store:
                     code=conv.code))
             if new.grade not in grades:
                 raise NotFound(_("there is no grade {grade!r}").format(grade=new.grade))
-            check_range(new.tap_weight_t, _("tapped weight"), TAP_WEIGHT_T)
+            check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
-                check_range(new.tap_temp_c, _("tap temperature"), TAP_TEMP_C)
-            inspector = _clean_name(new.inspector, _("inspector"), 80)
+                check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
+            inspector = _clean_name(new.inspector, N_("inspector"), 80)
             analysis = _validate_analysis(new.analysis)
             tapped = new.tapped_at.replace(second=0, microsecond=0)
             prod_date, shift = shifts.assign(tapped, schedule)
@@ -631,12 +632,12 @@ class Store:
                 raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
             changes["grade"] = grade
         if tap_weight_t is not None:
-            changes["tap_weight_t"] = check_range(tap_weight_t, _("tapped weight"), TAP_WEIGHT_T)
+            changes["tap_weight_t"] = check_range(tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
         if tap_temp_c is not _UNSET:
             changes["tap_temp_c"] = (None if tap_temp_c is None else
-                                     check_range(tap_temp_c, _("tap temperature"), TAP_TEMP_C))
+                                     check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
         if inspector is not None:
-            changes["inspector"] = _clean_name(inspector, _("inspector"), 80)
+            changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
         if notes is not None:
             changes["notes"] = notes.strip()
         changes = {k: v for k, v in changes.items() if row[k] != v}
@@ -1073,8 +1074,8 @@ def _validate_limits(limits: Sequence[Limit]) -> None:
 def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
     if not 1 <= new.ingot_no <= 9999:
         raise InputError(_("ingot number"), _("must be a whole number from 1 to 9999"))
-    check_range(new.weight_kg, _("ingot weight"), INGOT_WEIGHT_KG)
-    _clean_name(new.inspector, _("inspector"), 80)
+    check_range(new.weight_kg, N_("ingot weight"), INGOT_WEIGHT_KG)
+    _clean_name(new.inspector, N_("inspector"), 80)
     seen = set()
     for d in new.defects:
         if d.code not in catalogue:
