@@ -118,7 +118,8 @@ def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
         s.add_heat(NewHeat("H1", "1", datetime(2025, 3, 10, 9), "Q235B", 30.0,
                            None, "Wang"))
     raw = sqlite3.connect(db_path)
-    raw.execute(f"PRAGMA user_version = {LATEST + 1}")
+    newer = "PRAGMA user_version = " + str(LATEST + 1)  # PRAGMAs bind no parameters
+    raw.execute(newer)
     raw.close()
     before = files_in(db_path.parent)
     with pytest.raises(DatabaseError, match="newer") as refused:
