@@ -179,4 +179,6 @@ ZH: dict[str, str] = {
     "limits": "限值",
     "an edition must limit at least one element": "一个版本至少要限定一种元素",
     "heat {heat_no} has analysis or judged ingots: say why its record is corrected": "炉号 {heat_no} 已有成分或已判钢锭：请说明更正原因",
+    "{moment} is before 1900: a typing mistake?": "{moment} 早于 1900 年：是否输错？",
+    "{moment} is in the future": "{moment} 是将来的时间",
 }

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from qcdesk.errors import InputError
@@ -62,6 +64,28 @@ NOMINAL_HEAT_T = Range(0, 400, "t", low_open=True)
 def normalise_width(text: str) -> str:
     """Full-width digits, point, sign, space, ；and ＠ as their ASCII twins."""
     return text.translate(_FULL_WIDTH)
+
+
+def normalise_code(text: str) -> str:
+    """Codes, heat numbers and times as typed with a Chinese input method: full-width
+    letters, digits and punctuation (Ｑ２３５Ｂ, １０：００) read as their ASCII twins."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# A tap time before this, or more than a day after now, is a typing mistake.
+EARLIEST_TAP = datetime(1900, 1, 1)
+LATEST_TAP_AHEAD = timedelta(days=1)
+
+
+def check_tap_time(moment: datetime, now: datetime, field: str = "tapped_at") -> datetime:
+    """Refuse a tap time before 1900 or more than a day ahead of `now`."""
+    if moment < EARLIEST_TAP:
+        raise InputError(_(field), _("{moment} is before 1900: a typing mistake?").format(
+            moment=moment.strftime("%Y-%m-%d %H:%M")))
+    if moment > now + LATEST_TAP_AHEAD:
+        raise InputError(_(field), _("{moment} is in the future").format(
+            moment=moment.isoformat(sep=" ", timespec="minutes")))
+    return moment
 
 
 def _plain(value: float) -> str:
