@@ -81,7 +81,7 @@ def check_tap_time(moment: datetime, now: datetime, field: str = "tapped_at") ->
     """Refuse a tap time before 1900 or more than a day ahead of `now`."""
     if moment < EARLIEST_TAP:
         raise InputError(_(field), _("{moment} is before 1900: a typing mistake?").format(
-            moment=moment.strftime("%Y-%m-%d %H:%M")))
+            moment=moment.isoformat(sep=" ", timespec="minutes")))
     if moment > now + LATEST_TAP_AHEAD:
         raise InputError(_(field), _("{moment} is in the future").format(
             moment=moment.isoformat(sep=" ", timespec="minutes")))
