@@ -181,4 +181,10 @@ ZH: dict[str, str] = {
     "heat {heat_no} has analysis or judged ingots: say why its record is corrected": "炉号 {heat_no} 已有成分或已判钢锭：请说明更正原因",
     "{moment} is before 1900: a typing mistake?": "{moment} 早于 1900 年：是否输错？",
     "{moment} is in the future": "{moment} 是将来的时间",
+    "tap time": "出钢时间",
+    "there is no database at {path}": "{path} 处没有数据库",
+    "the database cannot be created at {path}: {error}": "无法在 {path} 创建数据库：{error}",
+    "shift code": "班次代码",
+    "the basis is weight or count": "口径应为 weight（重量）或 count（件数）",
+    "use capital letters, digits, '-' or '_' only": "只能使用大写字母、数字、“-”或“_”",
 }

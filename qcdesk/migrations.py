@@ -66,7 +66,8 @@ CREATE TABLE standard_limit (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE defect (
-    code        TEXT PRIMARY KEY CHECK (length(trim(code)) BETWEEN 1 AND 16),
+    code        TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 16
+                                        AND code NOT GLOB '*[^A-Z0-9_-]*'),
     name_en     TEXT NOT NULL,
     name_zh     TEXT NOT NULL,
     category    TEXT NOT NULL CHECK (category IN ('surface', 'internal', 'dimensional')),

@@ -82,6 +82,8 @@ def check_tap_time(moment: datetime, now: datetime, field: str = "tapped_at") ->
     if moment < EARLIEST_TAP:
         raise InputError(_(field), _("{moment} is before 1900: a typing mistake?").format(
             moment=moment.isoformat(sep=" ", timespec="minutes")))
+    if now.tzinfo is not None:  # tap times are local wall-clock times
+        now = now.astimezone().replace(tzinfo=None)
     if moment > now + LATEST_TAP_AHEAD:
         raise InputError(_(field), _("{moment} is in the future").format(
             moment=moment.isoformat(sep=" ", timespec="minutes")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -50,6 +51,7 @@ from qcdesk.numbers import (
     TAP_TEMP_C,
     TAP_WEIGHT_T,
     check_range,
+    check_tap_time,
     format_number,
 )
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums
@@ -57,6 +59,8 @@ from qcdesk.standards import HeatCheck, in_force
 from qcdesk.standards import check as check_chemistry
 
 BUSY_TIMEOUT_S = 5.0
+_SECONDS = "%Y-%m-%d %H:%M:%S"  # how judged_at is stored
+_DEFECT_CODE = re.compile(r"[A-Z0-9_-]{1,16}")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 Progress = Callable[[int, int], None]
 
@@ -129,9 +133,13 @@ _UNSET: Any = object()
 # One statement per column a correction may change: names from these fixed tuples only.
 _CONVERTER_UPDATES = {column: f"UPDATE converter SET {column} = ? WHERE id = ?"  # noqa: S608
                       for column in ("name", "nominal_t", "active")}
+# A heat's field as corrected → its column.
+_HEAT_COLUMNS = {"converter": "converter_id", "tapped_at": "tapped_at",
+                 "production_date": "production_date", "shift": "shift_id", "grade": "grade",
+                 "tap_weight_t": "tap_weight_t", "tap_temp_c": "tap_temp_c",
+                 "inspector": "inspector", "notes": "notes"}
 _HEAT_UPDATES = {column: f"UPDATE heat SET {column} = ? WHERE id = ?"  # noqa: S608
-                 for column in ("converter_id", "tapped_at", "production_date", "shift_id", "grade",
-                                "tap_weight_t", "tap_temp_c", "inspector", "notes")}
+                 for column in _HEAT_COLUMNS.values()}
 _T = TypeVar("_T")
 
 
@@ -193,15 +201,20 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, user: str | None = None,
-             clock: Callable[[], datetime] = datetime.now) -> Store:
-        """Open (creating and migrating if needed) the database at `path`."""
+             clock: Callable[[], datetime] = datetime.now, *, create: bool = True) -> Store:
+        """Open (migrating if needed) the database at `path`; create it only if `create`."""
         path = Path(path)
         _refuse_foreign_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not create:
+            raise DatabaseError(_("there is no database at {path}").format(path=path))
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as exc:
             raise _environment_error(exc) from exc
+        except OSError as exc:
+            raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
+                path=path, error=exc.strerror or exc)) from exc
         conn.row_factory = sqlite3.Row
         store = cls(conn, path, current_user(user), clock)
         try:
@@ -240,7 +253,9 @@ class Store:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         has_tables = self.conn.execute(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
-        if (version > 0 and app_id != APPLICATION_ID) or (version == 0 and has_tables):
+        ours_or_blank = app_id in (APPLICATION_ID, 0)
+        if (version > 0 and app_id != APPLICATION_ID) or (version == 0 and has_tables) \
+                or not ours_or_blank:
             raise DatabaseError(_("{path} is a SQLite database of another program; "
                                   "it was left untouched.").format(path=self.path))
 
@@ -379,7 +394,8 @@ class Store:
         heats already saved keep their production date and shift, and the new
         schedule applies to heats saved from now on.
         """
-        proposed = [Shift(0, c.strip(), en, zh, start, i)
+        proposed = [Shift(0, _clean_name(c, N_("shift code"), 16), _clean_name(en, N_("English name"), 40),
+                          _clean_name(zh, N_("Chinese name"), 40), start, i)
                     for i, (c, en, zh, start) in enumerate(schedule, start=1)]
         shifts.validate_schedule(proposed)
         with self.transaction() as db:
@@ -403,8 +419,8 @@ class Store:
                         code=code))
                 db.execute("DELETE FROM shift WHERE code = ?", (code,))
             self._audit("update", "shift_schedule", "schedule",
-                        old=[(s.code, s.start_min) for s in old.values()],
-                        new=[(s.code, s.start_min) for s in proposed])
+                        old=[(s.code, s.name_en, s.name_zh, s.start_min) for s in old.values()],
+                        new=[(s.code, s.name_en, s.name_zh, s.start_min) for s in proposed])
         return self.shifts()
 
     def grades(self) -> list[str]:
@@ -483,6 +499,8 @@ class Store:
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
         code = _clean_name(code, N_("defect code"), 16).upper()
+        if not _DEFECT_CODE.fullmatch(code):
+            raise InputError(_("defect code"), _("use capital letters, digits, '-' or '_' only"))
         if category not in DEFECT_CATEGORIES:
             raise InputError(_("category"), _("must be one of {known}").format(
                 known=", ".join(DEFECT_CATEGORIES)))
@@ -567,6 +585,7 @@ class Store:
         schedule = self.shifts()
         grades = set(self.grades())
         editions = self._editions_by_grade()
+        now = self._clock()
         db = self.conn
         for done, new in enumerate(heats, start=1):
             heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
@@ -576,25 +595,27 @@ class Store:
             if not conv.active:
                 raise InputError(_("converter"), _("converter {code} is out of service").format(
                     code=conv.code))
-            if new.grade not in grades:
+            grade = new.grade.strip()
+            if grade not in grades:
                 raise NotFound(_("there is no grade {grade!r}").format(grade=new.grade))
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
             inspector = _clean_name(new.inspector, N_("inspector"), 80)
             analysis = _validate_analysis(new.analysis)
-            tapped = new.tapped_at.replace(second=0, microsecond=0)
+            tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
+                                    N_("tap time"))
             prod_date, shift = shifts.assign(tapped, schedule)
-            edition = in_force(editions.get(new.grade, ()), tapped.date())
+            edition = in_force(editions.get(grade, ()), tapped.date())
             verdict = check_chemistry(edition, analysis)
             try:
                 cur = db.execute(
                     "INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, "
                     "grade, tap_weight_t, tap_temp_c, inspector, notes, standard_id, chem_status) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (heat_no, conv.id, tapped.strftime("%Y-%m-%d %H:%M"), prod_date.isoformat(),
-                     shift.id, new.grade, new.tap_weight_t, new.tap_temp_c, inspector,
-                     new.notes.strip(), edition.id if edition else None, verdict.status.value))
+                    (heat_no, conv.id, _minutes(tapped), prod_date.isoformat(), shift.id, grade,
+                     new.tap_weight_t, new.tap_temp_c, inspector, new.notes.strip(),
+                     edition.id if edition else None, verdict.status.value))
             except sqlite3.IntegrityError as exc:
                 if "heat.heat_no" in str(exc):
                     raise Conflict(_("heat {heat_no} already exists").format(
@@ -603,11 +624,11 @@ class Store:
             db.executemany(
                 "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
                 [(cur.lastrowid, el, v) for el, v in analysis.items()])
-            self._audit("insert", "heat", heat_no, heat_no=heat_no, new={
-                "converter": conv.code, "tapped_at": tapped.strftime("%Y-%m-%d %H:%M"),
-                "grade": new.grade, "tap_weight_t": new.tap_weight_t,
-                "tap_temp_c": new.tap_temp_c, "inspector": inspector,
-                "analysis": {el: format_number(v) for el, v in analysis.items()}})
+            self._audit("insert", "heat", heat_no, heat_no=heat_no, new=_heat_record(Heat(
+                id=0, heat_no=heat_no, converter=conv.code, tapped_at=tapped,
+                production_date=prod_date, shift=shift.code, grade=grade,
+                tap_weight_t=new.tap_weight_t, tap_temp_c=new.tap_temp_c, inspector=inspector,
+                notes=new.notes.strip(), chem_status=verdict.status, analysis=analysis)))
             if progress:
                 progress(done, len(heats))
 
@@ -616,61 +637,73 @@ class Store:
                     tap_weight_t: float | None = None, tap_temp_c: float | None = _UNSET,
                     inspector: str | None = None, notes: str | None = None,
                     reason: str | None = None) -> Heat:
-        """Correct a heat's record; production date, shift and verdict follow."""
-        row = self._heat_row(heat_no)
-        changes: dict[str, object] = {}
-        if converter is not None:
-            conv = self.converter(converter)
-            changes["converter_id"] = conv.id
-        if tapped_at is not None:
-            tapped = tapped_at.replace(second=0, microsecond=0)
-            prod_date, shift = shifts.assign(tapped, self.shifts())
-            changes.update(tapped_at=tapped.strftime("%Y-%m-%d %H:%M"),
-                           production_date=prod_date.isoformat(), shift_id=shift.id)
-        if grade is not None:
-            if grade not in self.grades():
-                raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
-            changes["grade"] = grade
-        if tap_weight_t is not None:
-            changes["tap_weight_t"] = check_range(tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
-        if tap_temp_c is not _UNSET:
-            changes["tap_temp_c"] = (None if tap_temp_c is None else
-                                     check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
-        if inspector is not None:
-            changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
-        if notes is not None:
-            changes["notes"] = notes.strip()
-        changes = {k: v for k, v in changes.items() if row[k] != v}
-        judged = row["n_judged"] or self.conn.execute(
-            "SELECT 1 FROM heat_analysis WHERE heat_id = ? LIMIT 1", (row["id"],)).fetchone()
-        if judged and set(changes) - {"notes", "inspector"} and not _reason(reason):
-            raise ReasonRequired(_(
-                "heat {heat_no} has analysis or judged ingots: say why its record is corrected"
-            ).format(heat_no=row["heat_no"]))
+        """Correct a heat's record; production date, shift and verdict follow.
+
+        Once the heat has an analysis or judged ingots, a correction of anything
+        but its notes or inspector needs a reason.
+        """
         with self.transaction() as db:
-            for column, value in changes.items():
-                db.execute(_HEAT_UPDATES[column], (value, row["id"]))
-                self._audit("update", "heat", row["heat_no"], heat_no=row["heat_no"],
-                            field_name=column, old=row[column], new=value, reason=reason)
-            self._refresh_status([row["id"]])
-        return self.heat(row["heat_no"])
+            current = self.heat(heat_no)
+            changes: dict[str, object] = {}
+            if converter is not None:
+                conv = self.converter(converter)
+                if not conv.active and conv.code != current.converter:
+                    raise InputError(_("converter"), _("converter {code} is out of service").format(
+                        code=conv.code))
+                changes["converter"] = conv.code
+            if tapped_at is not None:
+                tapped = check_tap_time(tapped_at.replace(second=0, microsecond=0), self._clock(),
+                                        N_("tap time"))
+                prod_date, shift = shifts.assign(tapped, self.shifts())
+                changes.update(tapped_at=tapped, production_date=prod_date, shift=shift.code)
+            if grade is not None:
+                if grade.strip() not in self.grades():
+                    raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
+                changes["grade"] = grade.strip()
+            if tap_weight_t is not None:
+                changes["tap_weight_t"] = check_range(tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
+            if tap_temp_c is not _UNSET:
+                changes["tap_temp_c"] = (None if tap_temp_c is None else
+                                         check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
+            if inspector is not None:
+                changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
+            if notes is not None:
+                changes["notes"] = notes.strip()
+            changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+            judged = current.analysis or current.ingots_judged
+            if judged and set(changes) - {"notes", "inspector"} and not _reason(reason):
+                raise ReasonRequired(_(
+                    "heat {heat_no} has analysis or judged ingots: say why its record is corrected"
+                ).format(heat_no=current.heat_no))
+            ids = {"converter": {c.code: c.id for c in self.converters()},
+                   "shift": {s.code: s.id for s in self.shifts()}}
+            for field_name, value in changes.items():
+                column, stored = _HEAT_COLUMNS[field_name], value
+                if field_name in ids:
+                    stored = ids[field_name][str(value)]
+                elif isinstance(value, datetime):
+                    stored = _minutes(value)
+                elif isinstance(value, date):
+                    stored = value.isoformat()
+                db.execute(_HEAT_UPDATES[column], (stored, current.id))
+                self._audit("update", "heat", current.heat_no, heat_no=current.heat_no,
+                            field_name=field_name, old=_audit_value(getattr(current, field_name)),
+                            new=_audit_value(value), reason=reason)
+            self._refresh_status([current.id])
+        return self.heat(current.heat_no)
 
     def remove_heat(self, heat_no: str, reason: str | None) -> None:
         """Remove a heat with its analysis and ingots; needs a reason once judged."""
-        heat = self.heat(heat_no)
-        if (heat.analysis or heat.ingots_judged) and not _reason(reason):
-            raise ReasonRequired(_("heat {heat_no} has analysis or judged ingots: "
-                                   "say why it is removed").format(heat_no=heat.heat_no))
-        ingots = self.ingots(heat.heat_no)
         with self.transaction() as db:
-            for ingot in ingots:
+            heat = self.heat(heat_no)
+            if (heat.analysis or heat.ingots_judged) and not _reason(reason):
+                raise ReasonRequired(_("heat {heat_no} has analysis or judged ingots: "
+                                       "say why it is removed").format(heat_no=heat.heat_no))
+            for ingot in self.ingots(heat.heat_no):
                 self._audit("delete", "ingot", f"{heat.heat_no}/{ingot.ingot_no}",
                             heat_no=heat.heat_no, old=_ingot_record(ingot), reason=reason)
-            self._audit("delete", "heat", heat.heat_no, heat_no=heat.heat_no, old={
-                "converter": heat.converter, "tapped_at": heat.tapped_at.strftime("%Y-%m-%d %H:%M"),
-                "grade": heat.grade, "tap_weight_t": heat.tap_weight_t,
-                "analysis": {el: format_number(v) for el, v in heat.analysis.items()}},
-                reason=reason)
+            self._audit("delete", "heat", heat.heat_no, heat_no=heat.heat_no,
+                        old=_heat_record(heat), reason=reason)
             db.execute("DELETE FROM heat WHERE id = ?", (heat.id,))
 
     # ---------------------------------------------------------------- analysis
@@ -678,17 +711,17 @@ class Store:
     def set_analysis(self, heat_no: str, values: Mapping[str, float | None],
                      reason: str | None = None) -> HeatCheck:
         """Enter or correct analysis values (None removes one); a change needs a reason."""
-        row = self._heat_row(heat_no)
-        current = {r[0]: r[1] for r in self.conn.execute(
-            "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ?", (row["id"],))}
-        wanted = _validate_analysis({k: v for k, v in values.items() if v is not None})
-        removed = [el for el, v in values.items() if v is None and el in current]
-        changed = [el for el, v in wanted.items() if el in current and current[el] != v]
-        if (changed or removed) and not _reason(reason):
-            raise ReasonRequired(_(
-                "{elements} of heat {heat_no} already entered: say why the value is changed"
-            ).format(elements=", ".join(changed + removed), heat_no=row["heat_no"]))
         with self.transaction() as db:
+            row = self._heat_row(heat_no)
+            current = {r[0]: r[1] for r in db.execute(
+                "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ?", (row["id"],))}
+            wanted = _validate_analysis({k: v for k, v in values.items() if v is not None})
+            removed = [el for el, v in values.items() if v is None and el in current]
+            changed = [el for el, v in wanted.items() if el in current and current[el] != v]
+            if (changed or removed) and not _reason(reason):
+                raise ReasonRequired(_(
+                    "{elements} of heat {heat_no} already entered: say why the value is changed"
+                ).format(elements=", ".join(changed + removed), heat_no=row["heat_no"]))
             for el, value in wanted.items():
                 old = current.get(el)
                 if old == value:
@@ -705,7 +738,7 @@ class Store:
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
                             field_name=el, old=current[el], reason=reason)
             self._refresh_status([row["id"]])
-        return self.check_heat(row["heat_no"])
+            return self.check_heat(row["heat_no"])
 
     def check_heat(self, heat_no: str) -> HeatCheck:
         """The heat's verdict against the edition in force on its tap date."""
@@ -772,7 +805,7 @@ class Store:
         db = self.conn
         catalogue = {d.code for d in self.defects()}
         heat_ids: dict[str, int] = {}
-        now = self._clock().strftime("%Y-%m-%d %H:%M:%S")
+        now = self._clock().strftime(_SECONDS)
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
             if heat_no not in heat_ids:
@@ -793,9 +826,8 @@ class Store:
                 "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) VALUES (?, ?, ?, ?)",
                 [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
                  for seq, d in enumerate(new.defects, start=1)])
-            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no, new={
-                "weight_kg": new.weight_kg, "disposition": new.disposition.value,
-                "defects": [str(d) for d in new.defects], "inspector": new.inspector.strip()})
+            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no,
+                        new=_ingot_record(new))
             if progress:
                 progress(done, len(ingots))
 
@@ -804,35 +836,35 @@ class Store:
                      defects: Sequence[IngotDefect] | None = None,
                      inspector: str | None = None, reason: str | None = None) -> Ingot:
         """Judge or correct an ingot; changing a judged one's weight or disposition needs a reason."""
-        current = self._ingot(heat_no, ingot_no)
-        proposed = replace(
-            current,
-            weight_kg=current.weight_kg if weight_kg is None else weight_kg,
-            disposition=current.disposition if disposition is None else disposition,
-            defects=current.defects if defects is None else tuple(defects),
-            inspector=current.inspector if inspector is None else inspector.strip())
-        _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
-                                 proposed.inspector, proposed.defects),
-                        {d.code for d in self.defects()})
-        corrected = [f for f in ("weight_kg", "disposition")
-                     if getattr(current, f) != getattr(proposed, f)]
-        if current.disposition.judged and corrected and not _reason(reason):
-            raise ReasonRequired(_(
-                "ingot {n} of heat {heat_no} is already judged: say why its {fields} changes"
-            ).format(n=ingot_no, heat_no=current.heat_no,
-                     fields=", ".join(_(f) for f in corrected)))
-        key = f"{current.heat_no}/{ingot_no}"
         with self.transaction() as db:
+            current = self._ingot(heat_no, ingot_no)
+            proposed = replace(
+                current,
+                weight_kg=current.weight_kg if weight_kg is None else weight_kg,
+                disposition=current.disposition if disposition is None else disposition,
+                defects=current.defects if defects is None else tuple(defects),
+                inspector=current.inspector if inspector is None else inspector.strip())
+            _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
+                                     proposed.inspector, proposed.defects),
+                            {d.code for d in self.defects()})
+            corrected = [f for f in ("weight_kg", "disposition")
+                         if getattr(current, f) != getattr(proposed, f)]
+            if current.disposition.judged and corrected and not _reason(reason):
+                raise ReasonRequired(_(
+                    "ingot {n} of heat {heat_no} is already judged: say why its {fields} changes"
+                ).format(n=ingot_no, heat_no=current.heat_no,
+                         fields=", ".join(_(f) for f in corrected)))
             # judged_at: when the disposition last changed to a judgement
             if not proposed.disposition.judged:
                 judged_at = None
             elif proposed.disposition != current.disposition or current.judged_at is None:
-                judged_at = self._clock().strftime("%Y-%m-%d %H:%M:%S")
+                judged_at = self._clock().strftime(_SECONDS)
             else:
-                judged_at = current.judged_at.strftime("%Y-%m-%d %H:%M:%S")
+                judged_at = current.judged_at.strftime(_SECONDS)
             db.execute("UPDATE ingot SET weight_kg = ?, disposition = ?, inspector = ?, judged_at = ? "
                        "WHERE id = ?", (proposed.weight_kg, proposed.disposition.value,
                                         proposed.inspector, judged_at, current.id))
+            key = f"{current.heat_no}/{ingot_no}"
             for f in ("weight_kg", "disposition", "inspector"):
                 if getattr(current, f) != getattr(proposed, f):
                     self._audit("update", "ingot", key, heat_no=current.heat_no, field_name=f,
@@ -847,14 +879,15 @@ class Store:
                 self._audit("update", "ingot", key, heat_no=current.heat_no, field_name="defects",
                             old=[str(d) for d in current.defects],
                             new=[str(d) for d in proposed.defects], reason=reason)
-        return self._ingot(heat_no, ingot_no)
+            return self._ingot(heat_no, ingot_no)
 
     def remove_ingot(self, heat_no: str, ingot_no: int, reason: str | None = None) -> None:
-        current = self._ingot(heat_no, ingot_no)
-        if current.disposition.judged and not _reason(reason):
-            raise ReasonRequired(_("ingot {n} of heat {heat_no} is already judged: "
-                                   "say why it is removed").format(n=ingot_no, heat_no=current.heat_no))
+        """Remove an ingot entered by mistake; needs a reason once judged."""
         with self.transaction() as db:
+            current = self._ingot(heat_no, ingot_no)
+            if current.disposition.judged and not _reason(reason):
+                raise ReasonRequired(_("ingot {n} of heat {heat_no} is already judged: say why it "
+                                       "is removed").format(n=ingot_no, heat_no=current.heat_no))
             db.execute("DELETE FROM ingot WHERE id = ?", (current.id,))
             self._audit("delete", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
                         old=_ingot_record(current), reason=reason)
@@ -912,9 +945,12 @@ class Store:
     # ------------------------------------------------------------------- audit
 
     def audit(self, heat_no: str | None = None) -> list[AuditEntry]:
-        """The audit log, oldest first (of one heat, or all)."""
-        rows = self.conn.execute(
-            "SELECT * FROM audit WHERE heat_no = ? OR ? IS NULL ORDER BY id", (heat_no, heat_no))
+        """The audit log, oldest first: of one heat (also one since removed), or all."""
+        if heat_no is None:
+            rows = self.conn.execute("SELECT * FROM audit ORDER BY id")
+        else:
+            rows = self.conn.execute("SELECT * FROM audit WHERE heat_no = ? ORDER BY id",
+                                     (heat_no.strip(),))
         return [AuditEntry(**dict(r)) for r in rows]
 
     def counts(self) -> dict[str, int]:
@@ -926,10 +962,14 @@ class Store:
     def rate_sums(self, date_from: date, date_to: date,
                   by: Sequence[str] = ()) -> list[tuple[dict[str, str], RateSums]]:
         """The sums behind every rate per group, aggregated by the database."""
-        keys = [_GROUP_SQL[k] for k in by]  # KeyError: caller passed an unchecked key
-        select = ", ".join(f"{expr} AS k{i}" for i, (expr, _order) in enumerate(keys))
+        unknown = [k for k in by if k not in _GROUP_SQL]
+        if unknown or len(set(by)) != len(by):
+            raise InputError("--by", _("unknown grouping {key!r}; use {known}").format(
+                key=",".join(unknown or by), known=", ".join(_GROUP_SQL)))
+        keys = [_GROUP_SQL[k] for k in by]
+        select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys))
         group = ", ".join(f"k{i}" for i in range(len(keys)))
-        order = ", ".join(order for _expr, order in keys)
+        order = ", ".join(_GROUP_ORDER.get(k, f"k{i}") for i, k in enumerate(by))
         # every fragment comes from _GROUP_SQL, a fixed table; the dates are bound
         sql = (f"SELECT {select + ',' if select else ''} {_SUMS_SQL} FROM heat h "  # noqa: S608
                "JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
@@ -950,6 +990,8 @@ class Store:
         """Rates per group over production dates from..to, with the total."""
         if date_to < date_from:
             raise InputError("--to", _("{to} is before {frm}").format(to=date_to, frm=date_from))
+        if basis not in ("weight", "count"):
+            raise InputError("--basis", _("the basis is weight or count"))
         groups = self.rate_sums(date_from, date_to, by)
         rows = tuple(RateRow.of(keys, sums) for keys, sums in groups)
         total = sum((sums for _k, sums in groups), RateSums())
@@ -957,18 +999,20 @@ class Store:
                           RateRow.of({}, total))
 
 
-# (select expression, order expression) per group key: a fixed table, never user text.
+# The expression each group key selects: a fixed table, never user text.
 _GROUP_SQL = {
-    "day": ("h.production_date", "h.production_date"),
-    "month": ("substr(h.production_date, 1, 7)", "substr(h.production_date, 1, 7)"),
-    "year": ("substr(h.production_date, 1, 4)", "substr(h.production_date, 1, 4)"),
-    "shift": ("s.code", "min(s.seq)"),
-    "converter": ("c.code", "length(c.code), c.code"),
-    "grade": ("h.grade", "h.grade"),
+    "day": "h.production_date",
+    "month": "substr(h.production_date, 1, 7)",
+    "year": "substr(h.production_date, 1, 4)",
+    "shift": "s.code",
+    "converter": "c.code",
+    "grade": "h.grade",
 }
+# Keys not sorted by their own value: shifts in schedule order, converters 1, 2, …, 10.
+_GROUP_ORDER = {"shift": "min(s.seq)", "converter": "length(c.code), c.code"}
 
 _SUM_FIELDS = tuple(f.name for f in fields(RateSums))
-_INT_SUMS = frozenset(f.name for f in fields(RateSums) if f.type == "int")
+_INT_SUMS = frozenset(f.name for f in fields(RateSums) if f.default == 0 and isinstance(f.default, int))
 # The sums of RateSums, in its field order.
 _SUMS_SQL = """
     count(*),
@@ -1086,12 +1130,34 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
         seen.add((d.code, d.location))
 
 
+def _minutes(moment: datetime) -> str:
+    """A tap time as stored: 'YYYY-MM-DD HH:MM'."""
+    return moment.isoformat(sep=" ", timespec="minutes")
+
+
+def _audit_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return _minutes(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _heat_record(heat: Heat) -> dict[str, object]:
+    """Everything recorded of a heat, as the audit log keeps it."""
+    return {"converter": heat.converter, "tapped_at": _minutes(heat.tapped_at),
+            "production_date": heat.production_date.isoformat(), "shift": heat.shift,
+            "grade": heat.grade, "tap_weight_t": heat.tap_weight_t, "tap_temp_c": heat.tap_temp_c,
+            "inspector": heat.inspector, "notes": heat.notes, "analysis": dict(heat.analysis)}
+
+
 def _judged_at(new: NewIngot, now: str) -> str | None:
     if not new.disposition.judged:
         return None
-    return new.judged_at.strftime("%Y-%m-%d %H:%M:%S") if new.judged_at else now
+    return new.judged_at.strftime(_SECONDS) if new.judged_at else now
 
 
-def _ingot_record(ingot: Ingot) -> dict[str, object]:
+def _ingot_record(ingot: Ingot | NewIngot) -> dict[str, object]:
+    """Everything recorded of an ingot, as the audit log keeps it."""
     return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
-            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector}
+            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip()}

@@ -144,7 +144,7 @@ def test_every_change_is_audited_with_user_time_old_new_and_reason(shop: Store) 
     logged = json.loads(heat.new_value or "")
     assert (logged["converter"], logged["grade"], logged["tapped_at"], logged["tap_weight_t"]) == (
         "1", "Q235B", "2025-03-10 09:00", 30.0)
-    assert logged["analysis"] == {"C": "0.15", "Si": "0.2", "Mn": "0.5", "P": "0.02", "S": "0.02"}
+    assert logged["analysis"] == {"C": 0.15, "Si": 0.2, "Mn": 0.5, "P": 0.02, "S": 0.02}
     assert [(e.action, e.entity_key) for e in ingots] == [
         ("insert", "H1/1"), ("insert", "H1/2"), ("insert", "H1/3")]
     assert json.loads(ingots[1].new_value or "")["weight_kg"] == 650.0
