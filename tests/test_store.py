@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.errors import Conflict, InputError, NotFound, QcError, ReasonRequired
+from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Limit, Location
 from qcdesk.rates import parse_group_keys
 from qcdesk.store import AuditEntry, NewHeat, NewIngot, Store, current_user, resolve_db_path
@@ -367,3 +367,73 @@ def test_correcting_a_judged_heat_needs_a_reason(store: Store) -> None:
     store.update_heat("R1", grade="Q195", reason="aim grade was Q195 on the order")
     assert store.heat("R1").grade == "Q195"
     assert store.audit("R1")[-1].reason == "aim grade was Q195 on the order"
+
+
+def _judged_heat(store: Store, heat_no: str = "K1") -> None:
+    store.add_heat(NewHeat(heat_no, "1", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, 1610.0, "王建国",
+                           notes="ladle 7",
+                           analysis={"C": 0.18, "Si": 0.2, "Mn": 0.5, "P": 0.02, "S": 0.02}))
+    store.add_ingots(heat_no, [NewIngot(1, 3500.0, Disposition.ACCEPTED, "王建国")])
+
+
+def test_a_removed_heat_keeps_its_whole_record_in_the_audit(store: Store) -> None:
+    _judged_heat(store)
+    store.remove_heat("K1", reason="logged twice")
+    history = store.audit("K1")  # the heat is gone; its history is not
+    removed = json.loads(history[-1].old_value or "")
+    assert (history[-1].action, history[-1].reason) == ("delete", "logged twice")
+    assert removed["tap_temp_c"] == 1610.0
+    assert removed["inspector"] == "王建国"
+    assert removed["notes"] == "ladle 7"
+    assert (removed["production_date"], removed["shift"]) == ("2020-03-01", "day")
+    assert removed["analysis"]["C"] == 0.18
+    assert [e.entity_key for e in history if e.action == "delete"] == ["K1/1", "K1"]
+
+
+def test_a_corrected_converter_is_logged_by_its_code(store: Store) -> None:
+    _judged_heat(store)
+    store.update_heat("K1", converter="3", reason="tapped from converter 3")
+    entry = store.audit("K1")[-1]
+    assert (entry.field, entry.old_value, entry.new_value) == ("converter", "1", "3")
+    assert store.heat("K1").converter == "3"
+
+
+@pytest.mark.parametrize("tapped", [datetime(1899, 12, 31, 23, 59), datetime(2999, 1, 1, 0, 0)])
+def test_an_implausible_tap_time_is_refused(store: Store, tapped: datetime) -> None:
+    before = list(store.conn.iterdump())
+    with pytest.raises(InputError, match="1900|future"):
+        store.add_heat(NewHeat("T1", "1", tapped, "Q235B", 30.0, None, "li"))
+    assert list(store.conn.iterdump()) == before
+
+
+def test_a_defect_code_that_would_break_a_defect_list_is_refused(store: Store) -> None:
+    before = list(store.conn.iterdump())
+    for code in ("CR;K", "CR@K", "CR K"):
+        with pytest.raises(InputError):
+            store.add_defect(code, "crack", "裂纹", "surface")
+    assert list(store.conn.iterdump()) == before
+
+
+def test_opening_without_create_never_makes_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "qcdesk.sqlite"
+    with pytest.raises(DatabaseError, match="no database"):
+        Store.open(missing, "tester", create=False)
+    assert not missing.parent.exists()
+
+
+def test_a_database_of_another_program_is_refused_even_when_empty(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    raw = sqlite3.connect(other)
+    raw.execute("PRAGMA application_id = 1234")
+    raw.close()
+    before = other.read_bytes()
+    with pytest.raises(DatabaseError, match="another program"):
+        Store.open(other, "tester")
+    assert other.read_bytes() == before
+
+
+def test_rates_refuse_an_unknown_grouping_or_basis(store: Store) -> None:
+    with pytest.raises(InputError):
+        store.rates(date(2020, 1, 1), date(2020, 1, 2), by=["week"])
+    with pytest.raises(InputError):
+        store.rates(date(2020, 1, 1), date(2020, 1, 2), basis="volume")
