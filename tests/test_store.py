@@ -401,7 +401,7 @@ def test_a_corrected_converter_is_logged_by_its_code(store: Store) -> None:
 @pytest.mark.parametrize("tapped", [datetime(1899, 12, 31, 23, 59), datetime(2999, 1, 1, 0, 0)])
 def test_an_implausible_tap_time_is_refused(store: Store, tapped: datetime) -> None:
     before = list(store.conn.iterdump())
-    with pytest.raises(InputError, match="1900|future"):
+    with pytest.raises(InputError, match=r"1900|future"):
         store.add_heat(NewHeat("T1", "1", tapped, "Q235B", 30.0, None, "li"))
     assert list(store.conn.iterdump()) == before
 
