@@ -11,6 +11,9 @@ import argparse
 import contextlib
 import json
 import logging
+import os
+import re
+import sqlite3
 import sys
 import time
 import traceback
@@ -24,10 +27,10 @@ import platformdirs
 
 from qcdesk import csvio
 from qcdesk.demo import load_demo
-from qcdesk.errors import ImportRefused, QcError
-from qcdesk.i18n import LANGUAGES, _, set_language
-from qcdesk.model import ChemStatus
-from qcdesk.numbers import format_number
+from qcdesk.errors import ImportRefused, NotFound, QcError
+from qcdesk.i18n import LANGUAGES, _, language, set_language
+from qcdesk.model import STATUS_NAMES, ChemStatus
+from qcdesk.numbers import format_chemistry, format_number
 from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
@@ -38,13 +41,15 @@ from qcdesk.rates import (
     parse_group_keys,
 )
 from qcdesk.standards import HeatCheck
-from qcdesk.store import Store, resolve_db_path
+from qcdesk.store import Store, environment_error, resolve_db_path
 
 log = logging.getLogger("qcdesk")
 
 
 def _date(text: str) -> date:
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -104,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
     sub.add_parser("info", help=_("where the database is and what it holds"))
     return parser
@@ -117,8 +123,11 @@ def _width(text: str) -> int:
 
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
-    """Aligned plain-text columns; numbers to the right."""
-    widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    """Aligned plain-text columns, numbers to the right; a header cell may hold two lines."""
+    head = [h.split("\n") for h in header]
+    depth = max(len(h) for h in head)
+    head = [[""] * (depth - len(h)) + h for h in head]  # bottom-aligned
+    widths = [max([*(_width(x) for x in h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(head)]
 
     def line(cells: Sequence[str]) -> str:
         out = []
@@ -128,39 +137,54 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Se
         return "  ".join(out).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+    return "\n".join([*(line([h[k] for h in head]) for k in range(depth)), rule,
+                      *(line(r) for r in rows)])
 
 
 def _num(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def rates_table(report: RateReport) -> str:
-    """The rates as a table, the leading basis first, with the formulas beneath."""
-    lead, other = ("", "_by_count") if report.basis == "weight" else ("_by_count", "")
-    basis_name = {"": _("weight"), "_by_count": _("count")}
+def rates_table(report: RateReport, shift_names: dict[str, str] | None = None) -> str:
+    """The rates as a table, the leading basis first, with the formulas beneath.
+
+    With weight leading, the ingot columns are tonnes; with count leading, ingots.
+    """
+    by_weight = report.basis == "weight"
+    lead, other = ("", "_by_count") if by_weight else ("_by_count", "")
+    basis_name = {"": _("(weight)"), "_by_count": _("(count)")}
     key_names = [KEY_FIELDS[k] for k in report.by]
-    header = [*(_(k) for k in key_names), _("heats"), _("output t"), _("judged"), _("qualified"),
-              _("awaiting chem."),
-              _("ingot rate ({basis})").format(basis=basis_name[lead]),
-              _("ingot rate ({basis})").format(basis=basis_name[other]),
-              _("surface rate ({basis})").format(basis=basis_name[lead]),
-              _("chem. (heats)"), _("chem. (weight)")]
+    unit = _("t") if by_weight else _("ingots")
+    rate_heads = [_("ingot rate") + "\n" + basis_name[lead], _("ingot rate") + "\n" + basis_name[other],
+                  _("surface rate") + "\n" + basis_name[lead],
+                  _("chemistry") + "\n" + _("(heats)"), _("chemistry") + "\n" + _("(weight)")]
+    header = [*(_(k) for k in key_names), _("heats"), _("output") + "\n" + _("t"),
+              _("judged") + "\n" + unit, _("qualified") + "\n" + unit,
+              _("awaiting") + "\n" + unit, *rate_heads]
 
     def cells(row: RateRow, label: Sequence[str]) -> list[str]:
         s, r = row.sums, row.as_dict()
-        return [*label, str(s.heats), _num(s.output_t), str(s.ingots_judged), str(s.ingots_qualified),
-                str(s.ingots_awaiting_chemistry),
+        if by_weight:
+            ingots = [_num(s.weight_judged_kg / 1000), _num(s.weight_qualified_kg / 1000),
+                      _num(s.weight_awaiting_chemistry_kg / 1000)]
+        else:
+            ingots = [_num(s.ingots_judged, 0), _num(s.ingots_qualified, 0),
+                      _num(s.ingots_awaiting_chemistry, 0)]
+        return [*label, _num(s.heats, 0), _num(s.output_t), *ingots,
                 format_rate(r["ingot_qualified_rate" + lead]),
                 format_rate(r["ingot_qualified_rate" + other]),
                 format_rate(r["surface_qualified_rate" + lead]),
                 format_rate(r["chemistry_conformance_rate"]),
                 format_rate(r["chemistry_conformance_rate_by_weight"])]
 
+    def label(row: RateRow) -> list[str]:
+        return [(shift_names or {}).get(str(row.keys[k]), str(row.keys[k])) if k == "shift"
+                else str(row.keys[k]) for k in key_names]
+
     if not report.total.sums.heats:
         return _("No heats on production dates {frm} to {to}.").format(
             frm=report.date_from, to=report.date_to)
-    rows = [cells(r, [str(r.keys[k]) for k in key_names]) for r in report.rows]
+    rows = [cells(r, label(r)) for r in report.rows]
     if report.by:
         rows.append(cells(report.total, [_("total"), *([""] * (len(key_names) - 1))]))
     else:
@@ -168,13 +192,11 @@ def rates_table(report: RateReport) -> str:
     right = [False] * len(key_names) + [True] * (len(header) - len(key_names))
     notes = [
         _("Production dates {frm} to {to}.").format(frm=report.date_from, to=report.date_to),
-        _("judged: judged ingots of checked heats; awaiting chem.: judged ingots of heats not yet checked."),
-        *(f"{name} = {_(FORMULAS[key])}" for name, key in (
-            (header[len(key_names) + 5], "ingot_qualified_rate" + lead),
-            (header[len(key_names) + 6], "ingot_qualified_rate" + other),
-            (header[len(key_names) + 7], "surface_qualified_rate" + lead),
-            (header[len(key_names) + 8], "chemistry_conformance_rate"),
-            (header[len(key_names) + 9], "chemistry_conformance_rate_by_weight"))),
+        _("judged: judged ingots of checked heats; awaiting: judged ingots of heats whose chemistry "
+          "is not checked yet (left out of the ingot rate)."),
+        *(f"{name.replace(chr(10), ' ')} = {_(FORMULAS[key])}" for name, key in zip(rate_heads, (
+            "ingot_qualified_rate" + lead, "ingot_qualified_rate" + other, "surface_qualified_rate" + lead,
+            "chemistry_conformance_rate", "chemistry_conformance_rate_by_weight"), strict=True)),
         _("— : undefined (nothing to divide by)."),
     ]
     return render_table(header, rows, right) + "\n\n" + "\n".join(notes)
@@ -184,11 +206,11 @@ def check_table(heat_no: str, grade: str, result: HeatCheck) -> str:
     std = result.standard
     title = _("Heat {heat_no}, grade {grade}, {standard}: {status}").format(
         heat_no=heat_no, grade=grade, standard=std.title if std else _("no standard in force"),
-        status=_(result.status.value))
+        status=_(STATUS_NAMES[result.status]))
     verdict = {True: _("ok"), False: _("FAILS"), None: ""}
-    rows = [[e.element, "" if e.value is None else format_number(e.value),
-             "" if e.min_pct is None else format_number(e.min_pct),
-             "" if e.max_pct is None else format_number(e.max_pct),
+    rows = [[e.element, "" if e.value is None else format_chemistry(e.element, e.value),
+             "" if e.min_pct is None else format_chemistry(e.element, e.min_pct),
+             "" if e.max_pct is None else format_chemistry(e.element, e.max_pct),
              verdict[e.ok] if e.value is not None or not e.limited else _("missing")]
             for e in result.elements]
     table = render_table([_("element"), _("value %"), _("min %"), _("max %"), _("verdict")], rows,
@@ -220,7 +242,7 @@ def cmd_rates(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _print_json(report.as_dict(), out)
     else:
-        out.write(rates_table(report) + "\n")
+        out.write(rates_table(report, _shift_names(store)) + "\n")
     return 0
 
 
@@ -234,16 +256,33 @@ def cmd_check(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _shift_names(store: Store) -> dict[str, str]:
+    """Each shift's name in the language in force."""
+    return {sh.code: sh.name_zh if language() == "zh" else sh.name_en for sh in store.shifts()}
+
+
+def _check_filters(store: Store, args: argparse.Namespace) -> None:
+    """An unknown converter, grade or shift is a mistake, not an empty list."""
+    if args.converter is not None:
+        store.converter(args.converter)
+    if args.grade is not None and args.grade not in store.grades():
+        raise NotFound(_("there is no grade {grade!r}").format(grade=args.grade))
+    if args.shift is not None and args.shift not in _shift_names(store):
+        raise NotFound(_("there is no shift {code!r}; the shifts are: {known}").format(
+            code=args.shift, known=", ".join(_shift_names(store))))
+
+
 def cmd_heats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.date_to < args.date_from:
         raise QcError(_("--to {to} is before --from {frm}").format(to=args.date_to, frm=args.date_from))
+    _check_filters(store, args)
     status = ChemStatus(args.status) if args.status else None
     heats = store.heats(args.date_from, args.date_to, converter=args.converter, grade=args.grade,
                         shift=args.shift, status=status)
     if args.json:
         _print_json([{
             "heat_no": h.heat_no, "converter": h.converter,
-            "tapped_at": h.tapped_at.strftime("%Y-%m-%d %H:%M"),
+            "tapped_at": h.tapped_at.isoformat(sep=" ", timespec="minutes"),
             "date": h.production_date.isoformat(), "shift": h.shift, "grade": h.grade,
             "tap_weight_t": h.tap_weight_t, "tap_temp_c": h.tap_temp_c, "inspector": h.inspector,
             "status": h.chem_status.value, "analysis": h.analysis, "ingots": h.ingots,
@@ -253,13 +292,15 @@ def cmd_heats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         out.write(_("No heats on production dates {frm} to {to}.").format(
             frm=args.date_from, to=args.date_to) + "\n")
         return 0
-    rows = [[h.heat_no, h.converter, h.tapped_at.strftime("%Y-%m-%d %H:%M"), h.production_date.isoformat(),
-             h.shift, h.grade, format_number(h.tap_weight_t),
-             "" if h.tap_temp_c is None else format_number(h.tap_temp_c),
-             _(h.chem_status.value), f"{h.ingots_judged}/{h.ingots}", h.inspector] for h in heats]
+    names = _shift_names(store)
+    rows = [[h.heat_no, h.converter, h.tapped_at.isoformat(sep=" ", timespec="minutes"),
+             h.production_date.isoformat(), names.get(h.shift, h.shift), h.grade,
+             f"{h.tap_weight_t:,.2f}", "" if h.tap_temp_c is None else format_number(h.tap_temp_c),
+             _(STATUS_NAMES[h.chem_status]), f"{h.ingots_judged}/{h.ingots}", h.inspector]
+            for h in heats]
     out.write(render_table(
-        [_("heat"), _("conv."), _("tapped at"), _("date"), _("shift"), _("grade"), _("t"), _("°C"),
-         _("chemistry"), _("judged"), _("inspector")], rows,
+        [_("heat"), _("conv."), _("tapped at"), _("date"), _("shift"), _("grade"), _("tapped") + "\nt",
+         "°C", _("chemistry"), _("ingots") + "\n" + _("judged/all"), _("inspector")], rows,
         [False, False, False, False, False, False, True, True, False, True, False]) + "\n")
     out.write(_("{n} heat(s)").format(n=len(heats)) + "\n")
     return 0
@@ -274,28 +315,48 @@ def cmd_standards(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                                  for lim in s.limits]} for s in editions], out)
         return 0
 
-    def limit(lo: float | None, hi: float | None) -> str:
+    def limit(el: str, lo: float | None, hi: float | None) -> str:
         if lo is not None and hi is not None:
-            return f"{format_number(lo)}–{format_number(hi)}"
-        return f"≤{format_number(hi)}" if hi is not None else f"≥{format_number(lo or 0)}"
+            return f"{format_chemistry(el, lo)}–{format_chemistry(el, hi)}"
+        return f"≤{format_chemistry(el, hi)}" if hi is not None else f"≥{format_chemistry(el, lo or 0)}"
 
     rows = [[s.grade, s.title, s.effective_from.isoformat(),
-             "  ".join(f"{lim.element} {limit(lim.min_pct, lim.max_pct)}" for lim in s.limits)]
+             "  ".join(f"{lim.element} {limit(lim.element, lim.min_pct, lim.max_pct)}" for lim in s.limits)]
             for s in editions]
     out.write(render_table([_("grade"), _("standard"), _("in force from"), _("limits, mass %")], rows,
                            [False, False, False, False]) + "\n")
     return 0
 
 
+def _brief(value: str | None) -> str:
+    """An audit value for a table: a record as 'key=value' pairs, numbers as typed."""
+    if not value or value[0] not in "{[":
+        return value or ""
+
+    def plain(item: object) -> str:
+        if isinstance(item, float):
+            return format_number(item)
+        if isinstance(item, dict):
+            return " ".join(f"{k} {plain(v)}" for k, v in item.items())
+        if isinstance(item, list):
+            return ";".join(plain(v) for v in item)
+        return str(item)
+
+    record = json.loads(value)
+    if not isinstance(record, dict):
+        return plain(record)
+    return ", ".join(f"{k}={plain(v)}" for k, v in record.items() if v not in (None, "", [], {}))
+
+
 def cmd_history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    if args.heat_no:
-        store.heat(args.heat_no)  # a clear error for an unknown heat
     entries = store.audit(args.heat_no)
+    if args.heat_no and not entries:
+        store.heat(args.heat_no)  # a clear error for a heat never recorded
     if args.json:
         _print_json([e.__dict__ for e in entries], out)
         return 0
-    rows = [[e.at, e.user, _(e.action), e.entity_key, e.field or "", e.old_value or "", e.new_value or "",
-             e.reason or ""] for e in entries]
+    rows = [[e.at, e.user, _(e.action), e.entity_key, e.field or "", _brief(e.old_value),
+             _brief(e.new_value), e.reason or ""] for e in entries]
     out.write(render_table([_("when"), _("who"), _("what"), _("record"), _("field"), _("old"), _("new"),
                             _("reason")], rows, [False] * 8) + "\n")
     return 0
@@ -327,14 +388,18 @@ def _terminal_progress(stream: TextIO) -> Callable[[int, int], None] | None:
 def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     importer = csvio.import_heats if args.kind == "heats" else csvio.import_ingots
     count = importer(store, args.file, encoding=args.encoding, progress=_terminal_progress(sys.stderr))
-    out.write(_("{n} {kind} imported from {file}.").format(n=count, kind=_(args.kind), file=args.file) + "\n")
+    done = (_("{n} heat(s) imported from {file}.") if args.kind == "heats"
+            else _("{n} ingot(s) imported from {file}."))
+    out.write(done.format(n=count, file=args.file) + "\n")
     return 0
 
 
 def cmd_export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     exporter = csvio.export_heats if args.kind == "heats" else csvio.export_ingots
-    count = exporter(store, args.file, args.date_from, args.date_to)
-    out.write(_("{n} {kind} written to {file}.").format(n=count, kind=_(args.kind), file=args.file) + "\n")
+    count = exporter(store, args.file, args.date_from, args.date_to, force=args.force)
+    done = (_("{n} heat(s) written to {file}.") if args.kind == "heats"
+            else _("{n} ingot(s) written to {file}."))
+    out.write(done.format(n=count, file=args.file) + "\n")
     return 0
 
 
@@ -350,6 +415,7 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
@@ -367,9 +433,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = err or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     # the language must be known before the parser's help texts are made
-    if "--lang" in argv[:-1]:
-        lang = argv[argv.index("--lang") + 1]
-        set_language(lang if lang in LANGUAGES else None)
+    for i, word in enumerate(argv):
+        lang = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word.partition("--lang=")[2]
+        if lang in LANGUAGES:
+            set_language(lang)
     parser = build_parser()
     try:
         # usage errors and --help go to the streams the caller gave, not the process's
@@ -381,8 +448,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if args.command is None:
         parser.print_help(out)
         return 0
+    if args.db is not None and not args.db.strip():
+        err.write(_("qcdesk: --db needs a file name") + "\n")
+        return 2
     try:
-        with Store.open(resolve_db_path(args.db), args.user) as store:
+        # a named database (--db, QCDESK_DB) is made only by commands that bring data:
+        # a mistyped name is said, not made; the default one is made on first use
+        explicit = bool(args.db or os.environ.get("QCDESK_DB"))
+        with Store.open(resolve_db_path(args.db), args.user,
+                        create=args.command in CREATING_COMMANDS or not explicit) as store:
             return COMMANDS[args.command](store, args, out)
     except ImportRefused as exc:
         err.write(str(exc) + "\n")
@@ -395,6 +469,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 130
     except BrokenPipeError:
         return 0
+    except sqlite3.Error as exc:  # the file, not the program: locked, full, damaged
+        err.write(_("qcdesk: {error}").format(error=environment_error(exc)) + "\n")
+        return 1
+    except OSError as exc:
+        err.write(_("qcdesk: {what}: {error}").format(
+            what=exc.filename or _("output"), error=exc.strerror or exc) + "\n")
+        return 1
     except Exception as exc:  # a bug: log it whole, tell the user briefly
         path = _log_path()
         try:

@@ -12,10 +12,10 @@ are partly pending.
 
 Standards. The seeded GB/T 700-2006 editions are in force only from
 2007-02-01, so a 1959 heat would have no edition to be judged by. The demo adds,
-for each grade it uses, an edition named "Demo standard (GB/T 700-2006
-limits)", edition "1959", in force from 1959-01-01, with the same limits as the
-seeded 2006 edition. It is a stand-in so the demo's heats can be judged; it is
-NOT the historical standard of 1959, whose limits were different.
+for each grade it uses, an edition "DEMO 700-1959" in force from 1959-01-01,
+with the same limits as the seeded GB/T 700-2006 edition. It is a stand-in so
+the demo's heats can be judged; it is NOT the historical standard of 1959,
+whose limits were different.
 
 Determinism. Every figure comes from one ``random.Random`` with a fixed seed,
 and nothing depends on today's date: heats and ingots are saved in the order
@@ -38,7 +38,7 @@ from datetime import date, datetime, timedelta
 
 from qcdesk import seed, shifts, standards
 from qcdesk.errors import Conflict
-from qcdesk.i18n import N_, _
+from qcdesk.i18n import _
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Limit, Location, Shift, Standard
 from qcdesk.rates import format_rate
 from qcdesk.store import NewHeat, NewIngot, Store
@@ -58,7 +58,8 @@ HEATS_PER_DAY = (9, 13)  # every other converter-day, inclusive
 # Other days are steered into this band of the ingot qualified rate (by weight).
 DAY_RATE_BAND = (0.935, 0.980)
 
-DEMO_STANDARD = N_("Demo standard (GB/T 700-2006 limits)")
+# Data, not messages: the demo writes the same database whatever the language.
+DEMO_STANDARD = "DEMO 700"  # its limits are GB/T 700-2006's
 DEMO_EDITION = "1959"
 DEMO_EFFECTIVE = date(1959, 1, 1)
 
@@ -173,7 +174,7 @@ def load_demo(store: Store) -> DemoSummary:
 
 def _ensure_editions(store: Store) -> None:
     """Add the demo edition of each grade used (kept if the very same one is there)."""
-    standard = _(DEMO_STANDARD)
+    standard = DEMO_STANDARD
     for grade in GRADES:
         limits = seed.GBT700_GRADES[grade]
         same_day = [s for s in store.standards(grade) if s.effective_from == DEMO_EFFECTIVE]
@@ -250,8 +251,7 @@ def _plan_month(rng: random.Random, schedule: Sequence[Shift],
                                 ordered=ordered, editions=editions)
                 serial[conv] += 1
                 if record and k == n:
-                    heat.notes = _("heat {n} of the day on converter {code}: a workshop record").format(
-                        n=n, code=conv)
+                    heat.notes = f"heat {n} of the day on converter {conv}: a workshop record"
                 todays.append(heat)
         todays.sort(key=lambda h: (h.tapped_at, h.heat_no))
         by_day[day] = todays
@@ -261,7 +261,7 @@ def _plan_month(rng: random.Random, schedule: Sequence[Shift],
     # lab has not reported its last three heats yet, nor one whose sample it repeats.
     now = plan[-1].tapped_at + timedelta(minutes=20)
     resampled = plan[-8]
-    resampled.notes = _("first sample spoiled; the lab is repeating the analysis")
+    resampled.notes = "first sample spoiled; the lab is repeating the analysis"
     unanalysed = {h.heat_no for h in (*plan[-3:], resampled)}
     for day in days:
         todays = by_day[day]
@@ -357,7 +357,7 @@ def _off_grade_note(heat: _PlanHeat) -> str:
     verdict = standards.check(heat.edition, heat.analysis)
     bad = verdict.failing[0]
     places = _DECIMALS[bad.element]
-    return _("{element} {value}% above the {grade} maximum {limit}%: ingots regraded").format(
+    return "{element} {value}% above the {grade} maximum {limit}%: ingots regraded".format(
         element=bad.element, value=f"{bad.value:.{places}f}", grade=heat.grade,
         limit=f"{bad.max_pct:.{places}f}")
 

@@ -46,6 +46,13 @@ class ChemStatus(StrEnum):
     NOT_CHECKED = "not_checked"
 
 
+STATUS_NAMES = {
+    ChemStatus.CONFORMS: N_("conforms"),
+    ChemStatus.FAILS: N_("fails"),
+    ChemStatus.NOT_CHECKED: N_("not checked"),
+}
+
+
 class Location(StrEnum):
     """Where on the ingot a defect was found."""
 

@@ -102,6 +102,17 @@ def format_number(value: float) -> str:
     return text or "0"
 
 
+# The decimals a lab reports each element to (others: three).
+_CHEMISTRY_DECIMALS = {"C": 2, "Si": 2, "Mn": 2, "P": 3, "S": 3}
+
+
+def format_chemistry(element: str, value: float) -> str:
+    """A mass % as a lab writes it (Mn 0.50, P 0.030), never hiding a digit it has."""
+    exact = format_number(value)
+    needed = len(exact.partition(".")[2])
+    return f"{value:.{max(needed, _CHEMISTRY_DECIMALS.get(element, 3))}f}"
+
+
 def parse_decimal(text: str, field: str) -> float:
     """Read `text` as a finite decimal, or raise InputError naming `field`."""
     cleaned = text.translate(_FULL_WIDTH).strip()

@@ -96,7 +96,9 @@ class RateRow:
         return cls(keys, sums, Rates.of(sums))
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.keys, **asdict(self.sums), **asdict(self.rates)}
+        # sums of weights lose their floating-point dust (179.37999999999997 t → 179.38 t)
+        sums = {k: round(v, 9) if isinstance(v, float) else v for k, v in asdict(self.sums).items()}
+        return {**self.keys, **sums, **asdict(self.rates)}
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def _clean_name(value: str, field_name: str, max_len: int) -> str:
     return cleaned
 
 
-def _environment_error(exc: sqlite3.Error) -> QcError:
+def environment_error(exc: sqlite3.Error) -> QcError:
     """Say in plain words what went wrong with the database file itself."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
@@ -211,7 +211,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as exc:
-            raise _environment_error(exc) from exc
+            raise environment_error(exc) from exc
         except OSError as exc:
             raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
@@ -225,7 +225,7 @@ class Store:
             store._migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise _environment_error(exc) from exc
+            raise environment_error(exc) from exc
         except QcError:
             conn.close()
             raise
@@ -303,7 +303,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise _environment_error(exc) from exc
+            raise environment_error(exc) from exc
         self._depth = 1
         try:
             yield self.conn
@@ -316,7 +316,7 @@ class Store:
                     error=exc)) from exc
             if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
                     exc, sqlite3.ProgrammingError):
-                raise _environment_error(exc) from exc
+                raise environment_error(exc) from exc
             raise
         finally:
             self._depth = 0

@@ -67,7 +67,10 @@ def run_json(*argv: str) -> Any:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "workshop.sqlite"
+    """A new database with the seed data only (read commands never create one)."""
+    path = tmp_path / "workshop.sqlite"
+    Store.open(path, "tester").close()
+    return path
 
 
 @pytest.fixture
@@ -77,10 +80,10 @@ def workshop(db: Path, tmp_path: Path) -> Path:
     (tmp_path / "ingots.csv").write_text(INGOTS_CSV, encoding="utf-8")
     code, out, err = run("--db", str(db), "import", "heats", str(tmp_path / "heats.csv"))
     assert (code, err) == (0, "")
-    assert out.startswith("3 heats imported")
+    assert out.startswith("3 heat(s) imported")
     code, out, err = run("--db", str(db), "import", "ingots", str(tmp_path / "ingots.csv"))
     assert (code, err) == (0, "")
-    assert out.startswith("7 ingots imported")
+    assert out.startswith("7 ingot(s) imported")
     return db
 
 
@@ -192,11 +195,15 @@ def test_rates_by_unknown_key_is_refused(workshop: Path, by: str) -> None:
 def test_rates_table_weight_leads_by_default(workshop: Path) -> None:
     code, out, err = run("--db", str(workshop), "rates", "--from", "2024-03-05", "--to", "2024-03-05")
     assert (code, err) == (0, "")
-    header = out.splitlines()[0]
-    assert header.index("ingot rate (weight)") < header.index("ingot rate (count)")
-    assert "surface rate (weight)" in header
+    top, bottom = out.splitlines()[0:2]  # a header of two lines: "ingot rate" over "(weight)"
+    assert bottom.index("(weight)") < bottom.index("(count)")
+    assert top.index("ingot rate") < top.index("surface rate")
+    assert "judged" in top
+    assert " t " in f"{bottom} "  # with weight leading, ingots are counted in tonnes
     # 2000/4750 = 42.1%, 2/5 = 40.0%, surface 4100/5650 = 72.6%, chemistry 1/2 = 50.0%, 30/55 = 54.5%
-    row = out.splitlines()[2]
+    row = out.splitlines()[3]
+    # judged and qualified tonnes: 4750 kg → 4.8 t (1200+800+1000+1000+750), 2000 kg → 2.0 t
+    assert row.split()[2:4] == ["4.8", "2.0"]
     assert row.split()[-5:] == ["42.1%", "40.0%", "72.6%", "50.0%", "54.5%"]
     assert "weight of qualified ingots ÷ weight of judged ingots of checked heats" in out
 
@@ -205,11 +212,13 @@ def test_rates_table_count_basis_leads(workshop: Path) -> None:
     code, out, _err = run("--db", str(workshop), "rates", "--from", "2024-03-05", "--to", "2024-03-05",
                           "--basis", "count")
     assert code == 0
-    header = out.splitlines()[0]
-    assert header.index("ingot rate (count)") < header.index("ingot rate (weight)")
-    assert "surface rate (count)" in header
+    bottom = out.splitlines()[1]
+    assert bottom.index("(count)") < bottom.index("(weight)")
+    assert "ingots" in bottom
     # 2/5 = 40.0% first, then 2000/4750 = 42.1%; surface by count 4/6 = 66.7%
-    assert out.splitlines()[2].split()[-5:] == ["40.0%", "42.1%", "66.7%", "50.0%", "54.5%"]
+    assert out.splitlines()[3].split()[-5:] == ["40.0%", "42.1%", "66.7%", "50.0%", "54.5%"]
+    # judged and qualified ingots: 5 and 2
+    assert out.splitlines()[3].split()[2:4] == ["5", "2"]
     assert "qualified ingots ÷ judged ingots of checked heats" in out
 
 
@@ -217,8 +226,9 @@ def test_rates_table_shows_a_dash_for_undefined(workshop: Path) -> None:
     code, out, _err = run("--db", str(workshop), "rates", "--from", "2024-03-05", "--to", "2024-03-05",
                           "--by", "shift")
     assert code == 0
-    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:6]}
-    assert set(rows) == {"night", "day", "evening", "total"}
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[3:7]}
+    assert set(rows) == {"Night", "Day", "Evening", "total"}  # shifts by name
+    rows = {k.lower(): v for k, v in rows.items()}
     # evening: ingot rates and chemistry undefined, surface 900/900
     assert rows["evening"][-5:] == ["—", "—", "100.0%", "—", "—"]
     # night: defined and zero, never shown as a dash
@@ -239,7 +249,7 @@ def test_rates_table_shows_one_decimal(db: Path, tmp_path: Path) -> None:
     code, out, _err = run("--db", str(db), "rates", "--from", "2024-02-02", "--to", "2024-02-02")
     assert code == 0
     # 966 / (966 + 34) = 96.6% by weight; 1 / 2 = 50.0% by count
-    assert out.splitlines()[2].split()[-5:] == ["96.6%", "50.0%", "96.6%", "100.0%", "100.0%"]
+    assert out.splitlines()[3].split()[-5:] == ["96.6%", "50.0%", "96.6%", "100.0%", "100.0%"]
     report = run_json("--db", str(db), "rates", "--from", "2024-02-02", "--to", "2024-02-02")
     assert report["total"]["ingot_qualified_rate"] == 966 / 1000  # unrounded underneath
 
@@ -257,7 +267,9 @@ def test_invalid_date_is_a_usage_error(db: Path, bad: str) -> None:
     assert code == 2
     assert out == ""
     assert f"{bad!r} is not a date that exists" in err
-    assert not db.exists()  # nothing was opened, let alone created
+    fresh = db.with_name("never.sqlite")
+    assert run("--db", str(fresh), "rates", "--from", bad, "--to", "2024-03-05")[0] == 2
+    assert not fresh.exists()  # nothing was opened, let alone created
 
 
 def test_to_before_from_is_refused(workshop: Path) -> None:
@@ -282,7 +294,8 @@ def test_usage_errors_exit_2_with_a_message(db: Path, argv: list[str]) -> None:
     assert "error:" in err
 
 
-def test_no_command_prints_help(db: Path) -> None:
+def test_no_command_prints_help(tmp_path: Path) -> None:
+    db = tmp_path / "never.sqlite"
     code, out, err = run("--db", str(db))
     assert (code, err) == (0, "")
     assert out.startswith("usage: qcdesk")
@@ -331,7 +344,7 @@ def test_check_table(workshop: Path) -> None:
     assert code == 0
     assert out.splitlines()[0] == "Heat 24B001, grade Q235B, GB/T 700-2006: fails"
     carbon = next(line for line in out.splitlines() if line.startswith("C "))
-    assert carbon.split() == ["C", "0.25", "0.2", "FAILS"]
+    assert carbon.split() == ["C", "0.25", "0.20", "FAILS"]  # limits as the standard writes them
     code, out, _err = run("--db", str(workshop), "check", "24C001")
     assert next(line for line in out.splitlines() if line.startswith("S ")).split() == [
         "S", "0.045", "missing"]
@@ -481,7 +494,7 @@ def test_import_shows_progress_on_a_terminal(db: Path, tmp_path: Path,
     out = io.StringIO()
     assert main(["--db", str(db), "import", "heats", str(tmp_path / "h.csv")], out, terminal) == 0
     assert "saving 3/3 rows (100%)" in terminal.getvalue()
-    assert out.getvalue().startswith("3 heats imported")
+    assert out.getvalue().startswith("3 heat(s) imported")
 
 
 def test_import_shows_no_progress_when_not_on_a_terminal(db: Path, tmp_path: Path) -> None:
@@ -493,11 +506,11 @@ def test_import_shows_no_progress_when_not_on_a_terminal(db: Path, tmp_path: Pat
 def test_export_writes_what_import_reads(workshop: Path, tmp_path: Path) -> None:
     code, out, err = run("--db", str(workshop), "export", "heats", str(tmp_path / "out-heats.csv"))
     assert (code, err) == (0, "")
-    assert out.startswith("3 heats written")
+    assert out.startswith("3 heat(s) written")
     code, out, err = run("--db", str(workshop), "export", "ingots", str(tmp_path / "out-ingots.csv"),
                          "--from", "2024-03-05", "--to", "2024-03-05")
     assert (code, err) == (0, "")
-    assert out.startswith("7 ingots written")
+    assert out.startswith("7 ingot(s) written")
     heats = (tmp_path / "out-heats.csv").read_text(encoding="utf-8-sig").splitlines()
     assert heats[0] == "heat_no,converter,tapped_at,grade,tap_weight_t,tap_temp_c,inspector,C,Si,Mn,P,S,Cr"
     assert heats[1] == "24B001,2,2024-03-05 02:00,Q235B,25,1610,Li,0.25,0.25,0.5,0.03,0.03,"
@@ -608,6 +621,26 @@ def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
     assert "is a folder" in err
 
 
+def test_a_read_command_never_creates_a_mistyped_database(tmp_path: Path) -> None:
+    typo = tmp_path / "wrokshop.sqlite"
+    code, out, err = run("--db", str(typo), "rates", "--from", "2024-03-05", "--to", "2024-03-05")
+    assert (code, out) == (1, "")
+    assert "there is no database at" in err
+    assert not typo.exists()
+
+
+def test_the_default_database_is_made_on_first_use() -> None:
+    code, out, _err = run("standards")  # no --db, no QCDESK_DB: the user data folder
+    assert code == 0
+    assert "Q235B" in out
+
+
+def test_an_empty_db_option_is_refused() -> None:
+    code, _out, err = run("--db", "", "standards")
+    assert code == 2
+    assert "--db" in err
+
+
 def test_a_bug_is_logged_not_shown(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: object) -> int:
         raise ZeroDivisionError("division by zero")
@@ -634,7 +667,7 @@ def test_python_m_qcdesk_runs(db: Path, tmp_path: Path) -> None:
                           cwd=tmp_path, env=_env(QCDESK_DB=str(db), QCDESK_USER="wang"),
                           capture_output=True, text=True, timeout=60, check=False)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("3 heats imported")
+    assert done.stdout.startswith("3 heat(s) imported")
     done = subprocess.run([sys.executable, "-m", "qcdesk", "--db", str(db), "check", "24B001", "--json"],
                           cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60,
                           check=False)
