@@ -1,9 +1,19 @@
 """CSV import and export of heats (with their analysis) and ingots.
 
-A file imports whole or not at all: every row is read and checked first, and
-any bad row refuses the file, naming each problem as ``line N, column C``;
-only a clean file is written, in one transaction. Files are UTF-8 (with or
-without a byte-order mark) or GB18030, detected, or as the caller says.
+A file imports whole or not at all, in two steps. First the file alone is read
+and every cell checked (numbers, dates, required cells, lengths, repeats within
+the file), without touching the database. Then, inside one write transaction,
+only what needs the database is checked (heats already saved, unknown
+converters, grades and defect codes, ingots already saved) and the rows are
+saved; so another workstation is kept waiting for the insert only, never for
+the reading. Any problem refuses the file, naming each as ``line N, column C``;
+a file refused for its cells is still checked against the database, read-only,
+so that every problem is listed at once. Files are UTF-8 (with or without a
+byte-order mark) or GB18030, detected, or as the caller says.
+
+An export is written through a temporary file renamed into place. It refuses
+the open database and its journals, folders, devices and pipes, and replaces an
+existing file only when told to (``force``).
 """
 
 from __future__ import annotations
@@ -11,11 +21,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
 from qcdesk.i18n import _
@@ -33,7 +45,9 @@ from qcdesk.numbers import (
     INGOT_WEIGHT_KG,
     TAP_TEMP_C,
     TAP_WEIGHT_T,
+    check_tap_time,
     format_number,
+    normalise_code,
     normalise_width,
     parse_in_range,
     parse_optional,
@@ -46,29 +60,76 @@ Progress = Callable[[int, int], None]
 
 _TAPPED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
 _WHOLE = re.compile(r"[0-9]{1,4}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # exactly Unicode's category Cc
 # English code or 中文 name → disposition, so a sheet typed in Chinese imports too.
 _DISPOSITIONS = {d.value: d for d in Disposition} | {zh: d for d, (_en, zh) in DISPOSITION_NAMES.items()}
+# The database's own files, which an export must never overwrite.
+_DATABASE_FILES = ("", "-journal", "-wal", "-shm")
+
+_T = TypeVar("_T")
+_L = TypeVar("_L")
 
 
 @dataclass(frozen=True)
 class Row:
-    """One record of a CSV file: its first line number and its cells by column."""
+    """One record of a CSV file: its first line number, its cells by column, and the
+    columns whose cell was already refused (a control character)."""
 
     line: int
     cells: dict[str, str]
+    refused: frozenset[str] = frozenset()
 
 
 class _Problems:
     """Collects every problem of a file, so the user sees them all at once."""
 
-    def __init__(self, header: Sequence[str]) -> None:
-        self.columns = {name: i for i, name in enumerate(header, start=1)}
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}  # column name → number, once the header is read
         self.items: list[RowProblem] = []
 
     def add(self, line: int, column: str | None, problem: str, number: int | None = None) -> None:
         if number is None and column:
             number = self.columns.get(column)
         self.items.append(RowProblem(line, number, column, problem))
+
+    def copy(self) -> _Problems:
+        other = _Problems()
+        other.columns = self.columns
+        other.items = list(self.items)
+        return other
+
+
+@dataclass(frozen=True)
+class _File(Generic[_L]):
+    """A file read and checked on its own: a line for each record, and the file's problems."""
+
+    path: Path
+    lines: list[_L]
+    problems: _Problems
+
+
+@dataclass(frozen=True)
+class _HeatLine:
+    """A record of a heats file; a cell is None when refused, `heat` when none was."""
+
+    line: int
+    heat_no: str | None
+    converter: str | None
+    grade: str | None
+    repeat: bool  # the heat number is on an earlier line too
+    heat: NewHeat | None
+
+
+@dataclass(frozen=True)
+class _IngotLine:
+    """A record of an ingots file; a cell is None when refused, `ingot` when none was."""
+
+    line: int
+    heat_no: str | None
+    ingot_no: int | None
+    defects: tuple[IngotDefect, ...] | None
+    repeat: bool  # the same heat and ingot number are on an earlier line too
+    ingot: NewIngot | None
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -93,21 +154,22 @@ def read_text(path: Path, encoding: str | None = None) -> str:
     raise QcError(_("{path} is neither UTF-8 nor GB18030; say which with --encoding").format(path=path))
 
 
-def _read_rows(text: str, required: Sequence[str], problems_for: Callable[[Sequence[str]], _Problems],
+def _read_rows(text: str, required: Sequence[str],
                extra_column: Callable[[str], str | None]) -> tuple[list[str], list[Row], _Problems]:
     """Parse the header and the records; header problems are reported on line 1."""
+    problems = _Problems()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        problems = problems_for([])
         problems.add(1, None, _("the file is empty; the first line must name the columns"))
         return [], [], problems
     except csv.Error as exc:
-        problems = problems_for([])
         problems.add(1, None, _("the header cannot be read: {error}").format(error=exc))
         return [], [], problems
-    problems = problems_for(header)
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        problems.add(1, None, _("the file seems to separate cells with {separator}; save it with commas")
+                     .format(separator="';'" if ";" in header[0] else _("tabs")))
     known = {c.lower(): c for c in required}
     columns: list[str] = []
     for number, name in enumerate(header, start=1):  # by position: a name may be blank or repeated
@@ -138,10 +200,27 @@ def _read_rows(text: str, required: Sequence[str], problems_for: Callable[[Seque
                 problems.add(start, None, _("{found} cells where the header names {expected}").format(
                     found=len(record), expected=len(columns)))
                 continue
-            rows.append(Row(start, dict(zip(columns, record, strict=True))))
+            refused: frozenset[str] = frozenset()
+            if _CONTROL.search("".join(record)):  # rare: then find the cells
+                refused = frozenset(_control_cells(start, columns, record, problems))
+            rows.append(Row(start, dict(zip(columns, record, strict=True)), refused))
     except csv.Error as exc:
         problems.add(line, None, _("the file cannot be read from here on: {error}").format(error=exc))
     return columns, rows, problems
+
+
+def _control_cells(line: int, columns: Sequence[str], record: Sequence[str],
+                   problems: _Problems) -> list[str]:
+    """The columns whose cell holds a control character (blanks around a cell are dropped)."""
+    found = []
+    for number, (column, cell) in enumerate(zip(columns, record, strict=True), start=1):
+        match = _CONTROL.search(cell.strip())
+        if match:
+            problems.add(line, column, _(
+                "holds a control character ({code}); a cell must be plain text on one line").format(
+                code=f"U+{ord(match.group()):04X}"), number)
+            found.append(column)
+    return found
 
 
 def _element_column(name: str) -> str | None:
@@ -157,7 +236,9 @@ def _no_extra(name: str) -> str | None:
     return _("unknown column; the columns are: {all}").format(all=", ".join(INGOT_COLUMNS))
 
 
-def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], object]) -> object:
+def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], _T]) -> _T | None:
+    if column in row.refused:
+        return None
     try:
         return parse(row.cells[column])
     except InputError as exc:
@@ -165,8 +246,12 @@ def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], obj
         return None
 
 
-def _text_cell(row: Row, column: str, problems: _Problems, max_len: int) -> str | None:
-    value = normalise_width(row.cells[column]).strip() if column != "inspector" else row.cells[column].strip()
+def _text_cell(row: Row, column: str, problems: _Problems, max_len: int,
+               clean: Callable[[str], str] = normalise_code) -> str | None:
+    """A required text cell, trimmed; codes are read as typed with a Chinese input method."""
+    if column in row.refused:
+        return None
+    value = clean(row.cells[column]).strip()
     if not value:
         problems.add(row.line, column, _("must not be empty"))
         return None
@@ -176,27 +261,37 @@ def _text_cell(row: Row, column: str, problems: _Problems, max_len: int) -> str 
     return value
 
 
-def parse_tapped_at(text: str) -> datetime:
-    """'YYYY-MM-DD HH:MM' (local time) as a datetime; a date that does not exist is refused."""
-    cleaned = normalise_width(text).strip()
+def _as_typed(text: str) -> str:
+    return text
+
+
+def parse_tapped_at(text: str, now: datetime | None = None) -> datetime:
+    """'YYYY-MM-DD HH:MM' (local time) as a datetime; full-width digits and colons are
+    read as ASCII; a date that does not exist, before 1900 or more than a day after
+    `now` (default: the clock) is refused."""
+    cleaned = normalise_width(normalise_code(text)).strip()
     if not _TAPPED_AT.fullmatch(cleaned):
         raise InputError("tapped_at", _("{text!r} is not a time written YYYY-MM-DD HH:MM").format(text=text))
     try:
-        return datetime.strptime(cleaned, "%Y-%m-%d %H:%M")
+        moment = datetime.strptime(cleaned, "%Y-%m-%d %H:%M")
     except ValueError as exc:
         raise InputError("tapped_at", _("{text!r} is not a date and time that exists").format(
             text=text)) from exc
+    return check_tap_time(moment, datetime.now() if now is None else now)
 
 
-def parse_defects(text: str, catalogue: set[str]) -> tuple[IngotDefect, ...]:
-    """'TCRK@top; SCAB' → defects; unknown codes, locations or repeats refused."""
+def parse_defects(text: str, catalogue: Collection[str] | None = None) -> tuple[IngotDefect, ...]:
+    """'TCRK@top; SCAB' → defects; bad locations or repeats refused, and codes not in
+    `catalogue` when it is given (an import checks codes against the database later)."""
     defects: list[IngotDefect] = []
-    for item in normalise_width(text).split(";"):
+    for item in normalise_code(text).split(";"):
         if not item.strip():
             continue
         code, at, where = (part.strip() for part in item.partition("@"))
         code = code.upper()
-        if code not in catalogue:
+        if not code:
+            raise InputError("defects", _("{item!r} names no defect code").format(item=item.strip()))
+        if catalogue is not None and code not in catalogue:
             raise InputError("defects", _("{code!r} is not in the defect catalogue").format(code=code))
         location = None
         if at:
@@ -212,73 +307,100 @@ def parse_defects(text: str, catalogue: set[str]) -> tuple[IngotDefect, ...]:
     return tuple(defects)
 
 
+def _refuse(file: _File[_L], problems: _Problems) -> None:
+    if problems.items:
+        raise ImportRefused(str(file.path), problems.items)
+
+
 # ------------------------------------------------------------------- heats
 
-def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[NewHeat]:
-    """Read and check a heats file against the database; ImportRefused lists every problem."""
-    columns, rows, problems = _read_rows(read_text(path, encoding), HEAT_COLUMNS, _Problems, _element_column)
+def _parse_heats(path: Path, encoding: str | None) -> _File[_HeatLine]:
+    """Read a heats file and check every cell that needs no database."""
+    columns, rows, problems = _read_rows(read_text(path, encoding), HEAT_COLUMNS, _element_column)
     elements = [c for c in columns if c not in HEAT_COLUMNS and c in ELEMENTS]
+    tapped_at_of = partial(parse_tapped_at, now=datetime.now())
+    weight_of = partial(parse_in_range, field="tap_weight_t", valid=TAP_WEIGHT_T)
+    temp_of = partial(parse_optional, field="tap_temp_c", valid=TAP_TEMP_C)
+    element_of = {el: partial(parse_optional, field=el, valid=CHEMISTRY_PCT) for el in elements}
+    seen: dict[str, int] = {}
+    lines: list[_HeatLine] = []
+    for row in rows:
+        before = len(problems.items)
+        heat_no = _text_cell(row, "heat_no", problems, 32)
+        repeat = heat_no is not None and heat_no in seen
+        if heat_no is not None and repeat:
+            problems.add(row.line, "heat_no", _("heat {heat_no} is also on line {line}").format(
+                heat_no=heat_no, line=seen[heat_no]))
+        elif heat_no is not None:
+            seen[heat_no] = row.line
+        converter = _text_cell(row, "converter", problems, 16)
+        grade = _text_cell(row, "grade", problems, 32)
+        tapped_at = _cell(row, "tapped_at", problems, tapped_at_of)
+        weight = _cell(row, "tap_weight_t", problems, weight_of)
+        temp = _cell(row, "tap_temp_c", problems, temp_of)
+        inspector = _text_cell(row, "inspector", problems, 80, _as_typed)
+        analysis: dict[str, float] = {}
+        for el, parse in element_of.items():
+            value = _cell(row, el, problems, parse)
+            if value is not None:
+                analysis[el] = value
+        heat = None
+        if (len(problems.items) == before and heat_no and converter and grade and inspector
+                and tapped_at is not None and weight is not None):
+            heat = NewHeat(heat_no, converter, tapped_at, grade, weight, temp, inspector, "", analysis)
+        lines.append(_HeatLine(row.line, heat_no, converter, grade, repeat, heat))
+    return _File(path, lines, problems)
+
+
+def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
+    """The heats of a parsed file, checked against the database (only read); ImportRefused
+    lists every problem, of the file and of the database."""
+    problems = file.problems.copy()
     converters = {c.code: c for c in store.converters()}
     grades = set(store.grades())
-    seen: dict[str, int] = {}
-    heats: list[NewHeat] = []
-    existing = store.existing_heat_nos(normalise_width(r.cells.get("heat_no", "")).strip() for r in rows)
-    for row in rows:
-        heat_no = _text_cell(row, "heat_no", problems, 32)
-        if heat_no is not None:
-            if heat_no in existing:
-                problems.add(row.line, "heat_no", _("heat {heat_no} is already in the database").format(
-                    heat_no=heat_no))
-            elif heat_no in seen:
-                problems.add(row.line, "heat_no", _("heat {heat_no} is also on line {line}").format(
-                    heat_no=heat_no, line=seen[heat_no]))
-            seen.setdefault(heat_no, row.line)
-        converter = _text_cell(row, "converter", problems, 16)
-        if converter is not None and converter not in converters:
-            problems.add(row.line, "converter", _("there is no converter {code!r}; known: {known}").format(
-                code=converter, known=", ".join(converters)))
-        elif converter is not None and not converters[converter].active:
-            problems.add(row.line, "converter",
-                         _("converter {code} is out of service").format(code=converter))
-        grade = _text_cell(row, "grade", problems, 32)
-        if grade is not None and grade not in grades:
-            problems.add(row.line, "grade", _("there is no grade {grade!r}").format(grade=grade))
-        tapped_at = _cell(row, "tapped_at", problems, parse_tapped_at)
-        weight = _cell(row, "tap_weight_t", problems,
-                       lambda t: parse_in_range(t, "tap_weight_t", TAP_WEIGHT_T))
-        temp = _cell(row, "tap_temp_c", problems, lambda t: parse_optional(t, "tap_temp_c", TAP_TEMP_C))
-        inspector = _text_cell(row, "inspector", problems, 80)
-        analysis: dict[str, float] = {}
-        for el in elements:
-            value = _cell(row, el, problems, partial(_parse_chemistry, element=el))
-            if isinstance(value, float):
-                analysis[el] = value
-        if problems.items:
-            continue
-        assert isinstance(tapped_at, datetime)
-        assert isinstance(weight, float)
-        heats.append(NewHeat(heat_no or "", converter or "", tapped_at, grade or "", weight,
-                             temp if isinstance(temp, float) else None, inspector or "", "", analysis))
-    if problems.items:
-        raise ImportRefused(str(path), problems.items)
-    return heats
+    existing = store.existing_heat_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
+    for ln in file.lines:
+        if ln.heat_no is not None and ln.heat_no in existing and not ln.repeat:
+            problems.add(ln.line, "heat_no", _("heat {heat_no} is already in the database").format(
+                heat_no=ln.heat_no))
+        if ln.converter is not None:
+            converter = converters.get(ln.converter)
+            if converter is None:
+                problems.add(ln.line, "converter", _("there is no converter {code!r}; known: {known}").format(
+                    code=ln.converter, known=", ".join(converters)))
+            elif not converter.active:
+                problems.add(ln.line, "converter",
+                             _("converter {code} is out of service").format(code=ln.converter))
+        if ln.grade is not None and ln.grade not in grades:
+            problems.add(ln.line, "grade", _("there is no grade {grade!r}").format(grade=ln.grade))
+    _refuse(file, problems)
+    return [ln.heat for ln in file.lines if ln.heat is not None]
+
+
+def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[NewHeat]:
+    """Check a heats file against the database, writing nothing: the heats it would
+    import, or ImportRefused listing every problem."""
+    return _check_heats(store, _parse_heats(Path(path), encoding))
 
 
 def import_heats(store: Store, path: Path, *, encoding: str | None = None,
                  progress: Progress | None = None) -> int:
     """Import a heats file whole, or nothing; the number of heats imported."""
-    path = Path(path)
-    with store.transaction():  # read the database's state under the write lock
-        heats = read_heats(store, path, encoding)
-        return store.import_heats(heats, progress)
+    file = _parse_heats(Path(path), encoding)  # the file alone: no database, no lock
+    if file.problems.items:
+        _check_heats(store, file)  # refused anyway: add the database's problems, read-only, and raise
+    with store.transaction():  # the database's checks and the insert see one state
+        return store.import_heats(_check_heats(store, file), progress)
 
 
 def export_heats(store: Store, path: Path, date_from: date | None = None,
-                 date_to: date | None = None) -> int:
-    """Write heats (with their analysis) in the import format; the number written."""
+                 date_to: date | None = None, *, force: bool = False) -> int:
+    """Write heats (with their analysis) in the import format; the number written.
+    An existing file is replaced only with `force`."""
+    target = _export_target(store, path, date_from, date_to, force)
     heats = _heats_between(store, date_from, date_to)
     elements = sorted({el for h in heats for el in h.analysis}, key=element_sort_key)
-    with _open_out(path) as out:
+    with _open_out(target) as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([*HEAT_COLUMNS, *elements])
         for h in heats:
@@ -292,59 +414,86 @@ def export_heats(store: Store, path: Path, date_from: date | None = None,
 
 # ------------------------------------------------------------------ ingots
 
-def read_ingots(store: Store, path: Path, encoding: str | None = None) -> list[tuple[str, NewIngot]]:
-    """Read and check an ingots file against the database; ImportRefused lists every problem."""
-    _columns, rows, problems = _read_rows(read_text(path, encoding), INGOT_COLUMNS, _Problems, _no_extra)
-    catalogue = {d.code for d in store.defects()}
-    saved = store.existing_ingot_nos({normalise_width(r.cells.get("heat_no", "")).strip() for r in rows})
+def _parse_ingots(path: Path, encoding: str | None) -> _File[_IngotLine]:
+    """Read an ingots file and check every cell that needs no database."""
+    _columns, rows, problems = _read_rows(read_text(path, encoding), INGOT_COLUMNS, _no_extra)
+    weight_of = partial(parse_in_range, field="weight_kg", valid=INGOT_WEIGHT_KG)
     seen: dict[tuple[str, int], int] = {}
-    ingots: list[tuple[str, NewIngot]] = []
+    lines: list[_IngotLine] = []
     for row in rows:
+        before = len(problems.items)
         heat_no = _text_cell(row, "heat_no", problems, 32)
-        if heat_no is not None and heat_no not in saved:
-            problems.add(row.line, "heat_no", _("there is no heat {heat_no!r}").format(heat_no=heat_no))
         ingot_no = _cell(row, "ingot_no", problems, _parse_ingot_no)
-        weight = _cell(row, "weight_kg", problems, lambda t: parse_in_range(t, "weight_kg", INGOT_WEIGHT_KG))
+        weight = _cell(row, "weight_kg", problems, weight_of)
         disposition = _cell(row, "disposition", problems, _parse_disposition)
-        defects = _cell(row, "defects", problems, lambda t: parse_defects(t, catalogue))
-        inspector = _text_cell(row, "inspector", problems, 80)
-        if heat_no is not None and isinstance(ingot_no, int):
+        defects = _cell(row, "defects", problems, parse_defects)
+        inspector = _text_cell(row, "inspector", problems, 80, _as_typed)
+        repeat = False
+        if heat_no is not None and ingot_no is not None:
             key = (heat_no, ingot_no)
-            if heat_no in saved and ingot_no in saved[heat_no]:
-                problems.add(row.line, "ingot_no", _("heat {heat_no} already has ingot {n}").format(
-                    heat_no=heat_no, n=ingot_no))
-            elif key in seen:
+            repeat = key in seen
+            if repeat:
                 problems.add(row.line, "ingot_no", _(
                     "ingot {n} of heat {heat_no} is also on line {line}").format(
                     n=ingot_no, heat_no=heat_no, line=seen[key]))
-            seen.setdefault(key, row.line)
-        if problems.items:
-            continue
-        assert isinstance(ingot_no, int)
-        assert isinstance(weight, float)
-        assert isinstance(disposition, Disposition)
-        assert isinstance(defects, tuple)
-        ingots.append((heat_no or "", NewIngot(ingot_no, weight, disposition, inspector or "", defects)))
-    if problems.items:
-        raise ImportRefused(str(path), problems.items)
+            else:
+                seen[key] = row.line
+        ingot = None
+        if (len(problems.items) == before and ingot_no is not None and weight is not None
+                and disposition is not None and defects is not None and inspector):
+            ingot = NewIngot(ingot_no, weight, disposition, inspector, defects)
+        lines.append(_IngotLine(row.line, heat_no, ingot_no, defects, repeat, ingot))
+    return _File(path, lines, problems)
+
+
+def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewIngot]]:
+    """The ingots of a parsed file, checked against the database (only read); ImportRefused
+    lists every problem, of the file and of the database."""
+    problems = file.problems.copy()
+    catalogue = {d.code for d in store.defects()}
+    saved = store.existing_ingot_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
+    ingots: list[tuple[str, NewIngot]] = []
+    for ln in file.lines:
+        if ln.heat_no is not None and ln.heat_no not in saved:
+            problems.add(ln.line, "heat_no", _("there is no heat {heat_no!r}").format(heat_no=ln.heat_no))
+        elif (ln.heat_no is not None and ln.ingot_no is not None and not ln.repeat
+              and ln.ingot_no in saved[ln.heat_no]):
+            problems.add(ln.line, "ingot_no", _("heat {heat_no} already has ingot {n}").format(
+                heat_no=ln.heat_no, n=ln.ingot_no))
+        unknown = [d.code for d in ln.defects or () if d.code not in catalogue]
+        if unknown:
+            problems.add(ln.line, "defects", _("{code!r} is not in the defect catalogue").format(
+                code=unknown[0]))
+        if ln.heat_no is not None and ln.ingot is not None:
+            ingots.append((ln.heat_no, ln.ingot))
+    _refuse(file, problems)
     return ingots
+
+
+def read_ingots(store: Store, path: Path, encoding: str | None = None) -> list[tuple[str, NewIngot]]:
+    """Check an ingots file against the database, writing nothing: the (heat number,
+    ingot) pairs it would import, or ImportRefused listing every problem."""
+    return _check_ingots(store, _parse_ingots(Path(path), encoding))
 
 
 def import_ingots(store: Store, path: Path, *, encoding: str | None = None,
                   progress: Progress | None = None) -> int:
     """Import an ingots file whole, or nothing; the number of ingots imported."""
-    path = Path(path)
-    with store.transaction():
-        ingots = read_ingots(store, path, encoding)
-        return store.import_ingots(ingots, progress)
+    file = _parse_ingots(Path(path), encoding)  # the file alone: no database, no lock
+    if file.problems.items:
+        _check_ingots(store, file)  # refused anyway: add the database's problems, read-only, and raise
+    with store.transaction():  # the database's checks and the insert see one state
+        return store.import_ingots(_check_ingots(store, file), progress)
 
 
 def export_ingots(store: Store, path: Path, date_from: date | None = None,
-                  date_to: date | None = None) -> int:
-    """Write ingots in the import format; the number written."""
+                  date_to: date | None = None, *, force: bool = False) -> int:
+    """Write ingots in the import format; the number written.
+    An existing file is replaced only with `force`."""
+    target = _export_target(store, path, date_from, date_to, force)
     span = _span(store, date_from, date_to)
     count = 0
-    with _open_out(path) as out:
+    with _open_out(target) as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(INGOT_COLUMNS)
         for ingot in store.iter_ingots(*span) if span else iter(()):
@@ -353,10 +502,6 @@ def export_ingots(store: Store, path: Path, date_from: date | None = None,
                              ingot.inspector])
             count += 1
     return count
-
-
-def _parse_chemistry(text: str, element: str) -> float | None:
-    return parse_optional(text, element, CHEMISTRY_PCT)
 
 
 def _parse_ingot_no(text: str) -> int:
@@ -368,12 +513,14 @@ def _parse_ingot_no(text: str) -> int:
 
 
 def _parse_disposition(text: str) -> Disposition:
-    key = normalise_width(text).strip().lower()
+    key = normalise_code(text).strip().lower()
     if key not in _DISPOSITIONS:
         raise InputError("disposition", _("{text!r} is not a disposition; use one of: {known}").format(
             text=text, known=" ".join(d.value for d in Disposition)))
     return _DISPOSITIONS[key]
 
+
+# ------------------------------------------------------------------ export
 
 def _span(store: Store, date_from: date | None, date_to: date | None) -> tuple[date, date] | None:
     whole = store.date_span()
@@ -387,6 +534,49 @@ def _heats_between(store: Store, date_from: date | None, date_to: date | None) -
     return store.heats(*span) if span else []
 
 
+def _export_target(store: Store, path: Path, date_from: date | None, date_to: date | None,
+                   force: bool) -> Path:
+    """The file an export may write (symbolic links followed), or QcError before anything
+    is written: dates the wrong way round, the database or its journals, a folder, a
+    device or a pipe, or an existing file without `force`."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise QcError(_("the end date {end} is before the start date {start}").format(
+            end=date_to, start=date_from))
+    path = Path(path)
+    try:
+        target = path.resolve()
+        database = Path(store.path).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        raise QcError(_("{path} cannot be written: {error}").format(
+            path=path, error=getattr(exc, "strerror", None) or exc)) from exc
+    own = [database.with_name(database.name + suffix) for suffix in _DATABASE_FILES]
+    its_own = _("{path} cannot be written: it is the open database or one of its journal files").format(
+        path=path)
+    if target in own:
+        raise QcError(its_own)
+    try:
+        found = target.stat()
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise QcError(_("{path} cannot be written: {error}").format(path=path, error=exc.strerror)) from exc
+    for name in own:  # the same file under another name (a hard link)
+        try:
+            other = name.stat()
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (found.st_dev, found.st_ino):
+            raise QcError(its_own)
+    if stat.S_ISDIR(found.st_mode):
+        raise QcError(_("{path} cannot be written: it is a folder; give a file name").format(path=path))
+    if not stat.S_ISREG(found.st_mode):
+        raise QcError(_("{path} cannot be written: it is not an ordinary file (a device or a pipe?)"
+                        ).format(path=path))
+    if not force:
+        raise QcError(_("{path} exists; use --force to replace it").format(path=path))
+    return target
+
+
 class _open_out:
     """Write a CSV file as UTF-8 with a byte-order mark (so spreadsheets read 中文),
     through a temporary file renamed into place: a failed export leaves no half file."""
@@ -397,25 +587,22 @@ class _open_out:
 
     def __enter__(self) -> io.TextIOWrapper:
         try:
-            self.file = self.tmp.open("w", encoding="utf-8-sig", newline="")
+            self.tmp.unlink(missing_ok=True)  # left by a crash; "x" below follows no link
+            self.file = self.tmp.open("x", encoding="utf-8-sig", newline="")
         except OSError as exc:
             raise QcError(_("{path} cannot be written: {error}").format(
                 path=self.path, error=exc.strerror)) from exc
         return self.file
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.file.close()
-        if exc_type is None:
-            try:
+    def __exit__(self, exc_type: object, exc: BaseException | None, *rest: object) -> None:
+        try:
+            self.file.close()  # flushes: may find the disk full
+            if exc is None:
                 self.tmp.replace(self.path)
-            except OSError as exc:  # e.g. the path names a folder
-                self.tmp.unlink(missing_ok=True)
-                raise QcError(_("{path} cannot be written: {error}").format(
-                    path=self.path, error=exc.strerror)) from exc
-        else:
+        except OSError as error:  # e.g. the disk full, or a folder made there meanwhile
+            exc = exc or error
+        if exc is not None:
             self.tmp.unlink(missing_ok=True)
-
-
-def iter_problems(error: ImportRefused) -> Iterator[str]:
-    """Each problem of a refused file as one line of text."""
-    return (str(p) for p in error.problems)
+        if isinstance(exc, OSError):
+            raise QcError(_("{path} cannot be written: {error}").format(
+                path=self.path, error=exc.strerror or exc)) from exc

@@ -42,6 +42,9 @@ class RowProblem:
         )
 
 
+SHOWN_PROBLEMS = 100  # a refused file's message lists this many problems at most
+
+
 class ImportRefused(QcError):
     """A file was refused whole; `problems` lists every bad row."""
 
@@ -51,7 +54,10 @@ class ImportRefused(QcError):
         head = _("{path}: nothing imported, {n} problem(s) found").format(
             path=path, n=len(problems)
         )
-        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
+        shown = [str(p) for p in self.problems[:SHOWN_PROBLEMS]]
+        if len(self.problems) > SHOWN_PROBLEMS:  # all stay in .problems
+            shown.append(_("… and {n} more problems").format(n=len(self.problems) - SHOWN_PROBLEMS))
+        super().__init__("\n".join([head, *shown]))
 
 
 class ReasonRequired(QcError):

@@ -8,9 +8,13 @@ full dump of its contents are compared before and after.
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
+import sqlite3
+import stat
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,7 +23,7 @@ import pytest
 from qcdesk import csvio
 from qcdesk.errors import ImportRefused, QcError, RowProblem
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Location
-from qcdesk.store import Store
+from qcdesk.store import NewHeat, NewIngot, Store
 
 HEAT_COLS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector",
              "C", "Si", "Mn", "P", "S")
@@ -304,11 +308,13 @@ def test_every_bad_row_of_a_heats_file_is_listed(store: Store, db_path: Path, tm
 
 def test_line_numbers_count_blank_lines_and_multiline_cells(store: Store, db_path: Path,
                                                             tmp_path: Path) -> None:
+    """A record spread over lines 2-3 (a line break inside a quoted cell, itself refused)
+    is named by its first line, and the records after it by their own."""
     text = (csv_text([HEAT_COLS, heat_cells("H1", inspector="Wang\nLi")])   # lines 2-3
             + "\n"                                                          # line 4: blank
             + csv_text([heat_cells("H2", tap_weight_t="-5")]))               # line 5
     problems = refused(store, db_path, csvio.import_heats, write(tmp_path / "h.csv", text))
-    assert where(problems) == [(5, 5, "tap_weight_t")]
+    assert where(problems) == [(2, 7, "inspector"), (5, 5, "tap_weight_t")]
 
 
 def test_refusal_message_lists_every_problem_as_line_and_column(store: Store, db_path: Path,
@@ -760,6 +766,394 @@ def test_failed_export_keeps_the_previous_file(store: Store, tmp_path: Path,
 
     monkeypatch.setattr(store, "heats", broken_heats)
     with pytest.raises(AttributeError):
-        csvio.export_heats(store, target)
+        csvio.export_heats(store, target, force=True)
+    assert target.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert not list(tmp_path.glob("*.part"))
+
+
+# ------------------------------------------------------- export: the target
+
+def test_export_refuses_the_database_and_its_journals(store: Store, db_path: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not even with force: the open database, its journals (a CSV there would be taken
+    for a hot journal), a link to it or the same file under another name."""
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    csvio.import_ingots(store, ingots_file(tmp_path, ingot_cells("H1", "1")))
+    (tmp_path / "db-link.sqlite").symlink_to(db_path)
+    os.link(db_path, tmp_path / "db-hard-link.sqlite")
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(store, db_path)
+    journals = [db_path.with_name(db_path.name + s) for s in ("-journal", "-wal", "-shm")]
+    for target in [db_path, Path(db_path.name), *journals, tmp_path / "db-link.sqlite",
+                   tmp_path / "db-hard-link.sqlite", tmp_path / "sub" / ".." / db_path.name]:
+        for exporter in (csvio.export_heats, csvio.export_ingots):
+            with pytest.raises(QcError, match="cannot be written: it is the open database"):
+                exporter(store, target, force=True)
+    assert snapshot(store, db_path) == before
+    assert not any(j.exists() for j in journals)
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_export_refuses_folders_devices_and_pipes(store: Store, tmp_path: Path) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (tmp_path / "folder-link").symlink_to(folder)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    null_link = tmp_path / "null.csv"
+    null_link.symlink_to("/dev/null")  # only its type is read: nothing is written to a device
+    for exporter in (csvio.export_heats, csvio.export_ingots):
+        for target in (folder, tmp_path / "folder-link"):
+            with pytest.raises(QcError, match="cannot be written: it is a folder"):
+                exporter(store, target, force=True)
+        for target in (pipe, null_link):
+            with pytest.raises(QcError, match="cannot be written: it is not an ordinary file"):
+                exporter(store, target, force=True)
+    assert folder.is_dir()
+    assert not list(folder.iterdir())
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert null_link.is_symlink()
+    assert os.readlink(null_link) == "/dev/null"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_export_replaces_an_existing_file_only_with_force(store: Store, tmp_path: Path) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    csvio.import_ingots(store, ingots_file(tmp_path, ingot_cells("H1", "1")))
+    target = tmp_path / "out.csv"
+    target.write_text("yesterday's export\n", encoding="utf-8")
+    for exporter in (csvio.export_heats, csvio.export_ingots):
+        with pytest.raises(QcError, match=r"out\.csv exists; use --force to replace it"):
+            exporter(store, target)
+        assert target.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert csvio.export_heats(store, target, force=True) == 1
+    assert target.read_text(encoding="utf-8-sig").startswith("heat_no,converter,")
+    assert csvio.export_ingots(store, target, force=True) == 1
+    assert target.read_text(encoding="utf-8-sig").startswith("heat_no,ingot_no,")
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_export_through_a_link_writes_the_file_it_names(store: Store, tmp_path: Path) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    with pytest.raises(QcError, match="exists"):
+        csvio.export_heats(store, link)
+    assert csvio.export_heats(store, link, force=True) == 1
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8-sig").splitlines()[1].startswith("H1,1,")
+
+
+def test_export_follows_no_link_left_where_its_temporary_file_goes(store: Store, tmp_path: Path) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "out.csv.part").symlink_to(victim)
+    assert csvio.export_heats(store, tmp_path / "out.csv") == 1
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert not (tmp_path / "out.csv").is_symlink()
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("heat_no,")
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_export_refuses_dates_the_wrong_way_round(store: Store, tmp_path: Path) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    for exporter in (csvio.export_heats, csvio.export_ingots):
+        with pytest.raises(QcError, match="the end date 2024-03-04 is before the start date 2024-03-05"):
+            exporter(store, tmp_path / "out.csv", DAY, date(2024, 3, 4))
+    assert not (tmp_path / "out.csv").exists()
+    assert csvio.export_heats(store, tmp_path / "out.csv", DAY, DAY) == 1  # one day is fine
+
+
+# ------------------------------------------- import: when the lock is held
+
+def _another_workstation_can_save(db_path: Path) -> None:
+    """Take and release the write lock from another connection, without waiting."""
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_heats_file_is_read_and_checked_without_the_write_lock(store: Store, db_path: Path,
+                                                               tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    real = csvio.parse_tapped_at
+    calls: list[bool] = []
+
+    def parse_while_another_saves(text: str, now: datetime | None = None) -> datetime:
+        calls.append(store.conn.in_transaction)
+        _another_workstation_can_save(db_path)
+        return real(text, now)
+
+    monkeypatch.setattr(csvio, "parse_tapped_at", parse_while_another_saves)
+    assert csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1"), heat_cells("H2"))) == 2
+    assert calls == [False, False]
+
+
+def test_ingots_file_is_read_and_checked_without_the_write_lock(heats_saved: Store, db_path: Path,
+                                                                tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    real = csvio._parse_ingot_no
+    calls: list[bool] = []
+
+    def parse_while_another_saves(text: str) -> int:
+        calls.append(heats_saved.conn.in_transaction)
+        _another_workstation_can_save(db_path)
+        return real(text)
+
+    monkeypatch.setattr(csvio, "_parse_ingot_no", parse_while_another_saves)
+    assert csvio.import_ingots(heats_saved, ingots_file(tmp_path, ingot_cells("H2", "1"))) == 1
+    assert calls == [False]
+
+
+def test_heat_saved_meanwhile_by_another_workstation_is_named(store: Store, db_path: Path,
+                                                              tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the database says is checked under the write lock, after the file was read."""
+    real = csvio.parse_tapped_at
+
+    def parse_while_another_saves(text: str, now: datetime | None = None) -> datetime:
+        if not store.heats(DAY, DAY):
+            with Store.open(db_path, "li") as other:
+                other.add_heat(NewHeat("H2", "1", datetime(2024, 3, 5, 8, 30), "Q235B", 30, None, "Li"))
+        return real(text, now)
+
+    monkeypatch.setattr(csvio, "parse_tapped_at", parse_while_another_saves)
+    with pytest.raises(ImportRefused) as info:
+        csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1"), heat_cells("H2")))
+    assert where(info.value.problems) == [(3, 1, "heat_no")]
+    assert "H2 is already in the database" in info.value.problems[0].problem
+    assert [h.heat_no for h in store.heats(DAY, DAY)] == ["H2"]
+
+
+def test_ingot_saved_meanwhile_by_another_workstation_is_named(heats_saved: Store, db_path: Path,
+                                                               tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    real = csvio._parse_ingot_no
+
+    def parse_while_another_saves(text: str) -> int:
+        if not heats_saved.ingots("H2"):
+            with Store.open(db_path, "li") as other:
+                other.add_ingots("H2", [NewIngot(1, 900, Disposition.ACCEPTED, "Li")])
+        return real(text)
+
+    monkeypatch.setattr(csvio, "_parse_ingot_no", parse_while_another_saves)
+    with pytest.raises(ImportRefused) as info:
+        csvio.import_ingots(heats_saved, ingots_file(tmp_path, ingot_cells("H2", "2"),
+                                                     ingot_cells("H2", "1")))
+    assert where(info.value.problems) == [(3, 2, "ingot_no")]
+    assert "H2 already has ingot 1" in info.value.problems[0].problem
+    assert [i.inspector for i in heats_saved.ingots("H2")] == ["Li"]
+
+
+def test_bad_heats_file_lists_the_databases_problems_too_without_the_lock(heats_saved: Store,
+                                                                          db_path: Path,
+                                                                          tmp_path: Path) -> None:
+    """A file refused for its cells is still checked against the database, only reading:
+    every problem at once, even while another workstation holds the write lock."""
+    path = heats_file(tmp_path,
+                      heat_cells("H3", tap_weight_t="nan"),          # line 2: a cell
+                      heat_cells("H4", converter="9"),               # line 3: the database
+                      heat_cells("H1"),                              # line 4: the database
+                      heat_cells("H5", grade="Q999", C="x"),         # line 5: both
+                      heat_cells("H5"))                              # line 6: the file
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        problems = refused(heats_saved, db_path, csvio.import_heats, path)
+        with pytest.raises(ImportRefused) as info:
+            csvio.read_heats(heats_saved, path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert where(problems) == [(2, 5, "tap_weight_t"), (3, 2, "converter"), (4, 1, "heat_no"),
+                               (5, 4, "grade"), (5, 8, "C"), (6, 1, "heat_no")]
+    assert info.value.problems == problems
+
+
+def test_bad_ingots_file_lists_the_databases_problems_too_without_the_lock(heats_saved: Store,
+                                                                           db_path: Path,
+                                                                           tmp_path: Path) -> None:
+    path = ingots_file(tmp_path,
+                       ingot_cells("H2", "1", weight_kg="0"),         # line 2: a cell
+                       ingot_cells("H9", "1"),                        # line 3: the database
+                       ingot_cells("H1", "1"),                        # line 4: the database
+                       ingot_cells("H2", "2", defects="ZZZ@top"),     # line 5: the database
+                       ingot_cells("H2", "3", defects="ZZZ@side"))    # line 6: a cell
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        problems = refused(heats_saved, db_path, csvio.import_ingots, path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert where(problems) == [(2, 3, "weight_kg"), (3, 1, "heat_no"), (4, 2, "ingot_no"),
+                               (5, 5, "defects"), (6, 5, "defects")]
+    assert "'ZZZ' is not in the defect catalogue" in problems[3].problem
+    assert "'side' is not a location" in problems[4].problem
+
+
+def test_read_heats_checks_a_file_and_writes_nothing(heats_saved: Store, db_path: Path,
+                                                     tmp_path: Path) -> None:
+    before = snapshot(heats_saved, db_path)
+    heats = csvio.read_heats(heats_saved, heats_file(tmp_path, heat_cells("Ｈ３", grade="Ｑ235B")))
+    assert [(h.heat_no, h.grade, h.tap_weight_t) for h in heats] == [("H3", "Q235B", 30)]
+    ingots = csvio.read_ingots(heats_saved, ingots_file(tmp_path, ingot_cells("H2", "1", defects="scab")))
+    assert [(n, i.ingot_no, i.defects) for n, i in ingots] == [("H2", 1, (IngotDefect("SCAB"),))]
+    assert snapshot(heats_saved, db_path) == before
+
+
+# ----------------------------------------------------- import: more cells
+
+TAP_TIMES_REFUSED = [
+    pytest.param("0001-01-01 00:00", "before 1900", id="year-1"),
+    pytest.param("1899-12-31 23:59", "before 1900", id="1899"),
+    pytest.param("9999-12-31 23:59", "in the future", id="year-9999"),
+    pytest.param((datetime.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M"), "in the future",
+                 id="two-days-ahead"),
+]
+
+
+@pytest.mark.parametrize(("text", "says"), TAP_TIMES_REFUSED)
+def test_implausible_tap_time_is_named(store: Store, db_path: Path, tmp_path: Path, text: str,
+                                       says: str) -> None:
+    path = heats_file(tmp_path, heat_cells("H1"), heat_cells("H2", tapped_at=text))
+    problems = refused(store, db_path, csvio.import_heats, path)
+    assert where(problems) == [(3, 3, "tapped_at")]
+    assert says in problems[0].problem
+    assert str(problems[0]).startswith("line 3, column 3 (tapped_at): ")
+
+
+def test_tap_times_inside_the_plausible_range(store: Store, tmp_path: Path) -> None:
+    soon = (datetime.now() + timedelta(hours=12)).replace(second=0, microsecond=0)
+    path = heats_file(tmp_path, heat_cells("H1", tapped_at="1900-01-01 00:00"),
+                      heat_cells("H2", tapped_at=soon.strftime("%Y-%m-%d %H:%M")))
+    assert csvio.import_heats(store, path) == 2
+    assert store.heat("H1").tapped_at == datetime(1900, 1, 1)
+    assert store.heat("H2").tapped_at == soon
+
+
+def test_codes_and_times_typed_with_a_chinese_input_method(store: Store, tmp_path: Path) -> None:
+    path = heats_file(tmp_path, heat_cells("２４Ａ００１", converter="２", grade="Ｑ２３５Ｂ",
+                                           tapped_at="２０２４－０３－０５　０９：３０"))
+    assert csvio.import_heats(store, path) == 1
+    heat = store.heat("24A001")
+    assert (heat.heat_no, heat.converter, heat.grade, heat.tapped_at) == (
+        "24A001", "2", "Q235B", datetime(2024, 3, 5, 9, 30))
+    path = ingots_file(tmp_path,
+                       ingot_cells("２４Ａ００１", "1", disposition="ＡＣＣＥＰＴＥＤ"),
+                       ingot_cells("24A001", "2", disposition="ｃｏｎｄｉｔｉｏｎｅｄ",
+                                   defects="ＰＩＰＥ＠ｔｏｐ；ｓｃａｂ＠ＢＯＴＴＯＭ"))
+    assert csvio.import_ingots(store, path) == 2
+    assert [(i.disposition, i.defects) for i in store.ingots("24A001")] == [
+        (Disposition.ACCEPTED, ()),
+        (Disposition.CONDITIONED, (IngotDefect("PIPE", Location.TOP), IngotDefect("SCAB", Location.BOTTOM)))]
+
+
+def test_a_code_typed_in_full_width_is_the_same_code(store: Store, db_path: Path, tmp_path: Path) -> None:
+    path = heats_file(tmp_path, heat_cells("H1"), heat_cells("Ｈ１"))
+    problems = refused(store, db_path, csvio.import_heats, path)
+    assert where(problems) == [(3, 1, "heat_no")]
+    assert "heat H1 is also on line 2" in problems[0].problem
+
+
+@pytest.mark.parametrize(("column", "text"), [
+    ("tap_weight_t", "①"), ("tap_weight_t", "３⁰"), ("C", "⁰.１"), ("tap_temp_c", "１６００℃")])
+def test_numbers_keep_their_strict_grammar(store: Store, db_path: Path, tmp_path: Path, column: str,
+                                           text: str) -> None:
+    """Codes are NFKC-normalised; numbers are not (① or ⁰ are not digits to type)."""
+    path = heats_file(tmp_path, heat_cells("H1", **{column: text}))
+    problems = refused(store, db_path, csvio.import_heats, path)
+    assert where(problems) == [(2, HEAT_COL_NO[column], column)]
+
+
+CONTROL_HEAT_CELLS = [
+    pytest.param("heat_no", "H\x002", "U+0000", id="heat-no-nul"),
+    pytest.param("converter", "1\x00", "U+0000", id="converter-nul"),
+    pytest.param("grade", "Q235B\x1b", "U+001B", id="grade-escape"),
+    pytest.param("inspector", "Wa\x00ng", "U+0000", id="inspector-nul"),
+    pytest.param("inspector", "\x7fWang", "U+007F", id="inspector-delete"),
+    pytest.param("inspector", "Wang\tLi", "U+0009", id="inspector-tab"),
+    pytest.param("inspector", "Wang\x85Li", "U+0085", id="inspector-next-line"),
+    pytest.param("C", "0.1\x00", "U+0000", id="element-nul"),
+]
+
+
+@pytest.mark.parametrize(("column", "text", "code"), CONTROL_HEAT_CELLS)
+def test_control_character_in_a_heats_cell_is_named(store: Store, db_path: Path, tmp_path: Path, *,
+                                                    column: str, text: str, code: str) -> None:
+    path = heats_file(tmp_path, heat_cells("H1"), heat_cells("H2", **{column: text}))
+    problems = refused(store, db_path, csvio.import_heats, path)
+    assert where(problems) == [(3, HEAT_COL_NO[column], column)]
+    assert f"control character ({code})" in problems[0].problem
+
+
+@pytest.mark.parametrize(("column", "text"), [
+    ("heat_no", "H\x002"), ("defects", "TCRK\x00@top"), ("disposition", "accepted\x07"),
+    ("inspector", "王\x00建国")])
+def test_control_character_in_an_ingots_cell_is_named(heats_saved: Store, db_path: Path,
+                                                      tmp_path: Path, column: str, text: str) -> None:
+    path = ingots_file(tmp_path, ingot_cells("H2", "1", **{column: text}))
+    problems = refused(heats_saved, db_path, csvio.import_ingots, path)
+    assert where(problems) == [(2, INGOT_COL_NO[column], column)]
+    assert "control character" in problems[0].problem
+
+
+def test_blanks_around_a_cell_are_still_dropped(store: Store, tmp_path: Path) -> None:
+    assert csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1", inspector=" \tWang\t"))) == 1
+    assert store.heat("H1").inspector == "Wang"
+
+
+# ------------------------------------------------ many problems; wrong separator
+
+def test_a_huge_list_of_problems_shows_the_first_hundred(store: Store, db_path: Path,
+                                                         tmp_path: Path) -> None:
+    path = heats_file(tmp_path, *(heat_cells(f"H{i}", tap_weight_t="nan") for i in range(150)))
+    with pytest.raises(ImportRefused) as info:
+        csvio.import_heats(store, path)
+    assert len(info.value.problems) == 150  # all of them kept
+    lines = str(info.value).splitlines()
+    assert "nothing imported, 150 problem(s) found" in lines[0]
+    assert len(lines) == 1 + 100 + 1
+    assert lines[100].startswith("line 101, column 5 (tap_weight_t): ")
+    assert lines[-1] == "… and 50 more problems"
+
+
+@pytest.mark.parametrize(("separator", "shown"), [(";", "';'"), ("\t", "tabs")])
+def test_a_file_separated_otherwise_gets_a_hint(store: Store, db_path: Path, tmp_path: Path,
+                                               separator: str, shown: str) -> None:
+    text = "\n".join(separator.join(r) for r in [HEAT_COLS, heat_cells("H1")]) + "\n"
+    problems = refused(store, db_path, csvio.import_heats, write(tmp_path / "h.csv", text))
+    assert (problems[0].line, problems[0].column) == (1, None)
+    assert problems[0].problem == f"the file seems to separate cells with {shown}; save it with commas"
+    text = "\n".join(separator.join(r) for r in [INGOT_COLS, ingot_cells("H1", "1")]) + "\n"
+    problems = refused(store, db_path, csvio.import_ingots, write(tmp_path / "i.csv", text))
+    assert shown in problems[0].problem
+
+
+def test_export_onto_a_full_disk_is_a_plain_error(store: Store, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    target = tmp_path / "heats-out.csv"
+    target.write_text("yesterday's export\n", encoding="utf-8")
+
+    class DiskFull:
+        @property
+        def heat_no(self) -> str:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        analysis: dict[str, float] = {}  # noqa: RUF012
+
+    monkeypatch.setattr(store, "heats", lambda *_a, **_k: [DiskFull()])
+    with pytest.raises(QcError, match=r"heats-out\.csv cannot be written: No space left on device"):
+        csvio.export_heats(store, target, force=True)
     assert target.read_text(encoding="utf-8") == "yesterday's export\n"
     assert not list(tmp_path.glob("*.part"))
