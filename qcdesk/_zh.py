@@ -211,4 +211,5 @@ ZH: dict[str, str] = {
     "{path} cannot be written: it is not an ordinary file (a device or a pipe?)": "无法写入 {path}：它不是普通文件（设备或管道？）",
     "{path} exists; use --force to replace it": "{path} 已存在；要替换它请用 --force",
     "… and {n} more problems": "……另有 {n} 个问题",
+    "holds a control character": "含有控制字符",
 }

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ from qcdesk.numbers import (
     check_range,
     check_tap_time,
     format_number,
+    normalise_code,
 )
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums
 from qcdesk.standards import HeatCheck, in_force
@@ -159,8 +161,11 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _clean_name(value: str, field_name: str, max_len: int) -> str:
-    """`value` trimmed; refused when empty or too long (`field_name` is translated then)."""
-    cleaned = value.strip()
+    """`value` trimmed, full-width letters and digits as ASCII; refused when empty, too long
+    or holding a control character (`field_name` is translated then)."""
+    cleaned = normalise_code(value).strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+        raise InputError(_(field_name), _("holds a control character"))
     if not cleaned:
         raise InputError(_(field_name), _("must not be empty"))
     if len(cleaned) > max_len:
@@ -341,7 +346,7 @@ class Store:
 
     def converter(self, code: str) -> Converter:
         for conv in self.converters():
-            if conv.code == code.strip():
+            if conv.code == normalise_code(code).strip():
                 return conv
         raise NotFound(_("there is no converter {code!r}").format(code=code))
 
@@ -516,7 +521,8 @@ class Store:
     # -------------------------------------------------------------------- heats
 
     def _heat_row(self, heat_no: str) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ?", (heat_no.strip(),)).fetchone()
+        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ?",
+                                (normalise_code(heat_no).strip(),)).fetchone()
         if row is None:
             raise NotFound(_("there is no heat {heat_no!r}").format(heat_no=heat_no))
         return row
@@ -589,13 +595,13 @@ class Store:
         db = self.conn
         for done, new in enumerate(heats, start=1):
             heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
-            conv = converters.get(new.converter.strip())
+            conv = converters.get(normalise_code(new.converter).strip())
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
             if not conv.active:
                 raise InputError(_("converter"), _("converter {code} is out of service").format(
                     code=conv.code))
-            grade = new.grade.strip()
+            grade = normalise_code(new.grade).strip()
             if grade not in grades:
                 raise NotFound(_("there is no grade {grade!r}").format(grade=new.grade))
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)

@@ -437,3 +437,16 @@ def test_rates_refuse_an_unknown_grouping_or_basis(store: Store) -> None:
         store.rates(date(2020, 1, 1), date(2020, 1, 2), by=["week"])
     with pytest.raises(InputError):
         store.rates(date(2020, 1, 1), date(2020, 1, 2), basis="volume")
+
+
+def test_full_width_codes_typed_in_chinese_are_the_same_heat(store: Store) -> None:
+    store.add_heat(NewHeat("Ｈ１", "１", datetime(2020, 3, 1, 9, 0), "Ｑ２３５Ｂ", 30.0, None, "王建国"))
+    heat = store.heat("H1")
+    assert (heat.heat_no, heat.converter, heat.grade) == ("H1", "1", "Q235B")
+
+
+def test_a_control_character_in_a_name_is_refused(store: Store) -> None:
+    before = list(store.conn.iterdump())
+    with pytest.raises(InputError, match="control character"):
+        store.add_heat(NewHeat("H\x001", "1", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, None, "li"))
+    assert list(store.conn.iterdump()) == before
