@@ -212,4 +212,5 @@ ZH: dict[str, str] = {
     "{path} exists; use --force to replace it": "{path} 已存在；要替换它请用 --force",
     "… and {n} more problems": "……另有 {n} 个问题",
     "holds a control character": "含有控制字符",
+    "there is no defect {code!r}": "没有缺陷 {code!r}",
 }

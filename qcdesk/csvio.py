@@ -450,7 +450,7 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
     """The ingots of a parsed file, checked against the database (only read); ImportRefused
     lists every problem, of the file and of the database."""
     problems = file.problems.copy()
-    catalogue = {d.code for d in store.defects()}
+    catalogue = {d.code for d in store.defects(active_only=True)}
     saved = store.existing_ingot_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     ingots: list[tuple[str, NewIngot]] = []
     for ln in file.lines:

@@ -113,8 +113,8 @@ def format_chemistry(element: str, value: float) -> str:
     return f"{value:.{max(needed, _CHEMISTRY_DECIMALS.get(element, 3))}f}"
 
 
-def parse_decimal(text: str, field: str) -> float:
-    """Read `text` as a finite decimal, or raise InputError naming `field`."""
+def _exact(text: str, field: str) -> Decimal:
+    """`text` as the exact decimal it writes, or InputError naming `field`."""
     cleaned = text.translate(_FULL_WIDTH).strip()
     if not cleaned:
         raise InputError(field, _("a number is needed here"))
@@ -126,14 +126,26 @@ def parse_decimal(text: str, field: str) -> float:
         else:
             problem = _("{text!r} is not a plain decimal number such as 0.20 or 1540")
         raise InputError(field, problem.format(text=text))
-    return float(Decimal(cleaned))
+    return Decimal(cleaned)
+
+
+def parse_decimal(text: str, field: str) -> float:
+    """Read `text` as a finite decimal, or raise InputError naming `field`."""
+    return float(_exact(text, field))
 
 
 def parse_in_range(text: str, field: str, valid: Range) -> float:
-    """Read `text` as a decimal inside `valid`, or raise InputError."""
-    value = parse_decimal(text, field)
-    check_range(value, field, valid)
-    return value
+    """Read `text` as a decimal inside `valid`, or raise InputError.
+
+    The range is checked on the decimal as written, so 60000.0000000000001 kg is
+    refused although it rounds to 60000.0 as a float.
+    """
+    exact = _exact(text, field)
+    low, high = Decimal(repr(valid.low)), Decimal(repr(valid.high))
+    if not ((exact > low if valid.low_open else exact >= low) and exact <= high):
+        raise InputError(_(field), _("{value} {unit} is out of range: {rule}").format(
+            value=text.translate(_FULL_WIDTH).strip(), unit=_(valid.unit), rule=valid.describe()))
+    return float(exact)
 
 
 def check_range(value: float, field: str, valid: Range) -> float:

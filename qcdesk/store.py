@@ -140,6 +140,8 @@ _HEAT_COLUMNS = {"converter": "converter_id", "tapped_at": "tapped_at",
                  "production_date": "production_date", "shift": "shift_id", "grade": "grade",
                  "tap_weight_t": "tap_weight_t", "tap_temp_c": "tap_temp_c",
                  "inspector": "inspector", "notes": "notes"}
+_DEFECT_UPDATES = {column: f"UPDATE defect SET {column} = ? WHERE code = ?"  # noqa: S608
+                   for column in ("name_en", "name_zh", "category", "active")}
 _HEAT_UPDATES = {column: f"UPDATE heat SET {column} = ? WHERE id = ?"  # noqa: S608
                  for column in _HEAT_COLUMNS.values()}
 _T = TypeVar("_T")
@@ -518,6 +520,45 @@ class Store:
             self._audit("insert", "defect", code,
                         new={"name_en": name_en, "name_zh": name_zh, "category": category})
 
+    def update_defect(self, code: str, *, name_en: str | None = None, name_zh: str | None = None,
+                      category: str | None = None, active: bool | None = None) -> Defect:
+        """Rename, recategorise or retire a defect; a retired one is kept on judged ingots
+        but offered for no new judgement."""
+        current = {d.code: d for d in self.defects()}.get(normalise_code(code).strip().upper())
+        if current is None:
+            raise NotFound(_("there is no defect {code!r}").format(code=code))
+        changes: dict[str, object] = {}
+        if name_en is not None:
+            changes["name_en"] = _clean_name(name_en, N_("English name"), 80)
+        if name_zh is not None:
+            changes["name_zh"] = _clean_name(name_zh, N_("Chinese name"), 80)
+        if category is not None:
+            if category not in DEFECT_CATEGORIES:
+                raise InputError(_("category"), _("must be one of {known}").format(
+                    known=", ".join(DEFECT_CATEGORIES)))
+            changes["category"] = category
+        if active is not None:
+            changes["active"] = active
+        with self.transaction() as db:
+            for column, value in changes.items():
+                old = getattr(current, column)
+                if old == value:
+                    continue
+                db.execute(_DEFECT_UPDATES[column], (value, current.code))
+                self._audit("update", "defect", current.code, field_name=column, old=old, new=value)
+        return {d.code: d for d in self.defects()}[current.code]
+
+    def update_grade(self, code: str, description: str) -> None:
+        """Change a grade's description (its code is what heats and editions refer to)."""
+        if code not in self.grades():
+            raise NotFound(_("there is no grade {grade!r}").format(grade=code))
+        with self.transaction() as db:
+            old = db.execute("SELECT description FROM grade WHERE code = ?", (code,)).fetchone()[0]
+            if old != description.strip():
+                db.execute("UPDATE grade SET description = ? WHERE code = ?", (description.strip(), code))
+                self._audit("update", "grade", code, field_name="description", old=old,
+                            new=description.strip())
+
     # -------------------------------------------------------------------- heats
 
     def _heat_row(self, heat_no: str) -> sqlite3.Row:
@@ -809,7 +850,7 @@ class Store:
     def _insert_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
                        progress: Progress | None = None) -> None:
         db = self.conn
-        catalogue = {d.code for d in self.defects()}
+        catalogue = {d.code for d in self.defects(active_only=True)}
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime(_SECONDS)
         for done, (given_no, new) in enumerate(ingots, start=1):
@@ -852,7 +893,9 @@ class Store:
                 inspector=current.inspector if inspector is None else inspector.strip())
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
-                            {d.code for d in self.defects()})
+                            # a retired defect stays on the ingots it was found on, and no more
+                            {d.code for d in self.defects(active_only=True)}
+                            | {d.code for d in current.defects})
             corrected = [f for f in ("weight_kg", "disposition")
                          if getattr(current, f) != getattr(proposed, f)]
             if current.disposition.judged and corrected and not _reason(reason):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from qcdesk.model import ChemStatus, Disposition, Heat, Limit
+from qcdesk.model import ChemStatus, Disposition, Heat, Limit, Standard
 from qcdesk.rates import format_rate
 from qcdesk.shifts import assign, format_clock, shift_window
 from qcdesk.store import NewHeat, NewIngot, Store
@@ -421,3 +421,14 @@ def test_the_crossing_night_shift_on_the_clock(store: Store) -> None:
     assert shift_window(date(2025, 2, 2), schedule[2], schedule) == (
         datetime(2025, 2, 2, 14, 0), datetime(2025, 2, 2, 22, 0))
     assert assign(datetime(2025, 2, 1, 22, 30), schedule) == (date(2025, 2, 2), night)
+
+
+def test_the_grades_a_failing_analysis_still_satisfies() -> None:
+    """A Q235B heat with C 0.21 fails (max 0.20) but meets Q235A (0.22) and Q275A/B (0.24/0.21)."""
+    from qcdesk.seed import GBT700_GRADES
+    from qcdesk.standards import satisfied_grades
+
+    editions = [Standard(i, grade, "GB/T 700", "2006", date(2007, 2, 1), limits)
+                for i, (grade, limits) in enumerate(GBT700_GRADES.items())]
+    analysis = {"C": 0.21, "Si": 0.20, "Mn": 0.50, "P": 0.030, "S": 0.030}
+    assert satisfied_grades(analysis, editions) == ["Q235A", "Q275A", "Q275B"]

@@ -450,3 +450,37 @@ def test_a_control_character_in_a_name_is_refused(store: Store) -> None:
     with pytest.raises(InputError, match="control character"):
         store.add_heat(NewHeat("H\x001", "1", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, None, "li"))
     assert list(store.conn.iterdump()) == before
+
+
+def test_a_retired_defect_stays_on_old_ingots_but_not_on_new_ones(store: Store) -> None:
+    store.add_heat(NewHeat("D1", "1", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, None, "li"))
+    store.add_ingots("D1", [NewIngot(1, 3500.0, Disposition.CONDITIONED, "li", (IngotDefect("FIN"),))])
+    retired = store.update_defect("FIN", active=False, name_zh="飞边")
+    assert (retired.active, retired.name_zh) == (False, "飞边")
+    assert "FIN" not in {d.code for d in store.defects(active_only=True)}
+    with pytest.raises(InputError, match="catalogue"):
+        store.add_ingots("D1", [NewIngot(2, 3500.0, Disposition.ACCEPTED, "li", (IngotDefect("FIN"),))])
+    # the ingot judged before keeps it, and can still be corrected
+    store.update_ingot("D1", 1, weight_kg=3400.0, reason="reweighed")
+    assert store.ingots("D1")[0].defects == (IngotDefect("FIN"),)
+    assert [(e.field, e.old_value, e.new_value) for e in store.audit() if e.entity == "defect"] == [
+        ("name_zh", "飞翅", "飞边"), ("active", "True", "False")]
+
+
+def test_a_grade_description_can_be_changed(store: Store) -> None:
+    store.update_grade("Q235B", "carbon structural steel, killed")
+    assert store.audit()[-1].new_value == "carbon structural steel, killed"
+    with pytest.raises(NotFound):
+        store.update_grade("Q999", "no such grade")
+
+
+def test_suggestions_for_the_next_heat_and_ingot(store: Store) -> None:
+    assert store.last_heat_no("2") is None
+    store.add_heat(NewHeat("2-0101", "2", datetime(2020, 3, 1, 9, 0), "Q235B", 30.0, None, "li"))
+    store.add_heat(NewHeat("2-0102", "2", datetime(2020, 3, 1, 10, 30), "Q235B", 30.0, None, "li"))
+    store.add_heat(NewHeat("1-0500", "1", datetime(2020, 3, 1, 11, 0), "Q235B", 30.0, None, "li"))
+    assert store.last_heat_no("2") == "2-0102"  # the converter's own, latest tapped
+    assert store.next_ingot_no("2-0102") == 1
+    store.add_ingots("2-0102", [NewIngot(1, 3500.0, Disposition.PENDING, "li"),
+                                NewIngot(2, 3500.0, Disposition.PENDING, "li")])
+    assert store.next_ingot_no("2-0102") == 3
