@@ -213,4 +213,5 @@ ZH: dict[str, str] = {
     "… and {n} more problems": "……另有 {n} 个问题",
     "holds a control character": "含有控制字符",
     "there is no defect {code!r}": "没有缺陷 {code!r}",
+    "the database cannot be created at {path}: a part of the folder path is a file": "无法在 {path} 创建数据库：路径中有一段是文件而不是文件夹",
 }

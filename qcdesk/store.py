@@ -219,6 +219,9 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise DatabaseError(_("the database cannot be created at {path}: a part of the folder "
+                                  "path is a file").format(path=path)) from exc
         except OSError as exc:
             raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
