@@ -307,6 +307,15 @@ def parse_defects(text: str, catalogue: Collection[str] | None = None) -> tuple[
     return tuple(defects)
 
 
+def _import(store: Store, file: _File[_L], check: Callable[[Store, _File[_L]], list[_T]],
+            insert: Callable[[list[_T], Progress | None], int], progress: Progress | None) -> int:
+    """Save a file already read on its own (no database, no lock): all of it, or nothing."""
+    if file.problems.items:
+        check(store, file)  # refused anyway: add the database's problems, read-only, and raise
+    with store.transaction():  # the database's checks and the insert see one state
+        return insert(check(store, file), progress)
+
+
 def _refuse(file: _File[_L], problems: _Problems) -> None:
     if problems.items:
         raise ImportRefused(str(file.path), problems.items)
@@ -386,11 +395,8 @@ def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[Ne
 def import_heats(store: Store, path: Path, *, encoding: str | None = None,
                  progress: Progress | None = None) -> int:
     """Import a heats file whole, or nothing; the number of heats imported."""
-    file = _parse_heats(Path(path), encoding)  # the file alone: no database, no lock
-    if file.problems.items:
-        _check_heats(store, file)  # refused anyway: add the database's problems, read-only, and raise
-    with store.transaction():  # the database's checks and the insert see one state
-        return store.import_heats(_check_heats(store, file), progress)
+    return _import(store, _parse_heats(Path(path), encoding), _check_heats, store.import_heats,
+                   progress)
 
 
 def export_heats(store: Store, path: Path, date_from: date | None = None,
@@ -479,11 +485,8 @@ def read_ingots(store: Store, path: Path, encoding: str | None = None) -> list[t
 def import_ingots(store: Store, path: Path, *, encoding: str | None = None,
                   progress: Progress | None = None) -> int:
     """Import an ingots file whole, or nothing; the number of ingots imported."""
-    file = _parse_ingots(Path(path), encoding)  # the file alone: no database, no lock
-    if file.problems.items:
-        _check_ingots(store, file)  # refused anyway: add the database's problems, read-only, and raise
-    with store.transaction():  # the database's checks and the insert see one state
-        return store.import_ingots(_check_ingots(store, file), progress)
+    return _import(store, _parse_ingots(Path(path), encoding), _check_ingots, store.import_ingots,
+                   progress)
 
 
 def export_ingots(store: Store, path: Path, date_from: date | None = None,

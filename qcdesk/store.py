@@ -263,9 +263,11 @@ class Store:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         has_tables = self.conn.execute(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
-        ours_or_blank = app_id in (APPLICATION_ID, 0)
-        if (version > 0 and app_id != APPLICATION_ID) or (version == 0 and has_tables) \
-                or not ours_or_blank:
+        if version > 0:
+            foreign = app_id != APPLICATION_ID
+        else:  # new to us: it must be empty and unclaimed
+            foreign = bool(has_tables) or app_id not in (0, APPLICATION_ID)
+        if foreign:
             raise DatabaseError(_("{path} is a SQLite database of another program; "
                                   "it was left untouched.").format(path=self.path))
 
@@ -371,7 +373,6 @@ class Store:
 
     def update_converter(self, code: str, *, name: str | None = None,
                          nominal_t: float | None = _UNSET, active: bool | None = None) -> Converter:
-        current = self.converter(code)
         changes: dict[str, object] = {}
         if name is not None:
             changes["name"] = _clean_name(name, N_("converter name"), 80)
@@ -380,16 +381,21 @@ class Store:
                 check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
             changes["nominal_t"] = nominal_t
         if active is not None:
-            changes["active"] = int(active)
-        with self.transaction() as db:
-            for column, value in changes.items():
-                old = getattr(current, column)
-                if old == value:
-                    continue
-                db.execute(_CONVERTER_UPDATES[column], (value, current.id))
-                self._audit("update", "converter", current.code, field_name=column, old=old,
-                            new=value)
+            changes["active"] = active
+        with self.transaction():
+            current = self.converter(code)
+            self._update_fields("converter", current, changes, key=current.code,
+                                statements=_CONVERTER_UPDATES, row_id=current.id)
         return self.converter(code)
+
+    def _update_fields(self, entity: str, current: object, changes: Mapping[str, object], *,
+                       key: str, statements: Mapping[str, str], row_id: object) -> None:
+        """Write each field of a reference record that really changes, with its audit entry."""
+        for column, value in changes.items():
+            old = getattr(current, column)
+            if old != value:
+                self.conn.execute(statements[column], (value, row_id))
+                self._audit("update", entity, key, field_name=column, old=old, new=value)
 
     def shifts(self) -> list[Shift]:
         rows = self.conn.execute(
@@ -527,9 +533,7 @@ class Store:
                       category: str | None = None, active: bool | None = None) -> Defect:
         """Rename, recategorise or retire a defect; a retired one is kept on judged ingots
         but offered for no new judgement."""
-        current = {d.code: d for d in self.defects()}.get(normalise_code(code).strip().upper())
-        if current is None:
-            raise NotFound(_("there is no defect {code!r}").format(code=code))
+        wanted = normalise_code(code).strip().upper()
         changes: dict[str, object] = {}
         if name_en is not None:
             changes["name_en"] = _clean_name(name_en, N_("English name"), 80)
@@ -542,14 +546,13 @@ class Store:
             changes["category"] = category
         if active is not None:
             changes["active"] = active
-        with self.transaction() as db:
-            for column, value in changes.items():
-                old = getattr(current, column)
-                if old == value:
-                    continue
-                db.execute(_DEFECT_UPDATES[column], (value, current.code))
-                self._audit("update", "defect", current.code, field_name=column, old=old, new=value)
-        return {d.code: d for d in self.defects()}[current.code]
+        with self.transaction():
+            current = {d.code: d for d in self.defects()}.get(wanted)
+            if current is None:
+                raise NotFound(_("there is no defect {code!r}").format(code=code))
+            self._update_fields("defect", current, changes, key=current.code,
+                                statements=_DEFECT_UPDATES, row_id=current.code)
+        return {d.code: d for d in self.defects()}[wanted]
 
     def update_grade(self, code: str, description: str) -> None:
         """Change a grade's description (its code is what heats and editions refer to)."""
