@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import re
 import sqlite3
@@ -42,8 +41,6 @@ from qcdesk.rates import (
 )
 from qcdesk.standards import HeatCheck
 from qcdesk.store import Store, environment_error, resolve_db_path
-
-log = logging.getLogger("qcdesk")
 
 
 def _date(text: str) -> date:

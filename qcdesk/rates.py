@@ -15,6 +15,7 @@ shown as "—", never as 0% or 100%.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -123,16 +124,18 @@ class RateReport:
 
 def parse_group_keys(text: str | None) -> tuple[str, ...]:
     """'converter,shift' → ('converter', 'shift'); unknown or repeated keys refused."""
-    if not text:
-        return ()
-    keys = tuple(k.strip() for k in text.split(","))
+    return check_group_keys(tuple(k.strip() for k in text.split(","))) if text else ()
+
+
+def check_group_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    """Refuse an unknown or repeated grouping."""
     for key in keys:
         if key not in GROUP_KEYS:
             raise InputError("--by", _("unknown grouping {key!r}; use {known}").format(
                 key=key, known=", ".join(GROUP_KEYS)))
     if len(set(keys)) != len(keys):
         raise InputError("--by", _("a grouping is named twice"))
-    return keys
+    return tuple(keys)
 
 
 def format_rate(rate: float | None) -> str:

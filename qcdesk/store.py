@@ -56,7 +56,7 @@ from qcdesk.numbers import (
     format_number,
     normalise_code,
 )
-from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums
+from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums, check_group_keys
 from qcdesk.standards import HeatCheck, in_force
 from qcdesk.standards import check as check_chemistry
 
@@ -1017,11 +1017,7 @@ class Store:
     def rate_sums(self, date_from: date, date_to: date,
                   by: Sequence[str] = ()) -> list[tuple[dict[str, str], RateSums]]:
         """The sums behind every rate per group, aggregated by the database."""
-        unknown = [k for k in by if k not in _GROUP_SQL]
-        if unknown or len(set(by)) != len(by):
-            raise InputError("--by", _("unknown grouping {key!r}; use {known}").format(
-                key=",".join(unknown or by), known=", ".join(_GROUP_SQL)))
-        keys = [_GROUP_SQL[k] for k in by]
+        keys = [_GROUP_SQL[k] for k in check_group_keys(by)]
         select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys))
         group = ", ".join(f"k{i}" for i in range(len(keys)))
         order = ", ".join(_GROUP_ORDER.get(k, f"k{i}") for i, k in enumerate(by))
