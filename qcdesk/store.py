@@ -790,8 +790,7 @@ class Store:
                            (row["id"], el))
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
                             field_name=el, old=current[el], reason=reason)
-            self._refresh_status([row["id"]])
-            return self.check_heat(row["heat_no"])
+            return self._refresh_status([row["id"]])[row["id"]]
 
     def check_heat(self, heat_no: str) -> HeatCheck:
         """The heat's verdict against the edition in force on its tap date."""
@@ -805,10 +804,12 @@ class Store:
             by_grade[s.grade].append(s)
         return by_grade
 
-    def _refresh_status(self, heat_ids: Sequence[int]) -> None:
-        """Store each heat's verdict again (after its analysis, grade or standard changed)."""
+    def _refresh_status(self, heat_ids: Sequence[int]) -> dict[int, HeatCheck]:
+        """Judge each heat again and store its verdict (after its analysis, grade or standard
+        changed); the verdicts by heat id."""
         editions = self._editions_by_grade()
         updates = []
+        verdicts = {}
         for chunk in _chunks(list(heat_ids), 500):
             for heat in self._heats_from_rows(self.conn.execute(
                     f"SELECT * FROM heat WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
@@ -816,8 +817,10 @@ class Store:
                 edition = in_force(editions.get(heat.grade, ()), heat.tapped_at.date())
                 verdict = check_chemistry(edition, heat.analysis)
                 updates.append((edition.id if edition else None, verdict.status.value, heat.id))
+                verdicts[heat.id] = verdict
         self.conn.executemany("UPDATE heat SET standard_id = ?, chem_status = ? WHERE id = ?",
                               updates)
+        return verdicts
 
     # ------------------------------------------------------------------ ingots
 
