@@ -18,6 +18,7 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -53,7 +54,18 @@ def _date(text: str) -> date:
             _("{text!r} is not a date that exists (write YYYY-MM-DD)").format(text=text)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class Command:
+    """A subcommand added by an outer layer (reports, the desktop program), which the core
+    cannot import: its name, help, arguments and what it runs on the opened database."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Store, argparse.Namespace, TextIO], int]
+
+
+def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
     parser.add_argument("--db", metavar="PATH", help=_("database file (default: QCDESK_DB, else the "
@@ -109,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
     sub.add_parser("info", help=_("where the database is and what it holds"))
+    for command in extensions:
+        command.add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
 
 
@@ -424,8 +438,14 @@ def _log_path() -> Path:
     return Path(platformdirs.user_log_dir("qcdesk", appauthor=False)) / "qcdesk.log"
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run one command; the exit status (0 done, 1 refused or failed, 2 usage)."""
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None,
+         *, extensions: Sequence[Command] = (),
+         no_command: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Run one command; the exit status (0 done, 1 refused or failed, 2 usage).
+
+    `extensions` are further subcommands; `no_command`, if given, runs when none is named
+    (the launcher starts the desktop program there), else the help is printed.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -434,7 +454,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         lang = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word.partition("--lang=")[2]
         if lang in LANGUAGES:
             set_language(lang)
-    parser = build_parser()
+    parser = build_parser(extensions)
     try:
         # usage errors and --help go to the streams the caller gave, not the process's
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -443,6 +463,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return int(exc.code or 0)
     set_language(args.lang)
     if args.command is None:
+        if no_command is not None:
+            return no_command(args)
         parser.print_help(out)
         return 0
     if args.db is not None and not args.db.strip():
@@ -454,7 +476,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
-            return COMMANDS[args.command](store, args, out)
+            commands = COMMANDS | {command.name: command.run for command in extensions}
+            return commands[args.command](store, args, out)
     except ImportRefused as exc:
         err.write(str(exc) + "\n")
         return 1

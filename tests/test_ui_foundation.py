@@ -1,0 +1,144 @@
+"""The desktop program's frame: Chinese as data, work off the GUI thread, the launcher."""
+
+from __future__ import annotations
+
+import ast
+import string
+import threading
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from qcdesk.errors import InputError
+from qcdesk.i18n import set_language
+from qcdesk.store import Store
+from ui.i18n import catalogue, install_language
+from ui.session import Session, Task
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ui_messages() -> list[str]:
+    """Every literal given to `tr()` or `translate(context, ...)` in ui/."""
+    found: list[str] = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            arg = (node.args[0] if name == "tr" and node.args
+                   else node.args[1] if name == "translate" and len(node.args) > 1 else None)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value not in found:
+                found.append(arg.value)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_every_ui_string_has_a_chinese_translation() -> None:
+    zh = catalogue("zh")
+    assert [m for m in _ui_messages() if m not in zh] == []
+
+
+def test_ui_translations_keep_their_placeholders() -> None:
+    zh = catalogue("zh")
+    assert [m for m in _ui_messages() if _fields(zh[m]) != _fields(m)] == []
+
+
+def test_installed_language_translates_widgets_and_core(qapp: object) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    try:
+        install_language("zh")
+        assert QWidget().tr("&Quit") == "退出(&Q)"
+        assert QWidget().tr("text nobody translated") == "text nobody translated"
+        install_language("en")
+        assert QWidget().tr("&Quit") == "&Quit"
+    finally:
+        install_language("en")
+        set_language(None)
+
+
+@pytest.fixture
+def session(qtbot: QtBot, db_path: Path) -> Session:
+    s = Session(db_path, "tester")
+    yield s
+    qtbot.waitUntil(s.idle)
+    s.close()
+
+
+def test_work_runs_off_the_gui_thread_and_answers_on_it(qtbot: QtBot, session: Session) -> None:
+    gui = threading.get_ident()
+    seen: list[tuple[int, int, list[str]]] = []
+    session.submit(lambda store: (threading.get_ident(), [c.code for c in store.converters()]),
+                   done=lambda r: seen.append((r[0], threading.get_ident(), r[1])))
+    qtbot.waitUntil(lambda: bool(seen))
+    worker, answered_on, converters = seen[0]
+    assert worker != gui
+    assert answered_on == gui
+    assert converters == ["1", "2", "3"]
+
+
+def test_a_refused_write_is_a_message_and_announces_no_change(qtbot: QtBot, session: Session) -> None:
+    messages: list[str] = []
+    changes: list[str] = []
+    session.changed.connect(changes.append)
+
+    def bad(store: Store) -> None:
+        raise InputError("weight", "must be a number")
+
+    session.submit(bad, failed=messages.append, changes="ingots")
+    qtbot.waitUntil(session.idle)
+    assert len(messages) == 1
+    assert "weight" in messages[0]
+    assert changes == []
+
+
+def test_a_write_announces_what_it_changed(qtbot: QtBot, session: Session) -> None:
+    with qtbot.waitSignal(session.changed) as signal:
+        session.submit(lambda store: store.update_converter("1", name="Converter One"), changes="setup")
+    assert signal.args == ["setup"]
+
+
+def test_a_bug_in_work_is_logged_and_said_plainly(qtbot: QtBot, session: Session) -> None:
+    messages: list[str] = []
+    session.submit(lambda store: 1 / 0, failed=messages.append)
+    qtbot.waitUntil(session.idle)
+    assert "ZeroDivisionError" in messages[0]
+    assert "Traceback" not in messages[0]
+
+
+def test_cancelled_work_calls_nothing_back(qtbot: QtBot, session: Session) -> None:
+    started = threading.Event()
+    release = threading.Event()
+    results: list[object] = []
+
+    def long(store: Store, task: Task) -> int:
+        started.set()
+        release.wait(5)
+        task.report(1, 2)
+        return 1
+
+    task = session.submit_task(long, done=results.append, failed=results.append)
+    assert started.wait(5)
+    task.cancel()
+    release.set()
+    qtbot.waitUntil(session.idle)
+    assert results == []
+
+
+def test_a_database_that_cannot_be_opened_is_refused_before_any_window(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.sqlite"
+    not_a_db.write_text("shopping list\n" * 100)
+    with pytest.raises(Exception, match=r"not a qcdesk database|not a database"):
+        Session(not_a_db, "tester")
+
+
+def test_command_line_still_answers_through_the_launcher(capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.launcher import main
+
+    assert main(["--help"]) == 0
+    assert "rates" in capsys.readouterr().out

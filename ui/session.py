@@ -1,0 +1,222 @@
+"""The open database, seen from the desktop program: where work on it runs, and news of change.
+
+No widget touches the database on the GUI thread. A widget hands the session a
+plain function of a `Store` (`session.submit(lambda store: store.heats(...), done=...)`);
+the function runs on a worker thread that holds its own connection, and `done`
+(or `failed`, with a message a person can read) is called back on the GUI thread.
+
+Two lanes, each one thread with its own connection, run their work in order:
+"db" for the quick reads and writes of daily work, "long" for imports and
+queries over years, so a long job never holds up saving a heat. A write says
+what it changed (`changes="ingots"`) and the session announces it with
+`changed`, so every view showing that data refreshes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import sqlite3
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import platformdirs
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+
+from qcdesk.errors import QcError
+from qcdesk.store import Store, environment_error
+
+T = TypeVar("T")
+LANES = ("db", "long")
+
+
+class Cancelled(Exception):
+    """Raised inside work whose task was cancelled; nothing it did is kept."""
+
+
+class Task(QObject):
+    """One piece of submitted work: its progress, and a way to cancel it.
+
+    Work that takes long receives the task and calls `report(done, total)` now and
+    then; after `cancel()` that call raises `Cancelled`, which ends the work (its
+    transaction rolls back) and calls neither `done` nor `failed`.
+    """
+
+    progress = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report(self, done: int, total: int) -> None:
+        """Called by the work (on its thread): say how far it is; stop if cancelled."""
+        if self._cancel.is_set():
+            raise Cancelled
+        self.progress.emit(done, total)
+
+
+@dataclass
+class _Job(Generic[T]):
+    task: Task
+    done: Callable[[T], None] | None
+    failed: Callable[[str], None] | None
+    receiver: QObject | None
+    changes: str | None
+    result: T | None = None
+    error: str | None = None
+    cancelled: bool = False
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Session", text)
+
+
+def log_path() -> Path:
+    return Path(platformdirs.user_log_dir("qcdesk", appauthor=False)) / "qcdesk.log"
+
+
+def log_bug(exc: BaseException, what: str) -> str:
+    """Write a bug's traceback to the log file; return the one plain sentence to show."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {datetime.now().isoformat()} {what}\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        path = Path(_tr("(the log could not be written)"))
+    return _tr("internal error ({kind}: {error}). Nothing half-done was saved. Details: {path}").format(
+        kind=type(exc).__name__, error=exc, path=path)
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, in words a person can act on."""
+    if isinstance(exc, QcError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return str(environment_error(exc))
+    if isinstance(exc, OSError):
+        return _tr("{what}: {error}").format(what=exc.filename or _tr("file"), error=exc.strerror or exc)
+    return log_bug(exc, "worker")
+
+
+class Session(QObject):
+    """The database the window works on, for one user."""
+
+    changed = Signal(str)  # what changed: "heats", "ingots", "analysis", "setup", "import", ...
+    failed = Signal(str)   # an error no caller took: for the status bar
+    busy_changed = Signal(bool)
+
+    _finished = Signal(object)  # a _Job, emitted on the worker thread, handled on the GUI thread
+
+    def __init__(self, path: str | Path, user: str | None = None,
+                 clock: Callable[[], datetime] = datetime.now, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.clock = clock
+        # open once here, so a database that cannot be opened is said before any window shows
+        with Store.open(self.path, user, clock) as probe:
+            self.user = probe.user
+        self._local = threading.local()
+        self._executors = {lane: concurrent.futures.ThreadPoolExecutor(1, f"qcdesk-{lane}")
+                           for lane in LANES}
+        self._pending = 0
+        self._closed = False
+        self._finished.connect(self._deliver)
+
+    # ------------------------------------------------------------------ work
+
+    def submit(self, work: Callable[[Store], T], *, done: Callable[[T], None] | None = None,
+               failed: Callable[[str], None] | None = None, receiver: QObject | None = None,
+               changes: str | None = None, lane: str = "db") -> Task:
+        """Run `work(store)` on the lane's thread; then `done(result)` or `failed(message)`
+        on the GUI thread, unless `receiver` (usually the asking widget) is gone by then."""
+        return self._submit(lambda store, _task: work(store), done, failed, receiver, changes, lane)
+
+    def submit_task(self, work: Callable[[Store, Task], T], *, done: Callable[[T], None] | None = None,
+                    failed: Callable[[str], None] | None = None, receiver: QObject | None = None,
+                    changes: str | None = None, lane: str = "long") -> Task:
+        """Like `submit`, for long work that reports progress and can be cancelled."""
+        return self._submit(work, done, failed, receiver, changes, lane)
+
+    def _submit(self, work: Callable[[Store, Task], Any], done: Callable[[Any], None] | None,  # noqa: PLR0917
+                failed: Callable[[str], None] | None, receiver: QObject | None,
+                changes: str | None, lane: str) -> Task:
+        task = Task(self)
+        job: _Job[Any] = _Job(task, done, failed, receiver, changes)
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._executors[lane].submit(self._run, work, job)
+        return task
+
+    def _store(self) -> Store:
+        """This worker thread's own connection (sqlite3 connections stay on their thread)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open(self.path, self.user, self.clock)
+            self._local.store = store
+        return store
+
+    def _run(self, work: Callable[[Store, Task], Any], job: _Job[Any]) -> None:
+        try:
+            if job.task.cancelled:
+                raise Cancelled
+            job.result = work(self._store(), job.task)
+        except Cancelled:
+            job.cancelled = True
+        except Exception as exc:  # every failure becomes a message
+            job.error = describe(exc)
+        self._finished.emit(job)
+
+    @Slot(object)
+    def _deliver(self, job: _Job[Any]) -> None:
+        self._pending -= 1
+        try:
+            if job.error is None and not job.cancelled and job.changes:
+                self.changed.emit(job.changes)
+            if job.receiver is not None and not shiboken6.isValid(job.receiver):
+                return
+            if job.cancelled:
+                return
+            if job.error is not None:
+                (job.failed or self.failed.emit)(job.error)
+            elif job.done is not None:
+                job.done(job.result)
+        finally:
+            job.task.deleteLater()
+            if self._pending == 0:
+                self.busy_changed.emit(False)
+
+    def idle(self) -> bool:
+        """True when no submitted work is running or waiting to be delivered."""
+        return self._pending == 0
+
+    # ------------------------------------------------------------------ closing
+
+    def close(self) -> None:
+        """Finish the work under way, close every connection, stop the threads."""
+        if self._closed:
+            return
+        self._closed = True
+        for executor in self._executors.values():
+            executor.submit(self._close_store).result()
+            executor.shutdown(wait=True)
+
+    def _close_store(self) -> None:
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+            self._local.store = None

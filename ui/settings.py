@@ -1,0 +1,24 @@
+"""Where the desktop program keeps its preferences and window state (an INI file per user)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir("qcdesk", appauthor=False)) / "qcdesk.ini"
+
+
+def settings() -> QSettings:
+    """The user's settings; the path is worked out on every call, so tests can redirect it."""
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
+
+
+# keys, in one place
+LANGUAGE = "preferences/language"            # "en" | "zh"
+LEADING_BASIS = "preferences/leading_basis"  # "weight" | "count"
+INSPECTOR = "preferences/inspector"          # the name written into the audit log
+DATABASE = "preferences/database"            # the database file last chosen
