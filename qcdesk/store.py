@@ -1052,6 +1052,22 @@ class Store:
         return RateReport(date_from.isoformat(), date_to.isoformat(), tuple(by), basis, rows,
                           RateRow.of({}, total))
 
+    # ---- desktop: shift and heat views
+
+    def heat_rates(self, heat_no: str) -> RateRow:
+        """One heat's ingot sums and rates (the heat view's running totals), keyed by heat number."""
+        row = self._heat_row(heat_no)
+        values = tuple(self.conn.execute(_HEAT_SUMS_SQL, (row["id"],)).fetchone())
+        return RateRow.of({"heat": row["heat_no"]}, _sums_of(values))
+
+    def editions_in_force(self, on: date) -> list[Standard]:
+        """Each grade's edition in force on a day (grades with none are left out)."""
+        editions = self._editions_by_grade()
+        found = (in_force(editions.get(g, ()), on) for g in self.grades())
+        return [s for s in found if s is not None]
+
+    # ---- end of desktop: shift and heat views
+
 
 # The expression each group key selects: a fixed table, never user text.
 _GROUP_SQL = {
@@ -1088,6 +1104,14 @@ _SUMS_SQL = """
     total(h.n_judged) FILTER (WHERE h.chem_status = 'not_checked'),
     total(h.w_judged_kg) FILTER (WHERE h.chem_status = 'not_checked')
 """
+
+
+# desktop: one heat's sums, with the same sums as every rate (fixed text, the id bound)
+_HEAT_SUMS_SQL = "SELECT " + _SUMS_SQL + " FROM heat h WHERE h.id = ?"
+
+
+def _sums_of(values: Sequence[Any]) -> RateSums:
+    return RateSums(*(int(v) if f in _INT_SUMS else v for f, v in zip(_SUM_FIELDS, values, strict=True)))
 
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
