@@ -24,3 +24,25 @@ ZH = {
     "{shown} heats shown": "显示 {shown} 炉",
     "{shown} of {total} heats shown": "显示 {shown} / {total} 炉",
 }
+ZH.update({
+    # import dialog
+    "Import heats": "导入炉次",
+    "Import ingots": "导入钢锭",
+    "a .csv file": "一个 .csv 文件",
+    "&Browse…": "浏览(&B)…",
+    "automatic (UTF-8, else GB18030)": "自动（UTF-8，否则 GB18030）",
+    "&File:": "文件(&F)：",
+    "&Encoding:": "编码(&E)：",
+    "&Import": "导入(&I)",
+    "Cancel": "取消",
+    "CSV files (*.csv);;All files (*)": "CSV 文件 (*.csv);;所有文件 (*)",
+    "Pick a file to import.": "请选择要导入的文件。",
+    "Reading and checking {name}…": "正在读取并检查 {name}……",
+    "Saving row {done} of {total}…": "正在保存第 {done} 行，共 {total} 行……",
+    "{n} heats imported.": "已导入 {n} 炉。",
+    "{n} ingots imported.": "已导入 {n} 支钢锭。",
+    "Close": "关闭",
+    "Nothing imported: {n} problem(s) found in the file.": "未导入任何数据：文件中发现 {n} 个问题。",
+    "Cancelled: nothing imported.": "已取消：未导入任何数据。",
+    "Cancelling…": "正在取消……",
+})
