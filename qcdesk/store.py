@@ -1270,7 +1270,7 @@ _SUMS_SQL = """
 
 
 # desktop: one heat's sums, with the same sums as every rate (fixed text, the id bound)
-_HEAT_SUMS_SQL = "SELECT " + _SUMS_SQL + " FROM heat h WHERE h.id = ?"
+_HEAT_SUMS_SQL = "SELECT " + _SUMS_SQL + " FROM heat h WHERE h.id = ?"  # noqa: S608 - fixed text
 
 
 def _sums_of(values: Sequence[Any]) -> RateSums:

@@ -49,7 +49,7 @@ def window(qtbot: QtBot, session: Session) -> MainWindow:
 def _shortcut(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     """Ctrl+key in the main window (which a closed dialog hands the focus back to on a real screen)."""
     window.activateWindow()
-    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
 
 

@@ -60,7 +60,8 @@ class NewHeatDialog(QDialog):
         self.tapped_at = QDateTimeEdit(self)
         self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         now = session.clock()
-        self.tapped_at.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
+        self.tapped_at.setDateTime(QDateTime(QDate(now.year, now.month, now.day),
+                                             QTime(now.hour, now.minute)))
         self.grade = QLineEdit(self)
         self.grade.setPlaceholderText(self.tr("type a few letters, e.g. Q235"))
         self.weight = QLineEdit(self)

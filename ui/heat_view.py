@@ -44,7 +44,15 @@ from qcdesk.rates import RateRow
 from qcdesk.standards import HeatCheck
 from qcdesk.store import NewIngot, Store
 from ui.audit_dialog import AuditDialog
-from ui.common import BAD_BACKGROUND, DOUBT_BACKGROUND, ERROR_STYLE, GOOD_BACKGROUND, Corrector, formula, rate_text
+from ui.common import (
+    BAD_BACKGROUND,
+    DOUBT_BACKGROUND,
+    ERROR_STYLE,
+    GOOD_BACKGROUND,
+    Corrector,
+    formula,
+    rate_text,
+)
 from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
 from ui.session import Session
 
@@ -252,10 +260,12 @@ class AnalysisPanel(QWidget):
             self.detail.setText(self.tr("Outside the limits: {elements}").format(
                 elements=", ".join(v.element for v in check.failing)))
             others = [g for g in standards.satisfied_grades(values, self.editions) if g != self.grade]
-            self.satisfied.setText(self.tr("Its chemistry satisfies: {grades}").format(grades=", ".join(others))
-                                   if others else self.tr("Its chemistry satisfies no other grade."))
+            self.satisfied.setText(
+                self.tr("Its chemistry satisfies: {grades}").format(grades=", ".join(others))
+                if others else self.tr("Its chemistry satisfies no other grade."))
         elif check.status is ChemStatus.NOT_CHECKED and check.missing:
-            self.detail.setText(self.tr("Still to enter: {elements}").format(elements=", ".join(check.missing)))
+            self.detail.setText(self.tr("Still to enter: {elements}").format(
+                elements=", ".join(check.missing)))
             self.satisfied.clear()
         else:
             self.detail.clear()
@@ -324,8 +334,10 @@ class HeatView(QWidget):
         top.addWidget(self.info, 1)
         top.addWidget(self.history_button)
         record = QHBoxLayout()
-        for text, widget, stretch in ((self.tr("Tap time"), self.tapped_at, 0), (self.tr("Grade"), self.grade, 0),
-                                      (self.tr("Tapped t"), self.weight, 0), (self.tr("Temp. °C"), self.temperature, 0),
+        for text, widget, stretch in ((self.tr("Tap time"), self.tapped_at, 0),
+                                      (self.tr("Grade"), self.grade, 0),
+                                      (self.tr("Tapped t"), self.weight, 0),
+                                      (self.tr("Temp. °C"), self.temperature, 0),
                                       (self.tr("Notes"), self.notes, 1)):
             label = QLabel(text, self)
             label.setBuddy(widget)
@@ -378,8 +390,9 @@ class HeatView(QWidget):
         self.model.refused.connect(self._ingot_refused)
         self.ingot_hint = QLabel(self)
         self.ingot_hint.setWordWrap(True)
-        self.keys_hint = QLabel(self.tr("Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-                                        "D defects · digits type the weight"), self)
+        self.keys_hint = QLabel(self.tr(
+            "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
+            "D defects · digits type the weight"), self)
         self.keys_hint.setWordWrap(True)
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
@@ -448,8 +461,8 @@ class HeatView(QWidget):
             return
         self._loading = True
         heat_no = self.heat_no
-        self.session.submit(lambda store: load_heat(store, heat_no), done=self._loaded, failed=self._load_failed,
-                            receiver=self)
+        self.session.submit(lambda store: load_heat(store, heat_no), done=self._loaded,
+                            failed=self._load_failed, receiver=self)
 
     def _load_failed(self, message: str) -> None:
         self._loading = False
@@ -467,7 +480,8 @@ class HeatView(QWidget):
         self.heat_no = heat.heat_no
         self._set_enabled(True)
         self.title.setText(self.tr("Heat {heat_no}").format(heat_no=heat.heat_no))
-        self.info.setText(self.tr("converter {converter} · {date} shift {shift} · inspector {inspector}").format(
+        self.info.setText(self.tr(
+            "converter {converter} · {date} shift {shift} · inspector {inspector}").format(
             converter=heat.converter, date=heat.production_date.isoformat(), shift=heat.shift,
             inspector=heat.inspector))
         if self._reset_header or not same or not self._header_dirty():
@@ -514,12 +528,14 @@ class HeatView(QWidget):
             return
         status = self.data.heat.chem_status
         if status is ChemStatus.FAILS:
-            self.ingot_hint.setText(self.tr("Heat {heat} fails its grade: none of its ingots counts as qualified, "
-                                            "whatever its surface.").format(heat=self.data.heat.heat_no))
+            self.ingot_hint.setText(self.tr(
+                "Heat {heat} fails its grade: none of its ingots counts as qualified, "
+                "whatever its surface.").format(heat=self.data.heat.heat_no))
             self.ingot_hint.setStyleSheet(ERROR_STYLE)
         elif status is ChemStatus.NOT_CHECKED:
-            self.ingot_hint.setText(self.tr("The analysis is incomplete: judged ingots await chemistry and are "
-                                            "left out of the ingot qualified rate."))
+            self.ingot_hint.setText(self.tr(
+                "The analysis is incomplete: judged ingots await chemistry and are "
+                "left out of the ingot qualified rate."))
             self.ingot_hint.setStyleSheet("color: #8a6d00;")
         else:
             self.ingot_hint.clear()
@@ -670,7 +686,8 @@ class HeatView(QWidget):
         if self.data is None:
             return
         heat_no = self.data.heat.heat_no
-        self.corrector.run(lambda store, reason: store.update_ingot(heat_no, ingot_no, weight_kg=kg, reason=reason),
+        self.corrector.run(lambda store, reason: store.update_ingot(heat_no, ingot_no, weight_kg=kg,
+                                                                    reason=reason),
                            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
                            changes="ingots")
 
@@ -694,7 +711,8 @@ class HeatView(QWidget):
             if tuple(chosen) == ingot.defects:
                 return
             self.corrector.run(
-                lambda store, reason: store.update_ingot(heat_no, ingot.ingot_no, defects=chosen, reason=reason),
+                lambda store, reason: store.update_ingot(heat_no, ingot.ingot_no, defects=chosen,
+                                                         reason=reason),
                 done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText, changes="ingots")
 
         dialog.accepted.connect(accepted)

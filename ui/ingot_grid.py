@@ -220,7 +220,8 @@ class IngotTable(QTableView):
     # QWidget.keyPressEvent
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().upper()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+        held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        plain = not held
         if plain and self.state() != QAbstractItemView.State.EditingState:
             if text in DISPOSITION_KEYS:
                 self.disposition_keyed.emit(DISPOSITION_KEYS[text])
@@ -264,8 +265,8 @@ class DefectDialog(QDialog):
         add.clicked.connect(self._add)
         self.error = QLabel(self)
         self.error.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         for b in buttons.buttons():
             b.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
@@ -294,7 +295,7 @@ class DefectDialog(QDialog):
 
     def find(self, text: str) -> Defect | None:
         """The catalogue's defect a typed code, name or completion means, if exactly one."""
-        typed = normalise_code(text.split("—")[0]).strip()
+        typed = normalise_code(text.split("—", maxsplit=1)[0]).strip()
         if not typed:
             return None
         by_code = [d for d in self._usable if d.code == typed.upper()]

@@ -51,10 +51,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
         self.setCentralWidget(self.stack)
-        self._build_menus()
-
         self.shift_view = ShiftView(session, self)
         self.heat_view = HeatView(session, self)
+        self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
         self.add_tab(self.shift_view, self.tr("&Shift"))
@@ -107,7 +106,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"), enabled=importing)
         self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"), enabled=importing)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Preferences…"), self._preferences, QKeySequence.StandardKey.Preferences,
+        self._action(file_menu, self.tr("&Preferences…"), self._preferences,
+                     QKeySequence.StandardKey.Preferences,
                      enabled=_optional("ui.preferences", "PreferencesDialog") is not None)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -115,10 +115,10 @@ class MainWindow(QMainWindow):
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("&Save"), lambda: self.heat_view.save(), "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), lambda: self.heat_view.add_ingots(), "Ctrl+I")
-        self._action(heat_menu, self.tr("&Defects of the ingot…"), lambda: self.heat_view.edit_defects(), "Ctrl+D")
-        self._action(heat_menu, self.tr("&History of this heat"), lambda: self.heat_view.show_history(), "Ctrl+H")
+        self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
+        self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
+        self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
 

@@ -350,7 +350,8 @@ class ShiftView(QWidget):
                     grid.addWidget(value, row, col)
                     self.rate_labels[(scope, key)] = value
                 row += 1
-        for key, text in (("output", self.tr("Output, t")), ("awaiting", self.tr("Ingots awaiting chemistry")),
+        for key, text in (("output", self.tr("Output, t")),
+                          ("awaiting", self.tr("Ingots awaiting chemistry")),
                           ("pending", self.tr("Ingots pending"))):
             grid.addWidget(QLabel(text, self), row, 0)
             for col, scope in ((1, "shift"), (2, "day")):
