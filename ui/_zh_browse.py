@@ -100,3 +100,27 @@ ZH.update({
     "&Grades and standards": "钢种与标准(&G)",
     "&Defect catalogue": "缺陷目录(&D)",
 })
+ZH.update({
+    # preferences
+    "Preferences": "首选项",
+    "by weight (plant practice)": "按重量（厂内惯例）",
+    "by count of ingots": "按钢锭支数",
+    "C&hoose…": "选择(&H)…",
+    "Leading rate &basis:": "合格率主口径(&B)：",
+    "Both bases are always computed; this one is shown first. Applies at once.":
+        "两种口径都会计算；此口径排在前面。立即生效。",
+    "&Inspector name:": "检验员姓名(&I)：",
+    ("Written into the audit log with every change. "
+     "Blank: the computer's user name. Applies at the next start."):
+        "每次修改都记入审计日志。留空：使用计算机的用户名。下次启动时生效。",
+    "&Database:": "数据库(&D)：",
+    "Blank: the default location. A new file is created at the next start. Applies at the next start.":
+        "留空：默认位置。新文件在下次启动时创建。下次启动时生效。",
+    "&Language:": "语言(&L)：",
+    "Applies at the next start.": "下次启动时生效。",
+    "Database file": "数据库文件",
+    "qcdesk databases (*.sqlite);;All files (*)": "qcdesk 数据库 (*.sqlite);;所有文件 (*)",
+    "a name cannot hold control characters": "姓名不能含控制字符",
+    "this is a folder: name a file in it": "这是一个文件夹：请指定其中的文件",
+    "the folder {folder} does not exist": "文件夹 {folder} 不存在",
+})
