@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QKeyEvent
@@ -256,10 +257,12 @@ class DefectDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.code.setCompleter(completer)
+        # a completion chosen with Enter is added at once (the popup keeps that Enter)
+        completer.activated.connect(lambda _text: QTimer.singleShot(0, self, self._add))
         self.location = QComboBox(self)
         self.location.addItem(self.tr("(anywhere)"), None)
         for loc in Location:
-            self.location.addItem(_location_name(loc), loc)
+            self.location.addItem(_location_name(loc), loc.value)
         add = QPushButton(self.tr("&Add"), self)
         add.setAutoDefault(False)
         add.clicked.connect(self._add)
@@ -319,7 +322,8 @@ class DefectDialog(QDialog):
                 text=self.code.text().strip()))
             return
         self.error.clear()
-        self.defects.append(IngotDefect(found.code, self.location.currentData()))
+        where = self.location.currentData()  # Qt hands the enum back as its text
+        self.defects.append(IngotDefect(found.code, Location(where) if where else None))
         self.code.clear()
         self._show()
 
