@@ -31,8 +31,8 @@ A, C, R, S, P = (Disposition.ACCEPTED, Disposition.CONDITIONED, Disposition.REGR
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def _heat(store: Store, heat_no: str, tapped: datetime, analysis: dict[str, float] | None = None,
-          ingots: list[tuple[float, Disposition]] = (), converter: str = "1") -> None:  # type: ignore[assignment]
+def _heat(store: Store, heat_no: str, tapped: datetime, analysis: dict[str, float] | None = None, *,
+          ingots: tuple[tuple[float, Disposition], ...] = (), converter: str = "1") -> None:
     store.add_heat(NewHeat(heat_no, converter, tapped, "Q235B", 30.0, 1600.0, "tester",
                            analysis=analysis or {}))
     if ingots:
@@ -44,9 +44,9 @@ def data(db_path: Path) -> Path:
     """Two heats on 2024-03-04: one in the day shift (1000 kg accepted, 3000 kg scrap), one in the
     night shift (2000 kg accepted); and one on the 3rd."""
     with Store.open(db_path, "tester", lambda: NOW) as store:
-        _heat(store, "1-0001", datetime(2024, 3, 4, 9, 0), GOOD, [(1000, A), (3000, S)])
-        _heat(store, "2-0001", datetime(2024, 3, 4, 3, 0), GOOD, [(2000, A)], converter="2")
-        _heat(store, "1-0000", datetime(2024, 3, 3, 12, 0), GOOD, [(500, S)])
+        _heat(store, "1-0001", datetime(2024, 3, 4, 9, 0), GOOD, ingots=((1000, A), (3000, S)))
+        _heat(store, "2-0001", datetime(2024, 3, 4, 3, 0), GOOD, ingots=((2000, A),), converter="2")
+        _heat(store, "1-0000", datetime(2024, 3, 3, 12, 0), GOOD, ingots=((500, S),))
     return db_path
 
 
@@ -256,7 +256,8 @@ def test_disposition_keys_judge_the_selection(qtbot: QtBot, heat_view: HeatView,
 def test_an_ingot_of_a_failing_heat_says_it_will_not_count(qtbot: QtBot, db_path: Path,
                                                             session: Session) -> None:
     with _stored(db_path) as store:
-        _heat(store, "3-0002", datetime(2024, 3, 4, 9, 40), {**GOOD, "P": 0.06}, [(5000, A)], converter="3")
+        _heat(store, "3-0002", datetime(2024, 3, 4, 9, 40), {**GOOD, "P": 0.06}, ingots=((5000, A),),
+              converter="3")
         assert store.heat("3-0002").chem_status is ChemStatus.FAILS
     view = HeatView(session)
     qtbot.addWidget(view)
@@ -335,7 +336,8 @@ def test_the_history_dialog_shows_who_what_and_why(qtbot: QtBot, db_path: Path, 
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
     rows = [[dialog.model.index(r, c).data() for c in range(dialog.model.columnCount())]
             for r in range(dialog.model.rowCount())]
-    assert rows[-1][1:] == ["check", "corrected", "1-0001/2 · disposition", "scrap", "conditioned", "ground out"]
+    assert rows[-1][1:] == ["check", "corrected", "1-0001/2 · disposition", "scrap", "conditioned",
+                            "ground out"]
 
 
 def test_the_window_remembers_its_splitters(qtbot: QtBot, session: Session) -> None:
