@@ -85,8 +85,8 @@ ZH = {
     "Save &record": "保存记录(&R)",
     "Heat analysis": "熔炼分析",
     "Heat {heat_no}": "炉次 {heat_no}",
-    "converter {converter} · {date} shift {shift} · inspector {inspector}":
-        "{converter} 号转炉 · {date} 班次 {shift} · 检验员 {inspector}",
+    "converter {converter} · {date}, {shift} · inspector {inspector}":
+        "{converter} 号转炉 · {date} {shift} · 检验员 {inspector}",
     "Element": "元素",
     "Value, %": "含量，%",
     "Min": "下限",

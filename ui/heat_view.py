@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from qcdesk import standards
 from qcdesk.errors import InputError
 from qcdesk.i18n import _
-from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Standard
+from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -55,6 +55,7 @@ from ui.common import (
 )
 from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
 from ui.session import Session
+from ui.shift_view import shift_name
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,14 @@ class HeatData:
     editions: list[Standard]  # every grade's edition in force on the tap date
     grades: list[str]
     defects: list[Defect]
+    shifts: list[Shift]
 
 
 def load_heat(store: Store, heat_no: str) -> HeatData:
     heat = store.heat(heat_no)
     return HeatData(heat, store.check_heat(heat.heat_no), store.ingots(heat.heat_no),
                     store.heat_rates(heat.heat_no), store.editions_in_force(heat.tapped_at.date()),
-                    store.grades(), store.defects())
+                    store.grades(), store.defects(), store.shifts())
 
 
 def _qdatetime(moment: datetime) -> QDateTime:
@@ -177,6 +179,7 @@ class AnalysisPanel(QWidget):
             self.grid.addWidget(label, 0, col)
         for el in elements:
             self._add_row(el)
+        self.grid.setColumnStretch(5, 1)  # the columns stay together on a wide screen
 
     def _add_row(self, element: str) -> QLineEdit:
         row = len(self.edits) + 1
@@ -423,6 +426,8 @@ class HeatView(QWidget):
         self.splitter.addWidget(ingots_box)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([440, 900])  # until the window remembers the user's own
+        analysis_box.setMinimumWidth(340)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -481,8 +486,9 @@ class HeatView(QWidget):
         self._set_enabled(True)
         self.title.setText(self.tr("Heat {heat_no}").format(heat_no=heat.heat_no))
         self.info.setText(self.tr(
-            "converter {converter} · {date} shift {shift} · inspector {inspector}").format(
-            converter=heat.converter, date=heat.production_date.isoformat(), shift=heat.shift,
+            "converter {converter} · {date}, {shift} · inspector {inspector}").format(
+            converter=heat.converter, date=heat.production_date.isoformat(),
+            shift=next((shift_name(s) for s in data.shifts if s.code == heat.shift), heat.shift),
             inspector=heat.inspector))
         if self._reset_header or not same or not self._header_dirty():
             self._show_header(heat)

@@ -168,6 +168,7 @@ class ShiftView(QWidget):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.shift_box = QComboBox(self)
+        self.shift_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.now_button = QPushButton(self.tr("&Now"), self)
         self.now_button.setToolTip(self.tr("Go to the production date and shift of the clock"))
         self.new_button = QPushButton(self.tr("New &heat…"), self)
@@ -215,6 +216,7 @@ class ShiftView(QWidget):
         self.splitter.addWidget(self.rates_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([700, 520])
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -363,6 +365,8 @@ class ShiftView(QWidget):
         self._converter_row = row
         grid.setRowStretch(row + 20, 1)
         grid.setColumnStretch(0, 1)
+        grid.setColumnMinimumWidth(1, 110)
+        grid.setColumnMinimumWidth(2, 110)
 
     def _show_rates(self, data: ShiftData) -> None:
         for scope, rates_row in (("shift", data.shift_rates), ("day", data.day_rates)):
