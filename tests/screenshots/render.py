@@ -31,11 +31,11 @@ def main(argv: list[str]) -> int:
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     os.environ["XDG_STATE_HOME"] = str(work / "state")
 
-    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
 
-    from qcdesk.demo import load_demo  # noqa: PLC0415
-    from qcdesk.store import Store  # noqa: PLC0415
+    from qcdesk.demo import load_demo
+    from qcdesk.store import Store
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("qcdesk")
@@ -53,9 +53,9 @@ def main(argv: list[str]) -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    from ui.i18n import install_language  # noqa: PLC0415
-    from ui.main_window import MainWindow  # noqa: PLC0415
-    from ui.session import Session  # noqa: PLC0415
+    from ui.i18n import install_language
+    from ui.main_window import MainWindow
+    from ui.session import Session
 
     written = []
     for lang in LANGUAGES:
