@@ -1072,8 +1072,9 @@ class Store:
 
     def count_heats(self, where: HeatFilter) -> int:
         """How many heats the history browser's filter lets through."""
-        sql = _HISTORY_COUNT[where.dated]
-        return int(self.conn.execute(sql, where.params()).fetchone()[0])
+        if where == HeatFilter():
+            return int(self.conn.execute(_HISTORY_COUNT_ALL).fetchone()[0])
+        return int(self.conn.execute(_HISTORY_COUNT[where.dated], where.params()).fetchone()[0])
 
     def heat_page(self, where: HeatFilter, sort: str = "production_date", *, descending: bool = True,
                   after: tuple[Any, ...] | None = None, limit: int = 200) -> HeatPage:
@@ -1201,13 +1202,20 @@ _HISTORY_KEYS: dict[str, tuple[str, ...]] = {
     "ingot_qualified_rate": (_RATE_SQL, "h.tapped_at"),
 }
 HISTORY_SORTS = tuple(_HISTORY_KEYS)
-_HISTORY_FROM = ("FROM heat h JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
-                 "WHERE (c.code = ? OR ? IS NULL) AND (h.grade = ? OR ? IS NULL) "
-                 "AND (s.code = ? OR ? IS NULL) AND (h.chem_status = ? OR ? IS NULL)")
+# Converter and shift are looked up by code once, not joined for every heat counted.
+_HISTORY_FILTER = ("WHERE (? IS NULL OR h.converter_id = (SELECT id FROM converter WHERE code = ?)) "
+                   "AND (h.grade = ? OR ? IS NULL) "
+                   "AND (? IS NULL OR h.shift_id = (SELECT id FROM shift WHERE code = ?)) "
+                   "AND (h.chem_status = ? OR ? IS NULL)")
 # Undated, the planner walks the sort key's index (no sort); dated, the date index narrows first.
-_HISTORY_WHERE = {False: _HISTORY_FROM,
-                  True: _HISTORY_FROM + " AND h.production_date BETWEEN ? AND ?"}
-_HISTORY_COUNT = {dated: "SELECT count(*) " + where for dated, where in _HISTORY_WHERE.items()}
+_HISTORY_FILTERS = {False: _HISTORY_FILTER,
+                    True: _HISTORY_FILTER + " AND h.production_date BETWEEN ? AND ?"}
+_HISTORY_COUNT = {dated: "SELECT count(*) FROM heat h " + where  # noqa: S608 - fixed texts
+                  for dated, where in _HISTORY_FILTERS.items()}
+_HISTORY_COUNT_ALL = "SELECT count(*) FROM heat"
+_HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id "
+                         "JOIN shift s ON s.id = h.shift_id " + where
+                  for dated, where in _HISTORY_FILTERS.items()}
 _HISTORY_COLUMNS = ("SELECT h.heat_no, h.production_date, s.code AS shift_code, c.code AS converter_code, "
                     "h.grade, h.tapped_at, h.tap_weight_t, h.chem_status, h.n_ingots, h.n_judged, "
                     "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg")

@@ -123,11 +123,11 @@ class HistoryModel(QAbstractTableModel):
         self._fetching = False
         self.endResetModel()
         self.total = None
+        self.fetchMore(QModelIndex())  # the first page before the count: rows show sooner
         generation, where = self._generation, self._filter
         self.session.submit(lambda store: store.count_heats(where),
                             done=lambda n: self._count_arrived(generation, n),
                             failed=lambda m: self._failed(generation, m), receiver=self)
-        self.fetchMore(QModelIndex())
 
     # ------------------------------------------------------------ lazy loading
 
@@ -344,9 +344,9 @@ class HistoryView(QWidget):
         self.model.total_changed.connect(self._show_count)
         self.model.failed.connect(self._show_error)
         session.changed.connect(self._reference_changed)
-        self._load_choices()
         # the sort indicator set above becomes the model's order and the first request
         self.table.setSortingEnabled(True)
+        self._load_choices()
 
     # ------------------------------------------------------------ filters
 
