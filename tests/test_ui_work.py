@@ -126,6 +126,18 @@ def test_the_leading_basis_comes_first(qtbot: QtBot, session: Session) -> None:
     assert first.toolTip() == formula("ingot_qualified_rate_by_count")
 
 
+def test_a_new_leading_basis_is_shown_at_once(qtbot: QtBot, session: Session) -> None:
+    view = ShiftView(session)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.data is not None)
+    assert view.rates_grid.itemAtPosition(1, 0).widget().toolTip() == formula("ingot_qualified_rate")
+    keys.settings().setValue(keys.LEADING_BASIS, "count")
+    with qtbot.waitSignal(view.loaded):
+        session.changed.emit("preferences")
+    assert view.rates_grid.itemAtPosition(1, 0).widget().toolTip() == formula("ingot_qualified_rate_by_count")
+    assert view.rate_labels[("day", "ingot_qualified_rate_by_count")].text() == "66.7%"
+
+
 def test_enter_on_a_heat_opens_it(qtbot: QtBot, session: Session) -> None:
     view = ShiftView(session)
     qtbot.addWidget(view)

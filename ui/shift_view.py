@@ -208,6 +208,7 @@ class ShiftView(QWidget):
         self.rates_box = QGroupBox(self.tr("Rates"), self)
         self.rates_grid = QGridLayout(self.rates_box)
         self.rate_labels: dict[tuple[str, str], QLabel] = {}
+        self._converter_names: list[QLabel] = []
         self._build_rates_panel()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -228,8 +229,24 @@ class ShiftView(QWidget):
         self.new_button.clicked.connect(self.new_heat_requested)
         self.date_edit.dateChanged.connect(lambda _d: self.reload())
         self.shift_box.currentIndexChanged.connect(lambda _i: self.reload())
-        session.changed.connect(lambda _what: self.reload())
+        session.changed.connect(self._changed)
         session.submit(lambda store: store.shifts(), done=self._schedule_loaded, receiver=self)
+
+    def _changed(self, what: str) -> None:
+        """Another basis leads (preferences), the schedule may differ (set-up), or data changed."""
+        if what == "preferences":
+            self._rebuild_rates_panel()
+        if what == "setup":
+            chosen = self.current()
+            self.session.submit(lambda store: store.shifts(),
+                                done=lambda schedule: self._schedule_changed(schedule, chosen), receiver=self)
+            return
+        self.reload()
+
+    def _schedule_changed(self, schedule: list[Shift], chosen: tuple[date, str] | None) -> None:
+        self._schedule_loaded(schedule)
+        if chosen is not None and any(s.code == chosen[1] for s in schedule):
+            self.show_shift(*chosen)
 
     # ---------------------------------------------------------------- choosing the shift
 
@@ -315,6 +332,17 @@ class ShiftView(QWidget):
         basis = keys.settings().value(keys.LEADING_BASIS, "weight", str)
         return basis if basis in ("weight", "count") else "weight"
 
+    def _rebuild_rates_panel(self) -> None:
+        while self.rates_grid.count():
+            item = self.rates_grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.rate_labels.clear()
+        self._converter_names = []
+        self._build_rates_panel()
+        if self.data is not None:
+            self._show_rates(self.data)
+
     def _build_rates_panel(self) -> None:
         names = {
             "ingot_qualified_rate": self.tr("Ingot qualified rate, by weight"),
@@ -384,10 +412,10 @@ class ShiftView(QWidget):
                 grid.removeWidget(label)
                 label.deleteLater()
                 del self.rate_labels[(scope, key)]
-        for label in getattr(self, "_converter_names", []):
+        for label in self._converter_names:
             grid.removeWidget(label)
             label.deleteLater()
-        self._converter_names: list[QLabel] = []
+        self._converter_names = []
         row = self._converter_row
         for conv in data.converters:
             if not conv.active and not data.day_heats.get(conv.code):
