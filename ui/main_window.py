@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         session.busy_changed.connect(lambda on: self.busy.setText(self.tr("working…") if on else ""))
         session.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self._restore()
-        session.submit(lambda store: store.counts()["heat"], done=self._counted, receiver=self)
+        # any heat at all? (an indexed min/max, not a count over years of heats)
+        session.submit(lambda store: store.date_span() is not None, done=self._counted, receiver=self)
 
     # ---------------------------------------------------------------- tabs and menus
 
@@ -163,8 +164,8 @@ class MainWindow(QMainWindow):
         if dialog_class is not None:
             dialog_class(self.session, self).exec()
 
-    def _counted(self, heats: int) -> None:
-        if heats == 0:
+    def _counted(self, any_heat: bool) -> None:
+        if not any_heat:
             self.stack.setCurrentWidget(self.first_run)
             self.first_run.demo_button.setFocus()
 
