@@ -560,6 +560,7 @@ class GradesTab(QWidget):
         right_layout.addWidget(self.edition_note)
 
         splitter = QSplitter(self)
+        splitter.setObjectName("setup_grades")  # the main window remembers named splitters
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
