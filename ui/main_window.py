@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,16 +21,12 @@ from ui import settings as keys
 from ui.first_run import FirstRunPage
 from ui.heat_entry import NewHeatDialog
 from ui.heat_view import HeatView
+from ui.history_view import HistoryView
+from ui.import_dialog import ImportDialog
+from ui.preferences import PreferencesDialog
 from ui.session import Session
+from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
-
-
-def _optional(module: str, name: str) -> Any:
-    """A class from a view built beside this window (None while that module is not there)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 class MainWindow(QMainWindow):
@@ -53,20 +47,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.shift_view = ShiftView(session, self)
         self.heat_view = HeatView(session, self)
+        self.history_view = HistoryView(session, self)
+        self.setup_view = SetupView(session, self)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
         self.add_tab(self.shift_view, self.tr("&Shift"))
         self.add_tab(self.heat_view, self.tr("H&eat"))
-        history_class = _optional("ui.history_view", "HistoryView")
-        self.history_view: QWidget | None = history_class(session, self) if history_class else None
-        if self.history_view is not None:
-            self.history_view.heat_activated.connect(self.open_heat)
-            self.add_tab(self.history_view, self.tr("Hi&story"))
-        setup_class = _optional("ui.setup_view", "SetupView")
-        self.setup_view: QWidget | None = setup_class(session, self) if setup_class else None
-        if self.setup_view is not None:
-            self.add_tab(self.setup_view, self.tr("Set-&up"))
+        self.history_view.heat_activated.connect(self.open_heat)
+        self.add_tab(self.history_view, self.tr("Hi&story"))
+        self.add_tab(self.setup_view, self.tr("Set-&up"))
 
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
@@ -89,27 +79,23 @@ class MainWindow(QMainWindow):
         return index
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                enabled: bool = True) -> QAction:
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
-        action.setEnabled(enabled)
         menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        importing = _optional("ui.import_dialog", "ImportDialog") is not None
-        self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"), enabled=importing)
-        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"), enabled=importing)
+        self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
+        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Preferences…"), self._preferences,
-                     QKeySequence.StandardKey.Preferences,
-                     enabled=_optional("ui.preferences", "PreferencesDialog") is not None)
+                     "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
@@ -155,14 +141,10 @@ class MainWindow(QMainWindow):
         self.shift_view.go_now()
 
     def _import(self, kind: str) -> None:
-        dialog_class = _optional("ui.import_dialog", "ImportDialog")
-        if dialog_class is not None:
-            dialog_class(self.session, kind, self).exec()
+        ImportDialog(self.session, kind, self).exec()
 
     def _preferences(self) -> None:
-        dialog_class = _optional("ui.preferences", "PreferencesDialog")
-        if dialog_class is not None:
-            dialog_class(self.session, self).exec()
+        PreferencesDialog(self.session, self).exec()
 
     def _counted(self, any_heat: bool) -> None:
         if not any_heat:
