@@ -211,6 +211,27 @@ def test_correcting_an_analysis_asks_why(qtbot: QtBot, heat_view: HeatView, db_p
         assert [e.reason for e in store.audit("1-0001") if e.field == "Mn"] == ["lab repeat"]
 
 
+def test_correcting_the_record_asks_why_and_esc_takes_typing_back(qtbot: QtBot, heat_view: HeatView,
+                                                                  db_path: Path, session: Session) -> None:
+    _type(qtbot, heat_view.weight, "31.5")
+    qtbot.keyClick(heat_view.weight, Qt.Key.Key_Escape)
+    assert heat_view.weight.text() == "30"
+    _type(qtbot, heat_view.analysis.edits["C"], "0.30")
+    qtbot.keyClick(heat_view.analysis.edits["C"], Qt.Key.Key_Escape)
+    assert heat_view.analysis.edits["C"].text() == "0.15"
+    assert "conforms" in heat_view.analysis.status.text()
+    _type(qtbot, heat_view.weight, "31.5")
+    qtbot.keyClick(heat_view.weight, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: heat_view.corrector.dialog is not None)
+    qtbot.keyClicks(heat_view.corrector.dialog.edit, "scale re-read")
+    qtbot.keyClick(heat_view.corrector.dialog.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.idle() and heat_view.data is not None
+                    and heat_view.data.heat.tap_weight_t == 31.5)
+    with _stored(db_path) as store:
+        entry = [e for e in store.audit("1-0001") if e.field == "tap_weight_t"]
+        assert [(e.old_value, e.new_value, e.reason) for e in entry] == [("30", "31.5", "scale re-read")]
+
+
 # ---------------------------------------------------------------- ingots
 
 

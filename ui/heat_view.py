@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -276,6 +276,14 @@ class AnalysisPanel(QWidget):
         self.last_check = check
         self.judged.emit(check)
         return check
+
+    def revert(self) -> None:
+        """Back to the saved values (Esc)."""
+        for el, edit in self.edits.items():
+            value = self.saved_values.get(el)
+            edit.setText("" if value is None else format_chemistry(el, value))
+        self.error.clear()
+        self.judge()
 
     def changes(self) -> dict[str, float | None] | None:
         """What to save (None removes a value); None when a typed value is not a number."""
@@ -563,6 +571,14 @@ class HeatView(QWidget):
         self.totals.setToolTip("\n".join(formula(k) for k in (
             "ingot_qualified_rate", "ingot_qualified_rate_by_count", "surface_qualified_rate",
             "surface_qualified_rate_by_count")))
+
+    # QWidget.keyPressEvent: Esc takes back what was typed in the record and the analysis
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.data is not None:
+            self._show_header(self.data.heat)
+            self.analysis.revert()
+            return
+        super().keyPressEvent(event)
 
     # ---------------------------------------------------------------- the record
 
