@@ -45,6 +45,8 @@ ZH.update({
     "Nothing imported: {n} problem(s) found in the file.": "未导入任何数据：文件中发现 {n} 个问题。",
     "Cancelled: nothing imported.": "已取消：未导入任何数据。",
     "Cancelling…": "正在取消……",
+    ", then one column per element (C, Si, …)": "，然后每个元素一列（C、Si……）",
+    "Columns: {columns}": "各列：{columns}",
 })
 ZH.update({
     # set-up

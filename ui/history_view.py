@@ -299,8 +299,10 @@ class HistoryView(QWidget):
                              (self.tr("Chemistr&y"), self.status_box)):
             label = QLabel(text, self)
             label.setBuddy(widget)
+            label.setMinimumWidth(label.sizeHint().width() + 4)  # "To" was clipped to "Tc" without
             bar.addWidget(label)
             bar.addWidget(widget)
+            bar.addSpacing(8)
         bar.addWidget(self.clear_button)
         bar.addStretch(1)
 
@@ -312,6 +314,7 @@ class HistoryView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSortIndicator(COLUMNS.index("production_date"),
                                                        Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(self._activated)

@@ -65,6 +65,11 @@ class ImportDialog(QDialog):
         file_label.setBuddy(self.path_edit)
         form.addRow(file_label, file_row)
         form.addRow(self.tr("&Encoding:"), self.encoding_box)
+        columns = (", ".join(csvio.HEAT_COLUMNS) + self.tr(", then one column per element (C, Si, …)")
+                   if kind == "heats" else ", ".join(csvio.INGOT_COLUMNS))
+        self.columns_label = QLabel(self.tr("Columns: {columns}").format(columns=columns), self)
+        self.columns_label.setWordWrap(True)
+        form.addRow("", self.columns_label)
 
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
@@ -89,7 +94,8 @@ class ImportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.problems, 10)
+        layout.addStretch(1)  # holds the rest while no problems are listed
         layout.addLayout(buttons)
         self.resize(640, 420)
 

@@ -70,7 +70,9 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.inspector_error)
         form.addRow("", self._note(self.tr("Written into the audit log with every change. "
                                            "Blank: the computer's user name. Applies at the next start.")))
-        form.addRow(self.tr("&Database:"), database_row)
+        database_label = QLabel(self.tr("&Database:"), self)
+        database_label.setBuddy(self.database_edit)  # a row of two widgets gets no buddy of its own
+        form.addRow(database_label, database_row)
         form.addRow("", self.database_error)
         form.addRow("", self._note(self.tr("Blank: the default location. A new file is created at the "
                                            "next start. Applies at the next start.")))

@@ -327,6 +327,7 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                           | QAbstractItemView.EditTrigger.EditKeyPressed
