@@ -50,6 +50,25 @@ def rate_text(rate: float | None) -> str:
     return format_rate(rate)
 
 
+class Note(QLabel):
+    """A line of news (an error, a hint) that takes no room while it has nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None, style: str = "") -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(style)
+        self.hide()
+
+    # QLabel.setText: shown only with text
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    # QLabel.clear
+    def clear(self) -> None:
+        self.setText("")
+
+
 class ReasonDialog(QDialog):
     """Why is a judged or analysed record corrected? (one line; OK only with an answer)."""
 

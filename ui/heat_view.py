@@ -50,6 +50,7 @@ from ui.common import (
     ERROR_STYLE,
     GOOD_BACKGROUND,
     Corrector,
+    Note,
     formula,
     rate_text,
 )
@@ -116,13 +117,9 @@ class AnalysisPanel(QWidget):
         font.setBold(True)
         self.status.setFont(font)
         self.status.setWordWrap(True)
-        self.detail = QLabel(self)
-        self.detail.setWordWrap(True)
-        self.satisfied = QLabel(self)
-        self.satisfied.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.detail = Note(self)
+        self.satisfied = Note(self)
+        self.error = Note(self, ERROR_STYLE)
         self.save_button = QPushButton(self.tr("Save &analysis"), self)
         self.save_button.clicked.connect(self.save_requested)
 
@@ -336,9 +333,7 @@ class HeatView(QWidget):
         self.save_header_button.clicked.connect(self.save_header)
         for edit in (self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)
-        self.header_error = QLabel(self)
-        self.header_error.setStyleSheet(ERROR_STYLE)
-        self.header_error.setWordWrap(True)
+        self.header_error = Note(self, ERROR_STYLE)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -399,8 +394,7 @@ class HeatView(QWidget):
         self.table.defects_requested.connect(self.edit_defects)
         self.model.weight_entered.connect(self._save_weight)
         self.model.refused.connect(self._ingot_refused)
-        self.ingot_hint = QLabel(self)
-        self.ingot_hint.setWordWrap(True)
+        self.ingot_hint = Note(self)
         self.keys_hint = QLabel(self.tr(
             "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
             "D defects · digits type the weight"), self)
@@ -408,9 +402,7 @@ class HeatView(QWidget):
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.RichText)
-        self.ingot_error = QLabel(self)
-        self.ingot_error.setStyleSheet(ERROR_STYLE)
-        self.ingot_error.setWordWrap(True)
+        self.ingot_error = Note(self, ERROR_STYLE)
         adding = QHBoxLayout()
         count_label = QLabel(self.tr("Add"), self)
         count_label.setBuddy(self.add_count)
