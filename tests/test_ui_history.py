@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -145,13 +145,33 @@ def test_double_click_and_enter_open_the_heat(qtbot: QtBot, view: HistoryView) -
 
 def test_a_new_heat_appears_after_the_change_is_announced(qtbot: QtBot, view: HistoryView,
                                                          session: Session) -> None:
-    from datetime import datetime
-
+    view.show()
+    qtbot.waitExposed(view)
     new = NewHeat("2-9999", "2", datetime(1959, 3, 1, 10, 0), "Q235B", 30.0, None, "tester")
     session.submit(lambda store: store.add_heat(new), changes="heats")
     qtbot.waitUntil(lambda: view.model.total == 937)
     qtbot.waitUntil(session.idle)
     assert view.model.heat_no(0) == "2-9999"
+    assert view.model.rowCount() == PAGE
+
+
+def test_a_hidden_browser_catches_up_when_shown(qtbot: QtBot, view: HistoryView, session: Session) -> None:
+    new = NewHeat("2-9999", "2", datetime(1959, 3, 1, 10, 0), "Q235B", 30.0, None, "tester")
+    session.submit(lambda store: store.add_heat(new), changes="heats")
+    qtbot.waitUntil(session.idle)
+    assert view.model.total == 936  # hidden: nothing fetched
+    view.show()
+    qtbot.waitUntil(lambda: view.model.total == 937)
+    qtbot.waitUntil(session.idle)
+    assert view.model.heat_no(0) == "2-9999"
+
+
+def test_sorting_ten_years_by_an_unindexed_column_uses_the_long_lane(view: HistoryView) -> None:
+    view.table.sortByColumn(COLUMNS.index("tap_weight_t"), Qt.SortOrder.AscendingOrder)
+    assert view.model._lane() == "long"
+    view.date_from.setDate(QDate(1959, 2, 2))
+    view.apply_filters()
+    assert view.model._lane() == "db"
 
 
 def test_the_model_passes_qtmodeltester(qtbot: QtBot, qtmodeltester: object, view: HistoryView) -> None:

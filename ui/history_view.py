@@ -5,7 +5,12 @@ filter lets through and hands out pages by key (`Store.count_heats`,
 `Store.heat_page`); each request runs on the session's worker and its answer is
 inserted when it arrives. A filter or sort change starts a new generation, so an
 answer to an older question is dropped. On `session.changed` the rows already
-shown are fetched again in one request.
+shown are fetched again in one request (by the view only while it is shown; a
+hidden view marks itself stale and refreshes when it is shown again).
+
+Pages in an order the store walks by index take milliseconds and go on the
+"db" lane; sorting all the years by another column takes a tenth of a second or
+more a page and goes on the "long" lane, so daily saves are not held up.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,7 +45,7 @@ from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Shift
 from qcdesk.numbers import format_number
 from qcdesk.rates import FORMULAS, format_rate
-from qcdesk.store import HeatFilter, HeatListRow, HeatPage, Store
+from qcdesk.store import HISTORY_QUICK_SORTS, HeatFilter, HeatListRow, HeatPage, Store
 from ui.session import Session
 
 PAGE = 200
@@ -79,7 +84,6 @@ class HistoryModel(QAbstractTableModel):
                          self.tr("Converter"), self.tr("Grade"), self.tr("Tap time"),
                          self.tr("Tapped t"), self.tr("Chemistry"), self.tr("Ingots judged/total"),
                          self.tr("Ingot qualified rate"))
-        session.changed.connect(self._refresh)
 
     # ------------------------------------------------------------ what to show
 
@@ -147,7 +151,7 @@ class HistoryModel(QAbstractTableModel):
             return store.heat_page(where, sort, descending=desc, after=after, limit=PAGE)
 
         self.session.submit(page, done=lambda p: self._page_arrived(generation, p),
-                            failed=lambda m: self._failed(generation, m), receiver=self)
+                            failed=lambda m: self._failed(generation, m), receiver=self, lane=self._lane())
 
     def _page_arrived(self, generation: int, page: HeatPage) -> None:
         if generation != self._generation:
@@ -173,7 +177,10 @@ class HistoryModel(QAbstractTableModel):
             self._more = False
             self.failed.emit(message)
 
-    def _refresh(self, _what: str) -> None:
+    def _lane(self) -> str:
+        return "db" if self._sort in HISTORY_QUICK_SORTS or self._filter.dated else "long"
+
+    def refresh(self) -> None:
         """The database changed: fetch the rows shown so far again, in one request."""
         if not self._rows:
             self.reload()
@@ -185,7 +192,7 @@ class HistoryModel(QAbstractTableModel):
         self.session.submit(lambda store: (store.count_heats(where),
                                            store.heat_page(where, sort, descending=desc, limit=limit)),
                             done=lambda r: self._refreshed(generation, *r),
-                            failed=lambda m: self._failed(generation, m), receiver=self)
+                            failed=lambda m: self._failed(generation, m), receiver=self, lane=self._lane())
 
     def _refreshed(self, generation: int, total: int, page: HeatPage) -> None:
         if generation != self._generation:
@@ -346,7 +353,8 @@ class HistoryView(QWidget):
         self.model.page_arrived.connect(self._page_arrived)
         self.model.total_changed.connect(self._show_count)
         self.model.failed.connect(self._show_error)
-        session.changed.connect(self._reference_changed)
+        session.changed.connect(self._changed)
+        self._stale = False
         # the sort indicator set above becomes the model's order and the first request
         self.table.setSortingEnabled(True)
         self._load_choices()
@@ -423,9 +431,20 @@ class HistoryView(QWidget):
         if current is not None and found < 0:
             box.currentIndexChanged.emit(0)
 
-    def _reference_changed(self, what: str) -> None:
+    def _changed(self, what: str) -> None:
         if what in ("setup", "import"):
             self._load_choices()
+        if self.isVisible():
+            self.model.refresh()
+        else:
+            self._stale = True
+
+    # QWidget.showEvent: catch up with changes made while hidden
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.model.refresh()
 
     # ------------------------------------------------------------ the rows
 
