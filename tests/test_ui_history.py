@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qcdesk.demo import load_demo
@@ -84,8 +84,8 @@ def test_scrolling_to_the_end_fetches_the_next_page(qtbot: QtBot, view: HistoryV
 def test_filters_and_sort_give_the_rows_the_core_gives(qtbot: QtBot, view: HistoryView,
                                                        session: Session, column: str,
                                                        order: Qt.SortOrder) -> None:
-    view.date_from.setDate(QDate(1959, 2, 2))
-    view.date_to.setDate(QDate(1959, 2, 9))
+    view.date_from.setText("1959-02-02")
+    view.date_to.setText("1959-02-09")
     view.converter_box.setCurrentIndex(view.converter_box.findData("2"))
     view.status_box.setCurrentIndex(view.status_box.findData("conforms"))
     view.table.sortByColumn(COLUMNS.index(column), order)
@@ -169,7 +169,7 @@ def test_a_hidden_browser_catches_up_when_shown(qtbot: QtBot, view: HistoryView,
 def test_sorting_ten_years_by_an_unindexed_column_uses_the_long_lane(view: HistoryView) -> None:
     view.table.sortByColumn(COLUMNS.index("tap_weight_t"), Qt.SortOrder.AscendingOrder)
     assert view.model._lane() == "long"
-    view.date_from.setDate(QDate(1959, 2, 2))
+    view.date_from.setText("1959-02-02")
     view.apply_filters()
     assert view.model._lane() == "db"
 
@@ -177,3 +177,17 @@ def test_sorting_ten_years_by_an_unindexed_column_uses_the_long_lane(view: Histo
 def test_the_model_passes_qtmodeltester(qtbot: QtBot, qtmodeltester: object, view: HistoryView) -> None:
     qtmodeltester.check(view.model)  # type: ignore[attr-defined]
     qtbot.waitUntil(view.session.idle)
+
+
+def test_a_date_that_is_not_one_is_said_and_kept(qtbot: QtBot, view: HistoryView) -> None:
+    view.date_from.setFocus()
+    qtbot.keyClicks(view.date_from, "1959-02-30")
+    qtbot.keyClick(view.date_from, Qt.Key.Key_Return)
+    assert "1959-02-30" in view.error_label.text()
+    assert view.date_from.text() == "1959-02-30"
+    assert view.model.heat_filter.date_from is None
+    view.date_from.clear()
+    qtbot.keyClicks(view.date_from, "1959-02-27")
+    qtbot.keyClick(view.date_from, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.total == 63 and view.session.idle())
+    assert view.error_label.isHidden()

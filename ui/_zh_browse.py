@@ -21,6 +21,7 @@ ZH = {
     "S&hift": "班次(&H)",
     "Chemistr&y": "成分(&Y)",
     "any": "全部",
+    "any (YYYY-MM-DD)": "全部（年-月-日）",
     "{shown} heats shown": "显示 {shown} 炉",
     "{shown} of {total} heats shown": "显示 {shown} / {total} 炉",
 }

@@ -15,11 +15,12 @@ more a page and goes on the "long" lane, so daily saves are not held up.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -31,16 +32,17 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from qcdesk.errors import InputError
 from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Shift
 from qcdesk.numbers import format_number
@@ -50,7 +52,7 @@ from ui.session import Session
 
 PAGE = 200
 MAX_REFETCH = 10_000  # after a change, at most this many rows are fetched again at once
-NO_DATE = QDate(1900, 1, 1)  # the date edits' "any" value
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _Index = QModelIndex | QPersistentModelIndex
 
 # The columns, by the store's sort key.
@@ -58,6 +60,7 @@ COLUMNS = ("heat_no", "production_date", "shift", "converter", "grade", "tapped_
            "chem_status", "ingots", "ingot_qualified_rate")
 _NUMERIC = frozenset({"tap_weight_t", "ingots", "ingot_qualified_rate"})
 _FAILS = QColor("#b00020")
+_REFUSED = "#f6c4c4"
 
 
 class HistoryModel(QAbstractTableModel):
@@ -346,7 +349,8 @@ class HistoryView(QWidget):
         self._apply_timer.setInterval(250)
         self._apply_timer.timeout.connect(self.apply_filters)
         for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self._apply_timer.start)
+            edit.textChanged.connect(self._apply_timer.start)
+            edit.returnPressed.connect(self.apply_filters)
         for box in (self.converter_box, self.grade_box, self.shift_box, self.status_box):
             box.currentIndexChanged.connect(self.apply_filters)
 
@@ -361,14 +365,27 @@ class HistoryView(QWidget):
 
     # ------------------------------------------------------------ filters
 
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(self.tr("any"))
-        edit.setDate(NO_DATE)
+    def _date_edit(self) -> QLineEdit:
+        """A production date typed as YYYY-MM-DD; blank: no limit."""
+        edit = QLineEdit(self)
+        edit.setPlaceholderText(self.tr("any (YYYY-MM-DD)"))
+        edit.setMaxLength(10)
+        edit.setClearButtonEnabled(True)
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0000-00-00__") + 24)
         return edit
+
+    def _day(self, edit: QLineEdit) -> date | None:
+        """The date typed, None if blank; InputError (the core's words) if it is not a date."""
+        text = edit.text().strip()
+        if not text:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InputError(_("date"), _("{text!r} is not a date that exists (write YYYY-MM-DD)").format(
+                text=text)) from None
 
     def _choice_box(self) -> QComboBox:
         box = QComboBox(self)
@@ -376,18 +393,24 @@ class HistoryView(QWidget):
         return box
 
     def heat_filter(self) -> HeatFilter:
-        """The filter the widgets say."""
-        def day(edit: QDateEdit) -> Any:
-            return None if edit.date() == NO_DATE else edit.date().toPython()
-
+        """The filter the widgets say; InputError names a date that is not one."""
         status = self.status_box.currentData()
-        return HeatFilter(day(self.date_from), day(self.date_to), self.converter_box.currentData(),
-                          self.grade_box.currentData(), self.shift_box.currentData(),
-                          None if status is None else ChemStatus(status))
+        return HeatFilter(self._day(self.date_from), self._day(self.date_to),
+                          self.converter_box.currentData(), self.grade_box.currentData(),
+                          self.shift_box.currentData(), None if status is None else ChemStatus(status))
 
     def apply_filters(self) -> None:
+        """Show what the filter says; a date that is not one is said beside it and kept."""
         self._apply_timer.stop()
         self.error_label.hide()
+        for edit in (self.date_from, self.date_to):
+            try:
+                self._day(edit)
+                edit.setStyleSheet("")
+            except InputError as exc:
+                edit.setStyleSheet(f"background: {_REFUSED};")
+                self._show_error(str(exc))
+                return
         self.model.set_filter(self.heat_filter())
 
     def clear_filters(self) -> None:
@@ -397,7 +420,7 @@ class HistoryView(QWidget):
             box.blockSignals(False)
         for edit in (self.date_from, self.date_to):
             edit.blockSignals(True)
-            edit.setDate(NO_DATE)
+            edit.clear()
             edit.blockSignals(False)
         self.apply_filters()
 
