@@ -42,12 +42,12 @@ class PreferencesDialog(QDialog):
         self.basis_box.setCurrentIndex(max(self.basis_box.findData(
             stored.value(keys.LEADING_BASIS, "weight", str)), 0))
 
-        self.inspector_edit = QLineEdit(stored.value(keys.INSPECTOR, "", str), self)
+        self.inspector_edit = QLineEdit(str(stored.value(keys.INSPECTOR, "", str)), self)
         self.inspector_edit.setMaxLength(_MAX_NAME)
         self.inspector_edit.setPlaceholderText(current_user(None))
         self.inspector_error = self._error()
 
-        self.database_edit = QLineEdit(stored.value(keys.DATABASE, "", str), self)
+        self.database_edit = QLineEdit(str(stored.value(keys.DATABASE, "", str)), self)
         self.database_edit.setPlaceholderText(str(session.path))
         self.database_button = QPushButton(self.tr("C&hoose…"), self)
         self.database_button.clicked.connect(self._choose_database)

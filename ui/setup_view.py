@@ -658,7 +658,8 @@ class GradesTab(QWidget):
             self.edition_error.setText(str(exc))
             return
         standard, edition = self.standard_edit.text(), self.edition_edit.text()
-        effective: date = self.effective_edit.date().toPython()
+        qdate = self.effective_edit.date()
+        effective = date(qdate.year(), qdate.month(), qdate.day())
         self.edition_error.clear()
         self.session.submit(lambda store: store.add_edition(grade, standard, edition, effective, limits),
                             changes="setup", done=self._edition_saved, failed=self._edition_refused,
