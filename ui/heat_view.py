@@ -549,8 +549,8 @@ class HeatView(QWidget):
     def _show_totals(self, row: RateRow) -> None:
         s, r = row.sums, row.rates
 
-        def rate(key: str) -> str:
-            return f'<span title="{formula(key)}">{rate_text(getattr(r, key))}</span>'
+        def rate(key: str) -> str:  # the formulas are the label's tooltip
+            return rate_text(getattr(r, key))
 
         self.totals.setText(self.tr(
             "<b>{n}</b> ingots, {judged} judged, {pending} pending · judged weight {kg} kg<br>"
