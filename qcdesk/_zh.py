@@ -214,4 +214,9 @@ ZH: dict[str, str] = {
     "holds a control character": "含有控制字符",
     "there is no defect {code!r}": "没有缺陷 {code!r}",
     "the database cannot be created at {path}: a part of the folder path is a file": "无法在 {path} 创建数据库：路径中有一段是文件而不是文件夹",
+    "sort": "排序",
+    "unknown column {name!r}": "未知的列 {name!r}",
+    "limit": "条数",
+    "must be a whole number from 1 to 10000": "须为 1 到 10000 的整数",
+    "the page key does not fit the sort": "分页键与排序不符",
 }

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 from qcdesk.errors import InputError
 from qcdesk.i18n import N_, _
+from qcdesk.model import ChemStatus, Disposition
 
 GROUP_KEYS = ("day", "month", "year", "shift", "converter", "grade")
 # The JSON and table name of each group key.
@@ -157,3 +159,26 @@ FORMULAS = {
     "chemistry_conformance_rate_by_weight": N_(
         "tapped weight of conforming heats ÷ tapped weight of checked heats"),
 }
+
+
+# ---- desktop: one ingot's standing, for the ingot grid
+
+class Standing(StrEnum):
+    """Where one ingot stands in the ingot qualified rate (the definitions above)."""
+
+    PENDING = "pending"                 # not judged: in no rate
+    QUALIFIED = "qualified"             # accepted or conditioned, heat conforms
+    NOT_QUALIFIED = "not_qualified"     # regraded or scrap
+    HEAT_FAILS = "heat_fails"           # accepted or conditioned, but the heat fails: not qualified
+    AWAITING_CHEMISTRY = "awaiting"     # judged, heat not yet checked: left out of the ingot rate
+
+
+def ingot_standing(heat_status: ChemStatus, disposition: Disposition) -> Standing:
+    """One ingot's standing from its heat's verdict and its own disposition."""
+    if not disposition.judged:
+        return Standing.PENDING
+    if heat_status is ChemStatus.NOT_CHECKED:
+        return Standing.AWAITING_CHEMISTRY
+    if not disposition.surface_ok:
+        return Standing.NOT_QUALIFIED
+    return Standing.QUALIFIED if heat_status is ChemStatus.CONFORMS else Standing.HEAT_FAILS

@@ -56,7 +56,7 @@ from qcdesk.numbers import (
     format_number,
     normalise_code,
 )
-from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, RateSums, check_group_keys
+from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, Rates, RateSums, check_group_keys
 from qcdesk.standards import HeatCheck, in_force
 from qcdesk.standards import check as check_chemistry
 
@@ -1052,6 +1052,196 @@ class Store:
         return RateReport(date_from.isoformat(), date_to.isoformat(), tuple(by), basis, rows,
                           RateRow.of({}, total))
 
+    # ---- desktop: shift and heat views
+
+    def heat_rates(self, heat_no: str) -> RateRow:
+        """One heat's ingot sums and rates (the heat view's running totals), keyed by heat number."""
+        row = self._heat_row(heat_no)
+        values = tuple(self.conn.execute(_HEAT_SUMS_SQL, (row["id"],)).fetchone())
+        return RateRow.of({"heat": row["heat_no"]}, _sums_of(values))
+
+    def editions_in_force(self, on: date) -> list[Standard]:
+        """Each grade's edition in force on a day (grades with none are left out)."""
+        editions = self._editions_by_grade()
+        found = (in_force(editions.get(g, ()), on) for g in self.grades())
+        return [s for s in found if s is not None]
+
+    # ---- end of desktop: shift and heat views
+
+    # ---- desktop: history browser and set-up
+
+    def count_heats(self, where: HeatFilter) -> int:
+        """How many heats the history browser's filter lets through."""
+        if where == HeatFilter():
+            return int(self.conn.execute(_HISTORY_COUNT_ALL).fetchone()[0])
+        return int(self.conn.execute(_HISTORY_COUNT[where.dated], where.params()).fetchone()[0])
+
+    def heat_page(self, where: HeatFilter, sort: str = "production_date", *, descending: bool = True,
+                  after: tuple[Any, ...] | None = None, limit: int = 200) -> HeatPage:
+        """One page of the history browser: up to `limit` heats after the key of the last
+        row of the page before (keyset paging), in the order of a sort key from HISTORY_SORTS."""
+        if sort not in HISTORY_SORTS:
+            raise InputError(_("sort"), _("unknown column {name!r}").format(name=sort))
+        if not 1 <= limit <= 10_000:
+            raise InputError(_("limit"), _("must be a whole number from 1 to 10000"))
+        first, following = _HISTORY_PAGE[sort, descending, where.dated]
+        if after is None:
+            rows = self.conn.execute(first, (*where.params(), limit)).fetchall()
+        else:
+            if len(after) != len(_HISTORY_KEYS[sort]) + 1:
+                raise InputError(_("sort"), _("the page key does not fit the sort"))
+            rows = self.conn.execute(following, (*where.params(), *after, limit)).fetchall()
+        shown = tuple(_history_row(r) for r in rows)
+        n_keys = len(_HISTORY_KEYS[sort]) + 1
+        last = tuple(rows[-1])[-n_keys:] if len(rows) == limit else None
+        return HeatPage(shown, last)
+
+    # ---- end of desktop: history browser and set-up
+
+
+# ---- desktop: history browser and set-up (the types and fixed SQL of Store.count_heats/heat_page)
+
+@dataclass(frozen=True)
+class HeatFilter:
+    """What the history browser shows: production dates from..to (inclusive; None: open) and
+    one converter, grade, shift code or status each (None: any)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    converter: str | None = None
+    grade: str | None = None
+    shift: str | None = None
+    status: ChemStatus | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def params(self) -> tuple[object, ...]:
+        """The bound values of _HISTORY_WHERE, in order."""
+        others = (self.converter, self.converter, self.grade, self.grade, self.shift, self.shift,
+                  None if self.status is None else ChemStatus(self.status).value,
+                  None if self.status is None else ChemStatus(self.status).value)
+        if not self.dated:
+            return others
+        low = self.date_from.isoformat() if self.date_from else "0001-01-01"
+        high = self.date_to.isoformat() if self.date_to else "9999-12-31"
+        return (*others, low, high)
+
+
+@dataclass(frozen=True)
+class HeatListRow:
+    """One heat as the history browser lists it, with its ingot rates as the core defines them."""
+
+    heat_no: str
+    production_date: date
+    shift: str
+    converter: str
+    grade: str
+    tapped_at: datetime
+    tap_weight_t: float
+    chem_status: ChemStatus
+    ingots_judged: int
+    ingots: int
+    sums: RateSums
+
+    @property
+    def ingot_qualified_rate(self) -> float | None:
+        """By weight (DOMAIN.md); None where undefined."""
+        return Rates.of(self.sums).ingot_qualified_rate
+
+    @property
+    def ingot_qualified_rate_by_count(self) -> float | None:
+        return Rates.of(self.sums).ingot_qualified_rate_by_count
+
+
+@dataclass(frozen=True)
+class HeatPage:
+    """A page of heats and the key to ask for the next one (None: this was the last)."""
+
+    rows: tuple[HeatListRow, ...]
+    after: tuple[Any, ...] | None
+
+
+def _history_row(r: sqlite3.Row) -> HeatListRow:
+    status = ChemStatus(r["chem_status"])
+    checked = status is not ChemStatus.NOT_CHECKED
+    conforms = status is ChemStatus.CONFORMS
+    n_judged, n_ok, w_judged, w_ok = r["n_judged"], r["n_surface_ok"], r["w_judged_kg"], r["w_surface_ok_kg"]
+    # one heat's RateSums: the same sums _SUMS_SQL adds up over many heats
+    sums = RateSums(
+        heats=1, heats_checked=int(checked), heats_conforming=int(conforms),
+        output_t=r["tap_weight_t"], output_checked_t=r["tap_weight_t"] if checked else 0.0,
+        output_conforming_t=r["tap_weight_t"] if conforms else 0.0,
+        ingots=r["n_ingots"], ingots_pending=r["n_ingots"] - n_judged,
+        ingots_surface_judged=n_judged, ingots_surface_ok=n_ok,
+        weight_surface_judged_kg=w_judged, weight_surface_ok_kg=w_ok,
+        ingots_judged=n_judged if checked else 0, ingots_qualified=n_ok if conforms else 0,
+        weight_judged_kg=w_judged if checked else 0.0, weight_qualified_kg=w_ok if conforms else 0.0,
+        ingots_awaiting_chemistry=0 if checked else n_judged,
+        weight_awaiting_chemistry_kg=0.0 if checked else w_judged)
+    return HeatListRow(r["heat_no"], date.fromisoformat(r["production_date"]), r["shift_code"],
+                       r["converter_code"], r["grade"], datetime.fromisoformat(r["tapped_at"]),
+                       r["tap_weight_t"], status, n_judged, r["n_ingots"], sums)
+
+
+# The history browser's sort keys: each a fixed list of SQL expressions (never user text),
+# ended by h.id so that every row has a distinct key for keyset paging.
+_RATE_SQL = ("coalesce(CASE h.chem_status WHEN 'conforms' THEN h.w_surface_ok_kg / nullif(h.w_judged_kg, 0) "
+             "WHEN 'fails' THEN 0.0 * nullif(h.w_judged_kg, 0) END, -1.0)")  # undefined sorts first
+_HISTORY_KEYS: dict[str, tuple[str, ...]] = {
+    "heat_no": ("h.heat_no",),
+    "production_date": ("h.production_date", "h.tapped_at"),
+    "shift": ("s.seq", "h.tapped_at"),
+    "converter": ("length(c.code)", "c.code", "h.tapped_at"),
+    "grade": ("h.grade", "h.tapped_at"),
+    "tapped_at": ("h.tapped_at",),
+    "tap_weight_t": ("h.tap_weight_t", "h.tapped_at"),
+    "chem_status": ("h.chem_status", "h.tapped_at"),
+    "ingots": ("h.n_judged", "h.n_ingots", "h.tapped_at"),
+    "ingot_qualified_rate": (_RATE_SQL, "h.tapped_at"),
+}
+HISTORY_SORTS = tuple(_HISTORY_KEYS)
+# Sorts that walk an index (migration 2 and schema 1): a page costs milliseconds whatever the
+# filter. The others sort every heat the filter lets through for each page.
+HISTORY_QUICK_SORTS = frozenset({"heat_no", "production_date", "grade", "tapped_at"})
+# Converter and shift are looked up by code once, not joined for every heat counted.
+_HISTORY_FILTER = ("WHERE (? IS NULL OR h.converter_id = (SELECT id FROM converter WHERE code = ?)) "
+                   "AND (h.grade = ? OR ? IS NULL) "
+                   "AND (? IS NULL OR h.shift_id = (SELECT id FROM shift WHERE code = ?)) "
+                   "AND (h.chem_status = ? OR ? IS NULL)")
+# Undated, the planner walks the sort key's index (no sort); dated, the date index narrows first.
+_HISTORY_FILTERS = {False: _HISTORY_FILTER,
+                    True: _HISTORY_FILTER + " AND h.production_date BETWEEN ? AND ?"}
+_HISTORY_COUNT = {dated: "SELECT count(*) FROM heat h " + where  # noqa: S608 - fixed texts
+                  for dated, where in _HISTORY_FILTERS.items()}
+_HISTORY_COUNT_ALL = "SELECT count(*) FROM heat"
+_HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id "
+                         "JOIN shift s ON s.id = h.shift_id " + where
+                  for dated, where in _HISTORY_FILTERS.items()}
+_HISTORY_COLUMNS = ("SELECT h.heat_no, h.production_date, s.code AS shift_code, c.code AS converter_code, "
+                    "h.grade, h.tapped_at, h.tap_weight_t, h.chem_status, h.n_ingots, h.n_judged, "
+                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg")
+
+
+def _history_page_sql(keys: tuple[str, ...], descending: bool, dated: bool) -> tuple[str, str]:
+    """The fixed texts of a first page and a following page for one sort key."""
+    exprs = (*keys, "h.id")
+    way = " DESC" if descending else ""
+    select = _HISTORY_COLUMNS + "".join(f", {e} AS k{i}" for i, e in enumerate(exprs)) + " "
+    order = " ORDER BY " + ", ".join(e + way for e in exprs) + " LIMIT ?"
+    after = (" AND (" + ", ".join(exprs) + (") < (" if descending else ") > (")
+             + ", ".join("?" * len(exprs)) + ")")
+    return (select + _HISTORY_WHERE[dated] + order,
+            select + _HISTORY_WHERE[dated] + after + order)
+
+
+_HISTORY_PAGE = {(sort, descending, dated): _history_page_sql(keys, descending, dated)
+                 for sort, keys in _HISTORY_KEYS.items() for descending in (False, True)
+                 for dated in (False, True)}
+
+# ---- end of desktop: history browser and set-up
+
 
 # The expression each group key selects: a fixed table, never user text.
 _GROUP_SQL = {
@@ -1088,6 +1278,14 @@ _SUMS_SQL = """
     total(h.n_judged) FILTER (WHERE h.chem_status = 'not_checked'),
     total(h.w_judged_kg) FILTER (WHERE h.chem_status = 'not_checked')
 """
+
+
+# desktop: one heat's sums, with the same sums as every rate (fixed text, the id bound)
+_HEAT_SUMS_SQL = "SELECT " + _SUMS_SQL + " FROM heat h WHERE h.id = ?"  # noqa: S608 - fixed text
+
+
+def _sums_of(values: Sequence[Any]) -> RateSums:
+    return RateSums(*(int(v) if f in _INT_SUMS else v for f, v in zip(_SUM_FIELDS, values, strict=True)))
 
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names

@@ -2,31 +2,188 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from ui import settings as keys
+from ui.first_run import FirstRunPage
+from ui.heat_entry import NewHeatDialog
+from ui.heat_view import HeatView
+from ui.history_view import HistoryView
+from ui.import_dialog import ImportDialog
+from ui.preferences import PreferencesDialog
 from ui.session import Session
+from ui.setup_view import SetupView
+from ui.shift_view import ShiftView
 
 
 class MainWindow(QMainWindow):
+    """Tabs: Shift, Heat, History, Set-up; a first screen on a database without heats."""
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.path.name))
+        self.new_heat_dialog: NewHeatDialog | None = None
         self.tabs = QTabWidget(self)
-        self.setCentralWidget(self.tabs)
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        session.failed.connect(self.statusBar().showMessage)
-        geometry = keys.settings().value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.tabs.setDocumentMode(True)
+        self.stack = QStackedWidget(self)
+        self.first_run = FirstRunPage(session, self)
+        self.first_run.finished.connect(self._show_work)
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.first_run)
+        self.setCentralWidget(self.stack)
+        self.shift_view = ShiftView(session, self)
+        self.heat_view = HeatView(session, self)
+        self.history_view = HistoryView(session, self)
+        self.setup_view = SetupView(session, self)
+        self._build_menus()
+        self.shift_view.heat_activated.connect(self.open_heat)
+        self.shift_view.new_heat_requested.connect(self.new_heat)
+        self.add_tab(self.shift_view, self.tr("&Shift"))
+        self.add_tab(self.heat_view, self.tr("H&eat"))
+        self.history_view.heat_activated.connect(self.open_heat)
+        self.add_tab(self.history_view, self.tr("Hi&story"))
+        self.add_tab(self.setup_view, self.tr("Set-&up"))
 
-    # QWidget.closeEvent: remember where the window was
+        self.busy = QLabel(self)
+        self.statusBar().addPermanentWidget(self.busy)
+        session.busy_changed.connect(lambda on: self.busy.setText(self.tr("working…") if on else ""))
+        session.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self._restore()
+        # any heat at all? (an indexed min/max, not a count over years of heats)
+        session.submit(lambda store: store.date_span() is not None, done=self._counted, receiver=self)
+
+    # ---------------------------------------------------------------- tabs and menus
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """A view as a tab, with Ctrl+<its number> in the View menu."""
+        index = self.tabs.addTab(widget, title)
+        action = QAction(title, self)
+        if index < 9:
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+        action.triggered.connect(lambda: self.tabs.setCurrentWidget(widget))
+        self.view_menu.addAction(action)
+        return index
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
+        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Preferences…"), self._preferences,
+                     "Ctrl+,")
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        heat_menu = bar.addMenu(self.tr("H&eat"))
+        self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
+        self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
+        self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
+        self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
+        self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
+        heat_menu.addSeparator()
+        self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
+
+        self.view_menu = bar.addMenu(self.tr("&View"))
+
+    # ---------------------------------------------------------------- what the menus do
+
+    def open_heat(self, heat_no: str) -> None:
+        """Show the Heat tab with this heat (read on the worker)."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.load(heat_no)
+
+    def new_heat(self) -> None:
+        dialog = NewHeatDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.open_heat)
+        dialog.finished.connect(lambda _r: setattr(self, "new_heat_dialog", None))
+        self.new_heat_dialog = dialog
+        dialog.open()
+
+    def _ask_heat(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Open heat"))
+        dialog.setLabelText(self.tr("Heat number:"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda text: self.open_heat(text.strip()) if text.strip() else None)
+        dialog.open()
+
+    def _current_shift(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.shift_view)
+        self.shift_view.go_now()
+
+    def _import(self, kind: str) -> None:
+        ImportDialog(self.session, kind, self).exec()
+
+    def _preferences(self) -> None:
+        PreferencesDialog(self.session, self).exec()
+
+    def _counted(self, any_heat: bool) -> None:
+        if not any_heat:
+            self.stack.setCurrentWidget(self.first_run)
+            self.first_run.demo_button.setFocus()
+
+    def _show_work(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.shift_view.go_now()
+
+    # ---------------------------------------------------------------- remembered layout
+
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
+    def _restore(self) -> None:
+        stored = keys.settings()
+        geometry = stored.value(keys.WINDOW_GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        state = stored.value(keys.WINDOW_STATE)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for splitter in self._splitters():
+            sizes = stored.value(keys.SPLITTER.format(name=splitter.objectName()))
+            if isinstance(sizes, QByteArray):
+                splitter.restoreState(sizes)
+        tab = stored.value(keys.WINDOW_TAB, 0, int)
+        if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
+            self.tabs.setCurrentIndex(tab)
+
+    # QWidget.closeEvent: remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
-        keys.settings().setValue("window/geometry", self.saveGeometry())
+        stored = keys.settings()
+        stored.setValue(keys.WINDOW_GEOMETRY, self.saveGeometry())
+        stored.setValue(keys.WINDOW_STATE, self.saveState())
+        stored.setValue(keys.WINDOW_TAB, self.tabs.currentIndex())
+        for splitter in self._splitters():
+            stored.setValue(keys.SPLITTER.format(name=splitter.objectName()), splitter.saveState())
         super().closeEvent(event)

@@ -22,3 +22,8 @@ LANGUAGE = "preferences/language"            # "en" | "zh"
 LEADING_BASIS = "preferences/leading_basis"  # "weight" | "count"
 INSPECTOR = "preferences/inspector"          # the name written into the audit log
 DATABASE = "preferences/database"            # the database file last chosen
+# window state (the main window's geometry, docks and splitters)
+WINDOW_GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"
+WINDOW_TAB = "window/tab"
+SPLITTER = "window/splitter/{name}"          # one per QSplitter, by its objectName

@@ -1,0 +1,92 @@
+"""Render the main window with the demo workshop to PNGs, in English and Chinese, at two screen sizes.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tests/screenshots/render.py [OUTDIR]
+
+OUTDIR defaults to docs/screenshots. The demo month goes into a temporary database;
+the window opens on 1959-02-02, 11:00 (the day shift), shows the shift, then a heat
+that fails its grade, if the day has one. Settings go to a temporary folder, so
+the user's own window layout is neither used nor changed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+SIZES = ((1366, 768), (1920, 1080))
+LANGUAGES = ("en", "zh")
+MOMENT = datetime(1959, 2, 2, 11, 0)
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="qcdesk-shots-"))
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    os.environ["XDG_STATE_HOME"] = str(work / "state")
+
+    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
+
+    from qcdesk.demo import load_demo
+    from qcdesk.store import Store
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("qcdesk")
+    db = work / "demo.sqlite"
+    with Store.open(db, "demo") as store:  # the demo month lies in the past of the real clock
+        load_demo(store)
+        day = store.heats(MOMENT.date(), MOMENT.date())
+        # a heat that fails its grade shows the most: red values, other grades, ingots not counted
+        heat_no = next((h.heat_no for h in day if h.chem_status == "fails"), day[0].heat_no)
+
+    def wait(signal: SignalInstance | None = None, ms: int = 10000) -> None:
+        loop = QEventLoop()
+        if signal is not None:
+            signal.connect(loop.quit)
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    from ui.i18n import install_language
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    written = []
+    for lang in LANGUAGES:
+        install_language(lang)
+        for width, height in SIZES:
+            session = Session(db, "王检验" if lang == "zh" else "inspector", clock=lambda: MOMENT)
+            window = MainWindow(session)
+            window.resize(width, height)
+            window.show()
+            wait(window.shift_view.loaded)
+            wait(ms=300)
+            shot = out / f"shift-{lang}-{width}x{height}.png"
+            window.grab().save(str(shot))
+            written.append(shot)
+            window.open_heat(heat_no)
+            wait(window.heat_view.loaded)
+            window.heat_view.table.setFocus()
+            window.heat_view.table.selectRow(2)
+            wait(ms=300)
+            shot = out / f"heat-{lang}-{width}x{height}.png"
+            window.grab().save(str(shot))
+            written.append(shot)
+            window.close()
+            window.deleteLater()
+            session.close()
+            wait(ms=100)
+    install_language("en")
+    for shot in written:
+        print(shot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

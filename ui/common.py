@@ -1,0 +1,137 @@
+"""Small pieces the work views share: writes that may need a reason, the reason dialog, rate text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcdesk.errors import QcError, ReasonRequired
+from qcdesk.i18n import _
+from qcdesk.rates import FORMULAS, format_rate
+from qcdesk.store import Store
+from ui.session import Session
+
+T = TypeVar("T")
+
+ERROR_STYLE = "color: #b00020;"
+GOOD_BACKGROUND = "#c8efc8"
+BAD_BACKGROUND = "#f6c4c4"
+DOUBT_BACKGROUND = "#ffe2a8"
+
+
+def guarded(work: Callable[[Store], T]) -> Callable[[Store], T | QcError]:
+    """Run `work`; an error meant for the user comes back as the value, so the caller can tell
+    a refused value (kept, said beside its field) or a needed reason (asked) from success."""
+    def run(store: Store) -> T | QcError:
+        try:
+            return work(store)
+        except QcError as exc:
+            return exc
+    return run
+
+
+def formula(key: str) -> str:
+    """A rate's formula in the language in force (the core's catalogue)."""
+    return _(FORMULAS[key])
+
+
+def rate_text(rate: float | None) -> str:
+    """96.6%, or — where the rate is undefined."""
+    return format_rate(rate)
+
+
+class Note(QLabel):
+    """A line of news (an error, a hint) that takes no room while it has nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None, style: str = "") -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(style)
+        self.hide()
+
+    # QLabel.setText: shown only with text
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    # QLabel.clear
+    def clear(self) -> None:
+        self.setText("")
+
+
+class ReasonDialog(QDialog):
+    """Why is a judged or analysed record corrected? (one line; OK only with an answer)."""
+
+    def __init__(self, message: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reason for the correction"))
+        layout = QVBoxLayout(self)
+        said = QLabel(message, self)
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        layout.addWidget(QLabel(self.tr("Reason (goes into the heat's history):"), self))
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("reason")
+        layout.addWidget(self.edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+
+    def reason(self) -> str:
+        return self.edit.text().strip()
+
+
+class Corrector(QObject):
+    """Runs a write; when the store says a reason is needed, asks for one and runs it again."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.widget = parent
+        self.dialog: ReasonDialog | None = None
+
+    def run(self, work: Callable[[Store, str | None], Any], *, done: Callable[[Any], None],
+            failed: Callable[[str], None], changes: str, reason: str | None = None) -> None:
+        def answered(result: Any) -> None:
+            if isinstance(result, ReasonRequired) and reason is None:
+                self._ask(str(result), work, done, failed, changes)
+            elif isinstance(result, QcError):
+                failed(str(result))
+            else:
+                done(result)
+
+        self.session.submit(guarded(lambda store: work(store, reason)), done=answered, failed=failed,
+                            receiver=self.widget, changes=changes)
+
+    def _ask(self, message: str, work: Callable[[Store, str | None], Any], done: Callable[[Any], None],
+             failed: Callable[[str], None], changes: str) -> None:
+        dialog = ReasonDialog(message, self.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            self.dialog = None
+            self.run(work, done=done, failed=failed, changes=changes, reason=dialog.reason())
+
+        def rejected() -> None:
+            self.dialog = None
+            failed(self.tr("Not saved: a correction needs a reason."))
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.open()

@@ -1,0 +1,69 @@
+"""The first screen on a database without heats: load the demo workshop, or start empty."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from qcdesk.demo import DemoSummary, load_demo
+from ui.common import ERROR_STYLE
+from ui.session import Session
+
+
+class FirstRunPage(QWidget):
+    """Two choices; the demo loads on the worker while a busy bar runs."""
+
+    finished = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        heading = QLabel(self.tr("This database holds no heats yet."), self)
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+        explain = QLabel(self.tr("Look around with a month of a three-converter workshop (February 1959), "
+                                 "or start logging your own heats."), self)
+        explain.setWordWrap(True)
+        self.demo_button = QPushButton(self.tr("&Load the February 1959 demo workshop"), self)
+        self.empty_button = QPushButton(self.tr("&Start empty"), self)
+        for b in (self.demo_button, self.empty_button):
+            b.setMinimumHeight(48)
+            b.setMinimumWidth(380)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for w in (heading, explain, self.demo_button, self.empty_button, self.busy, self.message):
+            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.demo_button.clicked.connect(self.load_demo)
+        self.empty_button.clicked.connect(self.finished)
+        self.demo_button.setDefault(True)
+
+    def load_demo(self) -> None:
+        self.demo_button.setEnabled(False)
+        self.empty_button.setEnabled(False)
+        self.busy.show()
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Loading the demo workshop…"))
+        self.session.submit(load_demo, done=self._loaded, failed=self._failed, receiver=self,
+                            changes="import", lane="long")
+
+    def _loaded(self, summary: DemoSummary) -> None:
+        self.busy.hide()
+        self.message.setText("\n".join(summary.lines()))
+        self.finished.emit()
+
+    def _failed(self, message: str) -> None:
+        self.busy.hide()
+        self.demo_button.setEnabled(True)
+        self.empty_button.setEnabled(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(message)

@@ -1,0 +1,198 @@
+"""A new heat in a few keystrokes: converter, number (suggested), tap time (now), grade, weight."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcdesk.errors import Conflict, InputError, NotFound, QcError
+from qcdesk.i18n import _
+from qcdesk.model import Converter, Heat
+from qcdesk.numbers import TAP_TEMP_C, TAP_WEIGHT_T, format_number, parse_in_range, parse_optional
+from qcdesk.store import NewHeat, Store
+from ui.common import ERROR_STYLE, guarded
+from ui.session import Session
+
+_TRAILING_DIGITS = re.compile(r"(\d+)(\D*)$")
+
+
+def next_heat_no(last: str | None, converter: str) -> str:
+    """The number after `last`, keeping its format (2-0413 → 2-0414); else '<converter>-0001'."""
+    if not last:
+        return f"{converter}-0001"
+    match = _TRAILING_DIGITS.search(last)
+    if match is None:
+        return f"{last}-1"
+    digits = match.group(1)
+    bumped = str(int(digits) + 1).zfill(len(digits))
+    return last[:match.start(1)] + bumped + match.group(2)
+
+
+class NewHeatDialog(QDialog):
+    """Enter saves; Esc cancels; a refused value is said beside its field and stays as typed."""
+
+    saved = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("New heat"))
+        self._grades: list[str] = []
+        self._weights: dict[str, float | None] = {}
+
+        self.converter = QComboBox(self)
+        self.heat_no = QLineEdit(self)
+        self.tapped_at = QDateTimeEdit(self)
+        self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        now = session.clock()
+        self.tapped_at.setDateTime(QDateTime(QDate(now.year, now.month, now.day),
+                                             QTime(now.hour, now.minute)))
+        self.grade = QLineEdit(self)
+        self.grade.setPlaceholderText(self.tr("type a few letters, e.g. Q235"))
+        self.weight = QLineEdit(self)
+        self.weight.setPlaceholderText("t")
+        self.temperature = QLineEdit(self)
+        self.temperature.setPlaceholderText("°C")
+        self.notes = QLineEdit(self)
+        self.errors: dict[str, QLabel] = {}
+
+        form = QFormLayout()
+        for key, label, widget in (
+                ("converter", self.tr("&Converter"), self.converter),
+                ("heat_no", self.tr("Heat &number"), self.heat_no),
+                ("tapped_at", self.tr("&Tap time"), self.tapped_at),
+                ("grade", self.tr("&Grade"), self.grade),
+                ("weight", self.tr("Tapped &weight, t"), self.weight),
+                ("temperature", self.tr("Tap t&emperature, °C"), self.temperature),
+                ("notes", self.tr("N&otes"), self.notes)):
+            row = QHBoxLayout()
+            row.addWidget(widget, 1)
+            error = QLabel(self)
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.setObjectName(f"error_{key}")
+            row.addWidget(error, 1)
+            self.errors[key] = error
+            form.addRow(label, row)
+        self.general = QLabel(self)
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+        self.converter.currentIndexChanged.connect(self._suggest)
+        session.submit(self._read_choices, done=self._choices_loaded, receiver=self)
+
+    @staticmethod
+    def _read_choices(store: Store) -> tuple[list[Converter], dict[str, str | None], list[str],
+                                              dict[str, float | None]]:
+        converters = store.converters(active_only=True)
+        return (converters, {c.code: store.last_heat_no(c.code) for c in converters}, store.grades(),
+                {c.code: c.nominal_t for c in converters})
+
+    def _choices_loaded(self, choices: tuple[list[Converter], dict[str, str | None], list[str],
+                                              dict[str, float | None]]) -> None:
+        converters, self._last, self._grades, self._weights = choices
+        completer = QCompleter(self._grades, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.grade.setCompleter(completer)
+        self.converter.blockSignals(True)
+        for c in converters:
+            self.converter.addItem(f"{c.code} — {c.name}", c.code)
+        self.converter.blockSignals(False)
+        self._suggest()
+
+    def _suggest(self) -> None:
+        code = self.converter.currentData()
+        if code is None:
+            return
+        self.heat_no.setText(next_heat_no(self._last.get(code), code))
+        nominal = self._weights.get(code)
+        if nominal and not self.weight.text().strip():
+            self.weight.setPlaceholderText(self.tr("t (nominal {t})").format(t=format_number(nominal)))
+
+    # ---------------------------------------------------------------- saving
+
+    def _clear_errors(self) -> None:
+        for label in (*self.errors.values(), self.general):
+            label.clear()
+
+    def _refuse(self, key: str, message: str) -> None:
+        self.errors[key].setText(message)
+
+    def save(self) -> None:
+        """Check what can be checked here, then save on the worker (Enter)."""
+        self._clear_errors()
+        values = {}
+        try:
+            values["weight"] = parse_in_range(self.weight.text(), "tapped weight", TAP_WEIGHT_T)
+        except InputError as exc:
+            self._refuse("weight", exc.problem)
+        try:
+            values["temperature"] = parse_optional(self.temperature.text(), "tap temperature", TAP_TEMP_C)
+        except InputError as exc:
+            self._refuse("temperature", exc.problem)
+        grade = self.grade.text().strip()
+        match = [g for g in self._grades if g.casefold() == grade.casefold()]
+        if not match:
+            self._refuse("grade", self.tr("pick a grade from the list") if grade
+                         else self.tr("a grade is needed"))
+        if not self.heat_no.text().strip():
+            self._refuse("heat_no", self.tr("a heat number is needed"))
+        if self.converter.currentData() is None:
+            self._refuse("converter", self.tr("no converter in service"))
+        if any(label.text() for label in self.errors.values()):
+            return
+        tapped: datetime = self.tapped_at.dateTime().toPython()
+        new = NewHeat(heat_no=self.heat_no.text().strip(), converter=str(self.converter.currentData()),
+                      tapped_at=tapped, grade=match[0], tap_weight_t=float(values["weight"] or 0),
+                      tap_temp_c=values["temperature"], inspector=self.session.user,
+                      notes=self.notes.text())
+        self.buttons.setEnabled(False)
+        self.session.submit(guarded(lambda store: store.add_heat(new)), done=self._answered,
+                            failed=self._failed, receiver=self, changes="heats")
+
+    def _failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.general.setText(message)
+
+    def _answered(self, result: Heat | QcError) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(result, Heat):
+            self.saved.emit(result.heat_no)
+            self.accept()
+            return
+        fields = {_("tapped weight"): "weight", _("tap temperature"): "temperature",
+                  _("tap time"): "tapped_at", _("heat number"): "heat_no", _("converter"): "converter"}
+        if isinstance(result, InputError) and result.field in fields:
+            self._refuse(fields[result.field], result.problem)
+        elif isinstance(result, Conflict):
+            self._refuse("heat_no", str(result))
+        elif isinstance(result, NotFound) and self.grade.text().strip() not in self._grades:
+            self._refuse("grade", str(result))
+        else:
+            self.general.setText(str(result))

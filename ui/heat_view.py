@@ -1,0 +1,746 @@
+"""One heat: its record, its analysis judged as it is typed, its ingots judged by single keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDateTimeEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcdesk import standards
+from qcdesk.errors import InputError
+from qcdesk.i18n import _
+from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
+from qcdesk.numbers import (
+    CHEMISTRY_PCT,
+    INGOT_WEIGHT_KG,
+    TAP_TEMP_C,
+    TAP_WEIGHT_T,
+    format_chemistry,
+    format_number,
+    parse_in_range,
+    parse_optional,
+)
+from qcdesk.rates import RateRow
+from qcdesk.standards import HeatCheck
+from qcdesk.store import NewIngot, Store
+from ui.audit_dialog import AuditDialog
+from ui.common import (
+    BAD_BACKGROUND,
+    DOUBT_BACKGROUND,
+    ERROR_STYLE,
+    GOOD_BACKGROUND,
+    Corrector,
+    Note,
+    formula,
+    rate_text,
+)
+from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
+from ui.session import Session
+from ui.shift_view import shift_name
+
+
+@dataclass(frozen=True)
+class HeatData:
+    """What the heat view shows, read in one go on the worker."""
+
+    heat: Heat
+    check: HeatCheck
+    ingots: list[Ingot]
+    rates: RateRow
+    editions: list[Standard]  # every grade's edition in force on the tap date
+    grades: list[str]
+    defects: list[Defect]
+    shifts: list[Shift]
+
+
+def load_heat(store: Store, heat_no: str) -> HeatData:
+    heat = store.heat(heat_no)
+    return HeatData(heat, store.check_heat(heat.heat_no), store.ingots(heat.heat_no),
+                    store.heat_rates(heat.heat_no), store.editions_in_force(heat.tapped_at.date()),
+                    store.grades(), store.defects(), store.shifts())
+
+
+def _qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute))
+
+
+def _limit(value: float | None, element: str) -> str:
+    return "" if value is None else format_chemistry(element, value)
+
+
+class AnalysisPanel(QWidget):
+    """A row per element: value typed, limits beside, green or red as the core judges it."""
+
+    save_requested = Signal()
+    judged = Signal(object)  # the HeatCheck of what is typed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edition: Standard | None = None
+        self.editions: list[Standard] = []
+        self.grade = ""
+        self.saved_values: dict[str, float] = {}
+        self.edits: dict[str, QLineEdit] = {}
+        self.marks: dict[str, QLabel] = {}
+        self.last_check: HeatCheck | None = None
+
+        self.edition_label = QLabel(self)
+        self.edition_label.setWordWrap(True)
+        self.grid = QGridLayout()
+        self.other = QLineEdit(self)
+        self.other.setPlaceholderText(self.tr("another element, e.g. Cr; Enter adds it"))
+        self.other.setMaximumWidth(260)
+        self.other.returnPressed.connect(self._add_other)
+        self.status = QLabel(self)
+        font = QFont(self.status.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.status.setFont(font)
+        self.status.setWordWrap(True)
+        self.detail = Note(self)
+        self.satisfied = Note(self)
+        self.error = Note(self, ERROR_STYLE)
+        self.save_button = QPushButton(self.tr("Save &analysis"), self)
+        self.save_button.clicked.connect(self.save_requested)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edition_label)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.other)
+        layout.addWidget(self.status)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.satisfied)
+        layout.addWidget(self.error)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+    def typed(self) -> dict[str, str]:
+        return {el: e.text() for el, e in self.edits.items() if e.text().strip()}
+
+    def dirty(self) -> bool:
+        values, bad = self.parsed()
+        return bool(bad) or values != self.saved_values
+
+    def set_heat(self, data: HeatData, keep_typed: bool) -> None:
+        typed = self.typed() if keep_typed else {}
+        self.edition = data.check.standard
+        self.editions = data.editions
+        self.grade = data.heat.grade
+        self.saved_values = dict(data.heat.analysis)
+        if self.edition is None:
+            self.edition_label.setText(self.tr("Grade {grade}: no edition of its standard was in force on "
+                                               "the tap date, so the heat cannot be checked.").format(
+                grade=data.heat.grade))
+        else:
+            self.edition_label.setText(self.tr("Grade {grade}, {standard} (in force from {date})").format(
+                grade=data.heat.grade, standard=self.edition.title,
+                date=self.edition.effective_from.isoformat()))
+        elements = [v.element for v in data.check.elements]
+        elements += [el for el in typed if el not in elements]
+        self._build_rows(elements)
+        for el, edit in self.edits.items():
+            value = data.heat.analysis.get(el)
+            edit.setText(typed.get(el, "" if value is None else format_chemistry(el, value)))
+        self.judge()
+
+    def _build_rows(self, elements: list[str]) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.edits.clear()
+        self.marks.clear()
+        for col, head in enumerate((self.tr("Element"), self.tr("Value, %"), self.tr("Min"), self.tr("Max"),
+                                    "")):
+            label = QLabel(f"<b>{head}</b>" if head else "", self)
+            self.grid.addWidget(label, 0, col)
+        for el in elements:
+            self._add_row(el)
+        self.grid.setColumnStretch(5, 1)  # the columns stay together on a wide screen
+
+    def _add_row(self, element: str) -> QLineEdit:
+        row = len(self.edits) + 1
+        limits = {lim.element: lim for lim in self.edition.limits} if self.edition else {}
+        limit = limits.get(element)
+        name = QLabel(element, self)
+        edit = QLineEdit(self)
+        edit.setObjectName(f"analysis_{element}")
+        edit.setMaximumWidth(110)
+        edit.textEdited.connect(lambda _t: self.judge())
+        edit.returnPressed.connect(self.save_requested)
+        name.setBuddy(edit)
+        low = QLabel(_limit(limit.min_pct, element) if limit else "", self)
+        high = QLabel(_limit(limit.max_pct, element) if limit else "", self)
+        if limit is None:
+            low.setText(self.tr("(no limit)"))
+        mark = QLabel(self)
+        for col, widget in enumerate((name, edit, low, high, mark)):
+            self.grid.addWidget(widget, row, col)
+        previous = list(self.edits.values())
+        if previous:
+            QWidget.setTabOrder(previous[-1], edit)
+        self.edits[element] = edit
+        self.marks[element] = mark
+        return edit
+
+    def _add_other(self) -> None:
+        element = self.other.text().strip()
+        element = element[:1].upper() + element[1:].lower()
+        if element not in ELEMENTS:
+            self.error.setText(self.tr("{element!r} is not a chemical element").format(element=element))
+            return
+        self.error.clear()
+        self.other.clear()
+        edit = self.edits.get(element) or self._add_row(element)
+        edit.setFocus()
+
+    def parsed(self) -> tuple[dict[str, float], dict[str, str]]:
+        """The typed values read with the number grammar, and the refused ones with why."""
+        values: dict[str, float] = {}
+        bad: dict[str, str] = {}
+        for el, edit in self.edits.items():
+            try:
+                value = parse_optional(edit.text(), el, CHEMISTRY_PCT)
+            except InputError as exc:
+                bad[el] = exc.problem
+                continue
+            if value is not None:
+                values[el] = value
+        return values, bad
+
+    def judge(self) -> HeatCheck:
+        """The core's verdict on what is typed, shown at once."""
+        values, bad = self.parsed()
+        check = standards.check(self.edition, values)
+        verdicts = {v.element: v for v in check.elements}
+        for el, edit in self.edits.items():
+            verdict = verdicts.get(el)
+            mark = self.marks[el]
+            if el in bad:
+                colour, text, tip = DOUBT_BACKGROUND, self.tr("not a number"), bad[el]
+            elif verdict is None or verdict.ok is None:
+                colour, text, tip = "", "", ""
+            elif verdict.ok:
+                colour, text, tip = GOOD_BACKGROUND, self.tr("inside"), ""
+            else:
+                colour, text, tip = BAD_BACKGROUND, self.tr("outside"), ""
+            edit.setStyleSheet(f"QLineEdit {{ background: {colour}; }}" if colour else "")
+            edit.setToolTip(tip)
+            mark.setText(text)
+            mark.setToolTip(tip)
+        status_text = _(STATUS_NAMES[check.status])
+        if bad:
+            self.status.setText(self.tr("Chemistry: {status} (a value is not a number)").format(
+                status=status_text))
+        else:
+            self.status.setText(self.tr("Chemistry: {status}").format(status=status_text))
+        colour = {ChemStatus.CONFORMS: "#2e7d32", ChemStatus.FAILS: "#b00020"}.get(check.status, "#8a6d00")
+        self.status.setStyleSheet(f"color: {colour};")
+        if check.status is ChemStatus.FAILS:
+            self.detail.setText(self.tr("Outside the limits: {elements}").format(
+                elements=", ".join(v.element for v in check.failing)))
+            others = [g for g in standards.satisfied_grades(values, self.editions) if g != self.grade]
+            self.satisfied.setText(
+                self.tr("Its chemistry satisfies: {grades}").format(grades=", ".join(others))
+                if others else self.tr("Its chemistry satisfies no other grade."))
+        elif check.status is ChemStatus.NOT_CHECKED and check.missing:
+            self.detail.setText(self.tr("Still to enter: {elements}").format(
+                elements=", ".join(check.missing)))
+            self.satisfied.clear()
+        else:
+            self.detail.clear()
+            self.satisfied.clear()
+        self.last_check = check
+        self.judged.emit(check)
+        return check
+
+    def revert(self) -> None:
+        """Back to the saved values (Esc)."""
+        for el, edit in self.edits.items():
+            value = self.saved_values.get(el)
+            edit.setText("" if value is None else format_chemistry(el, value))
+        self.error.clear()
+        self.judge()
+
+    def changes(self) -> dict[str, float | None] | None:
+        """What to save (None removes a value); None when a typed value is not a number."""
+        values, bad = self.parsed()
+        if bad:
+            self.error.setText("; ".join(f"{el}: {why}" for el, why in bad.items()))
+            return None
+        self.error.clear()
+        out: dict[str, float | None] = dict(values)
+        out.update({el: None for el in self.saved_values if el not in values})
+        return out
+
+
+class HeatView(QWidget):
+    """A heat's record, analysis and ingots; every write through the store, with a reason where needed."""
+
+    loaded = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.corrector = Corrector(session, self)
+        self.heat_no: str | None = None
+        self.data: HeatData | None = None
+        self.audit_dialog: AuditDialog | None = None
+        self.defect_dialog: DefectDialog | None = None
+        self._reset_analysis = False
+        self._reset_header = False
+        self._loading = False
+        self._reload_wanted = False
+        self._weight_typed = False
+
+        # ---- the record
+        self.title = QLabel(self.tr("No heat open: pick one in the shift view or press Ctrl+N"), self)
+        big = QFont(self.title.font())
+        big.setPointSizeF(big.pointSizeF() * 1.4)
+        big.setBold(True)
+        self.title.setFont(big)
+        self.info = QLabel(self)
+        self.history_button = QPushButton(self.tr("&History"), self)
+        self.history_button.setToolTip(self.tr("Who changed what in this heat, when and why (Ctrl+H)"))
+        self.history_button.clicked.connect(self.show_history)
+        self.tapped_at = QDateTimeEdit(self)
+        self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.grade = QLineEdit(self)
+        self.weight = QLineEdit(self)
+        self.temperature = QLineEdit(self)
+        self.notes = QLineEdit(self)
+        self.save_header_button = QPushButton(self.tr("Save &record"), self)
+        self.save_header_button.clicked.connect(self.save_header)
+        for edit in (self.grade, self.weight, self.temperature, self.notes):
+            edit.returnPressed.connect(self.save_header)
+        self.header_error = Note(self, ERROR_STYLE)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.info, 1)
+        top.addWidget(self.history_button)
+        record = QHBoxLayout()
+        for text, widget, stretch in ((self.tr("Tap time"), self.tapped_at, 0),
+                                      (self.tr("Grade"), self.grade, 0),
+                                      (self.tr("Tapped t"), self.weight, 0),
+                                      (self.tr("Temp. °C"), self.temperature, 0),
+                                      (self.tr("Notes"), self.notes, 1)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            record.addWidget(label)
+            record.addWidget(widget, stretch)
+        self.grade.setMaximumWidth(110)
+        self.weight.setMaximumWidth(80)
+        self.temperature.setMaximumWidth(80)
+        record.addWidget(self.save_header_button)
+
+        # ---- the analysis
+        self.analysis = AnalysisPanel(self)
+        self.analysis.save_requested.connect(self.save_analysis)
+        self.analysis.judged.connect(lambda _c: self._show_ingot_hint())
+        analysis_box = QGroupBox(self.tr("Heat analysis"), self)
+        scroll = QScrollArea(analysis_box)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.analysis)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        QVBoxLayout(analysis_box).addWidget(scroll)
+
+        # ---- the ingots
+        self.add_count = QSpinBox(self)
+        self.add_count.setRange(1, 99)
+        self.add_count.setValue(6)
+        self.add_weight = QLineEdit(self)
+        self.add_weight.setMaximumWidth(90)
+        self.add_button = QPushButton(self.tr("Add &ingots"), self)
+        self.add_button.clicked.connect(self.add_ingots)
+        self.add_weight.returnPressed.connect(self.add_ingots)
+        self.add_count.editingFinished.connect(self._suggest_weight)
+        self.add_weight.textEdited.connect(lambda _t: setattr(self, "_weight_typed", True))
+        self.defects_button = QPushButton(self.tr("&Defects…"), self)
+        self.defects_button.clicked.connect(self.edit_defects)
+        self.model = IngotModel(self)
+        self.table = IngotTable(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(COL_WEIGHT, WeightDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.disposition_keyed.connect(self.judge_selected)
+        self.table.defects_requested.connect(self.edit_defects)
+        self.model.weight_entered.connect(self._save_weight)
+        self.model.refused.connect(self._ingot_refused)
+        self.ingot_hint = Note(self)
+        self.keys_hint = QLabel(self.tr(
+            "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
+            "D defects · digits type the weight"), self)
+        self.keys_hint.setWordWrap(True)
+        self.totals = QLabel(self)
+        self.totals.setWordWrap(True)
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        self.ingot_error = Note(self, ERROR_STYLE)
+        adding = QHBoxLayout()
+        count_label = QLabel(self.tr("Add"), self)
+        count_label.setBuddy(self.add_count)
+        for w in (count_label, self.add_count, QLabel(self.tr("ingots of"), self), self.add_weight,
+                  QLabel(self.tr("kg"), self), self.add_button):
+            adding.addWidget(w)
+        adding.addStretch(1)
+        adding.addWidget(self.defects_button)
+        ingots_box = QGroupBox(self.tr("Ingots"), self)
+        ingots_layout = QVBoxLayout(ingots_box)
+        ingots_layout.addLayout(adding)
+        ingots_layout.addWidget(self.table, 1)
+        ingots_layout.addWidget(self.keys_hint)
+        ingots_layout.addWidget(self.ingot_hint)
+        ingots_layout.addWidget(self.ingot_error)
+        ingots_layout.addWidget(self.totals)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("heat_splitter")
+        self.splitter.addWidget(analysis_box)
+        self.splitter.addWidget(ingots_box)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([440, 900])  # until the window remembers the user's own
+        analysis_box.setMinimumWidth(340)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(record)
+        layout.addWidget(self.header_error)
+        layout.addWidget(self.splitter, 1)
+        # tab order: record, analysis, ingots
+        QWidget.setTabOrder(self.tapped_at, self.grade)
+        QWidget.setTabOrder(self.grade, self.weight)
+        QWidget.setTabOrder(self.weight, self.temperature)
+        QWidget.setTabOrder(self.temperature, self.notes)
+        QWidget.setTabOrder(self.notes, self.save_header_button)
+        self._set_enabled(False)
+        session.changed.connect(lambda _what: self.reload())
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.history_button, self.tapped_at, self.grade, self.weight, self.temperature, self.notes,
+                  self.save_header_button, self.splitter):
+            w.setEnabled(on)
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self, heat_no: str) -> None:
+        """Show a heat (read on the worker); `loaded` says when it is on screen."""
+        if heat_no != self.heat_no:
+            self._reset_analysis = self._reset_header = True
+            self._weight_typed = False
+        self.heat_no = heat_no
+        self.reload()
+
+    def reload(self) -> None:
+        if self.heat_no is None:
+            return
+        if self._loading:
+            self._reload_wanted = True
+            return
+        self._loading = True
+        heat_no = self.heat_no
+        self.session.submit(lambda store: load_heat(store, heat_no), done=self._loaded,
+                            failed=self._load_failed, receiver=self)
+
+    def _load_failed(self, message: str) -> None:
+        self._loading = False
+        self.header_error.setText(message)
+
+    def _loaded(self, data: HeatData) -> None:
+        self._loading = False
+        if self._reload_wanted:
+            self._reload_wanted = False
+            self.reload()
+            return
+        same = self.data is not None and self.data.heat.heat_no == data.heat.heat_no
+        self.data = data
+        heat = data.heat
+        self.heat_no = heat.heat_no
+        self._set_enabled(True)
+        self.title.setText(self.tr("Heat {heat_no}").format(heat_no=heat.heat_no))
+        self.info.setText(self.tr(
+            "converter {converter} · {date}, {shift} · inspector {inspector}").format(
+            converter=heat.converter, date=heat.production_date.isoformat(),
+            shift=next((shift_name(s) for s in data.shifts if s.code == heat.shift), heat.shift),
+            inspector=heat.inspector))
+        if self._reset_header or not same or not self._header_dirty():
+            self._show_header(heat)
+            self._reset_header = False
+        completer = QCompleter(data.grades, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.grade.setCompleter(completer)
+        self.analysis.set_heat(data, keep_typed=same and not self._reset_analysis and self.analysis.dirty())
+        self._reset_analysis = False
+        self._show_ingots(data)
+        self.loaded.emit(heat.heat_no)
+
+    def _show_header(self, heat: Heat) -> None:
+        self.tapped_at.setDateTime(_qdatetime(heat.tapped_at))
+        self.grade.setText(heat.grade)
+        self.weight.setText(format_number(heat.tap_weight_t))
+        self.temperature.setText("" if heat.tap_temp_c is None else format_number(heat.tap_temp_c))
+        self.notes.setText(heat.notes)
+        self.header_error.clear()
+
+    def _show_ingots(self, data: HeatData) -> None:
+        current = self.table.currentIndex()
+        row, column = current.row(), current.column()
+        self.model.set_ingots(data.ingots, data.heat.chem_status, data.heat.heat_no, data.heat.grade)
+        if self.model.rowCount():
+            row = min(max(row, 0), self.model.rowCount() - 1)
+            self.table.setCurrentIndex(self.model.index(row, max(column, 0)))
+        self._suggest_weight()
+        self._show_totals(data.rates)
+        self._show_ingot_hint()
+
+    def _suggest_weight(self) -> None:
+        if self.data is None or self._weight_typed:
+            return
+        if self.data.ingots:
+            kg = self.data.ingots[-1].weight_kg
+        else:
+            kg = round(self.data.heat.tap_weight_t * 1000 / self.add_count.value() / 10) * 10
+        self.add_weight.setText(format_number(kg))
+
+    def _show_ingot_hint(self) -> None:
+        if self.data is None:
+            return
+        status = self.data.heat.chem_status
+        if status is ChemStatus.FAILS:
+            self.ingot_hint.setText(self.tr(
+                "Heat {heat} fails its grade: none of its ingots counts as qualified, "
+                "whatever its surface.").format(heat=self.data.heat.heat_no))
+            self.ingot_hint.setStyleSheet(ERROR_STYLE)
+        elif status is ChemStatus.NOT_CHECKED:
+            self.ingot_hint.setText(self.tr(
+                "The analysis is incomplete: judged ingots await chemistry and are "
+                "left out of the ingot qualified rate."))
+            self.ingot_hint.setStyleSheet("color: #8a6d00;")
+        else:
+            self.ingot_hint.clear()
+
+    def _show_totals(self, row: RateRow) -> None:
+        s, r = row.sums, row.rates
+
+        def rate(key: str) -> str:  # the formulas are the label's tooltip
+            return rate_text(getattr(r, key))
+
+        self.totals.setText(self.tr(
+            "<b>{n}</b> ingots, {judged} judged, {pending} pending · judged weight {kg} kg<br>"
+            "Ingot qualified rate <b>{iq}</b> by weight, {iqc} by count · surface rate {sq} by weight, "
+            "{sqc} by count").format(
+            n=s.ingots, judged=s.ingots_surface_judged, pending=s.ingots_pending,
+            kg=format_number(round(s.weight_surface_judged_kg, 3)),
+            iq=rate("ingot_qualified_rate"), iqc=rate("ingot_qualified_rate_by_count"),
+            sq=rate("surface_qualified_rate"), sqc=rate("surface_qualified_rate_by_count")))
+        self.totals.setToolTip("\n".join(formula(k) for k in (
+            "ingot_qualified_rate", "ingot_qualified_rate_by_count", "surface_qualified_rate",
+            "surface_qualified_rate_by_count")))
+
+    # QWidget.keyPressEvent: Esc takes back what was typed in the record and the analysis
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.data is not None:
+            self._show_header(self.data.heat)
+            self.analysis.revert()
+            return
+        super().keyPressEvent(event)
+
+    # ---------------------------------------------------------------- the record
+
+    def _header_changes(self) -> dict[str, Any]:
+        """The record's fields as typed, where they differ from the saved heat (InputError if refused)."""
+        assert self.data is not None
+        heat = self.data.heat
+        changes: dict[str, Any] = {}
+        tapped: datetime = self.tapped_at.dateTime().toPython()
+        if tapped.replace(second=0, microsecond=0) != heat.tapped_at:
+            changes["tapped_at"] = tapped
+        if self.grade.text().strip() != heat.grade:
+            changes["grade"] = self.grade.text().strip()
+        weight = parse_in_range(self.weight.text(), "tapped weight", TAP_WEIGHT_T)
+        if weight != heat.tap_weight_t:
+            changes["tap_weight_t"] = weight
+        temp = parse_optional(self.temperature.text(), "tap temperature", TAP_TEMP_C)
+        if temp != heat.tap_temp_c:
+            changes["tap_temp_c"] = temp
+        if self.notes.text().strip() != heat.notes:
+            changes["notes"] = self.notes.text()
+        return changes
+
+    def _header_dirty(self) -> bool:
+        if self.data is None:
+            return False
+        try:
+            return bool(self._header_changes())
+        except InputError:
+            return True
+
+    def save_header(self) -> None:
+        if self.data is None:
+            return
+        try:
+            changes = self._header_changes()
+        except InputError as exc:
+            self.header_error.setText(str(exc))
+            return
+        if not changes:
+            self.header_error.clear()
+            return
+        heat_no = self.data.heat.heat_no
+
+        def done(_heat: Heat) -> None:
+            self._reset_header = True
+            self._reset_analysis = True
+            self.header_error.clear()
+
+        self.corrector.run(lambda store, reason: store.update_heat(heat_no, **changes, reason=reason),
+                           done=done, failed=self.header_error.setText, changes="heats")
+
+    # ---------------------------------------------------------------- the analysis
+
+    def save_analysis(self) -> None:
+        if self.data is None:
+            return
+        values = self.analysis.changes()
+        if values is None:
+            return
+        heat_no = self.data.heat.heat_no
+
+        def done(_check: HeatCheck) -> None:
+            self._reset_analysis = True
+            self.analysis.error.clear()
+
+        self.corrector.run(lambda store, reason: store.set_analysis(heat_no, values, reason=reason),
+                           done=done, failed=self.analysis.error.setText, changes="analysis")
+
+    def save(self) -> None:
+        """Ctrl+S: save what was typed in the record and the analysis."""
+        if self.data is None:
+            return
+        if self._header_dirty():
+            self.save_header()
+        if self.analysis.dirty():
+            self.save_analysis()
+
+    # ---------------------------------------------------------------- the ingots
+
+    def add_ingots(self) -> None:
+        if self.data is None:
+            return
+        try:
+            kg = parse_in_range(self.add_weight.text(), self.tr("ingot weight"), INGOT_WEIGHT_KG)
+        except InputError as exc:
+            self.ingot_error.setText(str(exc))
+            return
+        self.ingot_error.clear()
+        heat_no, n, user = self.data.heat.heat_no, self.add_count.value(), self.session.user
+
+        def work(store: Store, _reason: str | None) -> list[Ingot]:
+            first = store.next_ingot_no(heat_no)
+            return store.add_ingots(heat_no, [NewIngot(first + i, kg, Disposition.PENDING, user)
+                                              for i in range(n)])
+
+        def done(_ingots: list[Ingot]) -> None:
+            self.table.setFocus()
+            self.table.setCurrentIndex(self.model.index(max(0, self.model.rowCount() - n), 0))
+
+        self.corrector.run(work, done=done, failed=self.ingot_error.setText, changes="ingots")
+
+    def _selected_rows(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return rows
+
+    def judge_selected(self, disposition: Disposition) -> None:
+        """A, C, R, S or P on the selected ingots; one ingot: then on to the next."""
+        if self.data is None:
+            return
+        rows = self._selected_rows()
+        if not rows:
+            return
+        heat_no = self.data.heat.heat_no
+        numbers = [self.model.ingot(r).ingot_no for r in rows]
+        user = self.session.user
+        self.corrector.run(
+            lambda store, reason: [store.update_ingot(heat_no, no, disposition=disposition, inspector=user,
+                                                      reason=reason) for no in numbers],
+            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText, changes="ingots")
+        if len(rows) == 1 and rows[0] + 1 < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(rows[0] + 1, self.table.currentIndex().column()))
+
+    def _save_weight(self, ingot_no: int, kg: float) -> None:
+        if self.data is None:
+            return
+        heat_no = self.data.heat.heat_no
+        self.corrector.run(lambda store, reason: store.update_ingot(heat_no, ingot_no, weight_kg=kg,
+                                                                    reason=reason),
+                           done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
+                           changes="ingots")
+
+    def _ingot_refused(self, message: str) -> None:
+        self.ingot_error.setText(message)
+
+    def edit_defects(self) -> None:
+        """The defects of the current ingot, from the catalogue (D or Enter on the defects column)."""
+        if self.data is None or not self.table.currentIndex().isValid():
+            return
+        ingot = self.model.ingot(self.table.currentIndex().row())
+        dialog = DefectDialog(self.data.defects, ingot.defects,
+                              self.tr("Defects of ingot {n}").format(n=ingot.ingot_no), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.defect_dialog = dialog
+        heat_no = self.data.heat.heat_no
+
+        def accepted() -> None:
+            chosen = list(dialog.defects)
+            self.defect_dialog = None
+            if tuple(chosen) == ingot.defects:
+                return
+            self.corrector.run(
+                lambda store, reason: store.update_ingot(heat_no, ingot.ingot_no, defects=chosen,
+                                                         reason=reason),
+                done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText, changes="ingots")
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(lambda: setattr(self, "defect_dialog", None))
+        dialog.open()
+
+    # ---------------------------------------------------------------- history
+
+    def show_history(self) -> None:
+        """The heat's audit log (Ctrl+H)."""
+        if self.heat_no is None:
+            return
+        dialog = AuditDialog(self.session, self.heat_no, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "audit_dialog", None))
+        self.audit_dialog = dialog
+        dialog.open()

@@ -1,0 +1,336 @@
+"""The ingot grid of a heat: a table model over its ingots, a weight delegate, keys for dispositions,
+and a small dialog for defects."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcdesk.errors import InputError
+from qcdesk.i18n import _, language
+from qcdesk.model import DISPOSITION_NAMES, ChemStatus, Defect, Disposition, Ingot, IngotDefect, Location
+from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse_in_range
+from qcdesk.rates import Standing, ingot_standing
+from ui.common import ERROR_STYLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+# One key per disposition, as the paper log abbreviates them.
+DISPOSITION_KEYS = {"A": Disposition.ACCEPTED, "C": Disposition.CONDITIONED, "R": Disposition.REGRADED,
+                    "S": Disposition.SCRAP, "P": Disposition.PENDING}
+COL_NO, COL_WEIGHT, COL_DISPOSITION, COL_DEFECTS, COL_STANDING = range(5)
+
+
+def disposition_name(d: Disposition) -> str:
+    return _(DISPOSITION_NAMES[d][0])
+
+
+class IngotModel(QAbstractTableModel):
+    """A heat's ingots. Only the weight is edited in place; a refused weight stays as typed, in red,
+    with the reason as its tooltip, until it is typed again."""
+
+    weight_entered = Signal(int, float)  # ingot number, kg
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ingots: list[Ingot] = []
+        self._status = ChemStatus.NOT_CHECKED
+        self._heat = ""
+        self._grade = ""
+        self._drafts: dict[int, tuple[str, str]] = {}  # ingot number → (text as typed, why refused)
+        self._headers = [self.tr("No."), self.tr("Weight, kg"), self.tr("Disposition"),
+                         self.tr("Defects"), self.tr("Counts as")]
+
+    def set_ingots(self, ingots: list[Ingot], status: ChemStatus, heat_no: str, grade: str) -> None:
+        self.beginResetModel()
+        if heat_no != self._heat:
+            self._drafts.clear()
+        self._ingots, self._status, self._heat, self._grade = list(ingots), status, heat_no, grade
+        self.endResetModel()
+
+    def ingot(self, row: int) -> Ingot:
+        return self._ingots[row]
+
+    def draft(self, row: int) -> tuple[str, str] | None:
+        return self._drafts.get(self._ingots[row].ingot_no) if 0 <= row < len(self._ingots) else None
+
+    def standing(self, row: int) -> Standing:
+        return ingot_standing(self._status, self._ingots[row].disposition)
+
+    # QAbstractItemModel.rowCount
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ingots)
+
+    # QAbstractItemModel.columnCount
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    # QAbstractItemModel.headerData
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    # QAbstractItemModel.flags
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == COL_WEIGHT else base
+
+    def _standing_text(self, standing: Standing) -> str:
+        return {
+            Standing.PENDING: self.tr("not judged yet"),
+            Standing.QUALIFIED: self.tr("qualified"),
+            Standing.NOT_QUALIFIED: self.tr("not qualified"),
+            Standing.HEAT_FAILS: self.tr("not qualified: heat fails"),
+            Standing.AWAITING_CHEMISTRY: self.tr("awaiting chemistry"),
+        }[standing]
+
+    def _standing_tip(self, standing: Standing) -> str:
+        if standing is Standing.HEAT_FAILS:
+            return self.tr("Accepted on its surface, but it will not count as qualified: heat {heat} fails "
+                           "the chemistry of {grade}.").format(heat=self._heat, grade=self._grade)
+        if standing is Standing.AWAITING_CHEMISTRY:
+            return self.tr("Left out of the ingot qualified rate until the heat's analysis is complete; "
+                           "counted in the surface rate.")
+        return self._standing_text(standing)
+
+    # QAbstractItemModel.data
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ingots):
+            return None
+        ingot, column = self._ingots[index.row()], index.column()
+        draft = self._drafts.get(ingot.ingot_no) if column == COL_WEIGHT else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if draft is not None:
+                return draft[0]
+            standing = ingot_standing(self._status, ingot.disposition)
+            return (str(ingot.ingot_no), format_number(ingot.weight_kg), disposition_name(ingot.disposition),
+                    ", ".join(_defect_text(d) for d in ingot.defects),
+                    self._standing_text(standing))[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if draft is not None:
+                return draft[1]
+            if column == COL_STANDING:
+                return self._standing_tip(ingot_standing(self._status, ingot.disposition))
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if draft is not None:
+                return QColor("#b00020")
+            standing = ingot_standing(self._status, ingot.disposition)
+            if column == COL_STANDING and standing in (Standing.HEAT_FAILS, Standing.NOT_QUALIFIED):
+                return QColor("#b00020")
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_STANDING:
+            standing = ingot_standing(self._status, ingot.disposition)
+            return {Standing.QUALIFIED: QColor("#2e7d32"), Standing.HEAT_FAILS: QColor("#b00020"),
+                    Standing.NOT_QUALIFIED: QColor("#b00020"),
+                    Standing.AWAITING_CHEMISTRY: QColor("#e0a000")}.get(standing)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_NO, COL_WEIGHT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # QAbstractItemModel.setData: the weight as typed; the view saves an accepted one
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (not index.isValid() or index.column() != COL_WEIGHT or role != Qt.ItemDataRole.EditRole
+                or not 0 <= index.row() < len(self._ingots)):
+            return False
+        ingot = self._ingots[index.row()]
+        text = str(value)
+        try:
+            kg = parse_in_range(text, self.tr("ingot weight"), INGOT_WEIGHT_KG)
+        except InputError as exc:
+            self._drafts[ingot.ingot_no] = (text, str(exc))
+            self.dataChanged.emit(index, index)
+            self.refused.emit(str(exc))
+            return True
+        self._drafts.pop(ingot.ingot_no, None)
+        self.dataChanged.emit(index, index)
+        if kg != ingot.weight_kg:
+            self.weight_entered.emit(ingot.ingot_no, kg)
+        return True
+
+
+def _defect_text(d: IngotDefect) -> str:
+    return d.code if d.location is None else f"{d.code} ({_location_name(d.location)})"
+
+
+def _location_name(location: Location) -> str:
+    return {Location.TOP: QCoreApplication.translate("IngotGrid", "top"),
+            Location.MIDDLE: QCoreApplication.translate("IngotGrid", "middle"),
+            Location.BOTTOM: QCoreApplication.translate("IngotGrid", "bottom")}[location]
+
+
+class WeightDelegate(QStyledItemDelegate):
+    """A line editor for the weight, starting from what was typed (a refused draft included)."""
+
+    # QStyledItemDelegate.createEditor
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setObjectName("weight_editor")
+        return editor
+
+    # QStyledItemDelegate.setEditorData
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QLineEdit):
+            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    # QStyledItemDelegate.setModelData
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class IngotTable(QTableView):
+    """Keys: A C R S P judge the selected ingots; D picks defects; digits type a weight."""
+
+    disposition_keyed = Signal(object)  # Disposition
+    defects_requested = Signal()
+
+    # QWidget.keyPressEvent
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text().upper()
+        held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        plain = not held
+        if plain and self.state() != QAbstractItemView.State.EditingState:
+            if text in DISPOSITION_KEYS:
+                self.disposition_keyed.emit(DISPOSITION_KEYS[text])
+                return
+            if text == "D":
+                self.defects_requested.emit()
+                return
+            if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and self.currentIndex().column() == COL_DEFECTS):
+                self.defects_requested.emit()
+                return
+        super().keyPressEvent(event)
+
+
+class DefectDialog(QDialog):
+    """An ingot's defects: type a code or a name (completed from the catalogue), pick where, Enter adds;
+    Enter on an empty line (or OK) keeps the list; Del removes the selected one; Esc cancels."""
+
+    def __init__(self, catalogue: list[Defect], current: tuple[IngotDefect, ...], title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._catalogue = catalogue
+        self._usable = [d for d in catalogue if d.active] + [
+            d for d in catalogue if not d.active and d.code in {c.code for c in current}]
+        self.defects: list[IngotDefect] = list(current)
+        self.list = QListWidget(self)
+        self.code = QLineEdit(self)
+        self.code.setPlaceholderText(self.tr("code or name, e.g. TCRK or crack"))
+        zh = language() == "zh"
+        completer = QCompleter([self._label(d, zh) for d in self._usable], self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.code.setCompleter(completer)
+        # a completion chosen with Enter is added at once (the popup keeps that Enter)
+        completer.activated.connect(lambda _text: QTimer.singleShot(0, self, self._add))
+        self.location = QComboBox(self)
+        self.location.addItem(self.tr("(anywhere)"), None)
+        for loc in Location:
+            self.location.addItem(_location_name(loc), loc.value)
+        add = QPushButton(self.tr("&Add"), self)
+        add.setAutoDefault(False)
+        add.clicked.connect(self._add)
+        self.error = QLabel(self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        for b in buttons.buttons():
+            b.setAutoDefault(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.code, 2)
+        row.addWidget(self.location, 1)
+        row.addWidget(add)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.code.returnPressed.connect(self._enter)
+        self._show()
+        self.resize(520, 320)
+
+    @staticmethod
+    def _label(d: Defect, zh: bool) -> str:
+        return f"{d.code} — {d.name_zh if zh else d.name_en}"
+
+    def _show(self) -> None:
+        self.list.clear()
+        for d in self.defects:
+            QListWidgetItem(_defect_text(d), self.list)
+
+    def find(self, text: str) -> Defect | None:
+        """The catalogue's defect a typed code, name or completion means, if exactly one."""
+        typed = normalise_code(text.split("—", maxsplit=1)[0]).strip()
+        if not typed:
+            return None
+        by_code = [d for d in self._usable if d.code == typed.upper()]
+        if by_code:
+            return by_code[0]
+        folded = typed.casefold()
+        named = [d for d in self._usable
+                 if folded in d.name_en.casefold() or folded in d.name_zh.casefold()]
+        return named[0] if len(named) == 1 else None
+
+    def _enter(self) -> None:
+        if not self.code.text().strip():
+            self.accept()
+        else:
+            self._add()
+
+    def _add(self) -> None:
+        found = self.find(self.code.text())
+        if found is None:
+            self.error.setText(self.tr("{text!r} is not one defect of the catalogue").format(
+                text=self.code.text().strip()))
+            return
+        self.error.clear()
+        where = self.location.currentData()  # Qt hands the enum back as its text
+        self.defects.append(IngotDefect(found.code, Location(where) if where else None))
+        self.code.clear()
+        self._show()
+
+    # QWidget.keyPressEvent: Del removes the selected defect
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete and self.list.currentRow() >= 0:
+            del self.defects[self.list.currentRow()]
+            self._show()
+            return
+        super().keyPressEvent(event)

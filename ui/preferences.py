@@ -1,0 +1,155 @@
+"""Preferences: the rate basis that leads, the inspector's name, the database, the language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcdesk.store import current_user
+from ui import settings as keys
+from ui.session import Session
+
+_ERROR_STYLE = "color: #b00020;"
+_MAX_NAME = 80
+
+
+class PreferencesDialog(QDialog):
+    """Edits the preferences kept in the settings file; the basis applies at once, the rest at
+    the next start (each says so)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("Preferences"))
+        stored = keys.settings()
+
+        self.basis_box = QComboBox(self)
+        self.basis_box.addItem(self.tr("by weight (plant practice)"), "weight")
+        self.basis_box.addItem(self.tr("by count of ingots"), "count")
+        self.basis_box.setCurrentIndex(max(self.basis_box.findData(
+            stored.value(keys.LEADING_BASIS, "weight", str)), 0))
+
+        self.inspector_edit = QLineEdit(str(stored.value(keys.INSPECTOR, "", str)), self)
+        self.inspector_edit.setMaxLength(_MAX_NAME)
+        self.inspector_edit.setPlaceholderText(current_user(None))
+        self.inspector_error = self._error()
+
+        self.database_edit = QLineEdit(str(stored.value(keys.DATABASE, "", str)), self)
+        self.database_edit.setPlaceholderText(str(session.path))
+        self.database_button = QPushButton(self.tr("C&hoose…"), self)
+        self.database_button.clicked.connect(self._choose_database)
+        self.database_error = self._error()
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_edit, 1)
+        database_row.addWidget(self.database_button)
+
+        self.language_box = QComboBox(self)
+        self.language_box.addItem("English", "en")
+        self.language_box.addItem("中文", "zh")
+        self.language_box.setCurrentIndex(max(self.language_box.findData(
+            stored.value(keys.LANGUAGE, "en", str)), 0))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Leading rate &basis:"), self.basis_box)
+        form.addRow("", self._note(self.tr("Both bases are always computed; this one is shown first. "
+                                           "Applies at once.")))
+        form.addRow(self.tr("&Inspector name:"), self.inspector_edit)
+        form.addRow("", self.inspector_error)
+        form.addRow("", self._note(self.tr("Written into the audit log with every change. "
+                                           "Blank: the computer's user name. Applies at the next start.")))
+        database_label = QLabel(self.tr("&Database:"), self)
+        database_label.setBuddy(self.database_edit)  # a row of two widgets gets no buddy of its own
+        form.addRow(database_label, database_row)
+        form.addRow("", self.database_error)
+        form.addRow("", self._note(self.tr("Blank: the default location. A new file is created at the "
+                                           "next start. Applies at the next start.")))
+        form.addRow(self.tr("&Language:"), self.language_box)
+        form.addRow("", self._note(self.tr("Applies at the next start.")))
+
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _error(self) -> QLabel:
+        label = QLabel(self)
+        label.setStyleSheet(_ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _note(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        return label
+
+    def _choose_database(self) -> None:
+        start = self.database_edit.text() or str(self.session.path)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Database file"), start, self.tr("qcdesk databases (*.sqlite);;All files (*)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.database_edit.setText(path)
+
+    def _check(self) -> bool:
+        """Say beside each field what is wrong; True when everything can be kept."""
+        ok = True
+        name = self.inspector_edit.text().strip()
+        if any(ord(ch) < 32 for ch in name):
+            self._say(self.inspector_error, self.tr("a name cannot hold control characters"))
+            ok = False
+        else:
+            self.inspector_error.hide()
+        database = self.database_edit.text().strip()
+        if database:
+            path = Path(database).expanduser()
+            if path.is_dir():
+                self._say(self.database_error, self.tr("this is a folder: name a file in it"))
+                ok = False
+            elif not path.parent.is_dir():
+                self._say(self.database_error, self.tr("the folder {folder} does not exist").format(
+                    folder=path.parent))
+                ok = False
+            else:
+                self.database_error.hide()
+        else:
+            self.database_error.hide()
+        return ok
+
+    @staticmethod
+    def _say(label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.show()
+
+    # QDialog.accept: keep the preferences (only when every field is fine; input stays otherwise)
+    def accept(self) -> None:
+        if not self._check():
+            return
+        stored = keys.settings()
+        old_basis = stored.value(keys.LEADING_BASIS, "weight", str)
+        basis = self.basis_box.currentData()
+        stored.setValue(keys.LEADING_BASIS, basis)
+        stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
+        database = self.database_edit.text().strip()
+        stored.setValue(keys.DATABASE, str(Path(database).expanduser().resolve()) if database else "")
+        stored.setValue(keys.LANGUAGE, self.language_box.currentData())
+        stored.sync()
+        if basis != old_basis:
+            self.session.changed.emit("preferences")  # views showing rates put the other basis first
+        super().accept()
