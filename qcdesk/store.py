@@ -1139,6 +1139,14 @@ class Store:
             (date_from.isoformat(), date_to.isoformat()))
         return [DefectCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    def heat_sums(self, heat_no: str) -> RateSums:
+        """The sums behind every rate, for one heat (the same aggregate as `rate_sums`)."""
+        row = self._heat_row(heat_no)
+        values = self.conn.execute(f"SELECT {_SUMS_SQL} FROM heat h WHERE h.id = ?",  # noqa: S608
+                                   (row["id"],)).fetchone()
+        return RateSums(*(int(v) if f in _INT_SUMS else v
+                          for f, v in zip(_SUM_FIELDS, tuple(values), strict=True)))
+
     def nonconforming_heats(self, date_from: date, date_to: date) -> list[tuple[Heat, HeatCheck]]:
         """The heats of production dates from..to whose chemistry fails, with their verdicts."""
         editions = self._editions_by_grade()
