@@ -1139,6 +1139,13 @@ class Store:
             (date_from.isoformat(), date_to.isoformat()))
         return [DefectCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    def heat_nos_starting(self, prefix: str, limit: int = 50) -> list[str]:
+        """Heat numbers beginning with `prefix`, latest tapped first (to complete a typed number)."""
+        pattern = normalise_code(prefix).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [r[0] for r in self.conn.execute(
+            "SELECT heat_no FROM heat WHERE heat_no LIKE ? ESCAPE '\\' ORDER BY tapped_at DESC, heat_no "
+            "LIMIT ?", (pattern + "%", limit))]
+
     def heat_sums(self, heat_no: str) -> RateSums:
         """The sums behind every rate, for one heat (the same aggregate as `rate_sums`)."""
         row = self._heat_row(heat_no)

@@ -112,3 +112,14 @@ def test_records_look_only_before_the_day(workshop: Store) -> None:
     assert best[1] == date(1959, 3, 1)
     assert best[0] == pytest.approx(700 / 1300)
     assert workshop.best_daily_rate(date(1959, 3, 1)) is None
+
+
+def test_heat_sums_and_heat_numbers(workshop: Store) -> None:
+    sums = workshop.heat_sums("B1")
+    # B1 conforms: 700 kg conditioned (qualified), 650 kg scrap
+    assert (sums.ingots, sums.ingots_judged, sums.ingots_qualified) == (2, 2, 1)
+    assert (sums.weight_judged_kg, sums.weight_qualified_kg) == (1350, 700)
+    assert workshop.heat_sums("B2").ingots_qualified == 0  # fails on S
+    assert workshop.heat_nos_starting("b") == ["B3", "B2", "B1"]
+    assert workshop.heat_nos_starting("%") == []
+    assert workshop.heat_nos_starting("", limit=1) == ["B3"]
