@@ -213,6 +213,8 @@ def _status_text(check: HeatCheck) -> str:
     status = core_i18n._(STATUS_NAMES[check.status])
     if check.standard is None:
         return _("{status}: no standard in force").format(status=status)
+    if check.status is ChemStatus.NOT_CHECKED:
+        return _("{status} yet (standard {standard})").format(status=status, standard=check.standard.title)
     return _("{status} to {standard}").format(status=status, standard=check.standard.title)
 
 
@@ -301,7 +303,7 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
         signatures=(_("Inspector"), _("Checker")), footnotes=tuple(notes),
         headings={"analysis": _("Heat analysis"), "ingots": _("Ingots"), "totals": _("Totals and rates"),
                   "notes": _("Notes"), "draft": _("Draft: {reasons}"), "signature": _("Signature"),
-                  "date": _("Date"), "chemistry": _("Chemistry")},
+                  "date": _("Date"), "chemistry": _("Chemistry: {verdict}")},
     )
 
 
@@ -311,10 +313,10 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
 def _rate_columns(first: str, width: float = 1.4) -> tuple[Column, ...]:
     return (Column(first, "L", width), Column(_("Heats"), "R", 0.8), Column(_("Output, t"), "R", 1.0),
             Column(_("Judged, t"), "R", 1.0), Column(_("Qualified, t"), "R", 1.1),
-            Column(_("Ingot rate (wt)"), "R", 1.2, NOTE["ingot_qualified_rate"]),
-            Column(_("Ingot rate (no.)"), "R", 1.2, NOTE["ingot_qualified_rate_by_count"]),
-            Column(_("Surface rate (wt)"), "R", 1.2, NOTE["surface_qualified_rate"]),
-            Column(_("Chemistry (heats)"), "R", 1.2, NOTE["chemistry_conformance_rate"]))
+            Column(_("Ingot rate\n(weight)"), "R", 1.2, NOTE["ingot_qualified_rate"]),
+            Column(_("Ingot rate\n(count)"), "R", 1.2, NOTE["ingot_qualified_rate_by_count"]),
+            Column(_("Surface rate\n(weight)"), "R", 1.2, NOTE["surface_qualified_rate"]),
+            Column(_("Chemistry\n(heats)"), "R", 1.2, NOTE["chemistry_conformance_rate"]))
 
 
 def _rate_cells(label: str, row: RateRow) -> tuple[str, ...]:

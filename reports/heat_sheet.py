@@ -64,7 +64,7 @@ def layout_sheet(sheet: HeatSheet) -> bytes:
     story.append(_fields(sheet.fields, st))
     story.append(layout.keep(
         layout.heading(h["analysis"], st),
-        Paragraph(text(f"{h['chemistry']}: {sheet.verdict}"), st.body), Spacer(1, 1.5 * mm),
+        Paragraph(text(h["chemistry"].format(verdict=sheet.verdict)), st.body), Spacer(1, 1.5 * mm),
         layout.table(sheet.analysis, st, FRAME_W * 0.7)))
     story += [layout.heading(h["ingots"], st), layout.table(sheet.ingots, st)]
     story.append(layout.keep(layout.heading(h["totals"], st), _figures(sheet.totals, st)))

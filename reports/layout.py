@@ -57,8 +57,8 @@ class Styles:
     def __init__(self) -> None:
         self.font = fonts.register().name
         wrap = "CJK" if language() == "zh" else None
-        base = ParagraphStyle("base", fontName=self.font, fontSize=8.5, leading=10.5, textColor=INK,
-                              wordWrap=wrap)
+        base = ParagraphStyle("base", fontName=self.font, bulletFontName=self.font, fontSize=8.5,
+                              leading=10.5, textColor=INK, wordWrap=wrap)
         self.body = base
         self.draft = ParagraphStyle("draft", base, textColor=FAIL)
         self.small = ParagraphStyle("small", base, fontSize=7.5, leading=9.5, textColor=GREY)
@@ -200,6 +200,7 @@ def numbered_canvas(page_of: str, font: str) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("initialFontName", font)  # no unused Helvetica in the file
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
