@@ -1172,6 +1172,20 @@ class Store:
             (before.isoformat(), converter, converter)).fetchone()
         return (row[0], date.fromisoformat(row[1])) if row else None
 
+    def most_heats_per_converter(self, before: date) -> dict[str, tuple[int, date]]:
+        """For each converter, the most heats it made in one production date before `before`
+        and the first date it was reached (one pass over the heats, for the records)."""
+        codes = {c.id: c.code for c in self.converters()}
+        best: dict[str, tuple[int, str]] = {}
+        # grouped in the order of the heat_by_day index, which covers the query
+        for conv_id, day, n in self.conn.execute(
+                "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
+                "GROUP BY production_date, converter_id", (before.isoformat(),)):
+            n_best, day_best = best.get(codes[conv_id], (0, ""))
+            if n > n_best or (n == n_best and day < day_best):
+                best[codes[conv_id]] = (n, day)
+        return {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()}
+
     def best_daily_rate(self, before: date) -> tuple[float, date] | None:
         """The best daily ingot qualified rate (by weight) of the production dates before
         `before`, and the first date it was reached; None when no earlier day has one."""

@@ -421,8 +421,9 @@ def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None)
     by_converter: dict[str, int] = {}
     for h in heats:
         by_converter[h.converter] = by_converter.get(h.converter, 0) + 1
+    bests = store.most_heats_per_converter(day) if by_converter else {}
     for conv, n in sorted(by_converter.items(), key=lambda kv: (len(kv[0]), kv[0])):
-        best = store.most_heats_in_a_day(day, conv)
+        best = bests.get(conv)
         if best is None:
             continue
         if n > best[0]:

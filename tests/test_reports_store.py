@@ -105,6 +105,8 @@ def test_records_look_only_before_the_day(workshop: Store) -> None:
     assert workshop.most_heats_in_a_day(date(1959, 3, 3), "1") == (2, DAY)
     assert workshop.most_heats_in_a_day(date(1959, 3, 3)) == (3, DAY)
     assert workshop.most_heats_in_a_day(date(1959, 3, 3), "2") == (1, DAY)
+    assert workshop.most_heats_per_converter(date(1959, 3, 3)) == {"1": (2, DAY), "2": (1, DAY)}
+    assert workshop.most_heats_per_converter(DAY) == {"1": (1, date(1959, 3, 1))}
     # 1959-03-01: 700 of 1300 kg qualified; 1959-03-02: B1 700 of 1350, B2 fails (0 of 1300),
     # B3 900 of 900 → 1600 of 3550
     best = workshop.best_daily_rate(date(1959, 3, 3))
