@@ -16,7 +16,7 @@ ZH: dict[str, str] = {
     "DRAFT": "草稿",
     "Printed {when}": "打印时间 {when}",
     "Draft: {reasons}": "草稿：{reasons}",
-    "Signature": "签字",
+    "{role} (signature)": "{role}（签字）",
     "Date": "日期",
     "Notes": "备注",
     "Total": "合计",

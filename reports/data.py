@@ -302,7 +302,7 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
         ingots=ingot_table, totals=totals, draft_reasons=tuple(reasons), notes=heat.notes,
         signatures=(_("Inspector"), _("Checker")), footnotes=tuple(notes),
         headings={"analysis": _("Heat analysis"), "ingots": _("Ingots"), "totals": _("Totals and rates"),
-                  "notes": _("Notes"), "draft": _("Draft: {reasons}"), "signature": _("Signature"),
+                  "notes": _("Notes"), "draft": _("Draft: {reasons}"), "signature": _("{role} (signature)"),
                   "date": _("Date"), "chemistry": _("Chemistry: {verdict}")},
     )
 
@@ -487,7 +487,7 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
                   "grade": _("By grade"), "pareto": _("Defects (Pareto, by ingots)"),
                   "nonconforming": _("Non-conforming heats"), "records": _("Records"),
                   "no_records": _("No record set this day."), "notes": _("Notes"),
-                  "draft": _("Draft: {reasons}"), "signature": _("Signature"), "date": _("Date"),
+                  "draft": _("Draft: {reasons}"), "signature": _("{role} (signature)"), "date": _("Date"),
                   "chart_ingots": _("ingots"), "chart_cumulative": _("cumulative %"),
                   "no_heats": _("No heats on this production date.")},
     )

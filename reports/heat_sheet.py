@@ -40,7 +40,7 @@ def _figures(figures: tuple[Figure, ...], st: Styles) -> Flowable:
         for f in figures[i:i + 2]:
             row += [Paragraph(note_mark(f.label, f.note), st.body), Paragraph(text(f.text), st.cell["R"])]
         rows.append(row + [""] * (4 - len(row)))
-    t = RLTable(rows, colWidths=[FRAME_W * w for w in (0.32, 0.14, 0.36, 0.14)])
+    t = RLTable(rows, colWidths=[FRAME_W * w for w in (0.34, 0.15, 0.36, 0.15)])
     t.setStyle(RLTableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, GREY),
                              ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
                              ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),

@@ -137,8 +137,9 @@ def footnotes(notes: Sequence[Footnote], st: Styles) -> list[Flowable]:
 
 
 def signatures(labels: Sequence[str], sign: str, date_label: str, st: Styles) -> Flowable:
-    """One signature line per label: 'Inspector (signature) ________  Date ________'."""
-    rows = [[Paragraph(text(f"{label} ({sign})"), st.body), "", Paragraph(text(date_label), st.body), ""]
+    """One signature line per label: 'Inspector (signature) ________  Date ________'; `sign` is the
+    pattern of the label ('{role} (signature)')."""
+    rows = [[Paragraph(text(sign.format(role=label)), st.body), "", Paragraph(text(date_label), st.body), ""]
             for label in labels]
     t = RLTable(rows, colWidths=[FRAME_W * 0.28, FRAME_W * 0.37, FRAME_W * 0.1, FRAME_W * 0.25],
                 rowHeights=[11 * mm] * len(rows))
