@@ -28,9 +28,9 @@ import platformdirs
 from qcdesk import csvio
 from qcdesk.demo import load_demo
 from qcdesk.errors import ImportRefused, NotFound, QcError
-from qcdesk.i18n import LANGUAGES, _, language, set_language
+from qcdesk.i18n import LANGUAGES, N_, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
-from qcdesk.numbers import format_chemistry, format_number
+from qcdesk.numbers import format_chemistry, format_number, parse_optional
 from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
@@ -41,7 +41,7 @@ from qcdesk.rates import (
     parse_group_keys,
 )
 from qcdesk.standards import HeatCheck
-from qcdesk.store import Store, environment_error, resolve_db_path
+from qcdesk.store import PLAN_OUTPUT_T, PLAN_RATE_PCT, Store, environment_error, resolve_db_path
 
 
 def _date(text: str) -> date:
@@ -119,6 +119,15 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+
+    p = sub.add_parser("plan", help=_("the production plan of a month or quarter"))
+    plan_sub = p.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    q = plan_sub.add_parser("set", help=_("set the plan of a month (YYYY-MM) or quarter (YYYY-Qn)"))
+    q.add_argument("period", metavar="PERIOD")
+    q.add_argument("--output", metavar="TONNES", help=_("tonnes of steel"))
+    q.add_argument("--rate", metavar="PERCENT", help=_("target ingot qualified rate, % by weight"))
+    q = plan_sub.add_parser("list", help=_("every plan"))
+    q.add_argument("--json", action="store_true")
 
     sub.add_parser("info", help=_("where the database is and what it holds"))
     for command in extensions:
@@ -414,6 +423,29 @@ def cmd_export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.plan_command == "set":
+        output = parse_optional(args.output, N_("planned output"), PLAN_OUTPUT_T)
+        rate = parse_optional(args.rate, N_("target ingot qualified rate"), PLAN_RATE_PCT)
+        plan = store.set_plan(args.period, output_t=output,
+                              ingot_rate=None if rate is None else rate / 100)
+        out.write(_("Plan {period} set.").format(period=plan.period) + "\n")
+        return 0
+    plans = store.plans()
+    if args.json:
+        _print_json([{"period": p.period, "output_t": p.output_t, "ingot_rate": p.ingot_rate}
+                     for p in plans], out)
+        return 0
+    if not plans:
+        out.write(_("No plan is set.") + "\n")
+        return 0
+    rows = [[p.period, "" if p.output_t is None else _num(p.output_t),
+             "" if p.ingot_rate is None else format_rate(p.ingot_rate)] for p in plans]
+    out.write(render_table([_("period"), _("output") + "\n" + _("t"), _("ingot rate") + "\n" + _("(weight)")],
+                           rows, [False, True, True]) + "\n")
+    return 0
+
+
 def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     span = store.date_span()
     out.write(_("database: {path}").format(path=store.path) + "\n")
@@ -430,7 +462,7 @@ CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-    "info": cmd_info,
+    "info": cmd_info, "plan": cmd_plan,
 }
 
 

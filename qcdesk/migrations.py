@@ -172,6 +172,20 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
 END;
 """
 
+# The production plan: per month (YYYY-MM) or quarter (YYYY-Qn), tonnes of steel and
+# the target ingot qualified rate (by weight, a fraction); either may be left open.
+_PLAN = """
+CREATE TABLE plan (
+    period      TEXT PRIMARY KEY CHECK (
+                    (period GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'
+                     AND substr(period, 6, 2) BETWEEN '01' AND '12')
+                    OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]'),
+    output_t    REAL CHECK (output_t IS NULL OR (output_t > 0 AND output_t <= 10000000)),
+    ingot_rate  REAL CHECK (ingot_rate IS NULL OR (ingot_rate > 0 AND ingot_rate <= 1)),
+    CHECK (output_t IS NOT NULL OR ingot_rate IS NOT NULL)
+) STRICT;
+"""
+
 # (version, script): append only; never edit a migration that has shipped.
 # desktop history browser: walk heats by production date then tap time, or by tap time,
 # without sorting 200,000 rows for each page.
@@ -180,5 +194,5 @@ CREATE INDEX heat_by_date_tap ON heat(production_date, tapped_at);
 CREATE INDEX heat_by_tap ON heat(tapped_at);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_1), (2, _HISTORY_INDEXES))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_1), (2, _HISTORY_INDEXES), (3, _PLAN))
 LATEST = MIGRATIONS[-1][0]

@@ -51,6 +51,7 @@ from qcdesk.numbers import (
     NOMINAL_HEAT_T,
     TAP_TEMP_C,
     TAP_WEIGHT_T,
+    Range,
     check_range,
     check_tap_time,
     format_number,
@@ -129,6 +130,32 @@ class AuditEntry:
     old_value: str | None
     new_value: str | None
     reason: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of a month ('YYYY-MM') or a quarter ('YYYY-Qn'); either figure may be open."""
+
+    period: str
+    output_t: float | None
+    ingot_rate: float | None  # target ingot qualified rate by weight, a fraction
+
+
+@dataclass(frozen=True)
+class DefectCount:
+    """One defect of a Pareto: the ingots it was found on, and their weight."""
+
+    code: str
+    name_en: str
+    name_zh: str
+    ingots: int
+    weight_kg: float
+
+
+_PLAN_PERIOD = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2]|Q[1-4])")
+PLAN_OUTPUT_T = Range(0, 10_000_000, "t", low_open=True)
+PLAN_RATE = Range(0, 1, "", low_open=True)
+PLAN_RATE_PCT = Range(0, 100, "%", low_open=True)  # the same, as people write it
 
 
 _UNSET: Any = object()
@@ -1097,6 +1124,125 @@ class Store:
         return HeatPage(shown, last)
 
     # ---- end of desktop: history browser and set-up
+
+    # ------------------------------------------------------------------- plans
+
+    def set_plan(self, period: str, *, output_t: float | None, ingot_rate: float | None) -> Plan:
+        """Set (or replace) the plan of a month 'YYYY-MM' or a quarter 'YYYY-Qn'; audited."""
+        period = normalise_code(period).strip().upper()
+        if not _PLAN_PERIOD.fullmatch(period):
+            raise InputError(_("period"), _("{period!r} is neither a month (YYYY-MM) nor a quarter "
+                                            "(YYYY-Qn)").format(period=period))
+        if output_t is None and ingot_rate is None:
+            raise InputError(_("plan"), _("give the tonnes of steel, the target rate or both"))
+        if output_t is not None:
+            check_range(output_t, N_("planned output"), PLAN_OUTPUT_T)
+        if ingot_rate is not None:
+            check_range(ingot_rate, N_("target ingot qualified rate"), PLAN_RATE)
+        new = Plan(period, output_t, ingot_rate)
+        with self.transaction() as db:
+            current = self._plan(period)
+            if current is None:
+                db.execute("INSERT INTO plan (period, output_t, ingot_rate) VALUES (?, ?, ?)",
+                           (period, output_t, ingot_rate))
+                self._audit("insert", "plan", period, new={"output_t": output_t, "ingot_rate": ingot_rate})
+            else:
+                db.execute("UPDATE plan SET output_t = ?, ingot_rate = ? WHERE period = ?",
+                           (output_t, ingot_rate, period))
+                for f in ("output_t", "ingot_rate"):
+                    if getattr(current, f) != getattr(new, f):
+                        self._audit("update", "plan", period, field_name=f, old=getattr(current, f),
+                                    new=getattr(new, f))
+        return new
+
+    def plans(self) -> list[Plan]:
+        """Every plan, by period (a year's quarters after its months)."""
+        return [Plan(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT period, output_t, ingot_rate FROM plan ORDER BY period")]
+
+    def _plan(self, period: str) -> Plan | None:
+        r = self.conn.execute("SELECT period, output_t, ingot_rate FROM plan WHERE period = ?",
+                              (period,)).fetchone()
+        return Plan(r[0], r[1], r[2]) if r else None
+
+    def plan_for(self, month: str | date) -> Plan | None:
+        """The plan of a month ('YYYY-MM', or the month of a date), if one is set."""
+        key = month.strftime("%Y-%m") if isinstance(month, date) else month.strip()
+        return self._plan(key)
+
+    # ----------------------------------------------------------------- reports
+
+    def defect_pareto(self, date_from: date, date_to: date) -> list[DefectCount]:
+        """Each defect found on ingots of heats of production dates from..to: how many ingots
+        carry it and their weight (an ingot counts once per defect), most frequent first."""
+        rows = self.conn.execute(
+            "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("
+            "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "
+            "  JOIN ingot i ON i.heat_id = h.id JOIN ingot_defect idf ON idf.ingot_id = i.id "
+            "  WHERE h.production_date BETWEEN ? AND ?) x "
+            "JOIN defect d ON d.code = x.defect_code "
+            "GROUP BY d.code ORDER BY count(*) DESC, total(x.weight_kg) DESC, d.code",
+            (date_from.isoformat(), date_to.isoformat()))
+        return [DefectCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def heat_nos_starting(self, prefix: str, limit: int = 50) -> list[str]:
+        """Heat numbers beginning with `prefix`, latest tapped first (to complete a typed number)."""
+        pattern = normalise_code(prefix).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [r[0] for r in self.conn.execute(
+            "SELECT heat_no FROM heat WHERE heat_no LIKE ? ESCAPE '\\' ORDER BY tapped_at DESC, heat_no "
+            "LIMIT ?", (pattern + "%", limit))]
+
+    def heat_sums(self, heat_no: str) -> RateSums:
+        """The sums behind every rate, for one heat (the same aggregate as `rate_sums`)."""
+        row = self._heat_row(heat_no)
+        values = self.conn.execute(f"SELECT {_SUMS_SQL} FROM heat h WHERE h.id = ?",  # noqa: S608
+                                   (row["id"],)).fetchone()
+        return RateSums(*(int(v) if f in _INT_SUMS else v
+                          for f, v in zip(_SUM_FIELDS, tuple(values), strict=True)))
+
+    def nonconforming_heats(self, date_from: date, date_to: date) -> list[tuple[Heat, HeatCheck]]:
+        """The heats of production dates from..to whose chemistry fails, with their verdicts."""
+        editions = self._editions_by_grade()
+        return [(heat, check_chemistry(in_force(editions.get(heat.grade, ()), heat.tapped_at.date()),
+                                       heat.analysis))
+                for heat in self.heats(date_from, date_to, status=ChemStatus.FAILS)]
+
+    def most_heats_in_a_day(self, before: date, converter: str | None = None) -> tuple[int, date] | None:
+        """The most heats made in one production date before `before` (by one converter, or the
+        whole workshop), and the first date it was reached; None when there was no earlier day."""
+        row = self.conn.execute(
+            "SELECT n, production_date FROM (SELECT h.production_date, count(*) AS n FROM heat h "
+            "JOIN converter c ON c.id = h.converter_id "
+            "WHERE h.production_date < ? AND (c.code = ? OR ? IS NULL) GROUP BY h.production_date) "
+            "ORDER BY n DESC, production_date LIMIT 1",
+            (before.isoformat(), converter, converter)).fetchone()
+        return (row[0], date.fromisoformat(row[1])) if row else None
+
+    def most_heats_per_converter(self, before: date) -> dict[str, tuple[int, date]]:
+        """For each converter, the most heats it made in one production date before `before`
+        and the first date it was reached (one pass over the heats, for the records)."""
+        codes = {c.id: c.code for c in self.converters()}
+        best: dict[str, tuple[int, str]] = {}
+        # grouped in the order of the heat_by_day index, which covers the query
+        for conv_id, day, n in self.conn.execute(
+                "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
+                "GROUP BY production_date, converter_id", (before.isoformat(),)):
+            n_best, day_best = best.get(codes[conv_id], (0, ""))
+            if n > n_best or (n == n_best and day < day_best):
+                best[codes[conv_id]] = (n, day)
+        return {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()}
+
+    def best_daily_rate(self, before: date) -> tuple[float, date] | None:
+        """The best daily ingot qualified rate (by weight) of the production dates before
+        `before`, and the first date it was reached; None when no earlier day has one."""
+        row = self.conn.execute(
+            "SELECT production_date, rate FROM (SELECT production_date, "
+            "total(w_surface_ok_kg) FILTER (WHERE chem_status = 'conforms') "
+            "/ total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS rate "
+            "FROM heat WHERE production_date < ? GROUP BY production_date) "
+            "WHERE rate IS NOT NULL ORDER BY rate DESC, production_date LIMIT 1",
+            (before.isoformat(),)).fetchone()
+        return (row[1], date.fromisoformat(row[0])) if row else None
 
 
 # ---- desktop: history browser and set-up (the types and fixed SQL of Store.count_heats/heat_page)

@@ -10,4 +10,8 @@ ZH = {
         "内部错误（{kind}：{error}）。未保存任何半途的更改。详情见：{path}",
     "{what}: {error}": "{what}：{error}",
     "file": "文件",
+    "&Reports": "报表(&R)",
+    "&Inspection sheet of this heat": "本炉检验单(&I)",
+    "&Daily quality report of this day": "本日质量日报(&D)",
+    "Open a heat first.": "请先打开一个炉次。",
 }

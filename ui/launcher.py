@@ -12,8 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from qcdesk import cli
+from reports.cli import COMMANDS as REPORT_COMMANDS
 
-EXTENSIONS: tuple[cli.Command, ...] = ()
+EXTENSIONS: tuple[cli.Command, ...] = (*REPORT_COMMANDS,)
 
 
 def _start_window(args: argparse.Namespace) -> int:

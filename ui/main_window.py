@@ -24,6 +24,7 @@ from ui.heat_view import HeatView
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.preferences import PreferencesDialog
+from ui.reports_view import ReportsView
 from ui.session import Session
 from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.heat_view = HeatView(session, self)
         self.history_view = HistoryView(session, self)
         self.setup_view = SetupView(session, self)
+        self.reports_view = ReportsView(session, self)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.history_view.heat_activated.connect(self.open_heat)
         self.add_tab(self.history_view, self.tr("Hi&story"))
         self.add_tab(self.setup_view, self.tr("Set-&up"))
+        self.add_tab(self.reports_view, self.tr("&Reports"))
 
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
@@ -109,6 +112,11 @@ class MainWindow(QMainWindow):
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
 
+        reports_menu = bar.addMenu(self.tr("&Reports"))
+        self._action(reports_menu, self.tr("&Inspection sheet of this heat"), self._heat_sheet, "Ctrl+P")
+        self._action(reports_menu, self.tr("&Daily quality report of this day"), self._daily_report,
+                     "Ctrl+Shift+P")
+
         self.view_menu = bar.addMenu(self.tr("&View"))
 
     # ---------------------------------------------------------------- what the menus do
@@ -118,6 +126,24 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.heat_view)
         self.heat_view.load(heat_no)
+
+    def _heat_sheet(self) -> None:
+        """The inspection sheet of the heat in the Heat tab, previewed in the Reports tab."""
+        if self.heat_view.heat_no is None:
+            self.statusBar().showMessage(self.tr("Open a heat first."), 5000)
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.reports_view)
+        self.reports_view.show_heat(self.heat_view.heat_no)
+
+    def _daily_report(self) -> None:
+        """The daily report of the production date shown in the Shift tab."""
+        shown = self.shift_view.current()
+        if shown is None:
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.reports_view)
+        self.reports_view.show_day(shown[0])
 
     def new_heat(self) -> None:
         dialog = NewHeatDialog(self.session, self)

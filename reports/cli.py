@@ -1,0 +1,67 @@
+"""`qcdesk report heat HEAT_NO` and `qcdesk report daily DATE`: the documents as PDF files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from qcdesk.cli import Command, _date
+from qcdesk.errors import Conflict, InputError
+from qcdesk.store import Store
+from reports import daily, fonts, heat_sheet
+from reports.i18n import _
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+    p = sub.add_parser("heat", help=_("the inspection sheet of a heat"))
+    p.add_argument("heat_no", metavar="HEAT_NO")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help=_("PDF file to write (default: heat-<heat number>.pdf here)"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p = sub.add_parser("daily", help=_("the daily quality report of a production date"))
+    p.add_argument("day", type=_date, metavar="DATE")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help=_("PDF file to write (default: daily-<date>.pdf here)"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+
+
+def default_name(kind: str, subject: str) -> Path:
+    """heat-<no>.pdf or daily-<date>.pdf in the current folder (a heat number's '/' as '-')."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in subject)
+    return Path(f"{kind}-{safe}.pdf")
+
+
+def _target(path: Path, force: bool) -> Path:
+    if path.is_dir():
+        raise InputError(str(path), _("is a folder; name a PDF file"))
+    if not path.parent.is_dir():
+        raise InputError(str(path), _("the folder {folder} does not exist").format(folder=path.parent))
+    if path.exists() and not force:
+        raise Conflict(_("{path} exists; add --force to replace it").format(path=path))
+    return path
+
+
+def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    choice = fonts.register()
+    if choice.warning:
+        sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
+    if args.report == "heat":
+        heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
+        target = _target(args.output or default_name("heat", heat.heat_no), args.force)
+        heat_sheet.write(store, heat.heat_no, target)
+    else:
+        day: date = args.day
+        target = _target(args.output or default_name("daily", day.isoformat()), args.force)
+        daily.write(store, day, target)
+    out.write(_("Written: {path}").format(path=target) + "\n")
+    return 0
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("report", _("a printable PDF: a heat's inspection sheet or the daily quality report"),
+            _add_arguments, _run),
+)

@@ -1,0 +1,493 @@
+"""What the printed documents say, as data: rows, figures and footnotes, no layout.
+
+Every figure comes from the store (`Store.rates`, `Store.heat_sums`, `Store.check_heat`,
+the Pareto, the records); this module only picks, orders and formats them
+(rates to one decimal place, "—" where undefined) and writes the labels in the
+language in force. `reports.heat_sheet` and `reports.daily` lay the data out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from qcdesk import i18n as core_i18n
+from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, IngotDefect
+from qcdesk.numbers import format_chemistry, format_number
+from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
+from qcdesk.standards import ElementVerdict, HeatCheck
+from qcdesk.store import Plan, Store
+from reports.i18n import N_, _, pick
+
+# ------------------------------------------------------------------ the data
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading, alignment ("L", "R", "C"), relative width, footnote."""
+
+    label: str
+    align: str = "L"
+    width: float = 1.0
+    note: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of formatted cells under their columns; `marked` cells (row, column) are failing."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: tuple[str, ...] | None = None
+    marked: frozenset[tuple[int, int]] = frozenset()
+    empty: str = ""
+    row_notes: tuple[int | None, ...] = ()  # a footnote number on a row's first cell
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure with its full-precision value and how it is printed."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    note: int | None = None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page carries: header, footer, the DRAFT stamp."""
+
+    workshop: str
+    title: str
+    subject: str
+    printed: str
+    page_of: str  # "Page {page} of {pages}"
+    draft: bool
+    draft_label: str
+    font_note: str = ""
+
+
+@dataclass(frozen=True)
+class ParetoBar:
+    code: str
+    name: str
+    ingots: int
+    weight_t: float
+    share: float
+    cumulative: float
+
+
+@dataclass(frozen=True)
+class HeatSheet:
+    furniture: Furniture
+    heat_no: str
+    fields: tuple[tuple[str, str], ...]
+    verdict: str
+    analysis: Table
+    ingots: Table
+    totals: tuple[Figure, ...]
+    draft_reasons: tuple[str, ...]
+    notes: str
+    signatures: tuple[str, ...]
+    footnotes: tuple[Footnote, ...]
+    headings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    furniture: Furniture
+    day: date
+    figures: tuple[Figure, ...]
+    summary: Table
+    by_converter: Table
+    by_shift: Table
+    by_grade: Table
+    pareto: tuple[ParetoBar, ...]
+    pareto_table: Table
+    nonconforming: Table
+    records: tuple[str, ...]
+    draft_reasons: tuple[str, ...]
+    signatures: tuple[str, ...]
+    footnotes: tuple[Footnote, ...]
+    headings: dict[str, str] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------- formatting
+
+DASH = "—"
+
+
+def tonnes(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def kg(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def percent(value: float | None) -> str:
+    """A share to one decimal place, "—" where undefined (the same as every rate)."""
+    return format_rate(value)
+
+
+def points(value: float | None) -> str:
+    """A difference of two rates, in percentage points."""
+    return DASH if value is None else _("{sign}{value} pt").format(
+        sign="+" if value >= 0 else "−", value=f"{abs(value) * 100:.1f}")
+
+
+# The rates printed, in order, with their footnote numbers.
+RATE_KEYS = ("ingot_qualified_rate", "ingot_qualified_rate_by_count", "surface_qualified_rate",
+             "surface_qualified_rate_by_count", "chemistry_conformance_rate",
+             "chemistry_conformance_rate_by_weight")
+NOTE = {key: i for i, key in enumerate(RATE_KEYS, start=1)}
+RATE_LABELS = {
+    "ingot_qualified_rate": N_("Ingot qualified rate (weight)"),
+    "ingot_qualified_rate_by_count": N_("Ingot qualified rate (count)"),
+    "surface_qualified_rate": N_("Surface qualified rate (weight)"),
+    "surface_qualified_rate_by_count": N_("Surface qualified rate (count)"),
+    "chemistry_conformance_rate": N_("Chemistry conformance (heats)"),
+    "chemistry_conformance_rate_by_weight": N_("Chemistry conformance (weight)"),
+}
+
+
+def _rate(rates: Rates, key: str) -> float | None:
+    value: float | None = getattr(rates, key)
+    return value
+
+
+def formula_notes(keys: tuple[str, ...] = RATE_KEYS) -> tuple[Footnote, ...]:
+    """The formula of each rate printed, as numbered footnotes, and what "—" means."""
+    return (*(Footnote(NOTE[k], f"{_(RATE_LABELS[k])} = {core_i18n._(FORMULAS[k])}") for k in keys),
+            Footnote(None, _("— : undefined (nothing to divide by); rates to one decimal place, "
+                             "computed at full precision.")))
+
+
+def _furniture(title: str, subject: str, printed_at: datetime, draft: bool) -> Furniture:
+    return Furniture(
+        workshop=_("Converter workshop · Quality inspection"), title=title, subject=subject,
+        printed=_("Printed {when}").format(when=printed_at.strftime("%Y-%m-%d %H:%M")),
+        page_of=_("Page {page} of {pages}"), draft=draft, draft_label=_("DRAFT"))
+
+
+def _shift_names(store: Store) -> dict[str, str]:
+    return {s.code: pick(s.name_en, s.name_zh) for s in store.shifts()}
+
+
+def _limit(verdict: ElementVerdict, bound: float | None) -> str:
+    return "" if bound is None else format_chemistry(verdict.element, bound)
+
+
+def _verdict_text(v: ElementVerdict) -> str:
+    if v.ok is True:
+        return _("ok")
+    if v.ok is False:
+        return _("FAILS")
+    if v.limited:
+        return _("missing")
+    return _("not limited")
+
+
+def _defects(defects: tuple[IngotDefect, ...], names: dict[str, str]) -> str:
+    where = {"top": _("top"), "middle": _("middle"), "bottom": _("bottom")}
+    parts = []
+    for d in defects:
+        name = names.get(d.code, d.code)
+        parts.append(f"{d.code} {name}" + (f" ({where[d.location.value]})" if d.location else ""))
+    return "; ".join(parts)
+
+
+def _status_text(check: HeatCheck) -> str:
+    status = core_i18n._(STATUS_NAMES[check.status])
+    if check.standard is None:
+        return _("{status}: no standard in force").format(status=status)
+    if check.status is ChemStatus.NOT_CHECKED:
+        return _("{status} yet (standard {standard})").format(status=status, standard=check.standard.title)
+    return _("{status} to {standard}").format(status=status, standard=check.standard.title)
+
+
+# ---------------------------------------------------------- heat sheet
+
+
+def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -> HeatSheet:
+    """The inspection sheet of one heat."""
+    printed_at = printed_at or datetime.now()
+    heat = store.heat(heat_no)
+    check = store.check_heat(heat.heat_no)
+    ingots = store.ingots(heat.heat_no)
+    sums = store.heat_sums(heat.heat_no)
+    rates = Rates.of(sums)
+    defect_names = {d.code: pick(d.name_en, d.name_zh) for d in store.defects()}
+
+    std = check.standard
+    fields = (
+        (_("Heat number"), heat.heat_no),
+        (_("Converter"), heat.converter),
+        (_("Production date"), heat.production_date.isoformat()),
+        (_("Shift"), _shift_names(store).get(heat.shift, heat.shift)),
+        (_("Tapped at"), heat.tapped_at.strftime("%Y-%m-%d %H:%M")),
+        (_("Aim grade"), heat.grade),
+        (_("Standard"), DASH if std is None else _("{title} (in force from {date})").format(
+            title=std.title, date=std.effective_from.isoformat())),
+        (_("Tapped weight"), f"{format_number(heat.tap_weight_t)} t"),
+        (_("Tap temperature"), DASH if heat.tap_temp_c is None else f"{format_number(heat.tap_temp_c)} °C"),
+        (_("Inspector"), heat.inspector),
+    )
+
+    rows, marked = [], set()
+    for i, v in enumerate(check.elements):
+        rows.append((v.element, DASH if v.value is None else format_chemistry(v.element, v.value),
+                     _limit(v, v.min_pct), _limit(v, v.max_pct), _verdict_text(v)))
+        if v.ok is False:
+            marked.update({(i, 1), (i, 4)})
+    analysis = Table(
+        (Column(_("Element"), "L", 1.0), Column(_("Value, %"), "R", 1.2), Column(_("Min, %"), "R", 1.2),
+         Column(_("Max, %"), "R", 1.2), Column(_("Verdict"), "C", 1.4)),
+        tuple(rows), None, frozenset(marked), _("No analysis entered yet."))
+
+    ingot_rows = tuple(
+        (str(i.ingot_no), kg(i.weight_kg), _defects(i.defects, defect_names) or DASH,
+         core_i18n._(DISPOSITION_NAMES[i.disposition][0]),
+         i.inspector, i.judged_at.strftime("%m-%d %H:%M") if i.judged_at else DASH)
+        for i in ingots)
+    ingot_table = Table(
+        (Column(_("No."), "R", 0.6), Column(_("Weight, kg"), "R", 1.1),
+         Column(_("Defects (location)"), "L", 4.0),
+         Column(_("Disposition"), "L", 1.4), Column(_("Inspector"), "L", 1.1),
+         Column(_("Judged"), "L", 1.2)),
+        ingot_rows, (_("Total"), kg(sum(i.weight_kg for i in ingots)), "", "", "", ""),
+        empty=_("No ingots recorded yet."))
+
+    totals = (
+        Figure("ingots", _("Ingots"), sums.ingots, count(sums.ingots)),
+        Figure("ingots_pending", _("Pending"), sums.ingots_pending, count(sums.ingots_pending)),
+        Figure("weight_judged_t", _("Judged weight, t"), sums.weight_surface_judged_kg / 1000,
+               tonnes(sums.weight_surface_judged_kg / 1000)),
+        Figure("weight_qualified_t", _("Qualified weight, t"), sums.weight_qualified_kg / 1000,
+               tonnes(sums.weight_qualified_kg / 1000)),
+        *(Figure(k, _(RATE_LABELS[k]), _rate(rates, k), format_rate(_rate(rates, k)), NOTE[k])
+          for k in RATE_KEYS[:4]),
+    )
+
+    reasons = []
+    if sums.ingots_pending:
+        reasons.append(_("{n} ingot(s) not judged yet").format(n=sums.ingots_pending))
+    if not ingots:
+        reasons.append(_("no ingots recorded yet"))
+    if check.status is ChemStatus.NOT_CHECKED:
+        missing = ", ".join(check.missing)
+        reasons.append(_("analysis incomplete: {elements}").format(elements=missing) if missing
+                       else _("chemistry not checked: no standard in force"))
+    draft = bool(reasons)
+    notes = list(formula_notes(RATE_KEYS[:4]))
+    if sums.ingots_awaiting_chemistry:
+        notes.append(Footnote(None, _("{n} ingot(s) awaiting chemistry are left out of the ingot "
+                                      "qualified rate.").format(n=sums.ingots_awaiting_chemistry)))
+    return HeatSheet(
+        furniture=_furniture(_("Heat inspection sheet"), _("Heat {heat_no}").format(heat_no=heat.heat_no),
+                             printed_at, draft),
+        heat_no=heat.heat_no, fields=fields, verdict=_status_text(check), analysis=analysis,
+        ingots=ingot_table, totals=totals, draft_reasons=tuple(reasons), notes=heat.notes,
+        signatures=(_("Inspector"), _("Checker")), footnotes=tuple(notes),
+        headings={"analysis": _("Heat analysis"), "ingots": _("Ingots"), "totals": _("Totals and rates"),
+                  "notes": _("Notes"), "draft": _("Draft: {reasons}"), "signature": _("{role} (signature)"),
+                  "date": _("Date"), "chemistry": _("Chemistry: {verdict}")},
+    )
+
+
+# ---------------------------------------------------------- daily report
+
+
+def _rate_columns(first: str, width: float = 1.4) -> tuple[Column, ...]:
+    return (Column(first, "L", width), Column(_("Heats"), "R", 0.8), Column(_("Output, t"), "R", 1.0),
+            Column(_("Judged, t"), "R", 1.0), Column(_("Qualified, t"), "R", 1.1),
+            Column(_("Ingot rate\n(weight)"), "R", 1.2, NOTE["ingot_qualified_rate"]),
+            Column(_("Ingot rate\n(count)"), "R", 1.2, NOTE["ingot_qualified_rate_by_count"]),
+            Column(_("Surface rate\n(weight)"), "R", 1.2, NOTE["surface_qualified_rate"]),
+            Column(_("Chemistry\n(heats)"), "R", 1.2, NOTE["chemistry_conformance_rate"]))
+
+
+def _rate_cells(label: str, row: RateRow) -> tuple[str, ...]:
+    s, r = row.sums, row.rates
+    return (label, count(s.heats), tonnes(s.output_t), tonnes(s.weight_judged_kg / 1000),
+            tonnes(s.weight_qualified_kg / 1000), format_rate(r.ingot_qualified_rate),
+            format_rate(r.ingot_qualified_rate_by_count), format_rate(r.surface_qualified_rate),
+            format_rate(r.chemistry_conformance_rate))
+
+
+def _grouped(store: Store, day: date, key: str, names: dict[str, str] | None = None,
+             label: str = "{key}") -> Table:
+    report = store.rates(day, day, (key,))
+    field_name = {"converter": "converter", "shift": "shift", "grade": "grade"}[key]
+    rows = tuple(_rate_cells(label.format(key=(names or {}).get(r.keys[field_name], r.keys[field_name])), r)
+                 for r in report.rows)
+    first = {"converter": _("Converter"), "shift": _("Shift"), "grade": _("Grade")}[key]
+    return Table(_rate_columns(first), rows, _rate_cells(_("Total"), report.total) if rows else None,
+                 empty=_("No heats."))
+
+
+def _summary(day_sums: RateSums, month_sums: RateSums, plan: Plan | None) -> tuple[Table, tuple[Figure, ...]]:
+    day_r, month_r = Rates.of(day_sums), Rates.of(month_sums)
+    target = plan.ingot_rate if plan else None
+    planned_t = plan.output_t if plan else None
+    rows: list[tuple[str, ...]] = [
+        (_("Heats"), count(day_sums.heats), count(month_sums.heats), "", ""),
+        (_("Output, t"), tonnes(day_sums.output_t), tonnes(month_sums.output_t),
+         DASH if planned_t is None else tonnes(planned_t),
+         DASH if planned_t is None else _("{pct} of plan").format(
+             pct=format_rate(month_sums.output_t / planned_t))),
+    ]
+    figures = [Figure("heats", _("Heats"), day_sums.heats, count(day_sums.heats)),
+               Figure("output_t", _("Output, t"), day_sums.output_t, tonnes(day_sums.output_t))]
+    for key in RATE_KEYS:
+        value = _rate(day_r, key)
+        figures.append(Figure(key, _(RATE_LABELS[key]), value, format_rate(value), NOTE[key]))
+        plan_cells = ("", "")
+        if key == "ingot_qualified_rate":
+            plan_cells = (format_rate(target), DASH if target is None or value is None
+                          else points(value - target))
+        rows.append((_(RATE_LABELS[key]), format_rate(value),
+                     format_rate(_rate(month_r, key)), *plan_cells))
+    rows.append((_("Ingots awaiting chemistry"), count(day_sums.ingots_awaiting_chemistry),
+                 count(month_sums.ingots_awaiting_chemistry), "", ""))
+    rows.append((_("Ingots not judged yet"), count(day_sums.ingots_pending),
+                 count(month_sums.ingots_pending), "", ""))
+    figures.append(Figure("ingots_awaiting_chemistry", _("Ingots awaiting chemistry"),
+                          day_sums.ingots_awaiting_chemistry, count(day_sums.ingots_awaiting_chemistry)))
+    figures.append(Figure("ingots_pending", _("Ingots not judged yet"), day_sums.ingots_pending,
+                          count(day_sums.ingots_pending)))
+    table = Table((Column(_("Figure"), "L", 3.2), Column(_("Day"), "R", 1.1),
+                   Column(_("Month to date"), "R", 1.3), Column(_("Month's plan"), "R", 1.2),
+                   Column(_("Against plan"), "R", 1.2)), tuple(rows),
+                  row_notes=(None, None, *(NOTE[k] for k in RATE_KEYS), None, None))
+    return table, tuple(figures)
+
+
+def _pareto(store: Store, day: date) -> tuple[tuple[ParetoBar, ...], Table]:
+    counts = store.defect_pareto(day, day)
+    total = sum(d.ingots for d in counts)
+    bars, running = [], 0
+    for d in counts:
+        running += d.ingots
+        bars.append(ParetoBar(d.code, pick(d.name_en, d.name_zh), d.ingots, d.weight_kg / 1000,
+                              d.ingots / total, running / total))
+    rows = tuple((b.code, b.name, count(b.ingots), percent(b.share), percent(b.cumulative),
+                  tonnes(b.weight_t)) for b in bars)
+    table = Table((Column(_("Code"), "L", 0.9), Column(_("Defect"), "L", 2.8), Column(_("Ingots"), "R", 0.9),
+                   Column(_("Share"), "R", 0.9), Column(_("Cumulative"), "R", 1.1),
+                   Column(_("Weight, t"), "R", 1.0)), rows,
+                  (_("Total"), "", count(total), "", "", tonnes(sum(b.weight_t for b in bars)))
+                  if rows else None,
+                  empty=_("No defects found on the day's ingots."))
+    return tuple(bars), table
+
+
+def _failing_text(v: ElementVerdict) -> str:
+    value = DASH if v.value is None else format_chemistry(v.element, v.value)
+    if v.max_pct is not None and v.value is not None and v.value > v.max_pct:
+        return f"{v.element} {value} > {format_chemistry(v.element, v.max_pct)}"
+    if v.min_pct is not None and v.value is not None and v.value < v.min_pct:
+        return f"{v.element} {value} < {format_chemistry(v.element, v.min_pct)}"
+    return f"{v.element} {value}"
+
+
+def _nonconforming(store: Store, day: date, shifts: dict[str, str]) -> Table:
+    rows = tuple(
+        (heat.heat_no, heat.converter, shifts.get(heat.shift, heat.shift), heat.grade,
+         check.standard.title if check.standard else DASH,
+         ", ".join(_failing_text(v) for v in check.failing), count(heat.ingots))
+        for heat, check in store.nonconforming_heats(day, day))
+    return Table((Column(_("Heat"), "L", 1.0), Column(_("Conv."), "C", 0.6), Column(_("Shift"), "L", 0.9),
+                  Column(_("Grade"), "L", 0.9), Column(_("Standard"), "L", 1.6),
+                  Column(_("Failing elements, %"), "L", 2.6), Column(_("Ingots"), "R", 0.7)), rows,
+                 marked=frozenset((i, 5) for i in range(len(rows))),
+                 empty=_("None: every checked heat conforms."))
+
+
+def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None) -> tuple[str, ...]:
+    out = []
+    by_converter: dict[str, int] = {}
+    for h in heats:
+        by_converter[h.converter] = by_converter.get(h.converter, 0) + 1
+    bests = store.most_heats_per_converter(day) if by_converter else {}
+    for conv, n in sorted(by_converter.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        best = bests.get(conv)
+        if best is None:
+            continue
+        if n > best[0]:
+            out.append(_("{n} heats on converter {conv} — the most in one day so far "
+                         "(before: {best} on {date})").format(n=n, conv=conv, best=best[0],
+                                                               date=best[1].isoformat()))
+        elif n == best[0]:
+            out.append(_("{n} heats on converter {conv} — equals the most in one day so far "
+                         "(first on {date})").format(n=n, conv=conv, date=best[1].isoformat()))
+    best_all = store.most_heats_in_a_day(day)
+    if best_all is not None and len(heats) > best_all[0]:
+        out.append(_("{n} heats in the workshop — the most in one day so far (before: {best} on "
+                     "{date})").format(n=len(heats), best=best_all[0], date=best_all[1].isoformat()))
+    best_rate = store.best_daily_rate(day)
+    if best_rate is not None and day_rate is not None and day_rate > best_rate[0]:
+        out.append(_("Ingot qualified rate {rate} — the best day so far (before: {best} on {date})").format(
+            rate=format_rate(day_rate), best=format_rate(best_rate[0]), date=best_rate[1].isoformat()))
+    return tuple(out)
+
+
+def daily_report(store: Store, day: date, printed_at: datetime | None = None) -> DailyReport:
+    """The daily quality report of a production date."""
+    printed_at = printed_at or datetime.now()
+    shifts = _shift_names(store)
+    day_total = store.rates(day, day).total
+    month_start = day.replace(day=1)
+    month_total = store.rates(month_start, day).total
+    plan = store.plan_for(day)
+    summary, figures = _summary(day_total.sums, month_total.sums, plan)
+    heats = store.heats(day, day)
+    bars, pareto_table = _pareto(store, day)
+    s = day_total.sums
+    reasons = []
+    if s.ingots_pending:
+        reasons.append(_("{n} ingot(s) not judged yet").format(n=s.ingots_pending))
+    if s.heats_checked < s.heats:
+        reasons.append(_("{n} heat(s) with chemistry not checked yet").format(n=s.heats - s.heats_checked))
+    notes = list(formula_notes())
+    notes.append(Footnote(None, _("Month to date: production dates {frm} to {to}. Judged and qualified "
+                                  "tonnes: ingots of checked heats.").format(
+        frm=month_start.isoformat(), to=day.isoformat())))
+    if s.ingots_awaiting_chemistry:
+        notes.append(Footnote(None, _("{n} ingot(s) awaiting chemistry are left out of the ingot "
+                                      "qualified rate.").format(n=s.ingots_awaiting_chemistry)))
+    if plan is None:
+        notes.append(Footnote(None, _("No plan is set for {month}.").format(month=day.strftime("%Y-%m"))))
+    return DailyReport(
+        furniture=_furniture(_("Daily quality report"), _("Production date {date}").format(
+            date=day.isoformat()), printed_at, bool(reasons)),
+        day=day, figures=figures, summary=summary,
+        by_converter=_grouped(store, day, "converter", label=_("Converter {key}")),
+        by_shift=_grouped(store, day, "shift", shifts),
+        by_grade=_grouped(store, day, "grade"),
+        pareto=bars, pareto_table=pareto_table,
+        nonconforming=_nonconforming(store, day, shifts),
+        records=_records(store, day, heats, day_total.rates.ingot_qualified_rate),
+        draft_reasons=tuple(reasons),
+        signatures=(_("Workshop head"),),
+        footnotes=tuple(notes),
+        headings={"summary": _("The day's figures"), "converter": _("By converter"), "shift": _("By shift"),
+                  "grade": _("By grade"), "pareto": _("Defects (Pareto, by ingots)"),
+                  "nonconforming": _("Non-conforming heats"), "records": _("Records"),
+                  "no_records": _("No record set this day."), "notes": _("Notes"),
+                  "draft": _("Draft: {reasons}"), "signature": _("{role} (signature)"), "date": _("Date"),
+                  "chart_ingots": _("ingots"), "chart_cumulative": _("cumulative %"),
+                  "no_heats": _("No heats on this production date.")},
+    )

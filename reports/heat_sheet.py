@@ -1,0 +1,83 @@
+"""The inspection sheet of one heat, laid out on A4 (the content comes from `reports.data`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle as RLTableStyle
+
+from qcdesk.store import Store
+from reports import layout
+from reports.data import Figure, HeatSheet, heat_sheet
+from reports.layout import FRAME_W, GREY, INK, Styles, note_mark, text
+
+
+def _fields(pairs: tuple[tuple[str, str], ...], st: Styles) -> Flowable:
+    """Label–value pairs, two to a row."""
+    rows = []
+    for i in range(0, len(pairs), 2):
+        row = []
+        for label, value in pairs[i:i + 2]:
+            row += [Paragraph(text(label), st.small), Paragraph(text(value), st.body)]
+        rows.append(row + [""] * (4 - len(row)))
+    t = RLTable(rows, colWidths=[FRAME_W * w for w in (0.15, 0.37, 0.15, 0.33)])
+    t.setStyle(RLTableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                             ("LINEBELOW", (1, 0), (1, -1), 0.3, GREY),
+                             ("LINEBELOW", (3, 0), (3, -1), 0.3, GREY),
+                             ("TOPPADDING", (0, 0), (-1, -1), 2.5)]))
+    return t
+
+
+def _figures(figures: tuple[Figure, ...], st: Styles) -> Flowable:
+    """Figures, label and value, two to a row; values aligned right."""
+    rows = []
+    for i in range(0, len(figures), 2):
+        row = []
+        for f in figures[i:i + 2]:
+            row += [Paragraph(note_mark(f.label, f.note), st.body), Paragraph(text(f.text), st.cell["R"])]
+        rows.append(row + [""] * (4 - len(row)))
+    t = RLTable(rows, colWidths=[FRAME_W * w for w in (0.34, 0.15, 0.36, 0.15)])
+    t.setStyle(RLTableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, GREY),
+                             ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+                             ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
+                             ("LEFTPADDING", (2, 0), (2, -1), 14)]))
+    return t
+
+
+def layout_sheet(sheet: HeatSheet) -> bytes:
+    """The sheet as PDF bytes."""
+    st = Styles()
+    h = sheet.headings
+    story: list[Flowable] = [
+        Paragraph(text(sheet.furniture.title), st.title),
+        Paragraph(text(sheet.furniture.subject), st.subtitle),
+        Spacer(1, 3 * mm),
+    ]
+    if sheet.draft_reasons:
+        story.append(Paragraph(text(h["draft"].format(reasons="; ".join(sheet.draft_reasons))),
+                               st.draft))
+        story.append(Spacer(1, 2 * mm))
+    story.append(_fields(sheet.fields, st))
+    story.append(layout.keep(
+        layout.heading(h["analysis"], st),
+        Paragraph(text(h["chemistry"].format(verdict=sheet.verdict)), st.body), Spacer(1, 1.5 * mm),
+        layout.table(sheet.analysis, st, FRAME_W * 0.7)))
+    story += [layout.heading(h["ingots"], st), layout.table(sheet.ingots, st)]
+    story.append(layout.keep(layout.heading(h["totals"], st), _figures(sheet.totals, st)))
+    story += [Spacer(1, 4 * mm), layout.box(h["notes"], sheet.notes, 14 * mm, st)]
+    story += layout.footnotes(sheet.footnotes, st)
+    story += [Spacer(1, 3 * mm), layout.signatures(sheet.signatures, h["signature"], h["date"], st)]
+    return layout.render(story, sheet.furniture, f"{sheet.furniture.title} {sheet.heat_no}", st)
+
+
+def build(store: Store, heat_no: str, printed_at: datetime | None = None) -> bytes:
+    """The inspection sheet of a heat, as PDF bytes."""
+    return layout_sheet(heat_sheet(store, heat_no, printed_at))
+
+
+def write(store: Store, heat_no: str, path: str | Path, printed_at: datetime | None = None) -> Path:
+    return layout.write(build(store, heat_no, printed_at), path)

@@ -1,0 +1,246 @@
+"""The thin layer from report data to platypus flowables: styles, tables, page furniture.
+
+Shared by the heat sheet and the daily report. Page furniture (header, footer,
+"page x of y", the DRAFT stamp) is drawn by an onPage callable and a canvas that
+knows the page count when the document is saved.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle as RLTableStyle
+
+from qcdesk.i18n import language
+from reports import fonts
+from reports.data import Footnote, Furniture, Table
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 15 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 18 * mm
+FRAME_PAD = 6  # platypus frames keep 6 pt on every side
+FRAME_W = PAGE_W - 2 * MARGIN_X - 2 * FRAME_PAD
+
+INK = colors.HexColor("#1a1a1a")
+GREY = colors.HexColor("#666666")
+RULE = colors.HexColor("#999999")
+HEAD_BG = colors.HexColor("#e6e9ee")
+TOTAL_BG = colors.HexColor("#f2f2f2")
+FAIL = colors.HexColor("#b00020")
+STAMP = colors.Color(0.75, 0.05, 0.05, alpha=0.22)
+
+_ALIGN = {"L": TA_LEFT, "R": TA_RIGHT, "C": TA_CENTER}
+
+
+class Styles:
+    """Paragraph styles in the report font; Chinese wraps between any two characters."""
+
+    def __init__(self) -> None:
+        self.font = fonts.register().name
+        wrap = "CJK" if language() == "zh" else None
+        base = ParagraphStyle("base", fontName=self.font, bulletFontName=self.font, fontSize=8.5,
+                              leading=10.5, textColor=INK, wordWrap=wrap)
+        self.body = base
+        self.draft = ParagraphStyle("draft", base, textColor=FAIL)
+        self.small = ParagraphStyle("small", base, fontSize=7.5, leading=9.5, textColor=GREY)
+        self.title = ParagraphStyle("title", base, fontSize=15, leading=19, spaceAfter=2)
+        self.subtitle = ParagraphStyle("subtitle", base, fontSize=10.5, leading=13, textColor=GREY)
+        self.heading = ParagraphStyle("heading", base, fontSize=10, leading=13, spaceBefore=7,
+                                      spaceAfter=3)
+        self.cell = {a: ParagraphStyle(f"cell{a}", base, fontSize=8, leading=9.8, alignment=al)
+                     for a, al in _ALIGN.items()}
+        self.head = {a: ParagraphStyle(f"head{a}", base, fontSize=7.5, leading=9, alignment=al)
+                     for a, al in _ALIGN.items()}
+        self.fail = {a: ParagraphStyle(f"fail{a}", self.cell[a], textColor=FAIL) for a in _ALIGN}
+
+
+def text(value: str) -> str:
+    """Plain text made safe for a Paragraph."""
+    return escape(value).replace("\n", "<br/>")
+
+
+def note_mark(label: str, note: int | None) -> str:
+    return text(label) + (f"<super>{note}</super>" if note else "")
+
+
+def table(data: Table, st: Styles, width: float = FRAME_W) -> Flowable:
+    """A data table as a platypus table: header row, aligned columns, total row, failing cells."""
+    if not data.rows:
+        return Paragraph(text(data.empty), st.body)
+    total_w = sum(c.width for c in data.columns)
+    widths = [width * c.width / total_w for c in data.columns]
+    head = [Paragraph(note_mark(c.label, c.note), st.head[c.align]) for c in data.columns]
+    body: list[list[Any]] = [head]
+    for r, row in enumerate(data.rows):
+        cells = []
+        for c, (value, col) in enumerate(zip(row, data.columns, strict=True)):
+            failing = (r, c) in data.marked
+            note = data.row_notes[r] if c == 0 and r < len(data.row_notes) else None
+            markup = note_mark(value, note)
+            cells.append(Paragraph(f"<b>{markup}</b>" if failing else markup,
+                                   (st.fail if failing else st.cell)[col.align]))
+        body.append(cells)
+    if data.total is not None:
+        body.append([Paragraph(text(v), st.cell[c.align])
+                     for v, c in zip(data.total, data.columns, strict=True)])
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, INK),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    rows_n = len(data.rows)
+    for r in range(1, rows_n + 1):
+        if r % 2 == 0:
+            style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#fafafa")))
+        style.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#d0d0d0")))
+    if data.total is not None:
+        style += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG), ("LINEABOVE", (0, -1), (-1, -1), 0.6, INK)]
+    return RLTable(body, colWidths=widths, repeatRows=1, style=RLTableStyle(style), hAlign="LEFT")
+
+
+def heading(label: str, st: Styles) -> Paragraph:
+    return Paragraph(text(label), st.heading)
+
+
+def footnotes(notes: Sequence[Footnote], st: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Spacer(1, 2 * mm)]
+    for n in notes:
+        mark = f"<super>{n.number}</super> " if n.number else ""
+        out.append(Paragraph(mark + text(n.text), st.small))
+    return out
+
+
+def signatures(labels: Sequence[str], sign: str, date_label: str, st: Styles) -> Flowable:
+    """One signature line per label: 'Inspector (signature) ________  Date ________'; `sign` is the
+    pattern of the label ('{role} (signature)')."""
+    rows = [[Paragraph(text(sign.format(role=label)), st.body), "", Paragraph(text(date_label), st.body), ""]
+            for label in labels]
+    t = RLTable(rows, colWidths=[FRAME_W * 0.28, FRAME_W * 0.37, FRAME_W * 0.1, FRAME_W * 0.25],
+                rowHeights=[11 * mm] * len(rows))
+    t.setStyle(RLTableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
+        ("LINEBELOW", (3, 0), (3, -1), 0.6, INK),
+        ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+    ]))
+    return t
+
+
+def box(label: str, body: str, height: float, st: Styles) -> Flowable:
+    """A framed box with a label and room to write in."""
+    t = RLTable([[Paragraph(text(label), st.small)], [Paragraph(text(body), st.body)]],
+                colWidths=[FRAME_W], rowHeights=[5 * mm, height])
+    t.setStyle(RLTableStyle([("BOX", (0, 0), (-1, -1), 0.6, INK), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+# ------------------------------------------------------------ page furniture
+
+
+def on_page(furniture: Furniture, font: str) -> Callable[[Canvas, Any], None]:
+    """The header, the printed-at line and, on a draft, the stamp: drawn on every page."""
+
+    def draw(canvas: Canvas, _doc: Any) -> None:
+        canvas.saveState()
+        top = PAGE_H - 12 * mm
+        canvas.setFillColor(GREY)
+        canvas.setFont(font, 8.5)
+        left, right = MARGIN_X + FRAME_PAD, PAGE_W - MARGIN_X - FRAME_PAD
+        canvas.drawString(left, top, furniture.workshop)
+        canvas.drawRightString(right, top, f"{furniture.title} · {furniture.subject}")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
+        bottom = 10 * mm
+        canvas.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
+        canvas.setFont(font, 7.5)
+        canvas.drawString(left, bottom, furniture.printed)
+        if furniture.draft:
+            canvas.setFillColor(STAMP)
+            canvas.setFont(font, 96)
+            canvas.translate(PAGE_W / 2, PAGE_H / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, -30, furniture.draft_label)
+        canvas.restoreState()
+
+    return draw
+
+
+def numbered_canvas(page_of: str, font: str) -> type[Canvas]:
+    """A canvas that writes "Page x of y" once it knows how many pages there are."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("initialFontName", font)  # no unused Helvetica in the file
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        # Canvas.showPage: keep the page until the count is known
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        # Canvas.save: stamp every kept page with its number, then write the file
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, 7.5)
+                self.setFillColor(GREY)
+                self.drawRightString(PAGE_W - MARGIN_X - FRAME_PAD, 10 * mm,
+                                     page_of.format(page=self._pageNumber, pages=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render(story: list[Flowable], furniture: Furniture, title: str, st: Styles) -> bytes:
+    """Lay the story out on A4 pages with the furniture; the PDF as bytes."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
+                            author=furniture.workshop, subject=furniture.subject, creator="qcdesk")
+    page = on_page(furniture, st.font)
+    doc.build(story, onFirstPage=page, onLaterPages=page,
+              canvasmaker=numbered_canvas(furniture.page_of, st.font))
+    return buffer.getvalue()
+
+
+def write(pdf: bytes, path: str | Path) -> Path:
+    """Write a PDF to a file (whole or not at all)."""
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(pdf)
+    partial.replace(target)
+    return target

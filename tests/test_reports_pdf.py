@@ -1,0 +1,166 @@
+"""The PDFs themselves: the text pdftotext reads out of them, the fonts, the command line."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import string
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from qcdesk.demo import load_demo
+from qcdesk.store import Store
+from reports import daily, fonts, heat_sheet
+from reports._zh import ZH
+from ui.launcher import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = date(1959, 2, 2)
+AT = datetime(1959, 2, 3, 7, 30)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Store.open(path, "tester") as store:
+        load_demo(store)
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    # -raw keeps the rotated DRAFT stamp, which -layout drops
+    done = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+def pages(path: Path) -> int:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Pages:")))
+
+
+def test_daily_report_text(demo: Path, tmp_path: Path) -> None:
+    with Store.open(demo, "tester") as store:
+        path = daily.write(store, DAY, tmp_path / "d.pdf", AT)
+    text = pdf_text(path)
+    for expected in ("Daily quality report", "Production date 1959-02-02", "96.6%", "96.4%",
+                     "14 heats on converter 2 — the most in one day so far", "3-0425", "S 0.053 > 0.050",
+                     "INCL", "Workshop head", "Printed 1959-02-03 07:30", "weight of qualified ingots ÷"):
+        assert expected in text, expected
+    n = pages(path)
+    assert 1 <= n <= 3
+    assert f"Page {n} of {n}" in text
+    assert "DRAFT" not in text
+
+
+def test_heat_sheet_text_and_verdicts(demo: Path, tmp_path: Path) -> None:
+    with Store.open(demo, "tester") as store:
+        path = heat_sheet.write(store, "3-0425", tmp_path / "h.pdf", AT)
+    text = pdf_text(path)
+    for expected in ("Heat inspection sheet", "3-0425", "Q235A", "DEMO 700-1959", "FAILS", "ok",
+                     "0.053", "Inspector", "Checker", "Page 1 of 1", "0.0%"):
+        assert expected in text, expected
+    assert pages(path) == 1
+
+
+def test_pending_heat_is_a_draft_with_dashes(demo: Path, tmp_path: Path) -> None:
+    with Store.open(demo, "tester") as store:
+        pending = next(h for h in store.heats(date(1959, 2, 28), date(1959, 2, 28))
+                       if h.ingots_judged < h.ingots and not h.analysis)
+        path = heat_sheet.write(store, pending.heat_no, tmp_path / "p.pdf", AT)
+    text = pdf_text(path)
+    assert "DRAFT" in text
+    assert "missing" in text
+    assert "—" in text
+
+
+def test_the_font_is_embedded(demo: Path, tmp_path: Path) -> None:
+    with Store.open(demo, "tester") as store:
+        path = heat_sheet.write(store, "2-0410", tmp_path / "h.pdf", AT)
+    done = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    used = [line.split() for line in done.stdout.splitlines()[2:]]
+    truetype = [cols for cols in used if "TrueType" in cols]
+    assert truetype, done.stdout
+    assert all(cols[-5] == "yes" for cols in truetype), done.stdout  # the "emb" column
+
+
+def test_fallback_font_when_none_is_found(caplog: pytest.LogCaptureFixture) -> None:
+    try:
+        choice = fonts.register(paths=["/nonexistent/font.ttf"])
+        assert choice.name == fonts.FALLBACK_NAME
+        assert not choice.embedded
+        assert choice.warning
+        assert "STSong-Light" in caplog.text
+    finally:
+        fonts.reset()
+
+
+def test_command_line_writes_default_names_and_refuses_to_overwrite(
+        demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", str(demo), "report", "heat", "2-0410"]) == 0
+    assert (tmp_path / "heat-2-0410.pdf").is_file()
+    assert main(["--db", str(demo), "report", "daily", "1959-02-02"]) == 0
+    assert "96.6%" in pdf_text(tmp_path / "daily-1959-02-02.pdf")
+    capsys.readouterr()
+    assert main(["--db", str(demo), "report", "heat", "2-0410"]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["--db", str(demo), "report", "heat", "2-0410", "--force"]) == 0
+    assert main(["--db", str(demo), "report", "heat", "no-such"]) == 1
+    assert "no heat" in capsys.readouterr().err
+    missing_folder = str(tmp_path / "nope" / "x.pdf")
+    assert main(["--db", str(demo), "report", "daily", "1959-02-02", "-o", missing_folder]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_command_line_in_chinese(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "zh.pdf"
+    assert main(["--db", str(demo), "--lang", "zh", "report", "daily", "1959-02-02", "-o", str(out)]) == 0
+    text = pdf_text(out)
+    for expected in ("质量日报", "钢锭合格率", "96.6%", "车间主任", "夜班", "表面夹杂", "第 1 页 共"):
+        assert expected in text, expected
+    sheet = tmp_path / "zh-heat.pdf"
+    assert main(["--db", str(demo), "--lang", "zh", "report", "heat", "3-0425", "-o", str(sheet)]) == 0
+    text = pdf_text(sheet)
+    assert "炉次检验单" in text
+    assert "不合格" in text
+
+
+# ------------------------------------------------------------------ labels
+
+
+def _report_labels() -> list[str]:
+    found: list[str] = []
+    for path in sorted((ROOT / "reports").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_") and node.args
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value not in found):
+                found.append(node.args[0].value)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_every_report_label_has_a_chinese_entry() -> None:
+    labels = _report_labels()
+    assert len(labels) > 50
+    assert [m for m in labels if m not in ZH] == []
+
+
+def test_report_translations_keep_their_placeholders() -> None:
+    assert [m for m in _report_labels() if _fields(ZH[m]) != _fields(m)] == []

@@ -1,0 +1,103 @@
+"""The Reports view: the PDF made off the GUI thread, previewed, saved and printed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from qcdesk.demo import load_demo
+from qcdesk.store import Store
+from ui.i18n import install_language
+from ui.reports_view import ReportsView
+from ui.session import Session
+
+DAY = date(1959, 2, 2)
+
+
+def pdf_pages(path: Path) -> int:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Store.open(path, "tester") as store:
+        load_demo(store)
+    return path
+
+
+@pytest.fixture
+def view(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[ReportsView]:
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    session = Session(path, "tester")
+    widget = ReportsView(session)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(session.idle)
+    yield widget
+    qtbot.waitUntil(session.idle)
+    session.close()
+
+
+def test_daily_report_is_previewed_with_its_pages(qtbot: QtBot, view: ReportsView, tmp_path: Path) -> None:
+    assert view.day_edit.date().toPython() == date(1959, 2, 28)  # the last day with heats
+    with qtbot.waitSignal(view.loaded, timeout=20000) as blocker:
+        view.show_day(DAY)
+    assert view.document.status() == QPdfDocument.Status.Ready
+    saved = tmp_path / "saved.pdf"
+    assert view.save_to(saved)
+    expected = pdf_pages(saved)
+    assert blocker.args == [expected]
+    assert view.document.pageCount() == expected == 2
+    assert view.print_button.isEnabled()
+
+
+def test_printing_to_a_pdf_printer_writes_every_page(qtbot: QtBot, view: ReportsView, tmp_path: Path) -> None:
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        view.show_heat("3-0425")
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert view.print_to(printer)
+    assert out.stat().st_size > 1000
+    assert pdf_pages(out) == view.document.pageCount() == 1
+
+
+def test_unknown_heat_is_said_plainly(qtbot: QtBot, view: ReportsView) -> None:
+    view.show_heat("no-such-heat")
+    qtbot.waitUntil(lambda: "no heat" in view.status.text(), timeout=10000)
+    assert not view.save_button.isEnabled()
+    assert view.heat_button.isEnabled()
+
+
+def test_the_report_follows_the_program_language(qtbot: QtBot, view: ReportsView, tmp_path: Path) -> None:
+    try:
+        install_language("zh")
+        with qtbot.waitSignal(view.loaded, timeout=20000):
+            view.show_heat("2-0410")
+        out = tmp_path / "zh.pdf"
+        assert view.save_to(out)
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "炉次检验单" in text
+    finally:
+        install_language("en")
+
+
+def test_heat_numbers_are_completed(qtbot: QtBot, view: ReportsView) -> None:
+    qtbot.keyClicks(view.heat_edit, "2-041")
+    model = view.heat_edit.completer().model()
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10000)
+    numbers = {model.index(r, 0).data() for r in range(model.rowCount())}
+    assert "2-0410" in numbers
+    assert all(n.startswith("2-041") for n in numbers)
