@@ -399,3 +399,99 @@ def test_first_run_offers_the_demo(qtbot: QtBot, tmp_path: Path) -> None:
     finally:
         qtbot.waitUntil(fresh.idle)
         fresh.close()
+
+
+# ---------------------------------------------------------------- unsaved edits
+
+
+def _answer(view: HeatView, answer: str) -> list[str]:
+    """Answer the unsaved-edits question with `answer`; the list records each time it was asked."""
+    asked: list[str] = []
+
+    def ask() -> str:
+        asked.append(answer)
+        return answer
+
+    view._ask_unsaved = ask  # type: ignore[method-assign]
+    return asked
+
+
+def test_saving_the_record_keeps_the_typed_analysis(qtbot: QtBot, heat_view: HeatView,
+                                                     session: Session, db_path: Path) -> None:
+    v = heat_view
+    _type(qtbot, v.analysis.edits["C"], "0.16")
+    _type(qtbot, v.notes, "lab phoned")
+    qtbot.keyClick(v.notes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.idle() and v.data is not None and v.data.heat.notes == "lab phoned")
+    assert v.analysis.edits["C"].text() == "0.16"
+    assert v.analysis.dirty()
+    with _stored(db_path) as store:
+        assert store.heat("1-0001").analysis["C"] == 0.15
+
+
+def test_opening_another_heat_asks_and_cancel_stays(qtbot: QtBot, heat_view: HeatView,
+                                                     session: Session) -> None:
+    v = heat_view
+    _type(qtbot, v.analysis.edits["C"], "0.16")
+    asked = _answer(v, "cancel")
+    v.load("2-0001")
+    qtbot.waitUntil(session.idle)
+    assert asked == ["cancel"]
+    assert v.heat_no == "1-0001"
+    assert v.analysis.edits["C"].text() == "0.16"
+
+
+def test_opening_another_heat_discard_drops_the_edits(qtbot: QtBot, heat_view: HeatView,
+                                                       db_path: Path) -> None:
+    v = heat_view
+    _type(qtbot, v.notes, "typed, not saved")
+    asked = _answer(v, "discard")
+    with qtbot.waitSignal(v.loaded):
+        v.load("2-0001")
+    assert asked == ["discard"]
+    assert v.heat_no == "2-0001"
+    with _stored(db_path) as store:
+        assert store.heat("1-0001").notes == ""
+    _answer(v, "cancel")  # nothing typed on 2-0001: no question
+    with qtbot.waitSignal(v.loaded):
+        v.load("1-0001")
+    assert v.notes.text() == ""
+
+
+def test_opening_another_heat_save_saves_record_and_analysis_first(qtbot: QtBot, session: Session,
+                                                                   data: Path) -> None:
+    with Store.open(data, "t", lambda: NOW) as store:
+        _heat(store, "1-0002", datetime(2024, 3, 4, 9, 30))  # no analysis yet: no reason asked
+    v = HeatView(session)
+    qtbot.addWidget(v)
+    with qtbot.waitSignal(v.loaded):
+        v.load("1-0002")
+    v.analysis.edits["C"].setText("0.17")
+    v.notes.setText("sampled twice")
+    assert v.unsaved()
+    asked = _answer(v, "save")
+    v.load("2-0001")
+    qtbot.waitUntil(lambda: session.idle() and v.heat_no == "2-0001" and v.data is not None
+                    and v.data.heat.heat_no == "2-0001")
+    assert asked == ["save"]
+    with _stored(data) as store:
+        heat = store.heat("1-0002")
+        assert (heat.notes, heat.analysis) == ("sampled twice", {"C": 0.17})
+
+
+def test_closing_the_window_asks_about_unsaved_edits(qtbot: QtBot, session: Session) -> None:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.heat_view.loaded):
+        window.open_heat("1-0001")
+    window.heat_view.notes.setText("not yet saved")
+    asked = _answer(window.heat_view, "cancel")
+    assert not window.close()
+    assert asked == ["cancel"]
+    assert window.isVisible()
+    asked = _answer(window.heat_view, "discard")
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert asked == ["discard"]
+

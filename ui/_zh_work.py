@@ -160,4 +160,7 @@ ZH = {
     "entered": "录入",
     "corrected": "更正",
     "removed": "删除",
+    "Unsaved changes": "未保存的修改",
+    "Heat {heat} has changes that are not saved yet.": "炉次 {heat} 有尚未保存的修改。",
+    "&Discard": "放弃(&D)",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -451,7 +453,14 @@ class HeatView(QWidget):
     # ---------------------------------------------------------------- loading
 
     def load(self, heat_no: str) -> None:
-        """Show a heat (read on the worker); `loaded` says when it is on screen."""
+        """Show a heat (read on the worker); `loaded` says when it is on screen. Another heat while this
+        one has unsaved edits: asks first (Save / Discard / Cancel)."""
+        if heat_no != self.heat_no and self.unsaved():
+            self.leave(lambda: self._open(heat_no))
+            return
+        self._open(heat_no)
+
+    def _open(self, heat_no: str) -> None:
         if heat_no != self.heat_no:
             self._reset_analysis = self._reset_header = True
             self._weight_typed = False
@@ -572,6 +581,42 @@ class HeatView(QWidget):
             return
         super().keyPressEvent(event)
 
+    # ---------------------------------------------------------------- unsaved edits
+
+    def unsaved(self) -> bool:
+        """Is anything typed in the record or the analysis not saved yet?"""
+        return self.data is not None and (self._header_dirty() or self.analysis.dirty())
+
+    def _ask_unsaved(self) -> str:
+        """Save, discard or keep editing? "save", "discard" or "cancel" (tests replace this)."""
+        heat = self.data.heat.heat_no if self.data is not None else ""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                          self.tr("Heat {heat} has changes that are not saved yet.").format(heat=heat),
+                          QMessageBox.StandardButton.NoButton, self)
+        save = box.addButton(self.tr("&Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    def leave(self, then: Callable[[], None]) -> None:
+        """Run `then` once nothing typed would be lost: with unsaved edits, asks Save / Discard / Cancel;
+        Save runs `then` only once everything is saved."""
+        if not self.unsaved():
+            then()
+            return
+        answer = self._ask_unsaved()
+        if answer == "discard":
+            assert self.data is not None
+            self._show_header(self.data.heat)
+            self.analysis.revert()
+            then()
+        elif answer == "save":
+            self.save(after=then)
+
     # ---------------------------------------------------------------- the record
 
     def _header_changes(self) -> dict[str, Any]:
@@ -602,7 +647,8 @@ class HeatView(QWidget):
         except InputError:
             return True
 
-    def save_header(self) -> None:
+    def save_header(self, after: Callable[[], None] | None = None) -> None:
+        """Save the record as typed; then `after`, if given and the save succeeded."""
         if self.data is None:
             return
         try:
@@ -612,20 +658,24 @@ class HeatView(QWidget):
             return
         if not changes:
             self.header_error.clear()
+            if after is not None:
+                after()
             return
         heat_no = self.data.heat.heat_no
 
         def done(_heat: Heat) -> None:
-            self._reset_header = True
-            self._reset_analysis = True
+            self._reset_header = True  # the analysis typed meanwhile stays as typed
             self.header_error.clear()
+            if after is not None:
+                after()
 
         self.corrector.run(lambda store, reason: store.update_heat(heat_no, **changes, reason=reason),
                            done=done, failed=self.header_error.setText, changes="heats")
 
     # ---------------------------------------------------------------- the analysis
 
-    def save_analysis(self) -> None:
+    def save_analysis(self, after: Callable[[], None] | None = None) -> None:
+        """Save the analysis as typed; then `after`, if given and the save succeeded."""
         if self.data is None:
             return
         values = self.analysis.changes()
@@ -636,18 +686,29 @@ class HeatView(QWidget):
         def done(_check: HeatCheck) -> None:
             self._reset_analysis = True
             self.analysis.error.clear()
+            if after is not None:
+                after()
 
         self.corrector.run(lambda store, reason: store.set_analysis(heat_no, values, reason=reason),
                            done=done, failed=self.analysis.error.setText, changes="analysis")
 
-    def save(self) -> None:
-        """Ctrl+S: save what was typed in the record and the analysis."""
+    def save(self, after: Callable[[], None] | None = None) -> None:
+        """Ctrl+S: save what was typed in the record, then the analysis; then `after`, if given and
+        everything was saved."""
         if self.data is None:
             return
-        if self._header_dirty():
-            self.save_header()
-        if self.analysis.dirty():
-            self.save_analysis()
+        header, analysis = self._header_dirty(), self.analysis.dirty()
+
+        def then_analysis() -> None:
+            if analysis:
+                self.save_analysis(after=after)
+            elif after is not None:
+                after()
+
+        if header:
+            self.save_header(after=then_analysis)
+        else:
+            then_analysis()
 
     # ---------------------------------------------------------------- the ingots
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.path.name))
         self.new_heat_dialog: NewHeatDialog | None = None
+        self._closing = False  # the heat's unsaved edits were saved or discarded
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.stack = QStackedWidget(self)
@@ -204,8 +205,16 @@ class MainWindow(QMainWindow):
         if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
             self.tabs.setCurrentIndex(tab)
 
-    # QWidget.closeEvent: remember where the window and its splitters were
+    def _close_now(self) -> None:
+        self._closing = True
+        QTimer.singleShot(0, self.close)  # not from inside closeEvent: Qt ignores a nested close()
+
+    # QWidget.closeEvent: ask about unsaved edits; remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and self.heat_view.unsaved():
+            event.ignore()
+            self.heat_view.leave(self._close_now)
+            return
         stored = keys.settings()
         stored.setValue(keys.WINDOW_GEOMETRY, self.saveGeometry())
         stored.setValue(keys.WINDOW_STATE, self.saveState())
