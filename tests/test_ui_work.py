@@ -494,4 +494,3 @@ def test_closing_the_window_asks_about_unsaved_edits(qtbot: QtBot, session: Sess
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert asked == ["discard"]
-

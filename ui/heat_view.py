@@ -750,10 +750,17 @@ class HeatView(QWidget):
         heat_no = self.data.heat.heat_no
         numbers = [self.model.ingot(r).ingot_no for r in rows]
         user = self.session.user
-        self.corrector.run(
-            lambda store, reason: [store.update_ingot(heat_no, no, disposition=disposition, inspector=user,
-                                                      reason=reason) for no in numbers],
-            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText, changes="ingots")
+
+        def work(store: Store, reason: str | None) -> list[Ingot]:
+            # one transaction: a judged ingot that needs a reason stops the lot, nothing half-saved;
+            # the reason goes only to the judged ingots (a first judgement is no correction)
+            with store.transaction():
+                judged = {i.ingot_no for i in store.ingots(heat_no) if i.disposition.judged}
+                return [store.update_ingot(heat_no, no, disposition=disposition, inspector=user,
+                                           reason=reason if no in judged else None) for no in numbers]
+
+        self.corrector.run(work, done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
+                           changes="ingots")
         if len(rows) == 1 and rows[0] + 1 < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(rows[0] + 1, self.table.currentIndex().column()))
 
