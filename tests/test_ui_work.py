@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Location
@@ -494,3 +494,17 @@ def test_closing_the_window_asks_about_unsaved_edits(qtbot: QtBot, session: Sess
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert asked == ["discard"]
+
+
+# ---------------------------------------------------------------- labels and buttons
+
+
+def test_new_heat_labels_are_buddies_of_their_fields(qtbot: QtBot, session: Session) -> None:
+    dialog = NewHeatDialog(session)
+    qtbot.addWidget(dialog)
+    buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel) if label.buddy()}
+    assert buddies["Tapped &weight, t"] is dialog.weight
+    assert buddies["Heat &number"] is dialog.heat_no
+    assert buddies["N&otes"] is dialog.notes
+    assert len(buddies) == 7
+

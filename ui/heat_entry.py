@@ -88,7 +88,9 @@ class NewHeatDialog(QDialog):
             error.setObjectName(f"error_{key}")
             row.addWidget(error, 1)
             self.errors[key] = error
-            form.addRow(label, row)
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)  # a row given as a layout gets no buddy, so no Alt+letter, of its own
+            form.addRow(caption, row)
         self.general = QLabel(self)
         self.general.setStyleSheet(ERROR_STYLE)
         self.general.setWordWrap(True)
