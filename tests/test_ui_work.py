@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Location
@@ -508,3 +508,31 @@ def test_new_heat_labels_are_buddies_of_their_fields(qtbot: QtBot, session: Sess
     assert buddies["N&otes"] is dialog.notes
     assert len(buddies) == 7
 
+
+def test_standard_buttons_speak_chinese(qtbot: QtBot, session: Session) -> None:
+    from qcdesk.i18n import set_language
+    from ui.audit_dialog import AuditDialog as Audit
+    from ui.common import ReasonDialog
+    from ui.i18n import install_language
+    from ui.ingot_grid import DefectDialog
+    from ui.preferences import PreferencesDialog
+
+    save, cancel, ok, close = (QDialogButtonBox.StandardButton.Save, QDialogButtonBox.StandardButton.Cancel,
+                               QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Close)
+    try:
+        install_language("zh")
+        dialogs = [NewHeatDialog(session), ReasonDialog("?"), DefectDialog([], (), "?"),
+                   PreferencesDialog(session), Audit(session, "1-0001")]
+        for d in dialogs:
+            qtbot.addWidget(d)
+        texts = {(type(d).__name__, b): box.button(b).text() for d in dialogs
+                 for box in d.findChildren(QDialogButtonBox) for b in (save, cancel, ok, close)
+                 if box.button(b) is not None}
+    finally:
+        install_language("en")
+        set_language(None)
+    assert texts == {("NewHeatDialog", save): "保存(&S)", ("NewHeatDialog", cancel): "取消",
+                     ("ReasonDialog", ok): "确定", ("ReasonDialog", cancel): "取消",
+                     ("DefectDialog", ok): "确定", ("DefectDialog", cancel): "取消",
+                     ("PreferencesDialog", ok): "确定", ("PreferencesDialog", cancel): "取消",
+                     ("AuditDialog", close): "关闭(&C)"}

@@ -14,4 +14,7 @@ ZH = {
     "&Inspection sheet of this heat": "本炉检验单(&I)",
     "&Daily quality report of this day": "本日质量日报(&D)",
     "Open a heat first.": "请先打开一个炉次。",
+    "OK": "确定",
+    "&Close": "关闭(&C)",
+    "&Open": "打开(&O)",
 }

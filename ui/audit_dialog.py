@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.store import AuditEntry
-from ui.common import ERROR_STYLE
+from ui.common import ERROR_STYLE, translate_buttons
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
@@ -85,7 +85,7 @@ class AuditDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel(self)
         self.message.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)

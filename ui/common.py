@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +49,29 @@ def formula(key: str) -> str:
 def rate_text(rate: float | None) -> str:
     """96.6%, or — where the rate is undefined."""
     return format_rate(rate)
+
+
+def translate_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """The box's standard buttons in the language in force (Qt's own translations are not installed)."""
+    standard = QDialogButtonBox.StandardButton
+    texts = {standard.Ok: QCoreApplication.translate("Buttons", "OK"),
+             standard.Cancel: QCoreApplication.translate("Buttons", "Cancel"),
+             standard.Save: QCoreApplication.translate("Buttons", "&Save"),
+             standard.Close: QCoreApplication.translate("Buttons", "&Close")}
+    for which, text in texts.items():
+        button = box.button(which)
+        if button is not None:
+            button.setText(text)
+    return box
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning with its OK in the language in force (QMessageBox.warning's OK would stay English)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    ok = box.button(QMessageBox.StandardButton.Ok)
+    if ok is not None:
+        ok.setText(QCoreApplication.translate("Buttons", "OK"))
+    box.exec()
 
 
 class Note(QLabel):
@@ -88,6 +112,7 @@ class ReasonDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        translate_buttons(self.buttons)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(False)
         self.edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))

@@ -25,7 +25,7 @@ from qcdesk.i18n import _
 from qcdesk.model import Converter, Heat
 from qcdesk.numbers import TAP_TEMP_C, TAP_WEIGHT_T, format_number, parse_in_range, parse_optional
 from qcdesk.store import NewHeat, Store
-from ui.common import ERROR_STYLE, guarded
+from ui.common import ERROR_STYLE, guarded, translate_buttons
 from ui.session import Session
 
 _TRAILING_DIGITS = re.compile(r"(\d+)(\D*)$")
@@ -97,6 +97,7 @@ class NewHeatDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        translate_buttons(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -38,7 +38,7 @@ from qcdesk.i18n import _, language
 from qcdesk.model import DISPOSITION_NAMES, ChemStatus, Defect, Disposition, Ingot, IngotDefect, Location
 from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse_in_range
 from qcdesk.rates import Standing, ingot_standing
-from ui.common import ERROR_STYLE
+from ui.common import ERROR_STYLE, translate_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -268,8 +268,8 @@ class DefectDialog(QDialog):
         add.clicked.connect(self._add)
         self.error = QLabel(self)
         self.error.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = translate_buttons(QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
         for b in buttons.buttons():
             b.setAutoDefault(False)
         buttons.accepted.connect(self.accept)

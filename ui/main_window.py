@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("Open heat"))
         dialog.setLabelText(self.tr("Heat number:"))
+        dialog.setOkButtonText(self.tr("&Open"))
+        dialog.setCancelButtonText(self.tr("Cancel"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.open_heat(text.strip()) if text.strip() else None)
         dialog.open()

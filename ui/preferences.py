@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from qcdesk.store import current_user
 from ui import settings as keys
+from ui.common import translate_buttons
 from ui.session import Session
 
 _ERROR_STYLE = "color: #b00020;"
@@ -80,7 +81,7 @@ class PreferencesDialog(QDialog):
         form.addRow("", self._note(self.tr("Applies at the next start.")))
 
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        buttons = QDialogButtonBox(ok_cancel, self)
+        buttons = translate_buttons(QDialogButtonBox(ok_cancel, self))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from qcdesk.store import Store
 from reports import daily, heat_sheet
 from reports.cli import default_name
+from ui.common import warn
 from ui.session import Session
 
 # Pages are rendered for the printer at its resolution, but at most this many dots per inch:
@@ -182,7 +182,7 @@ class ReportsView(QWidget):
         try:
             path.write_bytes(self._pdf)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Save the report"), self.tr("{path}: {error}").format(
+            warn(self, self.tr("Save the report"), self.tr("{path}: {error}").format(
                 path=path, error=exc.strerror or exc))
             return False
         self.status.setText(self.tr("Saved: {path}").format(path=path))
