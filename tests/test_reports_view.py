@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAction
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
@@ -101,3 +102,33 @@ def test_heat_numbers_are_completed(qtbot: QtBot, view: ReportsView) -> None:
     numbers = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert "2-0410" in numbers
     assert all(n.startswith("2-041") for n in numbers)
+
+
+def test_the_view_is_worked_from_the_keyboard(qtbot: QtBot, view: ReportsView) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    buddies = {label.text(): label.buddy() for label in view.findChildren(QLabel) if label.buddy()}
+    assert buddies == {"Production &date:": view.day_edit, "&Heat:": view.heat_edit}
+    buttons = [view.day_button, view.heat_button, view.save_button, view.print_button]
+    letters = [b.text()[b.text().index("&") + 1].lower() for b in buttons]
+    assert len(set(letters)) == 4
+    assert "d" not in letters  # Alt+D is the date's
+
+
+def test_the_reports_menu_saves_and_prints_what_is_shown(qtbot: QtBot, view: ReportsView) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(view.session)
+    qtbot.addWidget(window)
+    keyed = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    actions = {a.shortcut().toString(): a for a in keyed}
+    assert len(actions) == len(keyed)  # no shortcut twice
+    save, print_ = actions["Ctrl+Shift+S"], actions["Ctrl+Alt+P"]
+    assert (save.text(), print_.text()) == ("&Save PDF…", "P&rint…")
+    assert {"Ctrl+P", "Ctrl+Shift+P"} <= set(actions)
+    save.trigger()  # nothing shown yet: said, no file dialog
+    assert window.statusBar().currentMessage() == "Show a report first."
+    assert QKeySequence("Ctrl+Alt+P") == print_.shortcut()
+    qtbot.waitUntil(window.session.idle)

@@ -1,13 +1,13 @@
 """Chinese for the Reports view."""
 
 ZH = {
-    "Daily report": "质量日报",
+    "Daily rep&ort": "质量日报(&O)",
     "heat number": "炉号",
-    "Heat sheet": "炉次检验单",
-    "Save…": "保存…",
-    "Print…": "打印…",
-    "Production date:": "生产日期：",
-    "Heat:": "炉号：",
+    "Heat shee&t": "炉次检验单(&T)",
+    "S&ave…": "保存(&A)…",
+    "&Print…": "打印(&P)…",
+    "Production &date:": "生产日期(&D)：",
+    "&Heat:": "炉号(&H)：",
     "Making the daily report of {date}…": "正在生成 {date} 的质量日报…",
     "Type a heat number.": "请输入炉号。",
     "Making the inspection sheet of heat {heat_no}…": "正在生成炉号 {heat_no} 的检验单…",
@@ -18,5 +18,8 @@ ZH = {
     "{path}: {error}": "{path}：{error}",
     "Saved: {path}": "已保存：{path}",
     "The printer could not be started.": "无法启动打印机。",
+    "&Save PDF…": "保存 PDF(&S)…",
+    "P&rint…": "打印(&R)…",
+    "Show a report first.": "请先显示一份报表。",
     "Sent to the printer: {pages} page(s)": "已送往打印机：{pages} 页",
 }

@@ -117,6 +117,11 @@ class MainWindow(QMainWindow):
         self._action(reports_menu, self.tr("&Inspection sheet of this heat"), self._heat_sheet, "Ctrl+P")
         self._action(reports_menu, self.tr("&Daily quality report of this day"), self._daily_report,
                      "Ctrl+Shift+P")
+        reports_menu.addSeparator()
+        self._action(reports_menu, self.tr("&Save PDF…"), lambda: self._report_file(self.reports_view.save),
+                     "Ctrl+Shift+S")
+        self._action(reports_menu, self.tr("P&rint…"), lambda: self._report_file(self.reports_view.print_),
+                     "Ctrl+Alt+P")
 
         self.view_menu = bar.addMenu(self.tr("&View"))
 
@@ -145,6 +150,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.reports_view)
         self.reports_view.show_day(shown[0])
+
+    def _report_file(self, then: Callable[[], None]) -> None:
+        """Save or print the report shown in the Reports tab."""
+        if not self.reports_view.pdf:
+            self.statusBar().showMessage(self.tr("Show a report first."), 5000)
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.reports_view)
+        then()
 
     def new_heat(self) -> None:
         dialog = NewHeatDialog(self.session, self)
