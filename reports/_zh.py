@@ -80,6 +80,13 @@ ZH: dict[str, str] = {
     "Month's plan": "月计划",
     "Against plan": "与计划比",
     "{pct} of plan": "完成计划 {pct}",
+    "{t} t": "{t} t",
+    "{t} t, {pct}": "{t} t，{pct}",
+    "target ingot qualified rate {rate}": "目标钢锭合格率 {rate}",
+    "ingot qualified rate {rate} ({diff} against the target)": "钢锭合格率 {rate}（与目标比 {diff}）",
+    "ingot qualified rate {rate}": "钢锭合格率 {rate}",
+    "Quarter plan {quarter}: {planned}. Quarter to date ({frm} to {to}): {done}.":
+        "{quarter} 季度计划：{planned}。季度累计（{frm} 至 {to}）：{done}。",
     "{sign}{value} pt": "{sign}{value} 个百分点",
     "Heats": "炉数",
     "Output, t": "产量 t",

@@ -82,6 +82,8 @@ def layout_report(report: DailyReport) -> bytes:
         story += [Paragraph(text(h["draft"].format(reasons="; ".join(report.draft_reasons))), st.draft),
                   Spacer(1, 2 * mm)]
     story += [layout.heading(h["summary"], st), layout.table(report.summary, st, FRAME_W * 0.85)]
+    if report.quarter_plan:
+        story += [Spacer(1, 1.5 * mm), Paragraph(text(report.quarter_plan), st.body)]
     records = [Paragraph("• " + text(r), st.body) for r in report.records] or [
         Paragraph(text(h["no_records"]), st.body)]
     story.append(layout.keep(layout.heading(h["records"], st), *records))

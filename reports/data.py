@@ -118,6 +118,7 @@ class DailyReport:
     signatures: tuple[str, ...]
     footnotes: tuple[Footnote, ...]
     headings: dict[str, str] = field(default_factory=dict)
+    quarter_plan: str = ""  # the quarter's plan against the quarter to date, where a plan is set
 
 
 # ------------------------------------------------------------- formatting
@@ -375,6 +376,38 @@ def _summary(day_sums: RateSums, month_sums: RateSums, plan: Plan | None) -> tup
     return table, tuple(figures)
 
 
+def quarter_of(day: date) -> tuple[str, date]:
+    """The quarter of a date as a plan names it ('YYYY-Qn'), and its first day."""
+    q = (day.month - 1) // 3 + 1
+    return f"{day.year}-Q{q}", date(day.year, 3 * (q - 1) + 1, 1)
+
+
+def _quarter_plan(store: Store, day: date) -> str:
+    """The quarter's plan as set (never pro-rated), against the quarter to date; "" without a plan."""
+    period, start = quarter_of(day)
+    plan = store.plan_for(period)
+    if plan is None:
+        return ""
+    to_date = store.rates(start, day).total
+    output_t, rate = to_date.sums.output_t, to_date.rates.ingot_qualified_rate
+    planned, done = [], []
+    if plan.output_t is not None:
+        planned.append(_("{t} t").format(t=tonnes(plan.output_t)))
+        done.append(_("{t} t, {pct}").format(t=tonnes(output_t), pct=_("{pct} of plan").format(
+            pct=format_rate(output_t / plan.output_t))))
+    else:
+        done.append(_("{t} t").format(t=tonnes(output_t)))
+    if plan.ingot_rate is not None:
+        planned.append(_("target ingot qualified rate {rate}").format(rate=format_rate(plan.ingot_rate)))
+        done.append(_("ingot qualified rate {rate} ({diff} against the target)").format(
+            rate=format_rate(rate), diff=points(None if rate is None else rate - plan.ingot_rate)))
+    else:
+        done.append(_("ingot qualified rate {rate}").format(rate=format_rate(rate)))
+    return _("Quarter plan {quarter}: {planned}. Quarter to date ({frm} to {to}): {done}.").format(
+        quarter=period, planned="; ".join(planned), frm=start.isoformat(), to=day.isoformat(),
+        done="; ".join(done))
+
+
 def _pareto(store: Store, day: date) -> tuple[tuple[ParetoBar, ...], Table]:
     counts = store.defect_pareto(day, day)
     total = sum(d.ingots for d in counts)
@@ -483,6 +516,7 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
         draft_reasons=tuple(reasons),
         signatures=(_("Workshop head"),),
         footnotes=tuple(notes),
+        quarter_plan=_quarter_plan(store, day),
         headings={"summary": _("The day's figures"), "converter": _("By converter"), "shift": _("By shift"),
                   "grade": _("By grade"), "pareto": _("Defects (Pareto, by ingots)"),
                   "nonconforming": _("Non-conforming heats"), "records": _("Records"),

@@ -12,8 +12,9 @@ import reference as ref
 
 from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
-from qcdesk.store import Store
-from reports import data
+from qcdesk.model import Disposition
+from qcdesk.store import NewHeat, NewIngot, Store
+from reports import daily, data
 
 DAY = date(1959, 2, 2)
 AT = datetime(1959, 2, 3, 7, 30)
@@ -165,3 +166,39 @@ def test_chinese_labels(demo: Store) -> None:
     assert report.furniture.title == "质量日报"
     assert report.by_shift.rows[0][0] == "夜班"
     assert report.pareto_table.rows[0][1] == "表面夹杂"
+
+
+def _small_heat(store: Store, heat_no: str, tapped: datetime, tonnes: float,
+                ingots: tuple[tuple[float, Disposition], ...]) -> None:
+    store.add_heat(NewHeat(heat_no, "1", tapped, "Q235B", tonnes, 1600.0, "tester",
+                           analysis={"C": 0.15, "Si": 0.20, "Mn": 0.50, "P": 0.020, "S": 0.020}))
+    store.add_ingots(heat_no, [NewIngot(n, kg, d, "tester") for n, (kg, d) in enumerate(ingots, 1)])
+
+
+def test_the_quarter_plan_is_shown_for_what_it_is(store: Store) -> None:
+    # January: 30 t tapped, 1000 kg accepted + 3000 kg scrap; February: 20 t, 2000 kg accepted;
+    # March (after the report's day): 40 t, left out of the quarter to date
+    _small_heat(store, "1-0001", datetime(2024, 1, 15, 9, 0), 30.0,
+                ((1000, Disposition.ACCEPTED), (3000, Disposition.SCRAP)))
+    _small_heat(store, "1-0002", datetime(2024, 2, 10, 9, 0), 20.0, ((2000, Disposition.ACCEPTED),))
+    _small_heat(store, "1-0003", datetime(2024, 3, 1, 9, 0), 40.0, ((4000, Disposition.SCRAP),))
+    day = date(2024, 2, 10)
+    assert data.daily_report(store, day, AT).quarter_plan == ""
+    store.set_plan("2024-Q1", output_t=125, ingot_rate=0.9)
+    report = data.daily_report(store, day, AT)
+    # 50 t of 125 t = 40.0%; qualified 3000 of 6000 kg judged = 50.0%, 40 points under 90%
+    assert report.quarter_plan == (
+        "Quarter plan 2024-Q1: 125.0 t; target ingot qualified rate 90.0%. Quarter to date "
+        "(2024-01-01 to 2024-02-10): 50.0 t, 40.0% of plan; ingot qualified rate 50.0% "
+        "(−40.0 pt against the target).")
+    assert report.summary.rows[1][3] == "—"  # the month has no plan of its own: not pro-rated
+    assert "No plan is set for 2024-02." in [n.text for n in report.footnotes]
+    store.set_plan("2024-02", output_t=15, ingot_rate=None)
+    report = data.daily_report(store, day, AT)
+    assert report.summary.rows[1][2:] == ("20.0", "15.0", "133.3% of plan")  # the month's, kept
+    store.set_plan("2024-Q1", output_t=None, ingot_rate=0.5)
+    assert data.daily_report(store, day, AT).quarter_plan == (
+        "Quarter plan 2024-Q1: target ingot qualified rate 50.0%. Quarter to date (2024-01-01 to "
+        "2024-02-10): 50.0 t; ingot qualified rate 50.0% (+0.0 pt against the target).")
+    pdf = daily.build(store, day, AT)
+    assert b"%PDF" in pdf[:8]
