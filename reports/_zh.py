@@ -151,4 +151,8 @@ ZH: dict[str, str] = {
     "Written: {path}": "已写入：{path}",
     "a printable PDF: a heat's inspection sheet or the daily quality report": "可打印的 PDF：炉次检验单或质量日报",
     "the folder {folder} does not exist": "文件夹 {folder} 不存在",
+    "no such file": "文件不存在",
+    "cannot be read": "无法读取",
+    "not a usable TrueType font": "不是可用的 TrueType 字体",
+    "{env}={path}: {problem}; looking for another CJK font": "{env}={path}：{problem}；改找其他中文字体",
 }

@@ -84,22 +84,41 @@ def _try(path: str) -> TTFont | None:
         return None
 
 
+def _configured_problem(path: str) -> str:
+    """Why the font file QCDESK_CJK_FONT names cannot be used."""
+    file = Path(path)
+    if not file.exists():
+        return _("no such file")
+    if not file.is_file() or not os.access(file, os.R_OK):
+        return _("cannot be read")
+    return _("not a usable TrueType font")
+
+
 def register(paths: list[str] | None = None) -> FontChoice:
-    """Register the report font once (later calls return the same choice)."""
+    """Register the report font once (later calls return the same choice). A font file named by
+    QCDESK_CJK_FONT that cannot be used is warned about, and the search goes on."""
     global _chosen  # noqa: PLW0603 - one font per process: reportlab's registry is global
     if _chosen is not None and paths is None:
         return _chosen
+    configured = os.environ.get(ENV, "").strip() if paths is None else ""
+    warnings: list[str] = []
     for path in candidates() if paths is None else paths:
         font = _try(path)
         if font is not None:
             pdfmetrics.registerFont(font)
-            _chosen = FontChoice(FONT_NAME, path, embedded=True)
+            _chosen = FontChoice(FONT_NAME, path, embedded=True, warning="; ".join(warnings) or None)
             return _chosen
+        if configured and path == configured:
+            warning = _("{env}={path}: {problem}; looking for another CJK font").format(
+                env=ENV, path=path, problem=_configured_problem(path))
+            log.warning(warning)
+            warnings.append(warning)
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_NAME))
     warning = _("no CJK TrueType font found (set {env} to a .ttf/.ttc file, or install fonts-wqy-microhei); "
                 "using the built-in STSong-Light, not embedded").format(env=ENV)
     log.warning(warning)
-    _chosen = FontChoice(FALLBACK_NAME, None, embedded=False, warning=warning)
+    warnings.append(warning)
+    _chosen = FontChoice(FALLBACK_NAME, None, embedded=False, warning="; ".join(warnings))
     return _chosen
 
 

@@ -164,3 +164,29 @@ def test_every_report_label_has_a_chinese_entry() -> None:
 
 def test_report_translations_keep_their_placeholders() -> None:
     assert [m for m in _report_labels() if _fields(ZH[m]) != _fields(m)] == []
+
+
+@pytest.mark.parametrize("case", [
+    ("missing.ttf", None, "no such file"),
+    ("notes.ttf", b"not a font at all", "not a usable TrueType font"),
+])
+def test_a_wrong_configured_font_is_warned_about_and_the_search_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        case: tuple[str, bytes | None, str]) -> None:
+    name, content, problem = case
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    monkeypatch.setenv(fonts.ENV, str(path))
+    fonts.reset()
+    try:
+        choice = fonts.register()
+        said = f"{fonts.ENV}={path}: {problem}; looking for another CJK font"
+        assert said in caplog.text
+        assert choice.warning is not None
+        assert said in choice.warning
+        assert choice.path != str(path)
+        others = [p for p in fonts.candidates() if p != str(path)]
+        assert (choice.name == fonts.FONT_NAME) == bool(others)  # the search went on
+    finally:
+        fonts.reset()
