@@ -102,6 +102,15 @@ def format_number(value: float) -> str:
     return text or "0"
 
 
+def format_fixed(value: float, decimals: int, *, at_least: bool = False) -> str:
+    """`value` to `decimals` places, thousands grouped by commas (226.9, 6,000.0): tonnes and other
+    totals as every view and report prints them. `at_least`: never hide a digit the value has (a tap
+    weight of 29.875 stays 29.875; 30 reads 30.00)."""
+    if at_least:
+        decimals = max(decimals, len(format_number(value).partition(".")[2]))
+    return f"{value:,.{decimals}f}"
+
+
 # The decimals a lab reports each element to (others: three).
 _CHEMISTRY_DECIMALS = {"C": 2, "Si": 2, "Mn": 2, "P": 3, "S": 3}
 

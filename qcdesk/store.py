@@ -1185,6 +1185,16 @@ class Store:
             (date_from.isoformat(), date_to.isoformat()))
         return [DefectCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    def defective_ingots(self, date_from: date, date_to: date) -> tuple[int, float]:
+        """How many ingots of heats of production dates from..to carry at least one defect, and their
+        weight in kg: each ingot once, however many defects it has (the Pareto counts it per defect)."""
+        r = self.conn.execute(
+            "SELECT count(*), total(i.weight_kg) FROM heat h JOIN ingot i ON i.heat_id = h.id "
+            "WHERE h.production_date BETWEEN ? AND ? "
+            "AND EXISTS (SELECT 1 FROM ingot_defect idf WHERE idf.ingot_id = i.id)",
+            (date_from.isoformat(), date_to.isoformat())).fetchone()
+        return int(r[0]), float(r[1])
+
     def heat_nos_starting(self, prefix: str, limit: int = 50) -> list[str]:
         """Heat numbers beginning with `prefix`, latest tapped first (to complete a typed number)."""
         pattern = normalise_code(prefix).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -20,6 +20,7 @@ ZH: dict[str, str] = {
     "Date": "日期",
     "Notes": "备注",
     "Total": "合计",
+    "{ingots} ingot(s) with defects; {found} defect(s) found": "有缺陷钢锭 {ingots} 支；缺陷 {found} 处",
     # heat sheet
     "Heat inspection sheet": "炉次检验单",
     "Heat {heat_no}": "炉号 {heat_no}",

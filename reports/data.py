@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from qcdesk import i18n as core_i18n
 from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, IngotDefect
-from qcdesk.numbers import format_chemistry, format_number
+from qcdesk.numbers import format_chemistry, format_fixed, format_number
 from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
 from qcdesk.standards import ElementVerdict, HeatCheck
 from qcdesk.store import Plan, Store
@@ -127,7 +127,7 @@ DASH = "—"
 
 
 def tonnes(value: float) -> str:
-    return f"{value:,.1f}"
+    return format_fixed(value, 1)
 
 
 def kg(value: float) -> str:
@@ -188,7 +188,7 @@ def _shift_names(store: Store) -> dict[str, str]:
 
 
 def _limit(verdict: ElementVerdict, bound: float | None) -> str:
-    return "" if bound is None else format_chemistry(verdict.element, bound)
+    return DASH if bound is None else format_chemistry(verdict.element, bound)
 
 
 def _verdict_text(v: ElementVerdict) -> str:
@@ -418,10 +418,14 @@ def _pareto(store: Store, day: date) -> tuple[tuple[ParetoBar, ...], Table]:
                               d.ingots / total, running / total))
     rows = tuple((b.code, b.name, count(b.ingots), percent(b.share), percent(b.cumulative),
                   tonnes(b.weight_t)) for b in bars)
+    # an ingot with two defects is in two rows: the total counts each ingot once, and says so
+    ingots, weight_kg = store.defective_ingots(day, day) if rows else (0, 0.0)
     table = Table((Column(_("Code"), "L", 0.9), Column(_("Defect"), "L", 2.8), Column(_("Ingots"), "R", 0.9),
                    Column(_("Share"), "R", 0.9), Column(_("Cumulative"), "R", 1.1),
                    Column(_("Weight, t"), "R", 1.0)), rows,
-                  (_("Total"), "", count(total), "", "", tonnes(sum(b.weight_t for b in bars)))
+                  (_("Total"), _("{ingots} ingot(s) with defects; {found} defect(s) found").format(
+                      ingots=count(ingots), found=count(total)),
+                   count(ingots), "", "", tonnes(weight_kg / 1000))
                   if rows else None,
                   empty=_("No defects found on the day's ingots."))
     return tuple(bars), table

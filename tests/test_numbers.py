@@ -121,3 +121,14 @@ def test_any_text_is_refused_or_read_exactly_as_its_decimal(text: str, valid: Ra
 def test_every_plain_decimal_is_accepted(text: str) -> None:
     assert parse_decimal(text, "field") == float(Decimal(text))
     assert parse_decimal(f" {text}\u3000", "field") == float(Decimal(text))
+
+
+def test_format_fixed_prints_totals_as_the_reports_do() -> None:
+    from qcdesk.numbers import format_fixed
+
+    assert format_fixed(226.89, 1) == "226.9"
+    assert format_fixed(6000, 1) == "6,000.0"
+    assert format_fixed(5.9, 2, at_least=True) == "5.90"
+    assert format_fixed(6.29, 2, at_least=True) == "6.29"
+    assert format_fixed(29.875, 2, at_least=True) == "29.875"  # no digit hidden
+    assert format_fixed(30, 2) == "30.00"

@@ -12,7 +12,7 @@ import reference as ref
 
 from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
-from qcdesk.model import Disposition
+from qcdesk.model import Disposition, IngotDefect, Location
 from qcdesk.store import NewHeat, NewIngot, Store
 from reports import daily, data
 
@@ -128,7 +128,7 @@ def test_plan_is_compared_where_set(demo: Store) -> None:
 def test_heat_sheet_of_a_failing_heat(demo: Store) -> None:
     sheet = data.heat_sheet(demo, "3-0425", AT)
     rows = {r[0]: r for r in sheet.analysis.rows}
-    assert rows["S"][1:] == ("0.053", "", "0.050", "FAILS")
+    assert rows["S"][1:] == ("0.053", "—", "0.050", "FAILS")  # no lower limit: a dash, not a blank
     assert rows["C"][4] == "ok"
     s_row = [r[0] for r in sheet.analysis.rows].index("S")
     assert (s_row, 1) in sheet.analysis.marked
@@ -202,3 +202,18 @@ def test_the_quarter_plan_is_shown_for_what_it_is(store: Store) -> None:
         "2024-02-10): 50.0 t; ingot qualified rate 50.0% (+0.0 pt against the target).")
     pdf = daily.build(store, day, AT)
     assert b"%PDF" in pdf[:8]
+
+
+def test_the_pareto_total_counts_each_ingot_once(store: Store) -> None:
+    # one heat: ingot 1 (1000 kg) has a lap and a blowhole, ingot 2 (2000 kg) a lap, ingot 3 (4000 kg) none
+    _small_heat(store, "1-0001", datetime(2024, 2, 10, 9, 0), 7.0,
+                ((1000, Disposition.SCRAP), (2000, Disposition.CONDITIONED), (4000, Disposition.ACCEPTED)))
+    store.update_ingot("1-0001", 1, defects=[IngotDefect("LAP"), IngotDefect("BLOW", Location.TOP)],
+                       reason="found")
+    store.update_ingot("1-0001", 2, defects=[IngotDefect("LAP")], reason="found")
+    assert store.defective_ingots(date(2024, 2, 10), date(2024, 2, 10)) == (2, 3000.0)
+    table = data.daily_report(store, date(2024, 2, 10), AT).pareto_table
+    assert [(r[0], r[2]) for r in table.rows] == [("LAP", "2"), ("BLOW", "1")]
+    assert [r[5] for r in table.rows] == ["3.0", "1.0"]
+    # 3 defects found on 2 ingots weighing 3 t (not 3 ingots and 4 t)
+    assert table.total == ("Total", "2 ingot(s) with defects; 3 defect(s) found", "2", "", "", "3.0")

@@ -536,3 +536,26 @@ def test_standard_buttons_speak_chinese(qtbot: QtBot, session: Session) -> None:
                      ("DefectDialog", ok): "确定", ("DefectDialog", cancel): "取消",
                      ("PreferencesDialog", ok): "确定", ("PreferencesDialog", cancel): "取消",
                      ("AuditDialog", close): "关闭(&C)"}
+
+
+def test_tonnes_read_as_in_the_reports(qtbot: QtBot, session: Session, db_path: Path) -> None:
+    with _stored(db_path) as store:
+        store.add_heat(NewHeat("3-0001", "3", datetime(2024, 3, 4, 10, 0), "Q235B", 5.9, None, "tester"))
+        store.add_heat(NewHeat("3-0002", "3", datetime(2024, 3, 4, 11, 0), "Q235B", 6.29, None, "tester"))
+    view = ShiftView(session)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.data is not None and view.model.rowCount() == 3)
+    tapped = {view.model.heat_no(r): view.model.index(r, 4).data() for r in range(3)}
+    assert tapped == {"1-0001": "30.00", "3-0001": "5.90", "3-0002": "6.29"}
+    assert view.rate_labels[("shift", "output")].text() == "42.2"   # 30 + 5.9 + 6.29 = 42.19
+    assert view.rate_labels[("day", "output")].text() == "72.2"     # and 2-0001's 30 t
+
+
+def test_a_missing_bound_reads_as_a_dash(qtbot: QtBot, heat_view: HeatView) -> None:
+    grid = heat_view.analysis.grid
+    rows = {grid.itemAtPosition(r, 0).widget().text(): r for r in range(1, grid.rowCount())
+            if grid.itemAtPosition(r, 0) is not None}
+    bounds = {el: (grid.itemAtPosition(r, 2).widget().text(), grid.itemAtPosition(r, 3).widget().text())
+              for el, r in rows.items()}
+    assert "" not in {b for pair in bounds.values() for b in pair}
+    assert "—" in {b for pair in bounds.values() for b in pair}

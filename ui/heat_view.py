@@ -87,7 +87,7 @@ def _qdatetime(moment: datetime) -> QDateTime:
 
 
 def _limit(value: float | None, element: str) -> str:
-    return "" if value is None else format_chemistry(element, value)
+    return "—" if value is None else format_chemistry(element, value)  # no bound: a dash, as the sheet
 
 
 class AnalysisPanel(QWidget):

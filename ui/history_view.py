@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from qcdesk.errors import InputError
 from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Shift
-from qcdesk.numbers import format_number
+from qcdesk.numbers import format_fixed
 from qcdesk.rates import FORMULAS, format_rate
 from qcdesk.store import HISTORY_QUICK_SORTS, HeatFilter, HeatListRow, HeatPage, Store
 from ui.session import Session
@@ -270,7 +270,7 @@ class HistoryModel(QAbstractTableModel):
         if column == "tapped_at":
             return row.tapped_at.strftime("%Y-%m-%d %H:%M")
         if column == "tap_weight_t":
-            return format_number(row.tap_weight_t)
+            return format_fixed(row.tap_weight_t, 2, at_least=True)
         if column == "chem_status":
             return _(STATUS_NAMES[row.chem_status])
         if column == "ingots":

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from qcdesk import shifts
 from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Heat, Shift
-from qcdesk.numbers import format_number
+from qcdesk.numbers import format_fixed
 from qcdesk.rates import RateRow, RateSums
 from qcdesk.store import Store
 from ui import settings as keys
@@ -119,7 +119,7 @@ class ShiftHeatsModel(QAbstractTableModel):
         heat, column = self._heats[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (heat.converter, heat.heat_no, heat.tapped_at.strftime("%H:%M"), heat.grade,
-                    format_number(heat.tap_weight_t), _(STATUS_NAMES[heat.chem_status]),
+                    format_fixed(heat.tap_weight_t, 2, at_least=True), _(STATUS_NAMES[heat.chem_status]),
                     f"{heat.ingots_judged}/{heat.ingots}")[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and heat.chem_status is ChemStatus.FAILS:
             from PySide6.QtGui import QColor  # noqa: PLC0415 - only for failing heats
@@ -402,7 +402,7 @@ class ShiftView(QWidget):
             for key in _WEIGHT_ROWS + _COUNT_ROWS:
                 self.rate_labels[(scope, key)].setText(rate_text(getattr(rates, key)))
             sums = rates_row.sums
-            self.rate_labels[(scope, "output")].setText(format_number(round(sums.output_t, 3)))
+            self.rate_labels[(scope, "output")].setText(format_fixed(sums.output_t, 1))  # as the reports
             self.rate_labels[(scope, "awaiting")].setText(str(sums.ingots_awaiting_chemistry))
             self.rate_labels[(scope, "pending")].setText(str(sums.ingots_pending))
         # heats per converter: rows rebuilt, since the converters may change
