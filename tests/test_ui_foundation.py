@@ -142,3 +142,15 @@ def test_command_line_still_answers_through_the_launcher(capsys: pytest.CaptureF
 
     assert main(["--help"]) == 0
     assert "rates" in capsys.readouterr().out
+
+
+def test_qt_own_dialogs_speak_chinese_too(qapp: object) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    try:
+        install_language("zh")
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    finally:
+        install_language("en")
+        set_language(None)

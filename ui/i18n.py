@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 import ui
 from qcdesk.i18n import LANGUAGES, set_language
@@ -44,22 +44,28 @@ class CatalogueTranslator(QTranslator):
         return not self._entries
 
 
-_installed: CatalogueTranslator | None = None
+_installed: list[QTranslator] = []
+_QT_LOCALES = {"zh": "zh_CN"}
 
 
 def install_language(lang: str) -> None:
     """Switch the whole program (UI and core messages) to `lang`; takes effect for widgets
     made afterwards."""
-    global _installed  # noqa: PLW0603 - one translator per application
     if lang not in LANGUAGES:
         lang = "en"
     set_language(lang)
     app = QCoreApplication.instance()
     if app is None:
         return
-    if _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
+    while _installed:
+        app.removeTranslator(_installed.pop())
     if lang != "en":
-        _installed = CatalogueTranslator(catalogue(lang), app)
-        app.installTranslator(_installed)
+        # Qt's own dialogs (files, printing, message-box buttons) from Qt's shipped catalogue
+        qt_own = QTranslator(app)
+        if qt_own.load(QLocale(_QT_LOCALES.get(lang, lang)), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_own)
+            _installed.append(qt_own)
+        ours = CatalogueTranslator(catalogue(lang), app)
+        app.installTranslator(ours)  # installed last: asked first
+        _installed.append(ours)
