@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import json
 import os
 import re
@@ -31,6 +32,7 @@ from qcdesk.errors import ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
 from qcdesk.numbers import format_chemistry, format_number
+from qcdesk.people import ROLE_NAMES, Role, parse_role
 from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
@@ -40,8 +42,11 @@ from qcdesk.rates import (
     format_rate,
     parse_group_keys,
 )
+from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES
+from qcdesk.signoff import Signature
 from qcdesk.standards import HeatCheck
 from qcdesk.store import Store, environment_error, resolve_db_path
+from qcdesk.verify import as_json, verify
 
 
 def _date(text: str) -> date:
@@ -121,6 +126,37 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
     sub.add_parser("info", help=_("where the database is and what it holds"))
+
+    p = sub.add_parser("user", help=_("people who sign in, and their roles"))
+    users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = users.add_parser("add", help=_("add a person (the first must be an administrator); the PIN "
+                                       "is asked, or read from QCDESK_NEW_PIN"))
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", required=True, choices=[r.value for r in Role])
+    users.add_parser("list", help=_("everyone who may sign in, or could"))
+    q = users.add_parser("deactivate", help=_("take someone's right to sign in away"))
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--reason")
+
+    p = sub.add_parser("sign", help=_("close a shift (inspector) or approve a day (workshop head)"))
+    signing = p.add_subparsers(dest="sign_what", metavar="WHAT", required=True)
+    q = signing.add_parser("shift", help=_("close a shift: sign its heats, analyses and ingots"))
+    q.add_argument("day", type=_date, metavar="DATE")
+    q.add_argument("shift", metavar="SHIFT")
+    q = signing.add_parser("day", help=_("approve a day whose shifts are closed"))
+    q.add_argument("day", type=_date, metavar="DATE")
+    p = sub.add_parser("signoff", help=_("whether a day and its shifts are signed"))
+    p.add_argument("day", type=_date, metavar="DATE")
+
+    p = sub.add_parser("void", help=_("void a heat or an ingot entered by mistake (kept, with the reason)"))
+    p.add_argument("kind", choices=("heat", "ingot"))
+    p.add_argument("heat_no", metavar="HEAT_NO")
+    p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
+    p.add_argument("--reason", required=True)
+
+    p = sub.add_parser("verify", help=_("check the database file, the audit chain and every signature"))
+    p.add_argument("--json", action="store_true")
+
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
@@ -426,11 +462,100 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
+    """A PIN from the environment variable (for scripts), else typed without echo."""
+    given = os.environ.get(variable)
+    if given is not None:
+        return given
+    return getpass.getpass(prompt)
+
+
+def cmd_user(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.user_command == "list":
+        rows = [[p.name, _(ROLE_NAMES[p.role]), _("active") if p.active else _("deactivated"),
+                 p.locked_until.strftime("%Y-%m-%d %H:%M") if p.locked_until else ""]
+                for p in store.people()]
+        if not rows:
+            out.write(_("No people yet: anyone may write. Add an administrator with "
+                        "'qcdesk user add NAME --role admin'.") + "\n")
+            return 0
+        out.write(render_table([_("name"), _("role"), _("status"), _("locked until")], rows,
+                               [False] * 4) + "\n")
+        return 0
+    if args.user_command == "deactivate":
+        person = store.deactivate_person(args.name, args.reason)
+        out.write(_("{name} is deactivated.").format(name=person.name) + "\n")
+        return 0
+    first = not store.roles_enforced()
+    if os.environ.get("QCDESK_NEW_PIN") is not None:
+        pin = os.environ["QCDESK_NEW_PIN"]
+    elif first and os.environ.get("QCDESK_PIN") is not None:
+        pin = os.environ["QCDESK_PIN"]
+    else:
+        pin = getpass.getpass(_("PIN for {name}: ").format(name=args.name))
+        if getpass.getpass(_("the same PIN again: ")) != pin:
+            raise QcError(_("the two PINs differ; nobody was added"))
+    person = store.add_person(args.name, parse_role(args.role), pin)
+    out.write(_("{name} added as {role}.").format(name=person.name, role=_(ROLE_NAMES[person.role]))
+              + "\n")
+    return 0
+
+
+def _signature_line(sig: Signature) -> str:
+    return _("{meaning}: {signer} at {at}").format(meaning=_(sig.meaning), signer=sig.signer,
+                                                   at=sig.signed_at)
+
+
+def cmd_sign(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    pin = args.pin  # asked once by main: the sign-in and the signature are one act here
+    if args.sign_what == "shift":
+        sig = store.sign_shift(args.day, args.shift, pin)
+    else:
+        sig = store.sign_day(args.day, pin)
+    out.write(_signature_line(sig) + "\n")
+    out.write(_("records hash {hash}; audit chain head {head}").format(
+        hash=sig.records_hash, head=sig.chain_head) + "\n")
+    return 0
+
+
+def cmd_signoff(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    standing = store.day_signoff(args.day)
+    out.write(_("{day}: {status}").format(day=args.day, status=_(SIGNOFF_NAMES[standing.status])) + "\n")
+    for sig in store.signatures(args.day):
+        state = "" if sig.live else " " + _("(superseded {at}: {reason})").format(
+            at=sig.superseded_at, reason=sig.superseded_reason)
+        where = f"{sig.shift}: " if sig.shift else ""
+        out.write(f"  {where}{_signature_line(sig)}{state}\n")
+    return 0
+
+
+def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.kind == "heat":
+        store.void_heat(args.heat_no, args.reason)
+        out.write(_("heat {heat_no} voided.").format(heat_no=args.heat_no) + "\n")
+        return 0
+    if args.ingot_no is None:
+        raise QcError(_("name the ingot: qcdesk void ingot HEAT_NO INGOT_NO --reason ..."))
+    store.void_ingot(args.heat_no, args.ingot_no, args.reason)
+    out.write(_("ingot {n} of heat {heat_no} voided.").format(n=args.ingot_no, heat_no=args.heat_no)
+              + "\n")
+    return 0
+
+
+def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    report = verify(store)
+    out.write((as_json(report) if args.json else report.summary()) + "\n")
+    return 0 if report.ok else 1
+
+
+# Commands that write, and so sign in with a PIN once the database has people.
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void"})
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-    "info": cmd_info,
+    "info": cmd_info, "user": cmd_user, "sign": cmd_sign, "signoff": cmd_signoff, "void": cmd_void,
+    "verify": cmd_verify,
 }
 
 
@@ -476,6 +601,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
+            args.pin = None
+            if (args.command in WRITING_COMMANDS and store.roles_enforced()
+                    and getattr(args, "user_command", None) != "list"):
+                args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
+                store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}
             return commands[args.command](store, args, out)
     except ImportRefused as exc:

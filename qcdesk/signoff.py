@@ -65,6 +65,10 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"   # signed once, changed since: to be signed again
 
 
+STATUS_NAMES = {Status.UNSIGNED: N_("unsigned (DRAFT)"), Status.SIGNED: N_("signed"),
+                Status.SUPERSEDED: N_("changed since signed: to be signed again")}
+
+
 @dataclass(frozen=True)
 class Signoff:
     """Where a day (or shift) stands: its latest signature, if any."""

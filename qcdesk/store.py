@@ -490,8 +490,9 @@ class Store:
         if current is None or not current.active:
             raise QcError(_("{name} is deactivated").format(name=self.person.name))
         if not current.may(permission):
-            raise QcError(_("a {role} may not {action}").format(
-                role=_(ROLE_NAMES[current.role]), action=_(PERMISSION_NAMES[permission])))
+            raise QcError(_("as {role}, {name} may not {action}").format(
+                role=_(ROLE_NAMES[current.role]), name=current.name,
+                action=_(PERMISSION_NAMES[permission])))
         return current
 
     # -------------------------------------------------------------- signatures
