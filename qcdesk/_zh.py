@@ -286,5 +286,6 @@ ZH: dict[str, str] = {
     "{day}, shift {shift}": "{day}，{shift} 班",
     "audit entry {id} ({at}, {what}) does not match the chain: it was changed, or an entry before it was": "审计记录 {id}（{at}，{what}）与哈希链不符：它或它之前的记录被改动过",
     "the signature of {place} by {who} refers to an audit chain head that is not in the log": "{place} 由 {who} 所做的签名引用的审计链头不在日志中",
+    "heat {heat_no} was voided ({reason}); its history is kept": "炉次 {heat_no} 已作废（{reason}）；其历史记录保留",
     "the records of {place} signed by {who} were changed after signing without a correction": "{place} 由 {who} 签署的记录在签署后未经更正手续被改动",
 }

@@ -439,44 +439,48 @@ class Store:
     def login(self, name: str, pin: str) -> Person:
         """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
         lock them out for 15 minutes (kept in the database, and audited)."""
+        wanted = normalise_code(name).strip()
+        refused = _("the name or the PIN is wrong")
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
+        if row is None:
+            raise QcError(refused)
+        self._refuse_sign_in(_person(row))
+        # the slow hash outside the write lock: other workstations keep saving meanwhile
+        checked = row["pin_hash"]
+        matches = pin_matches(pin, checked)
         with self.transaction() as db:
-            row = db.execute("SELECT * FROM person WHERE name = ?",
-                             (normalise_code(name).strip(),)).fetchone()
-            now = self._clock().astimezone()
-            refused = _("the name or the PIN is wrong")
-            if row is None:
-                failure: str | None = refused
+            row = db.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
+            person = _person(row)
+            self._refuse_sign_in(person)  # again, under the lock: it may have changed
+            if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
+                matches = pin_matches(pin, row["pin_hash"])
+            if matches:
+                if person.failed_logins or person.locked_until:
+                    db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
+                               "WHERE id = ?", (person.id,))
             else:
-                person = _person(row)
-                if not person.active:
-                    raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
-                if person.locked_until is not None and person.locked_until > now:
-                    raise QcError(_("{name} is locked out after repeated wrong PINs until {time}").format(
-                        name=person.name, time=person.locked_until.strftime("%H:%M")))
-                # the slow hash under the write lock: a wrong PIN must be counted before it is said
-                if pin_matches(pin, row["pin_hash"]):
-                    failure = None
-                    if person.failed_logins or person.locked_until:
-                        db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
-                                   "WHERE id = ?", (person.id,))
-                else:
-                    failure = refused
-                    failed, until = after_failure(person.failed_logins, now)
-                    db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                               (failed, until.isoformat(timespec="seconds") if until else None,
-                                person.id))
-                    saved_user, self.user = self.user, person.name
-                    try:
-                        self._audit("update", "person", person.name, field_name="sign-in",
-                                    new="locked out until " + until.isoformat(timespec="seconds")
-                                    if until else "wrong PIN")
-                    finally:
-                        self.user = saved_user
-        if failure is not None:
-            raise QcError(failure)
+                failed, until = after_failure(person.failed_logins, self._clock().astimezone())
+                db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                           (failed, until.isoformat(timespec="seconds") if until else None, person.id))
+                saved_user, self.user = self.user, person.name
+                try:
+                    self._audit("update", "person", person.name, field_name="sign-in",
+                                new="locked out until " + until.isoformat(timespec="seconds")
+                                if until else "wrong PIN")
+                finally:
+                    self.user = saved_user
+        if not matches:
+            raise QcError(refused)
         self.person = person
         self.user = person.name
         return person
+
+    def _refuse_sign_in(self, person: Person) -> None:
+        if not person.active:
+            raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
+        if person.locked_until is not None and person.locked_until > self._clock().astimezone():
+            raise QcError(_("{name} is locked out after repeated wrong PINs until {time}").format(
+                name=person.name, time=person.locked_until.strftime("%H:%M")))
 
     def _require(self, permission: Permission) -> Person | None:
         """Refuse (QcError) unless whoever is signed in may do this, once the database has
@@ -880,10 +884,13 @@ class Store:
     # -------------------------------------------------------------------- heats
 
     def _heat_row(self, heat_no: str) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ? AND void_reason IS NULL",
+        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ?",
                                 (normalise_code(heat_no).strip(),)).fetchone()
         if row is None:
             raise NotFound(_("there is no heat {heat_no!r}").format(heat_no=heat_no))
+        if row["void_reason"] is not None:  # kept, but out of every listing and change
+            raise NotFound(_("heat {heat_no} was voided ({reason}); its history is kept").format(
+                heat_no=row["heat_no"], reason=row["void_reason"]))
         return row
 
     def heat(self, heat_no: str) -> Heat:

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,22 @@ def test_verify_as_json(db_path: Path) -> None:
     assert report["problem"] is None
     with Store.open(db_path, "tester") as s:
         assert report["chain_head"] == s.audit()[-1].hash
+
+
+def test_two_threads_writing_at_once_keep_one_chain(db_path: Path) -> None:
+    Store.open(db_path, "tester").close()
+
+    def write(prefix: str) -> None:
+        with Store.open(db_path, prefix) as s:
+            for i in range(15):
+                s.add_grade(f"{prefix}{i}")
+
+    workers = [threading.Thread(target=write, args=(p,)) for p in ("A", "B")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    with Store.open(db_path, "tester") as s:
+        report = verify(s)
+        assert report.ok, report.problem
+        assert report.entries == 30

@@ -75,7 +75,7 @@ def test_a_voided_heat_leaves_listings_and_rates(shop: Store) -> None:
     assert (sums.heats, sums.output_t, sums.weight_judged_kg) == (2, 30.0 + 25.0, 700 + 650 + 800)
     assert [i.heat_no for i in shop.iter_ingots(DAY, DAY)] == ["D1", "D1", "D2"]
     assert shop.counts()["heat"] == 3
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"heat E1 was voided \(logged on the wrong day\)"):
         shop.heat("E1")
     with pytest.raises(NotFound):
         shop.set_analysis("E1", {"Cr": 0.1})
