@@ -288,3 +288,17 @@ def test_a_write_from_the_command_line_signs_in_first(db_path: Path, tmp_path: P
     # reading needs no PIN
     monkeypatch.delenv("QCDESK_PIN")
     assert run("--db", str(db_path), "heats", "--from", "2025-03-11", "--to", "2025-03-11")[0] == 0
+
+
+def test_an_admin_resets_a_pin_from_the_command_line(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_shop(db_path)
+    with open_as(db_path, None) as s:
+        for _attempt in range(5):
+            with pytest.raises(QcError):
+                s.login("li", "wrong-pin")
+    monkeypatch.setenv("QCDESK_PIN", PINS["ada"])
+    monkeypatch.setenv("QCDESK_NEW_PIN", "li-new-pin")
+    code, out, _err = run("--db", str(db_path), "--user", "ada", "user", "pin", "li")
+    assert (code, out) == (0, "li has a new PIN.\n")
+    with open_as(db_path, None) as s:
+        assert s.login("li", "li-new-pin").name == "li"
