@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 import platformdirs
 
-from qcdesk import csvio
+from qcdesk import backup, csvio
 from qcdesk.demo import load_demo
 from qcdesk.errors import ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
@@ -160,6 +160,17 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help=_("check the database file, the audit chain and every signature"))
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("backup", help=_("back up the database to FILE (safe while others work)"))
+    p.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                   help=_("the backup file, or a folder to put it in"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p.add_argument("--auto", action="store_true",
+                   help=_("the day's automatic backup into FILE (a folder; default: 'backups' "
+                          "beside the database), old ones pruned"))
+
+    p = sub.add_parser("restore", help=_("replace the database by a backup (the old one is kept aside)"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
@@ -465,6 +476,47 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    if args.auto:
+        folder = args.file or backup.default_backup_folder(db_path)
+        made = backup.automatic_backup(db_path, folder, datetime.now())
+        out.write((_("automatic backup written to {path}.").format(path=made) if made else
+                   _("today's automatic backup is already in {folder}.").format(folder=folder)) + "\n")
+        return 0
+    if args.file is None:
+        raise QcError(_("name the backup file (or use --auto)"))
+    facts = backup.backup(db_path, args.file, force=args.force)
+    out.write(_("backup written to {path}: checked whole (schema {version}, {heats} heats, "
+                "{ingots} ingots).").format(path=facts.path, version=facts.schema_version,
+                                             heats=facts.counts.get("heat", 0),
+                                             ingots=facts.counts.get("ingot", 0)) + "\n")
+    return 0
+
+
+def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    facts = backup.inspect(args.file, db_path)
+    out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
+        path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
+        ingots=facts.counts.get("ingot", 0)) + "\n")
+    if not args.yes:
+        out.write(_("Replace the database {db} by this backup? The current database is kept "
+                    "beside it. Type yes to go on: ").format(db=db_path))
+        out.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes", _("yes")):
+            out.write(_("nothing restored.") + "\n")
+            return 1
+    done = backup.restore(args.file, db_path)
+    out.write(_("restored {db} from {path}.").format(db=db_path, path=args.file) + "\n")
+    if done.kept_aside is not None:
+        out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")
+    return 0
+
+
+# Commands on the database file as a whole: run without opening (or migrating) it.
+FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace, TextIO], int]] = {
+    "backup": cmd_backup, "restore": cmd_restore,
+}
 def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
     """A PIN from the environment variable (for scripts), else typed without echo."""
     given = os.environ.get(variable)
@@ -605,6 +657,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         # a named database (--db, QCDESK_DB) is made only by commands that bring data:
         # a mistyped name is said, not made; the default one is made on first use
+        if args.command in FILE_COMMANDS:
+            return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
