@@ -239,6 +239,7 @@ ZH: dict[str, str] = {
     "the replaced database is kept as {path}.": "被替换的数据库保留为 {path}。",
     "automatic backup written to {path}.": "自动备份已写入 {path}。",
     "today's automatic backup is already in {folder}.": "今天的自动备份已在 {folder} 中。",
+    "only an administrator may restore a backup over this database; nothing was restored": "只有管理员可以用备份覆盖此数据库；未恢复任何内容",
     # records you can trust: people, roles, sign-off, voiding, verify (people.py, signoff.py, verify.py, store, cli)
     "people who sign in, and their roles": "登录人员及其角色",
     "add a person (the first must be an administrator); the PIN is asked, or read from QCDESK_NEW_PIN": "添加人员（第一位必须是管理员）；PIN 码在提示时输入，或从 QCDESK_NEW_PIN 读取",

@@ -28,11 +28,11 @@ import platformdirs
 
 from qcdesk import backup, csvio
 from qcdesk.demo import load_demo
-from qcdesk.errors import ImportRefused, NotFound, QcError
+from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
 from qcdesk.numbers import format_chemistry, format_number
-from qcdesk.people import ROLE_NAMES, Role, parse_role
+from qcdesk.people import ROLE_NAMES, Permission, Role, parse_role
 from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
@@ -498,6 +498,7 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
         path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
         ingots=facts.counts.get("ingot", 0)) + "\n")
+    _sign_in_to_restore(db_path, args.user)
     if not args.yes:
         out.write(_("Replace the database {db} by this backup? The current database is kept "
                     "beside it. Type yes to go on: ").format(db=db_path))
@@ -511,6 +512,24 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
     if done.kept_aside is not None:
         out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")
     return 0
+
+
+def _sign_in_to_restore(db_path: Path, user: str | None) -> None:
+    """A database with people is replaced only by an administrator, signed in with a PIN.
+    One that cannot be opened (damaged, foreign) cannot say who that is: its restore goes on."""
+    if not db_path.is_file():
+        return
+    try:
+        store = Store.open(db_path, user, create=False)
+    except DatabaseError:
+        return
+    with store:
+        if not store.roles_enforced():
+            return
+        person = store.login(store.user, read_pin(_("PIN for {name}: ").format(name=store.user)))
+        if not person.may(Permission.PEOPLE):
+            raise QcError(_("only an administrator may restore a backup over this database; "
+                            "nothing was restored"))
 
 
 # Commands on the database file as a whole: run without opening (or migrating) it.

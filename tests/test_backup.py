@@ -315,3 +315,23 @@ def test_backup_and_restore_commands(demo_db: Path, tmp_path: Path, monkeypatch:
     err = capsys.readouterr().err
     assert "damaged" in err
     assert "Traceback" not in err
+
+
+def test_a_database_with_people_is_restored_only_by_an_administrator(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from signed_shop import PINS, make_shop
+
+    db = tmp_path / "shop.sqlite"
+    make_shop(db)
+    good = backup.backup(db, tmp_path / "shop-backup.sqlite")
+    monkeypatch.setenv("QCDESK_PIN", PINS["wang"])
+    assert main(["--db", str(db), "--user", "wang", "restore", "--yes", str(good.path)]) == 1
+    assert "only an administrator" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*before-restore*"))
+    monkeypatch.setenv("QCDESK_PIN", "wrong-pin")
+    assert main(["--db", str(db), "--user", "ada", "restore", "--yes", str(good.path)]) == 1
+    assert "wrong" in capsys.readouterr().err
+    monkeypatch.setenv("QCDESK_PIN", PINS["ada"])
+    assert main(["--db", str(db), "--user", "ada", "restore", "--yes", str(good.path)]) == 0
+    assert table_counts(db) == good.counts
+    assert len(list(tmp_path.glob("shop.before-restore-*.sqlite"))) == 1
