@@ -620,8 +620,7 @@ class Store:
                 if open_shifts:
                     raise Conflict(_("close the shifts of {day} first: {shifts}").format(
                         day=day, shifts=", ".join(open_shifts)))
-            head = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            chain_head = head[0] if head else chain.GENESIS
+            chain_head = self.chain_head()
             records_hash = signoff.records_hash(day, shift, records)
             now = self._clock().astimezone().isoformat(timespec="seconds")
             cur = db.execute(
@@ -643,6 +642,11 @@ class Store:
     def foreign_key_check(self) -> list[tuple[str, int, str]]:
         """Rows whose reference points nowhere: (table, rowid, referred table)."""
         return [(r[0], r[1], r[2]) for r in self.conn.execute("PRAGMA foreign_key_check")]
+
+    def chain_head(self) -> str:
+        """The hash of the last audit entry (64 zeros for an empty log): what a report prints."""
+        row = self.conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return str(row[0]) if row and row[0] else chain.GENESIS
 
     def audit_chain(self) -> Iterator[tuple[tuple[object, ...], str | None, str | None]]:
         """Every audit entry as (content fields in chain order, prev_hash, hash), oldest first."""

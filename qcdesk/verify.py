@@ -10,7 +10,7 @@ must be an entry of the chain. The first thing that does not match is named.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qcdesk import chain
 from qcdesk.i18n import _
@@ -24,7 +24,6 @@ class Report:
     entries: int = 0                  # audit entries walked
     signatures: int = 0               # signatures re-hashed
     chain_head: str = chain.GENESIS
-    notes: list[str] = field(default_factory=list)
 
     def fail(self, problem: str) -> Report:
         self.ok = False

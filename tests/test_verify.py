@@ -190,7 +190,7 @@ def test_verify_as_json(db_path: Path) -> None:
     assert report["ok"] is True
     assert report["problem"] is None
     with Store.open(db_path, "tester") as s:
-        assert report["chain_head"] == s.audit()[-1].hash
+        assert report["chain_head"] == s.audit()[-1].hash == s.chain_head()
 
 
 def test_two_threads_writing_at_once_keep_one_chain(db_path: Path) -> None:
