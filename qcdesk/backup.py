@@ -135,9 +135,10 @@ def _is_database_file(path: Path, db_path: Path) -> bool:
     return target in own or any(_same_file(path, name) for name in own)
 
 
-def check(conn: sqlite3.Connection, path: Path) -> BackupFacts:
+def check(conn: sqlite3.Connection, path: Path, *, newer_too: bool = False) -> BackupFacts:
     """Prove a database whole and ours: integrity_check ok, qcdesk's application id, a schema
-    this program knows; its row counts. DatabaseError says what is wrong."""
+    this program knows (or any, with `newer_too`); its row counts. DatabaseError says what
+    is wrong."""
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
         if problems != ["ok"]:
@@ -147,7 +148,7 @@ def check(conn: sqlite3.Connection, path: Path) -> BackupFacts:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID or version < 1:
             raise DatabaseError(_("{path} is not a qcdesk database").format(path=path))
-        if version > LATEST:
+        if version > LATEST and not newer_too:
             raise DatabaseError(_(
                 "{path} was written by a newer qcdesk (schema {found}; this program knows up to "
                 "{known}). Restore it with a newer qcdesk.").format(path=path, found=version,
@@ -211,7 +212,7 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
 
 
 def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
-                        pause: float, checked: bool = True) -> BackupFacts | None:
+                        pause: float, checked: bool = True, newer_too: bool = False) -> BackupFacts | None:
     """Copy `source` to a temporary file beside `target`, check it (unless not `checked`),
     fsync it, rename it into place."""
     tmp = target.with_name(target.name + ".part")
@@ -220,7 +221,7 @@ def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
             _copy(source, dest, pages=pages, pause=pause)
-            facts = check(dest, target) if checked else None
+            facts = check(dest, target, newer_too=newer_too) if checked else None
         finally:
             dest.close()
         _fsync_file(tmp)
@@ -264,9 +265,13 @@ def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
         raise QcError(_("{path} cannot be written: it is not an ordinary file").format(path=target))
     if mode is not None and not force:
         raise QcError(_("{path} exists; use --force to replace it").format(path=target))
-    source = _connect(db_path, "rw")  # "rw": a crashed writer's journal is rolled back first
     try:
-        facts = _write_checked_copy(source, target, pages=pages, pause=pause)
+        source = _connect(db_path, "rw")  # "rw": a crashed writer's journal is rolled back first
+    except DatabaseError:
+        source = _connect(db_path, "ro")  # a database we may only read
+    try:
+        # a newer program's database is backed up too: the copy is not opened, only kept
+        facts = _write_checked_copy(source, target, pages=pages, pause=pause, newer_too=True)
         assert facts is not None
         return facts
     except _Busy as exc:
@@ -349,7 +354,10 @@ def automatic_backup(db_path: str | Path, folder: str | Path, now: datetime) -> 
     keep = to_keep(existing)
     for day, path in existing.items():
         if day not in keep:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # pruned another day; the backup itself is made
+                continue
     return made
 
 
@@ -388,13 +396,16 @@ def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | Non
                 path=db_path))
         aside = kept_aside_name(db_path, now)
         _keep_aside(db_path, aside)
-        dest = _connect(db_path, "rw")
         try:
-            # one step, one transaction of the database's journal: the old or the new, never a mix
-            _copy(source, dest, pages=-1, pause=0)
-            check(dest, db_path)
-        finally:
-            dest.close()
+            dest = _connect(db_path, "rw")
+            try:
+                # one step, one transaction of the database's journal: the old or the new, never a mix
+                _copy(source, dest, pages=-1, pause=0)
+            finally:
+                dest.close()
+        except BaseException:
+            aside.unlink(missing_ok=True)  # nothing was replaced: nothing to keep aside
+            raise
         return Restored(facts, aside)
     except _Busy as exc:
         raise DatabaseError(_("the database is in use by another qcdesk (a window or a command on "

@@ -98,6 +98,17 @@ def test_a_backup_never_overwrites_the_database_or_an_existing_file(demo_db: Pat
     assert table_counts(existing) == table_counts(demo_db)
 
 
+def test_a_newer_programs_database_is_backed_up_but_not_restored(demo_db: Path, tmp_path: Path) -> None:
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    facts = backup.backup(demo_db, tmp_path / "newer.sqlite")
+    assert facts.schema_version == LATEST + 1
+    with pytest.raises(DatabaseError, match="newer qcdesk"):
+        backup.restore(facts.path, tmp_path / "elsewhere.sqlite")
+    assert not (tmp_path / "elsewhere.sqlite").exists()
+
+
 def test_no_backup_of_a_missing_or_foreign_file(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="no database"):
         backup.backup(tmp_path / "none.sqlite", tmp_path / "b.sqlite")
@@ -230,6 +241,7 @@ def test_restore_while_another_connection_writes_is_refused(demo_db: Path, tmp_p
         writer.close()
     assert table_counts(demo_db) == good.counts
     assert not list(demo_db.parent.glob("*.part*"))
+    assert not list(demo_db.parent.glob("*before-restore*"))  # nothing replaced, nothing kept aside
 
 
 def test_a_qcdesk_left_open_sees_the_restored_database(demo_db: Path, tmp_path: Path) -> None:
@@ -284,6 +296,7 @@ def test_restore_drill_backup_while_another_process_writes(demo_db: Path, tmp_pa
     assert chain_head(restored) == chain_head(facts.path)
     with Store.open(restored, "tester", create=False) as store:
         assert store.counts()["heat"] == facts.counts["heat"]
+    assert main(["--db", str(restored), "verify"]) == 0  # the chain walked, signatures re-hashed
 
 
 # --------------------------------------------------------------- commands
