@@ -182,9 +182,12 @@ def inspect(path: str | Path, db_path: str | Path | None = None) -> BackupFacts:
         conn.close()
 
 
-def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, pause: float) -> None:
+def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, pause: float,
+          patience: float | None = None) -> None:
     """Copy `source` into `dest` by the online backup API: in steps of `pages` with `pause`
-    between them while a writer restarts it at most MAX_RESTARTS times, then in one step."""
+    between them while a writer restarts it at most MAX_RESTARTS times, then in one step.
+    A database still busy after `patience` seconds (default: the busy timeout) raises _Busy."""
+    patience = BUSY_TIMEOUT_S if patience is None else patience
     restarts = 0
     last = -1
     busy_since = 0.0
@@ -193,7 +196,7 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
         nonlocal restarts, last, busy_since
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):  # SQLite sleeps, then retries
             busy_since = busy_since or time.monotonic()
-            if time.monotonic() - busy_since > BUSY_TIMEOUT_S:
+            if time.monotonic() - busy_since >= patience:
                 raise _Busy
             return
         busy_since = 0.0
@@ -399,8 +402,9 @@ def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | Non
         try:
             dest = _connect(db_path, "rw")
             try:
-                # one step, one transaction of the database's journal: the old or the new, never a mix
-                _copy(source, dest, pages=-1, pause=0)
+                # one step, one transaction of the database's journal: the old or the new, never a
+                # mix; the connection's busy timeout was the wait for a writer elsewhere
+                _copy(source, dest, pages=-1, pause=0, patience=0)
             finally:
                 dest.close()
         except BaseException:

@@ -50,11 +50,20 @@ def integrity(path: Path) -> list[tuple[str]]:
         conn.close()
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "live" / "workshop.sqlite"
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "workshop.sqlite"
     with Store.open(path, "tester") as store:
         load_demo(store)
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path) -> Path:
+    """The demo workshop's database (a copy of one made once for this module)."""
+    path = tmp_path / "live" / "workshop.sqlite"
+    path.parent.mkdir()
+    shutil.copyfile(demo_template, path)
     return path
 
 
