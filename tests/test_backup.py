@@ -357,3 +357,23 @@ def test_a_database_with_people_is_restored_only_by_an_administrator(
     assert main(["--db", str(db), "--user", "ada", "restore", "--yes", str(good.path)]) == 0
     assert table_counts(db) == good.counts
     assert len(list(tmp_path.glob("shop.before-restore-*.sqlite"))) == 1
+
+
+@pytest.mark.parametrize("where", [range(4096 * 5, 4096 * 12, 97), range(100, 4096, 37)],
+                         ids=["b-tree pages", "first page"])
+def test_a_damaged_database_is_restored_and_kept_aside(demo_db: Path, tmp_path: Path,
+                                                       where: range) -> None:
+    good = backup.backup(demo_db, tmp_path / "good.sqlite")
+    data = bytearray(demo_db.read_bytes())
+    for offset in where:
+        data[offset] ^= 0x5A
+    demo_db.write_bytes(bytes(data))
+    with pytest.raises(sqlite3.DatabaseError):
+        assert integrity(demo_db) == [("ok",)]
+    done = backup.restore(good.path, demo_db)
+    assert integrity(demo_db) == [("ok",)]
+    assert table_counts(demo_db) == good.counts
+    assert done.kept_aside is not None
+    kept = done.kept_aside.read_bytes()  # as it was (page 1's change counter aside)
+    assert len(kept) == len(data)
+    assert kept[100:4096 * 13] == bytes(data)[100:4096 * 13]

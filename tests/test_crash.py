@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from qcdesk.demo import load_demo
 from qcdesk.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -115,3 +116,44 @@ def test_journal_mode_is_rollback_with_full_sync(store: Store) -> None:
     synchronous FULL on every connection the store opens."""
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+BACKUP_CHILD = """
+import sys
+from qcdesk import backup
+print("ready", flush=True)
+backup.backup(sys.argv[1], sys.argv[2], force=True, pages=4, pause=0.002)
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
+def test_a_backup_killed_midway_leaves_the_old_backup_or_the_new(tmp_path: Path) -> None:
+    """The backup file is renamed into place whole: a kill leaves the previous one, never half."""
+    db = tmp_path / "live.sqlite"
+    with Store.open(db, "tester") as store:
+        load_demo(store)  # about 1,000 pages to copy
+    target = tmp_path / "backup.sqlite"
+    rng = random.Random(7)
+    finished = killed = 0
+    for _run in range(12):
+        proc = subprocess.Popen([sys.executable, "-c", BACKUP_CHILD, str(db), str(target)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=HERE.parent)
+        wait_ready(proc)
+        time.sleep(rng.uniform(0.0, 0.6))
+        os.kill(proc.pid, signal.SIGKILL)
+        out, _err = proc.communicate()
+        finished += "done" in out
+        killed += "done" not in out
+        if target.exists():  # the previous or the new backup, whole
+            conn = sqlite3.connect(target)
+            try:
+                assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                assert conn.execute("SELECT count(*) FROM heat").fetchone()[0] == 936
+            finally:
+                conn.close()
+        else:
+            assert finished == 0  # absent only until a first backup has finished
+    assert killed > 0
