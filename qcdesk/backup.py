@@ -191,6 +191,7 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
     restarts = 0
     last = -1
     busy_since = 0.0
+    one_step = pages < 0
 
     def progress(status: int, remaining: int, total: int) -> None:
         nonlocal restarts, last, busy_since
@@ -200,7 +201,7 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
                 raise _Busy
             return
         busy_since = 0.0
-        if last >= 0 and remaining > last:  # a write elsewhere: SQLite began again
+        if not one_step and last >= 0 and remaining > last:  # a write elsewhere: SQLite began again
             restarts += 1
             if restarts > MAX_RESTARTS:
                 raise _Restart
@@ -211,7 +212,8 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
     try:
         source.backup(dest, pages=pages, progress=progress)
     except _Restart:
-        source.backup(dest, pages=-1)
+        one_step = True
+        source.backup(dest, pages=-1, progress=progress)
 
 
 def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
@@ -221,6 +223,7 @@ def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
     tmp = target.with_name(target.name + ".part")
     _remove(tmp)  # left by a crash
     try:
+        tmp.open("xb").close()  # an unwritable folder said as such, not as a database error
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
             _copy(source, dest, pages=pages, pause=pause)
