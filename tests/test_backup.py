@@ -6,12 +6,12 @@ import io
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_crash import finish, start_writer, wait_ready
 
 from qcdesk import backup
 from qcdesk.cli import main
@@ -19,8 +19,6 @@ from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.migrations import LATEST
 from qcdesk.store import Store
-
-HERE = Path(__file__).resolve().parent
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -275,13 +273,12 @@ def test_restore_into_a_new_place(demo_db: Path, tmp_path: Path) -> None:
 def test_restore_drill_backup_while_another_process_writes(demo_db: Path, tmp_path: Path) -> None:
     """README "Backups and the restore drill": back up while another process writes,
     restore into a new place, prove it whole."""
-    writer = subprocess.Popen([sys.executable, str(HERE / "crash_writer.py"), str(demo_db), "drill",
-                               "7", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = start_writer(demo_db, "drill", seed=7, operations=120)
+    wait_ready(writer)
     assert writer.stdout is not None
-    assert writer.stdout.readline().strip() == "ready"
     assert writer.stdout.readline().split()[0] in ("heat", "ingots", "import-heats", "import-ingots")
     facts = backup.backup(demo_db, tmp_path / "drill.sqlite", pages=8, pause=0.001)
-    _out, err = writer.communicate(timeout=120)
+    _out, err = finish(writer)
     assert writer.returncode == 0, err
     # the backup is one state the database went through: every audit entry it holds is the
     # live database's entry of that number, and every heat it holds is in the live database

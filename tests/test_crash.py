@@ -9,9 +9,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,11 +25,36 @@ WRITER = HERE / "crash_writer.py"
 KILLS = int(os.environ.get("QCDESK_CRASH_KILLS", "100"))
 
 
+_ERRORS: dict[int, IO[str]] = {}
+
+
+def start(args: list[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+    """A child whose stdout is read here line by line and whose stderr goes to a file:
+    `communicate()` after a `readline()` would lose the lines already buffered."""
+    err = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by finish()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True, cwd=cwd)
+    _ERRORS[proc.pid] = err
+    return proc
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[str, str]:
+    """The rest of the child's stdout (up to its end or its kill) and all its stderr."""
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.stdout.close()
+    proc.wait(timeout)
+    err_file = _ERRORS.pop(proc.pid)
+    err_file.seek(0)
+    err = err_file.read()
+    err_file.close()
+    return out, err
+
+
 def start_writer(db: Path, run: str, seed: int, operations: int | None = None) -> subprocess.Popen[str]:
     args = [sys.executable, str(WRITER), str(db), run, str(seed)]
     if operations is not None:
         args.append(str(operations))
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return start(args)
 
 
 def wait_ready(proc: subprocess.Popen[str]) -> None:
@@ -35,7 +62,7 @@ def wait_ready(proc: subprocess.Popen[str]) -> None:
     line = proc.stdout.readline()
     if line.strip() != "ready":
         proc.kill()
-        _out, err = proc.communicate()
+        _out, err = finish(proc)
         pytest.fail(f"the writer did not start: {line!r} {err}")
 
 
@@ -96,8 +123,8 @@ def test_sigkill_at_random_moments_loses_nothing_committed(db_path: Path) -> Non
         wait_ready(proc)
         time.sleep(rng.uniform(0.0, 0.25))  # a random moment of its writing
         os.kill(proc.pid, signal.SIGKILL)
-        out, _err = proc.communicate()
-        assert proc.returncode == -signal.SIGKILL, _err
+        out, err = finish(proc)
+        assert proc.returncode == -signal.SIGKILL, err
         journals_left += Path(f"{db_path}-journal").exists()
         for kind, keys in reported(out.splitlines(keepends=True)).items():
             all_keys[kind].extend(keys)
@@ -138,13 +165,11 @@ def test_a_backup_killed_midway_leaves_the_old_backup_or_the_new(tmp_path: Path)
     rng = random.Random(7)
     finished = killed = 0
     for _run in range(12):
-        proc = subprocess.Popen([sys.executable, "-c", BACKUP_CHILD, str(db), str(target)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                cwd=HERE.parent)
+        proc = start([sys.executable, "-c", BACKUP_CHILD, str(db), str(target)], cwd=HERE.parent)
         wait_ready(proc)
         time.sleep(rng.uniform(0.0, 0.6))
         os.kill(proc.pid, signal.SIGKILL)
-        out, _err = proc.communicate()
+        out, _err = finish(proc)
         finished += "done" in out
         killed += "done" not in out
         if target.exists():  # the previous or the new backup, whole

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from test_crash import assert_whole, reported, start_writer, wait_ready
+from test_crash import assert_whole, finish, reported, start_writer, wait_ready
 
 from qcdesk import csvio
 from qcdesk import store as store_module
@@ -43,15 +43,18 @@ def test_two_processes_write_at_once_and_lose_nothing(db_path: Path) -> None:
     for proc in writers:
         wait_ready(proc)
     keys: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    outputs = []
     for proc in writers:
-        out, err = proc.communicate(timeout=300)
+        out, err = finish(proc)
         assert proc.returncode == 0, err  # both finish, no crash, no busy error
         assert "Traceback" not in err
+        assert len(out.splitlines()) == 80  # every operation reported ("ready" was read before)
+        outputs.append(out)
         for kind, found in reported(out.splitlines(keepends=True)).items():
             keys[kind].extend(found)
     assert_whole(db_path, keys)
-    assert sum(1 for heat_no, _n in keys["heat"] if heat_no.startswith("p1-")) > 0
-    assert sum(1 for heat_no, _n in keys["heat"] if heat_no.startswith("p2-")) > 0
+    for run in ("p1", "p2"):
+        assert any(heat_no.startswith(f"{run}-") for heat_no, _n in keys["heat"]), outputs
 
 
 def test_a_database_locked_too_long_is_a_plain_message_and_nothing_changes(
