@@ -247,7 +247,6 @@ END;
     SELECT RAISE(ABORT, 'quality records are voided, never deleted');
 END;
 """ for table in _QUALITY_TABLES) + """
-CREATE INDEX ingot_live ON ingot(heat_id) WHERE void_reason IS NULL;
 
 -- The hash chain: existing entries are sealed by the step below, under the trigger.
 DROP TRIGGER audit_no_update;
