@@ -314,6 +314,7 @@ ZH: dict[str, str] = {
     "{day}, shift {shift}": "{day}，{shift} 班",
     "audit entry {id} ({at}, {what}) does not match the chain: it was changed, or an entry before it was": "审计记录 {id}（{at}，{what}）与哈希链不符：它或它之前的记录被改动过",
     "the signature of {place} by {who} refers to an audit chain head that is not in the log": "{place} 由 {who} 所做的签名引用的审计链头不在日志中",
+    "{day} is signed: a record is added to a signed shift or day one at a time, by a workshop head, with a reason": "{day} 已签署：向已签署的班次或日期补录记录，须由车间主任逐条录入并说明原因",
     "heat {heat_no} was voided ({reason}); its history is kept": "炉次 {heat_no} 已作废（{reason}）；其历史记录保留",
     "the records of {place} signed by {who} were changed after signing without a correction": "{place} 由 {who} 签署的记录在签署后未经更正手续被改动",
 }

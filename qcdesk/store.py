@@ -66,6 +66,7 @@ from qcdesk.people import (
     Role,
     after_failure,
     check_pin_rules,
+    check_unknown,
     hash_pin,
     parse_role,
     pin_matches,
@@ -443,6 +444,7 @@ class Store:
         refused = _("the name or the PIN is wrong")
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
+            check_unknown(pin)  # as slow as a wrong PIN
             raise QcError(refused)
         self._refuse_sign_in(_person(row))
         # the slow hash outside the write lock: other workstations keep saving meanwhile
@@ -507,7 +509,8 @@ class Store:
             "SELECT id, kind, production_date, shift_id FROM signature WHERE superseded_at IS NULL")]
 
     def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
-               live: list[tuple[int, str, str, int | None]] | None = None) -> None:
+               live: list[tuple[int, str, str, int | None]] | None = None, *,
+               imported: bool = False) -> None:
         """Before a change to records of these (production date, shift id): if a signature
         covers them, a reason and a role that may correct; those signatures are then
         superseded (the day is to be signed again). The caller has required RECORD."""
@@ -518,6 +521,10 @@ class Store:
                or (s[1] == "day" and s[2] in days)]
         if not hit:
             return
+        if imported:  # a file brings no reason: late records come one at a time
+            raise Conflict(_("{day} is signed: a record is added to a signed shift or day one at a "
+                             "time, by a workshop head, with a reason").format(
+                day=", ".join(sorted({s[2] for s in hit}))))
         self._require(Permission.CORRECT_SIGNED)
         if not _reason(reason):
             raise ReasonRequired(_("these records are signed ({day}): say why they are corrected").format(
@@ -956,11 +963,11 @@ class Store:
     def import_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None) -> int:
         """Save many heats in one transaction: all of them, or none."""
         with self.transaction():
-            self._insert_heats(heats, progress)
+            self._insert_heats(heats, progress, imported=True)
         return len(heats)
 
     def _insert_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None,
-                      reason: str | None = None) -> None:
+                      reason: str | None = None, *, imported: bool = False) -> None:
         self._require(Permission.RECORD)
         live = self._live_signatures()
         converters = {c.code: c for c in self.converters()}
@@ -988,7 +995,7 @@ class Store:
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
             prod_date, shift = shifts.assign(tapped, schedule)
-            self._guard([(prod_date.isoformat(), shift.id)], reason, live)
+            self._guard([(prod_date.isoformat(), shift.id)], reason, live, imported=imported)
             edition = in_force(editions.get(grade, ()), tapped.date())
             verdict = check_chemistry(edition, analysis)
             try:
@@ -1194,7 +1201,7 @@ class Store:
                       progress: Progress | None = None) -> int:
         """Save many (heat number, ingot) pairs in one transaction: all, or none."""
         with self.transaction():
-            self._insert_ingots(ingots, progress)
+            self._insert_ingots(ingots, progress, imported=True)
         return len(ingots)
 
     def next_ingot_no(self, heat_no: str) -> int:
@@ -1203,7 +1210,8 @@ class Store:
                                      "WHERE heat_id = ?", (row["id"],)).fetchone()[0])
 
     def _insert_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
-                       progress: Progress | None = None, reason: str | None = None) -> None:
+                       progress: Progress | None = None, reason: str | None = None, *,
+                       imported: bool = False) -> None:
         self._require(Permission.RECORD)
         live = self._live_signatures()
         db = self.conn
@@ -1215,7 +1223,8 @@ class Store:
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
-                self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live)
+                self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
+                            imported=imported)
             _validate_ingot(new, catalogue)
             try:
                 cur = db.execute(

@@ -237,3 +237,16 @@ def test_signing_from_the_command_line(db_path: Path, monkeypatch: pytest.Monkey
     assert out.splitlines()[0] == "2025-03-10: changed since signed: to be signed again"
     assert "(superseded " in out
     assert ": weighed twice)" in out
+
+
+def test_a_file_cannot_add_records_to_a_signed_shift(db_path: Path) -> None:
+    _signed_day(db_path)
+    with open_as(db_path, "hu") as s:
+        before = dump(s)
+        late = NewHeat("D9", "3", datetime(2025, 3, 10, 14, 0), "Q235B", 21.0, None, "wang")
+        with pytest.raises(Conflict, match="2025-03-10 is signed: a record is added"):
+            s.import_heats([late, NewHeat("N9", "3", datetime(2025, 3, 11, 9, 0), "Q235B", 21.0,
+                                          None, "wang")])
+        with pytest.raises(Conflict, match="one at a time"):
+            s.import_ingots([("D1", NewIngot(3, 500.0, Disposition.PENDING, "wang"))])
+        assert dump(s) == before
