@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import json
 import os
 import re
@@ -25,12 +26,13 @@ from typing import Any, TextIO
 
 import platformdirs
 
-from qcdesk import csvio
+from qcdesk import backup, csvio
 from qcdesk.demo import load_demo
-from qcdesk.errors import ImportRefused, NotFound, QcError
+from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, N_, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
 from qcdesk.numbers import format_chemistry, format_number, parse_optional
+from qcdesk.people import ROLE_NAMES, Permission, Role, parse_role
 from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
@@ -40,8 +42,11 @@ from qcdesk.rates import (
     format_rate,
     parse_group_keys,
 )
+from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES
+from qcdesk.signoff import Signature
 from qcdesk.standards import HeatCheck
 from qcdesk.store import PLAN_OUTPUT_T, PLAN_RATE_PCT, Store, environment_error, resolve_db_path
+from qcdesk.verify import as_json, verify
 
 
 def _date(text: str) -> date:
@@ -130,6 +135,51 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
 
     sub.add_parser("info", help=_("where the database is and what it holds"))
+
+    p = sub.add_parser("user", help=_("people who sign in, and their roles"))
+    users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = users.add_parser("add", help=_("add a person (the first must be an administrator); the PIN "
+                                       "is asked, or read from QCDESK_NEW_PIN"))
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", required=True, choices=[r.value for r in Role])
+    users.add_parser("list", help=_("everyone who may sign in, or could"))
+    q = users.add_parser("deactivate", help=_("take someone's right to sign in away"))
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--reason")
+    q = users.add_parser("pin", help=_("give someone a new PIN, which also lifts a lock-out "
+                                       "(an administrator; read like user add's)"))
+    q.add_argument("name", metavar="NAME")
+
+    p = sub.add_parser("sign", help=_("close a shift (inspector) or approve a day (workshop head)"))
+    signing = p.add_subparsers(dest="sign_what", metavar="WHAT", required=True)
+    q = signing.add_parser("shift", help=_("close a shift: sign its heats, analyses and ingots"))
+    q.add_argument("day", type=_date, metavar="DATE")
+    q.add_argument("shift", metavar="SHIFT")
+    q = signing.add_parser("day", help=_("approve a day whose shifts are closed"))
+    q.add_argument("day", type=_date, metavar="DATE")
+    p = sub.add_parser("signoff", help=_("whether a day and its shifts are signed"))
+    p.add_argument("day", type=_date, metavar="DATE")
+
+    p = sub.add_parser("void", help=_("void a heat or an ingot entered by mistake (kept, with the reason)"))
+    p.add_argument("kind", choices=("heat", "ingot"))
+    p.add_argument("heat_no", metavar="HEAT_NO")
+    p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
+    p.add_argument("--reason", required=True)
+
+    p = sub.add_parser("verify", help=_("check the database file, the audit chain and every signature"))
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("backup", help=_("back up the database to FILE (safe while others work)"))
+    p.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                   help=_("the backup file, or a folder to put it in"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p.add_argument("--auto", action="store_true",
+                   help=_("the day's automatic backup into FILE (a folder; default: 'backups' "
+                          "beside the database), old ones pruned"))
+
+    p = sub.add_parser("restore", help=_("replace the database by a backup (the old one is kept aside)"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
@@ -458,11 +508,164 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    if args.auto:
+        folder = args.file or backup.default_backup_folder(db_path)
+        made = backup.automatic_backup(db_path, folder, datetime.now())
+        out.write((_("automatic backup written to {path}.").format(path=made) if made else
+                   _("today's automatic backup is already in {folder}.").format(folder=folder)) + "\n")
+        return 0
+    if args.file is None:
+        raise QcError(_("name the backup file (or use --auto)"))
+    facts = backup.backup(db_path, args.file, force=args.force)
+    out.write(_("backup written to {path}: checked whole (schema {version}, {heats} heats, "
+                "{ingots} ingots).").format(path=facts.path, version=facts.schema_version,
+                                             heats=facts.counts.get("heat", 0),
+                                             ingots=facts.counts.get("ingot", 0)) + "\n")
+    return 0
+
+
+def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    facts = backup.inspect(args.file, db_path)
+    out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
+        path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
+        ingots=facts.counts.get("ingot", 0)) + "\n")
+    _sign_in_to_restore(db_path, args.user)
+    if not args.yes:
+        out.write(_("Replace the database {db} by this backup? The current database is kept "
+                    "beside it. Type yes to go on: ").format(db=db_path))
+        out.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes", _("yes")):
+            out.write(_("nothing restored.") + "\n")
+            return 1
+    done = backup.restore(args.file, db_path)
+    out.write(_("restored {db} from {path}.").format(db=db_path, path=args.file) + "\n")
+    if done.kept_aside is not None:
+        out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")
+    return 0
+
+
+def _sign_in_to_restore(db_path: Path, user: str | None) -> None:
+    """A database with people is replaced only by an administrator, signed in with a PIN.
+    One that cannot be opened (damaged, foreign) cannot say who that is: its restore goes on."""
+    if not db_path.is_file():
+        return
+    try:
+        store = Store.open(db_path, user, create=False)
+    except DatabaseError:
+        return
+    with store:
+        if not store.roles_enforced():
+            return
+        person = store.login(store.user, read_pin(_("PIN for {name}: ").format(name=store.user)))
+        if not person.may(Permission.PEOPLE):
+            raise QcError(_("only an administrator may restore a backup over this database; "
+                            "nothing was restored"))
+
+
+# Commands on the database file as a whole: run without opening (or migrating) it.
+FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace, TextIO], int]] = {
+    "backup": cmd_backup, "restore": cmd_restore,
+}
+def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
+    """A PIN from the environment variable (for scripts), else typed without echo."""
+    given = os.environ.get(variable)
+    if given is not None:
+        return given
+    return getpass.getpass(prompt)
+
+
+def cmd_user(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.user_command == "list":
+        rows = [[p.name, _(ROLE_NAMES[p.role]), _("active") if p.active else _("deactivated"),
+                 p.locked_until.strftime("%Y-%m-%d %H:%M") if p.locked_until else ""]
+                for p in store.people()]
+        if not rows:
+            out.write(_("No people yet: anyone may write. Add an administrator with "
+                        "'qcdesk user add NAME --role admin'.") + "\n")
+            return 0
+        out.write(render_table([_("name"), _("role"), _("status"), _("locked until")], rows,
+                               [False] * 4) + "\n")
+        return 0
+    if args.user_command == "deactivate":
+        person = store.deactivate_person(args.name, args.reason)
+        out.write(_("{name} is deactivated.").format(name=person.name) + "\n")
+        return 0
+    first = not store.roles_enforced() and args.user_command == "add"
+    if os.environ.get("QCDESK_NEW_PIN") is not None:
+        pin = os.environ["QCDESK_NEW_PIN"]
+    elif first and os.environ.get("QCDESK_PIN") is not None:
+        pin = os.environ["QCDESK_PIN"]
+    else:
+        pin = getpass.getpass(_("PIN for {name}: ").format(name=args.name))
+        if getpass.getpass(_("the same PIN again: ")) != pin:
+            raise QcError(_("the two PINs differ; nothing was changed"))
+    if args.user_command == "pin":
+        store.set_pin(args.name, pin)
+        out.write(_("{name} has a new PIN.").format(name=args.name) + "\n")
+        return 0
+    person = store.add_person(args.name, parse_role(args.role), pin)
+    out.write(_("{name} added as {role}.").format(name=person.name, role=_(ROLE_NAMES[person.role]))
+              + "\n")
+    return 0
+
+
+def _signature_line(sig: Signature) -> str:
+    return _("{meaning}: {signer} at {at}").format(meaning=_(sig.meaning), signer=sig.signer,
+                                                   at=sig.signed_at)
+
+
+def cmd_sign(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    pin = args.pin  # asked once by main: the sign-in and the signature are one act here
+    if args.sign_what == "shift":
+        sig = store.sign_shift(args.day, args.shift, pin)
+    else:
+        sig = store.sign_day(args.day, pin)
+    out.write(_signature_line(sig) + "\n")
+    out.write(_("records hash {hash}; audit chain head {head}").format(
+        hash=sig.records_hash, head=sig.chain_head) + "\n")
+    return 0
+
+
+def cmd_signoff(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    standing = store.day_signoff(args.day)
+    out.write(_("{day}: {status}").format(day=args.day, status=_(SIGNOFF_NAMES[standing.status])) + "\n")
+    for sig in store.signatures(args.day):
+        state = "" if sig.live else " " + _("(superseded {at}: {reason})").format(
+            at=sig.superseded_at, reason=sig.superseded_reason)
+        where = f"{sig.shift}: " if sig.shift else ""
+        out.write(f"  {where}{_signature_line(sig)}{state}\n")
+    return 0
+
+
+def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.kind == "heat":
+        store.void_heat(args.heat_no, args.reason)
+        out.write(_("heat {heat_no} voided.").format(heat_no=args.heat_no) + "\n")
+        return 0
+    if args.ingot_no is None:
+        raise QcError(_("name the ingot: qcdesk void ingot HEAT_NO INGOT_NO --reason ..."))
+    store.void_ingot(args.heat_no, args.ingot_no, args.reason)
+    out.write(_("ingot {n} of heat {heat_no} voided.").format(n=args.ingot_no, heat_no=args.heat_no)
+              + "\n")
+    return 0
+
+
+def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    report = verify(store)
+    out.write((as_json(report) if args.json else report.summary()) + "\n")
+    return 0 if report.ok else 1
+
+
+# Commands that write, and so sign in with a PIN once the database has people.
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void"})
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-    "info": cmd_info, "plan": cmd_plan,
+    "info": cmd_info, "plan": cmd_plan, "user": cmd_user, "sign": cmd_sign, "signoff": cmd_signoff,
+    "void": cmd_void, "verify": cmd_verify,
 }
 
 
@@ -505,9 +708,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         # a named database (--db, QCDESK_DB) is made only by commands that bring data:
         # a mistyped name is said, not made; the default one is made on first use
+        if args.command in FILE_COMMANDS:
+            return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
+            args.pin = None
+            if (args.command in WRITING_COMMANDS and store.roles_enforced()
+                    and getattr(args, "user_command", None) != "list"):
+                args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
+                store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}
             return commands[args.command](store, args, out)
     except ImportRefused as exc:

@@ -7,6 +7,11 @@ written by a newer qcdesk and is refused before anything is written to it.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+from qcdesk import chain
+
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
@@ -186,7 +191,6 @@ CREATE TABLE plan (
 ) STRICT;
 """
 
-# (version, script): append only; never edit a migration that has shipped.
 # desktop history browser: walk heats by production date then tap time, or by tap time,
 # without sorting 200,000 rows for each page.
 _HISTORY_INDEXES = """
@@ -194,5 +198,110 @@ CREATE INDEX heat_by_date_tap ON heat(production_date, tapped_at);
 CREATE INDEX heat_by_tap ON heat(tapped_at);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _SCHEMA_1), (2, _HISTORY_INDEXES), (3, _PLAN))
+
+# Records you can trust: people and roles, signatures, voiding instead of deleting,
+# and the audit log as a hash chain (the Python step below seals existing entries).
+_ROLLUP_LIVE = _ROLLUP.replace("FROM ingot WHERE heat_id = heat.id",
+                               "FROM ingot WHERE heat_id = heat.id AND void_reason IS NULL")
+_QUALITY_TABLES = ("heat", "heat_analysis", "ingot", "ingot_defect")
+_SCHEMA_2 = """
+CREATE TABLE person (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE CHECK (length(trim(name)) BETWEEN 1 AND 80),
+    role          TEXT NOT NULL CHECK (role IN ('inspector', 'head', 'admin')),
+    pin_hash      TEXT NOT NULL CHECK (pin_hash LIKE 'scrypt$%'),
+    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+    locked_until  TEXT
+) STRICT;
+CREATE TRIGGER person_no_delete BEFORE DELETE ON person BEGIN
+    SELECT RAISE(ABORT, 'people are deactivated, never deleted');
+END;
+
+-- A signature: who (name and role as signed), when, what it means, the hash of the
+-- records it covers and the audit chain's head when it was made. Superseded, never deleted.
+CREATE TABLE signature (
+    id                INTEGER PRIMARY KEY,
+    kind              TEXT NOT NULL CHECK (kind IN ('shift', 'day')),
+    production_date   TEXT NOT NULL CHECK (date(julianday(production_date)) IS production_date),
+    shift_id          INTEGER REFERENCES shift(id),
+    person_id         INTEGER NOT NULL REFERENCES person(id),
+    signer            TEXT NOT NULL,
+    role              TEXT NOT NULL,
+    meaning           TEXT NOT NULL,
+    signed_at         TEXT NOT NULL,
+    records_hash      TEXT NOT NULL CHECK (length(records_hash) = 64),
+    chain_head        TEXT NOT NULL CHECK (length(chain_head) = 64),
+    superseded_at     TEXT,
+    superseded_reason TEXT,
+    CHECK ((kind = 'shift') = (shift_id IS NOT NULL)),
+    CHECK ((superseded_at IS NULL) = (superseded_reason IS NULL))
+) STRICT;
+CREATE INDEX signature_by_date ON signature(production_date, kind);
+CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature BEGIN
+    SELECT RAISE(ABORT, 'signatures are superseded, never deleted');
+END;
+CREATE TRIGGER signature_fixed BEFORE UPDATE OF id, kind, production_date, shift_id, person_id,
+    signer, role, meaning, signed_at, records_hash, chain_head ON signature BEGIN
+    SELECT RAISE(ABORT, 'a signature cannot be changed, only superseded');
+END;
+CREATE TRIGGER signature_superseded_once BEFORE UPDATE OF superseded_at, superseded_reason
+ON signature WHEN OLD.superseded_at IS NOT NULL BEGIN
+    SELECT RAISE(ABORT, 'a signature cannot be changed, only superseded');
+END;
+
+-- Quality records are voided with a reason, never deleted.
+ALTER TABLE heat ADD COLUMN void_reason TEXT CHECK (void_reason IS NULL OR length(trim(void_reason)) >= 1);
+ALTER TABLE ingot ADD COLUMN void_reason TEXT CHECK (void_reason IS NULL OR length(trim(void_reason)) >= 1);
+ALTER TABLE heat_analysis ADD COLUMN voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1));
+ALTER TABLE ingot_defect ADD COLUMN voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1));
+DROP TRIGGER ingot_rollup_insert;
+DROP TRIGGER ingot_rollup_update;
+DROP TRIGGER ingot_rollup_delete;
+CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot BEGIN
+    """ + _ROLLUP_LIVE + """ WHERE id = NEW.heat_id;
+END;
+CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition, void_reason
+ON ingot BEGIN
+    """ + _ROLLUP_LIVE + """ WHERE id IN (NEW.heat_id, OLD.heat_id);
+END;
+""" + "".join(f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN
+    SELECT RAISE(ABORT, 'quality records are voided, never deleted');
+END;
+""" for table in _QUALITY_TABLES) + """
+
+-- The hash chain: existing entries are sealed by the step below, under the trigger.
+DROP TRIGGER audit_no_update;
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+"""
+_AUDIT_NO_UPDATE = """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END"""
+
+
+def _seal_audit(conn: sqlite3.Connection) -> None:
+    """Chain the entries written before migration 2, oldest first; then lock them again."""
+    prev = chain.GENESIS
+    rows = conn.execute("SELECT id, at, user, action, entity, entity_key, heat_no, field, "
+                        "old_value, new_value, reason FROM audit ORDER BY id").fetchall()
+    sealed = []
+    for row in rows:
+        digest = chain.link(prev, tuple(row))
+        sealed.append((prev, digest, row[0]))
+        prev = digest
+    conn.executemany("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", sealed)
+    conn.execute(_AUDIT_NO_UPDATE)
+
+
+# A migration's Python step runs after its script, in the same transaction.
+Step = Callable[[sqlite3.Connection], None]
+
+# (version, script[, step]): append only; never edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
+    (1, _SCHEMA_1),
+    (2, _HISTORY_INDEXES),
+    (3, _PLAN),
+    (4, _SCHEMA_2, _seal_audit),
+)
 LATEST = MIGRATIONS[-1][0]

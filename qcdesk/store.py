@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import seed, shifts
+from qcdesk import chain, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -56,6 +56,21 @@ from qcdesk.numbers import (
     check_tap_time,
     format_number,
     normalise_code,
+)
+from qcdesk.people import (
+    OWASP,
+    PERMISSION_NAMES,
+    ROLE_NAMES,
+    Cost,
+    Permission,
+    Person,
+    Role,
+    after_failure,
+    check_pin_rules,
+    check_unknown,
+    hash_pin,
+    parse_role,
+    pin_matches,
 )
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, Rates, RateSums, check_group_keys
 from qcdesk.standards import HeatCheck, in_force
@@ -130,6 +145,8 @@ class AuditEntry:
     old_value: str | None
     new_value: str | None
     reason: str | None
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,15 +245,22 @@ class Store:
         self.conn = conn
         self.path = path
         self.user = _clean_name(user, N_("user"), 80)
+        self.person: Person | None = None  # who signed in, once the database has people
         self._clock = clock
         self._depth = 0
+        self._head: tuple[int, str] | None = None  # the audit chain's last (id, hash) in a write
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(cls, path: str | Path, user: str | None = None,
-             clock: Callable[[], datetime] = datetime.now, *, create: bool = True) -> Store:
-        """Open (migrating if needed) the database at `path`; create it only if `create`."""
+             clock: Callable[[], datetime] = datetime.now, *, create: bool = True,
+             person: Person | None = None) -> Store:
+        """Open (migrating if needed) the database at `path`; create it only if `create`.
+
+        `person`: someone this process has already signed in (`login`), for a second
+        connection such as a worker thread's; their role is checked again on every write.
+        """
         path = Path(path)
         _refuse_foreign_file(path)
         if not path.exists() and not create:
@@ -253,7 +277,8 @@ class Store:
             raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
         conn.row_factory = sqlite3.Row
-        store = cls(conn, path, current_user(user), clock)
+        store = cls(conn, path, person.name if person else current_user(user), clock)
+        store.person = person
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
@@ -299,7 +324,7 @@ class Store:
                                   "it was left untouched.").format(path=self.path))
 
     def _migrate(self) -> None:
-        for version, script in MIGRATIONS:
+        for version, script, *step in MIGRATIONS:
             if self.schema_version() >= version:
                 continue
             # executescript would commit on its own; run each statement in our transaction.
@@ -310,6 +335,8 @@ class Store:
                     self.conn.execute(statement)
                 if version == 1:
                     self._seed()
+                for python_step in step:
+                    python_step(self.conn)
                 _set_pragma(self.conn, "application_id", APPLICATION_ID)
                 _set_pragma(self.conn, "user_version", version)
 
@@ -344,6 +371,7 @@ class Store:
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
         self._depth = 1
+        self._head = None  # read again under the write lock: two writers never fork the chain
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -359,15 +387,306 @@ class Store:
             raise
         finally:
             self._depth = 0
+            self._head = None
 
     def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
                field_name: str | None = None, old: object = None, new: object = None,
                reason: str | None = None) -> None:
+        """Append an entry to the audit chain (inside the caller's write transaction)."""
+        if self._head is None:
+            row = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            self._head = (row[0], row[1]) if row else (0, chain.GENESIS)
+        entry_id, prev = self._head[0] + 1, self._head[1]
+        values = (entry_id, self._clock().astimezone().isoformat(timespec="seconds"), self.user,
+                  action, entity, key, heat_no, field_name, _text(old), _text(new), _reason(reason))
+        digest = chain.link(prev, values)
         self.conn.execute(
-            "INSERT INTO audit (at, user, action, entity, entity_key, heat_no, field, "
-            "old_value, new_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self._clock().astimezone().isoformat(timespec="seconds"), self.user, action, entity,
-             key, heat_no, field_name, _text(old), _text(new), _reason(reason)))
+            "INSERT INTO audit (id, at, user, action, entity, entity_key, heat_no, field, "
+            "old_value, new_value, reason, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, prev, digest))
+        self._head = (entry_id, digest)
+
+    # ------------------------------------------------------------------ people
+
+    def roles_enforced(self) -> bool:
+        """Whether the database has people: then every write needs someone signed in."""
+        return bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0])
+
+    def people(self) -> list[Person]:
+        return [_person(r) for r in self.conn.execute("SELECT * FROM person ORDER BY name")]
+
+    def person_named(self, name: str) -> Person:
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?",
+                                (normalise_code(name).strip(),)).fetchone()
+        if row is None:
+            raise NotFound(_("there is no person {name!r}").format(name=name))
+        return _person(row)
+
+    def add_person(self, name: str, role: Role | str, pin: str, *, cost: Cost = OWASP) -> Person:
+        """Add someone who may sign in. The first person of a database must be an
+        administrator (and needs no one signed in); later ones are added by an administrator.
+        `cost` is for tests only: people's PINs are hashed at OWASP's cost."""
+        name = _clean_name(name, N_("name"), 80)
+        role = parse_role(role)
+        pin_hash = hash_pin(check_pin_rules(pin), cost)  # slow: outside the write lock
+        with self.transaction() as db:
+            if self.roles_enforced():
+                self._require(Permission.PEOPLE)
+            elif role is not Role.ADMIN:
+                raise Conflict(_("the first person of a database must be an administrator"))
+            if db.execute("SELECT 1 FROM person WHERE name = ?", (name,)).fetchone():
+                raise Conflict(_("{name!r} already exists").format(name=name))
+            db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
+                       (name, role.value, pin_hash))
+            self._audit("insert", "person", name, new={"name": name, "role": role.value})
+        return self.person_named(name)
+
+    def deactivate_person(self, name: str, reason: str | None = None) -> Person:
+        """Take someone's right to sign in away; their records and signatures stay theirs."""
+        with self.transaction() as db:
+            self._require(Permission.PEOPLE)
+            current = self.person_named(name)
+            if self.person is not None and current.id == self.person.id:
+                raise Conflict(_("you cannot deactivate yourself"))
+            if current.active:
+                db.execute("UPDATE person SET active = 0 WHERE id = ?", (current.id,))
+                self._audit("update", "person", current.name, field_name="active", old=True,
+                            new=False, reason=reason)
+        return self.person_named(name)
+
+    def set_pin(self, name: str, pin: str, *, cost: Cost = OWASP) -> None:
+        """A new PIN for someone (an administrator's reset); it also lifts a lock-out."""
+        pin_hash = hash_pin(check_pin_rules(pin), cost)
+        with self.transaction() as db:
+            self._require(Permission.PEOPLE)
+            current = self.person_named(name)
+            db.execute("UPDATE person SET pin_hash = ?, failed_logins = 0, locked_until = NULL "
+                       "WHERE id = ?", (pin_hash, current.id))
+            self._audit("update", "person", current.name, field_name="pin", old="***", new="***")
+
+    def login(self, name: str, pin: str) -> Person:
+        """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
+        lock them out for 15 minutes (kept in the database, and audited)."""
+        wanted = normalise_code(name).strip()
+        refused = _("the name or the PIN is wrong")
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
+        if row is None:
+            check_unknown(pin)  # as slow as a wrong PIN
+            raise QcError(refused)
+        self._refuse_sign_in(_person(row))
+        # the slow hash outside the write lock: other workstations keep saving meanwhile
+        checked = row["pin_hash"]
+        matches = pin_matches(pin, checked)
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
+            person = _person(row)
+            self._refuse_sign_in(person)  # again, under the lock: it may have changed
+            if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
+                matches = pin_matches(pin, row["pin_hash"])
+            if matches:
+                if person.failed_logins or person.locked_until:
+                    db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
+                               "WHERE id = ?", (person.id,))
+            else:
+                failed, until = after_failure(person.failed_logins, self._clock().astimezone())
+                db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                           (failed, until.isoformat(timespec="seconds") if until else None, person.id))
+                saved_user, self.user = self.user, person.name
+                try:
+                    self._audit("update", "person", person.name, field_name="sign-in",
+                                new="locked out until " + until.isoformat(timespec="seconds")
+                                if until else "wrong PIN")
+                finally:
+                    self.user = saved_user
+        if not matches:
+            raise QcError(refused)
+        self.person = person
+        self.user = person.name
+        return person
+
+    def _refuse_sign_in(self, person: Person) -> None:
+        if not person.active:
+            raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
+        if person.locked_until is not None and person.locked_until > self._clock().astimezone():
+            raise QcError(_("{name} is locked out after repeated wrong PINs until {time}").format(
+                name=person.name, time=person.locked_until.strftime("%H:%M")))
+
+    def _require(self, permission: Permission) -> Person | None:
+        """Refuse (QcError) unless whoever is signed in may do this, once the database has
+        people; read again from the database, so a deactivation takes effect at once."""
+        if not self.roles_enforced():
+            return None
+        if self.person is None:
+            raise QcError(_("this database has people and roles: sign in first"))
+        row = self.conn.execute("SELECT * FROM person WHERE id = ?", (self.person.id,)).fetchone()
+        current = _person(row) if row else None
+        if current is None or not current.active:
+            raise QcError(_("{name} is deactivated").format(name=self.person.name))
+        if not current.may(permission):
+            raise QcError(_("as {role}, {name} may not {action}").format(
+                role=_(ROLE_NAMES[current.role]), name=current.name,
+                action=_(PERMISSION_NAMES[permission])))
+        return current
+
+    # -------------------------------------------------------------- signatures
+
+    def _live_signatures(self) -> list[tuple[int, str, str, int | None]]:
+        """(id, kind, production date, shift id) of every signature not superseded."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT id, kind, production_date, shift_id FROM signature WHERE superseded_at IS NULL")]
+
+    def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
+               live: list[tuple[int, str, str, int | None]] | None = None, *,
+               imported: bool = False) -> None:
+        """Before a change to records of these (production date, shift id): if a signature
+        covers them, a reason and a role that may correct; those signatures are then
+        superseded (the day is to be signed again). The caller has required RECORD."""
+        live = self._live_signatures() if live is None else live
+        places = set(places)
+        days = {d for d, _s in places}
+        hit = [s for s in live if (s[1] == "shift" and (s[2], s[3]) in places)
+               or (s[1] == "day" and s[2] in days)]
+        if not hit:
+            return
+        if imported:  # a file brings no reason: late records come one at a time
+            raise Conflict(_("{day} is signed: a record is added to a signed shift or day one at a "
+                             "time, by a workshop head, with a reason").format(
+                day=", ".join(sorted({s[2] for s in hit}))))
+        self._require(Permission.CORRECT_SIGNED)
+        if not _reason(reason):
+            raise ReasonRequired(_("these records are signed ({day}): say why they are corrected").format(
+                day=", ".join(sorted({s[2] for s in hit}))))
+        now = self._clock().astimezone().isoformat(timespec="seconds")
+        for sig_id, kind, day, _shift in hit:
+            self.conn.execute("UPDATE signature SET superseded_at = ?, superseded_reason = ? "
+                              "WHERE id = ?", (now, _reason(reason), sig_id))
+            self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
+                        new=now, reason=reason)
+        if live is not None:
+            live[:] = [s for s in live if s not in hit]
+
+    def signatures(self, day: date) -> list[signoff.Signature]:
+        """Every signature of a production date (shifts and the day), oldest first."""
+        rows = self.conn.execute(
+            "SELECT g.*, s.code AS shift_code FROM signature g LEFT JOIN shift s ON s.id = g.shift_id "
+            "WHERE g.production_date = ? ORDER BY g.id", (day.isoformat(),))
+        return [_signature(r) for r in rows]
+
+    def all_signatures(self) -> list[signoff.Signature]:
+        rows = self.conn.execute("SELECT g.*, s.code AS shift_code FROM signature g "
+                                 "LEFT JOIN shift s ON s.id = g.shift_id ORDER BY g.id")
+        return [_signature(r) for r in rows]
+
+    def day_signoff(self, day: date) -> signoff.Signoff:
+        """Unsigned, signed (by whom, when) or superseded (to be signed again)."""
+        return signoff.status_of([s for s in self.signatures(day) if s.kind is signoff.Kind.DAY])
+
+    def shift_signoff(self, day: date, shift: str) -> signoff.Signoff:
+        return signoff.status_of([s for s in self.signatures(day)
+                                  if s.kind is signoff.Kind.SHIFT and s.shift == shift])
+
+    def signed_records_hash(self, day: date, shift: str | None) -> str:
+        """The hash of the records a signature of this day (or shift) covers, as they are now."""
+        return signoff.records_hash(day, shift, self._covered(day, shift))
+
+    def _covered(self, day: date, shift: str | None) -> list[dict[str, object]]:
+        heats = self.conn.execute(
+            "SELECT h.*, c.code AS converter_code, s.code AS shift_code FROM heat h "
+            "JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
+            "WHERE h.production_date = ? AND (s.code = ? OR ? IS NULL) AND h.void_reason IS NULL",
+            (day.isoformat(), shift, shift)).fetchall()
+        out = []
+        for h in heats:
+            analysis = {r[0]: r[1] for r in self.conn.execute(
+                "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0",
+                (h["id"],))}
+            ingots = []
+            for i in self.conn.execute("SELECT * FROM ingot WHERE heat_id = ? AND void_reason IS NULL",
+                                       (h["id"],)).fetchall():
+                defects = [[d[0], d[1]] for d in self.conn.execute(
+                    "SELECT defect_code, location FROM ingot_defect WHERE ingot_id = ? AND voided = 0 "
+                    "ORDER BY seq", (i["id"],))]
+                ingots.append({"ingot_no": i["ingot_no"], "weight_kg": i["weight_kg"],
+                               "disposition": i["disposition"], "inspector": i["inspector"],
+                               "judged_at": i["judged_at"], "defects": defects})
+            out.append({"heat_no": h["heat_no"], "converter": h["converter_code"],
+                        "tapped_at": h["tapped_at"], "production_date": h["production_date"],
+                        "shift": h["shift_code"], "grade": h["grade"],
+                        "tap_weight_t": h["tap_weight_t"], "tap_temp_c": h["tap_temp_c"],
+                        "inspector": h["inspector"], "notes": h["notes"], "analysis": analysis,
+                        "ingots": ingots})
+        return out
+
+    def sign_shift(self, day: date, shift: str, pin: str) -> signoff.Signature:
+        """Close a shift: the signed-in inspector (or head) signs its records, PIN again."""
+        return self._sign(signoff.Kind.SHIFT, day, shift, pin)
+
+    def sign_day(self, day: date, pin: str) -> signoff.Signature:
+        """Approve a day: the signed-in workshop head signs its records, PIN again. Every
+        shift of the day with heats must be closed first."""
+        return self._sign(signoff.Kind.DAY, day, None, pin)
+
+    def _sign(self, kind: signoff.Kind, day: date, shift: str | None, pin: str) -> signoff.Signature:
+        if not self.roles_enforced() or self.person is None:
+            raise QcError(_("signing needs people and roles: add an administrator, then sign in"))
+        self.login(self.person.name, pin)  # the PIN again; a wrong one counts towards lock-out
+        with self.transaction() as db:
+            signer = self._require(Permission.CLOSE_SHIFT if kind is signoff.Kind.SHIFT
+                                   else Permission.SIGN_DAY)
+            assert signer is not None
+            shift_id = None
+            if shift is not None:
+                known = {s.code: s.id for s in self.shifts()}
+                if shift not in known:
+                    raise NotFound(_("there is no shift {code!r}; the shifts are: {known}").format(
+                        code=shift, known=", ".join(known)))
+                shift_id = known[shift]
+            standing = self.shift_signoff(day, shift) if shift else self.day_signoff(day)
+            if standing.status is signoff.Status.SIGNED:
+                raise Conflict(_("{what} is already signed").format(what=_describe(day, shift)))
+            records = self._covered(day, shift)
+            if not records:
+                raise Conflict(_("{what} has no heats to sign").format(what=_describe(day, shift)))
+            if kind is signoff.Kind.DAY:
+                open_shifts = sorted({str(h["shift"]) for h in records}
+                                     - {s.shift for s in self.signatures(day)
+                                        if s.kind is signoff.Kind.SHIFT and s.live and s.shift})
+                if open_shifts:
+                    raise Conflict(_("close the shifts of {day} first: {shifts}").format(
+                        day=day, shifts=", ".join(open_shifts)))
+            chain_head = self.chain_head()
+            records_hash = signoff.records_hash(day, shift, records)
+            now = self._clock().astimezone().isoformat(timespec="seconds")
+            cur = db.execute(
+                "INSERT INTO signature (kind, production_date, shift_id, person_id, signer, role, "
+                "meaning, signed_at, records_hash, chain_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind.value, day.isoformat(), shift_id, signer.id, signer.name, signer.role.value,
+                 signoff.MEANINGS[kind], now, records_hash, chain_head))
+            self._audit("insert", "signature", f"{kind.value} {day} #{cur.lastrowid}", new={
+                "date": day.isoformat(), "shift": shift, "meaning": signoff.MEANINGS[kind],
+                "records_hash": records_hash, "chain_head": chain_head})
+        return next(s for s in self.signatures(day) if s.id == cur.lastrowid)
+
+    # ------------------------------------------------------------------ checks
+
+    def integrity_check(self) -> list[str]:
+        """PRAGMA integrity_check: ['ok'] for a sound file."""
+        return [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+
+    def foreign_key_check(self) -> list[tuple[str, int, str]]:
+        """Rows whose reference points nowhere: (table, rowid, referred table)."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute("PRAGMA foreign_key_check")]
+
+    def chain_head(self) -> str:
+        """The hash of the last audit entry (64 zeros for an empty log): what a report prints."""
+        row = self.conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return str(row[0]) if row and row[0] else chain.GENESIS
+
+    def audit_chain(self) -> Iterator[tuple[tuple[object, ...], str | None, str | None]]:
+        """Every audit entry as (content fields in chain order, prev_hash, hash), oldest first."""
+        columns = ", ".join(chain.CONTENT_FIELDS)
+        for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
+            yield tuple(row)[:-2], row[-2], row[-1]
 
     # --------------------------------------------------------- reference data
 
@@ -390,6 +709,7 @@ class Store:
         if nominal_t is not None:
             check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
             db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
@@ -410,6 +730,7 @@ class Store:
         if active is not None:
             changes["active"] = active
         with self.transaction():
+            self._require(Permission.SETUP)
             current = self.converter(code)
             self._update_fields("converter", current, changes, key=current.code,
                                 statements=_CONVERTER_UPDATES, row_id=current.id)
@@ -442,6 +763,7 @@ class Store:
                     for i, (c, en, zh, start) in enumerate(schedule, start=1)]
         shifts.validate_schedule(proposed)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             old = {s.code: s for s in self.shifts()}
             # free the UNIQUE seq values 1..n; negating them would break CHECK (seq >= 1)
             top = db.execute("SELECT coalesce(max(seq), 0) FROM shift").fetchone()[0]
@@ -472,6 +794,7 @@ class Store:
     def add_grade(self, code: str, description: str = "") -> None:
         code = _clean_name(code, N_("grade"), 32)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
             db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
@@ -508,6 +831,7 @@ class Store:
             raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
         _validate_limits(limits)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM standard WHERE grade = ? AND effective_from = ?",
                           (grade, effective_from.isoformat())).fetchone():
                 raise Conflict(_("{grade} already has an edition in force from {day}").format(
@@ -548,6 +872,7 @@ class Store:
             raise InputError(_("category"), _("must be one of {known}").format(
                 known=", ".join(DEFECT_CATEGORIES)))
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("defect {code!r} already exists").format(code=code))
             db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
@@ -574,6 +899,7 @@ class Store:
         if active is not None:
             changes["active"] = active
         with self.transaction():
+            self._require(Permission.SETUP)
             current = {d.code: d for d in self.defects()}.get(wanted)
             if current is None:
                 raise NotFound(_("there is no defect {code!r}").format(code=code))
@@ -586,6 +912,7 @@ class Store:
         if code not in self.grades():
             raise NotFound(_("there is no grade {grade!r}").format(grade=code))
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             old = db.execute("SELECT description FROM grade WHERE code = ?", (code,)).fetchone()[0]
             if old != description.strip():
                 db.execute("UPDATE grade SET description = ? WHERE code = ?", (description.strip(), code))
@@ -599,6 +926,9 @@ class Store:
                                 (normalise_code(heat_no).strip(),)).fetchone()
         if row is None:
             raise NotFound(_("there is no heat {heat_no!r}").format(heat_no=heat_no))
+        if row["void_reason"] is not None:  # kept, but out of every listing and change
+            raise NotFound(_("heat {heat_no} was voided ({reason}); its history is kept").format(
+                heat_no=row["heat_no"], reason=row["void_reason"]))
         return row
 
     def heat(self, heat_no: str) -> Heat:
@@ -614,7 +944,8 @@ class Store:
             "JOIN shift s ON s.id = h.shift_id "
             "WHERE h.production_date BETWEEN ? AND ? AND (c.code = ? OR ? IS NULL) "
             "AND (h.grade = ? OR ? IS NULL) AND (s.code = ? OR ? IS NULL) "
-            "AND (h.chem_status = ? OR ? IS NULL) ORDER BY h.tapped_at, h.heat_no",
+            "AND (h.chem_status = ? OR ? IS NULL) AND h.void_reason IS NULL "
+            "ORDER BY h.tapped_at, h.heat_no",
             (date_from.isoformat(), date_to.isoformat(), converter, converter, grade, grade,
              shift, shift, status, status)).fetchall()
         return self._heats_from_rows(rows)
@@ -628,7 +959,8 @@ class Store:
             marks = ",".join("?" * len(chunk))
             # only '?' placeholders are put into the statement
             for a in self.conn.execute(
-                    f"SELECT heat_id, element, value_pct FROM heat_analysis WHERE heat_id IN ({marks})",  # noqa: S608
+                    "SELECT heat_id, element, value_pct FROM heat_analysis "  # noqa: S608
+                    f"WHERE voided = 0 AND heat_id IN ({marks})",
                     chunk):
                 analyses[a[0]][a[1]] = a[2]
         return [Heat(
@@ -648,19 +980,23 @@ class Store:
             "WHERE c.code = ? ORDER BY h.tapped_at DESC, h.id DESC LIMIT 1", (converter,)).fetchone()
         return row[0] if row else None
 
-    def add_heat(self, new: NewHeat) -> Heat:
-        """Save a new heat (and any analysis given with it)."""
+    def add_heat(self, new: NewHeat, reason: str | None = None) -> Heat:
+        """Save a new heat (and any analysis given with it); into a signed shift only
+        with a reason, by a role that may correct signed records."""
         with self.transaction():
-            self._insert_heats([new])
+            self._insert_heats([new], reason=reason)
         return self.heat(new.heat_no)
 
     def import_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None) -> int:
         """Save many heats in one transaction: all of them, or none."""
         with self.transaction():
-            self._insert_heats(heats, progress)
+            self._insert_heats(heats, progress, imported=True)
         return len(heats)
 
-    def _insert_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None) -> None:
+    def _insert_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None,
+                      reason: str | None = None, *, imported: bool = False) -> None:
+        self._require(Permission.RECORD)
+        live = self._live_signatures()
         converters = {c.code: c for c in self.converters()}
         schedule = self.shifts()
         grades = set(self.grades())
@@ -686,6 +1022,7 @@ class Store:
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
             prod_date, shift = shifts.assign(tapped, schedule)
+            self._guard([(prod_date.isoformat(), shift.id)], reason, live, imported=imported)
             edition = in_force(editions.get(grade, ()), tapped.date())
             verdict = check_chemistry(edition, analysis)
             try:
@@ -723,6 +1060,7 @@ class Store:
         but its notes or inspector needs a reason.
         """
         with self.transaction() as db:
+            self._require(Permission.RECORD)
             current = self.heat(heat_no)
             changes: dict[str, object] = {}
             if converter is not None:
@@ -757,6 +1095,10 @@ class Store:
                 ).format(heat_no=current.heat_no))
             ids = {"converter": {c.code: c.id for c in self.converters()},
                    "shift": {s.code: s.id for s in self.shifts()}}
+            if changes:
+                self._guard({(current.production_date.isoformat(), ids["shift"][current.shift]),
+                             (str(_audit_value(changes.get("production_date", current.production_date))),
+                              ids["shift"][str(changes.get("shift", current.shift))])}, reason)
             for field_name, value in changes.items():
                 column, stored = _HEAT_COLUMNS[field_name], value
                 if field_name in ids:
@@ -772,19 +1114,21 @@ class Store:
             self._refresh_status([current.id])
         return self.heat(current.heat_no)
 
-    def remove_heat(self, heat_no: str, reason: str | None) -> None:
-        """Remove a heat with its analysis and ingots; needs a reason once judged."""
+    def void_heat(self, heat_no: str, reason: str) -> None:
+        """Void a heat entered by mistake, with its analysis and ingots: it leaves every
+        listing and rate, and stays in the database and its history. Needs a reason."""
         with self.transaction() as db:
+            self._require(Permission.RECORD)
             heat = self.heat(heat_no)
-            if (heat.analysis or heat.ingots_judged) and not _reason(reason):
-                raise ReasonRequired(_("heat {heat_no} has analysis or judged ingots: "
-                                       "say why it is removed").format(heat_no=heat.heat_no))
-            for ingot in self.ingots(heat.heat_no):
-                self._audit("delete", "ingot", f"{heat.heat_no}/{ingot.ingot_no}",
-                            heat_no=heat.heat_no, old=_ingot_record(ingot), reason=reason)
-            self._audit("delete", "heat", heat.heat_no, heat_no=heat.heat_no,
-                        old=_heat_record(heat), reason=reason)
-            db.execute("DELETE FROM heat WHERE id = ?", (heat.id,))
+            if not _reason(reason):
+                raise ReasonRequired(_("say why heat {heat_no} is voided").format(heat_no=heat.heat_no))
+            self._guard([(heat.production_date.isoformat(), self._heat_row(heat_no)["shift_id"])],
+                        reason)
+            record = {**_heat_record(heat),
+                      "ingots": {str(i.ingot_no): _ingot_record(i) for i in self.ingots(heat.heat_no)}}
+            db.execute("UPDATE heat SET void_reason = ? WHERE id = ?", (_reason(reason), heat.id))
+            self._audit("update", "heat", heat.heat_no, heat_no=heat.heat_no, field_name="voided",
+                        old=record, new=True, reason=reason)
 
     # ---------------------------------------------------------------- analysis
 
@@ -792,9 +1136,11 @@ class Store:
                      reason: str | None = None) -> HeatCheck:
         """Enter or correct analysis values (None removes one); a change needs a reason."""
         with self.transaction() as db:
+            self._require(Permission.RECORD)
             row = self._heat_row(heat_no)
             current = {r[0]: r[1] for r in db.execute(
-                "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ?", (row["id"],))}
+                "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0",
+                (row["id"],))}
             wanted = _validate_analysis({k: v for k, v in values.items() if v is not None})
             removed = [el for el, v in values.items() if v is None and el in current]
             changed = [el for el, v in wanted.items() if el in current and current[el] != v]
@@ -802,18 +1148,21 @@ class Store:
                 raise ReasonRequired(_(
                     "{elements} of heat {heat_no} already entered: say why the value is changed"
                 ).format(elements=", ".join(changed + removed), heat_no=row["heat_no"]))
+            if removed or any(current.get(el) != v for el, v in wanted.items()):
+                self._guard([(row["production_date"], row["shift_id"])], reason)
             for el, value in wanted.items():
                 old = current.get(el)
                 if old == value:
                     continue
                 db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?) "
-                           "ON CONFLICT (heat_id, element) DO UPDATE SET value_pct = excluded.value_pct",
+                           "ON CONFLICT (heat_id, element) DO UPDATE SET value_pct = excluded.value_pct, "
+                           "voided = 0",
                            (row["id"], el, value))
                 self._audit("insert" if old is None else "update", "analysis",
                             f"{row['heat_no']}/{el}", heat_no=row["heat_no"], field_name=el,
                             old=old, new=value, reason=reason)
             for el in removed:
-                db.execute("DELETE FROM heat_analysis WHERE heat_id = ? AND element = ?",
+                db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ?",
                            (row["id"], el))
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
                             field_name=el, old=current[el], reason=reason)
@@ -856,7 +1205,8 @@ class Store:
         defects: dict[int, list[IngotDefect]] = defaultdict(list)
         for d in self.conn.execute(
                 "SELECT d.ingot_id, d.defect_code, d.location FROM ingot_defect d "
-                "JOIN ingot i ON i.id = d.ingot_id WHERE i.heat_id = ? ORDER BY d.ingot_id, d.seq",
+                "JOIN ingot i ON i.id = d.ingot_id WHERE i.heat_id = ? AND d.voided = 0 "
+                "ORDER BY d.ingot_id, d.seq",
                 (row["id"],)):
             defects[d[0]].append(IngotDefect(d[1], Location(d[2]) if d[2] else None))
         return [Ingot(r["id"], row["heat_no"], r["ingot_no"], r["weight_kg"],
@@ -864,18 +1214,21 @@ class Store:
                       datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None,
                       tuple(defects[r["id"]]))
                 for r in self.conn.execute(
-                    "SELECT * FROM ingot WHERE heat_id = ? ORDER BY ingot_no", (row["id"],))]
+                    "SELECT * FROM ingot WHERE heat_id = ? AND void_reason IS NULL ORDER BY ingot_no",
+                    (row["id"],))]
 
-    def add_ingots(self, heat_no: str, ingots: Sequence[NewIngot]) -> list[Ingot]:
+    def add_ingots(self, heat_no: str, ingots: Sequence[NewIngot],
+                   reason: str | None = None) -> list[Ingot]:
+        """Save ingots of a heat; into a signed shift only with a reason (see add_heat)."""
         with self.transaction():
-            self._insert_ingots([(heat_no, i) for i in ingots])
+            self._insert_ingots([(heat_no, i) for i in ingots], reason=reason)
         return self.ingots(heat_no)
 
     def import_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
                       progress: Progress | None = None) -> int:
         """Save many (heat number, ingot) pairs in one transaction: all, or none."""
         with self.transaction():
-            self._insert_ingots(ingots, progress)
+            self._insert_ingots(ingots, progress, imported=True)
         return len(ingots)
 
     def next_ingot_no(self, heat_no: str) -> int:
@@ -884,7 +1237,10 @@ class Store:
                                      "WHERE heat_id = ?", (row["id"],)).fetchone()[0])
 
     def _insert_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
-                       progress: Progress | None = None) -> None:
+                       progress: Progress | None = None, reason: str | None = None, *,
+                       imported: bool = False) -> None:
+        self._require(Permission.RECORD)
+        live = self._live_signatures()
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
         heat_ids: dict[str, int] = {}
@@ -892,7 +1248,10 @@ class Store:
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
             if heat_no not in heat_ids:
-                heat_ids[heat_no] = self._heat_row(heat_no)["id"]
+                heat_row = self._heat_row(heat_no)
+                heat_ids[heat_no] = heat_row["id"]
+                self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
+                            imported=imported)
             _validate_ingot(new, catalogue)
             try:
                 cur = db.execute(
@@ -920,6 +1279,7 @@ class Store:
                      inspector: str | None = None, reason: str | None = None) -> Ingot:
         """Judge or correct an ingot; changing a judged one's weight or disposition needs a reason."""
         with self.transaction() as db:
+            self._require(Permission.RECORD)
             current = self._ingot(heat_no, ingot_no)
             proposed = replace(
                 current,
@@ -939,6 +1299,9 @@ class Store:
                     "ingot {n} of heat {heat_no} is already judged: say why its {fields} changes"
                 ).format(n=ingot_no, heat_no=current.heat_no,
                          fields=", ".join(_(f) for f in corrected)))
+            if proposed != current:
+                heat_row = self._heat_row(heat_no)
+                self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason)
             # judged_at: when the disposition last changed to a judgement
             if not proposed.disposition.judged:
                 judged_at = None
@@ -955,27 +1318,35 @@ class Store:
                     self._audit("update", "ingot", key, heat_no=current.heat_no, field_name=f,
                                 old=getattr(current, f), new=getattr(proposed, f), reason=reason)
             if proposed.defects != current.defects:
-                db.execute("DELETE FROM ingot_defect WHERE ingot_id = ?", (current.id,))
+                # the defects found before stay in the database, marked replaced
+                db.execute("UPDATE ingot_defect SET voided = 1 WHERE ingot_id = ? AND voided = 0",
+                           (current.id,))
+                first = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM ingot_defect "
+                                   "WHERE ingot_id = ?", (current.id,)).fetchone()[0]
                 db.executemany(
                     "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) "
                     "VALUES (?, ?, ?, ?)",
                     [(current.id, seq, d.code, d.location.value if d.location else None)
-                     for seq, d in enumerate(proposed.defects, start=1)])
+                     for seq, d in enumerate(proposed.defects, start=first)])
                 self._audit("update", "ingot", key, heat_no=current.heat_no, field_name="defects",
                             old=[str(d) for d in current.defects],
                             new=[str(d) for d in proposed.defects], reason=reason)
             return self._ingot(heat_no, ingot_no)
 
-    def remove_ingot(self, heat_no: str, ingot_no: int, reason: str | None = None) -> None:
-        """Remove an ingot entered by mistake; needs a reason once judged."""
+    def void_ingot(self, heat_no: str, ingot_no: int, reason: str) -> None:
+        """Void an ingot entered by mistake: it leaves every listing and rate (and its heat's
+        sums), and stays in the database and its history. Needs a reason."""
         with self.transaction() as db:
+            self._require(Permission.RECORD)
             current = self._ingot(heat_no, ingot_no)
-            if current.disposition.judged and not _reason(reason):
-                raise ReasonRequired(_("ingot {n} of heat {heat_no} is already judged: say why it "
-                                       "is removed").format(n=ingot_no, heat_no=current.heat_no))
-            db.execute("DELETE FROM ingot WHERE id = ?", (current.id,))
-            self._audit("delete", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
-                        old=_ingot_record(current), reason=reason)
+            if not _reason(reason):
+                raise ReasonRequired(_("say why ingot {n} of heat {heat_no} is voided").format(
+                    n=ingot_no, heat_no=current.heat_no))
+            heat_row = self._heat_row(heat_no)
+            self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason)
+            db.execute("UPDATE ingot SET void_reason = ? WHERE id = ?", (_reason(reason), current.id))
+            self._audit("update", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
+                        field_name="voided", old=_ingot_record(current), new=True, reason=reason)
 
     def _ingot(self, heat_no: str, ingot_no: int) -> Ingot:
         for ingot in self.ingots(heat_no):
@@ -1008,16 +1379,18 @@ class Store:
     def date_span(self) -> tuple[date, date] | None:
         """The first and last production dates holding heats, if any."""
         first, last = self.conn.execute(
-            "SELECT min(production_date), max(production_date) FROM heat").fetchone()
+            "SELECT min(production_date), max(production_date) FROM heat "
+            "WHERE void_reason IS NULL").fetchone()
         return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
 
     def iter_ingots(self, date_from: date, date_to: date) -> Iterator[Ingot]:
         """Every ingot of heats of production dates from..to, in tap then ingot order."""
         rows = self.conn.execute(
             "SELECT i.*, h.heat_no, (SELECT group_concat(d.defect_code || coalesce('@' || d.location, ''), "
-            "';') FROM (SELECT * FROM ingot_defect WHERE ingot_id = i.id ORDER BY seq) d) AS defect_list "
-            "FROM heat h JOIN ingot i ON i.heat_id = h.id "
-            "WHERE h.production_date BETWEEN ? AND ? ORDER BY h.tapped_at, h.heat_no, i.ingot_no",
+            "';') FROM (SELECT * FROM ingot_defect WHERE ingot_id = i.id AND voided = 0 ORDER BY seq) d) "
+            "AS defect_list FROM heat h JOIN ingot i ON i.heat_id = h.id "
+            "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL AND i.void_reason IS NULL "
+            "ORDER BY h.tapped_at, h.heat_no, i.ingot_no",
             (date_from.isoformat(), date_to.isoformat()))
         for r in rows:
             defects = tuple(IngotDefect(code, Location(loc) if loc else None)
@@ -1054,7 +1427,7 @@ class Store:
         # every fragment comes from _GROUP_SQL, a fixed table; the dates are bound
         sql = (f"SELECT {select + ',' if select else ''} {_SUMS_SQL} FROM heat h "  # noqa: S608
                "JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
-               "WHERE h.production_date BETWEEN ? AND ?"
+               "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL"
                + (f" GROUP BY {group} ORDER BY {order}" if keys else ""))
         out = []
         for r in self.conn.execute(sql, (date_from.isoformat(), date_to.isoformat())):
@@ -1179,7 +1552,8 @@ class Store:
             "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("
             "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "
             "  JOIN ingot i ON i.heat_id = h.id JOIN ingot_defect idf ON idf.ingot_id = i.id "
-            "  WHERE h.production_date BETWEEN ? AND ?) x "
+            "  WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL "
+            "  AND i.void_reason IS NULL AND idf.voided = 0) x "
             "JOIN defect d ON d.code = x.defect_code "
             "GROUP BY d.code ORDER BY count(*) DESC, total(x.weight_kg) DESC, d.code",
             (date_from.isoformat(), date_to.isoformat()))
@@ -1190,8 +1564,8 @@ class Store:
         weight in kg: each ingot once, however many defects it has (the Pareto counts it per defect)."""
         r = self.conn.execute(
             "SELECT count(*), total(i.weight_kg) FROM heat h JOIN ingot i ON i.heat_id = h.id "
-            "WHERE h.production_date BETWEEN ? AND ? "
-            "AND EXISTS (SELECT 1 FROM ingot_defect idf WHERE idf.ingot_id = i.id)",
+            "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL AND i.void_reason IS NULL "
+            "AND EXISTS (SELECT 1 FROM ingot_defect idf WHERE idf.ingot_id = i.id AND idf.voided = 0)",
             (date_from.isoformat(), date_to.isoformat())).fetchone()
         return int(r[0]), float(r[1])
 
@@ -1199,8 +1573,8 @@ class Store:
         """Heat numbers beginning with `prefix`, latest tapped first (to complete a typed number)."""
         pattern = normalise_code(prefix).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return [r[0] for r in self.conn.execute(
-            "SELECT heat_no FROM heat WHERE heat_no LIKE ? ESCAPE '\\' ORDER BY tapped_at DESC, heat_no "
-            "LIMIT ?", (pattern + "%", limit))]
+            "SELECT heat_no FROM heat WHERE heat_no LIKE ? ESCAPE '\\' AND void_reason IS NULL "
+            "ORDER BY tapped_at DESC, heat_no LIMIT ?", (pattern + "%", limit))]
 
     def heat_sums(self, heat_no: str) -> RateSums:
         """The sums behind every rate, for one heat (the same aggregate as `rate_sums`)."""
@@ -1223,7 +1597,8 @@ class Store:
         row = self.conn.execute(
             "SELECT n, production_date FROM (SELECT h.production_date, count(*) AS n FROM heat h "
             "JOIN converter c ON c.id = h.converter_id "
-            "WHERE h.production_date < ? AND (c.code = ? OR ? IS NULL) GROUP BY h.production_date) "
+            "WHERE h.production_date < ? AND (c.code = ? OR ? IS NULL) AND h.void_reason IS NULL "
+            "GROUP BY h.production_date) "
             "ORDER BY n DESC, production_date LIMIT 1",
             (before.isoformat(), converter, converter)).fetchone()
         return (row[0], date.fromisoformat(row[1])) if row else None
@@ -1236,7 +1611,7 @@ class Store:
         # grouped in the order of the heat_by_day index, which covers the query
         for conv_id, day, n in self.conn.execute(
                 "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
-                "GROUP BY production_date, converter_id", (before.isoformat(),)):
+                "AND void_reason IS NULL GROUP BY production_date, converter_id", (before.isoformat(),)):
             n_best, day_best = best.get(codes[conv_id], (0, ""))
             if n > n_best or (n == n_best and day < day_best):
                 best[codes[conv_id]] = (n, day)
@@ -1249,7 +1624,7 @@ class Store:
             "SELECT production_date, rate FROM (SELECT production_date, "
             "total(w_surface_ok_kg) FILTER (WHERE chem_status = 'conforms') "
             "/ total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS rate "
-            "FROM heat WHERE production_date < ? GROUP BY production_date) "
+            "FROM heat WHERE production_date < ? AND void_reason IS NULL GROUP BY production_date) "
             "WHERE rate IS NOT NULL ORDER BY rate DESC, production_date LIMIT 1",
             (before.isoformat(),)).fetchone()
         return (row[1], date.fromisoformat(row[0])) if row else None
@@ -1365,13 +1740,13 @@ HISTORY_QUICK_SORTS = frozenset({"heat_no", "production_date", "grade", "tapped_
 _HISTORY_FILTER = ("WHERE (? IS NULL OR h.converter_id = (SELECT id FROM converter WHERE code = ?)) "
                    "AND (h.grade = ? OR ? IS NULL) "
                    "AND (? IS NULL OR h.shift_id = (SELECT id FROM shift WHERE code = ?)) "
-                   "AND (h.chem_status = ? OR ? IS NULL)")
+                   "AND (h.chem_status = ? OR ? IS NULL) AND h.void_reason IS NULL")
 # Undated, the planner walks the sort key's index (no sort); dated, the date index narrows first.
 _HISTORY_FILTERS = {False: _HISTORY_FILTER,
                     True: _HISTORY_FILTER + " AND h.production_date BETWEEN ? AND ?"}
 _HISTORY_COUNT = {dated: "SELECT count(*) FROM heat h " + where  # noqa: S608 - fixed texts
                   for dated, where in _HISTORY_FILTERS.items()}
-_HISTORY_COUNT_ALL = "SELECT count(*) FROM heat"
+_HISTORY_COUNT_ALL = "SELECT count(*) FROM heat WHERE void_reason IS NULL"
 _HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id "
                          "JOIN shift s ON s.id = h.shift_id " + where
                   for dated, where in _HISTORY_FILTERS.items()}
@@ -1446,7 +1821,7 @@ def _sums_of(values: Sequence[Any]) -> RateSums:
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
-                         "ingot", "ingot_defect", "audit")}
+                         "ingot", "ingot_defect", "audit", "person", "signature")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
@@ -1569,3 +1944,22 @@ def _ingot_record(ingot: Ingot | NewIngot) -> dict[str, object]:
     """Everything recorded of an ingot, as the audit log keeps it."""
     return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
             "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip()}
+
+
+def _person(row: sqlite3.Row) -> Person:
+    until = row["locked_until"]
+    return Person(row["id"], row["name"], Role(row["role"]), bool(row["active"]), row["failed_logins"],
+                  datetime.fromisoformat(until) if until else None)
+
+
+def _signature(row: sqlite3.Row) -> signoff.Signature:
+    return signoff.Signature(
+        row["id"], signoff.Kind(row["kind"]), date.fromisoformat(row["production_date"]),
+        row["shift_code"], row["signer"], row["role"], row["meaning"], row["signed_at"],
+        row["records_hash"], row["chain_head"], row["superseded_at"], row["superseded_reason"])
+
+
+def _describe(day: date, shift: str | None) -> str:
+    if shift is None:
+        return _("the day {day}").format(day=day)
+    return _("shift {shift} of {day}").format(shift=shift, day=day)

@@ -253,7 +253,7 @@ def correct(data: st.DataObject, store: Store, truth: Truth) -> None:
     heat_no = data.draw(st.sampled_from(sorted(truth.heats)), label="heat")
     heat = truth.heats[heat_no]
     if kind == "remove heat":
-        store.remove_heat(heat_no, reason="logged twice")
+        store.void_heat(heat_no, reason="logged twice")
         del truth.heats[heat_no]
     elif kind == "heat":
         what = data.draw(st.sampled_from(["converter", "tapped_at", "grade", "tap_weight_t"]),
@@ -286,7 +286,7 @@ def correct(data: st.DataObject, store: Store, truth: Truth) -> None:
         ingot_no = data.draw(st.sampled_from(sorted(heat.ingots)), label="ingot")
         ingot = heat.ingots[ingot_no]
         if kind == "remove ingot":
-            store.remove_ingot(heat_no, ingot_no, reason="mixed up")
+            store.void_ingot(heat_no, ingot_no, reason="mixed up")
             del heat.ingots[ingot_no]
             return
         disposition = data.draw(st.sampled_from(list(Disposition)), label="new disposition")

@@ -64,9 +64,10 @@ CORRECTIONS_WITHOUT_REASON: dict[str, Callable[[Store], object]] = {
     "analysis value changed": lambda s: s.set_analysis("H1", {"C": 0.18}),
     "analysis value removed": lambda s: s.set_analysis("H1", {"C": None}),
     "new and changed together": lambda s: s.set_analysis("H1", {"Cr": 0.10, "Mn": 0.60}),
-    "judged ingot removed": lambda s: s.remove_ingot("H1", 2),
-    "judged ingot removed, blank": lambda s: s.remove_ingot("H1", 1, reason=" \t"),
-    "heat with analysis removed": lambda s: s.remove_heat("H1", None),
+    "judged ingot voided": lambda s: s.void_ingot("H1", 2, reason=""),
+    "judged ingot voided, blank": lambda s: s.void_ingot("H1", 1, reason=" \t"),
+    "pending ingot voided": lambda s: s.void_ingot("H1", 3, reason=""),
+    "heat with analysis voided": lambda s: s.void_heat("H1", ""),
 }
 
 
@@ -87,31 +88,38 @@ def test_the_same_corrections_with_a_reason_go_through(shop: Store) -> None:
     shop.update_ingot("H1", 1, disposition=S, reason="crack found after stripping")
     shop.update_ingot("H1", 2, weight_kg=600.0, reason="reweighed")
     shop.set_analysis("H1", {"C": 0.18, "S": None}, reason="lab re-run")
-    shop.remove_ingot("H1", 2, reason="logged twice")
+    shop.void_ingot("H1", 2, reason="logged twice")
     assert ingot_state(shop) == [(1, 700.0, "scrap"), (3, 800.0, "pending")]
     assert shop.heat("H1").analysis == {**{k: v for k, v in GOOD_Q235B.items() if k != "S"}, "C": 0.18}
     assert shop.heat("H1").chem_status is ChemStatus.NOT_CHECKED  # S withdrawn
-    shop.remove_heat("H1", "wrong converter log")
-    assert shop.counts()["heat"] == shop.counts()["ingot"] == shop.counts()["heat_analysis"] == 0
+    counts = shop.counts()
+    shop.void_heat("H1", "wrong converter log")
+    assert shop.heats(date(2025, 3, 10), date(2025, 3, 10)) == []
+    # voided, not deleted: every row is still there
+    assert {k: v for k, v in shop.counts().items() if k != "audit"} == {
+        k: v for k, v in counts.items() if k != "audit"}
+    assert (counts["heat"], counts["ingot"], counts["heat_analysis"]) == (1, 3, 5)
 
 
 def test_pending_ingots_and_first_values_need_no_reason(shop: Store) -> None:
     shop.update_ingot("H1", 3, weight_kg=810.0)          # still pending: a plain edit
     shop.update_ingot("H1", 3, disposition=A)            # judging it is not a correction
     shop.add_ingots("H1", [ingot(4, 500, P)])
-    shop.remove_ingot("H1", 4)                           # pending: removed without a reason
+    shop.void_ingot("H1", 4, reason="no such ingot")     # voiding always says why
     shop.set_analysis("H1", {"Cr": 0.05})                # a first value for Cr
     shop.set_analysis("H1", {"C": 0.15})                 # the same value again: no change
     assert ingot_state(shop) == [(1, 700.0, "accepted"), (2, 650.0, "scrap"), (3, 810.0, "accepted")]
     assert shop.heat("H1").analysis == {**GOOD_Q235B, "Cr": 0.05}
 
 
-def test_a_heat_without_analysis_or_judged_ingots_is_removed_without_a_reason(shop: Store) -> None:
+def test_a_heat_without_analysis_or_judged_ingots_is_voided_with_a_reason_too(shop: Store) -> None:
     shop.add_heat(new_heat("H2", analysis={}))
     shop.add_ingots("H2", [ingot(1, 700, P)])
-    shop.remove_heat("H2", None)
-    assert shop.heats(date(2025, 3, 10), date(2025, 3, 10))[0].heat_no == "H1"
-    assert shop.counts()["heat"] == 1
+    with pytest.raises(ReasonRequired):
+        shop.void_heat("H2", "")
+    shop.void_heat("H2", "logged on the wrong converter")
+    assert [h.heat_no for h in shop.heats(date(2025, 3, 10), date(2025, 3, 10))] == ["H1"]
+    assert shop.counts()["heat"] == 2
 
 
 def test_a_heat_with_judged_ingots_but_no_analysis_needs_a_reason(shop: Store) -> None:
@@ -119,7 +127,7 @@ def test_a_heat_with_judged_ingots_but_no_analysis_needs_a_reason(shop: Store) -
     shop.add_ingots("H2", [ingot(1, 700, S)])
     rows = dump(shop)
     with pytest.raises(ReasonRequired):
-        shop.remove_heat("H2", "  ")
+        shop.void_heat("H2", "  ")
     assert dump(shop) == rows
 
 
@@ -161,22 +169,25 @@ def test_every_change_is_audited_with_user_time_old_new_and_reason(shop: Store) 
     shop.set_analysis("H1", {"C": None}, reason="sample mixed up")
     check(last(shop)[0], "delete", "analysis", "H1/C", "C", "0.18", None, "sample mixed up")
 
-    shop.remove_ingot("H1", 2, reason="logged twice")
-    removed = last(shop)[0]
-    assert (removed.action, removed.entity_key, removed.reason) == ("delete", "H1/2", "logged twice")
-    assert json.loads(removed.old_value or "")["weight_kg"] == 650.0
+    shop.void_ingot("H1", 2, reason="logged twice")
+    voided = last(shop)[0]
+    assert (voided.action, voided.entity_key, voided.field, voided.new_value, voided.reason) == (
+        "update", "H1/2", "voided", "True", "logged twice")
+    assert json.loads(voided.old_value or "")["weight_kg"] == 650.0
 
     before = len(shop.audit())
-    shop.remove_heat("H1", "wrong converter log")
+    shop.void_heat("H1", "wrong converter log")
     gone = shop.audit()[before:]
-    # the two ingots left, then the heat, all with the reason
-    assert [(e.action, e.entity, e.entity_key) for e in gone] == [
-        ("delete", "ingot", "H1/1"), ("delete", "ingot", "H1/3"), ("delete", "heat", "H1")]
-    assert {e.reason for e in gone} == {"wrong converter log"}
-    assert json.loads(gone[-1].old_value or "")["tap_weight_t"] == 30.0
+    # one entry: the heat's whole record with the ingots still live in it, and the reason
+    assert [(e.action, e.entity, e.entity_key, e.field) for e in gone] == [
+        ("update", "heat", "H1", "voided")]
+    assert gone[0].reason == "wrong converter log"
+    record = json.loads(gone[0].old_value or "")
+    assert record["tap_weight_t"] == 30.0
+    assert sorted(record["ingots"]) == ["1", "3"]
     # the log outlives the heat
-    # heat 1 + ingots 3 + ingot corrections 2 + analysis 3 + ingot removed 1 + heat removed 3
-    assert len(shop.audit("H1")) == 13
+    # heat 1 + ingots 3 + ingot corrections 2 + analysis 3 + ingot voided 1 + heat voided 1
+    assert len(shop.audit("H1")) == 11
 
 
 def test_reference_data_changes_are_audited_too(shop: Store) -> None:
@@ -376,18 +387,19 @@ def _judged_heat(store: Store, heat_no: str = "K1") -> None:
     store.add_ingots(heat_no, [NewIngot(1, 3500.0, Disposition.ACCEPTED, "王建国")])
 
 
-def test_a_removed_heat_keeps_its_whole_record_in_the_audit(store: Store) -> None:
+def test_a_voided_heat_keeps_its_whole_record_in_the_audit(store: Store) -> None:
     _judged_heat(store)
-    store.remove_heat("K1", reason="logged twice")
-    history = store.audit("K1")  # the heat is gone; its history is not
-    removed = json.loads(history[-1].old_value or "")
-    assert (history[-1].action, history[-1].reason) == ("delete", "logged twice")
-    assert removed["tap_temp_c"] == 1610.0
-    assert removed["inspector"] == "王建国"
-    assert removed["notes"] == "ladle 7"
-    assert (removed["production_date"], removed["shift"]) == ("2020-03-01", "day")
-    assert removed["analysis"]["C"] == 0.18
-    assert [e.entity_key for e in history if e.action == "delete"] == ["K1/1", "K1"]
+    store.void_heat("K1", reason="logged twice")
+    history = store.audit("K1")  # the heat left every listing; its history did not
+    voided = json.loads(history[-1].old_value or "")
+    assert (history[-1].action, history[-1].field, history[-1].reason) == (
+        "update", "voided", "logged twice")
+    assert voided["tap_temp_c"] == 1610.0
+    assert voided["inspector"] == "王建国"
+    assert voided["notes"] == "ladle 7"
+    assert (voided["production_date"], voided["shift"]) == ("2020-03-01", "day")
+    assert voided["analysis"]["C"] == 0.18
+    assert voided["ingots"]["1"]["weight_kg"] == 3500.0
 
 
 def test_a_corrected_converter_is_logged_by_its_code(store: Store) -> None:

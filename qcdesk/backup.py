@@ -1,0 +1,439 @@
+"""Backups of the database and their restore, through SQLite's online backup API.
+
+A backup is taken while the program (here or on another workstation) may be
+writing: the copy is made in steps with a pause between them, so a writer
+waits at most one step; a write that lands between steps makes SQLite start
+the copy again, and after a few restarts the last pass copies in one step. The
+copy is checked (`PRAGMA integrity_check`, that it is a qcdesk database) and
+only then renamed into place, after an fsync: a backup file is whole or absent.
+
+A restore refuses a damaged file, a file of another program and a backup of a
+newer schema than this program knows; it keeps the replaced database aside
+(`<name>.before-restore-<time>.sqlite`) and writes the backup into the
+database file through the same backup API, in one transaction of the
+database's rollback journal, so a crash leaves the old or the new database,
+never a mix. It does not rename a file over the database: a qcdesk left open
+elsewhere would go on writing into the unlinked old file (SQLite's "How To
+Corrupt" lists this), whereas the backup API changes the file they all share.
+
+This module and `qcdesk.store` are the only places that speak to SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from qcdesk.errors import DatabaseError, QcError
+from qcdesk.i18n import _
+from qcdesk.migrations import APPLICATION_ID, LATEST
+from qcdesk.store import BUSY_TIMEOUT_S, environment_error
+
+STEP_PAGES = 1024          # pages copied per step (4 MiB with 4 KiB pages)
+STEP_PAUSE_S = 0.02        # pause between steps, so a writer elsewhere goes on
+MAX_RESTARTS = 3           # then the last pass copies in one step
+KEEP_DAILY = 14            # the 14 newest daily backups
+KEEP_WEEKLY = 8            # the newest backup of each of the 8 newest ISO weeks
+KEEP_MONTHLY = 12          # the newest backup of each of the 12 newest months
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_DATABASE_FILES = ("", "-journal", "-wal", "-shm")
+_AUTO_STAMP = "%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class BackupFacts:
+    """What a checked database file holds: its schema version and row counts of its tables."""
+
+    path: Path
+    schema_version: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: the backup's facts and where the replaced database was kept (if any)."""
+
+    facts: BackupFacts
+    kept_aside: Path | None
+
+
+class _Restart(Exception):
+    """The copy restarted too often under a busy writer: copy again in one step."""
+
+
+class _Busy(Exception):
+    """The database stayed locked by another connection."""
+
+
+# ------------------------------------------------------------------ helpers
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection that never creates the file (`mode` "ro" or "rw")."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                               timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise environment_error(exc) from exc
+    return conn
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    for suffix in _DATABASE_FILES:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(16)
+    except OSError as exc:
+        raise QcError(_("{path} cannot be read: {error}").format(path=path, error=exc.strerror)) from exc
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = a.stat(), b.stat()
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _is_database_file(path: Path, db_path: Path) -> bool:
+    """Is `path` the database at `db_path` or one of its journals, under any name?"""
+    try:
+        target, database = path.resolve(), db_path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    own = [database.with_name(database.name + suffix) for suffix in _DATABASE_FILES]
+    return target in own or any(_same_file(path, name) for name in own)
+
+
+def check(conn: sqlite3.Connection, path: Path, *, newer_too: bool = False) -> BackupFacts:
+    """Prove a database whole and ours: integrity_check ok, qcdesk's application id, a schema
+    this program knows (or any, with `newer_too`); its row counts. DatabaseError says what
+    is wrong."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        if problems != ["ok"]:
+            raise DatabaseError(_("{path} is damaged: {problem}").format(
+                path=path, problem="; ".join(problems[:3])))
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID or version < 1:
+            raise DatabaseError(_("{path} is not a qcdesk database").format(path=path))
+        if version > LATEST and not newer_too:
+            raise DatabaseError(_(
+                "{path} was written by a newer qcdesk (schema {found}; this program knows up to "
+                "{known}). Restore it with a newer qcdesk.").format(path=path, found=version,
+                                                                    known=LATEST))
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name")]
+        counts = {}
+        for table in tables:
+            quoted = '"' + table.replace('"', '""') + '"'  # a name read from the schema itself
+            counts[table] = conn.execute("SELECT count(*) FROM " + quoted).fetchone()[0]  # noqa: S608
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(_("{path} is damaged: {problem}").format(path=path, problem=exc)) from exc
+    return BackupFacts(path, version, counts)
+
+
+def inspect(path: str | Path, db_path: str | Path | None = None) -> BackupFacts:
+    """Check a backup file without changing it (see `check`); with `db_path`, also refuse
+    the database itself given as its own backup."""
+    path = Path(path)
+    if db_path is not None and Path(db_path).exists() and _is_database_file(path, Path(db_path)):
+        raise QcError(_("{path} is the database itself, not a backup of it").format(path=path))
+    if not path.is_file():
+        raise QcError(_("there is no backup file at {path}").format(path=path))
+    if _header(path) != _SQLITE_HEADER:
+        raise DatabaseError(_("{path} is not a qcdesk database").format(path=path))
+    conn = _connect(path, "ro")
+    try:
+        return check(conn, path)
+    finally:
+        conn.close()
+
+
+def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, pause: float,
+          patience: float | None = None) -> None:
+    """Copy `source` into `dest` by the online backup API: in steps of `pages` with `pause`
+    between them while a writer restarts it at most MAX_RESTARTS times, then in one step.
+    A database still busy after `patience` seconds (default: the busy timeout) raises _Busy."""
+    patience = BUSY_TIMEOUT_S if patience is None else patience
+    restarts = 0
+    last = -1
+    busy_since = 0.0
+    one_step = pages < 0
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        nonlocal restarts, last, busy_since
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):  # SQLite sleeps, then retries
+            busy_since = busy_since or time.monotonic()
+            if time.monotonic() - busy_since >= patience:
+                raise _Busy
+            return
+        busy_since = 0.0
+        if not one_step and last >= 0 and remaining > last:  # a write elsewhere: SQLite began again
+            restarts += 1
+            if restarts > MAX_RESTARTS:
+                raise _Restart
+        last = remaining
+        if remaining:
+            time.sleep(pause)
+
+    try:
+        source.backup(dest, pages=pages, progress=progress)
+    except _Restart:
+        one_step = True
+        source.backup(dest, pages=-1, progress=progress)
+
+
+def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
+                        pause: float, checked: bool = True, newer_too: bool = False) -> BackupFacts | None:
+    """Copy `source` to a temporary file beside `target`, check it (unless not `checked`),
+    fsync it, rename it into place."""
+    tmp = target.with_name(target.name + ".part")
+    _remove(tmp)  # left by a crash
+    try:
+        tmp.open("xb").close()  # an unwritable folder said as such, not as a database error
+        dest = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            _copy(source, dest, pages=pages, pause=pause)
+            facts = check(dest, target, newer_too=newer_too) if checked else None
+        finally:
+            dest.close()
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+        _fsync_folder(target.parent)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return facts
+
+
+# ------------------------------------------------------------------- backup
+
+def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
+           now: datetime | None = None, pages: int = STEP_PAGES,
+           pause: float = STEP_PAUSE_S) -> BackupFacts:
+    """Back up the database at `db_path` to `target` while others may write to it.
+
+    A folder as `target` receives `<name>-<YYYYmmdd-HHMMSS>.sqlite`. An existing file
+    is replaced only with `force`, and never the database or its journals. The copy
+    is checked before it is renamed into place; its facts are returned.
+    """
+    db_path, target = Path(db_path), Path(target)
+    if target.is_dir():
+        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        target = target / f"{db_path.stem}-{stamp}.sqlite"
+    if _is_database_file(target, db_path):
+        raise QcError(_("{path} cannot be written: it is the database or one of its journal "
+                        "files").format(path=target))
+    if not db_path.is_file():
+        raise DatabaseError(_("there is no database at {path}").format(path=db_path))
+    if _header(db_path) != _SQLITE_HEADER:
+        raise DatabaseError(_("{path} is not a qcdesk database").format(path=db_path))
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise QcError(_("{path} cannot be written: {error}").format(path=target, error=exc.strerror)) from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        raise QcError(_("{path} cannot be written: it is not an ordinary file").format(path=target))
+    if mode is not None and not force:
+        raise QcError(_("{path} exists; use --force to replace it").format(path=target))
+    try:
+        source = _connect(db_path, "rw")  # "rw": a crashed writer's journal is rolled back first
+    except DatabaseError:
+        source = _connect(db_path, "ro")  # a database we may only read
+    try:
+        # a newer program's database is backed up too: the copy is not opened, only kept
+        facts = _write_checked_copy(source, target, pages=pages, pause=pause, newer_too=True)
+        assert facts is not None
+        return facts
+    except _Busy as exc:
+        raise DatabaseError(_("the database stayed busy: no backup was written. "
+                              "Try again in a moment.")) from exc
+    except sqlite3.Error as exc:
+        raise environment_error(exc) from exc
+    except OSError as exc:
+        raise QcError(_("{path} cannot be written: {error}").format(
+            path=target, error=exc.strerror or exc)) from exc
+    finally:
+        source.close()
+
+
+# ----------------------------------------------------------- automatic backups
+
+def auto_backup_name(db_path: Path, day: date) -> str:
+    return f"{db_path.stem}-auto-{day.strftime(_AUTO_STAMP)}.sqlite"
+
+
+def _auto_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(db_path.stem) + r"-auto-([0-9]{4}-[0-9]{2}-[0-9]{2})\.sqlite")
+
+
+def auto_backups(db_path: str | Path, folder: str | Path) -> dict[date, Path]:
+    """The automatic backups of this database found in `folder`, by day: only the files whose
+    names this module makes (`<name>-auto-YYYY-MM-DD.sqlite`)."""
+    db_path, folder = Path(db_path), Path(folder)
+    pattern = _auto_pattern(db_path)
+    found: dict[date, Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None or not path.is_file() or path.is_symlink():
+            continue
+        try:
+            found[datetime.strptime(match[1], _AUTO_STAMP).date()] = path
+        except ValueError:
+            continue
+    return found
+
+
+def to_keep(days: Iterable[date], daily: int = KEEP_DAILY, weekly: int = KEEP_WEEKLY,
+            monthly: int = KEEP_MONTHLY) -> set[date]:
+    """The retention rule: the `daily` newest days, the newest day of each of the `weekly`
+    newest ISO weeks and of each of the `monthly` newest months."""
+    newest_first = sorted(set(days), reverse=True)
+    keep = set(newest_first[:daily])
+    weeks: dict[tuple[int, int], date] = {}
+    months: dict[tuple[int, int], date] = {}
+    for day in newest_first:
+        weeks.setdefault(day.isocalendar()[:2], day)
+        months.setdefault((day.year, day.month), day)
+    keep.update(list(weeks.values())[:weekly])
+    keep.update(list(months.values())[:monthly])
+    return keep
+
+
+def automatic_backup(db_path: str | Path, folder: str | Path, now: datetime) -> Path | None:
+    """The day's automatic backup, when the program starts: made once a day into `folder`
+    (the path returned; None when today's exists or there is no database yet), then the
+    automatic backups outside the retention rule (`to_keep`) are removed. Other files in
+    the folder are never touched. Raises QcError when the backup cannot be made."""
+    db_path, folder = Path(db_path), Path(folder)
+    if not db_path.is_file():
+        return None
+    existing = auto_backups(db_path, folder)
+    today = now.date()
+    made = None
+    if today not in existing:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QcError(_("{path} cannot be written: {error}").format(
+                path=folder, error=exc.strerror or exc)) from exc
+        made = folder / auto_backup_name(db_path, today)
+        backup(db_path, made)
+        existing[today] = made
+    keep = to_keep(existing)
+    for day, path in existing.items():
+        if day not in keep:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # pruned another day; the backup itself is made
+                continue
+    return made
+
+
+def default_backup_folder(db_path: str | Path) -> Path:
+    """Where automatic backups go unless told: a `backups` folder beside the database."""
+    return Path(db_path).parent / "backups"
+
+
+# ------------------------------------------------------------------ restore
+
+def kept_aside_name(db_path: Path, now: datetime) -> Path:
+    return db_path.with_name(f"{db_path.stem}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}.sqlite")
+
+
+def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | None = None) -> Restored:
+    """Replace the database at `db_path` by a checked backup.
+
+    Refused, with nothing changed: a damaged file, a file that is not a qcdesk database,
+    a backup of a newer schema, the database itself, and a database that another
+    connection holds locked (close qcdesk everywhere first). The replaced database is
+    first copied to `<name>.before-restore-<time>.sqlite` beside it.
+    """
+    backup_file, db_path = Path(backup_file), Path(db_path)
+    now = now or datetime.now()
+    facts = inspect(backup_file, db_path)
+    if db_path.exists() and not db_path.is_file():
+        raise DatabaseError(_("{path} is a folder, not a database file").format(path=db_path))
+    source = _connect(backup_file, "ro")
+    try:
+        if not db_path.exists():  # nothing to keep aside: a new file, whole or absent
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            _write_checked_copy(source, db_path, pages=-1, pause=0)
+            return Restored(facts, None)
+        if _header(db_path) not in (_SQLITE_HEADER, b""):
+            raise DatabaseError(_("{path} is not a qcdesk database; it was left untouched.").format(
+                path=db_path))
+        aside = kept_aside_name(db_path, now)
+        _keep_aside(db_path, aside)
+        try:
+            dest = _connect(db_path, "rw")
+            try:
+                # one step, one transaction of the database's journal: the old or the new, never a
+                # mix; the connection's busy timeout was the wait for a writer elsewhere
+                _copy(source, dest, pages=-1, pause=0, patience=0)
+            finally:
+                dest.close()
+        except BaseException:
+            aside.unlink(missing_ok=True)  # nothing was replaced: nothing to keep aside
+            raise
+        return Restored(facts, aside)
+    except _Busy as exc:
+        raise DatabaseError(_("the database is in use by another qcdesk (a window or a command on "
+                              "this or another workstation): close it and try again. Nothing "
+                              "was restored.")) from exc
+    except sqlite3.Error as exc:
+        raise environment_error(exc) from exc
+    finally:
+        source.close()
+
+
+def _keep_aside(db_path: Path, aside: Path) -> None:
+    """Copy the database about to be replaced beside it: by the backup API, or byte for byte
+    when it is too damaged for SQLite to read."""
+    conn = _connect(db_path, "rw")
+    try:
+        _write_checked_copy(conn, aside, pages=-1, pause=0, checked=False)
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError:
+        shutil.copyfile(db_path, aside)
+        _fsync_file(aside)
+    finally:
+        conn.close()

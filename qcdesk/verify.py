@@ -1,0 +1,90 @@
+"""`qcdesk verify`: is the database whole, and is the record what was written and signed?
+
+Four checks, in order: SQLite's own ``PRAGMA integrity_check`` and
+``foreign_key_check``; the audit log's hash chain, entry by entry (see
+`qcdesk.chain`); and every signature not superseded, whose records are hashed
+again and compared with the hash stored when it was signed, and whose chain head
+must be an entry of the chain. The first thing that does not match is named.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from qcdesk import chain
+from qcdesk.i18n import _
+from qcdesk.store import Store
+
+
+@dataclass
+class Report:
+    ok: bool = True
+    problem: str | None = None        # the first mismatch, in words
+    entries: int = 0                  # audit entries walked
+    signatures: int = 0               # signatures re-hashed
+    chain_head: str = chain.GENESIS
+
+    def fail(self, problem: str) -> Report:
+        self.ok = False
+        self.problem = problem
+        return self
+
+    def summary(self) -> str:
+        if not self.ok:
+            return _("verify FAILED: {problem}").format(problem=self.problem)
+        return _("verify ok: integrity ok, {entries} audit entries chained (head {head}), "
+                 "{signatures} signature(s) match their records.").format(
+            entries=self.entries, head=self.chain_head[:16], signatures=self.signatures)
+
+
+def _what(values: tuple[object, ...]) -> str:
+    named = dict(zip(chain.CONTENT_FIELDS, values, strict=True))
+    return " ".join(str(named[k]) for k in ("action", "entity", "entity_key", "field")
+                    if named[k] is not None)
+
+
+def verify(store: Store) -> Report:
+    """Check the database; the report names the first thing that does not match."""
+    report = Report()
+    integrity = store.integrity_check()
+    if integrity != ["ok"]:
+        return report.fail(_("PRAGMA integrity_check: {result}").format(result="; ".join(integrity[:5])))
+    dangling = store.foreign_key_check()
+    if dangling:
+        table, rowid, parent = dangling[0]
+        return report.fail(_("{table} row {rowid} refers to a missing {parent} ({n} such row(s))").format(
+            table=table, rowid=rowid, parent=parent, n=len(dangling)))
+    prev = chain.GENESIS
+    seen = {chain.GENESIS}
+    for values, prev_hash, digest in store.audit_chain():
+        entry_id, at = values[0], values[1]
+        if prev_hash != prev or digest != chain.link(prev, values):
+            return report.fail(_("audit entry {id} ({at}, {what}) does not match the chain: "
+                                 "it was changed, or an entry before it was").format(
+                id=entry_id, at=at, what=_what(values)))
+        prev = digest
+        seen.add(digest)
+        report.entries += 1
+    report.chain_head = prev
+    for sig in store.all_signatures():
+        if not sig.live:
+            continue
+        who = _("{signer} ({meaning}) at {at}").format(signer=sig.signer, meaning=_(sig.meaning),
+                                                        at=sig.signed_at)
+        place = (_("{day}, shift {shift}").format(day=sig.production_date, shift=sig.shift)
+                 if sig.shift else str(sig.production_date))
+        if sig.chain_head not in seen:
+            return report.fail(_("the signature of {place} by {who} refers to an audit chain head "
+                                 "that is not in the log").format(place=place, who=who))
+        if store.signed_records_hash(sig.production_date, sig.shift) != sig.records_hash:
+            return report.fail(_("the records of {place} signed by {who} were changed after signing "
+                                 "without a correction").format(place=place, who=who))
+        report.signatures += 1
+    return report
+
+
+def as_json(report: Report) -> str:
+    return json.dumps({"ok": report.ok, "problem": report.problem, "entries": report.entries,
+                       "signatures": report.signatures, "chain_head": report.chain_head},
+                      ensure_ascii=False, indent=2)
