@@ -152,6 +152,7 @@ def test_an_inspector_closes_a_shift_and_the_status_shows_it(qtbot: QtBot, sessi
     qtbot.waitUntil(lambda: view.shift_status.text().startswith("signed by wang (inspector) at "))
     assert view.shift_status.text().endswith(": shift closed by inspector")
     assert view.day_status.text() == "unsigned (DRAFT)"
+    assert not view.close_button.isEnabled()  # signed: nothing to close
     assert _status(shop) == (Status.SIGNED, Status.UNSIGNED)
 
 

@@ -358,10 +358,14 @@ class ShiftView(QWidget):
     # ---------------------------------------------------------------- sign-off
 
     def _person_changed(self) -> None:
+        """The sign-off row on databases with people; its buttons for someone signed in, on
+        what is not signed yet (the core decides who may sign; a refusal is said in the dialog)."""
         signed_in = self.session.person is not None
         self.signoff_box.setVisible(self.session.has_people)
-        for button in (self.close_button, self.sign_day_button):
-            button.setEnabled(signed_in)
+        data = self.data
+        for button, standing in ((self.close_button, data.shift_signoff if data else None),
+                                 (self.sign_day_button, data.day_signoff if data else None)):
+            button.setEnabled(signed_in and (standing is None or standing.status is not Status.SIGNED))
 
     def _show_signoff(self, data: ShiftData) -> None:
         self._person_changed()
