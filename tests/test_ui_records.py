@@ -7,15 +7,19 @@ program itself hashes (a new administrator, a new person) is at OWASP's cost.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from signed_shop import DAY, NOW, PINS, make_shop, open_as
 
 from qcdesk.signoff import Status
 from qcdesk.store import Store
+from ui import app
 from ui.heat_view import HeatView
 from ui.main_window import MainWindow
 from ui.records import PeopleDialog, SignInDialog
@@ -314,3 +318,22 @@ def test_the_automatic_backup_is_said_in_the_status_bar(qtbot: QtBot, session_fo
     window.start_backup(tmp_path / "backups")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up to "), timeout=20000)
     assert len(list((tmp_path / "backups").iterdir())) == 1
+
+
+def test_a_database_with_people_asks_who_before_the_window_and_cancel_quits(
+        qtbot: QtBot, shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
+    asked: list[str] = []
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(20, cancel)
+            return
+        asked.append(dialog.windowTitle())
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert app.run(str(shop), lang="en") == 0
+    assert asked == [f"Sign in — {shop.name}"]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
