@@ -82,7 +82,7 @@ ZH = {
     "PIN a&gain:": "再次输入 PIN(&G)：",
     "why (for the history)": "原因（记入历史）",
     "&Deactivate the selected person": "停用所选人员(&D)",
-    "Reset the selected person's &PIN": "重置所选人员的 PIN(&P)",
+    "Reset the selected person's P&IN": "重置所选人员的 PIN(&I)",
     "Reason:": "原因：",
     "New PIN:": "新 PIN：",
     "New PIN again:": "再次输入新 PIN：",

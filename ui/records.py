@@ -438,7 +438,7 @@ class PeopleDialog(QDialog):
         self.deactivate_button = QPushButton(self.tr("&Deactivate the selected person"), self)
         self.reset_pin = _pin_edit(self, "reset_pin")
         self.reset_again = _pin_edit(self, "reset_pin_again")
-        self.reset_button = QPushButton(self.tr("Reset the selected person's &PIN"), self)
+        self.reset_button = QPushButton(self.tr("Reset the selected person's P&IN"), self)
         selected = QFormLayout()
         selected.addRow(self.tr("Reason:"), self.reason)
         selected.addRow("", self.deactivate_button)
