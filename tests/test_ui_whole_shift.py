@@ -32,7 +32,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 def session(qtbot: QtBot, db_path: Path) -> Iterator[Session]:
     s = Session(db_path, "tester", clock=lambda: NOW)
     yield s
-    qtbot.waitUntil(s.idle)
+    qtbot.waitUntil(s.idle, timeout=20000)  # a loaded machine may take longer than 5 s
     s.close()
 
 

@@ -54,7 +54,7 @@ def data(db_path: Path) -> Path:
 def session(qtbot: QtBot, data: Path) -> Iterator[Session]:
     s = Session(data, "tester", clock=lambda: NOW)
     yield s
-    qtbot.waitUntil(s.idle)
+    qtbot.waitUntil(s.idle, timeout=20000)  # a loaded machine may take longer than 5 s
     s.close()
 
 
