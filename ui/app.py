@@ -46,8 +46,15 @@ def run(db: str | None = None, user: str | None = None, lang: str | None = None)
     from ui.main_window import MainWindow  # noqa: PLC0415 - after the language is installed
 
     sys.excepthook = _excepthook
+    if session.has_people:  # sign in before the window works; Cancel quits
+        from ui.records import SignInDialog  # noqa: PLC0415 - after the language is installed
+
+        if SignInDialog(session).exec() != SignInDialog.DialogCode.Accepted:
+            session.close()
+            return 0
     window = MainWindow(session)
     window.show()
+    window.start_backup()
     try:
         return app.exec()
     finally:

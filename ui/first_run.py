@@ -1,44 +1,69 @@
-"""The first screen on a database without heats: load the demo workshop, or start empty."""
+"""The first screen on a database without heats: its first administrator (a new database),
+then load the demo workshop, or start empty."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qcdesk.demo import DemoSummary, load_demo
 from ui.common import ERROR_STYLE
+from ui.records import FirstAdminPage
 from ui.session import Session
 
 
 class FirstRunPage(QWidget):
-    """Two choices; the demo loads on the worker while a busy bar runs."""
+    """A new database's administrator first (`ask_admin`); then two choices: the demo loads on
+    the worker while a busy bar runs."""
 
     finished = Signal()
+    admin_created = Signal(object)  # the Person, signed in
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        heading = QLabel(self.tr("This database holds no heats yet."), self)
+        self.steps = QStackedWidget(self)
+        holder = QWidget(self.steps)
+        self.admin = FirstAdminPage(session, holder)
+        centred = QHBoxLayout(holder)
+        centred.addStretch(1)
+        centred.addWidget(self.admin, 3)
+        centred.addStretch(1)
+        self.choice = QWidget(self.steps)
+        self.steps.addWidget(self.choice)
+        self.steps.addWidget(holder)
+        QVBoxLayout(self).addWidget(self.steps)
+        self.admin.created.connect(self._admin_created)
+        page = self.choice
+        heading = QLabel(self.tr("This database holds no heats yet."), page)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         heading.setFont(font)
         explain = QLabel(self.tr("Look around with a month of a three-converter workshop (February 1959), "
-                                 "or start logging your own heats."), self)
+                                 "or start logging your own heats."), page)
         explain.setWordWrap(True)
-        self.demo_button = QPushButton(self.tr("&Load the February 1959 demo workshop"), self)
-        self.empty_button = QPushButton(self.tr("&Start empty"), self)
+        self.demo_button = QPushButton(self.tr("&Load the February 1959 demo workshop"), page)
+        self.empty_button = QPushButton(self.tr("&Start empty"), page)
         for b in (self.demo_button, self.empty_button):
             b.setMinimumHeight(48)
             b.setMinimumWidth(380)
-        self.busy = QProgressBar(self)
+        self.busy = QProgressBar(page)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.message = QLabel(self)
+        self.message = QLabel(page)
         self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(page)
         layout.addStretch(1)
         for w in (heading, explain, self.demo_button, self.empty_button, self.busy, self.message):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -46,6 +71,16 @@ class FirstRunPage(QWidget):
         self.demo_button.clicked.connect(self.load_demo)
         self.empty_button.clicked.connect(self.finished)
         self.demo_button.setDefault(True)
+
+    def ask_admin(self) -> None:
+        """A new database: its first administrator before anything else."""
+        self.steps.setCurrentIndex(1)
+        self.admin.name.setFocus()
+
+    def _admin_created(self, person: object) -> None:
+        self.steps.setCurrentWidget(self.choice)
+        self.demo_button.setFocus()
+        self.admin_created.emit(person)
 
     def load_demo(self) -> None:
         self.demo_button.setEnabled(False)

@@ -57,6 +57,7 @@ from ui.common import (
     rate_text,
 )
 from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
+from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
 
@@ -802,6 +803,42 @@ class HeatView(QWidget):
         dialog.open()
 
     # ---------------------------------------------------------------- history
+
+    # ---------------------------------------------------------------- voiding, never deleting
+
+    def void_heat(self) -> VoidDialog | None:
+        """Void the open heat with its analysis and ingots, with a reason; it leaves every list."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return None
+        heat_no = self.data.heat.heat_no
+        dialog = VoidDialog(self.session, self.tr("Void heat {heat_no}, its analysis and its ingots.").format(
+            heat_no=heat_no), lambda store, reason: store.void_heat(heat_no, reason), "heats", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.voided.connect(lambda: self._heat_voided(heat_no))
+        dialog.open()
+        return dialog
+
+    def _heat_voided(self, heat_no: str) -> None:
+        self.heat_no = None
+        self.data = None
+        self._set_enabled(False)
+        self.model.set_ingots([], ChemStatus.NOT_CHECKED, "", "")
+        self.title.setText(self.tr("Heat {heat_no} was voided; its history is kept.").format(heat_no=heat_no))
+
+    def void_ingot(self) -> VoidDialog | None:
+        """Void the ingot under the cursor, with a reason."""
+        row = self.table.currentIndex().row()
+        if self.data is None or not 0 <= row < self.model.rowCount():
+            self.ingot_error.setText(self.tr("Pick an ingot first."))
+            return None
+        heat_no, ingot_no = self.data.heat.heat_no, self.model.ingot(row).ingot_no
+        dialog = VoidDialog(self.session, self.tr("Void ingot {ingot_no} of heat {heat_no}.").format(
+            ingot_no=ingot_no, heat_no=heat_no),
+            lambda store, reason: store.void_ingot(heat_no, ingot_no, reason), "ingots", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_history(self) -> None:
         """The heat's audit log (Ctrl+H)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcdesk.backup import automatic_backup, default_backup_folder
+from qcdesk.people import Permission
 from ui import settings as keys
 from ui.first_run import FirstRunPage
 from ui.heat_entry import NewHeatDialog
@@ -24,6 +28,7 @@ from ui.heat_view import HeatView
 from ui.history_view import HistoryView
 from ui.import_dialog import ImportDialog
 from ui.preferences import PreferencesDialog
+from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.reports_view import ReportsView
 from ui.session import Session
 from ui.setup_view import SetupView
@@ -44,6 +49,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.first_run = FirstRunPage(session, self)
         self.first_run.finished.connect(self._show_work)
+        self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
         self.setCentralWidget(self.stack)
@@ -62,13 +68,19 @@ class MainWindow(QMainWindow):
         self.add_tab(self.setup_view, self.tr("Set-&up"))
         self.add_tab(self.reports_view, self.tr("&Reports"))
 
+        self.who = QLabel(self)
+        self.who.setObjectName("who")
+        self.statusBar().addPermanentWidget(self.who)
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
         session.busy_changed.connect(lambda on: self.busy.setText(self.tr("working…") if on else ""))
         session.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        session.person_changed.connect(self._person_changed)
+        self._person_changed()
         self._restore()
-        # any heat at all? (an indexed min/max, not a count over years of heats)
-        session.submit(lambda store: store.date_span() is not None, done=self._counted, receiver=self)
+        # people? any heat at all? (an indexed min/max, not a count over years of heats)
+        session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
+                       done=self._counted, receiver=self)
 
     # ---------------------------------------------------------------- tabs and menus
 
@@ -98,6 +110,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
         self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
         file_menu.addSeparator()
+        self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
+        self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
+        self.people_action = self._action(file_menu, self.tr("P&eople…"), self.people)
+        file_menu.addSeparator()
         self._action(file_menu, self.tr("&Preferences…"), self._preferences,
                      "Ctrl+,")
         file_menu.addSeparator()
@@ -110,6 +126,9 @@ class MainWindow(QMainWindow):
         self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
+        heat_menu.addSeparator()
+        self._action(heat_menu, self.tr("&Void heat…"), self._void_heat, "Ctrl+Shift+Del")
+        self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
 
@@ -189,10 +208,70 @@ class MainWindow(QMainWindow):
     def _preferences(self) -> None:
         PreferencesDialog(self.session, self).exec()
 
-    def _counted(self, any_heat: bool) -> None:
+    def _counted(self, found: tuple[bool, bool]) -> None:
+        has_people, any_heat = found
         if not any_heat:
             self.stack.setCurrentWidget(self.first_run)
-            self.first_run.demo_button.setFocus()
+            if has_people:
+                self.first_run.demo_button.setFocus()
+            else:  # a new database: its first administrator before anything else
+                self.first_run.ask_admin()
+
+    # ---------------------------------------------------------------- people, voiding, backups
+
+    def _person_changed(self) -> None:
+        person = self.session.person
+        if person is not None:
+            self.who.setText(self.tr("Signed in: {who}").format(who=person_text(person)))
+        elif self.session.has_people:
+            self.who.setText(self.tr("Not signed in (File ▸ Sign in…)"))
+        else:
+            self.who.setText("")
+        self.sign_in_action.setEnabled(self.session.has_people)
+        self.sign_out_action.setEnabled(person is not None)
+        self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE))
+
+    def sign_in(self) -> SignInDialog:
+        """Sign in (or in as someone else); from then on every write is theirs."""
+        dialog = SignInDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def sign_out(self) -> None:
+        self.session.sign_out()
+        self.statusBar().showMessage(self.tr("Signed out: sign in again to record or sign."), 8000)
+
+    def people(self) -> PeopleDialog:
+        dialog = PeopleDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _void_heat(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.void_heat()
+
+    def _void_ingot(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.void_ingot()
+
+    def start_backup(self, folder: Path | None = None) -> None:
+        """The day's automatic backup, on the long lane: said in the status bar, never in the way."""
+        path = self.session.path
+        target = folder or default_backup_folder(path)
+
+        def backed_up(made: Path | None) -> None:
+            self.statusBar().showMessage(
+                self.tr("Backed up to {path}").format(path=made) if made is not None
+                else self.tr("Today's backup is already in {folder}").format(folder=target), 15000)
+
+        self.session.submit(lambda _store: automatic_backup(path, target, datetime.now()), done=backed_up,
+                            failed=lambda message: self.statusBar().showMessage(
+                                self.tr("The automatic backup failed: {why}").format(why=message), 30000),
+                            receiver=self, lane="long")
 
     def _show_work(self) -> None:
         self.stack.setCurrentWidget(self.tabs)

@@ -29,6 +29,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from qcdesk.errors import QcError
+from qcdesk.people import Person
 from qcdesk.store import Store, environment_error
 
 T = TypeVar("T")
@@ -118,6 +119,7 @@ class Session(QObject):
     changed = Signal(str)  # what changed: "heats", "ingots", "analysis", "setup", "import", ...
     failed = Signal(str)   # an error no caller took: for the status bar
     busy_changed = Signal(bool)
+    person_changed = Signal()  # someone signed in or out
 
     _finished = Signal(object)  # a _Job, emitted on the worker thread, handled on the GUI thread
 
@@ -129,6 +131,9 @@ class Session(QObject):
         # open once here, so a database that cannot be opened is said before any window shows
         with Store.open(self.path, user, clock) as probe:
             self.user = probe.user
+            self.has_people = probe.roles_enforced()
+        self.person: Person | None = None  # who signed in (databases with people)
+        self._generation = 0  # bumped when the person changes: the workers' connections reopen
         self._local = threading.local()
         self._executors = {lane: concurrent.futures.ThreadPoolExecutor(1, f"qcdesk-{lane}")
                            for lane in LANES}
@@ -163,12 +168,42 @@ class Session(QObject):
         return task
 
     def _store(self) -> Store:
-        """This worker thread's own connection (sqlite3 connections stay on their thread)."""
+        """This worker thread's own connection (sqlite3 connections stay on their thread),
+        opened for whoever is signed in; reopened when that changes."""
         store: Store | None = getattr(self._local, "store", None)
+        generation, person = self._generation, self.person
+        if store is not None and getattr(self._local, "generation", -1) != generation:
+            store.close()
+            store = self._local.store = None
         if store is None:
-            store = Store.open(self.path, self.user, self.clock)
+            store = Store.open(self.path, self.user, self.clock, person=person)
             self._local.store = store
+            self._local.generation = generation
         return store
+
+    # ------------------------------------------------------------------ people
+
+    def sign_in(self, name: str, pin: str, done: Callable[[Person], None] | None = None,
+                failed: Callable[[str], None] | None = None, receiver: QObject | None = None) -> Task:
+        """Check the PIN on the worker (slow by design); then every connection works as that person."""
+        def signed_in(person: Person) -> None:
+            self.adopt(person)
+            if done is not None:
+                done(person)
+
+        return self.submit(lambda store: store.login(name, pin), done=signed_in, failed=failed,
+                           receiver=receiver)
+
+    def adopt(self, person: Person | None) -> None:
+        """Work from now on as `person` (verified by `login`), or as nobody (None)."""
+        self.person = person
+        if person is not None:
+            self.has_people = True
+        self._generation += 1
+        self.person_changed.emit()
+
+    def sign_out(self) -> None:
+        self.adopt(None)
 
     def _run(self, work: Callable[[Store, Task], Any], job: _Job[Any]) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,9 +36,11 @@ from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Heat, Shift
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import RateRow, RateSums
+from qcdesk.signoff import Signoff, Status
 from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import ERROR_STYLE, formula, rate_text
+from ui.records import SignDialog, signoff_text
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,6 +58,8 @@ class ShiftData:
     day_rates: RateRow
     shift_heats: dict[str, int]  # heats per converter in the shift
     day_heats: dict[str, int]
+    shift_signoff: Signoff
+    day_signoff: Signoff
 
 
 def load_shift(store: Store, day: date, shift: str) -> ShiftData:
@@ -72,6 +77,8 @@ def load_shift(store: Store, day: date, shift: str) -> ShiftData:
         day_rates=store.rates(day, day).total,
         shift_heats={r.keys["converter"]: r.sums.heats for r in shift_conv if r.keys["shift"] == shift},
         day_heats={r.keys["converter"]: r.sums.heats for r in day_conv},
+        shift_signoff=store.shift_signoff(day, shift),
+        day_signoff=store.day_signoff(day),
     )
 
 
@@ -202,6 +209,26 @@ class ShiftView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated_heat.connect(self._open_row)
+        self.signoff_box = QGroupBox(self.tr("Sign-off"), self)
+        self.shift_status = QLabel("—", self.signoff_box)
+        self.day_status = QLabel("—", self.signoff_box)
+        for label in (self.shift_status, self.day_status):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QPushButton(self.tr("&Close shift…"), self.signoff_box)
+        self.close_button.setToolTip(self.tr("An inspector signs the shift's records as closed (PIN again)"))
+        self.sign_day_button = QPushButton(self.tr("Sign the d&ay…"), self.signoff_box)
+        self.sign_day_button.setToolTip(self.tr("A workshop head approves the day's records (PIN again)"))
+        sign_grid = QGridLayout(self.signoff_box)
+        sign_grid.addWidget(QLabel(self.tr("Shift:"), self.signoff_box), 0, 0)
+        sign_grid.addWidget(self.shift_status, 0, 1)
+        sign_grid.addWidget(self.close_button, 0, 2)
+        sign_grid.addWidget(QLabel(self.tr("Day:"), self.signoff_box), 1, 0)
+        sign_grid.addWidget(self.day_status, 1, 1)
+        sign_grid.addWidget(self.sign_day_button, 1, 2)
+        sign_grid.setColumnStretch(1, 1)
+        self.sign_dialog: SignDialog | None = None
+
         heats_box = QGroupBox(self.tr("Heats of the shift"), self)
         QVBoxLayout(heats_box).addWidget(self.table)
 
@@ -222,8 +249,13 @@ class ShiftView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)
+        layout.addWidget(self.signoff_box)
         layout.addWidget(self.splitter, 1)
         self.message.hide()
+        self.close_button.clicked.connect(self.close_shift)
+        self.sign_day_button.clicked.connect(self.sign_day)
+        session.person_changed.connect(self._person_changed)
+        self._person_changed()
 
         self.now_button.clicked.connect(self.go_now)
         self.new_button.clicked.connect(self.new_heat_requested)
@@ -320,7 +352,59 @@ class ShiftView(QWidget):
         if self.model.rowCount():
             self.table.selectRow(min(max(current, 0), self.model.rowCount() - 1))
         self._show_rates(data)
+        self._show_signoff(data)
         self.loaded.emit()
+
+    # ---------------------------------------------------------------- sign-off
+
+    def _person_changed(self) -> None:
+        """The sign-off row on databases with people; its buttons for someone signed in, on
+        what is not signed yet (the core decides who may sign; a refusal is said in the dialog)."""
+        signed_in = self.session.person is not None
+        self.signoff_box.setVisible(self.session.has_people)
+        data = self.data
+        for button, standing in ((self.close_button, data.shift_signoff if data else None),
+                                 (self.sign_day_button, data.day_signoff if data else None)):
+            button.setEnabled(signed_in and (standing is None or standing.status is not Status.SIGNED))
+
+    def _show_signoff(self, data: ShiftData) -> None:
+        self._person_changed()
+        for label, standing in ((self.shift_status, data.shift_signoff), (self.day_status, data.day_signoff)):
+            label.setText(signoff_text(standing))
+            label.setStyleSheet(ERROR_STYLE if standing.status is Status.SUPERSEDED
+                                else "color: #1b5e20;" if standing.status is Status.SIGNED else "")
+
+    def close_shift(self) -> SignDialog | None:
+        """The signed-in inspector closes the shift shown: the PIN again; a refusal said in the dialog."""
+        chosen = self.current()
+        if chosen is None:
+            return None
+        day, code = chosen
+        return self._sign(self.tr("Close shift"), self.tr(
+            "Close the shift {shift} of {day}: you sign its heats, analyses and ingots as they are now. "
+            "A later change needs a reason and a new signature.").format(shift=self.shift_box.currentText(),
+                                                                          day=day.isoformat()),
+            lambda store, pin: store.sign_shift(day, code, pin))
+
+    def sign_day(self) -> SignDialog | None:
+        """The signed-in workshop head approves the day shown (every shift with heats closed first)."""
+        chosen = self.current()
+        if chosen is None:
+            return None
+        day = chosen[0]
+        return self._sign(self.tr("Sign the day"), self.tr(
+            "Approve {day}: you sign every heat, analysis and ingot of the production day as they are "
+            "now. Every shift with heats must be closed first.").format(day=day.isoformat()),
+            lambda store, pin: store.sign_day(day, pin))
+
+    def _sign(self, title: str, what: str, work: Callable[[Store, str], object]) -> SignDialog:
+        dialog = SignDialog(self.session, title, what, work, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "sign_dialog", None))
+        self.sign_dialog = dialog
+        dialog.open()
+        dialog.pin.setFocus()
+        return dialog
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -82,10 +83,67 @@ def main(argv: list[str]) -> int:
             window.deleteLater()
             session.close()
             wait(ms=100)
+    written += signoff_shots(out, db, wait)
     install_language("en")
     for shot in written:
         print(shot)
     return 0
+
+
+def signoff_shots(out: Path, demo: Path, wait: Callable[..., None]) -> list[Path]:
+    """The demo with people: the shift view's sign-off (day shift closed, the day not yet
+    signed) and the sign-in dialog, in both languages at the smaller size."""
+    import shutil
+
+    from qcdesk.people import Cost
+    from qcdesk.store import Store
+    from ui.i18n import install_language
+    from ui.main_window import MainWindow
+    from ui.records import SignInDialog
+    from ui.session import Session
+
+    cheap = Cost(n=2 ** 4)  # pictures only: the program hashes at OWASP's cost
+    db = demo.with_name("signed.sqlite")
+    shutil.copyfile(demo, db)
+    with Store.open(db, "demo", clock=lambda: MOMENT) as store:
+        store.add_person("Ada Admin", "admin", "admin-pin", cost=cheap)
+        store.login("Ada Admin", "admin-pin")
+        store.add_person("Hu Head", "head", "head-pin", cost=cheap)
+        store.add_person("Wang Inspector", "inspector", "wang-pin", cost=cheap)
+    with Store.open(db, "demo", clock=lambda: MOMENT) as store:
+        store.login("Wang Inspector", "wang-pin")
+        store.sign_shift(MOMENT.date(), "day", "wang-pin")
+    written = []
+    width, height = SIZES[0]
+    for lang in LANGUAGES:
+        install_language(lang)
+        session = Session(db, "demo", clock=lambda: MOMENT)
+        dialog = SignInDialog(session)
+        dialog.name.setText("Hu Head")
+        dialog.pin.setText("wrong-pin")
+        dialog.show()
+        dialog.sign_in()
+        wait(ms=1500)
+        shot = out / f"signin-{lang}.png"
+        dialog.grab().save(str(shot))
+        written.append(shot)
+        dialog.pin.setText("head-pin")
+        dialog.sign_in()
+        wait(dialog.accepted)
+        window = MainWindow(session)
+        window.resize(width, height)
+        window.show()
+        wait(window.shift_view.loaded)
+        wait(ms=300)
+        shot = out / f"signoff-{lang}-{width}x{height}.png"
+        window.grab().save(str(shot))
+        written.append(shot)
+        window.close()
+        window.deleteLater()
+        dialog.deleteLater()
+        session.close()
+        wait(ms=100)
+    return written
 
 
 if __name__ == "__main__":
