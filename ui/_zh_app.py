@@ -11,6 +11,7 @@ ZH = {
     "{what}: {error}": "{what}：{error}",
     "file": "文件",
     "&Reports": "报表(&R)",
+    "Re&ports": "报表(&P)",
     "&Inspection sheet of this heat": "本炉检验单(&I)",
     "&Daily quality report of this day": "本日质量日报(&D)",
     "Open a heat first.": "请先打开一个炉次。",

@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.history_view.heat_activated.connect(self.open_heat)
         self.add_tab(self.history_view, self.tr("Hi&story"))
         self.add_tab(self.setup_view, self.tr("Set-&up"))
-        self.add_tab(self.reports_view, self.tr("&Reports"))
+        self.add_tab(self.reports_view, self.tr("Re&ports"))
 
         self.who = QLabel(self)
         self.who.setObjectName("who")
