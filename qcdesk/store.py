@@ -1608,7 +1608,7 @@ class Store:
         and the first date it was reached (one pass over the heats, for the records)."""
         codes = {c.id: c.code for c in self.converters()}
         best: dict[str, tuple[int, str]] = {}
-        # grouped in the order of the heat_by_day index, which covers the query
+        # grouped in the order of the heat_live_by_day index (heats not voided), which covers it
         for conv_id, day, n in self.conn.execute(
                 "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
                 "AND void_reason IS NULL GROUP BY production_date, converter_id", (before.isoformat(),)):

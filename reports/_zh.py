@@ -156,4 +156,31 @@ ZH: dict[str, str] = {
     "cannot be read": "无法读取",
     "not a usable TrueType font": "不是可用的 TrueType 字体",
     "{env}={path}: {problem}; looking for another CJK font": "{env}={path}：{problem}；改找其他中文字体",
+    # sign-off
+    "SIGNED": "已签署",
+    "audit chain head {head}": "审计链头 {head}",
+    "Sign-off": "签署情况",
+    "Signature": "签署项",
+    "Status": "状态",
+    "Signed by": "签署人",
+    "Signed at": "签署时间",
+    "Meaning": "含义",
+    "signed": "已签署",
+    "not signed": "未签署",
+    "superseded {when} — to be signed again: {reason}": "{when} 起失效 — 需重新签署：{reason}",
+    "{name} ({role})": "{name}（{role}）",
+    "Shift: {shift}": "班次：{shift}",
+    "the day is not signed by the workshop head": "车间主任尚未签署当日",
+    "the day's signature was superseded — to be signed again ({reason})": "当日签署已失效 — 需重新签署（{reason}）",
+    "shift {shift} not closed yet": "{shift}尚未关班",
+    "the closing signature of shift {shift} was superseded — to be signed again ({reason})":
+        "{shift}的关班签署已失效 — 需重新签署（{reason}）",
+    "The day's signature": "当日签署",
+    "The day": "当日",
+    "The shift's signature": "班次签署",
+    "{what}: audit chain head at signing {head}": "{what}：签署时的审计链头 {head}",
+    "{what}: records hash {hash}": "{what}：记录哈希 {hash}",
+    "To check this copy later: qcdesk verify must pass, and the document printed again must "
+    "show the same chain head and records hash.":
+        "日后核对本件：“qcdesk verify”须通过，且重新打印的文件须显示相同的审计链头和记录哈希。",
 }

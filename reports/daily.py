@@ -98,9 +98,11 @@ def layout_report(report: DailyReport) -> bytes:
     story.append(layout.keep(*pareto))
     story.append(layout.keep(layout.heading(h["nonconforming"], st), layout.table(report.nonconforming, st)))
     story.append(layout.keep(
-        Spacer(1, 4 * mm), layout.box(h["notes"], "", 22 * mm, st),
-        *layout.footnotes(report.footnotes, st), Spacer(1, 2 * mm),
-        layout.signatures(report.signatures, h["signature"], h["date"], st)))
+        Spacer(1, 4 * mm), layout.box(h["notes"], "", 18 * mm, st),
+        *layout.footnotes(report.footnotes, st)))
+    closing: list[Flowable] = layout.signoff(report.signoff, st) if report.signoff else []
+    story.append(layout.keep(*closing, Spacer(1, 2 * mm),
+                             layout.signatures(report.signatures, h["signature"], h["date"], st)))
     return layout.render(story, report.furniture, f"{report.furniture.title} {report.day}", st)
 
 

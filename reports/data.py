@@ -14,7 +14,9 @@ from datetime import date, datetime
 from qcdesk import i18n as core_i18n
 from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, IngotDefect
 from qcdesk.numbers import format_chemistry, format_fixed, format_number
+from qcdesk.people import ROLE_NAMES, Role
 from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
+from qcdesk.signoff import Signoff, Status
 from qcdesk.standards import ElementVerdict, HeatCheck
 from qcdesk.store import Plan, Store
 from reports.i18n import N_, _, pick
@@ -73,6 +75,8 @@ class Furniture:
     draft: bool
     draft_label: str
     font_note: str = ""
+    signed: bool = False
+    seal: str = ""  # on a signed document: "SIGNED · audit chain head 1a2b…", in the footer
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,20 @@ class ParetoBar:
     weight_t: float
     share: float
     cumulative: float
+
+
+@dataclass(frozen=True)
+class SignoffBlock:
+    """Where a document stands with its signatures: a row per shift and for the day (who, role,
+    when, meaning, or not signed, or superseded with the reason), and on a signed document the
+    signature's stored audit chain head and records hash, in full, to check a paper copy by."""
+
+    heading: str
+    table: Table
+    status: Status           # the day's (daily report) or the heat's shift's (heat sheet)
+    chain_head: str = ""     # the live signature's stored chain head (hex); "" unless signed
+    records_hash: str = ""
+    lines: tuple[str, ...] = ()  # the full hashes as printed, and how to check them
 
 
 @dataclass(frozen=True)
@@ -99,6 +117,7 @@ class HeatSheet:
     signatures: tuple[str, ...]
     footnotes: tuple[Footnote, ...]
     headings: dict[str, str] = field(default_factory=dict)
+    signoff: SignoffBlock | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,7 @@ class DailyReport:
     footnotes: tuple[Footnote, ...]
     headings: dict[str, str] = field(default_factory=dict)
     quarter_plan: str = ""  # the quarter's plan against the quarter to date, where a plan is set
+    signoff: SignoffBlock | None = None
 
 
 # ------------------------------------------------------------- formatting
@@ -176,11 +196,125 @@ def formula_notes(keys: tuple[str, ...] = RATE_KEYS) -> tuple[Footnote, ...]:
                              "computed at full precision.")))
 
 
-def _furniture(title: str, subject: str, printed_at: datetime, draft: bool) -> Furniture:
+def _furniture(title: str, subject: str, printed_at: datetime, draft: bool,
+               block: SignoffBlock | None = None) -> Furniture:
+    """The page furniture; a document not a draft whose signature stands prints "SIGNED" and the
+    signature's audit chain head (shortened as `qcdesk verify` shows a head; in full in the block)."""
+    signed = not draft and block is not None and bool(block.chain_head)
+    seal = ""
+    if signed and block is not None:
+        seal = "{signed} · {head}".format(signed=_("SIGNED"), head=_("audit chain head {head}").format(
+            head=short_hash(block.chain_head)))
     return Furniture(
         workshop=_("Converter workshop · Quality inspection"), title=title, subject=subject,
         printed=_("Printed {when}").format(when=printed_at.strftime("%Y-%m-%d %H:%M")),
-        page_of=_("Page {page} of {pages}"), draft=draft, draft_label=_("DRAFT"))
+        page_of=_("Page {page} of {pages}"), draft=draft, draft_label=_("DRAFT"), signed=signed, seal=seal)
+
+
+# ------------------------------------------------------------- sign-off
+
+
+def short_hash(value: str) -> str:
+    """A hash as the page footer prints it: its first 16 hex digits (as `qcdesk verify` says a head)."""
+    return value[:16]
+
+
+def _when(stored: str) -> str:
+    """A stored signing time, to the minute, in the time of the workstation that signed (as every
+    other time the documents print): '2025-03-10 21:00'."""
+    try:
+        return datetime.fromisoformat(stored).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stored
+
+
+def _signoff_row(subject: str, standing: Signoff) -> tuple[str, ...]:
+    sig = standing.signature
+    if sig is None:
+        return (subject, _("not signed"), DASH, DASH, DASH)
+    if standing.status is Status.SUPERSEDED:
+        status = _("superseded {when} — to be signed again: {reason}").format(
+            when=_when(sig.superseded_at or ""), reason=sig.superseded_reason or "")
+    else:
+        status = _("signed")
+    try:
+        role = core_i18n._(ROLE_NAMES[Role(sig.role)])
+    except ValueError:
+        role = sig.role
+    return (subject, status, _("{name} ({role})").format(name=sig.signer, role=role),
+            _when(sig.signed_at), core_i18n._(sig.meaning))
+
+
+def _signoff_table(rows: list[tuple[str, ...]], marked: set[tuple[int, int]]) -> Table:
+    return Table((Column(_("Signature"), "L", 1.1), Column(_("Status"), "L", 1.6),
+                  Column(_("Signed by"), "L", 1.6), Column(_("Signed at"), "L", 1.8),
+                  Column(_("Meaning"), "L", 2.3)), tuple(rows), marked=frozenset(marked))
+
+
+def _seal_lines(standing: Signoff, what: str) -> tuple[str, str, tuple[str, ...]]:
+    """The chain head, records hash and the lines that print them, of a live signature."""
+    sig = standing.signature
+    if standing.status is not Status.SIGNED or sig is None:
+        return "", "", ()
+    return sig.chain_head, sig.records_hash, (
+        _("{what}: audit chain head at signing {head}").format(what=what, head=sig.chain_head),
+        _("{what}: records hash {hash}").format(what=what, hash=sig.records_hash),
+        _("To check this copy later: qcdesk verify must pass, and the document printed again must "
+          "show the same chain head and records hash."))
+
+
+def day_signoff_block(store: Store, day: date, shift_codes: list[str]) -> tuple[SignoffBlock, list[str]]:
+    """The daily report's sign-off (each shift with heats or a signature, then the day) and the
+    reasons it is a draft on that account."""
+    names = _shift_names(store)
+    signed_shifts = {s.shift for s in store.signatures(day) if s.shift}
+    codes = [s.code for s in store.shifts() if s.code in set(shift_codes) | signed_shifts]
+    rows: list[tuple[str, ...]] = []
+    marked: set[tuple[int, int]] = set()
+    for code in codes:
+        standing = store.shift_signoff(day, code)
+        if standing.status is not Status.SIGNED:
+            marked.add((len(rows), 1))
+        rows.append(_signoff_row(_("Shift: {shift}").format(shift=names.get(code, code)), standing))
+    day_standing = store.day_signoff(day)
+    if day_standing.status is not Status.SIGNED:
+        marked.add((len(rows), 1))
+    rows.append(_signoff_row(_("The day"), day_standing))
+    reasons = []
+    if day_standing.status is Status.UNSIGNED and shift_codes:  # a day without heats has nothing to sign
+        reasons.append(_("the day is not signed by the workshop head"))
+    elif day_standing.status is Status.SUPERSEDED and day_standing.signature is not None:
+        reasons.append(_("the day's signature was superseded — to be signed again ({reason})").format(
+            reason=day_standing.signature.superseded_reason or ""))
+    head, records, lines = _seal_lines(day_standing, _("The day's signature"))
+    return SignoffBlock(_("Sign-off"), _signoff_table(rows, marked), day_standing.status, head, records,
+                        lines), reasons
+
+
+def heat_signoff_block(store: Store, heat: Heat) -> tuple[SignoffBlock, list[str]]:
+    """The heat sheet's sign-off: its shift's closing signature and its day's; a draft while the
+    shift is not closed (or its closing signature was superseded)."""
+    names = _shift_names(store)
+    shift_name = names.get(heat.shift, heat.shift)
+    shift = store.shift_signoff(heat.production_date, heat.shift)
+    day = store.day_signoff(heat.production_date)
+    marked = {(r, 1) for r, s in enumerate((shift, day)) if s.status is not Status.SIGNED}
+    rows = [_signoff_row(_("Shift: {shift}").format(shift=shift_name), shift),
+            _signoff_row(_("The day"), day)]
+    reasons = []
+    if shift.status is Status.UNSIGNED:
+        reasons.append(_("shift {shift} not closed yet").format(shift=shift_name))
+    elif shift.status is Status.SUPERSEDED and shift.signature is not None:
+        reasons.append(_("the closing signature of shift {shift} was superseded — to be signed again "
+                         "({reason})").format(shift=shift_name,
+                                              reason=shift.signature.superseded_reason or ""))
+    # the latest signature that stands over the heat: the day's, else its shift's
+    if day.status is Status.SIGNED:
+        head, records, lines = _seal_lines(day, _("The day's signature"))
+    else:
+        head, records, lines = _seal_lines(shift, _("The shift's signature"))
+    return SignoffBlock(_("Sign-off"), _signoff_table(rows, marked), shift.status, head, records,
+                        lines), reasons
 
 
 def _shift_names(store: Store) -> dict[str, str]:
@@ -291,6 +425,8 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
         missing = ", ".join(check.missing)
         reasons.append(_("analysis incomplete: {elements}").format(elements=missing) if missing
                        else _("chemistry not checked: no standard in force"))
+    block, unsigned = heat_signoff_block(store, heat)
+    reasons += unsigned
     draft = bool(reasons)
     notes = list(formula_notes(RATE_KEYS[:4]))
     if sums.ingots_awaiting_chemistry:
@@ -298,13 +434,14 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
                                       "qualified rate.").format(n=sums.ingots_awaiting_chemistry)))
     return HeatSheet(
         furniture=_furniture(_("Heat inspection sheet"), _("Heat {heat_no}").format(heat_no=heat.heat_no),
-                             printed_at, draft),
+                             printed_at, draft, block),
         heat_no=heat.heat_no, fields=fields, verdict=_status_text(check), analysis=analysis,
         ingots=ingot_table, totals=totals, draft_reasons=tuple(reasons), notes=heat.notes,
         signatures=(_("Inspector"), _("Checker")), footnotes=tuple(notes),
         headings={"analysis": _("Heat analysis"), "ingots": _("Ingots"), "totals": _("Totals and rates"),
                   "notes": _("Notes"), "draft": _("Draft: {reasons}"), "signature": _("{role} (signature)"),
                   "date": _("Date"), "chemistry": _("Chemistry: {verdict}")},
+        signoff=block,
     )
 
 
@@ -498,6 +635,8 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
         reasons.append(_("{n} ingot(s) not judged yet").format(n=s.ingots_pending))
     if s.heats_checked < s.heats:
         reasons.append(_("{n} heat(s) with chemistry not checked yet").format(n=s.heats - s.heats_checked))
+    block, unsigned = day_signoff_block(store, day, sorted({h.shift for h in heats}))
+    reasons += unsigned
     notes = list(formula_notes())
     notes.append(Footnote(None, _("Month to date: production dates {frm} to {to}. Judged and qualified "
                                   "tonnes: ingots of checked heats.").format(
@@ -509,7 +648,7 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
         notes.append(Footnote(None, _("No plan is set for {month}.").format(month=day.strftime("%Y-%m"))))
     return DailyReport(
         furniture=_furniture(_("Daily quality report"), _("Production date {date}").format(
-            date=day.isoformat()), printed_at, bool(reasons)),
+            date=day.isoformat()), printed_at, bool(reasons), block),
         day=day, figures=figures, summary=summary,
         by_converter=_grouped(store, day, "converter", label=_("Converter {key}")),
         by_shift=_grouped(store, day, "shift", shifts),
@@ -521,6 +660,7 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
         signatures=(_("Workshop head"),),
         footnotes=tuple(notes),
         quarter_plan=_quarter_plan(store, day),
+        signoff=block,
         headings={"summary": _("The day's figures"), "converter": _("By converter"), "shift": _("By shift"),
                   "grade": _("By grade"), "pareto": _("Defects (Pareto, by ingots)"),
                   "nonconforming": _("Non-conforming heats"), "records": _("Records"),

@@ -12,7 +12,7 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.store import Store
 from reports import layout
-from reports.data import Figure, HeatSheet, heat_sheet
+from reports.data import DASH, Figure, HeatSheet, SignoffBlock, heat_sheet
 from reports.layout import FRAME_W, GREY, INK, Styles, note_mark, text
 
 
@@ -30,6 +30,12 @@ def _fields(pairs: tuple[tuple[str, str], ...], st: Styles) -> Flowable:
                              ("LINEBELOW", (3, 0), (3, -1), 0.3, GREY),
                              ("TOPPADDING", (0, 0), (-1, -1), 2.5)]))
     return t
+
+
+def _signoff_fields(block: SignoffBlock) -> tuple[tuple[str, str], ...]:
+    """The sign-off as label–value pairs under the heat's fields: 'Shift: Evening' — 'signed ·
+    wang (inspector) · 2025-03-10 20:00+00:00' (the full table is the daily report's)."""
+    return tuple((row[0], " · ".join(cell for cell in row[1:4] if cell != DASH)) for row in block.table.rows)
 
 
 def _figures(figures: tuple[Figure, ...], st: Styles) -> Flowable:
@@ -61,16 +67,19 @@ def layout_sheet(sheet: HeatSheet) -> bytes:
         story.append(Paragraph(text(h["draft"].format(reasons="; ".join(sheet.draft_reasons))),
                                st.draft))
         story.append(Spacer(1, 2 * mm))
-    story.append(_fields(sheet.fields, st))
+    story.append(_fields(sheet.fields + (_signoff_fields(sheet.signoff) if sheet.signoff else ()), st))
     story.append(layout.keep(
         layout.heading(h["analysis"], st),
         Paragraph(text(h["chemistry"].format(verdict=sheet.verdict)), st.body), Spacer(1, 1.5 * mm),
         layout.table(sheet.analysis, st, FRAME_W * 0.7)))
     story += [layout.heading(h["ingots"], st), layout.table(sheet.ingots, st)]
     story.append(layout.keep(layout.heading(h["totals"], st), _figures(sheet.totals, st)))
-    story += [Spacer(1, 4 * mm), layout.box(h["notes"], sheet.notes, 14 * mm, st)]
+    story += [Spacer(1, 3 * mm), layout.box(h["notes"], sheet.notes, 11 * mm, st)]
     story += layout.footnotes(sheet.footnotes, st)
-    story += [Spacer(1, 3 * mm), layout.signatures(sheet.signatures, h["signature"], h["date"], st)]
+    if sheet.signoff and sheet.signoff.lines:  # a signed sheet: the full hashes, in small type
+        story += [Spacer(1, 1 * mm), *(Paragraph(text(line), st.small) for line in sheet.signoff.lines)]
+    story += [Spacer(1, 3 * mm), layout.signatures(sheet.signatures, h["signature"], h["date"], st,
+                                                             height=10 * mm, per_row=2)]
     return layout.render(story, sheet.furniture, f"{sheet.furniture.title} {sheet.heat_no}", st)
 
 

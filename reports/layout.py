@@ -31,7 +31,7 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.i18n import language
 from reports import fonts
-from reports.data import Footnote, Furniture, Table
+from reports.data import Footnote, Furniture, SignoffBlock, Table
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 15 * mm
@@ -47,6 +47,7 @@ HEAD_BG = colors.HexColor("#e6e9ee")
 TOTAL_BG = colors.HexColor("#f2f2f2")
 FAIL = colors.HexColor("#b00020")
 STAMP = colors.Color(0.75, 0.05, 0.05, alpha=0.22)
+SEAL = colors.HexColor("#1b5e20")
 
 _ALIGN = {"L": TA_LEFT, "R": TA_RIGHT, "C": TA_CENTER}
 
@@ -136,20 +137,36 @@ def footnotes(notes: Sequence[Footnote], st: Styles) -> list[Flowable]:
     return out
 
 
-def signatures(labels: Sequence[str], sign: str, date_label: str, st: Styles) -> Flowable:
-    """One signature line per label: 'Inspector (signature) ________  Date ________'; `sign` is the
-    pattern of the label ('{role} (signature)')."""
-    rows = [[Paragraph(text(sign.format(role=label)), st.body), "", Paragraph(text(date_label), st.body), ""]
-            for label in labels]
-    t = RLTable(rows, colWidths=[FRAME_W * 0.28, FRAME_W * 0.37, FRAME_W * 0.1, FRAME_W * 0.25],
-                rowHeights=[11 * mm] * len(rows))
-    t.setStyle(RLTableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
-        ("LINEBELOW", (3, 0), (3, -1), 0.6, INK),
-        ("ALIGN", (2, 0), (2, -1), "RIGHT"),
-    ]))
+def signatures(labels: Sequence[str], sign: str, date_label: str, st: Styles,
+               *, height: float = 11 * mm, per_row: int = 1) -> Flowable:
+    """A signature line per label: 'Inspector (signature) ________  Date ________', `per_row` of them
+    side by side; `sign` is the pattern of the label ('{role} (signature)')."""
+    cells = [[Paragraph(text(sign.format(role=label)), st.body), "", Paragraph(text(date_label), st.body), ""]
+             for label in labels]
+    rows = []
+    for i in range(0, len(cells), per_row):
+        group = cells[i:i + per_row]
+        rows.append([c for cell in group for c in cell] + [""] * 4 * (per_row - len(group)))
+    widths = [FRAME_W * w / per_row for w in (0.28, 0.37, 0.1, 0.25)] * per_row
+    if per_row > 1:  # the label over the line's width, a gap before the next signature
+        widths = [FRAME_W * w / per_row for w in (0.40, 0.27, 0.13, 0.20)] * per_row
+    t = RLTable(rows, colWidths=widths, rowHeights=[height] * len(rows))
+    style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM")]
+    for k in range(per_row):
+        style += [("LINEBELOW", (4 * k + 1, 0), (4 * k + 1, -1), 0.6, INK),
+                  ("LINEBELOW", (4 * k + 3, 0), (4 * k + 3, -1), 0.6, INK),
+                  ("ALIGN", (4 * k + 2, 0), (4 * k + 2, -1), "RIGHT")]
+    t.setStyle(RLTableStyle(style))
     return t
+
+
+def signoff(block: SignoffBlock, st: Styles) -> list[Flowable]:
+    """The sign-off block: a row per signature, then a signed document's full hashes in small type."""
+    out: list[Flowable] = [heading(block.heading, st), table(block.table, st)]
+    if block.lines:
+        out.append(Spacer(1, 1 * mm))
+        out += [Paragraph(text(line), st.small) for line in block.lines]
+    return out
 
 
 def box(label: str, body: str, height: float, st: Styles) -> Flowable:
@@ -185,6 +202,14 @@ def on_page(furniture: Furniture, font: str) -> Callable[[Canvas, Any], None]:
         canvas.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
         canvas.setFont(font, 7.5)
         canvas.drawString(left, bottom, furniture.printed)
+        if furniture.signed:  # "SIGNED · audit chain head …", boxed, in the middle of the footer
+            canvas.setFillColor(SEAL)
+            canvas.setStrokeColor(SEAL)
+            canvas.setFont(font, 8)
+            width = canvas.stringWidth(furniture.seal, font, 8)
+            canvas.drawCentredString(PAGE_W / 2, bottom, furniture.seal)
+            canvas.setLineWidth(0.7)
+            canvas.rect(PAGE_W / 2 - width / 2 - 2.5, bottom - 2.5, width + 5, 10.5, stroke=1, fill=0)
         if furniture.draft:
             canvas.setFillColor(STAMP)
             canvas.setFont(font, 96)

@@ -63,7 +63,8 @@ def test_daily_figures_match_the_reference(demo: Store) -> None:
     # the historical record day, to one decimal place
     assert figures["ingot_qualified_rate"].text == "96.6%"
     assert figures["ingot_qualified_rate"].value == pytest.approx(0.9659978, abs=1e-7)
-    assert not report.furniture.draft
+    # every ingot judged, every analysis checked: a draft only because nobody signed the day
+    assert report.draft_reasons == ("the day is not signed by the workshop head",)
 
 
 def test_tables_per_converter_and_shift_match_the_reference(demo: Store) -> None:
@@ -78,7 +79,9 @@ def test_tables_per_converter_and_shift_match_the_reference(demo: Store) -> None
             name = label.format(g) if label else {"night": "Night", "day": "Day", "evening": "Evening"}[g]
             row = next(r for r in table.rows if r[0] == name)
             assert row[1] == str(exp["heats"])
-            assert row[2] == f"{exp['output_t']:,.1f}"
+            # converter 1 made exactly 71.65 t: a tie, which the binary sum rounds either way
+            # depending on the order it adds in (the store's index order, the reference's list)
+            assert row[2] in {f"{exp['output_t'] + e:,.1f}" for e in (-1e-9, 1e-9)}
             assert row[5] == f"{exp['ingot_qualified_rate'] * 100:.1f}%"
             assert row[6] == f"{exp['ingot_qualified_rate_by_count'] * 100:.1f}%"
     assert report.by_converter.total is not None
@@ -138,7 +141,7 @@ def test_heat_sheet_of_a_failing_heat(demo: Store) -> None:
     assert totals["ingot_qualified_rate"].text == "0.0%"
     assert totals["surface_qualified_rate"].value == pytest.approx(exp["surface_qualified_rate"])
     assert len(sheet.ingots.rows) == 8
-    assert not sheet.furniture.draft
+    assert sheet.draft_reasons == ("shift Evening not closed yet",)  # judged and analysed, not signed
 
 
 def test_undefined_rates_print_a_dash_and_pending_makes_a_draft(demo: Store) -> None:

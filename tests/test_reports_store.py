@@ -116,6 +116,26 @@ def test_records_look_only_before_the_day(workshop: Store) -> None:
     assert workshop.best_daily_rate(date(1959, 3, 1)) is None
 
 
+def test_the_records_walk_the_index_of_heats_not_voided(workshop: Store) -> None:
+    """Every earlier day is read for the records: from the partial index, never the heat table."""
+    said: list[str] = []
+    workshop.conn.set_trace_callback(said.append)  # statements with their values expanded
+    try:
+        workshop.most_heats_in_a_day(date(1959, 3, 3))
+        workshop.most_heats_in_a_day(date(1959, 3, 3), "1")
+        workshop.most_heats_per_converter(date(1959, 3, 3))
+        workshop.best_daily_rate(date(1959, 3, 3))
+    finally:
+        workshop.conn.set_trace_callback(None)
+    statements = [sql for sql in said if "FROM heat" in sql]
+    assert len(statements) == 4
+    for sql in statements:
+        plan = " | ".join(r[3] for r in workshop.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX heat_live_by_day" in plan, (sql, plan)
+        assert "SCAN heat" not in plan, (sql, plan)
+        assert "SCAN h " not in plan + " ", (sql, plan)
+
+
 def test_heat_sums_and_heat_numbers(workshop: Store) -> None:
     sums = workshop.heat_sums("B1")
     # B1 conforms: 700 kg conditioned (qualified), 650 kg scrap
