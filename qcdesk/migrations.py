@@ -15,13 +15,19 @@ from qcdesk import chain
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
-# Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
-_ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT count(*),
+# A heat's ingot sums, in the order of ROLLUP_COLUMNS, as aggregates over its ingots:
+# the one definition, used by the rollup triggers and by `qcdesk verify`.
+ROLLUP_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg")
+INGOT_SUMS = """count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
                total(weight_kg) FILTER (WHERE disposition <> 'pending'),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))"""
+LIVE_INGOTS = "void_reason IS NULL"  # the ingots that count, since migration 4
+
+# Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
+_ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT """ + INGOT_SUMS + """
         FROM ingot WHERE heat_id = heat.id)"""
 
 _SCHEMA_1 = """
@@ -202,7 +208,7 @@ CREATE INDEX heat_by_tap ON heat(tapped_at);
 # Records you can trust: people and roles, signatures, voiding instead of deleting,
 # and the audit log as a hash chain (the Python step below seals existing entries).
 _ROLLUP_LIVE = _ROLLUP.replace("FROM ingot WHERE heat_id = heat.id",
-                               "FROM ingot WHERE heat_id = heat.id AND void_reason IS NULL")
+                               "FROM ingot WHERE heat_id = heat.id AND " + LIVE_INGOTS)
 _QUALITY_TABLES = ("heat", "heat_analysis", "ingot", "ingot_defect")
 _SCHEMA_2 = """
 CREATE TABLE person (

@@ -28,7 +28,7 @@ import platformdirs
 from qcdesk import chain, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
-from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
 from qcdesk.model import (
     DEFECT_CATEGORIES,
     ELEMENTS,
@@ -687,6 +687,28 @@ class Store:
         columns = ", ".join(chain.CONTENT_FIELDS)
         for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
             yield tuple(row)[:-2], row[-2], row[-1]
+
+    def first_heat_with_wrong_sums(self) -> str | None:
+        """The number of the first live heat whose stored ingot sums (what the rates are
+        computed from) differ from its live ingots, summed again; None if none does."""
+        row = self.conn.execute(_WRONG_SUMS_SQL).fetchone()
+        return None if row is None else str(row[0])
+
+    def stored_verdicts(self) -> Iterator[tuple[str, str, date, int | None, ChemStatus, dict[str, float]]]:
+        """Every live heat as (heat number, grade, tap date, stored standard id, stored
+        verdict, live analysis), by id: for verify to judge it again."""
+        analyses = self.conn.execute(
+            "SELECT a.heat_id, a.element, a.value_pct FROM heat_analysis a JOIN heat h ON h.id = a.heat_id "
+            "WHERE a.voided = 0 AND h.void_reason IS NULL ORDER BY a.heat_id")
+        pending = next(analyses, None)
+        for r in self.conn.execute("SELECT id, heat_no, grade, tapped_at, standard_id, chem_status "
+                                   "FROM heat WHERE void_reason IS NULL ORDER BY id"):
+            analysis = {}
+            while pending is not None and pending[0] <= r[0]:
+                if pending[0] == r[0]:
+                    analysis[pending[1]] = pending[2]
+                pending = next(analyses, None)
+            yield (r[1], r[2], date.fromisoformat(r[3][:10]), r[4], ChemStatus(r[5]), analysis)
 
     # --------------------------------------------------------- reference data
 
@@ -1911,6 +1933,20 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
         if (d.code, d.location) in seen:
             raise InputError(_("defects"), _("{defect} is listed twice").format(defect=d))
         seen.add((d.code, d.location))
+
+
+# The first live heat whose stored sums differ from its live ingots summed again by the
+# migrations' own definition (weights within half a gram: the order of a float sum).
+# (constants of the migrations only)
+_WRONG_SUMS_SQL = (
+    "WITH s (heat_id, " + ", ".join(ROLLUP_COLUMNS) + ") AS (SELECT heat_id, " + INGOT_SUMS  # noqa: S608
+    + " FROM ingot WHERE " + LIVE_INGOTS + " GROUP BY heat_id) "
+    "SELECT h.heat_no FROM heat h LEFT JOIN s ON s.heat_id = h.id WHERE h.void_reason IS NULL AND ("
+    "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
+    "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
+    "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005) "
+    "ORDER BY h.id LIMIT 1")
 
 
 def _minutes(moment: datetime) -> str:

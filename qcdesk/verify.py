@@ -10,10 +10,13 @@ must be an entry of the chain. The first thing that does not match is named.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from qcdesk import chain
 from qcdesk.i18n import _
+from qcdesk.model import Standard
+from qcdesk.standards import check, in_force
 from qcdesk.store import Store
 
 
@@ -81,7 +84,28 @@ def verify(store: Store) -> Report:
             return report.fail(_("the records of {place} signed by {who} were changed after signing "
                                  "without a correction").format(place=place, who=who))
         report.signatures += 1
-    return report
+    problem = _derived(store)
+    return report.fail(problem) if problem else report
+
+
+def _derived(store: Store) -> str | None:
+    """What the rates are computed from, recomputed: each live heat's ingot sums (in SQL)
+    and its chemistry verdict against the edition in force on its tap date."""
+    heat_no = store.first_heat_with_wrong_sums()
+    if heat_no is not None:
+        return _("the stored ingot sums of heat {heat_no} do not match its ingots: they were "
+                 "changed behind the program's back").format(heat_no=heat_no)
+    editions: dict[str, list[Standard]] = defaultdict(list)
+    for edition in store.standards():
+        editions[edition.grade].append(edition)
+    for heat_no, grade, tapped, standard_id, status, analysis in store.stored_verdicts():
+        edition = in_force(editions.get(grade, ()), tapped)
+        verdict = check(edition, analysis)
+        if standard_id != (edition.id if edition else None) or status is not verdict.status:
+            return _("the stored chemistry verdict of heat {heat_no} ({stored}) is not what its "
+                     "analysis and the edition in force give ({expected})").format(
+                heat_no=heat_no, stored=status.value, expected=verdict.status.value)
+    return None
 
 
 def as_json(report: Report) -> str:

@@ -210,3 +210,39 @@ def test_two_threads_writing_at_once_keep_one_chain(db_path: Path) -> None:
         report = verify(s)
         assert report.ok, report.problem
         assert report.entries == 30
+
+
+def test_changed_ingot_sums_of_a_signed_heat_are_named(db_path: Path) -> None:
+    """The rates come from each heat's stored sums, which no signature covers: verify sums
+    the ingots again (D1: 700 kg accepted + 650 kg scrap, so 700 of 1350 kg surface-ok)."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET w_surface_ok_kg = 1350.0, n_surface_ok = 2 WHERE heat_no = 'D1'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the stored ingot sums of heat D1 do not match its ingots" in out
+
+
+def test_a_changed_weight_sum_alone_is_named(db_path: Path) -> None:
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET w_judged_kg = 800.5 WHERE heat_no = 'D2'")
+    assert "the stored ingot sums of heat D2 do not match" in run("--db", str(db_path), "verify")[1]
+
+
+def test_a_changed_chemistry_verdict_is_named(db_path: Path) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET chem_status = 'fails' WHERE heat_no = 'E1'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the stored chemistry verdict of heat E1 (fails) is not what its analysis" in out
+
+
+def test_a_changed_analysis_judged_again_is_found(db_path: Path) -> None:
+    """An analysis changed with its verdict left as it was: C 0.15 → 0.90 fails Q235B."""
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat_analysis SET value_pct = 0.90 WHERE element = 'C' AND heat_id = "
+                    "(SELECT id FROM heat WHERE heat_no = 'D2')")
+    assert "verdict of heat D2 (conforms)" in run("--db", str(db_path), "verify")[1]
