@@ -96,8 +96,8 @@ def _derived(store: Store) -> str | None:
         return _("the stored ingot sums of heat {heat_no} do not match its ingots: they were "
                  "changed behind the program's back").format(heat_no=heat_no)
     editions: dict[str, list[Standard]] = defaultdict(list)
-    for edition in store.standards():
-        editions[edition.grade].append(edition)
+    for each in store.standards():
+        editions[each.grade].append(each)
     for heat_no, grade, tapped, standard_id, status, analysis in store.stored_verdicts():
         edition = in_force(editions.get(grade, ()), tapped)
         verdict = check(edition, analysis)
