@@ -335,4 +335,7 @@ ZH: dict[str, str] = {
     "{day} is signed: a record is added to a signed shift or day one at a time, by a workshop head, with a reason": "{day} 已签署：向已签署的班次或日期补录记录，须由车间主任逐条录入并说明原因",
     "heat {heat_no} was voided ({reason}); its history is kept": "炉次 {heat_no} 已作废（{reason}）；其历史记录保留",
     "the records of {place} signed by {who} were changed after signing without a correction": "{place} 由 {who} 签署的记录在签署后未经更正手续被改动",
+    "the stored ingot sums of heat {heat_no} do not match its ingots: they were changed behind the program's back": "炉次 {heat_no} 存储的钢锭合计与其钢锭不符：已被绕过本程序改动",
+    "the stored chemistry verdict of heat {heat_no} ({stored}) is not what its analysis and the edition in force give ({expected})": "炉次 {heat_no} 存储的化学成分判定（{stored}）与其分析值按现行版本判定的结果（{expected}）不符",
+    "the new edition changes the verdict of signed heats ({day}): say why it applies to them": "新版本改变了已签署炉次的判定（{day}）：请说明为何适用于这些炉次",
 }

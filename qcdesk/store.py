@@ -537,7 +537,8 @@ class Store:
 
     def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
                live: list[tuple[int, str, str, int | None]] | None = None, *,
-               imported: bool = False) -> None:
+               imported: bool = False,
+               ask: str = N_("these records are signed ({day}): say why they are corrected")) -> None:
         """Before a change to records of these (production date, shift id): if a signature
         covers them, a reason and a role that may correct; those signatures are then
         superseded (the day is to be signed again). The caller has required RECORD."""
@@ -554,8 +555,7 @@ class Store:
                 day=", ".join(sorted({s[2] for s in hit}))))
         self._require(Permission.CORRECT_SIGNED)
         if not _reason(reason):
-            raise ReasonRequired(_("these records are signed ({day}): say why they are corrected").format(
-                day=", ".join(sorted({s[2] for s in hit}))))
+            raise ReasonRequired(_(ask).format(day=", ".join(sorted({s[2] for s in hit}))))
         now = self._clock().astimezone().isoformat(timespec="seconds")
         for sig_id, kind, day, _shift in hit:
             self.conn.execute("UPDATE signature SET superseded_at = ?, superseded_reason = ? "
@@ -843,11 +843,13 @@ class Store:
         return in_force(self.standards(grade), on)
 
     def add_edition(self, grade: str, standard: str, edition: str, effective_from: date,
-                    limits: Sequence[Limit]) -> Standard:
+                    limits: Sequence[Limit], *, reason: str | None = None) -> Standard:
         """A new edition of a grade's standard, in force from `effective_from`.
 
         Earlier editions stay as they were; heats tapped from that date on are
-        judged again by the new one.
+        judged again by the new one. If that changes the verdict of a heat of a signed
+        shift or day (a back-dated edition), it needs a reason and a role that may correct
+        signed records, and those signatures are superseded: the day is signed again.
         """
         if grade not in self.grades():
             raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
@@ -863,11 +865,15 @@ class Store:
                                  effective_from.isoformat(), limits)
             self._audit("insert", "standard", f"{grade}@{effective_from}", new={
                 "standard": standard, "edition": edition, "limits": [
-                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]})
-            ids = [r[0] for r in db.execute(
-                "SELECT id FROM heat WHERE grade = ? AND tapped_at >= ?",
-                (grade, effective_from.isoformat()))]
-            self._refresh_status(ids)
+                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]}, reason=reason)
+            before = {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
+                "SELECT id, chem_status, production_date, shift_id, void_reason IS NULL FROM heat "
+                "WHERE grade = ? AND tapped_at >= ?", (grade, effective_from.isoformat()))}
+            verdicts = self._refresh_status(list(before))
+            self._guard({(day, shift_id) for heat_id, (status, day, shift_id, live) in before.items()
+                         if live and verdicts[heat_id].status.value != status}, reason,
+                        ask=N_("the new edition changes the verdict of signed heats ({day}): "
+                               "say why it applies to them"))
         found = [s for s in self.standards(grade) if s.effective_from == effective_from]
         return found[0]
 
