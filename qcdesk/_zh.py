@@ -338,4 +338,11 @@ ZH: dict[str, str] = {
     "the stored ingot sums of heat {heat_no} do not match its ingots: they were changed behind the program's back": "炉次 {heat_no} 存储的钢锭合计与其钢锭不符：已被绕过本程序改动",
     "the stored chemistry verdict of heat {heat_no} ({stored}) is not what its analysis and the edition in force give ({expected})": "炉次 {heat_no} 存储的化学成分判定（{stored}）与其分析值按现行版本判定的结果（{expected}）不符",
     "the new edition changes the verdict of signed heats ({day}): say why it applies to them": "新版本改变了已签署炉次的判定（{day}）：请说明为何适用于这些炉次",
+    "the signature #{id} of {place} by {who} {problem}": "{place} 由 {who} 所做的签名 #{id} {problem}",
+    "audit entry {id} records the signature {key}, which is missing": "审计条目 {id} 记录了签名 {key}，但该签名已缺失",
+    "has no audit entry of its signing": "没有其签署的审计条目",
+    "does not match the audit entry of its signing ({field})": "与其签署的审计条目不符（{field}）",
+    "is shown as in force, but the audit log records it superseded": "显示为有效，但审计日志记录其已被取代",
+    "is marked superseded without an audit entry of its correction": "被标记为已取代，却没有其更正的审计条目",
+    "is marked superseded otherwise than the audit entry of its correction": "被标记为已取代的方式与其更正的审计条目不符",
 }

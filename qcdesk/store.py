@@ -553,7 +553,7 @@ class Store:
             raise Conflict(_("{day} is signed: a record is added to a signed shift or day one at a "
                              "time, by a workshop head, with a reason").format(
                 day=", ".join(sorted({s[2] for s in hit}))))
-        self._require(Permission.CORRECT_SIGNED)
+        corrector = self._require(Permission.CORRECT_SIGNED)
         if not _reason(reason):
             raise ReasonRequired(_(ask).format(day=", ".join(sorted({s[2] for s in hit}))))
         now = self._clock().astimezone().isoformat(timespec="seconds")
@@ -561,7 +561,8 @@ class Store:
             self.conn.execute("UPDATE signature SET superseded_at = ?, superseded_reason = ? "
                               "WHERE id = ?", (now, _reason(reason), sig_id))
             self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
-                        new=now, reason=reason)
+                        new={"at": now, "role": corrector.role.value if corrector else None},
+                        reason=reason)
         if live is not None:
             live[:] = [s for s in live if s not in hit]
 
@@ -664,7 +665,8 @@ class Store:
                  signoff.MEANINGS[kind], now, records_hash, chain_head))
             self._audit("insert", "signature", f"{kind.value} {day} #{cur.lastrowid}", new={
                 "date": day.isoformat(), "shift": shift, "meaning": signoff.MEANINGS[kind],
-                "records_hash": records_hash, "chain_head": chain_head})
+                "records_hash": records_hash, "chain_head": chain_head, "signer": signer.name,
+                "role": signer.role.value, "signed_at": now})
         return next(s for s in self.signatures(day) if s.id == cur.lastrowid)
 
     # ------------------------------------------------------------------ checks

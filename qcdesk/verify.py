@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qcdesk import chain
 from qcdesk.i18n import _
 from qcdesk.model import Standard
+from qcdesk.signoff import Signature
 from qcdesk.standards import check, in_force
 from qcdesk.store import Store
 
@@ -60,6 +61,8 @@ def verify(store: Store) -> Report:
             table=table, rowid=rowid, parent=parent, n=len(dangling)))
     prev = chain.GENESIS
     seen = {chain.GENESIS}
+    signed: dict[str, tuple[int, object, object]] = {}     # key → (entry id, user, new value)
+    superseded: dict[str, tuple[object, object]] = {}     # key → (new value, reason)
     for values, prev_hash, digest in store.audit_chain():
         entry_id, at = values[0], values[1]
         if prev_hash != prev or digest != chain.link(prev, values):
@@ -69,14 +72,24 @@ def verify(store: Store) -> Report:
         prev = digest
         seen.add(digest)
         report.entries += 1
+        if values[4] == "signature":
+            if values[3] == "insert":
+                signed[str(values[5])] = (int(str(entry_id)), values[2], values[9])
+            elif values[7] == "superseded":
+                superseded[str(values[5])] = (values[9], values[10])
     report.chain_head = prev
     for sig in store.all_signatures():
-        if not sig.live:
-            continue
         who = _("{signer} ({meaning}) at {at}").format(signer=sig.signer, meaning=_(sig.meaning),
                                                         at=sig.signed_at)
         place = (_("{day}, shift {shift}").format(day=sig.production_date, shift=sig.shift)
                  if sig.shift else str(sig.production_date))
+        key = f"{sig.kind.value} {sig.production_date.isoformat()} #{sig.id}"
+        problem = _against_log(sig, signed.pop(key, None), superseded.get(key))
+        if problem:
+            return report.fail(_("the signature #{id} of {place} by {who} {problem}").format(
+                id=sig.id, place=place, who=who, problem=problem))
+        if not sig.live:
+            continue
         if sig.chain_head not in seen:
             return report.fail(_("the signature of {place} by {who} refers to an audit chain head "
                                  "that is not in the log").format(place=place, who=who))
@@ -84,8 +97,52 @@ def verify(store: Store) -> Report:
             return report.fail(_("the records of {place} signed by {who} were changed after signing "
                                  "without a correction").format(place=place, who=who))
         report.signatures += 1
+    if signed:
+        key, (entry_id, _user, _new) = min(signed.items(), key=lambda kv: kv[1][0])
+        return report.fail(_("audit entry {id} records the signature {key}, which is missing").format(
+            id=entry_id, key=key))
     problem = _derived(store)
     return report.fail(problem) if problem else report
+
+
+def _against_log(sig: Signature, signing: tuple[int, object, object] | None,
+                 superseding: tuple[object, object] | None) -> str | None:
+    """What of a signature row does not match the audit entries of its signing and of its
+    superseding (which the chain protects), in words; None if all does."""
+    if signing is None:
+        return _("has no audit entry of its signing")
+    _entry_id, user, new = signing
+    logged = _json_object(new)
+    expected: dict[str, object] = {
+        "date": sig.production_date.isoformat(), "shift": sig.shift, "meaning": sig.meaning,
+        "records_hash": sig.records_hash, "chain_head": sig.chain_head, "signer": sig.signer,
+        "role": sig.role, "signed_at": sig.signed_at}
+    if user != sig.signer:
+        return _("does not match the audit entry of its signing ({field})").format(field="signer")
+    for name, value in expected.items():
+        # entries written before signer, role and signed_at were logged name the signer as user
+        if (name in logged or name not in ("signer", "role", "signed_at")) and logged.get(name) != value:
+            return _("does not match the audit entry of its signing ({field})").format(field=name)
+    if sig.superseded_at is None:
+        if superseding is not None:
+            return _("is shown as in force, but the audit log records it superseded")
+        return None
+    if superseding is None:
+        return _("is marked superseded without an audit entry of its correction")
+    new_value, reason = superseding
+    logged = _json_object(new_value)
+    at = logged.get("at", new_value)
+    if at != sig.superseded_at or reason != sig.superseded_reason:
+        return _("is marked superseded otherwise than the audit entry of its correction")
+    return None
+
+
+def _json_object(value: object) -> dict[str, object]:
+    try:
+        parsed = json.loads(str(value))
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _derived(store: Store) -> str | None:

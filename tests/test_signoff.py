@@ -145,6 +145,7 @@ def test_signed_records_are_locked_until_a_head_corrects_them_with_a_reason(
         superseded = [e for e in s.audit() if e.entity == "signature" and e.field == "superseded"]
         assert len(superseded) == 2
         assert {e.reason for e in superseded} == {"found later"}
+        assert {json.loads(e.new_value or "")["role"] for e in superseded} == {"head"}
 
 
 def test_a_superseded_day_is_signed_again(db_path: Path) -> None:

@@ -246,3 +246,69 @@ def test_a_changed_analysis_judged_again_is_found(db_path: Path) -> None:
         raw.execute("UPDATE heat_analysis SET value_pct = 0.90 WHERE element = 'C' AND heat_id = "
                     "(SELECT id FROM heat WHERE heat_no = 'D2')")
     assert "verdict of heat D2 (conforms)" in run("--db", str(db_path), "verify")[1]
+
+
+def test_signatures_marked_superseded_behind_the_program_are_named(db_path: Path) -> None:
+    """Marking signatures superseded needs no dropped trigger; then a changed record would
+    no longer be re-hashed. Each superseding must have its audit entry."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE ingot SET disposition = 'accepted' WHERE disposition = 'scrap'")
+        raw.execute("UPDATE signature SET superseded_at = '2025-03-11T08:00:00+00:00', "
+                    "superseded_reason = 'x'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert ("the signature #1 of 2025-03-10, shift day by wang (shift closed by inspector) at "
+            "2025-03-10T20:00:00+00:00 is marked superseded without an audit entry of its correction") in out
+
+
+def test_a_rewritten_records_hash_is_named(db_path: Path) -> None:
+    """An attacker changes a signed record and writes the new records' hash into the
+    signature (dropping the trigger): the audit entry of the signing still has the old."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE ingot SET disposition = 'accepted' WHERE disposition = 'scrap'")
+    with Store.open(db_path, "tester") as s:
+        rehashed = {sig.id: s.signed_records_hash(sig.production_date, sig.shift)
+                    for sig in s.all_signatures()}
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_fixed")
+        raw.executemany("UPDATE signature SET records_hash = ? WHERE id = ?",
+                        [(h, i) for i, h in rehashed.items()])
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the signature #1 of 2025-03-10, shift day by wang" in out
+    assert "does not match the audit entry of its signing (records_hash)" in out
+
+
+@pytest.mark.parametrize(("column", "value"), [("signer", "zhao"),
+                                               ("signed_at", "2025-03-11T08:00:00+00:00"),
+                                               ("meaning", "day approved by workshop head")])
+def test_a_forged_signer_time_or_meaning_is_named(db_path: Path, column: str, value: str) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_fixed")
+        raw.execute(f"UPDATE signature SET {column} = ? WHERE id = 2", (value,))
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the signature #2 of 2025-03-10, shift evening by " in out
+    assert f"does not match the audit entry of its signing ({column})" in out
+
+
+def test_a_deleted_or_revived_signature_is_named(db_path: Path, tmp_path: Path) -> None:
+    _signed(db_path)
+    deleted = tmp_path / "deleted.sqlite"
+    shutil.copy(db_path, deleted)
+    with sqlite3.connect(deleted) as raw:
+        raw.execute("DROP TRIGGER signature_no_delete")
+        raw.execute("DELETE FROM signature WHERE id = 3")
+    out = run("--db", str(deleted), "verify")[1]
+    assert "records the signature day 2025-03-10 #3, which is missing" in out
+    with open_as(db_path, "hu") as s:  # a correction: all three superseded, with entries
+        s.update_ingot("D1", 1, weight_kg=701.0, reason="scale recalibrated")
+        assert verify(s).ok
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_superseded_once")
+        raw.execute("UPDATE signature SET superseded_at = NULL, superseded_reason = NULL WHERE id = 3")
+    assert "is shown as in force, but the audit log records it superseded" in run(
+        "--db", str(db_path), "verify")[1]
