@@ -659,7 +659,8 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 # Commands that write, and so sign in with a PIN once the database has people.
-WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void"})
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan"})
+READING_SUBCOMMANDS = {"user_command": "list", "plan_command": "list"}  # of writing commands
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
@@ -714,8 +715,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
             args.pin = None
-            if (args.command in WRITING_COMMANDS and store.roles_enforced()
-                    and getattr(args, "user_command", None) != "list"):
+            reads = any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
+            if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:
                 args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
                 store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}

@@ -391,9 +391,15 @@ class Store:
 
     def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
                field_name: str | None = None, old: object = None, new: object = None,
-               reason: str | None = None) -> None:
-        """Append an entry to the audit chain (inside the caller's write transaction)."""
+               reason: str | None = None, anyone: bool = False) -> None:
+        """Append an entry to the audit chain (inside the caller's write transaction).
+
+        Once the database has people, an entry needs someone signed in (a backstop for a
+        write method that forgot `_require`); `anyone` only for a failed sign-in and the
+        first administrator."""
         if self._head is None:
+            if not anyone and self.person is None and self.roles_enforced():
+                raise QcError(_("this database has people and roles: sign in first"))
             row = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
             self._head = (row[0], row[1]) if row else (0, chain.GENESIS)
         entry_id, prev = self._head[0] + 1, self._head[1]
@@ -438,7 +444,8 @@ class Store:
                 raise Conflict(_("{name!r} already exists").format(name=name))
             db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
                        (name, role.value, pin_hash))
-            self._audit("insert", "person", name, new={"name": name, "role": role.value})
+            self._audit("insert", "person", name, new={"name": name, "role": role.value},
+                        anyone=self.person is None)
         return self.person_named(name)
 
     def deactivate_person(self, name: str, reason: str | None = None) -> Person:
@@ -495,7 +502,7 @@ class Store:
                 try:
                     self._audit("update", "person", person.name, field_name="sign-in",
                                 new="locked out until " + until.isoformat(timespec="seconds")
-                                if until else "wrong PIN")
+                                if until else "wrong PIN", anyone=True)
                 finally:
                     self.user = saved_user
         if not matches:
@@ -1544,6 +1551,7 @@ class Store:
             check_range(ingot_rate, N_("target ingot qualified rate"), PLAN_RATE)
         new = Plan(period, output_t, ingot_rate)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             current = self._plan(period)
             if current is None:
                 db.execute("INSERT INTO plan (period, output_t, ingot_rate) VALUES (?, ?, ?)",
