@@ -345,4 +345,7 @@ ZH: dict[str, str] = {
     "is shown as in force, but the audit log records it superseded": "显示为有效，但审计日志记录其已被取代",
     "is marked superseded without an audit entry of its correction": "被标记为已取代，却没有其更正的审计条目",
     "is marked superseded otherwise than the audit entry of its correction": "被标记为已取代的方式与其更正的审计条目不符",
+    "the protective trigger {name} is missing: it was dropped": "保护触发器 {name} 缺失：已被删除",
+    "the trigger {name} is not the one qcdesk wrote: it was replaced": "触发器 {name} 不是 qcdesk 所建：已被替换",
+    "the trigger {name} was not written by qcdesk": "触发器 {name} 不是 qcdesk 所建",
 }

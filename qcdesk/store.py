@@ -697,6 +697,27 @@ class Store:
         for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
             yield tuple(row)[:-2], row[-2], row[-1]
 
+    def triggers(self) -> dict[str, str]:
+        """The database's triggers: name → SQL, whitespace folded."""
+        return {r[0]: " ".join(r[1].split()) for r in self.conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+
+    @staticmethod
+    def expected_triggers() -> dict[str, str]:
+        """The triggers the migrations create (name → SQL, whitespace folded), from the
+        migrations replayed on an empty database in memory."""
+        conn = sqlite3.connect(":memory:")
+        try:
+            for _version, script, *step in MIGRATIONS:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                for python_step in step:
+                    python_step(conn)
+            return {r[0]: " ".join(r[1].split()) for r in conn.execute(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+        finally:
+            conn.close()
+
     def first_heat_with_wrong_sums(self) -> str | None:
         """The number of the first live heat whose stored ingot sums (what the rates are
         computed from) differ from its live ingots, summed again; None if none does."""

@@ -101,8 +101,23 @@ def verify(store: Store) -> Report:
         key, (entry_id, _user, _new) = min(signed.items(), key=lambda kv: kv[1][0])
         return report.fail(_("audit entry {id} records the signature {key}, which is missing").format(
             id=entry_id, key=key))
-    problem = _derived(store)
+    problem = _triggers(store) or _derived(store)
     return report.fail(problem) if problem else report
+
+
+def _triggers(store: Store) -> str | None:
+    """The triggers that protect the records (append-only audit, nothing deleted,
+    signatures fixed) and keep the sums: each present, as the migrations wrote it."""
+    found = store.triggers()
+    for name, sql in sorted(store.expected_triggers().items()):
+        if name not in found:
+            return _("the protective trigger {name} is missing: it was dropped").format(name=name)
+        if found[name] != sql:
+            return _("the trigger {name} is not the one qcdesk wrote: it was replaced").format(name=name)
+    extra = sorted(set(found) - set(store.expected_triggers()))
+    if extra:
+        return _("the trigger {name} was not written by qcdesk").format(name=extra[0])
+    return None
 
 
 def _against_log(sig: Signature, signing: tuple[int, object, object] | None,

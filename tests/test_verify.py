@@ -312,3 +312,29 @@ def test_a_deleted_or_revived_signature_is_named(db_path: Path, tmp_path: Path) 
         raw.execute("UPDATE signature SET superseded_at = NULL, superseded_reason = NULL WHERE id = 3")
     assert "is shown as in force, but the audit log records it superseded" in run(
         "--db", str(db_path), "verify")[1]
+
+
+@pytest.mark.parametrize("trigger", ["audit_no_delete", "signature_fixed", "ingot_no_delete",
+                                     "ingot_rollup_update"])
+def test_a_dropped_trigger_is_named(db_path: Path, trigger: str) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(f"DROP TRIGGER {trigger}")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert f"the protective trigger {trigger} is missing" in out
+
+
+def test_a_trigger_replaced_by_one_that_does_nothing_is_named(db_path: Path) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
+    out = run("--db", str(db_path), "verify")[1]
+    assert "the trigger audit_no_update is not the one qcdesk wrote" in out
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+                    "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+        raw.execute("CREATE TRIGGER sneak AFTER INSERT ON ingot BEGIN SELECT 1; END")
+    assert "the trigger sneak was not written by qcdesk" in run("--db", str(db_path), "verify")[1]
