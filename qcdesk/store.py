@@ -473,28 +473,33 @@ class Store:
 
     def login(self, name: str, pin: str) -> Person:
         """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
-        lock them out for 15 minutes (kept in the database, and audited)."""
+        lock them out for 15 minutes (kept in the database, and audited).
+
+        The PIN is checked first, at one scrypt's cost, whoever the name is: a wrong PIN
+        gets the same message for an unknown, a deactivated or a locked-out name as for
+        anyone; only after a right PIN is a lock-out or a deactivation said."""
         wanted = normalise_code(name).strip()
         refused = _("the name or the PIN is wrong")
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
             check_unknown(pin)  # as slow as a wrong PIN
             raise QcError(refused)
-        self._refuse_sign_in(_person(row))
         # the slow hash outside the write lock: other workstations keep saving meanwhile
         checked = row["pin_hash"]
         matches = pin_matches(pin, checked)
         with self.transaction() as db:
             row = db.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
             person = _person(row)
-            self._refuse_sign_in(person)  # again, under the lock: it may have changed
             if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
                 matches = pin_matches(pin, row["pin_hash"])
+            refusal = self._sign_in_refusal(person)
             if matches:
+                if refusal:
+                    raise QcError(refusal)
                 if person.failed_logins or person.locked_until:
                     db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
                                "WHERE id = ?", (person.id,))
-            else:
+            elif refusal is None:  # a wrong PIN counts towards a lock-out of an open account
                 failed, until = after_failure(person.failed_logins, self._clock().astimezone())
                 db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
                            (failed, until.isoformat(timespec="seconds") if until else None, person.id))
@@ -511,12 +516,14 @@ class Store:
         self.user = person.name
         return person
 
-    def _refuse_sign_in(self, person: Person) -> None:
+    def _sign_in_refusal(self, person: Person) -> str | None:
+        """Why someone whose PIN is right may not sign in now, if they may not."""
         if not person.active:
-            raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
+            return _("{name} is deactivated and cannot sign in").format(name=person.name)
         if person.locked_until is not None and person.locked_until > self._clock().astimezone():
-            raise QcError(_("{name} is locked out after repeated wrong PINs until {time}").format(
-                name=person.name, time=person.locked_until.strftime("%H:%M")))
+            return _("{name} is locked out after repeated wrong PINs until {time}").format(
+                name=person.name, time=person.locked_until.strftime("%H:%M"))
+        return None
 
     def _require(self, permission: Permission) -> Person | None:
         """Refuse (QcError) unless whoever is signed in may do this, once the database has

@@ -7,10 +7,12 @@ import io
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from signed_shop import CHEAP, NOW, PINS, add_people, make_shop, open_as
 
+from qcdesk import people
 from qcdesk.cli import main
 from qcdesk.errors import Conflict, InputError, QcError
 from qcdesk.people import OWASP, PERMISSIONS, Permission, Role, hash_pin, pin_matches
@@ -335,3 +337,41 @@ def test_setting_the_plan_from_the_command_line_signs_in_first(db_path: Path,
     assert run(*db, "plan", "set", "2025-03", "--output", "1000") == (0, "Plan 2025-03 set.\n", "")
     monkeypatch.delenv("QCDESK_PIN")
     assert run(*db, "plan", "list")[0] == 0  # reading needs no PIN
+
+
+def test_a_wrong_pin_says_nothing_of_whether_a_name_is_locked_deactivated_or_unknown(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PIN is checked first, one scrypt for every name; only a right PIN hears why
+    the person may not sign in."""
+    make_shop(db_path)
+    with open_as(db_path, "ada") as s:
+        s.deactivate_person("li", "left the plant")
+    with open_as(db_path, None) as s:
+        for _attempt in range(5):
+            with pytest.raises(QcError):
+                s.login("wang", "guess")
+    calls: list[int] = []
+    real = people._scrypt
+
+    def counted(*args: Any) -> bytes:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(people, "_scrypt", counted)
+    told = {}
+    with open_as(db_path, None) as s:
+        for name in ("wang", "li", "nobody"):  # locked out, deactivated, unknown
+            calls.clear()
+            with pytest.raises(QcError) as refused:
+                s.login(name, "not-the-pin")
+            told[name] = (str(refused.value), len(calls))
+        assert set(told.values()) == {("the name or the PIN is wrong", 1)}
+        with pytest.raises(QcError, match="wang is locked out after repeated wrong PINs"):
+            s.login("wang", PINS["wang"])
+        with pytest.raises(QcError, match="li is deactivated and cannot sign in"):
+            s.login("li", PINS["li"])
+
+
+def test_the_stand_in_hash_is_a_constant_at_owasp_cost() -> None:
+    assert people.STAND_IN.split("$")[:4] == ["scrypt", str(2 ** 17), "8", "1"]
+    assert not pin_matches("", people.STAND_IN)
