@@ -348,4 +348,6 @@ ZH: dict[str, str] = {
     "the protective trigger {name} is missing: it was dropped": "保护触发器 {name} 缺失：已被删除",
     "the trigger {name} is not the one qcdesk wrote: it was replaced": "触发器 {name} 不是 qcdesk 所建：已被替换",
     "the trigger {name} was not written by qcdesk": "触发器 {name} 不是 qcdesk 所建",
+    "{path} does not pass verify: {problem}. Nothing was restored. Restore it only if you know why (--force); the restore is then audited with what verify said.": "{path} 未通过校验：{problem}。未做任何恢复。仅在明确原因时才恢复（--force）；恢复将连同校验结果记入审计日志。",
+    "restore even a backup that fails verify (audited with what verify said)": "即使备份未通过校验也恢复（连同校验结果记入审计日志）",
 }

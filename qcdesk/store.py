@@ -704,6 +704,18 @@ class Store:
         for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
             yield tuple(row)[:-2], row[-2], row[-1]
 
+    def record_restore(self, backup_file: Path, backup_head: str, kept_aside: Path | None,
+                       replaced_head: str | None, problem: str | None = None) -> None:
+        """The audit entry of a restore, written into the restored database as whoever
+        restored it (the administrator signed in to the database replaced, else the
+        operating system's user): the backup, its chain head, where the replaced database
+        was kept and its chain head, and what verify said of a backup restored by force."""
+        with self.transaction():
+            self._audit("insert", "restore", str(backup_file), new={
+                "backup": str(backup_file), "backup_chain_head": backup_head,
+                "kept_aside": None if kept_aside is None else str(kept_aside),
+                "replaced_chain_head": replaced_head, "verify": problem or "ok"}, anyone=True)
+
     def triggers(self) -> dict[str, str]:
         """The database's triggers: name → SQL, whitespace folded."""
         return {r[0]: " ".join(r[1].split()) for r in self.conn.execute(

@@ -10,8 +10,11 @@ must be an entry of the chain. The first thing that does not match is named.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from qcdesk import chain
 from qcdesk.i18n import _
@@ -184,3 +187,13 @@ def as_json(report: Report) -> str:
     return json.dumps({"ok": report.ok, "problem": report.problem, "entries": report.entries,
                        "signatures": report.signatures, "chain_head": report.chain_head},
                       ensure_ascii=False, indent=2)
+
+
+def verify_file(path: Path) -> Report:
+    """Verify a database file that must not be written (a backup): on a copy of it in a
+    temporary folder, migrated there if it is of an older schema."""
+    with tempfile.TemporaryDirectory(prefix="qcdesk-verify-") as folder:
+        copy = Path(folder) / "copy.sqlite"
+        shutil.copyfile(path, copy)
+        with Store.open(copy, "verify", create=False) as store:
+            return verify(store)
