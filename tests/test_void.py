@@ -39,7 +39,14 @@ def test_the_schema_refuses_to_delete_quality_records(shop: Store, table: str) -
 
 
 def test_no_code_deletes_quality_records() -> None:
-    pattern = re.compile(r"DELETE\s+FROM\s+(heat|heat_analysis|ingot|ingot_defect)\b", re.IGNORECASE)
+    """Nor replaces them: REPLACE (and INSERT/UPDATE OR REPLACE) deletes the row it
+    replaces without firing the delete triggers."""
+    tables = r"(heat|heat_analysis|ingot|ingot_defect)\b"
+    pattern = re.compile(r"DELETE\s+FROM\s+" + tables + r"|\b(?:REPLACE\s+INTO|OR\s+REPLACE(?:\s+INTO)?)\s+"
+                         + tables, re.IGNORECASE)
+    for bad in ("DELETE FROM ingot", "INSERT OR REPLACE INTO heat_analysis (heat_id) VALUES (1)",
+                "REPLACE INTO ingot_defect", "UPDATE OR REPLACE heat SET notes = ''"):
+        assert pattern.search(bad), bad
     for path in [*(ROOT / "qcdesk").glob("*.py"), *(ROOT / "ui").glob("*.py"),
                  *(ROOT / "reports").glob("*.py")]:
         if path.name == "migrations.py":
