@@ -300,6 +300,29 @@ def _seal_audit(conn: sqlite3.Connection) -> None:
     conn.execute(_AUDIT_NO_UPDATE)
 
 
+# A withdrawn analysis value is kept when the element is entered again: a new row with
+# the next seq (as ingot defects have), at most one of them live.
+_ANALYSIS_SEQ = """
+-- (the key's columns first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID
+-- table whose key columns are not its leading ones)
+CREATE TABLE heat_analysis_seq (
+    heat_id     INTEGER NOT NULL REFERENCES heat(id) ON DELETE CASCADE,
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    seq         INTEGER NOT NULL DEFAULT 1 CHECK (seq >= 1),
+    value_pct   REAL NOT NULL CHECK (value_pct BETWEEN 0 AND 100),
+    voided      INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
+    PRIMARY KEY (heat_id, element, seq)
+) STRICT, WITHOUT ROWID;
+INSERT INTO heat_analysis_seq (heat_id, element, seq, value_pct, voided)
+    SELECT heat_id, element, 1, value_pct, voided FROM heat_analysis;
+DROP TABLE heat_analysis;
+ALTER TABLE heat_analysis_seq RENAME TO heat_analysis;
+CREATE UNIQUE INDEX heat_analysis_live ON heat_analysis(heat_id, element) WHERE voided = 0;
+CREATE TRIGGER heat_analysis_no_delete BEFORE DELETE ON heat_analysis BEGIN
+    SELECT RAISE(ABORT, 'quality records are voided, never deleted');
+END;
+"""
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -309,5 +332,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (2, _HISTORY_INDEXES),
     (3, _PLAN),
     (4, _SCHEMA_2, _seal_audit),
+    (5, _ANALYSIS_SEQ),
 )
 LATEST = MIGRATIONS[-1][0]

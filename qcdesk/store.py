@@ -1231,16 +1231,19 @@ class Store:
                 old = current.get(el)
                 if old == value:
                     continue
-                db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?) "
-                           "ON CONFLICT (heat_id, element) DO UPDATE SET value_pct = excluded.value_pct, "
-                           "voided = 0",
-                           (row["id"], el, value))
+                if old is None:  # a first value, or one entered again: withdrawn rows stay
+                    db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct, seq) "
+                               "SELECT ?, ?, ?, coalesce(max(seq), 0) + 1 FROM heat_analysis "
+                               "WHERE heat_id = ? AND element = ?", (row["id"], el, value, row["id"], el))
+                else:
+                    db.execute("UPDATE heat_analysis SET value_pct = ? WHERE heat_id = ? AND element = ? "
+                               "AND voided = 0", (value, row["id"], el))
                 self._audit("insert" if old is None else "update", "analysis",
                             f"{row['heat_no']}/{el}", heat_no=row["heat_no"], field_name=el,
                             old=old, new=value, reason=reason)
             for el in removed:
-                db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ?",
-                           (row["id"], el))
+                db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ? "
+                           "AND voided = 0", (row["id"], el))
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
                             field_name=el, old=current[el], reason=reason)
             return self._refresh_status([row["id"]])[row["id"]]

@@ -16,6 +16,7 @@ from qcdesk.cli import main
 from qcdesk.errors import NotFound, ReasonRequired
 from qcdesk.model import IngotDefect, Location
 from qcdesk.store import Store
+from qcdesk.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,6 +111,14 @@ def test_a_withdrawn_analysis_value_is_kept_and_can_come_back(shop: Store) -> No
     assert tuple(row) == (0.02, 1)
     shop.set_analysis("D1", {"S": 0.03})  # entered again: a first value once more
     assert shop.heat("D1").analysis["S"] == 0.03
+    # the withdrawn value is still there, withdrawn, beside the new one
+    rows = shop.conn.execute("SELECT a.value_pct, a.voided FROM heat_analysis a "
+                             "JOIN heat h ON h.id = a.heat_id WHERE h.heat_no = 'D1' "
+                             "AND a.element = 'S' ORDER BY a.seq").fetchall()
+    assert [tuple(r) for r in rows] == [(0.02, 1), (0.03, 0)]
+    shop.set_analysis("D1", {"S": 0.04}, reason="re-assayed")  # a correction of the live value
+    assert shop.heat("D1").analysis["S"] == 0.04
+    assert shop.counts()["heat_analysis"] == 3 * 5 + 1  # D1, D2 and E1 have five each; the withdrawn S
 
 
 def test_replaced_defects_are_kept(shop: Store) -> None:
@@ -138,3 +147,28 @@ def test_voiding_from_the_command_line(db_path: Path) -> None:
     assert main(["--db", str(db_path), "void", "heat", "D1"], out, err) == 2  # --reason is required
     with Store.open(db_path, "tester") as s:
         assert [h.heat_no for h in s.heats(DAY, DAY)] == ["D1", "D2"]
+
+
+def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database from before withdrawn values got a seq keeps its values, withdrawn ones
+    marked, and an element entered again then gets a row of its own."""
+    import qcdesk.store as store_module
+    from qcdesk import migrations
+
+    before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
+    make_shop(db_path, people=False)
+    with Store.open(db_path, "tester") as s:
+        s.set_analysis("D1", {"S": None}, reason="sample mixed up")
+        old = sorted(tuple(r) for r in s.conn.execute("SELECT heat_id, element, value_pct, voided "
+                                                      "FROM heat_analysis"))
+    monkeypatch.undo()
+    with Store.open(db_path, "tester") as s:
+        assert s.schema_version() == migrations.LATEST
+        assert sorted(tuple(r) for r in s.conn.execute(
+            "SELECT heat_id, element, value_pct, voided FROM heat_analysis")) == old
+        s.set_analysis("D1", {"S": 0.03})
+        assert s.heat("D1").analysis["S"] == 0.03
+        assert s.counts()["heat_analysis"] == len(old) + 1
+        assert verify(s).ok
