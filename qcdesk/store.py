@@ -1333,12 +1333,13 @@ class Store:
                 self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
                             imported=imported)
             _validate_ingot(new, catalogue)
+            judged_at = _judged_at(new, now)
             try:
                 cur = db.execute(
                     "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
                     "judged_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
-                     new.inspector.strip(), _judged_at(new, now)))
+                     new.inspector.strip(), judged_at))
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
                     raise Conflict(_("heat {heat_no} already has ingot {n}").format(
@@ -1349,7 +1350,7 @@ class Store:
                 [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
                  for seq, d in enumerate(new.defects, start=1)])
             self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no,
-                        new=_ingot_record(new))
+                        new=_ingot_record(new, judged_at))
             if progress:
                 progress(done, len(ingots))
 
@@ -2035,10 +2036,14 @@ def _judged_at(new: NewIngot, now: str) -> str | None:
     return new.judged_at.strftime(_SECONDS) if new.judged_at else now
 
 
-def _ingot_record(ingot: Ingot | NewIngot) -> dict[str, object]:
-    """Everything recorded of an ingot, as the audit log keeps it."""
+def _ingot_record(ingot: Ingot | NewIngot, judged_at: str | None = None) -> dict[str, object]:
+    """Everything recorded of an ingot, as the audit log keeps it (`judged_at` as stored,
+    for a new ingot; a saved one's own)."""
+    if isinstance(ingot, Ingot) and ingot.judged_at is not None:
+        judged_at = ingot.judged_at.strftime(_SECONDS)
     return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
-            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip()}
+            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip(),
+            "judged_at": judged_at}
 
 
 def _person(row: sqlite3.Row) -> Person:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -172,3 +173,12 @@ def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pyte
         assert s.heat("D1").analysis["S"] == 0.03
         assert s.counts()["heat_analysis"] == len(old) + 1
         assert verify(s).ok
+
+
+def test_the_audit_keeps_when_an_ingot_was_judged(shop: Store) -> None:
+    """make_shop judged D1's ingot 2 at 10:05; its insert and its voiding both say so."""
+    insert = next(e for e in shop.audit("D1") if e.entity == "ingot" and e.entity_key == "D1/2")
+    assert json.loads(insert.new_value or "")["judged_at"] == "2025-03-10 10:05:00"
+    shop.void_ingot("D1", 2, "weighed twice")
+    voided = shop.audit("D1")[-1]
+    assert json.loads(voided.old_value or "")["judged_at"] == "2025-03-10 10:05:00"
