@@ -350,4 +350,5 @@ ZH: dict[str, str] = {
     "the trigger {name} was not written by qcdesk": "触发器 {name} 不是 qcdesk 所建",
     "{path} does not pass verify: {problem}. Nothing was restored. Restore it only if you know why (--force); the restore is then audited with what verify said.": "{path} 未通过校验：{problem}。未做任何恢复。仅在明确原因时才恢复（--force）；恢复将连同校验结果记入审计日志。",
     "restore even a backup that fails verify (audited with what verify said)": "即使备份未通过校验也恢复（连同校验结果记入审计日志）",
+    "the audit log held {n} entries at that head: keep both (removing the newest entries is found only against a head kept elsewhere)": "该链头时审计日志共有 {n} 条：请一并保存（删除最新条目只能对照另处保存的链头发现）",
 }

@@ -629,6 +629,9 @@ def cmd_sign(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_signature_line(sig) + "\n")
     out.write(_("records hash {hash}; audit chain head {head}").format(
         hash=sig.records_hash, head=sig.chain_head) + "\n")
+    out.write(_("the audit log held {n} entries at that head: keep both (removing the newest "
+                "entries is found only against a head kept elsewhere)").format(
+        n=store.entries_up_to(sig.chain_head)) + "\n")
     return 0
 
 

@@ -716,6 +716,14 @@ class Store:
                 "kept_aside": None if kept_aside is None else str(kept_aside),
                 "replaced_chain_head": replaced_head, "verify": problem or "ok"}, anyone=True)
 
+    def entries_up_to(self, head: str) -> int | None:
+        """How many audit entries the chain had when `head` was its head (0 for the
+        empty chain); None if no entry has that hash."""
+        if head == chain.GENESIS:
+            return 0
+        row = self.conn.execute("SELECT id FROM audit WHERE hash = ?", (head,)).fetchone()
+        return None if row is None else int(row[0])
+
     def triggers(self) -> dict[str, str]:
         """The database's triggers: name → SQL, whitespace folded."""
         return {r[0]: " ".join(r[1].split()) for r in self.conn.execute(

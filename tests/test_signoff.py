@@ -227,6 +227,10 @@ def test_signing_from_the_command_line(db_path: Path, monkeypatch: pytest.Monkey
         sig = s.day_signoff(DAY).signature
     assert sig is not None
     assert out.splitlines()[1] == f"records hash {sig.records_hash}; audit chain head {sig.chain_head}"
+    with Store.open(db_path, "tester") as s:
+        # every entry but the day's signing entry, the last
+        held = len(s.audit()) - 1
+    assert out.splitlines()[2].startswith(f"the audit log held {held} entries at that head: keep both")
     code, out, _err = run(*db, "signoff", "2025-03-10")
     assert out.splitlines()[0] == "2025-03-10: signed"
     assert out.splitlines()[1].startswith("  day: shift closed by inspector: wang at ")
