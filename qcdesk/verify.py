@@ -1,10 +1,14 @@
 """`qcdesk verify`: is the database whole, and is the record what was written and signed?
 
-Four checks, in order: SQLite's own ``PRAGMA integrity_check`` and
+The checks, in order: SQLite's own ``PRAGMA integrity_check`` and
 ``foreign_key_check``; the audit log's hash chain, entry by entry (see
-`qcdesk.chain`); and every signature not superseded, whose records are hashed
-again and compared with the hash stored when it was signed, and whose chain head
-must be an entry of the chain. The first thing that does not match is named.
+`qcdesk.chain`); every signature against the audit entry of its signing (and a
+superseded one against the entry of its correction); every signature not
+superseded, whose records are hashed again and compared with the hash stored
+when it was signed, and whose chain head must be an entry of the chain; the
+triggers the migrations create, each present as written; and what the rates are
+computed from: each live heat's ingot sums and chemistry verdict, computed
+again. The first thing that does not match is named.
 """
 
 from __future__ import annotations
