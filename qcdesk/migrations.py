@@ -30,6 +30,13 @@ _ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_s
         SELECT """ + INGOT_SUMS + """
         FROM ingot WHERE heat_id = heat.id)"""
 
+# (added to migration 1 after databases of that schema were made: migration 5 gives it
+# to those that lack it)
+_AUDIT_NO_REPLACE = """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END"""
+
 _SCHEMA_1 = """
 CREATE TABLE converter (
     id          INTEGER PRIMARY KEY,
@@ -171,10 +178,7 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_by_heat ON audit(heat_no) WHERE heat_no IS NOT NULL;
 -- INSERT OR REPLACE would delete an entry without firing the delete trigger.
-CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
-WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;
+""" + _AUDIT_NO_REPLACE + """;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
@@ -301,7 +305,8 @@ def _seal_audit(conn: sqlite3.Connection) -> None:
 
 
 # A withdrawn analysis value is kept when the element is entered again: a new row with
-# the next seq (as ingot defects have), at most one of them live.
+# the next seq (as ingot defects have), at most one of them live. And the audit log's
+# guard against INSERT OR REPLACE for databases made before migration 1 had it.
 _ANALYSIS_SEQ = """
 -- (the key's columns first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID
 -- table whose key columns are not its leading ones)
@@ -321,7 +326,7 @@ CREATE UNIQUE INDEX heat_analysis_live ON heat_analysis(heat_id, element) WHERE 
 CREATE TRIGGER heat_analysis_no_delete BEFORE DELETE ON heat_analysis BEGIN
     SELECT RAISE(ABORT, 'quality records are voided, never deleted');
 END;
-"""
+""" + _AUDIT_NO_REPLACE.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1) + ";\n"
 
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]

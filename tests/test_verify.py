@@ -338,3 +338,24 @@ def test_a_trigger_replaced_by_one_that_does_nothing_is_named(db_path: Path) -> 
                     "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
         raw.execute("CREATE TRIGGER sneak AFTER INSERT ON ingot BEGIN SELECT 1; END")
     assert "the trigger sneak was not written by qcdesk" in run("--db", str(db_path), "verify")[1]
+
+
+def test_a_database_made_before_the_replace_guard_gets_it(db_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """audit_no_replace joined migration 1 after databases of schema 1 were made (the
+    ten-year benchmark's among them): a later migration gives it to them, and verify passes."""
+    import qcdesk.store as store_module
+
+    before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_replace")
+    monkeypatch.undo()
+    with Store.open(db_path, "tester") as s:
+        assert "audit_no_replace" in s.triggers()
+        assert verify(s).ok
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            s.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, action, entity, entity_key) "
+                           "VALUES (1, 'x', 'x', 'insert', 'x', 'x')")
