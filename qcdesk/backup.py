@@ -35,7 +35,8 @@ from pathlib import Path
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID, LATEST
-from qcdesk.store import BUSY_TIMEOUT_S, environment_error
+from qcdesk.store import BUSY_TIMEOUT_S, Store, environment_error
+from qcdesk.verify import verify_file
 
 STEP_PAGES = 1024          # pages copied per step (4 MiB with 4 KiB pages)
 STEP_PAUSE_S = 0.02        # pause between steps, so a writer elsewhere goes on
@@ -378,19 +379,52 @@ def kept_aside_name(db_path: Path, now: datetime) -> Path:
     return db_path.with_name(f"{db_path.stem}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}.sqlite")
 
 
-def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | None = None) -> Restored:
+def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | None = None,
+            user: str | None = None, force: bool = False) -> Restored:
     """Replace the database at `db_path` by a checked backup.
 
     Refused, with nothing changed: a damaged file, a file that is not a qcdesk database,
-    a backup of a newer schema, the database itself, and a database that another
+    a backup of a newer schema, the database itself, a backup that fails `qcdesk verify`
+    (its chain, its signatures, its figures) unless `force`, and a database that another
     connection holds locked (close qcdesk everywhere first). The replaced database is
-    first copied to `<name>.before-restore-<time>.sqlite` beside it.
+    first copied to `<name>.before-restore-<time>.sqlite` beside it. The restore is then
+    audited in the restored database as `user` (see `Store.record_restore`).
     """
     backup_file, db_path = Path(backup_file), Path(db_path)
     now = now or datetime.now()
     facts = inspect(backup_file, db_path)
     if db_path.exists() and not db_path.is_file():
         raise DatabaseError(_("{path} is a folder, not a database file").format(path=db_path))
+    checked = verify_file(backup_file)
+    if not checked.ok and not force:
+        raise QcError(_("{path} does not pass verify: {problem}. Nothing was restored. Restore it "
+                        "only if you know why (--force); the restore is then audited with what "
+                        "verify said.").format(path=backup_file, problem=checked.problem))
+    replaced_head = _chain_head(db_path)
+    done = _restore(backup_file, db_path, facts, now)
+    with Store.open(db_path, user, create=False) as store:
+        store.record_restore(backup_file.resolve(), checked.chain_head, done.kept_aside, replaced_head,
+                             checked.problem)
+    return done
+
+
+def _chain_head(db_path: Path) -> str | None:
+    """The chain head of the database about to be replaced; None if it has none or cannot
+    be read (damaged, absent, older than the chain)."""
+    if not db_path.is_file():
+        return None
+    try:
+        conn = _connect(db_path, "ro")
+        try:
+            row = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, QcError):
+        return None
+    return str(row[0]) if row and row[0] else None
+
+
+def _restore(backup_file: Path, db_path: Path, facts: BackupFacts, now: datetime) -> Restored:
     source = _connect(backup_file, "ro")
     try:
         if not db_path.exists():  # nothing to keep aside: a new file, whole or absent

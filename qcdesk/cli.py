@@ -180,6 +180,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help=_("replace the database by a backup (the old one is kept aside)"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    p.add_argument("--force", action="store_true",
+                   help=_("restore even a backup that fails verify (audited with what verify said)"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
@@ -530,7 +532,7 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
         path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
         ingots=facts.counts.get("ingot", 0)) + "\n")
-    _sign_in_to_restore(db_path, args.user)
+    restorer = _sign_in_to_restore(db_path, args.user)
     if not args.yes:
         out.write(_("Replace the database {db} by this backup? The current database is kept "
                     "beside it. Type yes to go on: ").format(db=db_path))
@@ -539,29 +541,31 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
         if answer not in ("y", "yes", _("yes")):
             out.write(_("nothing restored.") + "\n")
             return 1
-    done = backup.restore(args.file, db_path)
+    done = backup.restore(args.file, db_path, user=restorer or args.user, force=args.force)
     out.write(_("restored {db} from {path}.").format(db=db_path, path=args.file) + "\n")
     if done.kept_aside is not None:
         out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")
     return 0
 
 
-def _sign_in_to_restore(db_path: Path, user: str | None) -> None:
-    """A database with people is replaced only by an administrator, signed in with a PIN.
-    One that cannot be opened (damaged, foreign) cannot say who that is: its restore goes on."""
+def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
+    """A database with people is replaced only by an administrator, signed in with a PIN:
+    their name. One that cannot be opened (damaged, foreign) cannot say who that is: its
+    restore goes on (None)."""
     if not db_path.is_file():
-        return
+        return None
     try:
         store = Store.open(db_path, user, create=False)
     except DatabaseError:
-        return
+        return None
     with store:
         if not store.roles_enforced():
-            return
+            return None
         person = store.login(store.user, read_pin(_("PIN for {name}: ").format(name=store.user)))
         if not person.may(Permission.PEOPLE):
             raise QcError(_("only an administrator may restore a backup over this database; "
                             "nothing was restored"))
+        return person.name
 
 
 # Commands on the database file as a whole: run without opening (or migrating) it.
@@ -625,6 +629,9 @@ def cmd_sign(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_signature_line(sig) + "\n")
     out.write(_("records hash {hash}; audit chain head {head}").format(
         hash=sig.records_hash, head=sig.chain_head) + "\n")
+    out.write(_("the audit log held {n} entries at that head: keep both (removing the newest "
+                "entries is found only against a head kept elsewhere)").format(
+        n=store.entries_up_to(sig.chain_head)) + "\n")
     return 0
 
 
@@ -659,7 +666,8 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 # Commands that write, and so sign in with a PIN once the database has people.
-WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void"})
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan"})
+READING_SUBCOMMANDS = {"user_command": "list", "plan_command": "list"}  # of writing commands
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
@@ -714,8 +722,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
             args.pin = None
-            if (args.command in WRITING_COMMANDS and store.roles_enforced()
-                    and getattr(args, "user_command", None) != "list"):
+            reads = any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
+            if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:
                 args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
                 store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}

@@ -15,14 +15,27 @@ from qcdesk import chain
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
-# Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
-_ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT count(*),
+# A heat's ingot sums, in the order of ROLLUP_COLUMNS, as aggregates over its ingots:
+# the one definition, used by the rollup triggers and by `qcdesk verify`.
+ROLLUP_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg")
+INGOT_SUMS = """count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
                total(weight_kg) FILTER (WHERE disposition <> 'pending'),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))"""
+LIVE_INGOTS = "void_reason IS NULL"  # the ingots that count, since migration 4
+
+# Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
+_ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT """ + INGOT_SUMS + """
         FROM ingot WHERE heat_id = heat.id)"""
+
+# (added to migration 1 after databases of that schema were made: migration 5 gives it
+# to those that lack it)
+_AUDIT_NO_REPLACE = """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END"""
 
 _SCHEMA_1 = """
 CREATE TABLE converter (
@@ -165,10 +178,7 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_by_heat ON audit(heat_no) WHERE heat_no IS NOT NULL;
 -- INSERT OR REPLACE would delete an entry without firing the delete trigger.
-CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
-WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;
+""" + _AUDIT_NO_REPLACE + """;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
@@ -202,7 +212,7 @@ CREATE INDEX heat_by_tap ON heat(tapped_at);
 # Records you can trust: people and roles, signatures, voiding instead of deleting,
 # and the audit log as a hash chain (the Python step below seals existing entries).
 _ROLLUP_LIVE = _ROLLUP.replace("FROM ingot WHERE heat_id = heat.id",
-                               "FROM ingot WHERE heat_id = heat.id AND void_reason IS NULL")
+                               "FROM ingot WHERE heat_id = heat.id AND " + LIVE_INGOTS)
 _QUALITY_TABLES = ("heat", "heat_analysis", "ingot", "ingot_defect")
 _SCHEMA_2 = """
 CREATE TABLE person (
@@ -303,6 +313,30 @@ CREATE INDEX heat_live_by_day ON heat(production_date, converter_id, chem_status
     w_surface_ok_kg) WHERE void_reason IS NULL;
 """
 
+# A withdrawn analysis value is kept when the element is entered again: a new row with
+# the next seq (as ingot defects have), at most one of them live. And the audit log's
+# guard against INSERT OR REPLACE for databases made before migration 1 had it.
+_ANALYSIS_SEQ = """
+-- (the key's columns first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID
+-- table whose key columns are not its leading ones)
+CREATE TABLE heat_analysis_seq (
+    heat_id     INTEGER NOT NULL REFERENCES heat(id) ON DELETE CASCADE,
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    seq         INTEGER NOT NULL DEFAULT 1 CHECK (seq >= 1),
+    value_pct   REAL NOT NULL CHECK (value_pct BETWEEN 0 AND 100),
+    voided      INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
+    PRIMARY KEY (heat_id, element, seq)
+) STRICT, WITHOUT ROWID;
+INSERT INTO heat_analysis_seq (heat_id, element, seq, value_pct, voided)
+    SELECT heat_id, element, 1, value_pct, voided FROM heat_analysis;
+DROP TABLE heat_analysis;
+ALTER TABLE heat_analysis_seq RENAME TO heat_analysis;
+CREATE UNIQUE INDEX heat_analysis_live ON heat_analysis(heat_id, element) WHERE voided = 0;
+CREATE TRIGGER heat_analysis_no_delete BEFORE DELETE ON heat_analysis BEGIN
+    SELECT RAISE(ABORT, 'quality records are voided, never deleted');
+END;
+""" + _AUDIT_NO_REPLACE.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1) + ";\n"
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -313,5 +347,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (3, _PLAN),
     (4, _SCHEMA_2, _seal_audit),
     (5, _LIVE_HEATS_BY_DAY),
+    (6, _ANALYSIS_SEQ),
 )
 LATEST = MIGRATIONS[-1][0]

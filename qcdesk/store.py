@@ -28,7 +28,7 @@ import platformdirs
 from qcdesk import chain, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
-from qcdesk.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
 from qcdesk.model import (
     DEFECT_CATEGORIES,
     ELEMENTS,
@@ -391,9 +391,15 @@ class Store:
 
     def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
                field_name: str | None = None, old: object = None, new: object = None,
-               reason: str | None = None) -> None:
-        """Append an entry to the audit chain (inside the caller's write transaction)."""
+               reason: str | None = None, anyone: bool = False) -> None:
+        """Append an entry to the audit chain (inside the caller's write transaction).
+
+        Once the database has people, an entry needs someone signed in (a backstop for a
+        write method that forgot `_require`); `anyone` only for a failed sign-in and the
+        first administrator."""
         if self._head is None:
+            if not anyone and self.person is None and self.roles_enforced():
+                raise QcError(_("this database has people and roles: sign in first"))
             row = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
             self._head = (row[0], row[1]) if row else (0, chain.GENESIS)
         entry_id, prev = self._head[0] + 1, self._head[1]
@@ -438,7 +444,8 @@ class Store:
                 raise Conflict(_("{name!r} already exists").format(name=name))
             db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
                        (name, role.value, pin_hash))
-            self._audit("insert", "person", name, new={"name": name, "role": role.value})
+            self._audit("insert", "person", name, new={"name": name, "role": role.value},
+                        anyone=self.person is None)
         return self.person_named(name)
 
     def deactivate_person(self, name: str, reason: str | None = None) -> Person:
@@ -466,28 +473,33 @@ class Store:
 
     def login(self, name: str, pin: str) -> Person:
         """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
-        lock them out for 15 minutes (kept in the database, and audited)."""
+        lock them out for 15 minutes (kept in the database, and audited).
+
+        The PIN is checked first, at one scrypt's cost, whoever the name is: a wrong PIN
+        gets the same message for an unknown, a deactivated or a locked-out name as for
+        anyone; only after a right PIN is a lock-out or a deactivation said."""
         wanted = normalise_code(name).strip()
         refused = _("the name or the PIN is wrong")
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
             check_unknown(pin)  # as slow as a wrong PIN
             raise QcError(refused)
-        self._refuse_sign_in(_person(row))
         # the slow hash outside the write lock: other workstations keep saving meanwhile
         checked = row["pin_hash"]
         matches = pin_matches(pin, checked)
         with self.transaction() as db:
             row = db.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
             person = _person(row)
-            self._refuse_sign_in(person)  # again, under the lock: it may have changed
             if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
                 matches = pin_matches(pin, row["pin_hash"])
+            refusal = self._sign_in_refusal(person)
             if matches:
+                if refusal:
+                    raise QcError(refusal)
                 if person.failed_logins or person.locked_until:
                     db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
                                "WHERE id = ?", (person.id,))
-            else:
+            elif refusal is None:  # a wrong PIN counts towards a lock-out of an open account
                 failed, until = after_failure(person.failed_logins, self._clock().astimezone())
                 db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
                            (failed, until.isoformat(timespec="seconds") if until else None, person.id))
@@ -495,7 +507,7 @@ class Store:
                 try:
                     self._audit("update", "person", person.name, field_name="sign-in",
                                 new="locked out until " + until.isoformat(timespec="seconds")
-                                if until else "wrong PIN")
+                                if until else "wrong PIN", anyone=True)
                 finally:
                     self.user = saved_user
         if not matches:
@@ -504,12 +516,14 @@ class Store:
         self.user = person.name
         return person
 
-    def _refuse_sign_in(self, person: Person) -> None:
+    def _sign_in_refusal(self, person: Person) -> str | None:
+        """Why someone whose PIN is right may not sign in now, if they may not."""
         if not person.active:
-            raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
+            return _("{name} is deactivated and cannot sign in").format(name=person.name)
         if person.locked_until is not None and person.locked_until > self._clock().astimezone():
-            raise QcError(_("{name} is locked out after repeated wrong PINs until {time}").format(
-                name=person.name, time=person.locked_until.strftime("%H:%M")))
+            return _("{name} is locked out after repeated wrong PINs until {time}").format(
+                name=person.name, time=person.locked_until.strftime("%H:%M"))
+        return None
 
     def _require(self, permission: Permission) -> Person | None:
         """Refuse (QcError) unless whoever is signed in may do this, once the database has
@@ -537,7 +551,8 @@ class Store:
 
     def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
                live: list[tuple[int, str, str, int | None]] | None = None, *,
-               imported: bool = False) -> None:
+               imported: bool = False,
+               ask: str = N_("these records are signed ({day}): say why they are corrected")) -> None:
         """Before a change to records of these (production date, shift id): if a signature
         covers them, a reason and a role that may correct; those signatures are then
         superseded (the day is to be signed again). The caller has required RECORD."""
@@ -552,16 +567,16 @@ class Store:
             raise Conflict(_("{day} is signed: a record is added to a signed shift or day one at a "
                              "time, by a workshop head, with a reason").format(
                 day=", ".join(sorted({s[2] for s in hit}))))
-        self._require(Permission.CORRECT_SIGNED)
+        corrector = self._require(Permission.CORRECT_SIGNED)
         if not _reason(reason):
-            raise ReasonRequired(_("these records are signed ({day}): say why they are corrected").format(
-                day=", ".join(sorted({s[2] for s in hit}))))
+            raise ReasonRequired(_(ask).format(day=", ".join(sorted({s[2] for s in hit}))))
         now = self._clock().astimezone().isoformat(timespec="seconds")
         for sig_id, kind, day, _shift in hit:
             self.conn.execute("UPDATE signature SET superseded_at = ?, superseded_reason = ? "
                               "WHERE id = ?", (now, _reason(reason), sig_id))
             self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
-                        new=now, reason=reason)
+                        new={"at": now, "role": corrector.role.value if corrector else None},
+                        reason=reason)
         if live is not None:
             live[:] = [s for s in live if s not in hit]
 
@@ -664,7 +679,8 @@ class Store:
                  signoff.MEANINGS[kind], now, records_hash, chain_head))
             self._audit("insert", "signature", f"{kind.value} {day} #{cur.lastrowid}", new={
                 "date": day.isoformat(), "shift": shift, "meaning": signoff.MEANINGS[kind],
-                "records_hash": records_hash, "chain_head": chain_head})
+                "records_hash": records_hash, "chain_head": chain_head, "signer": signer.name,
+                "role": signer.role.value, "signed_at": now})
         return next(s for s in self.signatures(day) if s.id == cur.lastrowid)
 
     # ------------------------------------------------------------------ checks
@@ -687,6 +703,69 @@ class Store:
         columns = ", ".join(chain.CONTENT_FIELDS)
         for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
             yield tuple(row)[:-2], row[-2], row[-1]
+
+    def record_restore(self, backup_file: Path, backup_head: str, kept_aside: Path | None,
+                       replaced_head: str | None, problem: str | None = None) -> None:
+        """The audit entry of a restore, written into the restored database as whoever
+        restored it (the administrator signed in to the database replaced, else the
+        operating system's user): the backup, its chain head, where the replaced database
+        was kept and its chain head, and what verify said of a backup restored by force."""
+        with self.transaction():
+            self._audit("insert", "restore", str(backup_file), new={
+                "backup": str(backup_file), "backup_chain_head": backup_head,
+                "kept_aside": None if kept_aside is None else str(kept_aside),
+                "replaced_chain_head": replaced_head, "verify": problem or "ok"}, anyone=True)
+
+    def entries_up_to(self, head: str) -> int | None:
+        """How many audit entries the chain had when `head` was its head (0 for the
+        empty chain); None if no entry has that hash."""
+        if head == chain.GENESIS:
+            return 0
+        row = self.conn.execute("SELECT id FROM audit WHERE hash = ?", (head,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def triggers(self) -> dict[str, str]:
+        """The database's triggers: name → SQL, whitespace folded."""
+        return {r[0]: " ".join(r[1].split()) for r in self.conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+
+    @staticmethod
+    def expected_triggers() -> dict[str, str]:
+        """The triggers the migrations create (name → SQL, whitespace folded), from the
+        migrations replayed on an empty database in memory."""
+        conn = sqlite3.connect(":memory:")
+        try:
+            for _version, script, *step in MIGRATIONS:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                for python_step in step:
+                    python_step(conn)
+            return {r[0]: " ".join(r[1].split()) for r in conn.execute(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+        finally:
+            conn.close()
+
+    def first_heat_with_wrong_sums(self) -> str | None:
+        """The number of the first live heat whose stored ingot sums (what the rates are
+        computed from) differ from its live ingots, summed again; None if none does."""
+        row = self.conn.execute(_WRONG_SUMS_SQL).fetchone()
+        return None if row is None else str(row[0])
+
+    def stored_verdicts(self) -> Iterator[tuple[str, str, date, int | None, ChemStatus, dict[str, float]]]:
+        """Every live heat as (heat number, grade, tap date, stored standard id, stored
+        verdict, live analysis), by id: for verify to judge it again."""
+        analyses = self.conn.execute(
+            "SELECT a.heat_id, a.element, a.value_pct FROM heat_analysis a JOIN heat h ON h.id = a.heat_id "
+            "WHERE a.voided = 0 AND h.void_reason IS NULL ORDER BY a.heat_id")
+        pending = next(analyses, None)
+        for r in self.conn.execute("SELECT id, heat_no, grade, tapped_at, standard_id, chem_status "
+                                   "FROM heat WHERE void_reason IS NULL ORDER BY id"):
+            analysis = {}
+            while pending is not None and pending[0] <= r[0]:
+                if pending[0] == r[0]:
+                    analysis[pending[1]] = pending[2]
+                pending = next(analyses, None)
+            yield (r[1], r[2], date.fromisoformat(r[3][:10]), r[4], ChemStatus(r[5]), analysis)
 
     # --------------------------------------------------------- reference data
 
@@ -821,11 +900,13 @@ class Store:
         return in_force(self.standards(grade), on)
 
     def add_edition(self, grade: str, standard: str, edition: str, effective_from: date,
-                    limits: Sequence[Limit]) -> Standard:
+                    limits: Sequence[Limit], *, reason: str | None = None) -> Standard:
         """A new edition of a grade's standard, in force from `effective_from`.
 
         Earlier editions stay as they were; heats tapped from that date on are
-        judged again by the new one.
+        judged again by the new one. If that changes the verdict of a heat of a signed
+        shift or day (a back-dated edition), it needs a reason and a role that may correct
+        signed records, and those signatures are superseded: the day is signed again.
         """
         if grade not in self.grades():
             raise NotFound(_("there is no grade {grade!r}").format(grade=grade))
@@ -841,11 +922,15 @@ class Store:
                                  effective_from.isoformat(), limits)
             self._audit("insert", "standard", f"{grade}@{effective_from}", new={
                 "standard": standard, "edition": edition, "limits": [
-                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]})
-            ids = [r[0] for r in db.execute(
-                "SELECT id FROM heat WHERE grade = ? AND tapped_at >= ?",
-                (grade, effective_from.isoformat()))]
-            self._refresh_status(ids)
+                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]}, reason=reason)
+            before = {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
+                "SELECT id, chem_status, production_date, shift_id, void_reason IS NULL FROM heat "
+                "WHERE grade = ? AND tapped_at >= ?", (grade, effective_from.isoformat()))}
+            verdicts = self._refresh_status(list(before))
+            self._guard({(day, shift_id) for heat_id, (status, day, shift_id, live) in before.items()
+                         if live and verdicts[heat_id].status.value != status}, reason,
+                        ask=N_("the new edition changes the verdict of signed heats ({day}): "
+                               "say why it applies to them"))
         found = [s for s in self.standards(grade) if s.effective_from == effective_from]
         return found[0]
 
@@ -1154,16 +1239,19 @@ class Store:
                 old = current.get(el)
                 if old == value:
                     continue
-                db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?) "
-                           "ON CONFLICT (heat_id, element) DO UPDATE SET value_pct = excluded.value_pct, "
-                           "voided = 0",
-                           (row["id"], el, value))
+                if old is None:  # a first value, or one entered again: withdrawn rows stay
+                    db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct, seq) "
+                               "SELECT ?, ?, ?, coalesce(max(seq), 0) + 1 FROM heat_analysis "
+                               "WHERE heat_id = ? AND element = ?", (row["id"], el, value, row["id"], el))
+                else:
+                    db.execute("UPDATE heat_analysis SET value_pct = ? WHERE heat_id = ? AND element = ? "
+                               "AND voided = 0", (value, row["id"], el))
                 self._audit("insert" if old is None else "update", "analysis",
                             f"{row['heat_no']}/{el}", heat_no=row["heat_no"], field_name=el,
                             old=old, new=value, reason=reason)
             for el in removed:
-                db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ?",
-                           (row["id"], el))
+                db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ? "
+                           "AND voided = 0", (row["id"], el))
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
                             field_name=el, old=current[el], reason=reason)
             return self._refresh_status([row["id"]])[row["id"]]
@@ -1253,12 +1341,13 @@ class Store:
                 self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
                             imported=imported)
             _validate_ingot(new, catalogue)
+            judged_at = _judged_at(new, now)
             try:
                 cur = db.execute(
                     "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
                     "judged_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
-                     new.inspector.strip(), _judged_at(new, now)))
+                     new.inspector.strip(), judged_at))
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
                     raise Conflict(_("heat {heat_no} already has ingot {n}").format(
@@ -1269,7 +1358,7 @@ class Store:
                 [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
                  for seq, d in enumerate(new.defects, start=1)])
             self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no,
-                        new=_ingot_record(new))
+                        new=_ingot_record(new, judged_at))
             if progress:
                 progress(done, len(ingots))
 
@@ -1514,6 +1603,7 @@ class Store:
             check_range(ingot_rate, N_("target ingot qualified rate"), PLAN_RATE)
         new = Plan(period, output_t, ingot_rate)
         with self.transaction() as db:
+            self._require(Permission.SETUP)
             current = self._plan(period)
             if current is None:
                 db.execute("INSERT INTO plan (period, output_t, ingot_rate) VALUES (?, ?, ?)",
@@ -1913,6 +2003,20 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
         seen.add((d.code, d.location))
 
 
+# The first live heat whose stored sums differ from its live ingots summed again by the
+# migrations' own definition (weights within half a gram: the order of a float sum).
+# (constants of the migrations only)
+_WRONG_SUMS_SQL = (
+    "WITH s (heat_id, " + ", ".join(ROLLUP_COLUMNS) + ") AS (SELECT heat_id, " + INGOT_SUMS  # noqa: S608
+    + " FROM ingot WHERE " + LIVE_INGOTS + " GROUP BY heat_id) "
+    "SELECT h.heat_no FROM heat h LEFT JOIN s ON s.heat_id = h.id WHERE h.void_reason IS NULL AND ("
+    "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
+    "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
+    "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005) "
+    "ORDER BY h.id LIMIT 1")
+
+
 def _minutes(moment: datetime) -> str:
     """A tap time as stored: 'YYYY-MM-DD HH:MM'."""
     return moment.isoformat(sep=" ", timespec="minutes")
@@ -1940,10 +2044,14 @@ def _judged_at(new: NewIngot, now: str) -> str | None:
     return new.judged_at.strftime(_SECONDS) if new.judged_at else now
 
 
-def _ingot_record(ingot: Ingot | NewIngot) -> dict[str, object]:
-    """Everything recorded of an ingot, as the audit log keeps it."""
+def _ingot_record(ingot: Ingot | NewIngot, judged_at: str | None = None) -> dict[str, object]:
+    """Everything recorded of an ingot, as the audit log keeps it (`judged_at` as stored,
+    for a new ingot; a saved one's own)."""
+    if isinstance(ingot, Ingot) and ingot.judged_at is not None:
+        judged_at = ingot.judged_at.strftime(_SECONDS)
     return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
-            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip()}
+            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip(),
+            "judged_at": judged_at}
 
 
 def _person(row: sqlite3.Row) -> Person:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -19,6 +20,7 @@ from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.migrations import LATEST
 from qcdesk.store import Store
+from qcdesk.verify import verify
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -38,6 +40,23 @@ def chain_head(path: Path) -> tuple[object, ...]:
         return tuple(conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone())
     finally:
         conn.close()
+
+
+def as_backed_up(path: Path) -> dict[str, int]:
+    """The table counts of a restored database without the audit entry of its restore."""
+    counts = table_counts(path)
+    counts["audit"] -= 1
+    return counts
+
+
+def restored_from(path: Path) -> object:
+    """The chain head a restored database was restored from: what its last entry (the
+    restore's) records, and what that entry's link starts from."""
+    last = dict(zip(("id", "at", "user", "action", "entity", "entity_key", "heat_no", "field",
+                     "old_value", "new_value", "reason", "prev_hash", "hash"), chain_head(path), strict=True))
+    assert (last["action"], last["entity"]) == ("insert", "restore")
+    assert json.loads(str(last["new_value"]))["backup_chain_head"] == last["prev_hash"]
+    return last["prev_hash"]
 
 
 def integrity(path: Path) -> list[tuple[str]]:
@@ -228,8 +247,8 @@ def test_restore_keeps_the_replaced_database_aside(demo_db: Path, tmp_path: Path
     done = backup.restore(good.path, demo_db, now=datetime(2026, 5, 6, 7, 8, 9))
     assert done.kept_aside == demo_db.with_name("workshop.before-restore-20260506-070809.sqlite")
     assert table_counts(done.kept_aside) == after
-    assert table_counts(demo_db) == good.counts
-    assert chain_head(demo_db) == chain_head(good.path)
+    assert as_backed_up(demo_db) == good.counts
+    assert restored_from(demo_db) == chain_head(good.path)[-1]
     assert integrity(demo_db) == [("ok",)]
 
 
@@ -265,7 +284,7 @@ def test_restore_into_a_new_place(demo_db: Path, tmp_path: Path) -> None:
     good = backup.backup(demo_db, tmp_path / "good.sqlite")
     done = backup.restore(good.path, tmp_path / "new" / "restored.sqlite")
     assert done.kept_aside is None
-    assert table_counts(tmp_path / "new" / "restored.sqlite") == good.counts
+    assert as_backed_up(tmp_path / "new" / "restored.sqlite") == good.counts
 
 
 # ------------------------------------------------------------- the drill
@@ -298,8 +317,8 @@ def test_restore_drill_backup_while_another_process_writes(demo_db: Path, tmp_pa
     restored = tmp_path / "restored" / "workshop.sqlite"
     assert main(["--db", str(restored), "restore", "--yes", str(facts.path)]) == 0
     assert integrity(restored) == [("ok",)]
-    assert table_counts(restored) == facts.counts
-    assert chain_head(restored) == chain_head(facts.path)
+    assert as_backed_up(restored) == facts.counts
+    assert restored_from(restored) == chain_head(facts.path)[-1]
     with Store.open(restored, "tester", create=False) as store:
         assert store.counts()["heat"] == facts.counts["heat"]
     assert main(["--db", str(restored), "verify"]) == 0  # the chain walked, signatures re-hashed
@@ -352,7 +371,7 @@ def test_a_database_with_people_is_restored_only_by_an_administrator(
     assert "wrong" in capsys.readouterr().err
     monkeypatch.setenv("QCDESK_PIN", PINS["ada"])
     assert main(["--db", str(db), "--user", "ada", "restore", "--yes", str(good.path)]) == 0
-    assert table_counts(db) == good.counts
+    assert as_backed_up(db) == good.counts
     assert len(list(tmp_path.glob("shop.before-restore-*.sqlite"))) == 1
 
 
@@ -369,8 +388,53 @@ def test_a_damaged_database_is_restored_and_kept_aside(demo_db: Path, tmp_path: 
         assert integrity(demo_db) == [("ok",)]
     done = backup.restore(good.path, demo_db)
     assert integrity(demo_db) == [("ok",)]
-    assert table_counts(demo_db) == good.counts
+    assert as_backed_up(demo_db) == good.counts
     assert done.kept_aside is not None
     kept = done.kept_aside.read_bytes()  # as it was (page 1's change counter aside)
     assert len(kept) == len(data)
     assert kept[100:4096 * 13] == bytes(data)[100:4096 * 13]
+
+
+def test_a_tampered_backup_is_refused_unless_forced(demo_db: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    good = backup.backup(demo_db, tmp_path / "good.sqlite")
+    with sqlite3.connect(good.path) as raw:  # a plain client edits the backup
+        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 7")
+    before = demo_db.read_bytes()
+    assert main(["--db", str(demo_db), "restore", "--yes", str(good.path)]) == 1
+    err = capsys.readouterr().err
+    assert "does not pass verify: audit entry 7 (" in err
+    assert "Nothing was restored" in err
+    assert "--force" in err
+    assert demo_db.read_bytes() == before
+    assert not list(demo_db.parent.glob("*before-restore*"))
+    assert main(["--db", str(demo_db), "--user", "zhang", "restore", "--yes", "--force",
+                 str(good.path)]) == 0
+    with Store.open(demo_db, "tester") as s:
+        last = s.audit()[-1]
+    assert (last.user, last.entity) == ("zhang", "restore")
+    assert json.loads(last.new_value or "")["verify"].startswith("audit entry 7 (")
+
+
+def test_a_restore_is_audited_as_the_administrator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from signed_shop import PINS, make_shop
+
+    db = tmp_path / "shop.sqlite"
+    make_shop(db)
+    good = backup.backup(db, tmp_path / "shop-backup.sqlite")
+    with Store.open(db, "tester") as s:
+        s.login("ada", PINS["ada"])
+        s.add_grade("45")
+        replaced_head = s.chain_head()
+    monkeypatch.setenv("QCDESK_PIN", PINS["ada"])
+    assert main(["--db", str(db), "--user", "ada", "restore", "--yes", str(good.path)]) == 0
+    with Store.open(db, "tester") as s:
+        last = s.audit()[-1]
+        aside = next(tmp_path.glob("shop.before-restore-*.sqlite"))
+        assert (last.user, last.entity, last.entity_key) == ("ada", "restore", str(good.path.resolve()))
+        assert json.loads(last.new_value or "") == {
+            "backup": str(good.path.resolve()), "backup_chain_head": chain_head(good.path)[-1],
+            "kept_aside": str(aside), "replaced_chain_head": replaced_head, "verify": "ok"}
+        assert "45" not in s.grades()
+        assert verify(s).ok

@@ -19,6 +19,7 @@ import pytest
 
 from qcdesk.demo import load_demo
 from qcdesk.store import Store
+from qcdesk.verify import verify
 
 HERE = Path(__file__).resolve().parent
 WRITER = HERE / "crash_writer.py"
@@ -78,7 +79,8 @@ def reported(lines: list[str]) -> dict[str, list[tuple[str, int]]]:
 
 
 def assert_whole(db: Path, keys: dict[str, list[tuple[str, int]]]) -> None:
-    """integrity_check ok; every reported key there; every import all or nothing."""
+    """integrity_check ok; every reported key there; every import all or nothing; and
+    `qcdesk verify` passes (the chain, the signatures, the triggers, the sums)."""
     conn = sqlite3.connect(db)  # rolls back a crashed writer's journal, as SQLite promises
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -109,6 +111,9 @@ def assert_whole(db: Path, keys: dict[str, list[tuple[str, int]]]) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:
         conn.close()
+    with Store.open(db, "crash-check", create=False) as store:
+        report = verify(store)
+    assert report.ok, report.problem
 
 
 @pytest.mark.slow

@@ -7,10 +7,12 @@ import io
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from signed_shop import CHEAP, NOW, PINS, add_people, make_shop, open_as
 
+from qcdesk import people
 from qcdesk.cli import main
 from qcdesk.errors import Conflict, InputError, QcError
 from qcdesk.people import OWASP, PERMISSIONS, Permission, Role, hash_pin, pin_matches
@@ -86,7 +88,8 @@ def test_once_there_are_people_a_write_needs_someone_signed_in(db_path: Path) ->
         before = dump(s)
         for attempt in (lambda: s.add_grade("20"),
                         lambda: s.update_ingot("D1", 1, weight_kg=710.0, reason="reweighed"),
-                        lambda: s.add_person("zhao", "inspector", "zhao-pin", cost=CHEAP)):
+                        lambda: s.add_person("zhao", "inspector", "zhao-pin", cost=CHEAP),
+                        lambda: s.set_plan("2025-03", output_t=1000.0, ingot_rate=None)):
             with pytest.raises(QcError, match="sign in first"):
                 attempt()
         assert dump(s) == before
@@ -302,3 +305,73 @@ def test_an_admin_resets_a_pin_from_the_command_line(db_path: Path, monkeypatch:
     assert (code, out) == (0, "li has a new PIN.\n")
     with open_as(db_path, None) as s:
         assert s.login("li", "li-new-pin").name == "li"
+
+
+def test_an_inspector_may_not_set_the_plan(db_path: Path) -> None:
+    make_shop(db_path)
+    with open_as(db_path, "wang") as s, pytest.raises(QcError, match="may not change set-up data"):
+        s.set_plan("2025-03", output_t=1000.0, ingot_rate=None)
+    with open_as(db_path, "hu") as s:
+        assert s.set_plan("2025-03", output_t=1000.0, ingot_rate=None).output_t == 1000.0
+        assert s.audit()[-1].user == "hu"
+
+
+def test_no_audit_entry_is_written_by_nobody_once_there_are_people(db_path: Path) -> None:
+    """The backstop under every write method: an entry needs someone signed in."""
+    make_shop(db_path)
+    with open_as(db_path, None) as s:
+        before = dump(s)
+        with pytest.raises(QcError, match="sign in first"), s.transaction():
+            s._audit("insert", "grade", "20", new={"code": "20"})
+        assert dump(s) == before
+
+
+def test_setting_the_plan_from_the_command_line_signs_in_first(db_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    make_shop(db_path)
+    db = ["--db", str(db_path), "--user", "hu"]
+    monkeypatch.setenv("QCDESK_PIN", "not-his")
+    code, _out, err = run(*db, "plan", "set", "2025-03", "--output", "1000")
+    assert (code, err) == (1, "qcdesk: the name or the PIN is wrong\n")
+    monkeypatch.setenv("QCDESK_PIN", PINS["hu"])
+    assert run(*db, "plan", "set", "2025-03", "--output", "1000") == (0, "Plan 2025-03 set.\n", "")
+    monkeypatch.delenv("QCDESK_PIN")
+    assert run(*db, "plan", "list")[0] == 0  # reading needs no PIN
+
+
+def test_a_wrong_pin_says_nothing_of_whether_a_name_is_locked_deactivated_or_unknown(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PIN is checked first, one scrypt for every name; only a right PIN hears why
+    the person may not sign in."""
+    make_shop(db_path)
+    with open_as(db_path, "ada") as s:
+        s.deactivate_person("li", "left the plant")
+    with open_as(db_path, None) as s:
+        for _attempt in range(5):
+            with pytest.raises(QcError):
+                s.login("wang", "guess")
+    calls: list[int] = []
+    real = people._scrypt
+
+    def counted(*args: Any) -> bytes:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(people, "_scrypt", counted)
+    told = {}
+    with open_as(db_path, None) as s:
+        for name in ("wang", "li", "nobody"):  # locked out, deactivated, unknown
+            calls.clear()
+            with pytest.raises(QcError) as refused:
+                s.login(name, "not-the-pin")
+            told[name] = (str(refused.value), len(calls))
+        assert set(told.values()) == {("the name or the PIN is wrong", 1)}
+        with pytest.raises(QcError, match="wang is locked out after repeated wrong PINs"):
+            s.login("wang", PINS["wang"])
+        with pytest.raises(QcError, match="li is deactivated and cannot sign in"):
+            s.login("li", PINS["li"])
+
+
+def test_the_stand_in_hash_is_a_constant_at_owasp_cost() -> None:
+    assert people.STAND_IN.split("$")[:4] == ["scrypt", str(2 ** 17), "8", "1"]
+    assert not pin_matches("", people.STAND_IN)

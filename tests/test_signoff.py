@@ -15,7 +15,7 @@ from signed_shop import DAY, NOW, PINS, make_shop, open_as
 from qcdesk import chain
 from qcdesk.cli import main
 from qcdesk.errors import Conflict, QcError, ReasonRequired
-from qcdesk.model import Disposition, IngotDefect
+from qcdesk.model import Disposition, IngotDefect, Limit
 from qcdesk.signoff import Kind, Status
 from qcdesk.store import NewHeat, NewIngot, Store
 
@@ -145,6 +145,7 @@ def test_signed_records_are_locked_until_a_head_corrects_them_with_a_reason(
         superseded = [e for e in s.audit() if e.entity == "signature" and e.field == "superseded"]
         assert len(superseded) == 2
         assert {e.reason for e in superseded} == {"found later"}
+        assert {json.loads(e.new_value or "")["role"] for e in superseded} == {"head"}
 
 
 def test_a_superseded_day_is_signed_again(db_path: Path) -> None:
@@ -226,6 +227,10 @@ def test_signing_from_the_command_line(db_path: Path, monkeypatch: pytest.Monkey
         sig = s.day_signoff(DAY).signature
     assert sig is not None
     assert out.splitlines()[1] == f"records hash {sig.records_hash}; audit chain head {sig.chain_head}"
+    with Store.open(db_path, "tester") as s:
+        # every entry but the day's signing entry, the last
+        held = len(s.audit()) - 1
+    assert out.splitlines()[2].startswith(f"the audit log held {held} entries at that head: keep both")
     code, out, _err = run(*db, "signoff", "2025-03-10")
     assert out.splitlines()[0] == "2025-03-10: signed"
     assert out.splitlines()[1].startswith("  day: shift closed by inspector: wang at ")
@@ -250,3 +255,37 @@ def test_a_file_cannot_add_records_to_a_signed_shift(db_path: Path) -> None:
         with pytest.raises(Conflict, match="one at a time"):
             s.import_ingots([("D1", NewIngot(3, 500.0, Disposition.PENDING, "wang"))])
         assert dump(s) == before
+
+
+# ------------------------------------------------- a back-dated standard edition
+
+STRICT_C = [Limit("C", None, 0.01)]  # every heat of make_shop (C 0.15) fails it
+
+
+def test_a_back_dated_edition_that_rejudges_signed_heats_needs_a_reason(db_path: Path) -> None:
+    _signed_day(db_path)
+    with open_as(db_path, "ada") as s:
+        before = dump(s)
+        with pytest.raises(ReasonRequired, match=r"changes the verdict of signed heats \(2025-03-10\)"):
+            s.add_edition("Q235B", "STRICT", "1", date(2025, 3, 1), STRICT_C)
+        assert dump(s) == before  # nothing changed: no edition, no verdict, signatures live
+        s.add_edition("Q235B", "STRICT", "1", date(2025, 3, 1), STRICT_C, reason="customer's new spec")
+        assert s.day_signoff(DAY).status is Status.SUPERSEDED
+        assert s.shift_signoff(DAY, "day").status is Status.SUPERSEDED
+        assert s.check_heat("D1").status.value == "fails"
+        assert {e.reason for e in s.audit() if e.entity == "signature" and e.field == "superseded"} \
+            == {"customer's new spec"}
+
+
+def test_an_inspector_cannot_back_date_an_edition_over_signed_days(db_path: Path) -> None:
+    _signed_day(db_path)
+    with open_as(db_path, "wang") as s, pytest.raises(QcError, match="may not change set-up data"):
+        s.add_edition("Q235B", "STRICT", "1", date(2025, 3, 1), STRICT_C, reason="r")
+
+
+def test_an_edition_that_changes_no_signed_verdict_needs_no_reason(db_path: Path) -> None:
+    _signed_day(db_path)
+    with open_as(db_path, "ada") as s:
+        s.add_edition("Q235B", "STRICT", "1", date(2025, 3, 11), STRICT_C)  # after the signed day
+        s.add_edition("Q235B", "LOOSE", "1", date(2025, 3, 2), [Limit("C", None, 0.5)])  # all conform
+        assert s.day_signoff(DAY).status is Status.SIGNED

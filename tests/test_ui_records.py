@@ -337,3 +337,40 @@ def test_a_database_with_people_asks_who_before_the_window_and_cancel_quits(
     assert app.run(str(shop), lang="en") == 0
     assert asked == [f"Sign in — {shop.name}"]
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+
+def test_a_back_dated_edition_over_a_signed_day_asks_why_and_supersedes(
+        qtbot: QtBot, session_for: SessionFor, shop: Path) -> None:
+    from PySide6.QtCore import QDate
+
+    from ui.setup_view import SetupView
+
+    _close_both_shifts(shop)
+    with open_as(shop, "hu") as s:
+        s.sign_day(DAY, PINS["hu"])
+    session = session_for("hu")
+    view = SetupView(session)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.grades.grades.rowCount() > 0)
+    grades = view.grades
+    grades.select_grade("Q235B")
+    qtbot.waitUntil(lambda: grades.editions.rowCount() >= 1 and grades.limits.rowCount() >= 5)
+    qtbot.waitUntil(session.idle)
+    grades.standard_edit.setText("GB/T 700")
+    grades.edition_edit.setText("2025")
+    grades.effective_edit.setDate(QDate(2025, 1, 1))
+    row = next(i for i, r in enumerate(grades.limits.rows) if r[0] == "C")
+    assert grades.limits.setData(grades.limits.index(row, 2), "0.12")  # the shop's heats have C 0.15
+    grades.save_button.click()
+    qtbot.waitUntil(lambda: grades.corrector.dialog is not None, timeout=10000)
+    dialog = grades.corrector.dialog
+    assert dialog is not None
+    dialog.edit.setText("GB/T 700-2025 applies from January")
+    dialog.accept()
+    qtbot.waitUntil(lambda: grades.editions.rowCount() == 2, timeout=10000)
+    qtbot.waitUntil(session.idle)
+    assert _status(shop) == (Status.SUPERSEDED, Status.SUPERSEDED)
+    with Store.open(shop, "check") as store:
+        standing = store.day_signoff(DAY)
+        assert standing.signature is not None
+        assert standing.signature.superseded_reason == "GB/T 700-2025 applies from January"

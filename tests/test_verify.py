@@ -210,3 +210,152 @@ def test_two_threads_writing_at_once_keep_one_chain(db_path: Path) -> None:
         report = verify(s)
         assert report.ok, report.problem
         assert report.entries == 30
+
+
+def test_changed_ingot_sums_of_a_signed_heat_are_named(db_path: Path) -> None:
+    """The rates come from each heat's stored sums, which no signature covers: verify sums
+    the ingots again (D1: 700 kg accepted + 650 kg scrap, so 700 of 1350 kg surface-ok)."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET w_surface_ok_kg = 1350.0, n_surface_ok = 2 WHERE heat_no = 'D1'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the stored ingot sums of heat D1 do not match its ingots" in out
+
+
+def test_a_changed_weight_sum_alone_is_named(db_path: Path) -> None:
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET w_judged_kg = 800.5 WHERE heat_no = 'D2'")
+    assert "the stored ingot sums of heat D2 do not match" in run("--db", str(db_path), "verify")[1]
+
+
+def test_a_changed_chemistry_verdict_is_named(db_path: Path) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat SET chem_status = 'fails' WHERE heat_no = 'E1'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the stored chemistry verdict of heat E1 (fails) is not what its analysis" in out
+
+
+def test_a_changed_analysis_judged_again_is_found(db_path: Path) -> None:
+    """An analysis changed with its verdict left as it was: C 0.15 → 0.90 fails Q235B."""
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE heat_analysis SET value_pct = 0.90 WHERE element = 'C' AND heat_id = "
+                    "(SELECT id FROM heat WHERE heat_no = 'D2')")
+    assert "verdict of heat D2 (conforms)" in run("--db", str(db_path), "verify")[1]
+
+
+def test_signatures_marked_superseded_behind_the_program_are_named(db_path: Path) -> None:
+    """Marking signatures superseded needs no dropped trigger; then a changed record would
+    no longer be re-hashed. Each superseding must have its audit entry."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE ingot SET disposition = 'accepted' WHERE disposition = 'scrap'")
+        raw.execute("UPDATE signature SET superseded_at = '2025-03-11T08:00:00+00:00', "
+                    "superseded_reason = 'x'")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert ("the signature #1 of 2025-03-10, shift day by wang (shift closed by inspector) at "
+            "2025-03-10T20:00:00+00:00 is marked superseded without an audit entry of its correction") in out
+
+
+def test_a_rewritten_records_hash_is_named(db_path: Path) -> None:
+    """An attacker changes a signed record and writes the new records' hash into the
+    signature (dropping the trigger): the audit entry of the signing still has the old."""
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE ingot SET disposition = 'accepted' WHERE disposition = 'scrap'")
+    with Store.open(db_path, "tester") as s:
+        rehashed = {sig.id: s.signed_records_hash(sig.production_date, sig.shift)
+                    for sig in s.all_signatures()}
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_fixed")
+        raw.executemany("UPDATE signature SET records_hash = ? WHERE id = ?",
+                        [(h, i) for i, h in rehashed.items()])
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the signature #1 of 2025-03-10, shift day by wang" in out
+    assert "does not match the audit entry of its signing (records_hash)" in out
+
+
+@pytest.mark.parametrize(("column", "value"), [("signer", "zhao"),
+                                               ("signed_at", "2025-03-11T08:00:00+00:00"),
+                                               ("meaning", "day approved by workshop head")])
+def test_a_forged_signer_time_or_meaning_is_named(db_path: Path, column: str, value: str) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_fixed")
+        raw.execute(f"UPDATE signature SET {column} = ? WHERE id = 2", (value,))
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert "the signature #2 of 2025-03-10, shift evening by " in out
+    assert f"does not match the audit entry of its signing ({column})" in out
+
+
+def test_a_deleted_or_revived_signature_is_named(db_path: Path, tmp_path: Path) -> None:
+    _signed(db_path)
+    deleted = tmp_path / "deleted.sqlite"
+    shutil.copy(db_path, deleted)
+    with sqlite3.connect(deleted) as raw:
+        raw.execute("DROP TRIGGER signature_no_delete")
+        raw.execute("DELETE FROM signature WHERE id = 3")
+    out = run("--db", str(deleted), "verify")[1]
+    assert "records the signature day 2025-03-10 #3, which is missing" in out
+    with open_as(db_path, "hu") as s:  # a correction: all three superseded, with entries
+        s.update_ingot("D1", 1, weight_kg=701.0, reason="scale recalibrated")
+        assert verify(s).ok
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER signature_superseded_once")
+        raw.execute("UPDATE signature SET superseded_at = NULL, superseded_reason = NULL WHERE id = 3")
+    assert "is shown as in force, but the audit log records it superseded" in run(
+        "--db", str(db_path), "verify")[1]
+
+
+@pytest.mark.parametrize("trigger", ["audit_no_delete", "signature_fixed", "ingot_no_delete",
+                                     "ingot_rollup_update"])
+def test_a_dropped_trigger_is_named(db_path: Path, trigger: str) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(f"DROP TRIGGER {trigger}")
+    code, out, _err = run("--db", str(db_path), "verify")
+    assert code == 1
+    assert f"the protective trigger {trigger} is missing" in out
+
+
+def test_a_trigger_replaced_by_one_that_does_nothing_is_named(db_path: Path) -> None:
+    _signed(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
+    out = run("--db", str(db_path), "verify")[1]
+    assert "the trigger audit_no_update is not the one qcdesk wrote" in out
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+                    "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+        raw.execute("CREATE TRIGGER sneak AFTER INSERT ON ingot BEGIN SELECT 1; END")
+    assert "the trigger sneak was not written by qcdesk" in run("--db", str(db_path), "verify")[1]
+
+
+def test_a_database_made_before_the_replace_guard_gets_it(db_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """audit_no_replace joined migration 1 after databases of schema 1 were made (the
+    ten-year benchmark's among them): a later migration gives it to them, and verify passes."""
+    import qcdesk.store as store_module
+
+    before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
+    make_shop(db_path, people=False)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER audit_no_replace")
+    monkeypatch.undo()
+    with Store.open(db_path, "tester") as s:
+        assert "audit_no_replace" in s.triggers()
+        assert verify(s).ok
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            s.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, action, entity, entity_key) "
+                           "VALUES (1, 'x', 'x', 'insert', 'x', 'x')")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from qcdesk.cli import main
 from qcdesk.errors import NotFound, ReasonRequired
 from qcdesk.model import IngotDefect, Location
 from qcdesk.store import Store
+from qcdesk.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +41,14 @@ def test_the_schema_refuses_to_delete_quality_records(shop: Store, table: str) -
 
 
 def test_no_code_deletes_quality_records() -> None:
-    pattern = re.compile(r"DELETE\s+FROM\s+(heat|heat_analysis|ingot|ingot_defect)\b", re.IGNORECASE)
+    """Nor replaces them: REPLACE (and INSERT/UPDATE OR REPLACE) deletes the row it
+    replaces without firing the delete triggers."""
+    tables = r"(heat|heat_analysis|ingot|ingot_defect)\b"
+    pattern = re.compile(r"DELETE\s+FROM\s+" + tables + r"|\b(?:REPLACE\s+INTO|OR\s+REPLACE(?:\s+INTO)?)\s+"
+                         + tables, re.IGNORECASE)
+    for bad in ("DELETE FROM ingot", "INSERT OR REPLACE INTO heat_analysis (heat_id) VALUES (1)",
+                "REPLACE INTO ingot_defect", "UPDATE OR REPLACE heat SET notes = ''"):
+        assert pattern.search(bad), bad
     for path in [*(ROOT / "qcdesk").glob("*.py"), *(ROOT / "ui").glob("*.py"),
                  *(ROOT / "reports").glob("*.py")]:
         if path.name == "migrations.py":
@@ -103,6 +112,14 @@ def test_a_withdrawn_analysis_value_is_kept_and_can_come_back(shop: Store) -> No
     assert tuple(row) == (0.02, 1)
     shop.set_analysis("D1", {"S": 0.03})  # entered again: a first value once more
     assert shop.heat("D1").analysis["S"] == 0.03
+    # the withdrawn value is still there, withdrawn, beside the new one
+    rows = shop.conn.execute("SELECT a.value_pct, a.voided FROM heat_analysis a "
+                             "JOIN heat h ON h.id = a.heat_id WHERE h.heat_no = 'D1' "
+                             "AND a.element = 'S' ORDER BY a.seq").fetchall()
+    assert [tuple(r) for r in rows] == [(0.02, 1), (0.03, 0)]
+    shop.set_analysis("D1", {"S": 0.04}, reason="re-assayed")  # a correction of the live value
+    assert shop.heat("D1").analysis["S"] == 0.04
+    assert shop.counts()["heat_analysis"] == 3 * 5 + 1  # D1, D2 and E1 have five each; the withdrawn S
 
 
 def test_replaced_defects_are_kept(shop: Store) -> None:
@@ -131,3 +148,37 @@ def test_voiding_from_the_command_line(db_path: Path) -> None:
     assert main(["--db", str(db_path), "void", "heat", "D1"], out, err) == 2  # --reason is required
     with Store.open(db_path, "tester") as s:
         assert [h.heat_no for h in s.heats(DAY, DAY)] == ["D1", "D2"]
+
+
+def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database from before withdrawn values got a seq keeps its values, withdrawn ones
+    marked, and an element entered again then gets a row of its own."""
+    import qcdesk.store as store_module
+    from qcdesk import migrations
+
+    before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
+    make_shop(db_path, people=False)
+    with Store.open(db_path, "tester") as s:
+        s.set_analysis("D1", {"S": None}, reason="sample mixed up")
+        old = sorted(tuple(r) for r in s.conn.execute("SELECT heat_id, element, value_pct, voided "
+                                                      "FROM heat_analysis"))
+    monkeypatch.undo()
+    with Store.open(db_path, "tester") as s:
+        assert s.schema_version() == migrations.LATEST
+        assert sorted(tuple(r) for r in s.conn.execute(
+            "SELECT heat_id, element, value_pct, voided FROM heat_analysis")) == old
+        s.set_analysis("D1", {"S": 0.03})
+        assert s.heat("D1").analysis["S"] == 0.03
+        assert s.counts()["heat_analysis"] == len(old) + 1
+        assert verify(s).ok
+
+
+def test_the_audit_keeps_when_an_ingot_was_judged(shop: Store) -> None:
+    """make_shop judged D1's ingot 2 at 10:05; its insert and its voiding both say so."""
+    insert = next(e for e in shop.audit("D1") if e.entity == "ingot" and e.entity_key == "D1/2")
+    assert json.loads(insert.new_value or "")["judged_at"] == "2025-03-10 10:05:00"
+    shop.void_ingot("D1", 2, "weighed twice")
+    voided = shop.audit("D1")[-1]
+    assert json.loads(voided.old_value or "")["judged_at"] == "2025-03-10 10:05:00"

@@ -51,6 +51,7 @@ from qcdesk.model import DEFECT_CATEGORIES, Converter, Defect, Limit, Shift, Sta
 from qcdesk.numbers import CHEMISTRY_PCT, NOMINAL_HEAT_T, format_chemistry, format_number, parse_optional
 from qcdesk.shifts import DAY_MIN
 from qcdesk.store import Store
+from ui.common import Corrector
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -492,6 +493,7 @@ class GradesTab(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.corrector = Corrector(session, self)
         self.grades = QStringListModel(self)
         self.grade_list = QListView(self)
         self.grade_list.setModel(self.grades)
@@ -661,9 +663,10 @@ class GradesTab(QWidget):
         qdate = self.effective_edit.date()
         effective = date(qdate.year(), qdate.month(), qdate.day())
         self.edition_error.clear()
-        self.session.submit(lambda store: store.add_edition(grade, standard, edition, effective, limits),
-                            changes="setup", done=self._edition_saved, failed=self._edition_refused,
-                            receiver=self)
+        # an edition that re-judges heats of signed shifts or days asks why (and supersedes them)
+        self.corrector.run(lambda store, reason: store.add_edition(grade, standard, edition, effective,
+                                                                   limits, reason=reason),
+                           changes="setup", done=self._edition_saved, failed=self._edition_refused)
 
     def _edition_refused(self, message: str) -> None:
         self.edition_error.setText(message)
