@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -15,54 +15,33 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.store import AuditEntry
-from ui.common import ERROR_STYLE, translate_buttons
+from ui.common import ERROR_STYLE, RowsModel, translate_buttons
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsModel[AuditEntry]):
     """Audit entries as rows: when, who, action, what, old, new, reason."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[AuditEntry] = []
-        self._headers = [self.tr("When"), self.tr("Who"), self.tr("Action"), self.tr("What"),
-                         self.tr("Old value"), self.tr("New value"), self.tr("Reason")]
+        super().__init__(parent=parent)
+        self.headers = (self.tr("When"), self.tr("Who"), self.tr("Action"), self.tr("What"),
+                        self.tr("Old value"), self.tr("New value"), self.tr("Reason"))
         self._actions = {"insert": self.tr("entered"), "update": self.tr("corrected"),
                          "delete": self.tr("removed")}
 
     def set_entries(self, entries: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entry(self, row: int) -> AuditEntry:
-        return self._entries[row]
-
-    # QAbstractItemModel.rowCount
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    # QAbstractItemModel.columnCount
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    # QAbstractItemModel.headerData
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
+        return self.rows[row]
 
     # QAbstractItemModel.data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        e = self.row_at(index)
+        if e is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        e = self._entries[index.row()]
         what = e.entity_key + (f" · {e.field}" if e.field else "")
         return (e.at, e.user, self._actions.get(e.action, e.action), what,
                 e.old_value or "", e.new_value or "", e.reason or "")[index.column()]

@@ -1,11 +1,19 @@
-"""Small pieces the work views share: writes that may need a reason, the reason dialog, rate text."""
+"""Small pieces the work views share: writes that may need a reason, the reason dialog, rate text,
+the base of the table models."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +31,9 @@ from qcdesk.store import Store
 from ui.session import Session
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+Index = QModelIndex | QPersistentModelIndex
 
 ERROR_STYLE = "color: #b00020;"
 GOOD_BACKGROUND = "#c8efc8"
@@ -160,3 +171,44 @@ class Corrector(QObject):
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(rejected)
         dialog.open()
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """A flat table: one row per item of `rows`, one column per entry of `headers`.
+
+    Gives the counts and the horizontal headers; a subclass gives `data` (starting from
+    `row_at`) and, where it edits, `flags` and `setData`. A subclass whose headers are
+    translated sets `self.headers` after this `__init__` (self.tr needs the object made)."""
+
+    def __init__(self, headers: Sequence[str] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers: tuple[str, ...] = tuple(headers)
+        self.rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Show these rows instead (a reset)."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, index: Index) -> R | None:
+        """The row an index points at; None for an invalid index or one outside the rows."""
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    # QAbstractItemModel.rowCount
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    # QAbstractItemModel.columnCount
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    # QAbstractItemModel.headerData
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.headers)):
+            return self.headers[section]
+        return None

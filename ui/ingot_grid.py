@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -38,7 +37,7 @@ from qcdesk.i18n import _, language
 from qcdesk.model import DISPOSITION_NAMES, ChemStatus, Defect, Disposition, Ingot, IngotDefect, Location
 from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse_in_range
 from qcdesk.rates import Standing, ingot_standing
-from ui.common import ERROR_STYLE, translate_buttons
+from ui.common import ERROR_STYLE, RowsModel, translate_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,7 +51,7 @@ def disposition_name(d: Disposition) -> str:
     return _(DISPOSITION_NAMES[d][0])
 
 
-class IngotModel(QAbstractTableModel):
+class IngotModel(RowsModel[Ingot]):
     """A heat's ingots. Only the weight is edited in place; a refused weight stays as typed, in red,
     with the reason as its tooltip, until it is typed again."""
 
@@ -60,46 +59,29 @@ class IngotModel(QAbstractTableModel):
     refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ingots: list[Ingot] = []
+        super().__init__(parent=parent)
         self._status = ChemStatus.NOT_CHECKED
         self._heat = ""
         self._grade = ""
         self._drafts: dict[int, tuple[str, str]] = {}  # ingot number → (text as typed, why refused)
-        self._headers = [self.tr("No."), self.tr("Weight, kg"), self.tr("Disposition"),
-                         self.tr("Defects"), self.tr("Counts as")]
+        self.headers = (self.tr("No."), self.tr("Weight, kg"), self.tr("Disposition"),
+                        self.tr("Defects"), self.tr("Counts as"))
 
     def set_ingots(self, ingots: list[Ingot], status: ChemStatus, heat_no: str, grade: str) -> None:
         self.beginResetModel()
         if heat_no != self._heat:
             self._drafts.clear()
-        self._ingots, self._status, self._heat, self._grade = list(ingots), status, heat_no, grade
+        self.rows, self._status, self._heat, self._grade = list(ingots), status, heat_no, grade
         self.endResetModel()
 
     def ingot(self, row: int) -> Ingot:
-        return self._ingots[row]
+        return self.rows[row]
 
     def draft(self, row: int) -> tuple[str, str] | None:
-        return self._drafts.get(self._ingots[row].ingot_no) if 0 <= row < len(self._ingots) else None
+        return self._drafts.get(self.rows[row].ingot_no) if 0 <= row < len(self.rows) else None
 
     def standing(self, row: int) -> Standing:
-        return ingot_standing(self._status, self._ingots[row].disposition)
-
-    # QAbstractItemModel.rowCount
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ingots)
-
-    # QAbstractItemModel.columnCount
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    # QAbstractItemModel.headerData
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
+        return ingot_standing(self._status, self.rows[row].disposition)
 
     # QAbstractItemModel.flags
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -128,9 +110,9 @@ class IngotModel(QAbstractTableModel):
 
     # QAbstractItemModel.data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._ingots):
+        ingot, column = self.row_at(index), index.column()
+        if ingot is None:
             return None
-        ingot, column = self._ingots[index.row()], index.column()
         draft = self._drafts.get(ingot.ingot_no) if column == COL_WEIGHT else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if draft is not None:
@@ -163,10 +145,9 @@ class IngotModel(QAbstractTableModel):
 
     # QAbstractItemModel.setData: the weight as typed; the view saves an accepted one
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if (not index.isValid() or index.column() != COL_WEIGHT or role != Qt.ItemDataRole.EditRole
-                or not 0 <= index.row() < len(self._ingots)):
+        ingot = self.row_at(index)
+        if ingot is None or index.column() != COL_WEIGHT or role != Qt.ItemDataRole.EditRole:
             return False
-        ingot = self._ingots[index.row()]
         text = str(value)
         try:
             kg = parse_in_range(text, self.tr("ingot weight"), INGOT_WEIGHT_KG)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,7 +39,7 @@ from qcdesk.i18n import _
 from qcdesk.people import MIN_PIN_LENGTH, ROLE_NAMES, Person, Role, check_pin_rules
 from qcdesk.signoff import MEANINGS, STATUS_NAMES, Kind, Signoff, Status
 from qcdesk.store import Store
-from ui.common import ERROR_STYLE, Note, guarded, translate_buttons
+from ui.common import ERROR_STYLE, Note, RowsModel, guarded, translate_buttons
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
@@ -358,42 +357,21 @@ class VoidDialog(QDialog):
 # ---------------------------------------------------------------- people
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(RowsModel[Person]):
     """The people of the database: name, role, active, locked (read-only)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.people: list[Person] = []
-        self._headers = [self.tr("Name"), self.tr("Role"), self.tr("Active"), self.tr("Locked out until")]
+        super().__init__(parent=parent)
+        self.headers = (self.tr("Name"), self.tr("Role"), self.tr("Active"), self.tr("Locked out until"))
 
     def set_people(self, people: list[Person]) -> None:
-        self.beginResetModel()
-        self.people = list(people)
-        self.endResetModel()
-
-    # QAbstractItemModel.rowCount
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.people)
-
-    # QAbstractItemModel.columnCount
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    # QAbstractItemModel.headerData
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
+        self.set_rows(people)
 
     # QAbstractItemModel.data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.people):
+        p = self.row_at(index)
+        if p is None or role != Qt.ItemDataRole.DisplayRole:
             return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        p = self.people[index.row()]
         locked = p.locked_until.strftime("%Y-%m-%d %H:%M") if p.locked_until else ""
         return (p.name, role_name(p.role), self.tr("yes") if p.active else self.tr("no"),
                 locked)[index.column()]
@@ -477,8 +455,7 @@ class PeopleDialog(QDialog):
         self.session.submit(lambda store: store.people(), done=self.model.set_people, receiver=self)
 
     def selected(self) -> Person | None:
-        row = self.table.currentIndex().row()
-        return self.model.people[row] if 0 <= row < len(self.model.people) else None
+        return self.model.row_at(self.table.currentIndex())
 
     def _write(self, work: Callable[[Store], object], done_text: str) -> None:
         self._busy(on=True)

@@ -51,7 +51,7 @@ from qcdesk.model import DEFECT_CATEGORIES, Converter, Defect, Limit, Shift, Sta
 from qcdesk.numbers import CHEMISTRY_PCT, NOMINAL_HEAT_T, format_chemistry, format_number, parse_optional
 from qcdesk.shifts import DAY_MIN
 from qcdesk.store import Store
-from ui.common import Corrector
+from ui.common import Corrector, RowsModel
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -244,41 +244,22 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 # ---------------------------------------------------------------- a table of unsaved rows
 
-class DraftModel(QAbstractTableModel):
+class DraftModel(RowsModel[list[str]]):
     """Rows of text being prepared (a schedule, an edition's limits), saved together."""
 
     def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.headers = tuple(headers)
-        self.rows: list[list[str]] = []
+        super().__init__(headers, parent)
         self.marked: set[int] = set()  # rows named by the last refusal
 
+    # RowsModel.set_rows: each row a list of its own (edited in place); no row marked
     def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
         self.marked = set()
-        self.endResetModel()
+        super().set_rows([list(r) for r in rows])
 
     def mark(self, rows: set[int]) -> None:
         self.marked = rows
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
-
-    # QAbstractItemModel.rowCount
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    # QAbstractItemModel.columnCount
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.headers)
-
-    # QAbstractItemModel.headerData
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.headers)):
-            return self.headers[section]
-        return None
 
     # QAbstractItemModel.flags
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -288,10 +269,11 @@ class DraftModel(QAbstractTableModel):
 
     # QAbstractItemModel.data
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        row = self.row_at(index)
+        if row is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self.rows[index.row()][index.column()]
+            return row[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and index.row() in self.marked:
             return _REFUSED
         return None

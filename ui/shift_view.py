@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -39,7 +38,7 @@ from qcdesk.rates import RateRow, RateSums
 from qcdesk.signoff import Signoff, Status
 from qcdesk.store import Store
 from ui import settings as keys
-from ui.common import ERROR_STYLE, formula, rate_text
+from ui.common import ERROR_STYLE, RowsModel, formula, rate_text
 from ui.records import SignDialog, signoff_text
 from ui.session import Session
 
@@ -86,44 +85,25 @@ def shift_name(shift: Shift) -> str:
     return shift.name_zh if language() == "zh" else shift.name_en
 
 
-class ShiftHeatsModel(QAbstractTableModel):
+class ShiftHeatsModel(RowsModel[Heat]):
     """The heats of a shift, by converter then tap time (read-only)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._heats: list[Heat] = []
-        self._headers = [self.tr("Converter"), self.tr("Heat"), self.tr("Tapped"), self.tr("Grade"),
-                         self.tr("Tapped t"), self.tr("Chemistry"), self.tr("Ingots judged")]
+        super().__init__(parent=parent)
+        self.headers = (self.tr("Converter"), self.tr("Heat"), self.tr("Tapped"), self.tr("Grade"),
+                        self.tr("Tapped t"), self.tr("Chemistry"), self.tr("Ingots judged"))
 
     def set_heats(self, heats: list[Heat]) -> None:
-        self.beginResetModel()
-        self._heats = list(heats)
-        self.endResetModel()
+        self.set_rows(heats)
 
     def heat_no(self, row: int) -> str:
-        return self._heats[row].heat_no
-
-    # QAbstractItemModel.rowCount
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._heats)
-
-    # QAbstractItemModel.columnCount
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    # QAbstractItemModel.headerData
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
+        return self.rows[row].heat_no
 
     # QAbstractItemModel.data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._heats):
+        heat, column = self.row_at(index), index.column()
+        if heat is None:
             return None
-        heat, column = self._heats[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (heat.converter, heat.heat_no, heat.tapped_at.strftime("%H:%M"), heat.grade,
                     format_fixed(heat.tap_weight_t, 2, at_least=True), _(STATUS_NAMES[heat.chem_status]),
