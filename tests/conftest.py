@@ -1,8 +1,9 @@
-"""Shared fixtures: a real database in a temporary folder, isolated settings."""
+"""Shared fixtures: a real database in a temporary folder, the demo month, isolated settings."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 # Before any QApplication exists: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
 from qcdesk.store import Store
 
@@ -42,4 +44,30 @@ def db_path(tmp_path: Path) -> Path:
 def store(db_path: Path) -> Iterator[Store]:
     """A new database with the seed data, opened for the user 'tester'."""
     with Store.open(db_path, "tester") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo month (qcdesk.demo, on the real clock), built once per test session.
+
+    Shared by every test: never open it for writing; copy it (`demo_copy`) to change it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Store.open(path, "tester") as s:
+        load_demo(s)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the demo month of this test's own (tmp_path/demo.sqlite), free to change."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_file, path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_copy: Path) -> Iterator[Store]:
+    """The demo month in a copy of its own, opened for the user 'tester' (a test may add a plan)."""
+    with Store.open(demo_copy, "tester") as s:
         yield s

@@ -16,7 +16,6 @@ from test_crash import finish, start_writer, wait_ready
 
 from qcdesk import backup
 from qcdesk.cli import main
-from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.migrations import LATEST
 from qcdesk.store import Store
@@ -67,20 +66,13 @@ def integrity(path: Path) -> list[tuple[str]]:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "workshop.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
-    return path
-
-
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path) -> Path:
-    """The demo workshop's database (a copy of one made once for this module)."""
+def demo_db(tmp_path: Path, demo_file: Path) -> Path:
+    """The demo workshop's database: a copy of the session's demo, alone in a folder of its own
+    (backups and restores put files beside it)."""
     path = tmp_path / "live" / "workshop.sqlite"
     path.parent.mkdir()
-    shutil.copyfile(demo_template, path)
+    shutil.copyfile(demo_file, path)
     return path
 
 

@@ -10,18 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qcdesk.demo import load_demo
-from qcdesk.store import Store
-
 BENCH = Path(__file__).resolve().parent / "benchmarks" / "bench_ui.py"
 MEASURES = ("start to first painted window", "open the history browser", "open a heat with 10 ingots",
             "peak memory (ru_maxrss)")
 
 
-def test_desktop_benchmark_takes_every_measure_and_leaves_the_database_alone(tmp_path: Path) -> None:
-    db = tmp_path / "demo.sqlite"
-    with Store.open(db, "tester") as store:
-        load_demo(store)
+def test_desktop_benchmark_takes_every_measure_and_leaves_the_database_alone(demo_copy: Path,
+                                                                            tmp_path: Path) -> None:
+    db = demo_copy
     before = db.read_bytes()
     table = tmp_path / "ui.md"
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # offscreen

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 import reference as ref
 
-from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
 from qcdesk.model import Disposition, IngotDefect, Location
 from qcdesk.store import NewHeat, NewIngot, Store
@@ -18,23 +14,6 @@ from reports import daily, data
 
 DAY = date(1959, 2, 2)
 AT = datetime(1959, 2, 3, 7, 30)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
-    """The demo month, in a copy of its own (a test may add a plan)."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    with Store.open(path, "tester") as store:
-        yield store
 
 
 def ref_heats(store: Store, day_from: date, day_to: date) -> list[ref.RefHeat]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import shutil
 import string
 import subprocess
 from datetime import date, datetime
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.demo import load_demo
 from qcdesk.store import Store
 from reports import daily, fonts, heat_sheet
 from reports._zh import ZH
@@ -20,21 +18,6 @@ from ui.launcher import main
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(1959, 2, 2)
 AT = datetime(1959, 2, 3, 7, 30)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    return path
 
 
 def pdf_text(path: Path) -> str:
@@ -49,8 +32,8 @@ def pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Pages:")))
 
 
-def test_daily_report_text(demo: Path, tmp_path: Path) -> None:
-    with Store.open(demo, "tester") as store:
+def test_daily_report_text(demo_copy: Path, tmp_path: Path) -> None:
+    with Store.open(demo_copy, "tester") as store:
         path = daily.write(store, DAY, tmp_path / "d.pdf", AT)
     text = pdf_text(path)
     for expected in ("Daily quality report", "Production date 1959-02-02", "96.6%", "96.4%",
@@ -63,8 +46,8 @@ def test_daily_report_text(demo: Path, tmp_path: Path) -> None:
     assert "Draft: the day is not signed by the workshop head" in text  # the demo has nobody to sign
 
 
-def test_heat_sheet_text_and_verdicts(demo: Path, tmp_path: Path) -> None:
-    with Store.open(demo, "tester") as store:
+def test_heat_sheet_text_and_verdicts(demo_copy: Path, tmp_path: Path) -> None:
+    with Store.open(demo_copy, "tester") as store:
         path = heat_sheet.write(store, "3-0425", tmp_path / "h.pdf", AT)
     text = pdf_text(path)
     for expected in ("Heat inspection sheet", "3-0425", "Q235A", "DEMO 700-1959", "FAILS", "ok",
@@ -73,8 +56,8 @@ def test_heat_sheet_text_and_verdicts(demo: Path, tmp_path: Path) -> None:
     assert pages(path) == 1
 
 
-def test_pending_heat_is_a_draft_with_dashes(demo: Path, tmp_path: Path) -> None:
-    with Store.open(demo, "tester") as store:
+def test_pending_heat_is_a_draft_with_dashes(demo_copy: Path, tmp_path: Path) -> None:
+    with Store.open(demo_copy, "tester") as store:
         pending = next(h for h in store.heats(date(1959, 2, 28), date(1959, 2, 28))
                        if h.ingots_judged < h.ingots and not h.analysis)
         path = heat_sheet.write(store, pending.heat_no, tmp_path / "p.pdf", AT)
@@ -84,8 +67,8 @@ def test_pending_heat_is_a_draft_with_dashes(demo: Path, tmp_path: Path) -> None
     assert "—" in text
 
 
-def test_the_font_is_embedded(demo: Path, tmp_path: Path) -> None:
-    with Store.open(demo, "tester") as store:
+def test_the_font_is_embedded(demo_copy: Path, tmp_path: Path) -> None:
+    with Store.open(demo_copy, "tester") as store:
         path = heat_sheet.write(store, "2-0410", tmp_path / "h.pdf", AT)
     done = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     used = [line.split() for line in done.stdout.splitlines()[2:]]
@@ -106,33 +89,34 @@ def test_fallback_font_when_none_is_found(caplog: pytest.LogCaptureFixture) -> N
 
 
 def test_command_line_writes_default_names_and_refuses_to_overwrite(
-        demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["--db", str(demo), "report", "heat", "2-0410"]) == 0
+    assert main(["--db", str(demo_copy), "report", "heat", "2-0410"]) == 0
     assert (tmp_path / "heat-2-0410.pdf").is_file()
-    assert main(["--db", str(demo), "report", "daily", "1959-02-02"]) == 0
+    assert main(["--db", str(demo_copy), "report", "daily", "1959-02-02"]) == 0
     assert "96.6%" in pdf_text(tmp_path / "daily-1959-02-02.pdf")
     capsys.readouterr()
-    assert main(["--db", str(demo), "report", "heat", "2-0410"]) == 1
+    assert main(["--db", str(demo_copy), "report", "heat", "2-0410"]) == 1
     assert "--force" in capsys.readouterr().err
-    assert main(["--db", str(demo), "report", "heat", "2-0410", "--force"]) == 0
-    assert main(["--db", str(demo), "report", "heat", "no-such"]) == 1
+    assert main(["--db", str(demo_copy), "report", "heat", "2-0410", "--force"]) == 0
+    assert main(["--db", str(demo_copy), "report", "heat", "no-such"]) == 1
     assert "no heat" in capsys.readouterr().err
     missing_folder = str(tmp_path / "nope" / "x.pdf")
-    assert main(["--db", str(demo), "report", "daily", "1959-02-02", "-o", missing_folder]) == 1
+    assert main(["--db", str(demo_copy), "report", "daily", "1959-02-02", "-o", missing_folder]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_command_line_in_chinese(demo: Path, tmp_path: Path) -> None:
+def test_command_line_in_chinese(demo_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "zh.pdf"
-    assert main(["--db", str(demo), "--lang", "zh", "report", "daily", "1959-02-02", "-o", str(out)]) == 0
+    assert main(["--db", str(demo_copy), "--lang", "zh", "report", "daily", "1959-02-02",
+                 "-o", str(out)]) == 0
     text = pdf_text(out)
     for expected in ("质量日报", "钢锭合格率", "96.6%", "车间主任", "夜班", "表面夹杂", "第 1 页 共"):
         assert expected in text, expected
     sheet = tmp_path / "zh-heat.pdf"
-    assert main(["--db", str(demo), "--lang", "zh", "report", "heat", "3-0425", "-o", str(sheet)]) == 0
+    assert main(["--db", str(demo_copy), "--lang", "zh", "report", "heat", "3-0425", "-o", str(sheet)]) == 0
     text = pdf_text(sheet)
     assert "炉次检验单" in text
     assert "不合格" in text

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from signed_shop import CHEAP
 
-from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
 from qcdesk.signoff import Kind, Status
 from qcdesk.store import Store
@@ -37,12 +36,11 @@ def local(moment: datetime) -> str:
 
 
 @pytest.fixture(scope="module")
-def signed_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def signed_file(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The demo month with people; wang closes the three shifts of 1959-02-02, hu signs the day.
     Also the audit chain head just before the day was signed, read here."""
     path = tmp_path_factory.mktemp("signed") / "signed.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
+    shutil.copyfile(demo_file, path)
     with Store.open(path, "tester", clock=lambda: SIGNED_AT) as store:
         store.add_person("ada", "admin", PINS["ada"], cost=CHEAP)
         store.login("ada", PINS["ada"])
@@ -195,10 +193,8 @@ def test_closed_shifts_without_the_day_signed(tmp_path: Path, signed_file: tuple
     assert sheet.furniture.seal.startswith("SIGNED")
 
 
-def test_an_unsigned_demo_day_is_a_draft(tmp_path: Path) -> None:
-    path = tmp_path / "demo.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
+def test_an_unsigned_demo_day_is_a_draft(demo_copy: Path, tmp_path: Path) -> None:
+    with Store.open(demo_copy, "tester") as store:
         report = data.daily_report(store, DAY, AT)
         sheet = data.heat_sheet(store, "3-0425", AT)
         daily.write(store, DAY, tmp_path / "d.pdf", AT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import date
@@ -14,8 +13,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from qcdesk.demo import load_demo
-from qcdesk.store import Store
 from ui.i18n import install_language
 from ui.reports_view import ReportsView
 from ui.session import Session
@@ -28,19 +25,9 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Pages:")))
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store.open(path, "tester") as store:
-        load_demo(store)
-    return path
-
-
 @pytest.fixture
-def view(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[ReportsView]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    session = Session(path, "tester")
+def view(qtbot: QtBot, demo_copy: Path) -> Iterator[ReportsView]:
+    session = Session(demo_copy, "tester")
     widget = ReportsView(session)
     qtbot.addWidget(widget)
     qtbot.waitUntil(session.idle)

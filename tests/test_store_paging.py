@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from qcdesk.demo import load_demo
 from qcdesk.errors import InputError
 from qcdesk.model import ChemStatus, Heat
 from qcdesk.store import HISTORY_SORTS, HeatFilter, HeatListRow, Store
 
 FEB_1 = date(1959, 2, 1)
 FEB_28 = date(1959, 2, 28)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store.open(path, "tester") as s:
-        load_demo(s)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    with Store.open(path, "tester") as s:
-        yield s
 
 
 def _all_pages(store: Store, where: HeatFilter, sort: str, descending: bool, limit: int) -> list[HeatListRow]:

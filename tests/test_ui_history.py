@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from qcdesk.demo import load_demo
 from qcdesk.model import ChemStatus
 from qcdesk.store import NewHeat, Store
 from ui.history_view import COLUMNS, PAGE, HistoryView
@@ -21,19 +19,9 @@ from ui.session import Session
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store.open(path, "tester") as s:
-        load_demo(s)
-    return path
-
-
 @pytest.fixture
-def session(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[Session]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    s = Session(path, "tester")
+def session(qtbot: QtBot, demo_copy: Path) -> Iterator[Session]:
+    s = Session(demo_copy, "tester")
     yield s
     qtbot.waitUntil(s.idle)
     s.close()

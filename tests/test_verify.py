@@ -15,7 +15,6 @@ from signed_shop import DAY, NOW, PINS, make_shop, open_as
 
 from qcdesk import migrations
 from qcdesk.cli import main
-from qcdesk.demo import load_demo
 from qcdesk.migrations import APPLICATION_ID, LATEST
 from qcdesk.store import Store
 from qcdesk.verify import verify
@@ -35,14 +34,6 @@ def by_hand(prev: str, fields: list[object]) -> str:
     return hashlib.sha256(prev.encode("ascii") + text.encode("utf-8")).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("verify") / "demo.sqlite"
-    with Store.open(path, "tester") as s:
-        load_demo(s)
-    return path
-
-
 def test_the_chain_is_the_documented_hash_of_each_entry(store: Store) -> None:
     store.add_grade("20", "quality carbon steel")
     store.add_grade("45")
@@ -57,20 +48,20 @@ def test_the_chain_is_the_documented_hash_of_each_entry(store: Store) -> None:
         '{"code": "45", "description": ""}', None])
 
 
-def test_verify_passes_on_the_demo_database(demo_db: Path) -> None:
-    code, out, err = run("--db", str(demo_db), "verify")
+def test_verify_passes_on_the_demo_database(demo_copy: Path) -> None:
+    code, out, err = run("--db", str(demo_copy), "verify")
     assert (code, err) == (0, "")
     assert out.startswith("verify ok: integrity ok, ")
-    with Store.open(demo_db, "tester") as s:
+    with Store.open(demo_copy, "tester") as s:
         report = verify(s)
         entries = len(s.audit())
     assert report.ok
     assert report.entries == entries > 936
 
 
-def test_a_changed_byte_of_an_audit_entry_is_named(demo_db: Path, tmp_path: Path) -> None:
+def test_a_changed_byte_of_an_audit_entry_is_named(demo_file: Path, tmp_path: Path) -> None:
     db = tmp_path / "attacked.sqlite"
-    shutil.copy(demo_db, db)
+    shutil.copy(demo_file, db)  # the shared demo is only read
     with sqlite3.connect(db) as raw:  # an attacker with a plain sqlite3 client
         raw.execute("DROP TRIGGER audit_no_update")
         at, value = raw.execute("SELECT at, new_value FROM audit WHERE id = 500").fetchone()
@@ -80,9 +71,9 @@ def test_a_changed_byte_of_an_audit_entry_is_named(demo_db: Path, tmp_path: Path
     assert "verify FAILED: audit entry 500 (" + at + ", insert " in out
 
 
-def test_an_entry_removed_from_the_middle_is_found(demo_db: Path, tmp_path: Path) -> None:
+def test_an_entry_removed_from_the_middle_is_found(demo_file: Path, tmp_path: Path) -> None:
     db = tmp_path / "attacked.sqlite"
-    shutil.copy(demo_db, db)
+    shutil.copy(demo_file, db)  # the shared demo is only read
     with sqlite3.connect(db) as raw:
         raw.execute("DROP TRIGGER audit_no_delete")
         raw.execute("DELETE FROM audit WHERE id = 10")

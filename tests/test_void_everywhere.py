@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from qcdesk.demo import load_demo
 from qcdesk.store import HeatFilter, Store
 
 DAY = date(1959, 2, 2)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def demo(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One copy of the demo month for the whole module (its tests void in turn)."""
     path = tmp_path_factory.mktemp("void") / "demo.sqlite"
+    shutil.copyfile(demo_file, path)
     with Store.open(path, "tester") as s:
-        load_demo(s)
         yield s
 
 
