@@ -36,7 +36,7 @@ from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID, LATEST
 from qcdesk.store import BUSY_TIMEOUT_S, Store, environment_error
-from qcdesk.verify import verify_file
+from qcdesk.verify import Report, verify_file
 
 STEP_PAGES = 1024          # pages copied per step (4 MiB with 4 KiB pages)
 STEP_PAUSE_S = 0.02        # pause between steps, so a writer elsewhere goes on
@@ -379,8 +379,21 @@ def kept_aside_name(db_path: Path, now: datetime) -> Path:
     return db_path.with_name(f"{db_path.stem}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}.sqlite")
 
 
+def check_backup(backup_file: str | Path, *, force: bool = False) -> Report:
+    """`qcdesk verify` of a backup, on a copy of it. Refused (QcError) when it fails, unless
+    `force`: then the report says what failed, for the restore's audit entry."""
+    backup_file = Path(backup_file)
+    checked = verify_file(backup_file)
+    if not checked.ok and not force:
+        raise QcError(_("{path} does not pass verify: {problem}. Nothing was restored. Restore it "
+                        "only if you know why (--force); the restore is then audited with what "
+                        "verify said.").format(path=backup_file, problem=checked.problem))
+    return checked
+
+
 def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | None = None,
-            user: str | None = None, force: bool = False) -> Restored:
+            user: str | None = None, force: bool = False,
+            checked: Report | None = None) -> Restored:
     """Replace the database at `db_path` by a checked backup.
 
     Refused, with nothing changed: a damaged file, a file that is not a qcdesk database,
@@ -388,18 +401,17 @@ def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | Non
     (its chain, its signatures, its figures) unless `force`, and a database that another
     connection holds locked (close qcdesk everywhere first). The replaced database is
     first copied to `<name>.before-restore-<time>.sqlite` beside it. The restore is then
-    audited in the restored database as `user` (see `Store.record_restore`).
+    audited in the restored database as `user` (see `Store.record_restore`). `checked` is
+    `check_backup`'s report when the caller already verified this file (to show it before
+    asking whether to go on); otherwise the restore verifies it.
     """
     backup_file, db_path = Path(backup_file), Path(db_path)
     now = now or datetime.now()
     facts = inspect(backup_file, db_path)
     if db_path.exists() and not db_path.is_file():
         raise DatabaseError(_("{path} is a folder, not a database file").format(path=db_path))
-    checked = verify_file(backup_file)
-    if not checked.ok and not force:
-        raise QcError(_("{path} does not pass verify: {problem}. Nothing was restored. Restore it "
-                        "only if you know why (--force); the restore is then audited with what "
-                        "verify said.").format(path=backup_file, problem=checked.problem))
+    if checked is None:
+        checked = check_backup(backup_file, force=force)
     replaced_head = _chain_head(db_path)
     done = _restore(backup_file, db_path, facts, now)
     with Store.open(db_path, user, create=False) as store:

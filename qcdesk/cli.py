@@ -532,6 +532,8 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
         path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
         ingots=facts.counts.get("ingot", 0)) + "\n")
+    checked = backup.check_backup(args.file, force=args.force)
+    out.write(checked.summary() + "\n")
     restorer = _sign_in_to_restore(db_path, args.user)
     if not args.yes:
         out.write(_("Replace the database {db} by this backup? The current database is kept "
@@ -541,7 +543,8 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
         if answer not in ("y", "yes", _("yes")):
             out.write(_("nothing restored.") + "\n")
             return 1
-    done = backup.restore(args.file, db_path, user=restorer or args.user, force=args.force)
+    done = backup.restore(args.file, db_path, user=restorer or args.user, force=args.force,
+                          checked=checked)
     out.write(_("restored {db} from {path}.").format(db=db_path, path=args.file) + "\n")
     if done.kept_aside is not None:
         out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")

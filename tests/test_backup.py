@@ -333,7 +333,8 @@ def test_backup_and_restore_commands(demo_db: Path, tmp_path: Path, monkeypatch:
     before = demo_db.read_bytes()
     monkeypatch.setattr(sys, "stdin", io.StringIO("no\n"))
     assert main(["--db", str(demo_db), "restore", str(target)]) == 1
-    assert "nothing restored" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert shown.index("verify ok") < shown.index("Type yes") < shown.index("nothing restored")
     assert demo_db.read_bytes() == before
     monkeypatch.setattr(sys, "stdin", io.StringIO("是\n"))
     assert main(["--db", str(demo_db), "--lang", "zh", "restore", str(target)]) == 0
@@ -388,12 +389,18 @@ def test_a_damaged_database_is_restored_and_kept_aside(demo_db: Path, tmp_path: 
 
 
 def test_a_tampered_backup_is_refused_unless_forced(demo_db: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     good = backup.backup(demo_db, tmp_path / "good.sqlite")
     with sqlite3.connect(good.path) as raw:  # a plain client edits the backup
         raw.execute("DROP TRIGGER audit_no_update")
         raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 7")
     before = demo_db.read_bytes()
+    answers = io.StringIO("yes\n")
+    monkeypatch.setattr(sys, "stdin", answers)
+    assert main(["--db", str(demo_db), "restore", str(good.path)]) == 1
+    assert "Type yes" not in capsys.readouterr().out  # refused before anyone is asked
+    assert answers.tell() == 0
     assert main(["--db", str(demo_db), "restore", "--yes", str(good.path)]) == 1
     err = capsys.readouterr().err
     assert "does not pass verify: audit entry 7 (" in err
