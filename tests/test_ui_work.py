@@ -18,6 +18,7 @@ from ui.audit_dialog import AuditDialog, AuditModel
 from ui.common import BAD_BACKGROUND, DOUBT_BACKGROUND, GOOD_BACKGROUND, formula
 from ui.heat_entry import NewHeatDialog, next_heat_no
 from ui.heat_view import HeatView
+from ui.history_view import COLUMNS
 from ui.ingot_grid import COL_DEFECTS, COL_STANDING, COL_WEIGHT, IngotModel
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -383,6 +384,23 @@ def test_the_window_remembers_its_splitters(qtbot: QtBot, session: Session) -> N
     qtbot.addWidget(again)
     assert keys.settings().value(keys.SPLITTER.format(name="heat_splitter")) is not None
     assert again.heat_view.splitter.saveState() == window.heat_view.splitter.saveState()
+
+
+def test_the_history_browser_remembers_its_column_widths_and_sort(qtbot: QtBot, session: Session) -> None:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    history = window.history_view.table
+    history.horizontalHeader().resizeSection(COLUMNS.index("grade"), 173)
+    history.sortByColumn(COLUMNS.index("heat_no"), Qt.SortOrder.AscendingOrder)
+    window.close()
+    again = MainWindow(session)
+    qtbot.addWidget(again)
+    header = again.history_view.table.horizontalHeader()
+    assert header.sectionSize(COLUMNS.index("grade")) == 173
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        COLUMNS.index("heat_no"), Qt.SortOrder.AscendingOrder)
+    assert again.history_view.model.sort_key == ("heat_no", False)  # the rows, too, come so sorted
+    qtbot.waitUntil(session.idle)
 
 
 def test_first_run_offers_the_demo(qtbot: QtBot, tmp_path: Path) -> None:

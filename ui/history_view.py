@@ -317,6 +317,7 @@ class HistoryView(QWidget):
         bar.addStretch(1)
 
         self.table = QTableView(self)
+        self.table.setObjectName("history_table")  # the main window remembers named tables' headers
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

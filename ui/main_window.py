@@ -9,12 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -282,6 +284,12 @@ class MainWindow(QMainWindow):
     def _splitters(self) -> list[QSplitter]:
         return [s for s in self.findChildren(QSplitter) if s.objectName()]
 
+    def _tables(self) -> list[tuple[QHeaderView, str]]:
+        """The headers of the named tables, with their settings keys."""
+        return [(t.horizontalHeader(), keys.TABLE_HEADER.format(name=t.objectName(),
+                                                                columns=t.model().columnCount()))
+                for t in self.findChildren(QTableView) if t.objectName() and t.model() is not None]
+
     def _restore(self) -> None:
         stored = keys.settings()
         geometry = stored.value(keys.WINDOW_GEOMETRY)
@@ -296,6 +304,10 @@ class MainWindow(QMainWindow):
             sizes = stored.value(keys.SPLITTER.format(name=splitter.objectName()))
             if isinstance(sizes, QByteArray):
                 splitter.restoreState(sizes)
+        for header, key in self._tables():  # widths, order and sort (a sorted table re-sorts)
+            columns = stored.value(key)
+            if isinstance(columns, QByteArray):
+                header.restoreState(columns)
         tab = stored.value(keys.WINDOW_TAB, 0, int)
         if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
             self.tabs.setCurrentIndex(tab)
@@ -316,4 +328,6 @@ class MainWindow(QMainWindow):
         stored.setValue(keys.WINDOW_TAB, self.tabs.currentIndex())
         for splitter in self._splitters():
             stored.setValue(keys.SPLITTER.format(name=splitter.objectName()), splitter.saveState())
+        for header, key in self._tables():
+            stored.setValue(key, header.saveState())
         super().closeEvent(event)

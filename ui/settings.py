@@ -27,3 +27,6 @@ WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 WINDOW_TAB = "window/tab"
 SPLITTER = "window/splitter/{name}"          # one per QSplitter, by its objectName
+# one per QTableView with an objectName: column widths, order and sort; by column count,
+# so a program with other columns does not apply an old layout to them
+TABLE_HEADER = "window/header/{name}-{columns}"
