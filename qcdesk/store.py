@@ -870,6 +870,13 @@ class Store:
     def grades(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT code FROM grade ORDER BY code")]
 
+    def grade_description(self, code: str) -> str:
+        """What the grade is, in words ('carbon structural steel'); NotFound for no such grade."""
+        row = self.conn.execute("SELECT description FROM grade WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise NotFound(_("there is no grade {grade!r}").format(grade=code))
+        return str(row[0])
+
     def add_grade(self, code: str, description: str = "") -> None:
         code = _clean_name(code, N_("grade"), 32)
         with self.transaction() as db:

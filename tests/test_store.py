@@ -480,10 +480,14 @@ def test_a_retired_defect_stays_on_old_ingots_but_not_on_new_ones(store: Store) 
 
 
 def test_a_grade_description_can_be_changed(store: Store) -> None:
+    assert store.grade_description("Q235B") == "carbon structural steel"  # as seeded
     store.update_grade("Q235B", "carbon structural steel, killed")
     assert store.audit()[-1].new_value == "carbon structural steel, killed"
+    assert store.grade_description("Q235B") == "carbon structural steel, killed"
     with pytest.raises(NotFound):
         store.update_grade("Q999", "no such grade")
+    with pytest.raises(NotFound):
+        store.grade_description("Q999")
 
 
 def test_suggestions_for_the_next_heat_and_ingot(store: Store) -> None:

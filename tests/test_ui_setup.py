@@ -184,3 +184,22 @@ def test_the_models_pass_qtmodeltester(qtbot: QtBot, qtmodeltester: object, view
                   view.grades.limits, view.grades.grades):
         qtmodeltester.check(model)  # type: ignore[attr-defined]
     qtbot.waitUntil(view.session.idle)
+
+
+def test_a_grades_description_is_shown_and_changed_with_an_audit_entry(qtbot: QtBot, view: SetupView,
+                                                                       session: Session) -> None:
+    grades = view.grades
+    _open_grade(qtbot, view, "Q235B")
+    qtbot.waitUntil(lambda: grades.description_edit.text() == "carbon structural steel")
+    grades.description_edit.setText("  carbon structural steel, killed  ")
+    qtbot.keyClick(grades.description_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(session.idle)
+    with Store.open(session.path, "tester") as store:
+        assert store.grade_description("Q235B") == "carbon structural steel, killed"
+        last = store.audit()[-1]
+    assert (last.action, last.entity, last.field, last.old_value) == (
+        "update", "grade", "description", "carbon structural steel")
+    _open_grade(qtbot, view, "Q195")  # another grade shows its own words
+    qtbot.waitUntil(lambda: grades.description_edit.text() == "carbon structural steel")
+    _open_grade(qtbot, view, "Q235B")
+    qtbot.waitUntil(lambda: grades.description_edit.text() == "carbon structural steel, killed")

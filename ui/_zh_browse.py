@@ -83,13 +83,16 @@ ZH.update({
     "Max, %": "上限 %",
     "Add &element": "添加元素(&E)",
     "Remove e&lement": "删除元素(&L)",
-    "Save new &edition": "保存新版本(&E)",
+    "Save ne&w edition": "保存新版本(&W)",
     ("Earlier editions stay as they are; heats tapped from the "
      "effective date on are judged again by the new one."):
         "旧版本保持不变；自实施日期起出钢的炉次按新版本重新判定。",
     "New edition": "新版本",
     "Editions of {grade}": "{grade} 的标准版本",
     "Pick a grade first.": "请先选择钢种。",
+    "Descrip&tion": "说明(&T)",
+    "Save &description": "保存说明(&D)",
+    "what the grade is, e.g. carbon structural steel": "钢种说明，如 碳素结构钢",
     "surface": "表面",
     "internal": "内部",
     "dimensional": "尺寸",

@@ -515,7 +515,7 @@ class GradesTab(QWidget):
         self.add_limit_button.clicked.connect(lambda: self.limits.insertRows(self.limits.rowCount(), 1))
         self.remove_limit_button = QPushButton(self.tr("Remove e&lement"), self)
         self.remove_limit_button.clicked.connect(self._remove_limit)
-        self.save_button = QPushButton(self.tr("Save new &edition"), self)
+        self.save_button = QPushButton(self.tr("Save ne&w edition"), self)
         self.save_button.clicked.connect(self.save_edition)
         self.edition_error = _error_label(self)
         self.edition_note = QLabel(self.tr("Earlier editions stay as they are; heats tapped from the "
@@ -534,6 +534,20 @@ class GradesTab(QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.description_edit = QLineEdit(self)
+        self.description_edit.setPlaceholderText(self.tr("what the grade is, e.g. carbon structural steel"))
+        self.description_edit.returnPressed.connect(self.save_description)
+        self.description_button = QPushButton(self.tr("Save &description"), self)
+        self.description_button.clicked.connect(self.save_description)
+        self.description_error = _error_label(self)
+        description = QHBoxLayout()
+        description_label = QLabel(self.tr("Descrip&tion"), self)
+        description_label.setBuddy(self.description_edit)
+        description.addWidget(description_label)
+        description.addWidget(self.description_edit, 1)
+        description.addWidget(self.description_button)
+        right_layout.addLayout(description)
+        right_layout.addWidget(self.description_error)
         self.editions_title = QLabel(self)
         right_layout.addWidget(self.editions_title)
         right_layout.addWidget(self.edition_table, 2)
@@ -582,6 +596,12 @@ class GradesTab(QWidget):
         self.current_grade = grade
         self.editions_title.setText(self.tr("Editions of {grade}").format(grade=grade or ""))
         self.editions.set_loader(lambda store: store.standards(grade) if grade else [])
+        self.description_edit.clear()
+        self.description_error.clear()
+        if grade:
+            self.session.submit(lambda store: store.grade_description(grade),
+                                done=lambda text: self._description_loaded(grade, text),
+                                failed=self.description_error.setText, receiver=self)
         self.session.submit(lambda store: store.standards(grade) if grade else [],
                             done=self._start_draft, receiver=self)
 
@@ -594,6 +614,19 @@ class GradesTab(QWidget):
         self.limits.set_rows([[lim.element, _bound(lim.element, lim.min_pct),
                                _bound(lim.element, lim.max_pct)] for lim in limits])
         self.edition_error.clear()
+
+    def _description_loaded(self, grade: str, text: str) -> None:
+        if grade == self.current_grade:  # not an answer for a grade picked before this one
+            self.description_edit.setText(text)
+
+    def save_description(self) -> None:
+        grade, text = self.current_grade, self.description_edit.text()
+        if grade is None:
+            self.description_error.setText(self.tr("Pick a grade first."))
+            return
+        self.session.submit(lambda store: store.update_grade(grade, text), changes="setup",
+                            done=lambda _r: self.description_error.clear(),
+                            failed=self.description_error.setText, receiver=self)
 
     def _remove_limit(self) -> None:
         row = self.limit_table.currentIndex().row()
