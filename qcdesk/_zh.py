@@ -232,6 +232,10 @@ ZH: dict[str, str] = {
     "every plan": "全部计划",
     "Plan {period} set.": "已设定 {period} 的计划。",
     "No plan is set.": "尚未设定计划。",
+    "take the plan of a month or quarter away": "撤销某月或某季度的计划",
+    "Plan {period} removed.": "已撤销 {period} 的计划。",
+    "no plan is set for {period}": "{period} 未设定计划",
+    "say why the plan of {period} is removed": "请说明撤销 {period} 计划的原因",
     # backups and restore (qcdesk/backup.py, backup and restore commands)
     "the database stayed busy: no backup was written. Try again in a moment.": "数据库一直繁忙：未写入备份。请稍后再试。",
     "the database is in use by another qcdesk (a window or a command on this or another workstation): close it and try again. Nothing was restored.": "数据库正被另一个 qcdesk 使用（本机或另一台工作站上的窗口或命令）：请关闭后再试。未恢复任何内容。",

@@ -131,6 +131,9 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     q.add_argument("period", metavar="PERIOD")
     q.add_argument("--output", metavar="TONNES", help=_("tonnes of steel"))
     q.add_argument("--rate", metavar="PERCENT", help=_("target ingot qualified rate, % by weight"))
+    q = plan_sub.add_parser("remove", help=_("take the plan of a month or quarter away"))
+    q.add_argument("period", metavar="PERIOD")
+    q.add_argument("--reason", required=True)
     q = plan_sub.add_parser("list", help=_("every plan"))
     q.add_argument("--json", action="store_true")
 
@@ -482,6 +485,10 @@ def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         plan = store.set_plan(args.period, output_t=output,
                               ingot_rate=None if rate is None else rate / 100)
         out.write(_("Plan {period} set.").format(period=plan.period) + "\n")
+        return 0
+    if args.plan_command == "remove":
+        plan = store.remove_plan(args.period, args.reason)
+        out.write(_("Plan {period} removed.").format(period=plan.period) + "\n")
         return 0
     plans = store.plans()
     if args.json:

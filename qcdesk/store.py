@@ -1625,6 +1625,23 @@ class Store:
                                     new=getattr(new, f))
         return new
 
+    def remove_plan(self, period: str, reason: str | None) -> Plan:
+        """Take the plan of a month or quarter away (set by mistake, or withdrawn): the
+        reports then say no plan is set. Needs a reason; the audit entry keeps the figures."""
+        period = normalise_code(period).strip().upper()
+        with self.transaction() as db:
+            self._require(Permission.SETUP)
+            current = self._plan(period)
+            if current is None:
+                raise NotFound(_("no plan is set for {period}").format(period=period))
+            if not _reason(reason):
+                raise ReasonRequired(_("say why the plan of {period} is removed").format(period=period))
+            db.execute("DELETE FROM plan WHERE period = ?", (period,))
+            self._audit("delete", "plan", period,
+                        old={"output_t": current.output_t, "ingot_rate": current.ingot_rate},
+                        reason=_reason(reason))
+        return current
+
     def plans(self) -> list[Plan]:
         """Every plan, by period (a year's quarters after its months)."""
         return [Plan(r[0], r[1], r[2]) for r in self.conn.execute(

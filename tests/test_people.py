@@ -314,6 +314,10 @@ def test_an_inspector_may_not_set_the_plan(db_path: Path) -> None:
     with open_as(db_path, "hu") as s:
         assert s.set_plan("2025-03", output_t=1000.0, ingot_rate=None).output_t == 1000.0
         assert s.audit()[-1].user == "hu"
+    with open_as(db_path, "wang") as s, pytest.raises(QcError, match="may not change set-up data"):
+        s.remove_plan("2025-03", "not mine to set")
+    with open_as(db_path, "wang") as s:
+        assert [p.period for p in s.plans()] == ["2025-03"]
 
 
 def test_no_audit_entry_is_written_by_nobody_once_there_are_people(db_path: Path) -> None:

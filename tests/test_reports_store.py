@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from qcdesk.errors import InputError
+from qcdesk.errors import InputError, NotFound, ReasonRequired
 from qcdesk.migrations import LATEST
 from qcdesk.model import Disposition, IngotDefect, Limit, Location
 from qcdesk.store import NewHeat, NewIngot, Store
@@ -63,6 +64,23 @@ def test_plans_are_set_replaced_listed_and_audited(store: Store) -> None:
         ("insert", "1959-02", None), ("insert", "1959-Q1", None), ("update", "1959-02", "output_t")]
 
 
+def test_a_plan_is_removed_with_a_reason_and_the_audit_keeps_its_figures(store: Store) -> None:
+    store.set_plan("1959-02", output_t=6500, ingot_rate=0.96)
+    store.set_plan("1959-03", output_t=7000, ingot_rate=None)
+    with pytest.raises(ReasonRequired):
+        store.remove_plan("1959-02", "  ")
+    with pytest.raises(NotFound):
+        store.remove_plan("1959-04", "set by mistake")
+    assert len(store.plans()) == 2  # refused: nothing removed
+    store.remove_plan("1959-02", "set for the wrong month")
+    assert [p.period for p in store.plans()] == ["1959-03"]
+    assert store.plan_for("1959-02") is None
+    last = store.audit()[-1]
+    assert (last.action, last.entity, last.entity_key, last.reason) == (
+        "delete", "plan", "1959-02", "set for the wrong month")
+    assert json.loads(last.old_value or "") == {"output_t": 6500, "ingot_rate": 0.96}
+
+
 @pytest.mark.parametrize(("period", "output", "rate"), [
     ("1959-13", 100.0, None), ("1959-Q5", 100.0, None), ("59-02", 100.0, None),
     ("1959-02", None, None), ("1959-02", -5.0, None), ("1959-02", None, 1.2), ("1959-02", None, 0.0)])
@@ -83,6 +101,14 @@ def test_plan_command_line(db_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "1959-02" in listing
     assert "6,500.0" in listing
     assert "96.0%" in listing
+    assert main(["--db", str(db_path), "plan", "remove", "1959-02"]) == 2  # --reason is required
+    assert "--reason" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "plan", "remove", "1959-02", "--reason", "withdrawn"]) == 0
+    assert capsys.readouterr().out == "Plan 1959-02 removed.\n"
+    assert main(["--db", str(db_path), "plan", "remove", "1959-02", "--reason", "again"]) == 1
+    assert "no plan is set for 1959-02" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "plan", "list"]) == 0
+    assert "No plan is set." in capsys.readouterr().out
 
 
 def test_defect_pareto_counts_each_ingot_once_per_defect(workshop: Store) -> None:
