@@ -27,6 +27,7 @@ def table_counts(path: Path) -> dict[str, int]:
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        # table names from the schema itself (quoted), not from input: they cannot be bound
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         conn.close()
@@ -118,7 +119,7 @@ def test_a_backup_never_overwrites_the_database_or_an_existing_file(demo_db: Pat
 
 def test_a_newer_programs_database_is_backed_up_but_not_restored(demo_db: Path, tmp_path: Path) -> None:
     with sqlite3.connect(demo_db) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")  # an int; a PRAGMA takes no parameter
     conn.close()
     facts = backup.backup(demo_db, tmp_path / "newer.sqlite")
     assert facts.schema_version == LATEST + 1
@@ -219,7 +220,7 @@ def test_restore_refuses_damaged_foreign_and_newer_files(demo_db: Path, tmp_path
     newer = tmp_path / "newer.sqlite"
     shutil.copyfile(good, newer)
     with sqlite3.connect(newer) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")  # an int; a PRAGMA takes no parameter
     conn.close()
     with pytest.raises(DatabaseError, match="newer qcdesk"):
         backup.restore(newer, demo_db)
