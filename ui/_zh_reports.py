@@ -3,9 +3,9 @@
 ZH = {
     "Daily rep&ort": "质量日报(&O)",
     "heat number": "炉号",
-    "Heat shee&t": "炉次检验单(&T)",
-    "S&ave…": "保存(&A)…",
-    "&Print…": "打印(&P)…",
+    "He&at sheet": "炉次检验单(&A)",
+    "Save a &copy…": "另存(&C)…",
+    "Pri&nt…": "打印(&N)…",
     "Production &date:": "生产日期(&D)：",
     "&Heat:": "炉号(&H)：",
     "Making the daily report of {date}…": "正在生成 {date} 的质量日报…",

@@ -4,7 +4,8 @@ ZH = {
     # main window
     "&Shift": "班次(&S)",
     "H&eat": "炉次(&E)",
-    "Hi&story": "历史(&S)",
+    "Hea&t": "炉次(&T)",
+    "Histor&y": "历史(&Y)",
     "Set-&up": "设置(&U)",
     "Import &heats…": "导入炉次(&H)…",
     "Import &ingots…": "导入钢锭(&I)…",
@@ -43,7 +44,7 @@ ZH = {
     "Go to the production date and shift of the clock": "转到当前时刻所属的生产日期和班次",
     "New &heat…": "新炉次(&H)…",
     "Production &date:": "生产日期(&D)：",
-    "&Shift:": "班次(&S)：",
+    "Sh&ift:": "班次(&I)：",
     "Heats of the shift": "本班炉次",
     "Rates": "合格率",
     "Shift": "班次",
@@ -82,7 +83,7 @@ ZH = {
     "Tap time": "出钢时间",
     "Temp. °C": "温度 °C",
     "Notes": "备注",
-    "Save &record": "保存记录(&R)",
+    "Save re&cord": "保存记录(&C)",
     "Heat analysis": "熔炼分析",
     "Heat {heat_no}": "炉次 {heat_no}",
     "converter {converter} · {date}, {shift} · inspector {inspector}":

@@ -332,7 +332,7 @@ class HeatView(QWidget):
         self.weight = QLineEdit(self)
         self.temperature = QLineEdit(self)
         self.notes = QLineEdit(self)
-        self.save_header_button = QPushButton(self.tr("Save &record"), self)
+        self.save_header_button = QPushButton(self.tr("Save re&cord"), self)
         self.save_header_button.clicked.connect(self.save_header)
         for edit in (self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)

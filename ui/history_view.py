@@ -303,10 +303,10 @@ class HistoryView(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
 
         bar = QHBoxLayout()
-        for text, widget in ((self.tr("&From"), self.date_from), (self.tr("&To"), self.date_to),
-                             (self.tr("C&onverter"), self.converter_box),
+        for text, widget in ((self.tr("Fro&m"), self.date_from), (self.tr("T&o"), self.date_to),
+                             (self.tr("&Converter"), self.converter_box),
                              (self.tr("&Grade"), self.grade_box), (self.tr("S&hift"), self.shift_box),
-                             (self.tr("Chemistr&y"), self.status_box)):
+                             (self.tr("Chem&istry"), self.status_box)):
             label = QLabel(text, self)
             label.setBuddy(widget)
             label.setMinimumWidth(label.sizeHint().width() + 4)  # "To" was clipped to "Tc" without

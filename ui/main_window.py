@@ -64,9 +64,9 @@ class MainWindow(QMainWindow):
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
         self.add_tab(self.shift_view, self.tr("&Shift"))
-        self.add_tab(self.heat_view, self.tr("H&eat"))
+        self.add_tab(self.heat_view, self.tr("Hea&t"))
         self.history_view.heat_activated.connect(self.open_heat)
-        self.add_tab(self.history_view, self.tr("Hi&story"))
+        self.add_tab(self.history_view, self.tr("Histor&y"))
         self.add_tab(self.setup_view, self.tr("Set-&up"))
         self.add_tab(self.reports_view, self.tr("Re&ports"))
 

@@ -62,9 +62,9 @@ class ReportsView(QWidget):
         completer = QCompleter(self._heat_nos, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.heat_edit.setCompleter(completer)
-        self.heat_button = QPushButton(self.tr("Heat shee&t"), self)
-        self.save_button = QPushButton(self.tr("S&ave…"), self)
-        self.print_button = QPushButton(self.tr("&Print…"), self)
+        self.heat_button = QPushButton(self.tr("He&at sheet"), self)
+        self.save_button = QPushButton(self.tr("Save a &copy…"), self)
+        self.print_button = QPushButton(self.tr("Pri&nt…"), self)
         self.status = QLabel(self)
 
         self.document = QPdfDocument(self)

@@ -170,7 +170,7 @@ class ShiftView(QWidget):
         bar = QHBoxLayout()
         date_label = QLabel(self.tr("Production &date:"), self)
         date_label.setBuddy(self.date_edit)
-        shift_label = QLabel(self.tr("&Shift:"), self)
+        shift_label = QLabel(self.tr("Sh&ift:"), self)
         shift_label.setBuddy(self.shift_box)
         for w in (date_label, self.date_edit, shift_label, self.shift_box, self.now_button):
             bar.addWidget(w)

@@ -1,0 +1,91 @@
+"""Keyboard first: every Alt+letter the window shows does one thing, in English and Chinese.
+
+An Alt+letter shared by two visible things (a tab and a button, a menu and a label) does
+neither: Qt only moves the focus between them. The tab bars and the menu bar are always
+live, so their letters must be free in every view."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from ui.i18n import install_language
+from ui.main_window import MainWindow
+from ui.session import Session
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _letter(text: str) -> str | None:
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def _shown_mnemonics(window: MainWindow) -> dict[str, list[str]]:
+    """Alt+letter → the texts that answer it, of what a person can see now."""
+    texts: list[str] = [a.text() for a in window.menuBar().actions()]
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisibleTo(window):
+            texts += [bar.tabText(i) for i in range(bar.count())]
+    widgets: list[QWidget] = [*window.findChildren(QAbstractButton), *window.findChildren(QLabel),
+                              *window.findChildren(QGroupBox)]
+    for w in widgets:
+        if not w.isVisibleTo(window) or (isinstance(w, QLabel) and w.buddy() is None):
+            continue
+        texts.append(w.title() if isinstance(w, QGroupBox) else w.text())
+    letters: dict[str, list[str]] = {}
+    for text in texts:
+        letter = _letter(text)
+        if letter:
+            letters.setdefault(letter, []).append(text)
+    return letters
+
+
+@pytest.fixture(params=["en", "zh"])
+def window(request: pytest.FixtureRequest, qtbot: QtBot, demo_copy: Path) -> Iterator[MainWindow]:
+    install_language(request.param)
+    session = Session(demo_copy, "tester")
+    try:
+        w = MainWindow(session)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        qtbot.waitUntil(session.idle)
+        yield w
+        qtbot.waitUntil(session.idle)
+    finally:
+        session.close()
+        install_language("en")
+
+
+def test_no_two_things_in_view_share_an_alt_letter(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_heat("3-0425")
+    qtbot.waitUntil(window.session.idle)
+    shared = {}
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        inner = window.tabs.currentWidget().findChild(QTabBar)
+        pages = range(inner.count()) if inner is not None and inner.isVisibleTo(window) else [None]
+        for page in pages:
+            if page is not None:
+                inner.setCurrentIndex(page)
+            qtbot.waitUntil(window.session.idle)
+            where = window.tabs.tabText(i) + ("" if page is None else " / " + inner.tabText(page))
+            shared.update({f"{where}: Alt+{letter}": texts
+                           for letter, texts in _shown_mnemonics(window).items() if len(texts) > 1})
+    assert shared == {}
+
+
+def test_alt_letters_reach_the_tabs(qtbot: QtBot, window: MainWindow) -> None:
+    for i in reversed(range(window.tabs.count())):
+        letter = _letter(window.tabs.tabText(i))
+        assert letter is not None
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+        assert window.tabs.currentIndex() == i
