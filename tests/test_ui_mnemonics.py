@@ -15,7 +15,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
+from qcdesk.model import IngotDefect
+from qcdesk.store import Store
+from ui.audit_dialog import AuditDialog
+from ui.common import ReasonDialog
+from ui.heat_entry import NewHeatDialog
 from ui.i18n import install_language
+from ui.import_dialog import ImportDialog
+from ui.ingot_grid import DefectDialog
+from ui.preferences import PreferencesDialog
+from ui.records import PeopleDialog, SignDialog, SignInDialog, VoidDialog
 from ui.main_window import MainWindow
 from ui.session import Session
 
@@ -27,9 +36,9 @@ def _letter(text: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def _shown_mnemonics(window: MainWindow) -> dict[str, list[str]]:
+def _shown_mnemonics(window: QWidget) -> dict[str, list[str]]:
     """Alt+letter → the texts that answer it, of what a person can see now."""
-    texts: list[str] = [a.text() for a in window.menuBar().actions()]
+    texts: list[str] = [a.text() for a in window.menuBar().actions()] if isinstance(window, MainWindow) else []
     for bar in window.findChildren(QTabBar):
         if bar.isVisibleTo(window):
             texts += [bar.tabText(i) for i in range(bar.count())]
@@ -89,3 +98,26 @@ def test_alt_letters_reach_the_tabs(qtbot: QtBot, window: MainWindow) -> None:
         assert letter is not None
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
         assert window.tabs.currentIndex() == i
+
+
+def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: MainWindow) -> None:
+    session = window.session
+    with Store.open(session.path, "tester") as store:
+        catalogue = store.defects()
+    dialogs: list[QWidget] = [
+        NewHeatDialog(session), PreferencesDialog(session), ImportDialog(session, "heats"),
+        ImportDialog(session, "ingots"), SignInDialog(session), PeopleDialog(session),
+        ReasonDialog("why?"), AuditDialog(session, "3-0425"),
+        SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
+        VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),
+        DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects")]
+    shared = {}
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(session.idle)
+        shared.update({f"{type(dialog).__name__}: Alt+{letter}": texts
+                       for letter, texts in _shown_mnemonics(dialog).items() if len(texts) > 1})
+        dialog.close()
+    assert shared == {}
