@@ -23,9 +23,9 @@ from ui.heat_entry import NewHeatDialog
 from ui.i18n import install_language
 from ui.import_dialog import ImportDialog
 from ui.ingot_grid import DefectDialog
+from ui.main_window import MainWindow
 from ui.preferences import PreferencesDialog
 from ui.records import PeopleDialog, SignDialog, SignInDialog, VoidDialog
-from ui.main_window import MainWindow
 from ui.session import Session
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -38,7 +38,9 @@ def _letter(text: str) -> str | None:
 
 def _shown_mnemonics(window: QWidget) -> dict[str, list[str]]:
     """Alt+letter → the texts that answer it, of what a person can see now."""
-    texts: list[str] = [a.text() for a in window.menuBar().actions()] if isinstance(window, MainWindow) else []
+    texts: list[str] = []
+    if isinstance(window, MainWindow):
+        texts += [a.text() for a in window.menuBar().actions()]
     for bar in window.findChildren(QTabBar):
         if bar.isVisibleTo(window):
             texts += [bar.tabText(i) for i in range(bar.count())]
