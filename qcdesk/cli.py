@@ -125,6 +125,13 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
+    p = sub.add_parser("workshop", help=_("the workshop's name, printed on every sheet and report"))
+    shop = p.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
+    q = shop.add_parser("set", help=_("name the workshop"))
+    q.add_argument("name", metavar="NAME", help=_("the name in English"))
+    q.add_argument("--zh", default="", metavar="NAME", help=_("the name in Chinese"))
+    shop.add_parser("show", help=_("the name set, if any"))
+
     p = sub.add_parser("plan", help=_("the production plan of a month or quarter"))
     plan_sub = p.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     q = plan_sub.add_parser("set", help=_("set the plan of a month (YYYY-MM) or quarter (YYYY-Qn)"))
@@ -478,6 +485,18 @@ def cmd_export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_workshop(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.workshop_command == "set":
+        named = store.set_workshop(args.name, args.zh)
+        out.write(_("The workshop is named {name}.").format(
+            name=" / ".join(n for n in (named.name_en, named.name_zh) if n)) + "\n")
+        return 0
+    current = store.workshop()
+    out.write((" / ".join(n for n in (current.name_en, current.name_zh) if n) if current else
+               _("No workshop name is set: reports print \"Converter workshop\".")) + "\n")
+    return 0
+
+
 def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.plan_command == "set":
         output = parse_optional(args.output, N_("planned output"), PLAN_OUTPUT_T)
@@ -676,13 +695,15 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 # Commands that write, and so sign in with a PIN once the database has people.
-WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan"})
-READING_SUBCOMMANDS = {"user_command": "list", "plan_command": "list"}  # of writing commands
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan", "workshop"})
+READING_SUBCOMMANDS = {"user_command": "list", "plan_command": "list",  # of writing commands
+                       "workshop_command": "show"}
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-    "info": cmd_info, "plan": cmd_plan, "user": cmd_user, "sign": cmd_sign, "signoff": cmd_signoff,
+    "info": cmd_info, "plan": cmd_plan, "workshop": cmd_workshop, "user": cmd_user, "sign": cmd_sign,
+    "signoff": cmd_signoff,
     "void": cmd_void, "verify": cmd_verify,
 }
 

@@ -337,6 +337,16 @@ CREATE TRIGGER heat_analysis_no_delete BEFORE DELETE ON heat_analysis BEGIN
 END;
 """ + _AUDIT_NO_REPLACE.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1) + ";\n"
 
+# The workshop's own name, printed at the head of every sheet and report; one row at
+# most (none: the generic "Converter workshop"). The Chinese name may be left empty.
+_WORKSHOP = """
+CREATE TABLE workshop (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    name_en     TEXT NOT NULL CHECK (length(trim(name_en)) BETWEEN 1 AND 80),
+    name_zh     TEXT NOT NULL DEFAULT '' CHECK (length(name_zh) <= 80)
+) STRICT;
+"""
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -348,5 +358,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (4, _SCHEMA_2, _seal_audit),
     (5, _LIVE_HEATS_BY_DAY),
     (6, _ANALYSIS_SEQ),
+    (7, _WORKSHOP),
 )
 LATEST = MIGRATIONS[-1][0]

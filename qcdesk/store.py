@@ -150,6 +150,14 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class Workshop:
+    """The workshop's own name, as printed at the head of sheets and reports."""
+
+    name_en: str
+    name_zh: str = ""
+
+
+@dataclass(frozen=True)
 class Plan:
     """The plan of a month ('YYYY-MM') or a quarter ('YYYY-Qn'); either figure may be open."""
 
@@ -1623,6 +1631,28 @@ class Store:
                     if getattr(current, f) != getattr(new, f):
                         self._audit("update", "plan", period, field_name=f, old=getattr(current, f),
                                     new=getattr(new, f))
+        return new
+
+    def workshop(self) -> Workshop | None:
+        """The workshop's name, if one is set (reports then print it instead of the generic one)."""
+        row = self.conn.execute("SELECT name_en, name_zh FROM workshop WHERE id = 1").fetchone()
+        return Workshop(row[0], row[1]) if row else None
+
+    def set_workshop(self, name_en: str, name_zh: str = "") -> Workshop:
+        """Name the workshop (in English, and in Chinese if given); audited."""
+        new = Workshop(_clean_name(name_en, N_("workshop name"), 80),
+                       _clean_name(name_zh, N_("Chinese workshop name"), 80) if name_zh.strip() else "")
+        with self.transaction() as db:
+            self._require(Permission.SETUP)
+            current = self.workshop()
+            if current == new:
+                return new
+            db.execute("INSERT INTO workshop (id, name_en, name_zh) VALUES (1, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, "
+                       "name_zh = excluded.name_zh", (new.name_en, new.name_zh))
+            self._audit("insert" if current is None else "update", "workshop", "name",
+                        old=None if current is None else {"en": current.name_en, "zh": current.name_zh},
+                        new={"en": new.name_en, "zh": new.name_zh})
         return new
 
     def remove_plan(self, period: str, reason: str | None) -> Plan:

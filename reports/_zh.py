@@ -11,7 +11,8 @@ ZH: dict[str, str] = {
     "— : undefined (nothing to divide by); rates to one decimal place, computed at full precision.":
         "— ：无定义（分母为零）；合格率保留一位小数，按全精度计算。",
     # page furniture
-    "Converter workshop · Quality inspection": "转炉车间 · 质量检验",
+    "Converter workshop": "转炉车间",
+    "{workshop} · Quality inspection": "{workshop} · 质量检验",
     "Page {page} of {pages}": "第 {page} 页 共 {pages} 页",
     "DRAFT": "草稿",
     "Printed {when}": "打印时间 {when}",

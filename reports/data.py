@@ -196,7 +196,7 @@ def formula_notes(keys: tuple[str, ...] = RATE_KEYS) -> tuple[Footnote, ...]:
                              "computed at full precision.")))
 
 
-def _furniture(title: str, subject: str, printed_at: datetime, draft: bool,
+def _furniture(store: Store, title: str, subject: str, printed_at: datetime, *, draft: bool,
                block: SignoffBlock | None = None) -> Furniture:
     """The page furniture; a document not a draft whose signature stands prints "SIGNED" and the
     signature's audit chain head (shortened as `qcdesk verify` shows a head; in full in the block)."""
@@ -205,8 +205,11 @@ def _furniture(title: str, subject: str, printed_at: datetime, draft: bool,
     if signed and block is not None:
         seal = "{signed} · {head}".format(signed=_("SIGNED"), head=_("audit chain head {head}").format(
             head=short_hash(block.chain_head)))
+    named = store.workshop()
+    workshop = pick(named.name_en, named.name_zh) if named else _("Converter workshop")
     return Furniture(
-        workshop=_("Converter workshop · Quality inspection"), title=title, subject=subject,
+        workshop=_("{workshop} · Quality inspection").format(workshop=workshop), title=title,
+        subject=subject,
         printed=_("Printed {when}").format(when=printed_at.strftime("%Y-%m-%d %H:%M")),
         page_of=_("Page {page} of {pages}"), draft=draft, draft_label=_("DRAFT"), signed=signed, seal=seal)
 
@@ -433,8 +436,9 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
         notes.append(Footnote(None, _("{n} ingot(s) awaiting chemistry are left out of the ingot "
                                       "qualified rate.").format(n=sums.ingots_awaiting_chemistry)))
     return HeatSheet(
-        furniture=_furniture(_("Heat inspection sheet"), _("Heat {heat_no}").format(heat_no=heat.heat_no),
-                             printed_at, draft, block),
+        furniture=_furniture(store, _("Heat inspection sheet"),
+                             _("Heat {heat_no}").format(heat_no=heat.heat_no), printed_at, draft=draft,
+                             block=block),
         heat_no=heat.heat_no, fields=fields, verdict=_status_text(check), analysis=analysis,
         ingots=ingot_table, totals=totals, draft_reasons=tuple(reasons), notes=heat.notes,
         signatures=(_("Inspector"), _("Checker")), footnotes=tuple(notes),
@@ -647,8 +651,8 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
     if plan is None:
         notes.append(Footnote(None, _("No plan is set for {month}.").format(month=day.strftime("%Y-%m"))))
     return DailyReport(
-        furniture=_furniture(_("Daily quality report"), _("Production date {date}").format(
-            date=day.isoformat()), printed_at, bool(reasons), block),
+        furniture=_furniture(store, _("Daily quality report"), _("Production date {date}").format(
+            date=day.isoformat()), printed_at, draft=bool(reasons), block=block),
         day=day, figures=figures, summary=summary,
         by_converter=_grouped(store, day, "converter", label=_("Converter {key}")),
         by_shift=_grouped(store, day, "shift", shifts),

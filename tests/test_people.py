@@ -316,6 +316,8 @@ def test_an_inspector_may_not_set_the_plan(db_path: Path) -> None:
         assert s.audit()[-1].user == "hu"
     with open_as(db_path, "wang") as s, pytest.raises(QcError, match="may not change set-up data"):
         s.remove_plan("2025-03", "not mine to set")
+    with open_as(db_path, "wang") as s, pytest.raises(QcError, match="may not change set-up data"):
+        s.set_workshop("Wang's workshop")
     with open_as(db_path, "wang") as s:
         assert [p.period for p in s.plans()] == ["2025-03"]
 

@@ -122,6 +122,21 @@ def test_command_line_in_chinese(demo_copy: Path, tmp_path: Path) -> None:
     assert "不合格" in text
 
 
+def test_the_workshops_own_name_heads_every_page(demo_copy: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", str(demo_copy)]
+    with Store.open(demo_copy, "tester") as store:
+        generic = daily.write(store, DAY, tmp_path / "generic.pdf", AT)
+    assert "Converter workshop · Quality inspection" in pdf_text(generic)
+    assert main([*db, "workshop", "set", "No. 2 Converter Workshop", "--zh", "第二转炉车间"]) == 0
+    assert capsys.readouterr().out == "The workshop is named No. 2 Converter Workshop / 第二转炉车间.\n"
+    assert main([*db, "report", "daily", "1959-02-02", "-o", str(tmp_path / "en.pdf")]) == 0
+    text = pdf_text(tmp_path / "en.pdf")
+    assert text.count("No. 2 Converter Workshop · Quality inspection") == pages(tmp_path / "en.pdf") > 1
+    assert main([*db, "--lang", "zh", "report", "heat", "3-0425", "-o", str(tmp_path / "zh.pdf")]) == 0
+    assert "第二转炉车间 · 质量检验" in pdf_text(tmp_path / "zh.pdf")
+
+
 # ------------------------------------------------------------------ labels
 
 

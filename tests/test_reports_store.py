@@ -11,7 +11,7 @@ import pytest
 from qcdesk.errors import InputError, NotFound, ReasonRequired
 from qcdesk.migrations import LATEST
 from qcdesk.model import Disposition, IngotDefect, Limit, Location
-from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.store import NewHeat, NewIngot, Store, Workshop
 from ui.launcher import main
 
 DAY = date(1959, 3, 2)
@@ -79,6 +79,37 @@ def test_a_plan_is_removed_with_a_reason_and_the_audit_keeps_its_figures(store: 
     assert (last.action, last.entity, last.entity_key, last.reason) == (
         "delete", "plan", "1959-02", "set for the wrong month")
     assert json.loads(last.old_value or "") == {"output_t": 6500, "ingot_rate": 0.96}
+
+
+def test_the_workshop_is_named_once_renamed_and_audited(store: Store) -> None:
+    assert store.workshop() is None
+    with pytest.raises(InputError, match="workshop name"):
+        store.set_workshop("   ")
+    with pytest.raises(InputError, match="longer than 80"):
+        store.set_workshop("x" * 81)
+    assert store.workshop() is None  # refused: nothing named
+    store.set_workshop(" No. 2 Converter Workshop ")
+    assert store.workshop() == Workshop("No. 2 Converter Workshop", "")
+    entries = len(store.audit())
+    store.set_workshop("No. 2 Converter Workshop")  # the same name again: nothing to record
+    assert len(store.audit()) == entries
+    store.set_workshop("No. 2 Converter Workshop", "第二转炉车间")
+    assert store.workshop() == Workshop("No. 2 Converter Workshop", "第二转炉车间")
+    last = store.audit()[-1]
+    assert (last.action, last.entity, json.loads(last.old_value or "")) == (
+        "update", "workshop", {"en": "No. 2 Converter Workshop", "zh": ""})
+
+
+def test_workshop_command_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Store.open(db_path, "tester").close()  # a new, empty database
+    assert main(["--db", str(db_path), "workshop", "show"]) == 0
+    assert "No workshop name is set" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "workshop", "set", ""]) == 1
+    assert "workshop name: must not be empty" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "workshop", "set", "Bessemer shop", "--zh", "转炉车间"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "workshop", "show"]) == 0
+    assert capsys.readouterr().out == "Bessemer shop / 转炉车间\n"
 
 
 @pytest.mark.parametrize(("period", "output", "rate"), [
