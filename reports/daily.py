@@ -73,14 +73,7 @@ def layout_report(report: DailyReport) -> bytes:
     """The report as PDF bytes."""
     st = Styles()
     h = report.headings
-    story: list[Flowable] = [
-        Paragraph(text(report.furniture.title), st.title),
-        Paragraph(text(report.furniture.subject), st.subtitle),
-        Spacer(1, 3 * mm),
-    ]
-    if report.draft_reasons:
-        story += [Paragraph(text(h["draft"].format(reasons="; ".join(report.draft_reasons))), st.draft),
-                  Spacer(1, 2 * mm)]
+    story = layout.opening(report.furniture, h["draft"], report.draft_reasons, st)
     story += [layout.heading(h["summary"], st), layout.table(report.summary, st, FRAME_W * 0.85)]
     if report.quarter_plan:
         story += [Spacer(1, 1.5 * mm), Paragraph(text(report.quarter_plan), st.body)]

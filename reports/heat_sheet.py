@@ -58,15 +58,7 @@ def layout_sheet(sheet: HeatSheet) -> bytes:
     """The sheet as PDF bytes."""
     st = Styles()
     h = sheet.headings
-    story: list[Flowable] = [
-        Paragraph(text(sheet.furniture.title), st.title),
-        Paragraph(text(sheet.furniture.subject), st.subtitle),
-        Spacer(1, 3 * mm),
-    ]
-    if sheet.draft_reasons:
-        story.append(Paragraph(text(h["draft"].format(reasons="; ".join(sheet.draft_reasons))),
-                               st.draft))
-        story.append(Spacer(1, 2 * mm))
+    story = layout.opening(sheet.furniture, h["draft"], sheet.draft_reasons, st)
     story.append(_fields(sheet.fields + (_signoff_fields(sheet.signoff) if sheet.signoff else ()), st))
     story.append(layout.keep(
         layout.heading(h["analysis"], st),

@@ -125,6 +125,16 @@ def table(data: Table, st: Styles, width: float = FRAME_W) -> Flowable:
     return RLTable(body, colWidths=widths, repeatRows=1, style=RLTableStyle(style), hAlign="LEFT")
 
 
+def opening(furniture: Furniture, draft_line: str, reasons: Sequence[str], st: Styles) -> list[Flowable]:
+    """Title and subject; beneath, when the document is a draft, `draft_line` with its reasons."""
+    story: list[Flowable] = [Paragraph(text(furniture.title), st.title),
+                             Paragraph(text(furniture.subject), st.subtitle), Spacer(1, 3 * mm)]
+    if reasons:
+        story += [Paragraph(text(draft_line.format(reasons="; ".join(reasons))), st.draft),
+                  Spacer(1, 2 * mm)]
+    return story
+
+
 def heading(label: str, st: Styles) -> Paragraph:
     return Paragraph(text(label), st.heading)
 
