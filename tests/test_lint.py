@@ -1,4 +1,4 @@
-"""The code stays typed and linted: ruff over everything, mypy (strict defs) over the core."""
+"""The code stays typed and linted: ruff over everything, mypy (strict defs) over qcdesk, reports and ui."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def database_path(option: str | None) -> Path:
     """--db, else QCDESK_DB, else the file last chosen in the preferences, else the default."""
     if option or os.environ.get("QCDESK_DB"):
         return resolve_db_path(option)
-    chosen = keys.settings().value(keys.DATABASE, "", str)
+    chosen = keys.text_value(keys.settings(), keys.DATABASE, "")
     return Path(chosen) if chosen else resolve_db_path(None)
 
 
@@ -35,9 +35,9 @@ def run(db: str | None = None, user: str | None = None, lang: str | None = None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("qcdesk")
     app.setOrganizationName("qcdesk")
-    install_language(lang or keys.settings().value(keys.LANGUAGE, "", str)
+    install_language(lang or keys.text_value(keys.settings(), keys.LANGUAGE, "")
                      or os.environ.get("QCDESK_LANG", "en")[:2])
-    user = user or keys.settings().value(keys.INSPECTOR, "", str) or current_user(None)
+    user = user or keys.text_value(keys.settings(), keys.INSPECTOR, "") or current_user(None)
     try:
         session = Session(database_path(db), user)
     except (QcError, OSError) as exc:

@@ -4,11 +4,14 @@ the base of the table models."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QDate,
+    QDateTime,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -39,6 +42,27 @@ ERROR_STYLE = "color: #b00020;"
 GOOD_BACKGROUND = "#c8efc8"
 BAD_BACKGROUND = "#f6c4c4"
 DOUBT_BACKGROUND = "#ffe2a8"
+
+
+def qdate(day: date) -> QDate:
+    """A Python date as a QDate (spelled out: the stubs know no QDate(date))."""
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(value: QDate) -> date:
+    """A QDate as a Python date (PySide6 types toPython() as object)."""
+    day = value.toPython()
+    if not isinstance(day, date):
+        raise TypeError(f"QDate.toPython() gave {type(day).__name__}")
+    return day
+
+
+def to_datetime(value: QDateTime) -> datetime:
+    """A QDateTime as a Python datetime (PySide6 types toPython() as object)."""
+    moment = value.toPython()
+    if not isinstance(moment, datetime):
+        raise TypeError(f"QDateTime.toPython() gave {type(moment).__name__}")
+    return moment
 
 
 def guarded(work: Callable[[Store], T]) -> Callable[[Store], T | QcError]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +24,7 @@ from qcdesk.i18n import _
 from qcdesk.model import Converter, Heat
 from qcdesk.numbers import TAP_TEMP_C, TAP_WEIGHT_T, format_number, parse_in_range, parse_optional
 from qcdesk.store import NewHeat, Store
-from ui.common import ERROR_STYLE, guarded, translate_buttons
+from ui.common import ERROR_STYLE, guarded, to_datetime, translate_buttons
 from ui.session import Session
 
 _TRAILING_DIGITS = re.compile(r"(\d+)(\D*)$")
@@ -150,7 +149,7 @@ class NewHeatDialog(QDialog):
     def save(self) -> None:
         """Check what can be checked here, then save on the worker (Enter)."""
         self._clear_errors()
-        values = {}
+        values: dict[str, float | None] = {}
         try:
             values["weight"] = parse_in_range(self.weight.text(), "tapped weight", TAP_WEIGHT_T)
         except InputError as exc:
@@ -170,7 +169,7 @@ class NewHeatDialog(QDialog):
             self._refuse("converter", self.tr("no converter in service"))
         if any(label.text() for label in self.errors.values()):
             return
-        tapped: datetime = self.tapped_at.dateTime().toPython()
+        tapped = to_datetime(self.tapped_at.dateTime())
         new = NewHeat(heat_no=self.heat_no.text().strip(), converter=str(self.converter.currentData()),
                       tapped_at=tapped, grade=match[0], tap_weight_t=float(values["weight"] or 0),
                       tap_temp_c=values["temperature"], inspector=self.session.user,

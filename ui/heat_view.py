@@ -55,6 +55,7 @@ from ui.common import (
     Note,
     formula,
     rate_text,
+    to_datetime,
 )
 from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
 from ui.records import VoidDialog
@@ -169,8 +170,9 @@ class AnalysisPanel(QWidget):
     def _build_rows(self, elements: list[str]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.edits.clear()
         self.marks.clear()
         for col, head in enumerate((self.tr("Element"), self.tr("Value, %"), self.tr("Min"), self.tr("Max"),
@@ -625,7 +627,7 @@ class HeatView(QWidget):
         assert self.data is not None
         heat = self.data.heat
         changes: dict[str, Any] = {}
-        tapped: datetime = self.tapped_at.dateTime().toPython()
+        tapped = to_datetime(self.tapped_at.dateTime())
         if tapped.replace(second=0, microsecond=0) != heat.tapped_at:
             changes["tapped_at"] = tapped
         if self.grade.text().strip() != heat.grade:

@@ -252,7 +252,8 @@ class DefectDialog(QDialog):
         buttons = translate_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
         for b in buttons.buttons():
-            b.setAutoDefault(False)
+            if isinstance(b, QPushButton):  # a box's standard buttons are push buttons
+                b.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -277,7 +278,7 @@ class DefectDialog(QDialog):
         for d in self.defects:
             QListWidgetItem(_defect_text(d), self.list)
 
-    def find(self, text: str) -> Defect | None:
+    def find_defect(self, text: str) -> Defect | None:
         """The catalogue's defect a typed code, name or completion means, if exactly one."""
         typed = normalise_code(text.split("—", maxsplit=1)[0]).strip()
         if not typed:
@@ -297,7 +298,7 @@ class DefectDialog(QDialog):
             self._add()
 
     def _add(self) -> None:
-        found = self.find(self.code.text())
+        found = self.find_defect(self.code.text())
         if found is None:
             self.error.setText(self.tr("{text!r} is not one defect of the catalogue").format(
                 text=self.code.text().strip()))

@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
             columns = stored.value(key)
             if isinstance(columns, QByteArray):
                 header.restoreState(columns)
-        tab = stored.value(keys.WINDOW_TAB, 0, int)
+        tab = keys.int_value(stored, keys.WINDOW_TAB, 0)
         if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
             self.tabs.setCurrentIndex(tab)
 

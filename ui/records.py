@@ -138,11 +138,11 @@ class FirstAdminPage(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(2)
         self.setMaximumWidth(640)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_admin)
         for edit in (self.name, self.pin, self.again):
-            edit.returnPressed.connect(self.create)
+            edit.returnPressed.connect(self.create_admin)
 
-    def create(self) -> None:
+    def create_admin(self) -> None:
         name, pin = self.name.text().strip(), self.pin.text()
         if not name:
             self.message.setText(self.tr("Type the administrator's name."))

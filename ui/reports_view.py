@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from qcdesk.store import Store
 from reports import daily, heat_sheet
 from reports.cli import default_name
-from ui.common import warn
+from ui.common import qdate, to_date, warn
 from ui.session import Session
 
 # Pages are rendered for the printer at its resolution, but at most this many dots per inch:
@@ -93,7 +93,7 @@ class ReportsView(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.pdf_view, 1)
 
-        self.day_button.clicked.connect(lambda: self.show_day(self.day_edit.date().toPython()))
+        self.day_button.clicked.connect(lambda: self.show_day(to_date(self.day_edit.date())))
         self.heat_button.clicked.connect(lambda: self.show_heat(self.heat_edit.text()))
         self.heat_edit.returnPressed.connect(lambda: self.show_heat(self.heat_edit.text()))
         self.heat_edit.textEdited.connect(self._complete)
@@ -106,8 +106,8 @@ class ReportsView(QWidget):
 
     def _set_span(self, span: tuple[date, date] | None) -> None:
         if span is not None:
-            self.day_edit.setDateRange(QDate(span[0]), QDate(span[1]))
-            self.day_edit.setDate(QDate(span[1]))
+            self.day_edit.setDateRange(qdate(span[0]), qdate(span[1]))
+            self.day_edit.setDate(qdate(span[1]))
 
     def _complete(self, text: str) -> None:
         if text.strip():
@@ -117,7 +117,7 @@ class ReportsView(QWidget):
 
     def show_day(self, day: date) -> None:
         """Make and show the daily quality report of a production date."""
-        self.day_edit.setDate(QDate(day))
+        self.day_edit.setDate(qdate(day))
         self._make(lambda store: daily.build(store, day), default_name("daily", day.isoformat()).name,
                    self.tr("Making the daily report of {date}…").format(date=day.isoformat()))
 

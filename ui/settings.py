@@ -17,6 +17,18 @@ def settings() -> QSettings:
     return QSettings(str(settings_path()), QSettings.Format.IniFormat)
 
 
+def text_value(stored: QSettings, key: str, default: str) -> str:
+    """A stored text, else `default` (value(..., str) gives a str; the stubs say object)."""
+    value = stored.value(key, default, str)
+    return value if isinstance(value, str) else default
+
+
+def int_value(stored: QSettings, key: str, default: int) -> int:
+    """A stored whole number, else `default` (value(..., int) gives an int; the stubs say object)."""
+    value = stored.value(key, default, int)
+    return value if isinstance(value, int) else default
+
+
 # keys, in one place
 LANGUAGE = "preferences/language"            # "en" | "zh"
 LEADING_BASIS = "preferences/leading_basis"  # "weight" | "count"

@@ -38,7 +38,7 @@ from qcdesk.rates import RateRow, RateSums
 from qcdesk.signoff import Signoff, Status
 from qcdesk.store import Store
 from ui import settings as keys
-from ui.common import ERROR_STYLE, RowsModel, formula, rate_text
+from ui.common import ERROR_STYLE, RowsModel, formula, rate_text, to_date
 from ui.records import SignDialog, signoff_text
 from ui.session import Session
 
@@ -294,7 +294,7 @@ class ShiftView(QWidget):
         code = self.shift_box.currentData()
         if code is None:
             return None
-        return self.date_edit.date().toPython(), str(code)
+        return to_date(self.date_edit.date()), str(code)
 
     # ---------------------------------------------------------------- loading
 
@@ -399,8 +399,9 @@ class ShiftView(QWidget):
     def _rebuild_rates_panel(self) -> None:
         while self.rates_grid.count():
             item = self.rates_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rate_labels.clear()
         self._converter_names = []
         self._build_rates_panel()
