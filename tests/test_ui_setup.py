@@ -203,3 +203,25 @@ def test_a_grades_description_is_shown_and_changed_with_an_audit_entry(qtbot: Qt
     qtbot.waitUntil(lambda: grades.description_edit.text() == "carbon structural steel")
     _open_grade(qtbot, view, "Q235B")
     qtbot.waitUntil(lambda: grades.description_edit.text() == "carbon structural steel, killed")
+
+
+def test_the_workshop_is_named_in_set_up_and_a_bad_name_is_refused(qtbot: QtBot, view: SetupView,
+                                                                  session: Session) -> None:
+    tab = view.converters
+    assert (tab.workshop_en.text(), tab.workshop_zh.text()) == ("", "")  # none set yet
+    tab.workshop_en.setText("x" * 81)
+    tab.workshop_button.click()
+    qtbot.waitUntil(lambda: "longer than 80" in tab.workshop_error.text())
+    with Store.open(session.path, "tester") as store:
+        assert store.workshop() is None  # refused: nothing saved
+    tab.workshop_en.setText("No. 2 Converter Workshop")
+    tab.workshop_zh.setText("第二转炉车间")
+    qtbot.keyClick(tab.workshop_zh, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.workshop_error.text() == "" and session.idle())
+    with Store.open(session.path, "tester") as store:
+        named = store.workshop()
+    assert named is not None
+    assert (named.name_en, named.name_zh) == ("No. 2 Converter Workshop", "第二转炉车间")
+    again = SetupView(session)  # another window shows the name saved
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.converters.workshop_zh.text() == "第二转炉车间")

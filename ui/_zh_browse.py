@@ -101,7 +101,11 @@ ZH.update({
     "A defect taken out of use stays on the ingots judged with it and is offered for no new judgement.":
         "停用的缺陷仍保留在已判定的钢锭上，但不再供新的判定选用。",
     "&Add defect": "添加缺陷(&A)",
-    "&Converters": "转炉(&C)",
+    "Workshop and &converters": "车间与转炉(&C)",
+    "in English, e.g. No. 2 Converter Workshop": "英文名称，如 No. 2 Converter Workshop",
+    "in Chinese, e.g. 第二转炉车间": "中文名称，如 第二转炉车间",
+    "Save &name": "保存名称(&N)",
+    "Wor&kshop name": "车间名称(&K)",
     "S&hift schedule": "班制(&H)",
     "&Grades and standards": "钢种与标准(&G)",
     "&Defect catalogue": "缺陷目录(&D)",

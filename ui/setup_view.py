@@ -50,7 +50,7 @@ from qcdesk.errors import InputError, QcError
 from qcdesk.model import DEFECT_CATEGORIES, Converter, Defect, Limit, Shift, Standard
 from qcdesk.numbers import CHEMISTRY_PCT, NOMINAL_HEAT_T, format_chemistry, format_number, parse_optional
 from qcdesk.shifts import DAY_MIN
-from qcdesk.store import Store
+from qcdesk.store import Store, Workshop
 from ui.common import Corrector, RowsModel
 from ui.session import Session
 
@@ -327,7 +327,7 @@ def _nominal(text: str) -> float | None:
 # ---------------------------------------------------------------- the tabs
 
 class ConvertersTab(QWidget):
-    """Converters: rename, nominal heat size, in service or not; add one."""
+    """The workshop's name; converters: rename, nominal heat size, in service or not; add one."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -359,11 +359,52 @@ class ConvertersTab(QWidget):
             form.addWidget(QLabel(text, self))
             form.addWidget(widget)
         form.addWidget(self.add_button)
+
+        # the workshop's own name, printed at the head of every sheet and report
+        self.workshop_en = QLineEdit(self)
+        self.workshop_en.setPlaceholderText(self.tr("in English, e.g. No. 2 Converter Workshop"))
+        self.workshop_zh = QLineEdit(self)
+        self.workshop_zh.setPlaceholderText(self.tr("in Chinese, e.g. 第二转炉车间"))
+        self.workshop_button = QPushButton(self.tr("Save &name"), self)
+        self.workshop_button.clicked.connect(self.save_workshop)
+        for edit in (self.workshop_en, self.workshop_zh):
+            edit.returnPressed.connect(self.save_workshop)
+        self.workshop_error = _error_label(self)
+        workshop_label = QLabel(self.tr("Wor&kshop name"), self)
+        workshop_label.setBuddy(self.workshop_en)
+        workshop = QHBoxLayout()
+        workshop.addWidget(workshop_label)
+        workshop.addWidget(self.workshop_en, 1)
+        workshop.addWidget(self.workshop_zh, 1)
+        workshop.addWidget(self.workshop_button)
+
         layout = QVBoxLayout(self)
+        layout.addLayout(workshop)
+        layout.addWidget(self.workshop_error)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addLayout(form)
         layout.addWidget(self.add_error)
+        session.changed.connect(self._changed)
+        self._load_workshop()
+
+    def _changed(self, what: str) -> None:
+        if what == "setup":
+            self._load_workshop()
+
+    def _load_workshop(self) -> None:
+        self.session.submit(lambda store: store.workshop(), done=self._workshop_loaded,
+                            failed=self.workshop_error.setText, receiver=self)
+
+    def _workshop_loaded(self, named: Workshop | None) -> None:
+        self.workshop_en.setText(named.name_en if named else "")
+        self.workshop_zh.setText(named.name_zh if named else "")
+
+    def save_workshop(self) -> None:
+        en, zh = self.workshop_en.text(), self.workshop_zh.text()
+        self.session.submit(lambda store: store.set_workshop(en, zh), changes="setup",
+                            done=lambda _named: self.workshop_error.clear(),
+                            failed=self.workshop_error.setText, receiver=self)
 
     @staticmethod
     def _nominal_write(c: Converter, text: str) -> Write:
@@ -793,7 +834,7 @@ class SetupView(QWidget):
         self.shifts = ShiftsTab(session, self)
         self.grades = GradesTab(session, self)
         self.defects = DefectsTab(session, self)
-        self.tabs.addTab(self.converters, self.tr("&Converters"))
+        self.tabs.addTab(self.converters, self.tr("Workshop and &converters"))
         self.tabs.addTab(self.shifts, self.tr("S&hift schedule"))
         self.tabs.addTab(self.grades, self.tr("&Grades and standards"))
         self.tabs.addTab(self.defects, self.tr("&Defect catalogue"))
