@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import ast
-import string
-from pathlib import Path
-
 import pytest
+from messages import fields, messages
 
 from qcdesk._zh import ZH
 from qcdesk.i18n import _, set_language
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _core_messages() -> list[str]:
-    found: list[str] = []
-    for path in sorted((ROOT / "qcdesk").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "N_") and node.args
-                    and isinstance(node.args[0], ast.Constant) and node.args[0].value not in found):
-                found.append(node.args[0].value)
-    return found
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
-
 
 def test_every_core_message_has_a_chinese_translation() -> None:
-    missing = [m for m in _core_messages() if m not in ZH]
+    missing = [m for m in messages("qcdesk") if m not in ZH]
     assert missing == []
 
 
-@pytest.mark.parametrize("message", _core_messages())
+@pytest.mark.parametrize("message", messages("qcdesk"))
 def test_translation_keeps_the_placeholders(message: str) -> None:
-    assert _fields(ZH[message]) == _fields(message)
+    assert fields(ZH[message]) == fields(message)
 
 
 def test_language_switches_messages() -> None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import ast
-import string
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from messages import fields, messages
 
 from qcdesk.store import Store
 from reports import daily, fonts, heat_sheet
 from reports._zh import ZH
 from ui.launcher import main
 
-ROOT = Path(__file__).resolve().parent.parent
 DAY = date(1959, 2, 2)
 AT = datetime(1959, 2, 3, 7, 30)
 
@@ -140,29 +138,14 @@ def test_the_workshops_own_name_heads_every_page(demo_copy: Path, tmp_path: Path
 # ------------------------------------------------------------------ labels
 
 
-def _report_labels() -> list[str]:
-    found: list[str] = []
-    for path in sorted((ROOT / "reports").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "N_") and node.args
-                    and isinstance(node.args[0], ast.Constant) and node.args[0].value not in found):
-                found.append(node.args[0].value)
-    return found
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
-
-
 def test_every_report_label_has_a_chinese_entry() -> None:
-    labels = _report_labels()
+    labels = messages("reports")
     assert len(labels) > 50
     assert [m for m in labels if m not in ZH] == []
 
 
 def test_report_translations_keep_their_placeholders() -> None:
-    assert [m for m in _report_labels() if _fields(ZH[m]) != _fields(m)] == []
+    assert [m for m in messages("reports") if fields(ZH[m]) != fields(m)] == []
 
 
 @pytest.mark.parametrize("case", [

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-import string
 import threading
 from pathlib import Path
 
 import pytest
+from messages import fields, messages
 from pytestqt.qtbot import QtBot
 
 from qcdesk.errors import InputError
@@ -16,36 +15,15 @@ from qcdesk.store import Store
 from ui.i18n import catalogue, install_language
 from ui.session import Session, Task
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _ui_messages() -> list[str]:
-    """Every literal given to `tr()` or `translate(context, ...)` in ui/."""
-    found: list[str] = []
-    for path in sorted((ROOT / "ui").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            arg = (node.args[0] if name == "tr" and node.args
-                   else node.args[1] if name == "translate" and len(node.args) > 1 else None)
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value not in found:
-                found.append(arg.value)
-    return found
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
-
 
 def test_every_ui_string_has_a_chinese_translation() -> None:
     zh = catalogue("zh")
-    assert [m for m in _ui_messages() if m not in zh] == []
+    assert [m for m in messages("ui", ("tr", "translate")) if m not in zh] == []
 
 
 def test_ui_translations_keep_their_placeholders() -> None:
     zh = catalogue("zh")
-    assert [m for m in _ui_messages() if _fields(zh[m]) != _fields(m)] == []
+    assert [m for m in messages("ui", ("tr", "translate")) if fields(zh[m]) != fields(m)] == []
 
 
 def test_installed_language_translates_widgets_and_core(qapp: object) -> None:
