@@ -222,6 +222,10 @@ def test_the_workshop_is_named_in_set_up_and_a_bad_name_is_refused(qtbot: QtBot,
         named = store.workshop()
     assert named is not None
     assert (named.name_en, named.name_zh) == ("No. 2 Converter Workshop", "第二转炉车间")
+    qtbot.keyClicks(tab.workshop_en, " (old shop)")  # typing, not saved yet
+    session.submit(lambda store: None, changes="setup")  # another set-up change reloads the page
+    qtbot.waitUntil(session.idle)
+    assert tab.workshop_en.text() == "No. 2 Converter Workshop (old shop)"  # what was typed stays
     again = SetupView(session)  # another window shows the name saved
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.converters.workshop_zh.text() == "第二转炉车间")

@@ -397,14 +397,21 @@ class ConvertersTab(QWidget):
                             failed=self.workshop_error.setText, receiver=self)
 
     def _workshop_loaded(self, named: Workshop | None) -> None:
+        if self.workshop_en.isModified() or self.workshop_zh.isModified():
+            return  # another set-up change: keep what is being typed here
         self.workshop_en.setText(named.name_en if named else "")
         self.workshop_zh.setText(named.name_zh if named else "")
 
     def save_workshop(self) -> None:
         en, zh = self.workshop_en.text(), self.workshop_zh.text()
         self.session.submit(lambda store: store.set_workshop(en, zh), changes="setup",
-                            done=lambda _named: self.workshop_error.clear(),
-                            failed=self.workshop_error.setText, receiver=self)
+                            done=self._workshop_saved, failed=self.workshop_error.setText, receiver=self)
+
+    def _workshop_saved(self, named: Workshop) -> None:
+        self.workshop_error.clear()
+        for edit in (self.workshop_en, self.workshop_zh):
+            edit.setModified(False)
+        self._workshop_loaded(named)  # as saved: trimmed
 
     @staticmethod
     def _nominal_write(c: Converter, text: str) -> Write:
