@@ -347,6 +347,28 @@ CREATE TABLE workshop (
 ) STRICT;
 """
 
+# Control limits frozen from a baseline period (DOMAIN.md, statistical process control):
+# a p-chart's p̄ for a scope of the trends (every grade, or one; every converter and shift,
+# or one), an I-MR chart's x̄ and MR̄ per grade and element. '' is "every". No row: the
+# limits are recomputed from the period shown. Setting and clearing them is audited.
+_CONTROL_LIMITS = """
+CREATE TABLE control_limits (
+    chart       TEXT NOT NULL CHECK (chart IN ('p', 'imr')),
+    grade       TEXT NOT NULL DEFAULT '' CHECK (length(grade) <= 32),
+    element     TEXT NOT NULL DEFAULT '' CHECK (length(element) <= 2),
+    converter   TEXT NOT NULL DEFAULT '' CHECK (length(converter) <= 32),
+    shift       TEXT NOT NULL DEFAULT '' CHECK (length(shift) <= 32),
+    date_from   TEXT NOT NULL CHECK (date(julianday(date_from)) IS date_from),
+    date_to     TEXT NOT NULL CHECK (date(julianday(date_to)) IS date_to AND date_to >= date_from),
+    centre      REAL NOT NULL CHECK (centre >= 0),
+    spread      REAL CHECK (spread IS NULL OR spread >= 0),
+    n           INTEGER NOT NULL CHECK (n >= 1),
+    PRIMARY KEY (chart, grade, element, converter, shift),
+    CHECK ((chart = 'p' AND element = '' AND spread IS NULL AND centre <= 1)
+           OR (chart = 'imr' AND grade <> '' AND element <> '' AND spread IS NOT NULL))
+) STRICT, WITHOUT ROWID;
+"""
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -359,5 +381,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (5, _LIVE_HEATS_BY_DAY),
     (6, _ANALYSIS_SEQ),
     (7, _WORKSHOP),
+    (8, _CONTROL_LIMITS),
 )
 LATEST = MIGRATIONS[-1][0]

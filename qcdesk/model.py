@@ -176,3 +176,76 @@ class Ingot:
     inspector: str
     judged_at: datetime | None
     defects: tuple[IngotDefect, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which heats the trends look at: every converter, shift and grade (None), or one of each."""
+
+    converter: str | None = None
+    shift: str | None = None
+    grade: str | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.converter is None and self.shift is None and self.grade is None
+
+
+@dataclass(frozen=True)
+class ChartKey:
+    """Which chart a set of frozen control limits belongs to: the p-chart of a scope, or the
+    I-MR chart of a grade's element within one ('' is "every")."""
+
+    chart: str  # "p" or "imr"
+    grade: str = ""
+    element: str = ""
+    converter: str = ""
+    shift: str = ""
+
+    @classmethod
+    def p(cls, scope: Scope) -> ChartKey:
+        return cls("p", scope.grade or "", "", scope.converter or "", scope.shift or "")
+
+    @classmethod
+    def imr(cls, scope: Scope, grade: str, element: str) -> ChartKey:
+        return cls("imr", grade, element, scope.converter or "", scope.shift or "")
+
+
+@dataclass(frozen=True)
+class ControlLimits:
+    """Limits frozen from a baseline period: the p-chart's p̄, or an I-MR chart's x̄ and MR̄,
+    and how many judged ingots (p) or values (I-MR) they were computed from."""
+
+    key: ChartKey
+    date_from: date
+    date_to: date
+    centre: float
+    spread: float | None  # MR̄ of an I-MR chart
+    n: int
+
+
+@dataclass(frozen=True)
+class AnalysisPoint:
+    """One heat's analysis value of an element, for the chemistry charts."""
+
+    heat_no: str
+    tapped_at: datetime
+    production_date: date
+    value: float
+
+
+@dataclass(frozen=True)
+class DefectIngot:
+    """An ingot carrying a defect (what a Pareto bar stands for)."""
+
+    heat_no: str
+    ingot_no: int
+    production_date: date
+    converter: str
+    grade: str
+    weight_kg: float
+    disposition: str
+    defects: str  # every live defect code of the ingot, comma-separated
+
+
+EVERYTHING = Scope()  # every converter, shift and grade

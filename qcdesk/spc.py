@@ -15,6 +15,7 @@ spread has no limits, a one-sided specification has no Cp.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -66,10 +67,10 @@ def western_electric(z: Sequence[float | None],
             if rule not in chosen or k + 1 < needed or abs(v) <= zone:
                 continue
             above = v > 0
-            run = [j for j, w in present[max(0, k - window + 1):k + 1]
-                   if (w > zone if above else w < -zone)]
-            if len(run) >= needed:
-                found.append(Violation(i, rule, tuple(run), above))
+            beyond = [j for j, w in present[max(0, k - window + 1):k + 1]
+                      if (w > zone if above else w < -zone)]
+            if len(beyond) >= needed:
+                found.append(Violation(i, rule, tuple(beyond), above))
         if Rule.EIGHT_ON_ONE_SIDE in chosen and k >= 7 and v != 0:
             above = v > 0
             run = present[k - 7:k + 1]
@@ -153,7 +154,7 @@ class IMRChart:
 
 
 def moving_ranges(values: Sequence[float]) -> list[float]:
-    return [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    return [abs(b - a) for a, b in itertools.pairwise(values)]
 
 
 def imr_chart(values: Sequence[float], mean: float | None = None, mr_bar: float | None = None,

@@ -32,15 +32,21 @@ from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, M
 from qcdesk.model import (
     DEFECT_CATEGORIES,
     ELEMENTS,
+    EVERYTHING,
+    AnalysisPoint,
+    ChartKey,
     ChemStatus,
+    ControlLimits,
     Converter,
     Defect,
+    DefectIngot,
     Disposition,
     Heat,
     Ingot,
     IngotDefect,
     Limit,
     Location,
+    Scope,
     Shift,
     Standard,
     element_sort_key,
@@ -300,6 +306,10 @@ class Store:
             conn.close()
             raise
         return store
+
+    def today(self) -> date:
+        """The date on the store's clock (the one its audit entries are stamped with)."""
+        return self._clock().date()
 
     def close(self) -> None:
         self.conn.close()
@@ -1521,20 +1531,22 @@ class Store:
 
     # ------------------------------------------------------------------- rates
 
-    def rate_sums(self, date_from: date, date_to: date,
-                  by: Sequence[str] = ()) -> list[tuple[dict[str, str], RateSums]]:
-        """The sums behind every rate per group, aggregated by the database."""
+    def rate_sums(self, date_from: date, date_to: date, by: Sequence[str] = (),
+                  scope: Scope = EVERYTHING) -> list[tuple[dict[str, str], RateSums]]:
+        """The sums behind every rate per group, aggregated by the database, over the heats
+        of one converter, shift or grade when the scope names one."""
         keys = [_GROUP_SQL[k] for k in check_group_keys(by)]
         select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys))
         group = ", ".join(f"k{i}" for i in range(len(keys)))
         order = ", ".join(_GROUP_ORDER.get(k, f"k{i}") for i, k in enumerate(by))
-        # every fragment comes from _GROUP_SQL, a fixed table; the dates are bound
+        # every fragment comes from _GROUP_SQL, a fixed table; the dates and scope are bound
         sql = (f"SELECT {select + ',' if select else ''} {_SUMS_SQL} FROM heat h "  # noqa: S608
                "JOIN converter c ON c.id = h.converter_id JOIN shift s ON s.id = h.shift_id "
-               "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL"
+               "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+               + (_SCOPE_SQL if not scope.everything else "")
                + (f" GROUP BY {group} ORDER BY {order}" if keys else ""))
         out = []
-        for r in self.conn.execute(sql, (date_from.isoformat(), date_to.isoformat())):
+        for r in self.conn.execute(sql, self._scope_params(date_from, date_to, scope)):
             values = tuple(r)
             sums = RateSums(*(int(v) if f in _INT_SUMS else v
                               for f, v in zip(_SUM_FIELDS, values[len(keys):], strict=True)))
@@ -1542,6 +1554,20 @@ class Store:
                 continue
             out.append(({KEY_FIELDS[k]: values[i] for i, k in enumerate(by)}, sums))
         return out
+
+    def _scope_params(self, date_from: date, date_to: date, scope: Scope) -> dict[str, object]:
+        """The bound parameters of _SCOPE_SQL: a named converter or shift that does not exist
+        is refused, not read as "nothing made"."""
+        conv = shift = None
+        if scope.converter is not None:
+            conv = self.converter(scope.converter).id
+        if scope.shift is not None:
+            found = [s.id for s in self.shifts() if s.code == scope.shift]
+            if not found:
+                raise NotFound(_("no shift {code!r}").format(code=scope.shift))
+            shift = found[0]
+        return {"from": date_from.isoformat(), "to": date_to.isoformat(),
+                "conv": conv, "shift": shift, "grade": scope.grade}
 
     def rates(self, date_from: date, date_to: date, by: Sequence[str] = (),
               basis: str = "weight") -> RateReport:
@@ -1689,19 +1715,118 @@ class Store:
 
     # ----------------------------------------------------------------- reports
 
-    def defect_pareto(self, date_from: date, date_to: date) -> list[DefectCount]:
+    def defect_pareto(self, date_from: date, date_to: date, scope: Scope = EVERYTHING) -> list[DefectCount]:
         """Each defect found on ingots of heats of production dates from..to: how many ingots
         carry it and their weight (an ingot counts once per defect), most frequent first."""
-        rows = self.conn.execute(
-            "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("
-            "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "
-            "  JOIN ingot i ON i.heat_id = h.id JOIN ingot_defect idf ON idf.ingot_id = i.id "
-            "  WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL "
-            "  AND i.void_reason IS NULL AND idf.voided = 0) x "
-            "JOIN defect d ON d.code = x.defect_code "
-            "GROUP BY d.code ORDER BY count(*) DESC, total(x.weight_kg) DESC, d.code",
-            (date_from.isoformat(), date_to.isoformat()))
+        params = self._scope_params(date_from, date_to, scope)
+        # Over a few days, walk the days' heats to their ingots' defects; over most of the
+        # history, walk the defects (a fifth of the ingots carry one) up to their heats:
+        # 0.44 s instead of 1.2 s on the ten-year database, 6 ms instead of 120 ms for a month.
+        span = self.date_span()
+        wide = span is not None and (min(date_to, span[1]) - max(date_from, span[0])).days \
+            > 0.35 * (span[1] - span[0]).days
+        sql = _PARETO_BY_DEFECT if wide else _PARETO_BY_HEAT
+        if not scope.everything:
+            sql = sql.replace(_PARETO_WHERE, _PARETO_WHERE + _SCOPE_SQL)
+        rows = self.conn.execute(sql, params)
         return [DefectCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def defect_ingots(self, date_from: date, date_to: date, code: str, scope: Scope = EVERYTHING,
+                      limit: int = 5000) -> list[DefectIngot]:
+        """The ingots behind a Pareto bar: those of heats of production dates from..to that
+        carry the defect, latest first, at most `limit` of them."""
+        params = {**self._scope_params(date_from, date_to, scope), "code": code, "limit": limit}
+        rows = self.conn.execute(  # the text is fixed: _SCOPE_SQL binds the scope
+            "SELECT h.heat_no, i.ingot_no, h.production_date, c.code, h.grade, i.weight_kg, i.disposition, "  # noqa: S608
+            "  (SELECT group_concat(code, ', ') FROM (SELECT DISTINCT x.defect_code AS code "
+            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 ORDER BY x.seq)) "
+            "FROM heat h JOIN converter c ON c.id = h.converter_id JOIN ingot i ON i.heat_id = h.id "
+            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+            + _SCOPE_SQL + " AND i.void_reason IS NULL AND EXISTS (SELECT 1 FROM ingot_defect idf "
+            "  WHERE idf.ingot_id = i.id AND idf.voided = 0 AND idf.defect_code = :code) "
+            "ORDER BY h.production_date DESC, h.tapped_at DESC, i.ingot_no LIMIT :limit", params)
+        return [DefectIngot(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7] or "")
+                for r in rows]
+
+    def analysis_values(self, date_from: date, date_to: date, grade: str, element: str,
+                        scope: Scope = EVERYTHING) -> list[AnalysisPoint]:
+        """The live heat-analysis values of an element, for heats of a grade of production dates
+        from..to, in tapping order (the order of an I-MR chart)."""
+        params = {**self._scope_params(date_from, date_to, scope), "grade": grade, "element": element}
+        rows = self.conn.execute(
+            "SELECT h.heat_no, h.tapped_at, h.production_date, a.value_pct FROM heat h "  # noqa: S608
+            "JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 AND a.element = :element "
+            "WHERE h.grade = :grade AND h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+            + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no", params)
+        return [AnalysisPoint(r[0], datetime.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3])
+                for r in rows]
+
+    def heat_counts(self, date_from: date, date_to: date,
+                    scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:
+        """Heats made per production date and converter (for the records), in date order."""
+        params = self._scope_params(date_from, date_to, scope)
+        codes = {c.id: c.code for c in self.converters()}
+        rows = self.conn.execute(
+            "SELECT h.production_date, h.converter_id, count(*) FROM heat h "  # noqa: S608
+            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
+            + " GROUP BY h.production_date, h.converter_id", params)
+        return [(date.fromisoformat(r[0]), codes[r[1]], r[2]) for r in rows]
+
+    # ---- control limits frozen from a baseline period
+
+    def control_limits(self, key: ChartKey) -> ControlLimits | None:
+        """The limits frozen for a chart, if any (none: they are recomputed from what is shown)."""
+        r = self.conn.execute(
+            "SELECT date_from, date_to, centre, spread, n FROM control_limits WHERE chart = ? "
+            "AND grade = ? AND element = ? AND converter = ? AND shift = ?", _key_params(key)).fetchone()
+        return ControlLimits(key, date.fromisoformat(r[0]), date.fromisoformat(r[1]), r[2], r[3], r[4]) \
+            if r else None
+
+    def freeze_limits(self, limits: ControlLimits) -> ControlLimits:
+        """Keep a chart's limits as computed from a baseline period; audited, by a workshop head
+        or an administrator (replacing limits frozen before)."""
+        key = limits.key
+        if key.chart not in ("p", "imr") or (key.chart == "imr" and not (key.grade and key.element)):
+            raise InputError(_("chart"), _("limits are frozen for a p-chart, or an I-MR chart of a "
+                                           "grade's element"))
+        if limits.date_to < limits.date_from:
+            raise InputError(_("baseline"), _("{to} is before {frm}").format(to=limits.date_to,
+                                                                            frm=limits.date_from))
+        if limits.n < 1 or (key.chart == "imr" and limits.n < 2):
+            raise InputError(_("baseline"), _("the baseline period has too little data to compute "
+                                              "limits from"))
+        if key.chart == "p" and not 0 <= limits.centre <= 1:
+            raise InputError(_("baseline"), _("a fraction nonconforming is from 0 to 1"))
+        if key.chart == "imr" and (limits.spread is None or limits.spread < 0):
+            raise InputError(_("baseline"), _("an I-MR chart needs the mean moving range"))
+        spread = limits.spread if key.chart == "imr" else None
+        record = {"from": limits.date_from.isoformat(), "to": limits.date_to.isoformat(),
+                  "centre": limits.centre, "spread": spread, "n": limits.n}
+        with self.transaction() as db:
+            self._require(Permission.SETUP)
+            current = self.control_limits(key)
+            db.execute("INSERT INTO control_limits (chart, grade, element, converter, shift, date_from, "
+                       "date_to, centre, spread, n) VALUES (:chart, :grade, :element, :converter, :shift, "
+                       ":from, :to, :centre, :spread, :n) ON CONFLICT DO UPDATE SET "
+                       "date_from = excluded.date_from, date_to = excluded.date_to, "
+                       "centre = excluded.centre, spread = excluded.spread, n = excluded.n",
+                       {"chart": key.chart, "grade": key.grade, "element": key.element,
+                        "converter": key.converter, "shift": key.shift, **record})
+            self._audit("insert" if current is None else "update", "control_limits", _key_name(key),
+                        old=None if current is None else _limits_record(current), new=record)
+        return replace(limits, spread=spread)
+
+    def unfreeze_limits(self, key: ChartKey) -> ControlLimits:
+        """Go back to limits recomputed from what is shown; audited, keeping the old figures."""
+        with self.transaction() as db:
+            self._require(Permission.SETUP)
+            current = self.control_limits(key)
+            if current is None:
+                raise NotFound(_("no limits are frozen for this chart"))
+            db.execute("DELETE FROM control_limits WHERE chart = ? AND grade = ? AND element = ? "
+                       "AND converter = ? AND shift = ?", _key_params(key))
+            self._audit("delete", "control_limits", _key_name(key), old=_limits_record(current))
+        return current
 
     def defective_ingots(self, date_from: date, date_to: date) -> tuple[int, float]:
         """How many ingots of heats of production dates from..to carry at least one defect, and their
@@ -1929,6 +2054,36 @@ _GROUP_SQL = {
 }
 # Keys not sorted by their own value: shifts in schedule order, converters 1, 2, …, 10.
 _GROUP_ORDER = {"shift": "min(s.seq)", "converter": "length(c.code), c.code"}
+
+# The trends' scope, with the named parameters _scope_params binds.
+_SCOPE_SQL = (" AND (:conv IS NULL OR h.converter_id = :conv) AND (:shift IS NULL OR h.shift_id = :shift)"
+              " AND (:grade IS NULL OR h.grade = :grade)")
+_PARETO_WHERE = "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+_PARETO_BY_HEAT = (
+    "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("  # noqa: S608 - fixed text
+    "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "
+    "  JOIN ingot i ON i.heat_id = h.id JOIN ingot_defect idf ON idf.ingot_id = i.id "
+    "  " + _PARETO_WHERE + " AND i.void_reason IS NULL AND idf.voided = 0) x "
+    "JOIN defect d ON d.code = x.defect_code "
+    "GROUP BY d.code ORDER BY count(*) DESC, total(x.weight_kg) DESC, d.code")
+_PARETO_BY_DEFECT = _PARETO_BY_HEAT.replace(
+    "FROM heat h   JOIN ingot i ON i.heat_id = h.id JOIN ingot_defect idf ON idf.ingot_id = i.id",
+    "FROM ingot_defect idf CROSS JOIN ingot i ON i.id = idf.ingot_id CROSS JOIN heat h ON h.id = i.heat_id")
+
+
+def _key_params(key: ChartKey) -> tuple[str, str, str, str, str]:
+    return key.chart, key.grade, key.element, key.converter, key.shift
+
+
+def _limits_record(limits: ControlLimits) -> dict[str, object]:
+    return {"from": limits.date_from.isoformat(), "to": limits.date_to.isoformat(),
+            "centre": limits.centre, "spread": limits.spread, "n": limits.n}
+
+
+def _key_name(key: ChartKey) -> str:
+    """A frozen chart's name in the audit log: "p", "p/Q235B/-/2/B", "imr/Q235B/C/-/-"."""
+    return "/".join(part or "-" for part in _key_params(key)).rstrip("/-") or key.chart
+
 
 _SUM_FIELDS = tuple(f.name for f in fields(RateSums))
 _INT_SUMS = frozenset(f.name for f in fields(RateSums) if f.default == 0 and isinstance(f.default, int))
