@@ -9,8 +9,9 @@ plain numbers, no database and no Qt.
 - Cp/Cpk against specification limits, σ estimated within (MR̄ ÷ d2, d2 = 1.128);
 - Pareto: bars sorted by size with the cumulative share.
 
-Undefined figures are None, never 0: a day with no judged ingots has no p, a chart with no
-spread has no limits, a one-sided specification has no Cp.
+Undefined figures are None, never 0: a day with no judged ingots has no p, a chart with
+fewer than two values has no limits, a one-sided specification has no Cp. A chart with no
+spread (MR̄ = 0, or p̄ of 0 or 1) has its limits on the centre and judges no rule.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class Rule(IntEnum):
 
 ALL_RULES: tuple[Rule, ...] = tuple(Rule)
 
+# A point drawn on a limit line is inside it: (x − x̄)/σ may round to 3.0000000000000004
+# when x is exactly x̄ + 3σ (p = 20/25 against p̄ = 0.5, say), so "beyond" allows for that.
+_ON_THE_LINE = 1e-9
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -60,15 +65,16 @@ def western_electric(z: Sequence[float | None],
     present = [(i, v) for i, v in enumerate(z) if v is not None and math.isfinite(v)]
     found: list[Violation] = []
     for k, (i, v) in enumerate(present):
-        if Rule.BEYOND_3_SIGMA in chosen and abs(v) > 3:
+        if Rule.BEYOND_3_SIGMA in chosen and abs(v) > 3 + _ON_THE_LINE:
             found.append(Violation(i, Rule.BEYOND_3_SIGMA, (i,), v > 0))
         for rule, window, needed, zone in ((Rule.TWO_OF_THREE_BEYOND_2_SIGMA, 3, 2, 2.0),
                                            (Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA, 5, 4, 1.0)):
-            if rule not in chosen or k + 1 < needed or abs(v) <= zone:
+            edge = zone + _ON_THE_LINE
+            if rule not in chosen or k + 1 < needed or abs(v) <= edge:
                 continue
             above = v > 0
             beyond = [j for j, w in present[max(0, k - window + 1):k + 1]
-                      if (w > zone if above else w < -zone)]
+                      if (w > edge if above else w < -edge)]
             if len(beyond) >= needed:
                 found.append(Violation(i, rule, tuple(beyond), above))
         if Rule.EIGHT_ON_ONE_SIDE in chosen and k >= 7 and v != 0:
@@ -231,9 +237,9 @@ def pareto(items: Sequence[tuple[str, float]]) -> list[ParetoBar]:
     empty or all-zero input has no bars."""
     ordered = sorted((item for item in items if item[1] > 0), key=lambda kv: (-kv[1], kv[0]))
     whole = math.fsum(v for _k, v in ordered)
-    bars, running = [], 0.0
-    for key, value in ordered:
-        running += value
+    bars = []
+    for i, (key, value) in enumerate(ordered):
+        running = math.fsum(v for _k, v in ordered[:i + 1])  # so the last is exactly 1
         bars.append(ParetoBar(key, value, value / whole, running / whole))
     return bars
 
