@@ -414,6 +414,26 @@ class HistoryView(QWidget):
                 return
         self.model.set_filter(self.heat_filter())
 
+    def show_days(self, first: date, last: date, *, converter: str | None = None, shift: str | None = None,
+                  grade: str | None = None) -> None:
+        """Show the heats of production dates first..last, of one converter, shift or grade if
+        given (a chart's drill-down); the chemistry filter is cleared."""
+        for box, value in ((self.converter_box, converter), (self.shift_box, shift), (self.grade_box, grade),
+                           (self.status_box, None)):
+            box.blockSignals(True)
+            found = box.findData(value)
+            if found < 0 and value is not None:  # the choices are not loaded yet: show it anyway
+                box.addItem(value, value)
+                found = box.count() - 1
+            box.setCurrentIndex(max(found, 0))
+            box.blockSignals(False)
+        for edit, day in ((self.date_from, first), (self.date_to, last)):
+            edit.blockSignals(True)
+            edit.setText(day.isoformat())
+            edit.setStyleSheet("")
+            edit.blockSignals(False)
+        self.apply_filters()
+
     def clear_filters(self) -> None:
         for box in (self.converter_box, self.grade_box, self.shift_box, self.status_box):
             box.blockSignals(True)

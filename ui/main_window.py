@@ -35,10 +35,12 @@ from ui.reports_view import ReportsView
 from ui.session import Session
 from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
+from ui.trends_view import DaysRequest, TrendsView
 
 
 class MainWindow(QMainWindow):
-    """Tabs: Shift, Heat, History, Set-up; a first screen on a database without heats."""
+    """Tabs: Shift, Heat, History, Set-up, Reports, Quality trends; a first screen on a database
+    without heats."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.history_view = HistoryView(session, self)
         self.setup_view = SetupView(session, self)
         self.reports_view = ReportsView(session, self)
+        self.trends_view = TrendsView(session, self)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
@@ -69,6 +72,10 @@ class MainWindow(QMainWindow):
         self.add_tab(self.history_view, self.tr("Histor&y"))
         self.add_tab(self.setup_view, self.tr("Set-&up"))
         self.add_tab(self.reports_view, self.tr("Re&ports"))
+        self.trends_view.days_requested.connect(self._show_days)
+        self.trends_view.heat_activated.connect(self.open_heat)
+        self.trends_view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.add_tab(self.trends_view, self.tr("&Quality trends"))
 
         self.who = QLabel(self)
         self.who.setObjectName("who")
@@ -143,6 +150,8 @@ class MainWindow(QMainWindow):
                      "Ctrl+Shift+S")
         self._action(reports_menu, self.tr("P&rint…"), lambda: self._report_file(self.reports_view.print_),
                      "Ctrl+Alt+P")
+        reports_menu.addSeparator()
+        self._action(reports_menu, self.tr("Period &quality report (PDF)…"), self._period_report)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
 
@@ -153,6 +162,19 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.heat_view)
         self.heat_view.load(heat_no)
+
+    def _show_days(self, request: DaysRequest) -> None:
+        """A chart's drill-down: the heats of those days in History."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.history_view)
+        self.history_view.show_days(request.first, request.last, converter=request.converter,
+                                    shift=request.shift, grade=request.grade)
+
+    def _period_report(self) -> None:
+        """The period quality report of the period the Quality trends tab shows."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.trends_view)
+        self.trends_view.period_report()
 
     def _heat_sheet(self) -> None:
         """The inspection sheet of the heat in the Heat tab, previewed in the Reports tab."""
