@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from ui.main_window import MainWindow
 from ui.preferences import PreferencesDialog
 from ui.records import PeopleDialog, SignDialog, SignInDialog, VoidDialog
 from ui.session import Session
+from ui.trends_view import FreezeDialog
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -112,7 +114,8 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
         ReasonDialog("why?"), AuditDialog(session, "3-0425"),
         SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
         VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),
-        DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects")]
+        DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects"),
+        FreezeDialog("the p-chart", date(1959, 2, 1), date(1959, 2, 14))]
     shared = {}
     for dialog in dialogs:
         qtbot.addWidget(dialog)

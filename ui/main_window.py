@@ -82,14 +82,22 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.who)
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
-        session.busy_changed.connect(lambda on: self.busy.setText(self.tr("working…") if on else ""))
-        session.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        # bound methods, not lambdas: Qt drops the connection when the window is deleted, so work
+        # that ends after the window closed (a trends query under way) says nothing to a dead label
+        session.busy_changed.connect(self._show_busy)
+        session.failed.connect(self._show_failure)
         session.person_changed.connect(self._person_changed)
         self._person_changed()
         self._restore()
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
+
+    def _show_busy(self, on: bool) -> None:
+        self.busy.setText(self.tr("working…") if on else "")
+
+    def _show_failure(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
 
     # ---------------------------------------------------------------- tabs and menus
 

@@ -548,7 +548,7 @@ class DefectsPage(Page):
         x = QBarCategoryAxis()
         x.append([html.escape(self.name(b)).replace(" ", "<br>") for b in bars])
         y = value_axis(values, floor=0, least_decimals=0, ticks=5)
-        right = value_axis([0.0, 100.0], suffix="%", floor=0, ceiling=100, ticks=5)
+        right = value_axis([0.0, 100.0], suffix="%", least_decimals=1, floor=0, ceiling=100, ticks=5)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
