@@ -9,6 +9,7 @@ never animated, so a chart of thousands of points is built in a few milliseconds
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -110,21 +111,37 @@ def value_axis(values: Sequence[float], *, suffix: str = "", least_decimals: int
     return axis
 
 
+def thinned(labels: Sequence[str], width_px: int, metrics: QFontMetrics) -> list[tuple[int, str]]:
+    """The positions to label on an axis over positions 0..n-1 of `width_px` pixels: where a
+    label starts (a blank one or a repeat of the one before is no label), every k-th of them,
+    k chosen so that no two labels overlap (Qt's category axis would cut them to "...")."""
+    starts = [(i, t) for i, t in enumerate(labels) if t and (i == 0 or t != labels[i - 1])]
+    if not starts:
+        return []
+    widest = max(metrics.horizontalAdvance(t) for _i, t in starts) + 16
+    if len(starts) == 1:
+        return starts
+    needed = widest / (width_px / max(len(labels), 1))  # positions between two labels
+    gap = (starts[-1][0] - starts[0][0]) / (len(starts) - 1)  # between two starts, on average
+    every = max(1, math.ceil(needed / gap))
+    while True:  # starts are not evenly spread: widen the step until no two labels kept overlap
+        kept = starts[::every]
+        if len(kept) <= 2 or all(b - a >= needed for (a, _s), (b, _t) in itertools.pairwise(kept)):
+            return kept
+        every += 1
+
+
 def index_axis(labels: Sequence[str], width_px: int, font: QFont | None = None,
                title: str = "") -> QCategoryAxis:
-    """An x axis over positions 0..n-1 labelled with every k-th label, k chosen so that the
-    labels do not overlap in `width_px` (an estimate of the plot's width)."""
+    """An x axis over positions 0..n-1 labelled where `thinned` says, so that the labels do
+    not overlap in `width_px` (an estimate of the plot's width)."""
     axis = QCategoryAxis()
     axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
     n = len(labels)
     axis.setRange(-0.5, max(n, 1) - 0.5)
     axis.setStartValue(-0.5)
-    metrics = QFontMetrics(font or axis.labelsFont())
-    widest = max((metrics.horizontalAdvance(t) for t in labels), default=0) + 16
-    fit = max(1, width_px // max(widest, 1))
-    every = max(1, math.ceil(n / fit))
-    for i in range(0, n, every):
-        axis.append(labels[i], i)
+    for i, text in thinned(labels, width_px, QFontMetrics(font or axis.labelsFont())):
+        axis.append(text, i)
     axis.setGridLineVisible(False)
     if title:
         axis.setTitleText(title)

@@ -10,7 +10,7 @@ from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QHorizontalBarSeries, QLineSeries
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -447,8 +447,8 @@ class DefectsPage(Page):
         group.addButton(self.count_button)
         group.addButton(self.weight_button)
         self.weight_button.toggled.connect(self._toggled)
-        self.bars = TextTable((self.tr("Defect"), self.tr("Ingots"), self.tr("Weight t"), self.tr("Share"),
-                               self.tr("Cumulative")), (1, 2, 3, 4), self)
+        self.bars = TextTable((self.tr("Code"), self.tr("Defect"), self.tr("Ingots"), self.tr("Weight t"),
+                               self.tr("Share"), self.tr("Cumulative")), (2, 3, 4, 5), self)
         self.bars_view = table_view(self.bars, "trends_pareto", self)
         self.bars_view.clicked.connect(lambda index: self.choose(str(self.bars.key_at(index.row()))))
         self.ingots = TextTable((self.tr("Heat no."), self.tr("Ingot"), self.tr("Production date"),
@@ -519,8 +519,9 @@ class DefectsPage(Page):
     def show_result(self, t: trends.Trends) -> None:
         self.result = t
         bars = self.pareto()
-        self.bars.set_rows([TextRow((self.name(b), f"{b.ingots:,}", fixed(b.weight_kg / 1000),
+        self.bars.set_rows([TextRow((b.code, self.name(b), f"{b.ingots:,}", fixed(b.weight_kg / 1000),
                                      rate_text(b.share), rate_text(b.cumulative)), b.code) for b in bars])
+        self.bars_view.resizeColumnsToContents()
         self.redraw()
         if self.chosen is not None and self.chosen not in {b.code for b in bars}:
             self.chosen = None
@@ -546,7 +547,7 @@ class DefectsPage(Page):
         series.clicked.connect(lambda index, _set: self.choose(bars[index].code))
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([html.escape(self.name(b)).replace(" ", "<br>") for b in bars])
+        x.append(self._bar_labels(bars, QFontMetrics(x.labelsFont())))
         y = value_axis(values, floor=0, least_decimals=0, ticks=5)
         right = value_axis([0.0, 100.0], suffix="%", least_decimals=1, floor=0, ceiling=100, ticks=5)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
@@ -563,6 +564,15 @@ class DefectsPage(Page):
         cumulative.attachAxis(x)
         cumulative.attachAxis(right)
         self.view.show_chart(chart)
+
+    def _bar_labels(self, bars: Sequence[trends.DefectBar], metrics: QFontMetrics) -> list[str]:
+        """The defects' names, a word a line, where every word fits under its bar; else
+        their codes (the table below names them)."""
+        room = plot_width(self.view) / max(len(bars), 1) - 8
+        names = [self.name(b) for b in bars]
+        if all(metrics.horizontalAdvance(word) <= room for name in names for word in name.split()):
+            return [html.escape(name).replace(" ", "<br>") for name in names]
+        return [b.code for b in bars]
 
     def choose(self, code: str) -> None:
         """Ask for the ingots of a bar (the view fetches them)."""
