@@ -176,7 +176,8 @@ def test_a_converter_filter_shows_its_figures_by_shift(qtbot: QtBot, view: Trend
     assert column(model, 1) == [f"{r.sums.ingots_judged:,}" for r in rows]
     assert column(model, 2) == [pct(r.rates.ingot_qualified_rate) for r in rows]
     assert column(model, 4) == [f"{r.sums.output_t:,.1f}" for r in rows]
-    # the converter table holds converter 2 alone; the bars carry n
+    # the converter table holds converter 2 alone; the bars (drawn when the page is shown) carry n
+    view.tabs.setCurrentWidget(view.comparisons_page)
     judged = sum(r.sums.ingots_judged for r in rows)
     assert column(view.comparisons_page.models["converter"], 1) == [f"{judged:,}"]
     bars = view.comparisons_page.rate_views["shift"].chart().axes(Qt.Orientation.Vertical)[0]
@@ -396,6 +397,7 @@ def test_plan_against_output(qtbot: QtBot, view: TrendsView) -> None:
     # force each day: the quarter's on January 30 and 31, February's from February 1 (index 2)
     plan_line = points(view.plan_page.view, "Plan")
     assert plan_line[-1][1] == pytest.approx(20000.0)
+    view.tabs.setCurrentWidget(view.rate_page)
     targets = points(view.rate_page.rate_view, "Target")
     assert levels(targets) == pytest.approx([95.5, 96.0])
     assert [y for x, y in targets if x < 1.5] == pytest.approx([96.0] * 3)

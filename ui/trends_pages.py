@@ -8,9 +8,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QHorizontalBarSeries, QLineSeries
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QHorizontalBarSeries,
+    QLineSeries,
+)
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -44,12 +52,15 @@ from ui.trends_charts import (
     ChartView,
     add_lines,
     add_markers,
+    envelope,
     hline,
     index_axis,
     new_chart,
+    one_a_pixel,
     pen,
     runs,
     step_runs,
+    thinned,
     value_axis,
 )
 from ui.trends_models import TextRow, TextTable
@@ -112,7 +123,30 @@ def percent(rate: float | None) -> float | None:
 
 
 class Page(QWidget):
-    """A page: its charts (for the Export menu) with what each is called."""
+    """A page: its charts (for the Export menu) with what each is called. Its charts are drawn
+    when it is shown, for the width it has then: a result arriving for a hidden page, or a
+    window resized, costs nothing until the page is looked at."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._drawn_at: int | None = None  # the width the charts were drawn for; None: to draw
+
+    def redraw(self) -> None:
+        """Draw the charts of the result shown (a subclass's)."""
+
+    def update_charts(self, *, new: bool = False) -> None:
+        """Draw the charts now if the page is shown and they are not drawn for its width (or
+        there is a `new` result), else when it is next shown."""
+        if new:
+            self._drawn_at = None
+        if self.isVisible() and self._drawn_at != self.width():
+            self._drawn_at = self.width()
+            self.redraw()
+
+    # QWidget.showEvent: draw what arrived while hidden
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.update_charts()
 
     def charts(self) -> list[tuple[str, ChartView]]:
         return []
@@ -209,8 +243,7 @@ class RatePage(Page):
 
     def show_result(self, t: trends.Trends) -> None:
         self.result = t
-        self._draw_rate(t)
-        self._draw_p(t)
+        self.update_charts(new=True)
         self._list_violations(t)
         self._say_limits(t)
 
@@ -359,7 +392,7 @@ class ComparisonsPage(Page):
 
     def show_result(self, t: trends.Trends, names: Names) -> None:
         self.result, self.names = t, names
-        self.redraw()
+        self.update_charts(new=True)
         for name in self.FIELDS:
             other = "count" if t.basis == "weight" else "weight"
             self.models[name].set_headers((self.models[name].headers[0], self.tr("Judged ingots"),
@@ -522,7 +555,7 @@ class DefectsPage(Page):
         self.bars.set_rows([TextRow((b.code, self.name(b), f"{b.ingots:,}", fixed(b.weight_kg / 1000),
                                      rate_text(b.share), rate_text(b.cumulative)), b.code) for b in bars])
         self.bars_view.resizeColumnsToContents()
-        self.redraw()
+        self.update_charts(new=True)
         if self.chosen is not None and self.chosen not in {b.code for b in bars}:
             self.chosen = None
             self.ingots.set_rows([])
@@ -619,6 +652,8 @@ class ChemistryPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: trends.Chemistry | None = None
+        self._positions: Sequence[int] = range(0)  # the points' positions on the x axes
+        self._starts: list[tuple[int, str]] = []  # where each production date starts
         self.grade_box = QComboBox(self)
         self.grade_box.setObjectName("chemistry_grade")
         self.grade_box.setMinimumContentsLength(8)
@@ -726,8 +761,16 @@ class ChemistryPage(Page):
 
     def show_result(self, c: trends.Chemistry) -> None:
         self.result = c
+        # the x axes are labelled where a production date starts: a date made text once per day
+        self._positions = range(len(c.points))
+        self._starts = []
+        previous = None
+        for i, point in enumerate(c.points):
+            if point.production_date != previous:
+                previous = point.production_date
+                self._starts.append((i, previous.isoformat()))
         self._figures(c)
-        self.redraw()
+        self.update_charts(new=True)
 
     def redraw(self) -> None:
         c = self.result
@@ -786,12 +829,12 @@ class ChemistryPage(Page):
             self.i_view.show_chart(chart)
             return
         lines = [v for v in (c.chart.mean, c.chart.ucl, c.chart.lcl, c.spec_min, c.spec_max) if v is not None]
-        x = index_axis([p.production_date.isoformat() for p in c.points], plot_width(self.i_view))
-        y = value_axis([*values, *lines], least_decimals=2, ticks=5)
+        x = self._date_axis(plot_width(self.i_view))
+        y = value_axis([min(values), max(values), *lines], least_decimals=2, ticks=5)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         axes = (x, y)
-        add_lines(chart, [[QPointF(i, v) for i, v in enumerate(values)]], self.tr("Value"), pen(DARK, 1.2),
+        add_lines(chart, [envelope(values, plot_width(self.i_view))], self.tr("Value"), pen(DARK, 1.2),
                   axes, points=n <= MANY_POINTS)
         ends = (-0.5, n - 0.5)
         if c.chart.mean is not None:
@@ -810,9 +853,21 @@ class ChemistryPage(Page):
                     marker.setVisible(False)
         flagged = sorted({v.index for v in c.chart.violations})
         if flagged:
-            add_markers(chart, [QPointF(i, values[i]) for i in flagged], self.tr("Rule broken"), RED, axes,
-                        size=8)
+            shown_flags = one_a_pixel(flagged, n, plot_width(self.i_view))
+            add_markers(chart, [QPointF(i, values[i]) for i in shown_flags], self.tr("Rule broken"), RED,
+                        axes, size=8)
         self.i_view.show_chart(chart)
+
+    def _date_axis(self, width: int) -> QCategoryAxis:
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        n = len(self._positions)
+        axis.setRange(-0.5, max(n, 1) - 0.5)
+        axis.setStartValue(-0.5)
+        for i, text in thinned(self._starts, n, width, QFontMetrics(axis.labelsFont())):
+            axis.append(text, i)
+        axis.setGridLineVisible(False)
+        return axis
 
     def _draw_mr(self, c: trends.Chemistry) -> None:
         chart = new_chart(self.tr("MR chart: moving range, %"))
@@ -821,14 +876,15 @@ class ChemistryPage(Page):
             chart.legend().hide()
             self.mr_view.show_chart(chart)
             return
-        shown = [v for v in (*ranges, c.chart.mr_bar, c.chart.mr_ucl) if v is not None]
-        x = index_axis([p.production_date.isoformat() for p in c.points], plot_width(self.mr_view))
+        defined = [r for r in ranges if r is not None]
+        shown = [v for v in (min(defined), max(defined), c.chart.mr_bar, c.chart.mr_ucl) if v is not None]
+        x = self._date_axis(plot_width(self.mr_view))
         y = value_axis(shown, least_decimals=2, floor=0, ticks=4)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         axes = (x, y)
-        add_lines(chart, runs(ranges), self.tr("Moving range"), pen(DARK, 1.2), axes,
-                  points=len(ranges) <= MANY_POINTS)
+        add_lines(chart, [envelope(ranges, plot_width(self.mr_view))], self.tr("Moving range"),
+                  pen(DARK, 1.2), axes, points=len(ranges) <= MANY_POINTS)
         ends = (-0.5, len(ranges) - 0.5)
         if c.chart.mr_bar is not None:
             hline(chart, c.chart.mr_bar, ends, self.tr("MR̄"), pen(GREY, 1.5), axes)
@@ -934,7 +990,7 @@ class PlanPage(Page):
         self.months.set_rows([TextRow((m.month, "—" if m.plan_t is None else fixed(m.plan_t),
                                        fixed(m.output_t), rate_text(m.target_rate), rate_text(m.rate)),
                                       m.month) for m in plan.months])
-        self.redraw()
+        self.update_charts(new=True)
 
     def redraw(self) -> None:
         plan = self.result

@@ -58,6 +58,7 @@ from ui.trends_pages import (
 )
 
 DEFECT_INGOTS_LIMIT = 5000
+TYPING_MS = 250  # a date edited a digit at a time is asked for once, this long after the last digit
 REPORT_MODULE = "reports.period"
 Choices = tuple[tuple[date, date] | None, list[Converter], list[Shift], list[str]]
 
@@ -243,22 +244,20 @@ class TrendsView(QWidget):
         # ---- what follows what
         self._apply_timer = QTimer(self)  # a burst of changes (a date typed) is one request
         self._apply_timer.setSingleShot(True)
-        self._apply_timer.setInterval(150)
         self._apply_timer.timeout.connect(self.reload)
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(120)
         self._redraw_timer.timeout.connect(self._redraw_current)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        for edit in (self.day_edit, self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._filters_changed)
+        for edit in (self.day_edit, self.from_edit, self.to_edit):  # typed a digit at a time: wait a little
+            edit.dateChanged.connect(lambda _d: self._filters_changed(TYPING_MS))
         for combo in (self.grain_box, self.converter_box, self.shift_box, self.grade_box):
-            combo.currentIndexChanged.connect(self._filters_changed)
+            combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.basis_box.activated.connect(lambda _i: setattr(self, "_basis_chosen", True))
-        self.basis_box.currentIndexChanged.connect(self._filters_changed)
+        self.basis_box.currentIndexChanged.connect(lambda _i: self._filters_changed())
         for rule_box in self.rule_boxes.values():
-            rule_box.toggled.connect(self._filters_changed)
-        self.tabs.currentChanged.connect(lambda _i: self._redraw_timer.start())
+            rule_box.toggled.connect(lambda _on: self._filters_changed())
         self.rate_page.bucket_clicked.connect(self.drill)
         self.rate_page.freeze_requested.connect(self.freeze_p)
         self.rate_page.unfreeze_requested.connect(self.unfreeze_p)
@@ -346,7 +345,9 @@ class TrendsView(QWidget):
                                  else self.tr("Any day of the period"))
         self._filters_changed()
 
-    def _filters_changed(self) -> None:
+    def _filters_changed(self, delay_ms: int = 0) -> None:
+        """Ask again once the events of this change are handled (a date being typed: a little
+        later), so that a burst of changes is one request."""
         try:
             period = self.period()
         except QcError as exc:
@@ -360,8 +361,8 @@ class TrendsView(QWidget):
             self.period_label.setText(self.tr("{days} days").format(days=period.days))
         else:
             self.period_label.setText(dates)
-        if self._started:
-            self._apply_timer.start()
+        if self._started and not (self._apply_timer.isActive() and delay_ms < self._apply_timer.interval()):
+            self._apply_timer.start(delay_ms)
 
     # ------------------------------------------------------------ loading
 
@@ -708,7 +709,4 @@ class TrendsView(QWidget):
         self._redraw_timer.start()
 
     def _redraw_current(self) -> None:
-        page = self.current_page()
-        redraw = getattr(page, "redraw", None)
-        if callable(redraw):
-            redraw()
+        self.current_page().update_charts()
