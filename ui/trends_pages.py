@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -302,11 +304,15 @@ class RatePage(Page):
     def _list_violations(self, t: trends.Trends) -> None:
         rows = []
         for v in sorted(t.p_chart.violations, key=lambda v: (v.index, v.rule)):
-            side = self.tr("above the centre") if v.above else self.tr("below the centre")
-            rows.append(TextRow((t.buckets[v.index].key, str(int(v.rule)),
-                                 self.tr("{pattern}, {side}").format(pattern=self.rule_text(v.rule),
-                                                                     side=side)), v.index))
+            side = self.tr("above") if v.above else self.tr("below")
+            text = self.tr("{pattern}, {side}").format(pattern=self.rule_text(v.rule), side=side)
+            bucket = t.buckets[v.index]
+            tip = self.tr("{first} – {last}: {pattern}, {side} the centre line").format(
+                first=bucket.first.isoformat(), last=bucket.last.isoformat(), pattern=self.rule_text(v.rule),
+                side=side)
+            rows.append(TextRow((bucket.key, str(int(v.rule)), text), v.index, tips=(tip, tip, tip)))
         self.violations.set_rows(rows)
+        self.violations_view.resizeColumnsToContents()
 
     def rule_text(self, rule: spc.Rule) -> str:
         return {spc.Rule.BEYOND_3_SIGMA: self.tr("1 point beyond 3σ"),
@@ -344,8 +350,18 @@ class ComparisonsPage(Page):
         self.output_views: dict[str, ChartView] = {}
         self.models: dict[str, TextTable] = {}
         self.table_views: dict[str, QTableView] = {}
-        grid = QGridLayout(self)
+        # in a scroll area: eleven grades need more height than a small screen has
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget(scroll)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        grid = QGridLayout(inner)
         grid.setContentsMargins(0, 0, 0, 0)
+        self.grid = grid
         titles = {"converter": self.tr("Converter"), "shift": self.tr("Shift"), "grade": self.tr("Grade")}
         for column, name in enumerate(self.FIELDS):
             rate_view, output_view = ChartView(self), ChartView(self)
@@ -405,6 +421,11 @@ class ComparisonsPage(Page):
                  fixed(r.sums.output_t), f"{r.sums.heats:,}"), r.keys[name]) for r in self.rows(name)])
             fit_rows(self.table_views[name], len(self.rows(name)))
 
+    def _short(self, field_name: str, key: str) -> str:
+        """A bar's name: a converter's code when its name is long (the table gives both)."""
+        name = self.names.of(field_name, key)
+        return key if field_name == "converter" and len(name) > 8 else name
+
     @staticmethod
     def _rate(row: RateRow, basis: str) -> float | None:
         rates = row.rates
@@ -418,18 +439,22 @@ class ComparisonsPage(Page):
                   "grade": self.tr("by grade")}
         for name in self.FIELDS:
             rows = self.rows(name)
-            keys = [html.escape(self.names.of(name, r.keys[name])) for r in rows]
+            keys = [html.escape(self._short(name, r.keys[name])) for r in rows]
             rates = [percent(self._rate(r, t.basis)) for r in rows]
-            labels = [self.tr("{name} · {rate} · n = {n}").format(
-                name=key, rate=rate_text(self._rate(r, t.basis)), n=f"{r.sums.ingots_judged:,}")
-                for key, r in zip(keys, rows, strict=True)]
+            labels = [self.tr("{name} · n = {n}").format(name=key, n=f"{r.sums.ingots_judged:,}")
+                      for key, r in zip(keys, rows, strict=True)]
             self.rate_views[name].show_chart(self._bars(
                 self.tr("Ingot qualified rate {by}").format(by=titles[name]), labels, rates, "%", BLUE,
                 rate=True))
+            outputs = [r.sums.output_t for r in rows]
+            kilo = max(outputs, default=0.0) >= 100_000  # a long axis reads better in thousands
             self.output_views[name].show_chart(self._bars(
-                self.tr("Output {by}, t").format(by=titles[name]),
-                [f"{key} · {fixed(r.sums.output_t)}" for key, r in zip(keys, rows, strict=True)],
-                [r.sums.output_t for r in rows], "", GREY, rate=False))
+                (self.tr("Output {by}, kt") if kilo else self.tr("Output {by}, t")).format(by=titles[name]),
+                keys, [v / 1000 for v in outputs] if kilo else outputs, "", GREY, rate=False))
+        most = max((len(self.rows(name)) for name in self.FIELDS), default=1)
+        height = max(150, 26 * most + 80)  # a bar and its label, each
+        self.grid.setRowMinimumHeight(0, height)
+        self.grid.setRowMinimumHeight(1, height)
 
     def _bars(self, title: str, labels: Sequence[str], values: Sequence[float | None], suffix: str,
               color: QColor, *, rate: bool) -> QChart:
