@@ -307,6 +307,11 @@ class Store:
             raise
         return store
 
+    def reader(self) -> Store:
+        """A second connection to the same database, for reading on another thread at the same
+        time (the rollback journal lets readers share the file); close it after use."""
+        return Store.open(self.path, self.user, self._clock, create=False, person=self.person)
+
     def today(self) -> date:
         """The date on the store's clock (the one its audit entries are stamped with)."""
         return self._clock().date()
