@@ -709,6 +709,17 @@ def test_quarter_progress_stops_at_today_when_today_is_earlier(tmp_path: Path) -
     assert plan.cumulative[-1] == (FEB28, 105.0)
 
 
+def test_a_quarter_not_begun_yet_has_all_its_days_left(shop: Store) -> None:
+    """Mid-March a head looks at the second quarter's plan: 910 t over the 91 days of
+    Apr 1 .. Jun 30 is 10 t a day; none of its days is over yet, so none has counted."""
+    shop.set_plan("2024-Q2", output_t=910.0, ingot_rate=None)
+    plan = tr.trends(shop, Period.of(Span.QUARTER, date(2024, 5, 1))).plan
+    assert plan is not None
+    assert (plan.output_t, plan.remaining_t) == (0.0, 910.0)
+    assert plan.days_left == 91
+    assert plan.needed_per_day_t == pytest.approx(10.0)
+
+
 def test_plan_progress_is_workshop_wide_even_with_a_scope(shop: Store) -> None:
     # converter 3 made nothing in February; the plan still shows the workshop's 135 t
     t = tr.trends(shop, Period.of(Span.MONTH, FEB29), Scope(converter="3"))
