@@ -1571,6 +1571,8 @@ class Store:
             if not found:
                 raise NotFound(_("no shift {code!r}").format(code=scope.shift))
             shift = found[0]
+        if scope.grade is not None and scope.grade not in self.grades():
+            raise NotFound(_("no grade {code!r}").format(code=scope.grade))
         return {"from": date_from.isoformat(), "to": date_to.isoformat(),
                 "conv": conv, "shift": shift, "grade": scope.grade}
 

@@ -399,8 +399,8 @@ def test_a_converter_scope_by_hand(shop: Store) -> None:
     assert t.last_day == FEB29  # converter 1's last production day in the period
 
 
-@pytest.mark.parametrize("scope", [Scope(converter="9"), Scope(shift="graveyard")])
-def test_an_unknown_converter_or_shift_is_refused_not_read_as_nothing_made(shop: Store, scope: Scope) -> None:
+@pytest.mark.parametrize("scope", [Scope(converter="9"), Scope(shift="graveyard"), Scope(grade="Q999")])
+def test_an_unknown_converter_shift_or_grade_is_refused_not_read_as_nothing_made(shop: Store, scope: Scope) -> None:
     with pytest.raises(NotFound):
         shop.rate_sums(FEB26, MAR1, (), scope)
     with pytest.raises(QcError):
