@@ -231,8 +231,6 @@ ZH: dict[str, str] = {
     "Chemistry capability": "成分过程能力",
     "n": "n",
     "Mean, %": "平均值 %",
-    "Min, %": "下限 %",
-    "Max, %": "上限 %",
     "Cp": "Cp",
     "Cpk": "Cpk",
     "No heats, no chemistry.": "无炉次，无成分数据。",
