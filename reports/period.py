@@ -58,6 +58,14 @@ def axis_text(value: float, decimals: int, percent: bool) -> str:
     return out + ("%" if percent else "")
 
 
+def step_decimals(step: float, at_least: int = 0) -> int:
+    """The fewest decimals, from `at_least`, that write an axis step exactly (2.5 → 1, 0.02 → 2)."""
+    for decimals in range(at_least, 7):
+        if abs(round(step, decimals) - step) < 1e-9 * max(1.0, abs(step)):
+            return decimals
+    return 6
+
+
 def _x_step(n: int, most: int = 16) -> int:
     """Label every k-th x position so that at most `most` labels show."""
     return max(1, math.ceil(n / most))
@@ -76,6 +84,8 @@ def _segments(values: tuple[float | None, ...]) -> list[list[tuple[float, float]
 
 
 Style = tuple[colors.Color, float, tuple[float, ...] | None, bool]  # colour, width, dash, markers
+
+MAX_MARKERS = 120  # beyond, dots merge into the line, and each costs a drawing node
 
 STYLES: dict[str, Style] = {
     "value": (LEAD, 1.2, None, True),
@@ -103,9 +113,9 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     y_min, y_max, y_step = nice_axis(low, high)
     if floor is not None:
         y_min = max(y_min, floor)
-    # as many decimals as the step needs (the lab's for chemistry, none for tonnes)
-    shown_step = y_step * 100 if spec.percent else y_step
-    decimals = max(spec.decimals if not spec.percent else 0, -math.floor(math.log10(shown_step) + 1e-9), 0)
+    # as many decimals as the step needs, so no label is rounded (97.5%, not 98%), and at
+    # least the lab's for chemistry
+    decimals = step_decimals(y_step * 100 if spec.percent else y_step, 0 if spec.percent else spec.decimals)
     data: list[list[tuple[float, float]]] = []
     styles: list[Style] = []
     for series in spec.lines:
@@ -120,7 +130,7 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
         plot.lines[i].strokeWidth = stroke
         if dash:
             plot.lines[i].strokeDashArray = list(dash)
-        if dots and markers:
+        if dots and markers and n <= MAX_MARKERS:
             plot.lines[i].symbol = makeMarker("FilledCircle", size=2.2, fillColor=color, strokeColor=color)
     x_max = max(1, n - 1)
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, x_max + 0.5
@@ -203,10 +213,10 @@ def layout_report(report: PeriodReport) -> bytes:
         story += [Paragraph(text(h["no_heats"]), st.draft), Spacer(1, 2 * mm)]
     story += [layout.heading(h["figures"], st), _figures(report.figures, st)]
     story.append(layout.keep(layout.heading(h["trend"], st), line_chart(report.trend, st.font)))
-    story.append(layout.keep(
-        layout.heading(h["p_chart"], st),
-        line_chart(report.p_chart, st.font, floor=0.0),
-        layout.heading(h["violations"], st), layout.table(report.violations, st)))
+    story.append(layout.keep(layout.heading(h["p_chart"], st),
+                             line_chart(report.p_chart, st.font, floor=0.0)))
+    # a long list of points flows on (its header repeats); a short one stays with its heading
+    story += [layout.heading(h["violations"], st), layout.table(report.violations, st)]
     for key, data in (("converter", report.by_converter), ("shift", report.by_shift),
                       ("grade", report.by_grade)):
         story.append(layout.keep(layout.heading(h[key], st), layout.table(data, st)))

@@ -17,7 +17,7 @@ from qcdesk.rates import format_rate
 from qcdesk.store import Store
 from qcdesk.trends import Period, freeze_p_limits
 from reports import period
-from reports.period import axis_text, nice_axis
+from reports.period import axis_text, nice_axis, step_decimals
 from reports.period_data import file_stem, period_of, period_report
 from ui.launcher import main
 
@@ -168,6 +168,11 @@ def test_axes_are_round_and_never_say_minus_zero() -> None:
     assert axis_text(-1e-17, 1, True) == "0.0%"
     assert axis_text(-0.00001, 3, False) == "0.000"
     assert nice_axis(5.0, 5.0)[0] < 5.0 < nice_axis(5.0, 5.0)[1]
+    # a step of 2.5% is written with its decimal: 97.5%, never rounded to 98%
+    assert step_decimals(2.5) == 1
+    assert step_decimals(0.02, 2) == 2
+    assert step_decimals(2000, 0) == 0
+    assert step_decimals(0.005, 2) == 3
 
 
 # ------------------------------------------------------------------ command line
