@@ -1764,6 +1764,9 @@ class Store:
             "SELECT h.heat_no, h.tapped_at, h.production_date, a.value_pct FROM heat h "  # noqa: S608
             "JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 AND a.element = :element "
             "WHERE h.grade = :grade AND h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+            # a heat's production date is its tap date or the day after (a shift from the evening
+            # before): so the heat_by_grade index can walk just the period's taps
+            " AND h.tapped_at >= date(:from, '-2 days') AND h.tapped_at < date(:to, '+2 days')"
             + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no", params)
         return [AnalysisPoint(r[0], datetime.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3])
                 for r in rows]
