@@ -400,7 +400,8 @@ def test_a_converter_scope_by_hand(shop: Store) -> None:
 
 
 @pytest.mark.parametrize("scope", [Scope(converter="9"), Scope(shift="graveyard"), Scope(grade="Q999")])
-def test_an_unknown_converter_shift_or_grade_is_refused_not_read_as_nothing_made(shop: Store, scope: Scope) -> None:
+def test_an_unknown_converter_shift_or_grade_is_refused_not_read_as_nothing_made(shop: Store,
+                                                                                 scope: Scope) -> None:
     with pytest.raises(NotFound):
         shop.rate_sums(FEB26, MAR1, (), scope)
     with pytest.raises(QcError):
