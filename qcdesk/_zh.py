@@ -386,4 +386,5 @@ ZH: dict[str, str] = {
     'to': '至',
     'no ingot was judged from {frm} to {to}: there is nothing to compute limits from': '{frm} 至 {to} 没有判定过的钢锭：无法计算控制限',
     '{n} analysis value(s) of {element} from {frm} to {to}: limits need at least two': '{frm} 至 {to} 的 {element} 分析值只有 {n} 个：控制限至少需要两个',
+    'no grade {code!r}': '没有钢种 {code!r}',
 }

@@ -307,6 +307,11 @@ class Store:
             raise
         return store
 
+    def reader(self) -> Store:
+        """A second connection to the same database, for reading on another thread at the same
+        time (the rollback journal lets readers share the file); close it after use."""
+        return Store.open(self.path, self.user, self._clock, create=False, person=self.person)
+
     def today(self) -> date:
         """The date on the store's clock (the one its audit entries are stamped with)."""
         return self._clock().date()
@@ -1566,6 +1571,8 @@ class Store:
             if not found:
                 raise NotFound(_("no shift {code!r}").format(code=scope.shift))
             shift = found[0]
+        if scope.grade is not None and scope.grade not in self.grades():
+            raise NotFound(_("no grade {code!r}").format(code=scope.grade))
         return {"from": date_from.isoformat(), "to": date_to.isoformat(),
                 "conv": conv, "shift": shift, "grade": scope.grade}
 
@@ -1757,6 +1764,9 @@ class Store:
             "SELECT h.heat_no, h.tapped_at, h.production_date, a.value_pct FROM heat h "  # noqa: S608
             "JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 AND a.element = :element "
             "WHERE h.grade = :grade AND h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+            # a heat's production date is its tap date or the day after (a shift from the evening
+            # before): so the heat_by_grade index can walk just the period's taps
+            " AND h.tapped_at >= date(:from, '-2 days') AND h.tapped_at < date(:to, '+2 days')"
             + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no", params)
         return [AnalysisPoint(r[0], datetime.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3])
                 for r in rows]

