@@ -582,3 +582,17 @@ def test_leaving_today_is_not_used(view: TrendsView) -> None:
     assert view.result.last_day == LAST
     assert view.result.buckets[-1].first == LAST
     assert view.result.buckets[0].first == LAST - timedelta(days=29)
+
+
+def test_the_period_report_is_made_for_the_period_shown(qtbot: QtBot, view: TrendsView,
+                                                        tmp_path: Path) -> None:
+    if period_report_builder() is None:
+        pytest.skip("reports/period.py is not in this build")
+    with changed(qtbot, view):
+        view.set_period(trends.Span.MONTH, LAST)
+    out = tmp_path / "period.pdf"
+    with qtbot.waitSignal(view.message, timeout=60000,
+                          check_params_cb=lambda text: text.startswith("Saved")):
+        view.make_period_report(out)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert view.error.text() == ""

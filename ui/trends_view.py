@@ -75,11 +75,11 @@ class DaysRequest:
 
 
 def period_report_builder() -> Callable[..., Any] | None:
-    """The period quality report's maker, if this build has it (reports/period.py)."""
+    """The period quality report's maker, `build_period_report(store, date_from, date_to, out, *,
+    basis, scope) -> Path`, if this build has it (reports/period.py)."""
     if importlib.util.find_spec(REPORT_MODULE) is None:
         return None
-    module = importlib.import_module(REPORT_MODULE)
-    found = getattr(module, "build_period_report", None) or getattr(module, "period_report", None)
+    found = getattr(importlib.import_module(REPORT_MODULE), "build_period_report", None)
     return found if callable(found) else None
 
 
@@ -669,10 +669,11 @@ class TrendsView(QWidget):
         builder = period_report_builder()
         if builder is None:
             return
-        period, lang = self.period(), language()
+        period, basis, scope = self.period(), self.basis(), self.scope()
         self.message.emit(self.tr("Making the period report of {period}…").format(period=period.label))
-        def work(store: Store) -> object:
-            return builder(store, period.date_from, period.date_to, path, lang=lang)
+
+        def work(store: Store) -> object:  # in the language in force: the core's, set with the UI's
+            return builder(store, period.date_from, period.date_to, path, basis=basis, scope=scope)
 
         saved = self.tr("Saved: {path}").format(path=path)
         self.session.submit(work, done=lambda _r: self.message.emit(saved),
