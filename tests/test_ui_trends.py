@@ -338,7 +338,7 @@ def test_chemistry_chart_is_the_grades_analyses(qtbot: QtBot, view: TrendsView) 
     assert limits is not None
     assert [page.element_box.itemData(i) for i in range(page.element_box.count())] == \
         [lim.element for lim in limits.limits]
-    drawn = points(page.i_view, "Value")
+    drawn = points(page.i_view, "Analysis value")
     assert [y for _x, y in drawn] == pytest.approx(values)
     mean = sum(values) / len(values)
     assert levels(points(page.i_view, "Centre x̄")) == pytest.approx([mean])

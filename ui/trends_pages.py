@@ -859,8 +859,8 @@ class ChemistryPage(Page):
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         axes = (x, y)
-        add_lines(chart, [envelope(values, plot_width(self.i_view))], self.tr("Value"), pen(DARK, 1.2),
-                  axes, points=n <= MANY_POINTS)
+        add_lines(chart, [envelope(values, plot_width(self.i_view))], self.tr("Analysis value"),
+                  pen(DARK, 1.2), axes, points=n <= MANY_POINTS)
         ends = (-0.5, n - 0.5)
         if c.chart.mean is not None:
             hline(chart, c.chart.mean, ends, self.tr("Centre x̄"), pen(GREY, 1.5), axes)

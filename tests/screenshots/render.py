@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -79,6 +80,7 @@ def main(argv: list[str]) -> int:
             shot = out / f"heat-{lang}-{width}x{height}.png"
             window.grab().save(str(shot))
             written.append(shot)
+            written += trends_shots(window, out, f"{lang}-{width}x{height}", wait)
             window.close()
             window.deleteLater()
             session.close()
@@ -88,6 +90,26 @@ def main(argv: list[str]) -> int:
     for shot in written:
         print(shot)
     return 0
+
+
+def trends_shots(window: Any, out: Path, suffix: str, wait: Callable[..., None]) -> list[Path]:
+    """The Quality trends tab over the demo's last 30 days: each of its pages, the Pareto with
+    the ingots of its first bar listed."""
+    view = window.trends_view
+    window.tabs.setCurrentWidget(view)
+    wait(view.trends_shown)
+    wait(ms=300)
+    written = []
+    for page in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(page)
+        if view.tabs.currentWidget() is view.defects_page and view.defects_page.bars.rowCount():
+            view.defects_page.choose(str(view.defects_page.bars.key_at(0)))
+            wait(view.defect_ingots_shown)
+        wait(ms=300)
+        shot = out / f"trends-{page + 1}-{suffix}.png"
+        window.grab().save(str(shot))
+        written.append(shot)
+    return written
 
 
 def signoff_shots(out: Path, demo: Path, wait: Callable[..., None]) -> list[Path]:
