@@ -1,11 +1,15 @@
 """Render the main window with the demo workshop to PNGs, in English and Chinese, at two screen sizes.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tests/screenshots/render.py [OUTDIR]
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tests/screenshots/render.py [OUTDIR] [--big DB]
 
 OUTDIR defaults to docs/screenshots. The demo month goes into a temporary database;
 the window opens on 1959-02-02, 11:00 (the day shift), shows the shift, then a heat
-that fails its grade, if the day has one. Settings go to a temporary folder, so
-the user's own window layout is neither used nor changed.
+that fails its grade, if the day has one, and the pages of the Quality trends tab (the
+copy has a plan for February 1959 and its quarter). Settings go to a temporary folder,
+so the user's own window layout is neither used nor changed.
+
+With --big DB (the ten-year benchmark database; a copy is used, with a plan for every
+quarter), only the Quality trends pages over its whole span by month, at 1366×768.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ MOMENT = datetime(1959, 2, 2, 11, 0)
 
 
 def main(argv: list[str]) -> int:
+    big = None
+    if "--big" in argv:
+        at = argv.index("--big")
+        big = Path(argv[at + 1])
+        argv = argv[:at] + argv[at + 2:]
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="qcdesk-shots-"))
@@ -41,12 +50,6 @@ def main(argv: list[str]) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("qcdesk")
-    db = work / "demo.sqlite"
-    with Store.open(db, "demo") as store:  # the demo month lies in the past of the real clock
-        load_demo(store)
-        day = store.heats(MOMENT.date(), MOMENT.date())
-        # a heat that fails its grade shows the most: red values, other grades, ingots not counted
-        heat_no = next((h.heat_no for h in day if h.chem_status == "fails"), day[0].heat_no)
 
     def wait(signal: SignalInstance | None = None, ms: int = 10000) -> None:
         loop = QEventLoop()
@@ -54,6 +57,19 @@ def main(argv: list[str]) -> int:
             signal.connect(loop.quit)
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
+
+    if big is not None:
+        for shot in big_trends_shots(big, work, out, wait):
+            print(shot)
+        return 0
+    db = work / "demo.sqlite"
+    with Store.open(db, "demo") as store:  # the demo month lies in the past of the real clock
+        load_demo(store)
+        store.set_plan("1959-02", output_t=5400, ingot_rate=0.96)
+        store.set_plan("1959-Q1", output_t=16500, ingot_rate=0.96)
+        day = store.heats(MOMENT.date(), MOMENT.date())
+        # a heat that fails its grade shows the most: red values, other grades, ingots not counted
+        heat_no = next((h.heat_no for h in day if h.chem_status == "fails"), day[0].heat_no)
 
     from ui.i18n import install_language
     from ui.main_window import MainWindow
@@ -109,6 +125,57 @@ def trends_shots(window: Any, out: Path, suffix: str, wait: Callable[..., None])
         shot = out / f"trends-{page + 1}-{suffix}.png"
         window.grab().save(str(shot))
         written.append(shot)
+    return written
+
+
+def big_trends_shots(src: Path, work: Path, out: Path, wait: Callable[..., None]) -> list[Path]:
+    """The Quality trends pages over the whole span of the ten-year database, by month."""
+    import shutil
+
+    from qcdesk import trends
+    from qcdesk.store import Store
+    from ui.i18n import install_language
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    db = work / "big.sqlite"
+    shutil.copyfile(src, db)
+    with Store.open(db, "bench") as store:
+        span = store.date_span()
+        assert span is not None
+        for year in range(span[0].year, span[1].year + 1):
+            for quarter in range(1, 5):
+                store.set_plan(f"{year}-Q{quarter}", output_t=165_000, ingot_rate=0.955)
+    written = []
+    for lang in LANGUAGES:
+        install_language(lang)
+        session = Session(db, "bench")
+        window = MainWindow(session)
+        window.resize(1366, 768)
+        window.show()
+        view = window.trends_view
+        window.tabs.setCurrentWidget(view)
+        wait(view.trends_shown)
+        view.grain_box.setCurrentIndex(view.grain_box.findData(trends.Grain.MONTH.value))
+        view.set_period(trends.Span.CUSTOM, span[0], span[1])
+        view.reload()
+        wait(view.trends_shown, ms=30000)
+        for page in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(page)
+            if view.tabs.currentWidget() is view.defects_page and view.defects_page.bars.rowCount():
+                view.defects_page.choose(str(view.defects_page.bars.key_at(0)))
+                wait(view.defect_ingots_shown, ms=30000)
+            while not session.idle():
+                wait(ms=50)
+            wait(ms=400)
+            shot = out / f"trends-big-{page + 1}-{lang}-1366x768.png"
+            window.grab().save(str(shot))
+            written.append(shot)
+        window.close()
+        window.deleteLater()
+        session.close()
+        wait(ms=100)
+    db.unlink()
     return written
 
 
