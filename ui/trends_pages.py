@@ -677,6 +677,7 @@ class ChemistryPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: trends.Chemistry | None = None
+        self.picked = False  # a grade was picked here: until then the view shows the period's main one
         self._positions: Sequence[int] = range(0)  # the points' positions on the x axes
         self._starts: list[tuple[int, str]] = []  # where each production date starts
         self.grade_box = QComboBox(self)
@@ -772,6 +773,7 @@ class ChemistryPage(Page):
     def _picked(self) -> None:
         grade, element = self.grade(), self.element()
         if grade is not None:
+            self.picked = True
             self.wanted.emit(grade, element or "")
 
     def show_nothing(self, text: str) -> None:

@@ -468,15 +468,17 @@ class TrendsView(QWidget):
             return
         self._chem_generation += 1
         generation, scope, grain, rules = self._chem_generation, self.scope(), self.grain(), self.rules()
-        grade = self.grade_box.currentData() or self.chemistry_page.grade()
+        # the scope's grade, else the one picked on the page, else (work) the period's main grade:
+        # the page's box always shows one, so what it shows is not a choice until a person makes it
+        grade = self.grade_box.currentData() or (self.chemistry_page.grade() if self.chemistry_page.picked
+                                                 else None)
         if self.grade_box.currentData() is not None and self.chemistry_page.grade() != grade:
             self.chemistry_page.set_grades([self.chemistry_page.grade_box.itemData(i)
                                             for i in range(self.chemistry_page.grade_box.count())], grade)
         element = self.chemistry_page.element()
-        chosen_by_person = self.chemistry_page.grade() is not None
 
         def work(store: Store) -> tuple[str | None, list[str], trends.Chemistry | None]:
-            picked = grade if chosen_by_person or grade else None
+            picked = grade
             if picked is None:
                 made = store.rate_sums(period.date_from, period.date_to, ("grade",), scope)
                 picked = max(made, key=lambda row: row[1].heats)[0]["grade"] if made else None
