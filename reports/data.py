@@ -165,8 +165,11 @@ def percent(value: float | None) -> str:
 
 def points(value: float | None) -> str:
     """A difference of two rates, in percentage points."""
-    return DASH if value is None else _("{sign}{value} pt").format(
-        sign="+" if value >= 0 else "−", value=f"{abs(value) * 100:.1f}")
+    if value is None:
+        return DASH
+    shown = f"{abs(value) * 100:.1f}"
+    # the sign of what is shown: a shortfall that rounds to nothing is +0.0, never −0.0
+    return _("{sign}{value} pt").format(sign="−" if value < 0 and float(shown) else "+", value=shown)
 
 
 # The rates printed, in order, with their footnote numbers.
