@@ -61,6 +61,18 @@ def quarter_name(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+# A period lies within these days: nothing was tapped before 1900 (the tap times' own bound),
+# and the weeks and quarters of the calendar's last year would run past its end.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def _check_day(day: date) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InputError(_("period"), _("{day} is outside the years 1900 to 9998: a typing mistake?").format(
+            day=day.isoformat()))
+    return day
+
+
 @dataclass(frozen=True)
 class Period:
     """Production dates date_from..date_to, both included."""
@@ -74,6 +86,8 @@ class Period:
         """The period of a kind containing (or, for the last 30 days, ending on) a day; a
         custom period runs from `day` to `day_to`."""
         span = Span(span)
+        if span is not Span.CUSTOM:
+            _check_day(day)
         if span is Span.LAST_30_DAYS:
             return cls(day - timedelta(days=29), day, span)
         if span is Span.MONTH:
@@ -86,6 +100,8 @@ class Period:
 
     @classmethod
     def custom(cls, date_from: date, date_to: date) -> Period:
+        _check_day(date_from)
+        _check_day(date_to)
         if date_to < date_from:
             raise InputError(_("to"), _("{to} is before {frm}").format(to=date_to, frm=date_from))
         return cls(date_from, date_to, Span.CUSTOM)

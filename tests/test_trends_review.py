@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qcdesk.errors import InputError
+from qcdesk.trends import Period, Span
 from reports.data import points
+from ui.launcher import main
 
 
 def test_a_difference_that_rounds_to_nothing_has_no_minus_sign() -> None:
@@ -11,3 +19,26 @@ def test_a_difference_that_rounds_to_nothing_has_no_minus_sign() -> None:
     assert points(0.0) == "+0.0 pt"
     assert points(-0.0006) == "−0.1 pt"
     assert points(0.0123) == "+1.2 pt"
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), [("0001-01-01", "0001-01-31"), ("9999-12-01", "9999-12-31"),
+                                                    ("9999-11-01", "9999-11-30")])
+def test_a_period_report_of_a_mistyped_year_is_refused_clearly(
+        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], date_from: str, date_to: str) -> None:
+    """0001 for 2001, 9999 for 1999: a one-line refusal naming the date, and no file."""
+    out = tmp_path / "p.pdf"
+    assert main(["--db", str(demo_copy), "report", "period", "--from", date_from, "--to", date_to,
+                 "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert len(err.splitlines()) == 1
+    assert "1900" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("span", list(Span))
+def test_every_kind_of_period_refuses_a_year_out_of_range(span: Span) -> None:
+    for day in (date(1, 1, 5), date(1899, 12, 31), date(9999, 12, 31)):
+        with pytest.raises(InputError):
+            Period.of(span, day, day)
+    assert Period.of(span, date(1959, 2, 28), date(1959, 2, 28)).date_to >= date(1959, 2, 28)
