@@ -21,10 +21,13 @@ def test_a_difference_that_rounds_to_nothing_has_no_minus_sign() -> None:
     assert points(0.0123) == "+1.2 pt"
 
 
-@pytest.mark.parametrize(("date_from", "date_to"), [("0001-01-01", "0001-01-31"), ("9999-12-01", "9999-12-31"),
-                                                    ("9999-11-01", "9999-11-30")])
+MISTYPED = [("0001-01-01", "0001-01-31"), ("9999-12-01", "9999-12-31"), ("9999-11-01", "9999-11-30")]
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), MISTYPED)
 def test_a_period_report_of_a_mistyped_year_is_refused_clearly(
-        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], date_from: str, date_to: str) -> None:
+        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], date_from: str,
+        date_to: str) -> None:
     """0001 for 2001, 9999 for 1999: a one-line refusal naming the date, and no file."""
     out = tmp_path / "p.pdf"
     assert main(["--db", str(demo_copy), "report", "period", "--from", date_from, "--to", date_to,
