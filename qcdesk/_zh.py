@@ -180,6 +180,7 @@ ZH: dict[str, str] = {
     "an edition must limit at least one element": "一个版本至少要限定一种元素",
     "heat {heat_no} has analysis or judged ingots: say why its record is corrected": "炉号 {heat_no} 已有成分或已判钢锭：请说明更正原因",
     "{moment} is before 1900: a typing mistake?": "{moment} 早于 1900 年：是否输错？",
+    "control limits are finite numbers": "控制限必须是有限的数值",
     "{day} is outside the years 1900 to 9998: a typing mistake?": "{day} 不在 1900 至 9998 年之间：是否输错？",
     "{moment} is in the future": "{moment} 是将来的时间",
     "tap time": "出钢时间",

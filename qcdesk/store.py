@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 import re
 import sqlite3
@@ -1805,6 +1806,8 @@ class Store:
         if limits.n < 1 or (key.chart == "imr" and limits.n < 2):
             raise InputError(_("baseline"), _("the baseline period has too little data to compute "
                                               "limits from"))
+        if not all(math.isfinite(v) for v in (limits.centre, limits.spread or 0.0)):
+            raise InputError(_("baseline"), _("control limits are finite numbers"))
         if key.chart == "p" and not 0 <= limits.centre <= 1:
             raise InputError(_("baseline"), _("a fraction nonconforming is from 0 to 1"))
         if key.chart == "imr" and (limits.spread is None or limits.spread < 0):

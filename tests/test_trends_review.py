@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from qcdesk.errors import InputError
+from qcdesk.model import ChartKey, ControlLimits
+from qcdesk.store import Store
 from qcdesk.trends import Period, Span
 from reports.data import points
 from ui.launcher import main
@@ -45,3 +48,14 @@ def test_every_kind_of_period_refuses_a_year_out_of_range(span: Span) -> None:
         with pytest.raises(InputError):
             Period.of(span, day, day)
     assert Period.of(span, date(1959, 2, 28), date(1959, 2, 28)).date_to >= date(1959, 2, 28)
+
+
+@pytest.mark.parametrize(("centre", "spread"),
+                         [(math.inf, 0.01), (0.1, math.inf), (math.nan, 0.01), (0.1, math.nan)])
+def test_frozen_i_mr_limits_must_be_finite(store: Store, centre: float, spread: float) -> None:
+    """An x̄ or MR̄ of inf would draw limits at ±inf; NaN reached the database as a 'Conflict'."""
+    key = ChartKey("imr", "Q235B", "P")
+    with pytest.raises(InputError):
+        store.freeze_limits(ControlLimits(key, date(2024, 2, 26), date(2024, 3, 1), centre, spread, 5))
+    assert store.control_limits(key) is None
+    assert not [e for e in store.audit() if e.entity == "control_limits"]
