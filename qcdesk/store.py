@@ -1780,7 +1780,8 @@ class Store:
         rows = self.conn.execute(
             "SELECT h.production_date, h.converter_id, count(*) FROM heat h "  # noqa: S608
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
-            + " GROUP BY h.production_date, h.converter_id", params)
+            + " GROUP BY h.production_date, h.converter_id ORDER BY h.production_date, h.converter_id",
+            params)
         return [(date.fromisoformat(r[0]), codes[r[1]], r[2]) for r in rows]
 
     # ---- control limits frozen from a baseline period
@@ -2095,7 +2096,10 @@ def _limits_record(limits: ControlLimits) -> dict[str, object]:
 
 def _key_name(key: ChartKey) -> str:
     """A frozen chart's name in the audit log: "p", "p/Q235B/-/2/B", "imr/Q235B/C/-/-"."""
-    return "/".join(part or "-" for part in _key_params(key)).rstrip("/-") or key.chart
+    parts = [part or "-" for part in _key_params(key)]
+    while parts[-1] == "-":
+        parts.pop()
+    return "/".join(parts)
 
 
 _SUM_FIELDS = tuple(f.name for f in fields(RateSums))

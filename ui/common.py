@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -98,6 +99,24 @@ def translate_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
         if button is not None:
             button.setText(text)
     return box
+
+
+def refill_choices(box: QComboBox, items: Sequence[tuple[str, str]]) -> None:
+    """New choices after the first ("All"); the one picked stays picked if it is still there.
+    No signal: the caller decides whether anything is to be asked again."""
+    current = box.currentData()
+    box.blockSignals(True)
+    while box.count() > 1:
+        box.removeItem(1)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    box.blockSignals(False)
+
+
+def converter_label(code: str, name: str) -> str:
+    """A converter as the filters name it: its code, and its name when it has another."""
+    return code if name == code else f"{code} — {name}"
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:

@@ -48,6 +48,7 @@ from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Shift
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import FORMULAS, format_rate
 from qcdesk.store import HISTORY_QUICK_SORTS, HeatFilter, HeatListRow, HeatPage, Store
+from ui.common import converter_label, refill_choices
 from ui.session import Session
 
 PAGE = 200
@@ -454,26 +455,10 @@ class HistoryView(QWidget):
     def _fill_choices(self, found: tuple[list[Converter], list[str], list[Shift]]) -> None:
         converters, grades, shifts = found
         zh = language() == "zh"
-        self._refill(self.converter_box, [(c.code if c.name == c.code else f"{c.code} — {c.name}", c.code)
-                                          for c in converters])
-        self._refill(self.grade_box, [(g, g) for g in grades])
-        self._refill(self.shift_box, [(s.name_zh if zh else s.name_en, s.code) for s in shifts])
+        refill_choices(self.converter_box, [(converter_label(c.code, c.name), c.code) for c in converters])
+        refill_choices(self.grade_box, [(g, g) for g in grades])
+        refill_choices(self.shift_box, [(s.name_zh if zh else s.name_en, s.code) for s in shifts])
         self.model.set_shift_names(shifts)
-
-    @staticmethod
-    def _refill(box: QComboBox, items: list[tuple[str, str]]) -> None:
-        """New choices; the one picked stays picked if it is still there."""
-        current = box.currentData()
-        box.blockSignals(True)
-        while box.count() > 1:
-            box.removeItem(1)
-        for text, value in items:
-            box.addItem(text, value)
-        found = box.findData(current)
-        box.setCurrentIndex(max(found, 0))
-        box.blockSignals(False)
-        if current is not None and found < 0:
-            box.currentIndexChanged.emit(0)
 
     def _changed(self, what: str) -> None:
         if what in ("setup", "import"):

@@ -185,16 +185,13 @@ def envelope(values: Sequence[float | None], width_px: int) -> list[QPointF]:
     start = 0
     for column in range(width_px):
         end = n if column == width_px - 1 else int((column + 1) * per)
-        chunk = [i for i in range(start, end) if values[i] is not None]
+        chunk = [(i, v) for i in range(start, end) if (v := values[i]) is not None]
         start = end
         if not chunk:
             continue
-        low = min(chunk, key=values.__getitem__)  # type: ignore[arg-type]
-        high = max(chunk, key=values.__getitem__)  # type: ignore[arg-type]
-        for i in sorted({low, high}):
-            value = values[i]
-            if value is not None:
-                out.append(QPointF(i, value))
+        low = min(chunk, key=lambda iv: iv[1])
+        high = max(chunk, key=lambda iv: iv[1])
+        out.extend(QPointF(i, v) for i, v in sorted({low, high}))
     return out
 
 

@@ -44,7 +44,18 @@ from qcdesk.i18n import _, language
 from qcdesk.model import ChartKey, ControlLimits, Converter, DefectIngot, Scope, Shift
 from qcdesk.store import Store
 from ui import settings as keys
-from ui.common import ERROR_STYLE, Note, formula, guarded, qdate, rate_text, to_date, translate_buttons
+from ui.common import (
+    ERROR_STYLE,
+    Note,
+    converter_label,
+    formula,
+    guarded,
+    qdate,
+    rate_text,
+    refill_choices,
+    to_date,
+    translate_buttons,
+)
 from ui.session import Session
 from ui.trends_pages import (
     ChemistryPage,
@@ -379,11 +390,11 @@ class TrendsView(QWidget):
     def _choices_arrived(self, found: Choices) -> None:
         span, converters, shifts, grades = found
         zh = language() == "zh"
-        self.names = Names({c.code: c.code if c.name == c.code else f"{c.code} {c.name}" for c in converters},
+        self.names = Names({c.code: converter_label(c.code, c.name) for c in converters},
                            {s.code: s.name_zh if zh else s.name_en for s in shifts})
-        self._refill(self.converter_box, [(self.names.converters[c.code], c.code) for c in converters])
-        self._refill(self.shift_box, [(self.names.shifts[s.code], s.code) for s in shifts])
-        self._refill(self.grade_box, [(g, g) for g in grades])
+        refill_choices(self.converter_box, [(self.names.converters[c.code], c.code) for c in converters])
+        refill_choices(self.shift_box, [(self.names.shifts[s.code], s.code) for s in shifts])
+        refill_choices(self.grade_box, [(g, g) for g in grades])
         self.chemistry_page.set_grades(grades, self.chemistry_page.grade() or self.grade_box.currentData())
         first_time = self.span is None
         self.span = span
@@ -392,17 +403,6 @@ class TrendsView(QWidget):
             self.from_edit.setDate(qdate(span[1] - timedelta(days=29)))
             self.to_edit.setDate(qdate(span[1]))
         self.reload()
-
-    @staticmethod
-    def _refill(box: QComboBox, items: list[tuple[str, str]]) -> None:
-        current = box.currentData()
-        box.blockSignals(True)
-        while box.count() > 1:
-            box.removeItem(1)
-        for text, value in items:
-            box.addItem(text, value)
-        box.setCurrentIndex(max(box.findData(current), 0))
-        box.blockSignals(False)
 
     def reload(self) -> None:
         """Ask for the trends of what the filter bar says, then the chemistry."""
