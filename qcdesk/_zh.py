@@ -389,4 +389,5 @@ ZH: dict[str, str] = {
     'no ingot was judged from {frm} to {to}: there is nothing to compute limits from': '{frm} 至 {to} 没有判定过的钢锭：无法计算控制限',
     '{n} analysis value(s) of {element} from {frm} to {to}: limits need at least two': '{frm} 至 {to} 的 {element} 分析值只有 {n} 个：控制限至少需要两个',
     'no grade {code!r}': '没有钢种 {code!r}',
+    '{value} is read as {value} %: the rate is typed in per cent, 96.5 for 96.5 %': '{value} 将被当作 {value} %：合格率按百分数输入，96.5 即 96.5 %',
 }

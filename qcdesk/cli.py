@@ -29,9 +29,9 @@ import platformdirs
 from qcdesk import backup, csvio
 from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
-from qcdesk.i18n import LANGUAGES, N_, _, language, set_language
+from qcdesk.i18n import LANGUAGES, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
-from qcdesk.numbers import format_chemistry, format_number, parse_optional
+from qcdesk.numbers import format_chemistry, format_number
 from qcdesk.people import ROLE_NAMES, Permission, Role, parse_role
 from qcdesk.rates import (
     FORMULAS,
@@ -45,7 +45,7 @@ from qcdesk.rates import (
 from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES
 from qcdesk.signoff import Signature
 from qcdesk.standards import HeatCheck
-from qcdesk.store import PLAN_OUTPUT_T, PLAN_RATE_PCT, Store, environment_error, resolve_db_path
+from qcdesk.store import Store, environment_error, parse_plan, resolve_db_path
 from qcdesk.verify import as_json, verify
 
 
@@ -499,10 +499,8 @@ def cmd_workshop(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.plan_command == "set":
-        output = parse_optional(args.output, N_("planned output"), PLAN_OUTPUT_T)
-        rate = parse_optional(args.rate, N_("target ingot qualified rate"), PLAN_RATE_PCT)
-        plan = store.set_plan(args.period, output_t=output,
-                              ingot_rate=None if rate is None else rate / 100)
+        output, rate = parse_plan(args.output, args.rate)
+        plan = store.set_plan(args.period, output_t=output, ingot_rate=rate)
         out.write(_("Plan {period} set.").format(period=plan.period) + "\n")
         return 0
     if args.plan_command == "remove":

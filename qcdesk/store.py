@@ -63,6 +63,7 @@ from qcdesk.numbers import (
     check_tap_time,
     format_number,
     normalise_code,
+    parse_optional,
 )
 from qcdesk.people import (
     OWASP,
@@ -188,6 +189,19 @@ _PLAN_PERIOD = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2]|Q[1-4])")
 PLAN_OUTPUT_T = Range(0, 10_000_000, "t", low_open=True)
 PLAN_RATE = Range(0, 1, "", low_open=True)
 PLAN_RATE_PCT = Range(0, 100, "%", low_open=True)  # the same, as people write it
+
+
+def parse_plan(output: str | None, rate: str | None) -> tuple[float | None, float | None]:
+    """A plan's figures as a person types them: tonnes, and the target rate in per cent
+    (returned as a fraction). A rate of 1 or less is refused: no workshop aims at 0.96 %,
+    so it is a fraction typed where per cent was asked."""
+    output_t = parse_optional(output, N_("planned output"), PLAN_OUTPUT_T)
+    pct = parse_optional(rate, N_("target ingot qualified rate"), PLAN_RATE_PCT)
+    if pct is not None and pct <= 1:
+        raise InputError(_("target ingot qualified rate"), _(
+            "{value} is read as {value} %: the rate is typed in per cent, 96.5 for 96.5 %").format(
+            value=format_number(pct)))
+    return output_t, None if pct is None else pct / 100
 
 
 _UNSET: Any = object()

@@ -202,3 +202,12 @@ def test_heat_sums_and_heat_numbers(workshop: Store) -> None:
     assert workshop.heat_nos_starting("b") == ["B3", "B2", "B1"]
     assert workshop.heat_nos_starting("%") == []
     assert workshop.heat_nos_starting("", limit=1) == ["B3"]
+
+
+def test_a_target_rate_typed_as_a_fraction_is_refused_and_nothing_is_set(
+        db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Store.open(db_path, "tester").close()
+    assert main(["--db", str(db_path), "plan", "set", "1959-Q1", "--output", "16000", "--rate", "0.96"]) == 1
+    assert "per cent" in capsys.readouterr().err
+    with Store.open(db_path, "tester") as store:
+        assert store.plans() == []

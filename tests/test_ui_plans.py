@@ -63,6 +63,7 @@ def test_a_quarter_and_a_month_plan_are_entered_and_listed(qtbot: QtBot, tab: Pl
     ("2026-13", "100", "", "2026-13"),
     ("2026-Q4", "-5", "", "planned output"),
     ("2026-Q4", "", "120", "target ingot qualified rate"),
+    ("2026-Q4", "", "0.96", "per cent"),  # a fraction where per cent is asked
     ("2026-Q4", "", "", "tonnes"),
 ])
 def test_a_refused_plan_is_said_and_nothing_is_stored(qtbot: QtBot, tab: PlansTab, db_path: Path,

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk.i18n import N_
-from qcdesk.numbers import format_number, parse_optional
-from qcdesk.store import PLAN_OUTPUT_T, PLAN_RATE_PCT, Plan, Store
+from qcdesk.numbers import format_number
+from qcdesk.store import Plan, Store, parse_plan
 from ui.common import Corrector, RowsModel
 from ui.session import Session
 
@@ -56,9 +55,8 @@ class PlansModel(RowsModel[Plan]):
 
 def set_plan(store: Store, period: str, output: str, rate: str) -> Plan:
     """Parse the form's text with the core's number grammar and set the plan."""
-    output_t = parse_optional(output, N_("planned output"), PLAN_OUTPUT_T)
-    rate_pct = parse_optional(rate, N_("target ingot qualified rate"), PLAN_RATE_PCT)
-    return store.set_plan(period, output_t=output_t, ingot_rate=None if rate_pct is None else rate_pct / 100)
+    output_t, target = parse_plan(output, rate)
+    return store.set_plan(period, output_t=output_t, ingot_rate=target)
 
 
 class PlansTab(QWidget):
