@@ -269,7 +269,9 @@ class RatePage(Page):
         add_lines(chart, runs(rates), self.tr("Ingot qualified rate"), pen(BLUE), axes,
                   points=len(t.buckets) <= MANY_POINTS)
         if any(v is not None for v in targets):
-            add_lines(chart, step_runs(targets), self.tr("Target"), pen(GREEN, 2, DASH), axes)
+            # the plan's target is by weight: said so when the count basis leads
+            add_lines(chart, step_runs(targets), self.tr("Target") if t.basis == "weight"
+                      else self.tr("Target (by weight)"), pen(GREEN, 2, DASH), axes)
         if not any(v is not None for v in rates):
             chart.setTitle(self.tr("No judged ingots of checked heats in this period"))
         self.rate_view.show_chart(chart)
