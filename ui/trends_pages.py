@@ -443,8 +443,10 @@ class ComparisonsPage(Page):
             rows = self.rows(name)
             keys = [html.escape(self._short(name, r.keys[name])) for r in rows]
             rates = [percent(self._rate(r, t.basis)) for r in rows]
+            # an undefined rate has no bar (drawn empty): its label says "—", not a figure of 0
             labels = [self.tr("{name} · n = {n}").format(name=key, n=f"{r.sums.ingots_judged:,}")
-                      for key, r in zip(keys, rows, strict=True)]
+                      + ("" if rate is not None else " · —")
+                      for key, r, rate in zip(keys, rows, rates, strict=True)]
             self.rate_views[name].show_chart(self._bars(
                 self.tr("Ingot qualified rate {by}").format(by=titles[name]), labels, rates, "%", BLUE,
                 rate=True))
