@@ -27,7 +27,7 @@ from ui.main_window import MainWindow
 from ui.session import Session
 from ui.trends_charts import ChartView, nice_range, number_text
 from ui.trends_models import TextTable
-from ui.trends_view import FreezeDialog, TrendsView, period_report_builder
+from ui.trends_view import FreezeDialog, TrendsView
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -523,7 +523,7 @@ def test_the_export_menu_offers_the_pages_charts_and_the_period_report(view: Tre
     assert sum(t.endswith("as PNG…") for t in texts) == 6
     assert sum(t.endswith("data as CSV…") for t in texts) == 3
     report = next(a for a in view.export_menu.actions() if "Period" in a.text())
-    assert report.isEnabled() == (period_report_builder() is not None)
+    assert report.isEnabled()
 
 
 def test_an_answer_to_filters_no_longer_shown_is_dropped(qtbot: QtBot, view: TrendsView) -> None:
@@ -586,8 +586,6 @@ def test_leaving_today_is_not_used(view: TrendsView) -> None:
 
 def test_the_period_report_is_made_for_the_period_shown(qtbot: QtBot, view: TrendsView,
                                                         tmp_path: Path) -> None:
-    if period_report_builder() is None:
-        pytest.skip("reports/period.py is not in this build")
     with changed(qtbot, view):
         view.set_period(trends.Span.MONTH, LAST)
     out = tmp_path / "period.pdf"

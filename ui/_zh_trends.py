@@ -190,7 +190,6 @@ ZH = {
     "Save “{chart}” as PNG…": "将“{chart}”另存为 PNG…",
     "Save “{table}” data as CSV…": "将“{table}”数据另存为 CSV…",
     "Save the period report": "保存期间报告",
-    "The period report is not part of this build yet.": "本版本尚未包含期间报告。",
     "Making the period report of {period}…": "正在生成 {period} 的期间报告…",
     "Target (by weight)": "目标（按重量）",
 }

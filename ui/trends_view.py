@@ -11,13 +11,10 @@ so a query over years never holds up saving a heat.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -70,7 +67,6 @@ from ui.trends_pages import (
 
 DEFECT_INGOTS_LIMIT = 5000
 TYPING_MS = 250  # a date edited a digit at a time is asked for once, this long after the last digit
-REPORT_MODULE = "reports.period"
 Choices = tuple[tuple[date, date] | None, list[Converter], list[Shift], list[str]]
 
 
@@ -83,15 +79,6 @@ class DaysRequest:
     converter: str | None
     shift: str | None
     grade: str | None
-
-
-def period_report_builder() -> Callable[..., Any] | None:
-    """The period quality report's maker, `build_period_report(store, date_from, date_to, out, *,
-    basis, scope) -> Path`, if this build has it (reports/period.py)."""
-    if importlib.util.find_spec(REPORT_MODULE) is None:
-        return None
-    found = getattr(importlib.import_module(REPORT_MODULE), "build_period_report", None)
-    return found if callable(found) else None
 
 
 class FreezeDialog(QDialog):
@@ -630,10 +617,7 @@ class TrendsView(QWidget):
                                     self._table_saver(table, title))
             action.setEnabled(table() is not None)
         menu.addSeparator()
-        report = menu.addAction(self.tr("Period &quality report (PDF)…"), self.period_report)
-        report.setEnabled(period_report_builder() is not None)
-        if period_report_builder() is None:
-            report.setToolTip(self.tr("The period report is not part of this build yet."))
+        menu.addAction(self.tr("Period &quality report (PDF)…"), self.period_report)
 
     def _table_saver(self, table: Callable[[], trends.Table | None], title: str) -> Callable[[], None]:
         return lambda: self._save_table_as(table, title)
@@ -652,10 +636,6 @@ class TrendsView(QWidget):
 
     def period_report(self) -> None:
         """Ask where, then make the period quality report PDF of the period shown (on the long lane)."""
-        builder = period_report_builder()
-        if builder is None:
-            self.error.setText(self.tr("The period report is not part of this build yet."))
-            return
         try:
             period = self.period()
         except QcError as exc:
@@ -668,14 +648,14 @@ class TrendsView(QWidget):
             self.make_period_report(Path(path))
 
     def make_period_report(self, path: Path) -> None:
-        builder = period_report_builder()
-        if builder is None:
-            return
         period, basis, scope = self.period(), self.basis(), self.scope()
         self.message.emit(self.tr("Making the period report of {period}…").format(period=period.label))
 
         def work(store: Store) -> object:  # in the language in force: the core's, set with the UI's
-            return builder(store, period.date_from, period.date_to, path, basis=basis, scope=scope)
+            # reportlab is imported here, on the worker, the first time a report is made
+            from reports.period import build_period_report  # noqa: PLC0415
+            return build_period_report(store, period.date_from, period.date_to, path, basis=basis,
+                                       scope=scope)
 
         saved = self.tr("Saved: {path}").format(path=path)
         self.session.submit(work, done=lambda _r: self.message.emit(saved),
