@@ -594,3 +594,16 @@ def test_the_period_report_is_made_for_the_period_shown(qtbot: QtBot, view: Tren
         view.make_period_report(out)
     assert out.read_bytes().startswith(b"%PDF")
     assert view.error.text() == ""
+
+
+def test_without_a_plan_the_records_say_where_the_target_comes_from(qtbot: QtBot, view: TrendsView) -> None:
+    kinds = [r.kind for r in view.records_page.result]
+    assert trends.RecordKind.LONGEST_RUN not in kinds  # the demo has no plan, so no target
+    assert "Production plans" in view.records_page.note.text()
+    with Store.open(view.session.path, "tester") as store:
+        store.set_plan("1959-02", output_t=None, ingot_rate=0.9)  # every demo day is above 90%
+    with changed(qtbot, view):
+        view.set_period(trends.Span.MONTH, LAST)
+    run = next(r for r in view.records_page.result if r.kind is trends.RecordKind.LONGEST_RUN)
+    assert (run.first, run.last) == (date(1959, 2, 1), LAST)
+    assert "Production plans" not in view.records_page.note.text()

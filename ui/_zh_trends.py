@@ -192,4 +192,6 @@ ZH = {
     "Save the period report": "保存期间报告",
     "Making the period report of {period}…": "正在生成 {period} 的期间报告…",
     "Target (by weight)": "目标（按重量）",
+    "No day at or above a target yet: the targets come from the plans (Set-up ▸ Production plans).":
+        "尚无达到目标的日子：目标来自生产计划（设置 ▸ 生产计划）。",
 }

@@ -1093,7 +1093,11 @@ class RecordsPage(Page):
                                  self.tr("★ new") if r.new else "", self.value_text(r, r.previous)
                                  if r.new else ""), r.kind, marked=r.new))
         self.records.set_rows(rows)
-        self.note.setText(self.tr("Over every day up to {day}. A ★ marks a record set on the period's last "
-                                  "production day ({last}).").format(
-            day=t.period.date_to.isoformat(), last=t.last_day.isoformat() if t.last_day else "—"))
+        note = self.tr("Over every day up to {day}. A ★ marks a record set on the period's last "
+                       "production day ({last}).").format(
+            day=t.period.date_to.isoformat(), last=t.last_day.isoformat() if t.last_day else "—")
+        if not any(r.kind is trends.RecordKind.LONGEST_RUN for r in t.records):
+            note += " " + self.tr("No day at or above a target yet: the targets come from the plans "
+                                  "(Set-up ▸ Production plans).")
+        self.note.setText(note)
         self.view.resizeColumnsToContents()
