@@ -1040,7 +1040,8 @@ class PlanPage(Page):
         values = [p.y() for p in done]
         line: list[QPointF] = []
         if plan.plan_t is not None:
-            line = [QPointF(-0.5, 0.0), QPointF(days - 0.5, plan.plan_t)]
+            # each day's point is the plan by the end of that day, as planned_by() and the CSV say
+            line = [QPointF(0, plan.plan_t / days), QPointF(days - 1, plan.plan_t)]
             values.append(plan.plan_t)
         y = value_axis([0.0, *values], floor=0, ticks=5)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
