@@ -390,4 +390,12 @@ ZH: dict[str, str] = {
     '{n} analysis value(s) of {element} from {frm} to {to}: limits need at least two': '{frm} 至 {to} 的 {element} 分析值只有 {n} 个：控制限至少需要两个',
     'no grade {code!r}': '没有钢种 {code!r}',
     '{value} is read as {value} %: the rate is typed in per cent, 96.5 for 96.5 %': '{value} 将被当作 {value} %：合格率按百分数输入，96.5 即 96.5 %',
+    '1 point beyond 3σ': '1 点超出 3σ',
+    '2 of 3 beyond 2σ': '3 点中 2 点超出 2σ',
+    '4 of 5 beyond 1σ': '5 点中 4 点超出 1σ',
+    '8 in a row on one side': '连续 8 点在同侧',
+    'Rule 1: one point beyond 3σ': '准则 1：1 点超出 3σ',
+    'Rule 2: 2 of 3 in a row beyond 2σ, one side': '准则 2：连续 3 点中有 2 点超出 2σ（同侧）',
+    'Rule 3: 4 of 5 in a row beyond 1σ, one side': '准则 3：连续 5 点中有 4 点超出 1σ（同侧）',
+    'Rule 4: 8 in a row on one side of the centre': '准则 4：连续 8 点落在中心线同侧',
 }

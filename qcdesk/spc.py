@@ -22,6 +22,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
+from qcdesk.i18n import N_
+
 # Shewhart constants for moving ranges of two (ASTM STP 15D / Montgomery, appendix VI).
 D2 = 1.128  # E[R]/σ for n = 2
 I_LIMIT = 2.66  # 3 ÷ d2, as DOMAIN.md writes it
@@ -38,6 +40,17 @@ class Rule(IntEnum):
 
 
 ALL_RULES: tuple[Rule, ...] = tuple(Rule)
+
+# What each rule says, short (beside a point, in a list) and whole (a tooltip, a footnote);
+# translated with qcdesk.i18n._ where shown, by the desktop and the reports alike.
+RULE_SHORT = {Rule.BEYOND_3_SIGMA: N_("1 point beyond 3σ"),
+              Rule.TWO_OF_THREE_BEYOND_2_SIGMA: N_("2 of 3 beyond 2σ"),
+              Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: N_("4 of 5 beyond 1σ"),
+              Rule.EIGHT_ON_ONE_SIDE: N_("8 in a row on one side")}
+RULE_WHOLE = {Rule.BEYOND_3_SIGMA: N_("Rule 1: one point beyond 3σ"),
+              Rule.TWO_OF_THREE_BEYOND_2_SIGMA: N_("Rule 2: 2 of 3 in a row beyond 2σ, one side"),
+              Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: N_("Rule 3: 4 of 5 in a row beyond 1σ, one side"),
+              Rule.EIGHT_ON_ONE_SIDE: N_("Rule 4: 8 in a row on one side of the centre")}
 
 # A point drawn on a limit line is inside it: (x − x̄)/σ may round to 3.0000000000000004
 # when x is exactly x̄ + 3σ (p = 20/25 against p̄ = 0.5, say), so "beyond" allows for that.

@@ -152,11 +152,12 @@ def scope_line(store: Store, scope: Scope) -> str:
 # ------------------------------------------------------------------ formatting
 
 BASIS_NAMES = {"weight": N_("by weight"), "count": N_("by count of ingots")}
-RULE_TEXTS = {spc.Rule.BEYOND_3_SIGMA: N_("1: a point beyond 3σ"),
-              spc.Rule.TWO_OF_THREE_BEYOND_2_SIGMA: N_("2: 2 of 3 beyond 2σ"),
-              spc.Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: N_("3: 4 of 5 beyond 1σ"),
-              spc.Rule.EIGHT_ON_ONE_SIDE: N_("4: 8 in a row on one side")}
 CPK_LOW = 1.0  # a Cpk below this is marked: the spread does not fit inside the limits
+
+
+def rule_text(rule: spc.Rule) -> str:
+    """"2: 2 of 3 beyond 2σ": the rule's number and what it says (the core's words, translated)."""
+    return f"{int(rule)}: {core_i18n._(spc.RULE_SHORT[rule])}"
 
 
 def ratio2(value: float | None) -> str:
@@ -243,7 +244,7 @@ def _p_chart(t: Trends) -> tuple[LineChart, Table]:
         b, p = t.buckets[i], pts[i]
         side = _("above") if found[0].above else _("below")
         rows.append((b.key, count(p.n), percent(p.p), percent(p.ucl), percent(p.lcl),
-                     "; ".join(_(RULE_TEXTS[v.rule]) for v in found), side))
+                     "; ".join(rule_text(v.rule) for v in found), side))
     table = Table((Column(_("Point"), "L", 1.1), Column(_("Judged"), "R", 0.8), Column(_("p"), "R", 0.8),
                    Column(_("UCL"), "R", 0.8), Column(_("LCL"), "R", 0.8),
                    Column(_("Rules broken (Western Electric)"), "L", 3.0), Column(_("Side"), "L", 0.8)),

@@ -123,7 +123,7 @@ def test_out_of_control_points_are_listed(demo: Store, tmp_path: Path) -> None:
     freeze_p_limits(demo, EVERYTHING, Period.custom(date(1959, 2, 6), date(1959, 2, 6)))
     report = period_report(demo, FEB_1, FEB_28, printed_at=AT)
     assert report.violations.rows
-    assert any("1: a point beyond 3σ" in row[5] for row in report.violations.rows)
+    assert any("1: 1 point beyond 3σ" in row[5] for row in report.violations.rows)
     assert report.p_chart.marked
     text = pdf_text(period.build_period_report(demo, FEB_1, FEB_28, tmp_path / "p.pdf", printed_at=AT))
     assert "Points out of control" in text

@@ -317,10 +317,7 @@ class RatePage(Page):
         self.violations_view.resizeColumnsToContents()
 
     def rule_text(self, rule: spc.Rule) -> str:
-        return {spc.Rule.BEYOND_3_SIGMA: self.tr("1 point beyond 3σ"),
-                spc.Rule.TWO_OF_THREE_BEYOND_2_SIGMA: self.tr("2 of 3 beyond 2σ"),
-                spc.Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: self.tr("4 of 5 beyond 1σ"),
-                spc.Rule.EIGHT_ON_ONE_SIDE: self.tr("8 in a row on one side")}[rule]
+        return _(spc.RULE_SHORT[rule])
 
     def _say_limits(self, t: trends.Trends) -> None:
         frozen = t.frozen

@@ -174,15 +174,10 @@ class TrendsView(QWidget):
         self.basis_box.addItem(self.tr("by count"), "count")
         self._basis_from_preferences()
         self.rule_boxes: dict[spc.Rule, QCheckBox] = {}
-        rule_tips = {
-            spc.Rule.BEYOND_3_SIGMA: self.tr("Rule 1: one point beyond 3σ"),
-            spc.Rule.TWO_OF_THREE_BEYOND_2_SIGMA: self.tr("Rule 2: 2 of 3 in a row beyond 2σ, one side"),
-            spc.Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: self.tr("Rule 3: 4 of 5 in a row beyond 1σ, one side"),
-            spc.Rule.EIGHT_ON_ONE_SIDE: self.tr("Rule 4: 8 in a row on one side of the centre")}
         for rule in spc.Rule:
             box = QCheckBox(f"&{int(rule)}", self)
             box.setChecked(True)
-            box.setToolTip(rule_tips[rule])
+            box.setToolTip(_(spc.RULE_WHOLE[rule]))
             self.rule_boxes[rule] = box
         self.converter_box = self._scope_box()
         self.shift_box = self._scope_box()
