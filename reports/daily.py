@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from qcdesk.store import Store
 from reports import layout
 from reports.data import DailyReport, ParetoBar, daily_report
-from reports.layout import FRAME_W, INK, Styles, text
+from reports.layout import FRAME_W, INK, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
 LINE = colors.HexColor("#c0392b")
@@ -38,9 +39,9 @@ def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumu
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.strokeColor = INK
     top = max((b.ingots for b in bars), default=1)
-    step = max(1, -(-top // 5))
+    step = max(1, math.ceil(nice_axis(0, top)[2]))  # round steps of whole ingots: 50, 100, … not 47, 94, …
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = step * 5
+    chart.valueAxis.valueMax = max(1, math.ceil(top / step)) * step
     chart.valueAxis.valueStep = step
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 7

@@ -8,6 +8,7 @@ knows the page count when the document is saved.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,14 @@ def write(pdf: bytes, path: str | Path) -> Path:
     partial.write_bytes(pdf)
     partial.replace(target)
     return target
+
+
+def nice_axis(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
+    """A rounded axis min, max and step covering low..high in about `ticks` steps."""
+    if high <= low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step

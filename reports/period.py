@@ -26,7 +26,7 @@ from qcdesk.store import Store
 from reports import layout
 from reports.daily import pareto_chart
 from reports.data import Figure
-from reports.layout import FAIL, FRAME_W, GREY, INK, Styles, note_mark, text
+from reports.layout import FAIL, FRAME_W, GREY, INK, Styles, nice_axis, note_mark, text
 from reports.period_data import LineChart, PeriodReport, period_report
 
 # a colour and dash per line, by its place in the chart
@@ -36,17 +36,6 @@ LIMIT = colors.HexColor("#c0392b")
 CENTRE = colors.HexColor("#555555")
 SPEC = colors.HexColor("#8e44ad")
 GRID = colors.HexColor("#dddddd")
-
-
-def nice_axis(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
-    """A rounded axis min, max and step covering low..high in about `ticks` steps."""
-    if high <= low:
-        pad = abs(high) * 0.1 or 1.0
-        low, high = low - pad, high + pad
-    raw = (high - low) / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
 
 
 def axis_text(value: float, decimals: int, percent: bool) -> str:
@@ -191,18 +180,6 @@ def _figures(figures: tuple[Figure, ...], st: Styles) -> Flowable:
     return t
 
 
-def _pareto_chart(report: PeriodReport, font: str) -> Drawing:
-    """The daily report's Pareto chart, its ingot axis on round steps (a period's counts run to
-    hundreds: 50, 100, … rather than 47, 94, …). The cumulative line does not depend on that axis."""
-    h = report.headings
-    drawing = pareto_chart(report.pareto, font, h["chart_ingots"], h["chart_cumulative"])
-    chart = drawing.contents[0]
-    most = max(b.ingots for b in report.pareto)
-    step = math.ceil(nice_axis(0, most)[2])  # whole ingots
-    chart.valueAxis.valueMax, chart.valueAxis.valueStep = max(1, math.ceil(most / step)) * step, step
-    return drawing
-
-
 def layout_report(report: PeriodReport) -> bytes:
     """The report as PDF bytes."""
     st = Styles()
@@ -222,7 +199,8 @@ def layout_report(report: PeriodReport) -> bytes:
         story.append(layout.keep(layout.heading(h[key], st), layout.table(data, st)))
     pareto: list[Flowable] = [layout.heading(h["pareto"], st)]
     if report.pareto:
-        pareto += [_pareto_chart(report, st.font), Spacer(1, 2 * mm)]
+        pareto += [pareto_chart(report.pareto, st.font, h["chart_ingots"], h["chart_cumulative"]),
+                   Spacer(1, 2 * mm)]
     pareto.append(layout.table(report.pareto_table, st))
     story.append(layout.keep(*pareto))
     story.append(layout.keep(layout.heading(h["chemistry"], st), layout.table(report.chemistry, st,

@@ -17,7 +17,8 @@ from qcdesk.rates import format_rate
 from qcdesk.store import Store
 from qcdesk.trends import Period, freeze_p_limits
 from reports import period
-from reports.period import axis_text, nice_axis, step_decimals
+from reports.layout import nice_axis
+from reports.period import axis_text, step_decimals
 from reports.period_data import file_stem, period_of, period_report
 from ui.launcher import main
 
