@@ -2151,7 +2151,8 @@ def _sums_of(values: Sequence[Any]) -> RateSums:
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
-                         "ingot", "ingot_defect", "audit", "person", "signature")}
+                         "ingot", "ingot_defect", "audit", "person", "signature", "plan",
+                         "control_limits")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
