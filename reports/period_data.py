@@ -173,14 +173,14 @@ def mean_text(element: str, value: float | None) -> str:
     return f"{value:.{decimals}f}"
 
 
-def x_label(key: str, grain: Grain, one_month: bool) -> str:
+def x_label(key: str, grain: Grain, one_month: bool, one_year: bool = True) -> str:
     """A bucket's label under the x axis: the day of the month within one month, else MM-DD;
-    a week as W05; a month as YYYY-MM."""
+    a week as W05 within one year, else 2024-W05; a month as YYYY-MM."""
     if grain is Grain.DAY:
         day = date.fromisoformat(key)
         return str(day.day) if one_month else day.strftime("%m-%d")
     if grain is Grain.WEEK:
-        return key.partition("-")[2]
+        return key.partition("-")[2] if one_year else key
     return key
 
 
@@ -216,7 +216,8 @@ def _headline(t: Trends, basis: str) -> tuple[Table, tuple[Figure, ...]]:
 def _labels(t: Trends) -> tuple[str, ...]:
     one_month = (t.period.date_from.year, t.period.date_from.month) == (t.period.date_to.year,
                                                                         t.period.date_to.month)
-    return tuple(x_label(b.key, t.grain, one_month) for b in t.buckets)
+    one_year = len({b.key[:4] for b in t.buckets}) <= 1  # ISO years, as the week keys name them
+    return tuple(x_label(b.key, t.grain, one_month, one_year) for b in t.buckets)
 
 
 def _trend_chart(t: Trends, basis: str) -> LineChart:

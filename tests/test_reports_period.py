@@ -216,3 +216,13 @@ def test_command_line_in_chinese(demo_copy: Path, tmp_path: Path) -> None:
     assert main(["--db", str(demo_copy), "--lang", "zh", "report", "period", "--from", "1959-02-01",
                  "--to", "1959-02-28", "-o", str(out)]) == 0
     assert "期间质量报告" in pdf_text(out)
+
+
+def test_week_labels_name_the_year_when_the_weeks_cross_one() -> None:
+    from qcdesk.trends import Grain
+    from reports.period_data import x_label
+
+    assert x_label("1959-W05", Grain.WEEK, one_month=False, one_year=True) == "W05"
+    assert x_label("2025-W01", Grain.WEEK, one_month=False, one_year=False) == "2025-W01"
+    assert x_label("1959-02-07", Grain.DAY, one_month=True) == "7"
+    assert x_label("1959-02", Grain.MONTH, one_month=False) == "1959-02"
