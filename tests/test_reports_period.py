@@ -15,11 +15,11 @@ from qcdesk.i18n import set_language
 from qcdesk.model import EVERYTHING
 from qcdesk.rates import format_rate
 from qcdesk.store import Store
-from qcdesk.trends import Period, freeze_p_limits
+from qcdesk.trends import Grain, Period, freeze_p_limits
 from reports import period
 from reports.layout import nice_axis
 from reports.period import axis_text, step_decimals
-from reports.period_data import file_stem, period_of, period_report
+from reports.period_data import file_stem, period_of, period_report, x_label
 from ui.launcher import main
 
 FEB_1, FEB_28 = date(1959, 2, 1), date(1959, 2, 28)
@@ -219,9 +219,6 @@ def test_command_line_in_chinese(demo_copy: Path, tmp_path: Path) -> None:
 
 
 def test_week_labels_name_the_year_when_the_weeks_cross_one() -> None:
-    from qcdesk.trends import Grain
-    from reports.period_data import x_label
-
     assert x_label("1959-W05", Grain.WEEK, one_month=False, one_year=True) == "W05"
     assert x_label("2025-W01", Grain.WEEK, one_month=False, one_year=False) == "2025-W01"
     assert x_label("1959-02-07", Grain.DAY, one_month=True) == "7"
