@@ -610,3 +610,21 @@ def test_without_a_plan_the_records_say_where_the_target_comes_from(qtbot: QtBot
     run = next(r for r in view.records_page.result if r.kind is trends.RecordKind.LONGEST_RUN)
     assert (run.first, run.last) == (date(1959, 2, 1), LAST)
     assert "Production plans" not in view.records_page.note.text()
+
+
+def test_the_chemistry_page_opens_on_the_period_s_main_grade(qtbot: QtBot, view: TrendsView) -> None:
+    period = view.period()
+    with Store.open(view.session.path, "tester") as store:
+        made = Counter(h.grade for h in store.heats(period.date_from, period.date_to))
+    main = made.most_common(1)[0][0]
+    assert view.chemistry_page.result is not None
+    assert view.chemistry_page.result.grade == main
+    # a grade the person picks stays picked when the period changes
+    page = view.chemistry_page
+    page.grade_box.setCurrentIndex(page.grade_box.findData("Q195"))
+    with qtbot.waitSignal(view.chemistry_shown, timeout=10000):
+        page.grade_box.activated.emit(page.grade_box.currentIndex())
+    view.set_period("month", date(1959, 2, 1))
+    qtbot.waitUntil(lambda: view.session.idle() and not view._apply_timer.isActive(), timeout=10000)
+    assert page.result is not None
+    assert page.result.grade == "Q195"
