@@ -19,7 +19,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,6 +80,14 @@ from qcdesk.people import (
     parse_role,
     pin_matches,
 )
+from qcdesk.rate_sql import GROUP_ORDER as _GROUP_ORDER
+from qcdesk.rate_sql import GROUP_SQL as _GROUP_SQL
+from qcdesk.rate_sql import HEAT_SUMS_SQL as _HEAT_SUMS_SQL
+from qcdesk.rate_sql import INT_SUMS as _INT_SUMS
+from qcdesk.rate_sql import RATE_SQL as _RATE_SQL
+from qcdesk.rate_sql import SUM_FIELDS as _SUM_FIELDS
+from qcdesk.rate_sql import SUMS_SQL as _SUMS_SQL
+from qcdesk.rate_sql import sums_of as _sums_of
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, Rates, RateSums, check_group_keys
 from qcdesk.standards import HeatCheck, in_force
 from qcdesk.standards import check as check_chemistry
@@ -2015,8 +2023,6 @@ def _history_row(r: sqlite3.Row) -> HeatListRow:
 
 # The history browser's sort keys: each a fixed list of SQL expressions (never user text),
 # ended by h.id so that every row has a distinct key for keyset paging.
-_RATE_SQL = ("coalesce(CASE h.chem_status WHEN 'conforms' THEN h.w_surface_ok_kg / nullif(h.w_judged_kg, 0) "
-             "WHEN 'fails' THEN 0.0 * nullif(h.w_judged_kg, 0) END, -1.0)")  # undefined sorts first
 _HISTORY_KEYS: dict[str, tuple[str, ...]] = {
     "heat_no": ("h.heat_no",),
     "production_date": ("h.production_date", "h.tapped_at"),
@@ -2071,18 +2077,6 @@ _HISTORY_PAGE = {(sort, descending, dated): _history_page_sql(keys, descending, 
 # ---- end of desktop: history browser and set-up
 
 
-# The expression each group key selects: a fixed table, never user text.
-_GROUP_SQL = {
-    "day": "h.production_date",
-    "month": "substr(h.production_date, 1, 7)",
-    "year": "substr(h.production_date, 1, 4)",
-    "shift": "s.code",
-    "converter": "c.code",
-    "grade": "h.grade",
-}
-# Keys not sorted by their own value: shifts in schedule order, converters 1, 2, …, 10.
-_GROUP_ORDER = {"shift": "min(s.seq)", "converter": "length(c.code), c.code"}
-
 # The trends' scope, with the named parameters _scope_params binds.
 _SCOPE_SQL = (" AND (:conv IS NULL OR h.converter_id = :conv) AND (:shift IS NULL OR h.shift_id = :shift)"
               " AND (:grade IS NULL OR h.grade = :grade)")
@@ -2114,39 +2108,6 @@ def _key_name(key: ChartKey) -> str:
     while parts[-1] == "-":
         parts.pop()
     return "/".join(parts)
-
-
-_SUM_FIELDS = tuple(f.name for f in fields(RateSums))
-_INT_SUMS = frozenset(f.name for f in fields(RateSums) if f.default == 0 and isinstance(f.default, int))
-# The sums of RateSums, in its field order.
-_SUMS_SQL = """
-    count(*),
-    count(*) FILTER (WHERE h.chem_status <> 'not_checked'),
-    count(*) FILTER (WHERE h.chem_status = 'conforms'),
-    total(h.tap_weight_t),
-    total(h.tap_weight_t) FILTER (WHERE h.chem_status <> 'not_checked'),
-    total(h.tap_weight_t) FILTER (WHERE h.chem_status = 'conforms'),
-    total(h.n_ingots),
-    total(h.n_ingots - h.n_judged),
-    total(h.n_judged),
-    total(h.n_surface_ok),
-    total(h.w_judged_kg),
-    total(h.w_surface_ok_kg),
-    total(h.n_judged) FILTER (WHERE h.chem_status <> 'not_checked'),
-    total(h.n_surface_ok) FILTER (WHERE h.chem_status = 'conforms'),
-    total(h.w_judged_kg) FILTER (WHERE h.chem_status <> 'not_checked'),
-    total(h.w_surface_ok_kg) FILTER (WHERE h.chem_status = 'conforms'),
-    total(h.n_judged) FILTER (WHERE h.chem_status = 'not_checked'),
-    total(h.w_judged_kg) FILTER (WHERE h.chem_status = 'not_checked')
-"""
-
-
-# desktop: one heat's sums, with the same sums as every rate (fixed text, the id bound)
-_HEAT_SUMS_SQL = "SELECT " + _SUMS_SQL + " FROM heat h WHERE h.id = ?"  # noqa: S608 - fixed text
-
-
-def _sums_of(values: Sequence[Any]) -> RateSums:
-    return RateSums(*(int(v) if f in _INT_SUMS else v for f, v in zip(_SUM_FIELDS, values, strict=True)))
 
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
