@@ -198,7 +198,8 @@ def imr_chart(values: Sequence[float], mean: float | None = None, mr_bar: float 
         if mr_bar > 0:
             sigma = I_LIMIT * mr_bar / 3
             violations = western_electric([(v - mean) / sigma for v in values], rules)
-            beyond = tuple(i + 1 for i, r in enumerate(ranges) if r > mr_ucl)
+            # on the line is inside, as for the I chart: |b − a| may round a hair above 3.267·MR̄
+            beyond = tuple(i + 1 for i, r in enumerate(ranges) if r - mr_ucl > _ON_THE_LINE * mr_bar)
     return IMRChart(values, (None, *ranges), mean, mr_bar, ucl, lcl, mr_ucl, tuple(violations), beyond)
 
 
