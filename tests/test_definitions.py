@@ -15,6 +15,7 @@ import pytest
 from qcdesk.model import ChemStatus, Disposition, Heat, Limit, Standard
 from qcdesk.rates import format_rate
 from qcdesk.shifts import assign, format_clock, shift_window
+from qcdesk.standards import check as check_chemistry
 from qcdesk.store import NewHeat, NewIngot, Store
 
 A, C, R, S, P = (Disposition.ACCEPTED, Disposition.CONDITIONED, Disposition.REGRADED,
@@ -432,3 +433,16 @@ def test_the_grades_a_failing_analysis_still_satisfies() -> None:
                 for i, (grade, limits) in enumerate(GBT700_GRADES.items())]
     analysis = {"C": 0.21, "Si": 0.20, "Mn": 0.50, "P": 0.030, "S": 0.030}
     assert satisfied_grades(analysis, editions) == ["Q235A", "Q275A", "Q275B"]
+
+
+def test_a_heat_check_lists_the_elements_as_a_lab_report_does() -> None:
+    # C, Si, Mn, P, S first, then the alloying elements in their usual order, then the rest
+    # alphabetically; limited or not, with or without a value.
+    q235b = Standard(1, "Q235B", "GB/T 700", "2006", date(2007, 2, 1),
+                     (Limit("S", None, 0.045), Limit("P", None, 0.045), Limit("Mn", None, 1.40),
+                      Limit("Si", None, 0.35), Limit("C", None, 0.20)))
+    analysis = {"Zr": 0.001, "Cr": 0.05, "Ni": 0.03, "Al": 0.02, "C": 0.15, "Si": 0.20, "Mn": 0.50,
+                "P": 0.020, "S": 0.020, "B": 0.0005}
+    verdict = check_chemistry(q235b, analysis)
+    assert [e.element for e in verdict.elements] == ["C", "Si", "Mn", "P", "S", "Cr", "Ni", "Al", "B", "Zr"]
+    assert verdict.status is ChemStatus.CONFORMS

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,16 @@ import pytest
 from qcdesk.cli import main
 from qcdesk.errors import InputError
 from qcdesk.model import ChemStatus, Disposition
-from qcdesk.rates import RateRow, RateSums, Standing, format_rate, ingot_standing, parse_group_keys
+from qcdesk.rates import (
+    FORMULAS,
+    RateRow,
+    Rates,
+    RateSums,
+    Standing,
+    format_rate,
+    ingot_standing,
+    parse_group_keys,
+)
 from qcdesk.store import HeatFilter, NewHeat, NewIngot, Store
 
 A, C, R, S, P = (Disposition.ACCEPTED, Disposition.CONDITIONED, Disposition.REGRADED,
@@ -217,3 +227,25 @@ def test_each_ingots_standing_in_the_ingot_qualified_rate(status: ChemStatus, di
     # DOMAIN.md: pending is in no rate; a judged ingot of a heat not yet checked awaits
     # chemistry; otherwise qualified = accepted or conditioned, and the heat conforms.
     assert ingot_standing(status, disposition) is standing
+
+
+def test_each_group_key_names_its_column(day: Path) -> None:
+    assert parse_group_keys("month,year") == ("month", "year")
+    with Store.open(day, "tester") as store:
+        for key, field, value in [("day", "date", "2025-03-10"), ("month", "month", "2025-03"),
+                                  ("year", "year", "2025"), ("shift", "shift", "day"),
+                                  ("converter", "converter", "1"), ("grade", "grade", "Q235B")]:
+            (row,) = store.rates(DAY, DAY, (key,)).as_dict()["rows"]
+            assert row[field] == value, key
+            assert row["heats"] == 5
+
+
+def test_every_rate_has_its_formula_to_show_beside_it() -> None:
+    # DOMAIN.md: every rate is shown with its formula beside it, on both bases.
+    assert set(FORMULAS) == {f.name for f in fields(Rates)}
+    assert FORMULAS["ingot_qualified_rate"] == ("weight of qualified ingots ÷ weight of judged ingots "
+                                                "of checked heats")
+
+
+def test_an_ingots_standing_keeps_its_name_for_callers() -> None:
+    assert [s.value for s in Standing] == ["pending", "qualified", "not_qualified", "heat_fails", "awaiting"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from qcdesk.errors import Conflict, InputError, QcError
 from qcdesk.model import Shift
-from qcdesk.shifts import assign, shift_window, validate_schedule
+from qcdesk.shifts import assign, format_clock, shift_window, validate_schedule
 from qcdesk.store import NewHeat, Store
 
 Schedule = Sequence[tuple[str, int]]
@@ -166,3 +166,43 @@ def test_the_store_places_heats_as_the_reference_does(db_path: Path) -> None:
         for i in range(0, 9 * 60, 29):  # every 29 minutes over nine hours
             at = moment + timedelta(minutes=i)
             assert tap(store, f"H{i}", at) == ref.production_shift(at, schedule), at
+
+
+# ------------------------------------------------------------------- what a refusal says
+
+REFUSALS = {  # BAD_SCHEDULES, each with the problem a person reads
+    "no shift": "at least one shift is needed",
+    "first starts at 12:00": "the first shift must start between 12:00 the day before and 11:59",
+    "first starts before 12:00 the day before":
+        "the first shift must start between 12:00 the day before and 11:59",
+    "two shifts start together": "shift b must start after shift a",
+    "out of order": "shift c must start after shift b",
+    "longer than a day": "the shifts must fit in 24 hours",
+    "crossing and longer than a day": "the shifts must fit in 24 hours",
+    "a code twice": "shift codes must be different",
+}
+
+
+@pytest.mark.parametrize(("name", "problem"), REFUSALS.items(), ids=REFUSALS)
+def test_a_bad_schedule_is_refused_saying_why(name: str, problem: str) -> None:
+    with pytest.raises(InputError) as refused:
+        validate_schedule(as_shifts(BAD_SCHEDULES[name]))
+    assert str(refused.value) == f"shift schedule: {problem}"
+
+
+def test_each_shift_of_the_default_schedule_ends_where_the_next_begins() -> None:
+    shifts = as_shifts([("night", 0), ("day", 480), ("evening", 960)])
+    day = date(1959, 2, 2)
+    assert [shift_window(day, s, shifts) for s in shifts] == [
+        (datetime(1959, 2, 2, 0, 0), datetime(1959, 2, 2, 8, 0)),
+        (datetime(1959, 2, 2, 8, 0), datetime(1959, 2, 2, 16, 0)),
+        (datetime(1959, 2, 2, 16, 0), datetime(1959, 2, 3, 0, 0)),
+    ]
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [
+    (0, "00:00"), (1, "00:01"), (61, "01:01"), (480, "08:00"), (1439, "23:59"),
+    (-1, "23:59 (day before)"), (-120, "22:00 (day before)"), (-720, "12:00 (day before)"),
+])
+def test_a_shift_start_on_the_clock(minutes: int, shown: str) -> None:
+    assert format_clock(minutes) == shown
