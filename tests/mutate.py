@@ -242,16 +242,19 @@ def constant_mutants(module: str, sql: bool) -> list[Mutant]:
 
 
 def ordered_tests(module: str, selection: list[str]) -> list[str]:
-    """The tests to run: those mutmut saw call the module first, then the rest; quickest first."""
+    """The test files to run, -x: those mutmut saw call the module first, then the rest,
+    quickest first. Files, not test ids: a constant may name a test (a parametrized id)."""
     stats_file = MUTANTS / "mutmut-stats.json"
     if not stats_file.exists():
         return selection
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    durations: dict[str, float] = stats["duration_by_test"]
     prefix = module.removesuffix(".py").replace("/", ".") + "."
-    near = {t for name, tests in stats["tests_by_mangled_function_name"].items()
+    near = {t.partition("::")[0] for name, tests in stats["tests_by_mangled_function_name"].items()
             if name.startswith(prefix) for t in tests}
-    return sorted(durations, key=lambda t: (t not in near, durations[t], t))
+    took: dict[str, float] = {}
+    for test, seconds in stats["duration_by_test"].items():
+        took[test.partition("::")[0]] = took.get(test.partition("::")[0], 0.0) + seconds
+    return sorted(selection, key=lambda f: (f not in near, took.get(f, 0.0), f))
 
 
 def run_constants(modules: list[str], cfg: Config) -> dict[str, tuple[str, Mutant]]:
@@ -275,7 +278,7 @@ def run_constants(modules: list[str], cfg: Config) -> dict[str, tuple[str, Mutan
                     command = [sys.executable, "-m", "pytest", "-x", "-q", *cfg.pytest_args, *tests]
                     done = subprocess.run(command, cwd=work, env=env, timeout=TIMEOUT_S, capture_output=True,
                                           check=False)
-                    if done.returncode == 4:  # a usage error, not a test noticing the mutant
+                    if done.returncode == 4:  # pytest's usage error, not a test noticing the mutant
                         sys.exit(f"pytest refused its command for {mutant.name}:\n"
                                  + done.stdout.decode(errors="replace")[-2000:])
                     # 0: every test passed; 5: none collected; else a test failed or would not load

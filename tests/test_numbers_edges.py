@@ -163,3 +163,32 @@ def test_the_desk_takes_each_edge_and_refuses_one_step_beyond(desk: Store) -> No
         desk.set_analysis("E2", {"Cr": 100.001}, reason="lab")
     desk.set_analysis("E2", {"Cr": 100.0}, reason="lab")  # Q235B does not limit Cr
     assert desk.heat("E2").analysis["Cr"] == 100.0
+
+
+# ------------------------------------------------------------------ what a refused text says
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "a number is needed here"),
+    ("\u3000", "a number is needed here"),
+    ("1" * 41, f"{'1' * 41!r} is too long to be a number"),
+    ("1,5", "'1,5': use a point as the decimal separator, as in 0.20"),
+    ("0.2%", "'0.2%' is not a plain decimal number such as 0.20 or 1540"),
+])
+def test_a_refused_text_says_why_and_names_its_field(text: str, problem: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_in_range(text, "tapped weight", TAP_WEIGHT_T)
+    assert refused.value.field == "tapped weight"
+    assert str(refused.value) == f"tapped weight: {problem}"
+
+
+def test_forty_characters_are_still_a_number() -> None:
+    forty = "0." + "0" * 37 + "1"  # 1e-38, written out in 40 characters
+    assert len(forty) == 40
+    assert parse_in_range(forty, "C", CHEMISTRY_PCT) == 1e-38
+
+
+def test_a_refused_value_is_written_out_without_an_exponent() -> None:
+    with pytest.raises(InputError) as refused:
+        check_range(-1e-7, "C", CHEMISTRY_PCT)
+    assert str(refused.value) == "C: -0.0000001 mass % is out of range: must be ≥ 0 and ≤ 100 mass %"

@@ -105,6 +105,11 @@ def test_a_heats_own_sums_are_whole_counts_and_its_rates(day: Path) -> None:
     assert all(type(getattr(row.sums, f)) is int
                for f in ("heats", "ingots", "ingots_judged", "ingots_qualified", "ingots_surface_ok"))
     assert row.rates.ingot_qualified_rate == pytest.approx(0.6)
+    with Store.open(day, "tester") as store:
+        store.add_ingots("H1", [NewIngot(3, 650.5, A, "Li")])
+        row = store.heat_rates("H1")
+    assert (row.sums.weight_judged_kg, row.sums.weight_qualified_kg) == (1650.5, 1250.5)
+    assert row.sums.ingots_qualified == 2
     assert (sums.heats_checked, sums.heats_conforming, sums.ingots_qualified) == (1, 0, 0)
     assert sums.ingots_surface_ok == 2
     assert type(sums.ingots_surface_ok) is int
@@ -182,6 +187,9 @@ def test_weights_lose_their_floating_point_dust_in_json() -> None:
     assert shown["ingots"] == 2
     assert type(shown["ingots"]) is int
     assert shown["ingot_qualified_rate"] == pytest.approx(1 / 3)
+    # nine decimal places are kept, the float's dust below them is not
+    kept = RateRow.of({}, RateSums(output_t=30.000000001, weight_judged_kg=650.0000000001)).as_dict()
+    assert (kept["output_t"], kept["weight_judged_kg"]) == (30.000000001, 650.0)
 
 
 # ------------------------------------------------------------------ group keys as typed

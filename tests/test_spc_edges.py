@@ -139,6 +139,8 @@ def test_a_moving_range_exactly_on_its_upper_limit_is_inside_it() -> None:
     assert imr_chart([0.15, 0.18267], mean=0.16, mr_bar=0.01).mr_beyond == ()
     assert imr_chart([0.10, 0.13267, 0.10], mean=0.12, mr_bar=0.01).mr_beyond == ()
     assert imr_chart([0.15, 0.1827], mean=0.16, mr_bar=0.01).mr_beyond == (1,)
+    # a hundred-millionth of a per cent beyond the limit is beyond it
+    assert imr_chart([0.15, 0.18267001], mean=0.16, mr_bar=0.01).mr_beyond == (1,)
 
 
 def test_rounding_up_to_a_billionth_of_sigma_keeps_a_point_on_its_line() -> None:
