@@ -12,7 +12,8 @@ score per module:
    plus one, True/False, operators swapped, strings spoiled; and in the SQL modules
    ([tool.qcdesk.mutate] sql) the SQL itself: a comparison turned, a status literal
    swapped for another, IS NULL for IS NOT NULL, a FILTER dropped, a count column for
-   another count column, an aggregate swapped, AND for OR, arithmetic turned.
+   another count column (n_…), a weight column for another (w_…), total() for count(),
+   min() for max(), AND for OR, arithmetic turned, a number plus one.
 
 A mutant the tests do not notice survives. Every survivor must be killed by a new test or
 listed in docs/mutation.md (by name, in backticks) as equivalent, with why; the command
@@ -115,7 +116,7 @@ SQL_OPERATORS: list[tuple[str, str]] = [  # (pattern, replacement); {n} is a num
     (r"(?<![<>])<(?![=>])", "<="), (r"(?<![<>=-])>(?!=)", ">="),
     (r"\bIS NULL\b", "IS NOT NULL"), (r"\bIS NOT NULL\b", "IS NULL"),
     (r" FILTER \(WHERE [^)]*\)", ""), (r"\bAND\b", "OR"), (r"\bOR\b", "AND"),
-    (r"\btotal\(", "count("), (r"\bcount\(\*\)", "total(1)"), (r"\bmin\(", "max("), (r"\bmax\(", "min("),
+    (r"\btotal\(", "count("), (r"\bmin\(", "max("), (r"\bmax\(", "min("),
     (r"\bsum\(", "total("), (r" - ", " + "), (r" \+ ", " - "), (r" \* ", " / "), (r" / ", " * "),
     (r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])", "{n}"),
 ]
@@ -278,10 +279,12 @@ def run_constants(modules: list[str], cfg: Config) -> dict[str, tuple[str, Mutan
                     command = [sys.executable, "-m", "pytest", "-x", "-q", *cfg.pytest_args, *tests]
                     done = subprocess.run(command, cwd=work, env=env, timeout=TIMEOUT_S, capture_output=True,
                                           check=False)
-                    if done.returncode == 4:  # pytest's usage error, not a test noticing the mutant
-                        sys.exit(f"pytest refused its command for {mutant.name}:\n"
-                                 + done.stdout.decode(errors="replace")[-2000:])
-                    # 0: every test passed; 5: none collected; else a test failed or would not load
+                    said = (done.stdout + done.stderr).decode(errors="replace")
+                    if done.returncode == 4 and "ImportError while loading conftest" not in said:
+                        # pytest refused its command line: nothing was tested, nothing killed
+                        sys.exit(f"pytest refused its command for {mutant.name}:\n{said[-2000:]}")
+                    # 0: every test passed; 5: none collected; else a test failed, or the mutant
+                    # broke the import of the package (4: the conftest could not load it)
                     status = {0: SURVIVED, 5: NO_TESTS}.get(done.returncode, KILLED)
                 except subprocess.TimeoutExpired:
                     status = TIMEOUT
@@ -339,6 +342,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="only these modules (default: all configured)")
     parser.add_argument("--report", action="store_true", help="only print the report of the last run")
+    parser.add_argument("--constants", action="store_true",
+                        help="only the second pass, with the last mutmut run's results (while adding tests)")
     args = parser.parse_args()
     cfg = config()
     chosen = [m for m in cfg.modules if not args.modules or m in args.modules]
@@ -346,8 +351,9 @@ def main() -> int:
         parser.error("not in pyproject.toml [tool.mutmut] only_mutate: " + ", ".join(sorted(unknown)))
     start = time.monotonic()
     if not args.report:
-        run_mutmut(chosen, every=chosen == cfg.modules)
-        print(f"mutmut done in {(time.monotonic() - start) / 60:.1f} min", flush=True)
+        if not args.constants:
+            run_mutmut(chosen, every=chosen == cfg.modules)
+            print(f"mutmut done in {(time.monotonic() - start) / 60:.1f} min", flush=True)
         run_constants(chosen, cfg)
     if not CONSTANTS_RESULT.exists():
         sys.exit("no run to report: run ./dev mutate first")

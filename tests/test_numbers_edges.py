@@ -23,6 +23,8 @@ from qcdesk.numbers import (
     check_range,
     check_tap_time,
     format_chemistry,
+    normalise_width,
+    parse_decimal,
     parse_in_range,
     parse_optional,
 )
@@ -192,3 +194,14 @@ def test_a_refused_value_is_written_out_without_an_exponent() -> None:
     with pytest.raises(InputError) as refused:
         check_range(-1e-7, "C", CHEMISTRY_PCT)
     assert str(refused.value) == "C: -0.0000001 mass % is out of range: must be ≥ 0 and ≤ 100 mass %"
+
+
+def test_only_the_ten_full_width_digits_are_digits() -> None:
+    # ０-９ are U+FF10-U+FF19; the next one, U+FF1A, is the full-width colon of a clock time
+    assert parse_decimal("１５４０", "tap temperature") == 1540.0
+    with pytest.raises(InputError, match="not a plain decimal number"):
+        parse_decimal("１５：４０", "tap temperature")
+
+
+def test_a_defect_list_typed_full_width_reads_as_its_ascii_twin() -> None:
+    assert normalise_width("TCRK＠top；SCAB＠bottom") == "TCRK@top;SCAB@bottom"

@@ -26,6 +26,7 @@ import pytest
 from qcdesk.cli import main
 from qcdesk.errors import InputError
 from qcdesk.model import ChemStatus, Disposition
+from qcdesk.rate_sql import sums_of
 from qcdesk.rates import (
     FORMULAS,
     RateRow,
@@ -89,11 +90,19 @@ def test_the_history_browser_shows_a_failing_heat_at_0_percent(day: Path) -> Non
 
 def test_a_failing_heat_sorts_between_the_undefined_rates_and_the_qualified_ones(day: Path) -> None:
     with Store.open(day, "tester") as store:
+        # H6 (13:10): 700 of 1400 kg, 50 %, heavier than H1; H7 (14:10): one sample ingot of 1 kg,
+        # 100 %; H8 (15:10): fails, its one ingot scrapped: 0 %, not undefined
+        for no, hour, analysis, ingots in [("H6", 13, GOOD, [(700.0, A), (700.0, S)]),
+                                           ("H7", 14, GOOD, [(1.0, A)]),
+                                           ("H8", 15, HIGH_CARBON, [(650.0, S)])]:
+            store.add_heat(NewHeat(no, "1", datetime(2025, 3, 10, hour, 10), "Q235B", 30.0, 1600.0, "Wang",
+                                   analysis=analysis))
+            store.add_ingots(no, [NewIngot(n, kg, disp, "Li") for n, (kg, disp) in enumerate(ingots, 1)])
         up = [r.heat_no for r in store.heat_page(HeatFilter(), "ingot_qualified_rate", descending=False).rows]
         down = [r.heat_no for r in store.heat_page(HeatFilter(), "ingot_qualified_rate").rows]
-    # undefined first (H3, H4 by tap time), then 0 % (H2), 60 % (H1), 100 % (H5)
-    assert up == ["H3", "H4", "H2", "H1", "H5"]
-    assert down == ["H5", "H1", "H2", "H4", "H3"]
+    # undefined first (H3, H4 by tap time), then 0 % (H2, H8), 50 % (H6), 60 % (H1), 100 % (H5, H7)
+    assert up == ["H3", "H4", "H2", "H8", "H6", "H1", "H5", "H7"]
+    assert down == ["H7", "H5", "H1", "H6", "H8", "H2", "H4", "H3"]
 
 
 def test_a_heats_own_sums_are_whole_counts_and_its_rates(day: Path) -> None:
@@ -257,3 +266,13 @@ def test_every_rate_has_its_formula_to_show_beside_it() -> None:
 
 def test_an_ingots_standing_keeps_its_name_for_callers() -> None:
     assert [s.value for s in Standing] == ["pending", "qualified", "not_qualified", "heat_fails", "awaiting"]
+
+
+def test_sums_read_back_in_the_wrong_shape_are_refused() -> None:
+    # One value per sum of RateSums, no more and no fewer: a column lost or added in the SQL
+    # must fail loudly, not shift the sums after it into the wrong fields.
+    n = len(fields(RateSums))
+    assert sums_of([1] * n) == RateSums(*([1] * n))
+    for wrong in (n - 1, n + 1):
+        with pytest.raises(ValueError, match="zip"):
+            sums_of([1] * wrong)

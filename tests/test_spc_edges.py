@@ -201,6 +201,14 @@ def test_points_above_the_centre_never_join_a_run_below_it() -> None:
     assert western_electric([0.5] * 7 + [0.0]) == []
 
 
+def test_rules_are_chosen_by_their_numbers_1_to_4() -> None:
+    # the trends' settings keep the selected rules as numbers
+    z = [3.5] * 8  # breaks all four
+    for number in (1, 2, 3, 4):
+        assert {v.rule for v in western_electric(z, rules=[number])} == {Rule(number)}
+    assert [int(rule) for rule in Rule] == [1, 2, 3, 4]
+
+
 def test_a_run_of_eight_ending_exactly_one_sigma_out_still_counts() -> None:
     found = western_electric([0.5] * 7 + [1.0])
     assert marks(found) == [(7, Rule.EIGHT_ON_ONE_SIDE, tuple(range(8)))]
