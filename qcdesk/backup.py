@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from qcdesk import journal
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID, LATEST
@@ -218,9 +219,11 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
 
 
 def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
-                        pause: float, checked: bool = True, newer_too: bool = False) -> BackupFacts | None:
+                        pause: float, checked: bool = True, newer_too: bool = False,
+                        heads: Path | None = None) -> BackupFacts | None:
     """Copy `source` to a temporary file beside `target`, check it (unless not `checked`),
-    fsync it, rename it into place."""
+    fsync it, rename it into place. With `heads` (the source's journal of chain heads), the
+    copy keeps its own journal beside it, up to the copy's head."""
     tmp = target.with_name(target.name + ".part")
     _remove(tmp)  # left by a crash
     try:
@@ -229,15 +232,34 @@ def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
         try:
             _copy(source, dest, pages=pages, pause=pause)
             facts = check(dest, target, newer_too=newer_too) if checked else None
+            head = chain_head_of(dest) if heads is not None else None
         finally:
             dest.close()
         _fsync_file(tmp)
+        own = target.with_name(target.name + journal.SUFFIX)
+        if head is None or heads is None or not journal.copy_up_to(heads, own, head[1]):
+            _remove(own)  # a journal that is not this copy's would only mislead
         os.replace(tmp, target)
         _fsync_folder(target.parent)
     except BaseException:
         _remove(tmp)
         raise
     return facts
+
+
+def chain_head_of(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(last entry id, head) of a database's audit chain; None before it had one."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    try:
+        if version >= 9:
+            row = conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC LIMIT 1").fetchone()
+            if row:
+                return int(row[0]), bytes(row[1]).hex()
+        table = "audit_v1" if version >= 9 else "audit"
+        row = conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()  # noqa: S608
+    except sqlite3.Error:
+        return None
+    return (int(row[0]), str(row[1])) if row and row[1] else None
 
 
 # ------------------------------------------------------------------- backup
@@ -278,7 +300,8 @@ def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
         source = _connect(db_path, "ro")  # a database we may only read
     try:
         # a newer program's database is backed up too: the copy is not opened, only kept
-        facts = _write_checked_copy(source, target, pages=pages, pause=pause, newer_too=True)
+        facts = _write_checked_copy(source, target, pages=pages, pause=pause, newer_too=True,
+                                    heads=journal.journal_path(db_path))
         assert facts is not None
         return facts
     except _Busy as exc:
@@ -363,6 +386,7 @@ def automatic_backup(db_path: str | Path, folder: str | Path, now: datetime) -> 
         if day not in keep:
             try:
                 path.unlink(missing_ok=True)
+                path.with_name(path.name + journal.SUFFIX).unlink(missing_ok=True)
             except OSError:  # pruned another day; the backup itself is made
                 continue
     return made
@@ -414,6 +438,7 @@ def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | Non
         checked = check_backup(backup_file, force=force)
     replaced_head = _chain_head(db_path)
     done = _restore(backup_file, db_path, facts, now)
+    _restore_journal(backup_file, db_path, done.kept_aside)
     with Store.open(db_path, user, create=False) as store:
         store.record_restore(backup_file.resolve(), checked.chain_head, done.kept_aside, replaced_head,
                              checked.problem)
@@ -428,12 +453,30 @@ def _chain_head(db_path: Path) -> str | None:
     try:
         conn = _connect(db_path, "ro")
         try:
-            row = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            found = chain_head_of(conn)
         finally:
             conn.close()
     except (sqlite3.Error, QcError):
         return None
-    return str(row[0]) if row and row[0] else None
+    return found[1] if found else None
+
+
+def _restore_journal(backup_file: Path, db_path: Path, aside: Path | None) -> None:
+    """The journal follows its database: the replaced one's goes aside with it, and the
+    backup's (if it has one) becomes the database's; without one, the restore's own write
+    starts a new journal at the backup's head (verify then says the journal starts late)."""
+    live = journal.journal_path(db_path)
+    own = backup_file.with_name(backup_file.name + journal.SUFFIX)
+    try:
+        if live.is_file():
+            if aside is not None:
+                shutil.copyfile(live, aside.with_name(aside.name + journal.SUFFIX))
+            live.unlink()
+        if own.is_file():
+            shutil.copyfile(own, live)
+    except OSError as exc:
+        raise QcError(_("the journal of chain heads {path} cannot be written: {error}").format(
+            path=live, error=exc.strerror or exc)) from exc
 
 
 def _restore(backup_file: Path, db_path: Path, facts: BackupFacts, now: datetime) -> Restored:

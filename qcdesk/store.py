@@ -793,18 +793,18 @@ class Store:
             standing = self.shift_signoff(day, shift) if shift else self.day_signoff(day)
             if standing.status is signoff.Status.SIGNED:
                 raise Conflict(_("{what} is already signed").format(what=_describe(day, shift)))
-            records = self._covered(day, shift)
-            if not records:
+            covered = self._covered(day, shift)
+            if not covered:
                 raise Conflict(_("{what} has no heats to sign").format(what=_describe(day, shift)))
             if kind is signoff.Kind.DAY:
-                open_shifts = sorted({str(h["shift"]) for h in records}
+                open_shifts = sorted({str(h["shift"]) for h in covered}
                                      - {s.shift for s in self.signatures(day)
                                         if s.kind is signoff.Kind.SHIFT and s.live and s.shift})
                 if open_shifts:
                     raise Conflict(_("close the shifts of {day} first: {shifts}").format(
                         day=day, shifts=", ".join(open_shifts)))
             chain_head = self.chain_head()
-            records_hash = signoff.records_hash(day, shift, records)
+            records_hash = signoff.records_hash(day, shift, covered)
             pin_hash = self._proven_person(signer.id)
             now = self._clock().astimezone().isoformat(timespec="seconds")
             cur = db.execute(
