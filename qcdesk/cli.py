@@ -176,8 +176,11 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
     p.add_argument("--reason", required=True)
 
-    p = sub.add_parser("verify", help=_("check the database file, the audit chain and every signature"))
+    p = sub.add_parser("verify", help=_("check the database file, the audit chain, every record against "
+                                        "its audit trail and every signature"))
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full", action="store_true",
+                   help=_("also hash again the records of every signature in force"))
 
     p = sub.add_parser("backup", help=_("back up the database to FILE (safe while others work)"))
     p.add_argument("file", type=Path, nargs="?", metavar="FILE",
@@ -687,7 +690,7 @@ def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    report = verify(store)
+    report = verify(store, full=args.full)
     out.write((as_json(report) if args.json else report.summary()) + "\n")
     return 0 if report.ok else 1
 
