@@ -370,6 +370,11 @@ CREATE TABLE control_limits (
 ) STRICT, WITHOUT ROWID;
 """
 
+# The tables whose records the audit trail proves (qcdesk.records.TABLES, by name): each has
+# an index of its records' entries, so a record's newest entry is found at once.
+RECORD_TABLES = ("converter", "shift", "grade", "standard", "defect", "heat", "ingot", "person",
+                 "signature", "plan", "workshop", "control_limits")
+
 # Records proven by the audit trail (qcdesk.records): the log kept until now stays, as it was
 # written, in audit_v1; from here on an entry names the record it changes and the newest
 # entry of a record holds the record's state, and the entries one write makes form a block
@@ -379,7 +384,7 @@ ALTER TABLE audit RENAME TO audit_v1;
 CREATE TABLE audit (
     id          INTEGER PRIMARY KEY,
     action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
-    entity      TEXT NOT NULL,
+    entity      TEXT,  -- what the entry is about, when that is not simply its record's table
     entity_key  TEXT,
     heat_no     TEXT,
     field       TEXT,
@@ -390,10 +395,12 @@ CREATE TABLE audit (
     rec         ANY,
     state       TEXT,
     CHECK ((tbl IS NULL) = (rec IS NULL)),
-    CHECK (state IS NULL OR tbl IS NOT NULL)
+    CHECK (state IS NULL OR tbl IS NOT NULL),
+    CHECK (entity IS NOT NULL OR tbl IS NOT NULL)
 ) STRICT;
-CREATE INDEX audit_by_record ON audit(tbl, rec, id) WHERE tbl IS NOT NULL;
 CREATE INDEX audit_by_heat_no ON audit(heat_no) WHERE heat_no IS NOT NULL;
+""" + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
+""" for name in RECORD_TABLES) + """
 -- One row per write: its last entry, when, by whom, and the hash sealing its entries.
 CREATE TABLE audit_block (
     last_id     INTEGER PRIMARY KEY,
@@ -430,8 +437,8 @@ def _seal_records(conn: sqlite3.Connection) -> None:
         (first, json.dumps(counts, sort_keys=True), before, head[0] if head else chain.GENESIS))
     for table in records.TABLES:
         conn.execute(
-            f"INSERT INTO audit (action, entity, field, tbl, rec, state) "  # noqa: S608
-            f"SELECT 'update', '{table.name}', 'sealed', '{table.name}', rec, state "
+            f"INSERT INTO audit (action, field, tbl, rec, state) "  # noqa: S608
+            f"SELECT 'update', 'sealed', '{table.name}', rec, state "
             f"FROM ({table.select}) ORDER BY rec")
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qcdesk.migrations import RECORD_TABLES
+
 REMOVED = "null"  # the state of a record that is no longer there
 
 
@@ -35,6 +37,11 @@ class Table:
     def select(self) -> str:
         """SQL: every row as (rec, state)."""
         return f"SELECT {self.key} AS rec, {self.state} AS state FROM {self.name} t"  # noqa: S608
+
+    @property
+    def entries(self) -> str:
+        """SQL: the condition on `audit` that picks this table's entries (and its index)."""
+        return f"tbl = '{self.name}'"
 
 
 def _folded(table: str, columns: str, parent: str, order: str) -> str:
@@ -73,6 +80,7 @@ TABLES: tuple[Table, ...] = (
            key_columns=("chart", "grade", "element", "converter", "shift")),
 )
 BY_NAME = {t.name: t for t in TABLES}
+assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migration 9)
 
 # Tables kept by name in code (a typo is an error at import, not a silent miss).
 CONVERTER, SHIFT, GRADE, STANDARD, DEFECT, HEAT, INGOT, PERSON, SIGNATURE, PLAN, WORKSHOP, LIMITS = (

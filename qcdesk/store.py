@@ -468,8 +468,8 @@ class Store:
             key, heat_no = None, None  # type: ignore[assignment]  # the record names them
         if record:
             self._changed[record] = len(self._pending)
-        self._pending.append([action, entity, key, heat_no, field_name, _text(old), _text(new),
-                              _reason(reason), tbl, rec])
+        self._pending.append([action, None if entity == tbl else entity, key, heat_no, field_name,
+                              _text(old), _text(new), _reason(reason), tbl, rec])
 
     def _seal_block(self) -> str | None:
         """Write this write's entries, each record's state with its last one, and the block
@@ -958,9 +958,8 @@ class Store:
         live, bad = self.conn.execute(
             "SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
             "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT t.state) "
-            "THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE tbl = ? GROUP BY rec) l "
-            f"JOIN audit a ON a.id = l.id LEFT JOIN ({table.select}) t ON t.rec = l.rec",
-            (table.name,)).fetchone()
+            f"THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {table.entries} GROUP BY rec) l "
+            f"JOIN audit a ON a.id = l.id LEFT JOIN ({table.select}) t ON t.rec = l.rec").fetchone()
         rows = self.conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]  # noqa: S608
         return int(live), bad, int(rows)
 
@@ -968,14 +967,14 @@ class Store:
         """The key of a row that no audit entry names."""
         row = self.conn.execute(
             f"SELECT t.rec FROM ({table.select}) t WHERE NOT EXISTS "  # noqa: S608
-            "(SELECT 1 FROM audit WHERE tbl = ? AND rec = t.rec) LIMIT 1", (table.name,)).fetchone()
+            f"(SELECT 1 FROM audit WHERE {table.entries} AND rec = t.rec) LIMIT 1").fetchone()
         return None if row is None else row[0]
 
     def record_and_trail(self, table: records.Table, rec: object) -> tuple[int | None, str | None,
                                                                           str | None]:
         """A record's newest entry (id, state) and the live row's state (None: no row)."""
-        entry = self.conn.execute("SELECT id, state FROM audit WHERE tbl = ? AND rec = ? "
-                                  "ORDER BY id DESC LIMIT 1", (table.name, rec)).fetchone()
+        entry = self.conn.execute(f"SELECT id, state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
+                                  "ORDER BY id DESC LIMIT 1", (rec,)).fetchone()
         live = self.conn.execute(f"SELECT state FROM ({table.select}) WHERE rec = ?",  # noqa: S608
                                  (rec,)).fetchone()
         return (entry[0] if entry else None, entry[1] if entry else None, live[0] if live else None)
@@ -984,8 +983,9 @@ class Store:
         """How a person names a record: a heat's number, an ingot as heat/number, a code."""
         _id, logged, live = self.record_and_trail(table, rec)
         if logged in (None, records.REMOVED):
-            row = self.conn.execute("SELECT state FROM audit WHERE tbl = ? AND rec = ? AND state IS NOT NULL "
-                                    "AND state <> 'null' ORDER BY id DESC LIMIT 1", (table.name, rec)).fetchone()
+            row = self.conn.execute(f"SELECT state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
+                                    "AND state IS NOT NULL AND state <> 'null' ORDER BY id DESC LIMIT 1",
+                                    (rec,)).fetchone()
             logged = row[0] if row else None
         state = json.loads(live or logged or "null")
         if not isinstance(state, list) or not state:
@@ -1864,15 +1864,15 @@ class Store:
                 "LEFT JOIN ingot i ON a.tbl = 'ingot' AND i.id = a.rec "
                 "LEFT JOIN heat h ON h.id = CASE a.tbl WHEN 'heat' THEN a.rec WHEN 'ingot' THEN i.heat_id END "
                 + where + " ORDER BY a.id", params):
-            key, number, new = r["entity_key"], r["heat_no"], r["new_value"]
+            key, number, new, entity = r["entity_key"], r["heat_no"], r["new_value"], r["entity"] or r["tbl"]
             if r["tbl"] in (records.HEAT, records.INGOT):
                 number = r["record_heat"]
                 key = (f"{number}/{r['record_ingot']}" if r["tbl"] == records.INGOT
-                       else f"{number}/{r['field']}" if r["entity"] == "analysis" else number)
+                       else f"{number}/{r['field']}" if entity == "analysis" else number)
                 if r["action"] == "insert" and new is None and r["state"]:
                     new = _text(_described(r["tbl"], json.loads(r["state"]), converters, shift_codes))
             entries.append(AuditEntry(
-                r["id"], r["at"] or "?", r["user"] or "?", r["action"], r["entity"], key, number,
+                r["id"], r["at"] or "?", r["user"] or "?", r["action"], entity, key, number,
                 r["field"], r["old_value"], new, r["reason"], None,
                 bytes(r["block_hash"]).hex() if r["last_id"] == r["id"] else None))
         return entries

@@ -54,12 +54,12 @@ def test_the_chain_is_the_documented_hash_of_each_write(store: Store) -> None:
     grades = {r[0]: r[1] for r in store.conn.execute("SELECT code, rowid FROM grade")}
     assert (first.id, second.id) == (sealed + 1, sealed + 2)
     one = block_by_hand(seal, first.id, first.at, "tester", [[
-        first.id, "insert", "grade", "20", None, None, None,
+        first.id, "insert", None, "20", None, None, None,
         '{"code": "20", "description": "quality carbon steel"}', None, "grade", grades["20"],
         '["20","quality carbon steel"]']])
     assert first.hash == one
     assert second.hash == block_by_hand(one, second.id, second.at, "tester", [[
-        second.id, "insert", "grade", "45", None, None, None, '{"code": "45", "description": ""}', None,
+        second.id, "insert", None, "45", None, None, None, '{"code": "45", "description": ""}', None,
         "grade", grades["45"], '["45",""]']])
     assert store.chain_head() == second.hash
 
