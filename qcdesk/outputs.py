@@ -6,8 +6,9 @@ report, a chart or its data — asks `check_target` first. It refuses, whatever
 
 - the database itself, under any name (a symbolic or hard link, the same file by its
   inode), and SQLite's files beside it (``-journal``, ``-wal``, ``-shm``);
-- the journal of chain heads (`qcdesk.journal.journal_path`) and the record of the last
-  integrity check (`qcdesk.health.check_path`);
+- the journal of chain heads (`qcdesk.journal.journal_path`, and beside the database,
+  where it is when QCDESK_HEADS is not set) and the record of the last integrity check
+  (`qcdesk.health.check_path`);
 - the backups qcdesk keeps: the automatic ones (``<name>-auto-YYYY-MM-DD.sqlite``), those
   made into a folder (``<name>-YYYYmmdd-HHMMSS.sqlite``) and the copies kept aside by a
   restore (``<name>.before-restore-YYYYmmdd-HHMMSS.sqlite``), wherever they are;
@@ -50,7 +51,9 @@ def _own_files(db_path: Path) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for name in dict.fromkeys((db_path, _resolved(db_path))):
         found += [(name.with_name(name.name + suffix), database) for suffix in ("", *SQLITE_SIDE_FILES)]
-        found.append((journal.journal_path(name), _("it is the journal of the database's chain heads")))
+        heads = _("it is the journal of the database's chain heads")
+        # where QCDESK_HEADS puts it, and beside the database, where it is without that variable
+        found += [(journal.journal_path(name), heads), (name.with_name(name.name + journal.SUFFIX), heads)]
         found.append((health.check_path(name), _("it is the record of the database's integrity check")))
     return found
 

@@ -18,7 +18,6 @@ from qcdesk.errors import Conflict, InputError, QcError
 from qcdesk.people import OWASP, PERMISSIONS, Permission, Role, hash_pin, pin_matches
 from qcdesk.store import NewHeat, Store
 
-
 REFUSED = "the name or the PIN is wrong (after 5 wrong PINs in a row, every PIN is refused for 15 minutes)"
 
 
