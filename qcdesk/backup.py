@@ -366,7 +366,7 @@ def automatic_backup(db_path: str | Path, folder: str | Path, now: datetime) -> 
             raise QcError(_("{path} cannot be written: {error}").format(
                 path=folder, error=exc.strerror or exc)) from exc
         made = folder / auto_backup_name(db_path, today)
-        backup(db_path, made)
+        backup(db_path, made, now=now)  # its check is recorded at `now`
         existing[today] = made
     keep = to_keep(existing)
     for day, path in existing.items():
