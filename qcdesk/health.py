@@ -30,7 +30,7 @@ SUFFIX = ".check"
 CHECKED_BY = {"backup": N_("by the backup"), "verify": N_("by qcdesk verify"),  # what checked the file
               "restore": N_("by the restore")}
 _FOUND_SHOWN = 300  # characters of what a failed check found, in a message
-_cache: dict[Path, tuple[tuple[int, int], Check | None]] = {}
+_cache: dict[Path, tuple[tuple[int, int, int], Check | None]] = {}  # by the record's stat
 
 
 class Damaged(DatabaseError):
@@ -112,7 +112,7 @@ def last_check(db_path: str | Path) -> Check | None:
         st = path.stat()
     except OSError:
         return None
-    key = (st.st_mtime_ns, st.st_size)
+    key = (st.st_ino, st.st_mtime_ns, st.st_size)  # a new record is a new file (renamed into place)
     cached = _cache.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
