@@ -398,4 +398,40 @@ ZH: dict[str, str] = {
     'Rule 2: 2 of 3 in a row beyond 2σ, one side': '准则 2：连续 3 点中有 2 点超出 2σ（同侧）',
     'Rule 3: 4 of 5 in a row beyond 1σ, one side': '准则 3：连续 5 点中有 4 点超出 1σ（同侧）',
     'Rule 4: 8 in a row on one side of the centre': '准则 4：连续 8 点落在中心线同侧',
+    # guards: lock-out, protected output paths, the integrity check record, no terminal,
+    # a database file deleted or replaced (issue 12)
+    'the name or the PIN is wrong (after {n} wrong PINs in a row, every PIN is refused for {minutes} minutes)':
+        '姓名或 PIN 有误（连续输错 {n} 次 PIN 后，{minutes} 分钟内任何 PIN 都会被拒绝）',
+    'only an administrator or a workshop head may list the people (sign in as one with --user)':
+        '只有管理员或车间主任可以列出人员（请用 --user 以其身份登录）',
+    'a PIN is needed and there is no terminal to type it in: set {variable} (for scripts); nothing was changed':
+        '需要输入 PIN，但没有可输入的终端：请设置 {variable}（供脚本使用）；未做任何更改',
+    'no PIN was typed; nothing was changed': '没有输入 PIN；未做任何更改',
+    '{path} cannot be written: {why}': '{path} 不能写入：{why}',
+    'it is the open database or one of its journal files': '它是打开的数据库或其日志文件之一',
+    "it is the journal of the database's chain heads": '它是数据库的链头日志',
+    "it is the record of the database's integrity check": '它是数据库完整性检查的记录',
+    'it is a backup qcdesk keeps of the database (or is named as one)':
+        '它是 qcdesk 保留的数据库备份（或以备份的名称命名）',
+    'it is a qcdesk database (a copy or a backup of one)': '它是一个 qcdesk 数据库（数据库的副本或备份）',
+    "{path} cannot be written: the temporary file beside it, {temporary}, would be one of the database's own files":
+        '{path} 不能写入：其旁边的临时文件 {temporary} 会是数据库自己的文件之一',
+    '{path} cannot be written: the folder {folder} does not exist': '{path} 不能写入：文件夹 {folder} 不存在',
+    'the database failed its integrity check on {when} ({found}): nothing was saved. Restore a backup (qcdesk restore), or, if the file was repaired, check it again (qcdesk verify).':
+        '数据库在 {when} 未通过完整性检查（{found}）：未保存任何内容。请恢复备份（qcdesk restore）；'
+        '如果文件已修复，请再次检查（qcdesk verify）。',
+    '{db} failed its integrity check ({found}): no backup was written, and nothing more is saved in it. Restore a backup (qcdesk restore).':
+        '{db} 未通过完整性检查（{found}）：未写入备份，此后也不再向其中保存任何内容。请恢复备份（qcdesk restore）。',
+    'by the backup': '由备份检查', 'by qcdesk verify': '由 qcdesk verify 检查', 'by the restore': '由恢复检查',
+    'last integrity check: none recorded (the automatic backup checks the file once a day)':
+        '上次完整性检查：无记录（自动备份每天检查一次文件）',
+    'last integrity check: {when} ({by}): ok': '上次完整性检查：{when}（{by}）：正常',
+    'last integrity check: {when} ({by}): FAILED ({found}); the file has been replaced since':
+        '上次完整性检查：{when}（{by}）：未通过（{found}）；此后文件已被替换',
+    'last integrity check: {when} ({by}): FAILED ({found}); writes are refused until the file is restored or passes a check':
+        '上次完整性检查：{when}（{by}）：未通过（{found}）；在文件恢复或通过检查之前拒绝一切写入',
+    'the database file {path} was deleted while qcdesk had it open: nothing was saved. Close qcdesk, then restore a backup (qcdesk restore) or open the right file.':
+        '数据库文件 {path} 在 qcdesk 打开期间被删除：未保存任何内容。请关闭 qcdesk，然后恢复备份（qcdesk restore）或打开正确的文件。',
+    'the database file {path} was replaced by another file while qcdesk had it open: nothing was saved. Close qcdesk and open it again.':
+        '数据库文件 {path} 在 qcdesk 打开期间被另一个文件替换：未保存任何内容。请关闭 qcdesk 并重新打开。',
 }

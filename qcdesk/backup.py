@@ -25,14 +25,13 @@ import os
 import re
 import shutil
 import sqlite3
-import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from qcdesk import journal
+from qcdesk import health, journal, outputs
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID, LATEST
@@ -144,8 +143,8 @@ def check(conn: sqlite3.Connection, path: Path, *, newer_too: bool = False) -> B
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
         if problems != ["ok"]:
-            raise DatabaseError(_("{path} is damaged: {problem}").format(
-                path=path, problem="; ".join(problems[:3])))
+            found = "; ".join(problems[:3])
+            raise health.Damaged(_("{path} is damaged: {problem}").format(path=path, problem=found), found)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID or version < 1:
@@ -163,7 +162,8 @@ def check(conn: sqlite3.Connection, path: Path, *, newer_too: bool = False) -> B
             quoted = '"' + table.replace('"', '""') + '"'  # a name read from the schema itself
             counts[table] = conn.execute("SELECT count(*) FROM " + quoted).fetchone()[0]  # noqa: S608
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(_("{path} is damaged: {problem}").format(path=path, problem=exc)) from exc
+        raise health.Damaged(_("{path} is damaged: {problem}").format(path=path, problem=exc),
+                             str(exc)) from exc
     return BackupFacts(path, version, counts)
 
 
@@ -220,10 +220,13 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, *, pages: int, p
 
 def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
                         pause: float, checked: bool = True, newer_too: bool = False,
+                        source_path: Path | None = None, now: datetime | None = None,
                         heads: Path | None = None) -> BackupFacts | None:
     """Copy `source` to a temporary file beside `target`, check it (unless not `checked`),
-    fsync it, rename it into place. With `heads` (the source's journal of chain heads), the
-    copy keeps its own journal beside it, up to the copy's head."""
+    fsync it, rename it into place. With `source_path` (the database backed up), what the
+    check found is recorded as the database's last integrity check (`qcdesk.health`). With
+    `heads` (the source's journal of chain heads), the copy keeps its own journal beside it,
+    up to the copy's head."""
     tmp = target.with_name(target.name + ".part")
     _remove(tmp)  # left by a crash
     try:
@@ -231,7 +234,14 @@ def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
             _copy(source, dest, pages=pages, pause=pause)
-            facts = check(dest, target, newer_too=newer_too) if checked else None
+            try:
+                facts = check(dest, target, newer_too=newer_too) if checked else None
+            except health.Damaged as exc:  # a page-for-page copy: the database is damaged
+                if source_path is None:
+                    raise
+                raise _damaged_source(source_path, exc.found, now) from exc
+            if facts is not None and source_path is not None:
+                health.record(source_path, True, "ok", "backup", now)
             head = chain_head_of(dest) if heads is not None else None
         finally:
             dest.close()
@@ -262,6 +272,15 @@ def chain_head_of(conn: sqlite3.Connection) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row and row[1] else None
 
 
+def _damaged_source(db_path: Path, found: str, now: datetime | None) -> health.Damaged:
+    """Record that the database failed its integrity check (so that writes are refused
+    from now on); the error that says so."""
+    health.record(db_path, False, found, "backup", now)
+    return health.Damaged(_("{db} failed its integrity check ({found}): no backup was written, and "
+                            "nothing more is saved in it. Restore a backup (qcdesk restore).").format(
+        db=db_path, found=found), found)
+
+
 # ------------------------------------------------------------------- backup
 
 def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
@@ -277,23 +296,11 @@ def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
     if target.is_dir():
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
         target = target / f"{db_path.stem}-{stamp}.sqlite"
-    if _is_database_file(target, db_path):
-        raise QcError(_("{path} cannot be written: it is the database or one of its journal "
-                        "files").format(path=target))
+    outputs.check_target(target, db_path, force=force, backup=True)
     if not db_path.is_file():
         raise DatabaseError(_("there is no database at {path}").format(path=db_path))
     if _header(db_path) != _SQLITE_HEADER:
         raise DatabaseError(_("{path} is not a qcdesk database").format(path=db_path))
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise QcError(_("{path} cannot be written: {error}").format(path=target, error=exc.strerror)) from exc
-    if mode is not None and not stat.S_ISREG(mode):
-        raise QcError(_("{path} cannot be written: it is not an ordinary file").format(path=target))
-    if mode is not None and not force:
-        raise QcError(_("{path} exists; use --force to replace it").format(path=target))
     try:
         source = _connect(db_path, "rw")  # "rw": a crashed writer's journal is rolled back first
     except DatabaseError:
@@ -301,13 +308,15 @@ def backup(db_path: str | Path, target: str | Path, *, force: bool = False,
     try:
         # a newer program's database is backed up too: the copy is not opened, only kept
         facts = _write_checked_copy(source, target, pages=pages, pause=pause, newer_too=True,
-                                    heads=journal.journal_path(db_path))
+                                    source_path=db_path, now=now, heads=journal.journal_path(db_path))
         assert facts is not None
         return facts
     except _Busy as exc:
         raise DatabaseError(_("the database stayed busy: no backup was written. "
                               "Try again in a moment.")) from exc
     except sqlite3.Error as exc:
+        if health.is_damage(exc):  # SQLite could not read a page of the database to copy it
+            raise _damaged_source(db_path, str(exc), now) from exc
         raise environment_error(exc) from exc
     except OSError as exc:
         raise QcError(_("{path} cannot be written: {error}").format(
@@ -379,7 +388,7 @@ def automatic_backup(db_path: str | Path, folder: str | Path, now: datetime) -> 
             raise QcError(_("{path} cannot be written: {error}").format(
                 path=folder, error=exc.strerror or exc)) from exc
         made = folder / auto_backup_name(db_path, today)
-        backup(db_path, made)
+        backup(db_path, made, now=now)  # its check is recorded at `now`
         existing[today] = made
     keep = to_keep(existing)
     for day, path in existing.items():
@@ -439,6 +448,7 @@ def restore(backup_file: str | Path, db_path: str | Path, *, now: datetime | Non
     replaced_head = _chain_head(db_path)
     done = _restore(backup_file, db_path, facts, now)
     _restore_journal(backup_file, db_path, done.kept_aside)
+    health.record(db_path, True, "ok", "restore", now)  # the backup passed its integrity check
     with Store.open(db_path, user, create=False) as store:
         store.record_restore(backup_file.resolve(), checked.chain_head, done.kept_aside, replaced_head,
                              checked.problem)

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import chain, journal, records, seed, shifts, signoff
+from qcdesk import chain, health, journal, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
@@ -66,6 +66,8 @@ from qcdesk.numbers import (
     parse_optional,
 )
 from qcdesk.people import (
+    LOCK_AFTER,
+    LOCK_FOR,
     OWASP,
     PERMISSION_NAMES,
     ROLE_NAMES,
@@ -248,6 +250,12 @@ def _clean_name(value: str, field_name: str, max_len: int) -> str:
     return cleaned
 
 
+def _refused() -> str:
+    """What every refused sign-in says, whatever was wrong: the name, the PIN, or a lock-out."""
+    return _("the name or the PIN is wrong (after {n} wrong PINs in a row, every PIN is refused "
+             "for {minutes} minutes)").format(n=LOCK_AFTER, minutes=int(LOCK_FOR.total_seconds() // 60))
+
+
 def environment_error(exc: sqlite3.Error) -> QcError:
     """Say in plain words what went wrong with the database file itself."""
     text = str(exc).lower()
@@ -282,6 +290,7 @@ class Store:
         self._pending: list[list[object]] = []
         self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
         self._block: tuple[str, str] | None = None  # this write's (at, user), from its first entry
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # ------------------------------------------------------------------ opening
 
@@ -315,6 +324,7 @@ class Store:
         store.person = person
         if heads is not None:
             store.journal = heads
+        store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
@@ -417,6 +427,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        health.refuse_writes_if_damaged(self.path)  # a file that failed its check is not written
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -425,11 +436,16 @@ class Store:
         sealed: str | None = None
         try:
             yield self.conn
+            if (gone := health.moved(self.path, self._identity)) is not None:  # not into a lost file
+                raise gone
             sealed = self._seal_block()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
+            if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
+                raise gone from exc
             if isinstance(exc, sqlite3.IntegrityError):
                 raise Conflict(_("the change breaks a rule of the data: {error}").format(
                     error=exc)) from exc
@@ -609,11 +625,13 @@ class Store:
         """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
         lock them out for 15 minutes (kept in the database, and audited).
 
-        The PIN is checked first, at one scrypt's cost, whoever the name is: a wrong PIN
-        gets the same message for an unknown, a deactivated or a locked-out name as for
-        anyone; only after a right PIN is a lock-out or a deactivation said."""
+        Every refusal says the same (`_refused`) after the same work, one scrypt check of the
+        PIN, whoever the name is: an unknown name, a wrong PIN, and while the person is locked
+        out, any PIN, right or wrong. An attempt during a lock-out is audited as such and
+        neither signs in nor lengthens the lock, which ends 15 minutes after the fifth wrong
+        PIN. Only a right PIN of a deactivated person is told why it cannot sign in."""
         wanted = normalise_code(name).strip()
-        refused = _("the name or the PIN is wrong")
+        refused = _refused()
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
             check_unknown(pin)  # as slow as a wrong PIN
@@ -626,38 +644,38 @@ class Store:
             person = _person(row)
             if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
                 matches = pin_matches(pin, row["pin_hash"])
-            refusal = self._sign_in_refusal(person)
-            if matches:
-                if refusal:
-                    raise QcError(refusal)
+            now = self._clock().astimezone()
+            if person.locked_until is not None and person.locked_until > now:
+                # whatever the PIN: told as a wrong one, so the answer never says it was right
+                self._sign_in_attempt(person, "attempt refused: locked out until "
+                                      + person.locked_until.isoformat(timespec="seconds"))
+                matches = False
+            elif matches:
+                self._proven_person_row(person.id)  # a PIN hash copied in lets nobody in
+                if not person.active:
+                    raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
                 if person.failed_logins or person.locked_until:
                     db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
                                "WHERE id = ?", (person.id,))
-            elif refusal is None:  # a wrong PIN counts towards a lock-out of an open account
-                failed, until = after_failure(person.failed_logins, self._clock().astimezone())
+            elif person.active:  # a wrong PIN counts towards a lock-out of an open account
+                failed, until = after_failure(person.failed_logins, now)
                 db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
                            (failed, until.isoformat(timespec="seconds") if until else None, person.id))
-                saved_user, self.user = self.user, person.name
-                try:
-                    self._audit("update", "person", person.name, field_name="sign-in",
-                                new="locked out until " + until.isoformat(timespec="seconds")
-                                if until else "wrong PIN", anyone=True)
-                finally:
-                    self.user = saved_user
+                self._sign_in_attempt(person, "locked out until " + until.isoformat(timespec="seconds")
+                                      if until else "wrong PIN")
         if not matches:
             raise QcError(refused)
         self.person = person
         self.user = person.name
         return person
 
-    def _sign_in_refusal(self, person: Person) -> str | None:
-        """Why someone whose PIN is right may not sign in now, if they may not."""
-        if not person.active:
-            return _("{name} is deactivated and cannot sign in").format(name=person.name)
-        if person.locked_until is not None and person.locked_until > self._clock().astimezone():
-            return _("{name} is locked out after repeated wrong PINs until {time}").format(
-                name=person.name, time=person.locked_until.strftime("%H:%M"))
-        return None
+    def _sign_in_attempt(self, person: Person, what: str) -> None:
+        """Audit a refused sign-in as the person it named (inside the caller's transaction)."""
+        saved_user, self.user = self.user, person.name
+        try:
+            self._audit("update", "person", person.name, field_name="sign-in", new=what, anyone=True)
+        finally:
+            self.user = saved_user
 
     def _require(self, permission: Permission) -> Person | None:
         """Refuse (QcError) unless whoever is signed in may do this, once the database has
@@ -666,7 +684,7 @@ class Store:
             return None
         if self.person is None:
             raise QcError(_("this database has people and roles: sign in first"))
-        row = self.conn.execute("SELECT * FROM person WHERE id = ?", (self.person.id,)).fetchone()
+        row = self._proven_person_row(self.person.id)
         current = _person(row) if row else None
         if current is None or not current.active:
             raise QcError(_("{name} is deactivated").format(name=self.person.name))
@@ -822,14 +840,22 @@ class Store:
     def _proven_person(self, person_id: int) -> str:
         """The person's PIN hash, once their record is found to be what the audit trail says it
         became (a PIN hash copied in or a role raised behind the program's back is refused)."""
+        row = self._proven_person_row(person_id)
+        if row is None:
+            raise NotFound(_("there is no such person"))
+        return str(row["pin_hash"])
+
+    def _proven_person_row(self, person_id: int) -> sqlite3.Row | None:
+        """The person's row, refused (QcError) unless it is what its newest audit entry says:
+        whoever signs in, writes or signs is who the audit trail says, with that role and PIN."""
         row = self.conn.execute(
-            "SELECT t.pin_hash, " + records.BY_NAME[records.PERSON].state + " AS live, "
+            "SELECT t.*, " + records.BY_NAME[records.PERSON].state + " AS live, "
             "(SELECT state FROM audit WHERE tbl = 'person' AND rec = t.id ORDER BY id DESC LIMIT 1) "
             "AS logged FROM person t WHERE t.id = ?", (person_id,)).fetchone()
-        if row is None or row["live"] != row["logged"]:
-            raise QcError(_("the record of this person was changed outside qcdesk: nothing was signed. "
-                            "An administrator should look at it with qcdesk verify."))
-        return str(row["pin_hash"])
+        if row is not None and row["live"] != row["logged"] and self.schema_version() >= 9:
+            raise QcError(_("the record of {name} was changed outside qcdesk: nothing was done. "
+                            "An administrator should look at it with qcdesk verify.").format(name=row["name"]))
+        return row
 
     # ------------------------------------------------------------------ checks
 

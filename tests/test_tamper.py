@@ -284,8 +284,8 @@ def test_a_loosened_limit_with_its_verdicts_rewritten_on_a_signed_day_is_named(s
 def _sign_day_unchecked(db: Path, name: str, pin: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Sign the day as `name` with a qcdesk whose check of the signer's record was cut out
     (an attacker's own build): the signature is made as the live rows say."""
-    monkeypatch.setattr(Store, "_proven_person", lambda self, person_id: self.conn.execute(
-        "SELECT pin_hash FROM person WHERE id = ?", (person_id,)).fetchone()[0])
+    monkeypatch.setattr(Store, "_proven_person_row", lambda self, person_id: self.conn.execute(
+        "SELECT * FROM person WHERE id = ?", (person_id,)).fetchone())
     with open_as(db, None) as s:
         s.login(name, pin)
         s.sign_day(DAY, pin)
@@ -303,14 +303,21 @@ def _unsign_day(db: Path) -> None:
 def test_a_pin_hash_copied_into_a_head_is_refused_when_signing(signed: Path) -> None:
     _unsign_day(signed)
     with plain_sqlite(signed) as raw:  # wang gives the head his own PIN hash
+        real = raw.execute("SELECT pin_hash FROM person WHERE name = 'hu'").fetchone()[0]
         raw.execute("UPDATE person SET pin_hash = (SELECT pin_hash FROM person WHERE name = 'wang') "
                     "WHERE name = 'hu'")
     before = digest(signed)
-    with open_as(signed, None) as s:
-        s.login("hu", PINS["wang"])  # the forged hash lets him in …
-        with pytest.raises(QcError, match="changed outside qcdesk: nothing was signed"):
-            s.sign_day(DAY, PINS["wang"])  # … but the program does not sign with it
+    with open_as(signed, None) as s, pytest.raises(QcError, match="the record of hu was changed outside"):
+        s.login("hu", PINS["wang"])  # the forged hash lets nobody in
     assert digest(signed) == before
+    with plain_sqlite(signed) as raw:
+        raw.execute("UPDATE person SET pin_hash = ? WHERE name = 'hu'", (real,))
+    with open_as(signed, "hu") as s, plain_sqlite(signed) as raw:  # signed in before the copy …
+        raw.execute("UPDATE person SET pin_hash = (SELECT pin_hash FROM person WHERE name = 'wang') "
+                    "WHERE name = 'hu'")
+        raw.commit()
+        with pytest.raises(QcError, match="the record of hu was changed outside qcdesk: nothing was done"):
+            s.sign_day(DAY, PINS["wang"])  # … the program does not sign with it
     with sqlite3.connect(signed) as raw:
         assert raw.execute("SELECT count(*) FROM signature WHERE kind = 'day' AND superseded_at IS NULL"
                            ).fetchone()[0] == 0
@@ -349,6 +356,16 @@ def test_a_refused_signing_changes_no_byte(signed: Path) -> None:
     with plain_sqlite(signed) as raw:
         raw.execute("UPDATE person SET role = 'head' WHERE name = 'wang'")
     before = digest(signed)
-    with open_as(signed, "wang") as s, pytest.raises(QcError, match="changed outside qcdesk"):
-        s.sign_day(DAY, PINS["wang"])
+    with pytest.raises(QcError, match="the record of wang was changed outside qcdesk"):
+        open_as(signed, "wang")
     assert digest(signed) == before
+
+
+def test_a_role_raised_during_a_session_gives_no_more_rights(signed: Path) -> None:
+    with open_as(signed, "wang") as s:
+        with plain_sqlite(signed) as raw:
+            raw.execute("UPDATE person SET role = 'admin' WHERE name = 'wang'")
+        before = digest(signed)
+        with pytest.raises(QcError, match="the record of wang was changed outside qcdesk"):
+            s.add_converter("9", "a converter of his own")
+        assert digest(signed) == before

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from qcdesk import health
 from qcdesk.backup import automatic_backup, default_backup_folder
 from qcdesk.people import Permission
 from ui import settings as keys
@@ -36,6 +39,8 @@ from ui.session import Session
 from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
 from ui.trends_view import DaysRequest, TrendsView
+
+DAMAGE_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 8px;"
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +61,20 @@ class MainWindow(QMainWindow):
         self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
-        self.setCentralWidget(self.stack)
+        # a red banner above everything while the database's last integrity check failed
+        self.damage_banner = QLabel(self)
+        self.damage_banner.setObjectName("damage_banner")
+        self.damage_banner.setWordWrap(True)
+        self.damage_banner.setStyleSheet(DAMAGE_STYLE)
+        self.damage_banner.hide()
+        self.damage_box: QMessageBox | None = None
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.damage_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.shift_view = ShiftView(session, self)
         self.heat_view = HeatView(session, self)
         self.history_view = HistoryView(session, self)
@@ -89,6 +107,7 @@ class MainWindow(QMainWindow):
         session.person_changed.connect(self._person_changed)
         self._person_changed()
         self._restore()
+        self.show_health()
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
@@ -296,14 +315,48 @@ class MainWindow(QMainWindow):
         target = folder or default_backup_folder(path)
 
         def backed_up(made: Path | None) -> None:
+            self.show_health()  # a check that passes takes the banner away
             self.statusBar().showMessage(
                 self.tr("Backed up to {path}").format(path=made) if made is not None
                 else self.tr("Today's backup is already in {folder}").format(folder=target), 15000)
 
+        def not_backed_up(message: str) -> None:
+            self.statusBar().showMessage(self.tr("The automatic backup failed: {why}").format(why=message),
+                                         30000)
+            if self.show_health() is not None:  # its check found the database damaged: say it loudly
+                self._say_damage()
+
         self.session.submit(lambda _store: automatic_backup(path, target, datetime.now()), done=backed_up,
-                            failed=lambda message: self.statusBar().showMessage(
-                                self.tr("The automatic backup failed: {why}").format(why=message), 30000),
-                            receiver=self, lane="long")
+                            failed=not_backed_up, receiver=self, lane="long")
+
+    def show_health(self) -> health.Check | None:
+        """Show the red banner while the database's last integrity check failed (as recorded beside
+        the database, which a damaged file cannot be trusted to say); that check, or None."""
+        check = health.damaged(self.session.path)
+        if check is not None:
+            self.damage_banner.setText(self._damage_text(check))
+        self.damage_banner.setVisible(check is not None)
+        return check
+
+    def _damage_text(self, check: health.Check) -> str:
+        return self.tr("The database {path} failed its integrity check on {when} ({found}). Nothing more "
+                       "can be saved in it: restore a backup (qcdesk restore), or, if the file was "
+                       "repaired, check it again (qcdesk verify).").format(
+            path=self.session.path, when=check.when, found=check.found)
+
+    def _say_damage(self) -> None:
+        """A message over the window, once: the daily check found the database damaged."""
+        check = health.damaged(self.session.path)
+        if check is None or self.damage_box is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("The database is damaged"),
+                          self._damage_text(check), QMessageBox.StandardButton.Ok, self)
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setText(QCoreApplication.translate("Buttons", "OK"))
+        box.setObjectName("damage_box")
+        box.open()  # window-modal, without a nested event loop
+        self.damage_box = box
 
     def _show_work(self) -> None:
         self.stack.setCurrentWidget(self.tabs)

@@ -39,6 +39,7 @@ from qcdesk import spc, trends
 from qcdesk.errors import QcError
 from qcdesk.i18n import _, language
 from qcdesk.model import ChartKey, ControlLimits, Converter, DefectIngot, Scope, Shift
+from qcdesk.outputs import check_target
 from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import (
@@ -54,6 +55,7 @@ from ui.common import (
     translate_buttons,
 )
 from ui.session import Session
+from ui.trends_charts import ChartView
 from ui.trends_pages import (
     ChemistryPage,
     ComparisonsPage,
@@ -219,6 +221,8 @@ class TrendsView(QWidget):
         self.chemistry_page = ChemistryPage(self)
         self.plan_page = PlanPage(self)
         self.records_page = RecordsPage(self)
+        for chart in self.findChildren(ChartView):  # their PNG and CSV never replace the database's files
+            chart.database = session.path
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.rate_page, self.tr("R&ate trend"))
@@ -625,7 +629,10 @@ class TrendsView(QWidget):
                                                     self.tr("CSV files (*.csv)"))
         if path:
             try:
+                check_target(path, self.session.path, force=True)  # the dialog asked before replacing
                 trends.write_csv(Path(path), found)
+            except QcError as exc:
+                self.error.setText(str(exc))
             except OSError as exc:
                 self.error.setText(f"{path}: {exc.strerror or exc}")
 
@@ -643,6 +650,11 @@ class TrendsView(QWidget):
             self.make_period_report(Path(path))
 
     def make_period_report(self, path: Path) -> None:
+        try:
+            check_target(path, self.session.path, force=True)  # the dialog asked before replacing
+        except QcError as exc:
+            self.error.setText(str(exc))
+            return
         period, basis, scope = self.period(), self.basis(), self.scope()
         self.message.emit(self.tr("Making the period report of {period}…").format(period=period.label))
 
