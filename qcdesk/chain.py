@@ -39,43 +39,29 @@ def link(prev_hash: str, values: Sequence[object]) -> str:
 # Entries are chained a write at a time: the entries one transaction writes form a block,
 # and the block's hash seals them all and the block before it::
 #
-#     hash = SHA-256(prev_head || field(last_id) field(at) field(user) || entries)
+#     hash = SHA-256(prev_head || [last_id, at, user] || entry || entry || …)
 #
 # where ``prev_head`` is the previous block's hash as ASCII hex (for the first block, the
-# last entry's hash of the log kept before schema 9, or 64 zeros), ``entries`` is each of
-# the block's entries in id order as its ENTRY_FIELDS, and ``field(v)`` is ``-`` for NULL,
-# else the number of UTF-8 bytes of the value's text, a colon, and the text (an integer as
-# its decimal digits). The encoding needs no escaping, so the database computes it too
-# (ENTRY_SQL) and verify reads a block without a round trip per entry.
+# last entry's hash of the log kept before schema 9, or 64 zeros), ``[last_id, at, user]``
+# is the block's header and each ``entry`` one of its entries in id order, as the array of
+# its ENTRY_FIELDS: each written as compact JSON (``json.dumps(..., ensure_ascii=False,
+# separators=(",", ":"))``, the same text SQLite's ``json_array`` gives, so the database
+# computes it too: ENTRY_SQL) and encoded as UTF-8.
 
 ENTRY_FIELDS = ("id", "action", "entity", "entity_key", "heat_no", "field", "old_value", "new_value",
                 "reason", "tbl", "rec", "state")
-
-
-def _field_sql(column: str) -> str:
-    return f"coalesce(length(CAST({column} AS BLOB)) || ':' || {column}, '-')"
-
-
-ENTRY_SQL = " || ".join(_field_sql(c) for c in ENTRY_FIELDS)  # an entry's canonical text, in SQL
-
-
-def field(value: object) -> bytes:
-    """One value as the chain encodes it (the same as ENTRY_SQL's)."""
-    if value is None:
-        return b"-"
-    data = str(value).encode("utf-8")
-    return str(len(data)).encode("ascii") + b":" + data
+ENTRY_SQL = "json_array(" + ", ".join(ENTRY_FIELDS) + ")"  # an entry's canonical text, in SQL
 
 
 def entry(values: Sequence[object]) -> bytes:
-    """An entry's canonical bytes, from its ENTRY_FIELDS in order."""
+    """An entry's canonical bytes, from its ENTRY_FIELDS in order (ENTRY_SQL's text)."""
     if len(values) != len(ENTRY_FIELDS):
         raise ValueError(f"an audit entry has {len(ENTRY_FIELDS)} fields, not {len(values)}")
-    return b"".join(field(v) for v in values)
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> str:
     """The hash of a block: its entries' canonical bytes, sealed with its header and the
     head before it."""
-    header = field(last_id) + field(at) + field(user)
+    header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(prev_head.encode("ascii") + header + entries).hexdigest()

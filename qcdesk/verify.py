@@ -27,10 +27,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 from qcdesk import chain, journal, records
 from qcdesk.i18n import _
@@ -39,6 +41,7 @@ from qcdesk.signoff import Kind, Signature, pin_digest
 from qcdesk.store import Store
 
 _SMALL_BLOCKS = 4096  # entries read a row at a time, for runs of small blocks
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -70,45 +73,63 @@ class Report:
 def verify(store: Store, *, full: bool = False, heads: Path | None = None) -> Report:
     """Check the database; the report names the first thing that does not match. `full`:
     also hash again the records of every signature in force, as when it was signed.
-    `heads`: the journal of chain heads to compare with (default: the store's)."""
+    `heads`: the journal of chain heads to compare with (default: the store's).
+
+    The file's own checks and the biggest table run on connections of their own, beside
+    the rest (SQLite works outside Python's lock): all three read one snapshot, taken at
+    the start, so a write elsewhere waits until verify is done."""
     report = Report()
-    integrity: list[str] = []
-    checker = threading.Thread(target=_integrity, args=(store, integrity), daemon=True)
-    store.conn.execute("BEGIN")  # one snapshot for every check: writers wait until the end
-    try:
-        store.conn.execute("SELECT 1 FROM audit LIMIT 1").fetchall()  # take it now
-        checker.start()
-        problem = _run(store, report, full, heads if heads is not None else store.journal)
-    except Exception as exc:  # a damaged file may fail any query: integrity_check says why
-        problem = _("the database could not be read: {error}").format(error=exc)
-    finally:
-        if checker.is_alive() or integrity:
-            checker.join()
-        store.conn.execute("COMMIT")
-    if integrity:
-        return report.fail(integrity[0])
+    with ExitStack() as stack:
+        store.conn.execute("BEGIN")  # one snapshot for every check, taken now: writers wait
+        stack.callback(store.conn.execute, "COMMIT")
+        store.conn.execute("SELECT 1 FROM audit LIMIT 1").fetchall()
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=2))
+        integrity = pool.submit(_on_its_own, store, _integrity)
+        biggest = pool.submit(_on_its_own, store, lambda other: _table(other, records.BY_NAME[records.INGOT]))
+        try:
+            problem = _run(store, report, full, heads if heads is not None else store.journal, biggest)
+        except Exception as exc:  # noqa: BLE001 - a damaged file may fail any query: integrity says why
+            problem = _("the database could not be read: {error}").format(error=exc)
+        damage = integrity.result()
+        if damage:
+            return report.fail(str(damage))
     return report.fail(problem) if problem else report
 
 
-def _integrity(store: Store, found: list[str]) -> None:
-    """integrity_check and foreign_key_check on a connection of their own; what is wrong."""
+def _on_its_own(store: Store, work: Callable[[Store], _T]) -> _T:
+    """`work` on a connection of this thread's own, in one read transaction (the snapshot
+    the caller holds: no write can land while it does)."""
     try:
-        with store.reader() as other:
-            result = other.integrity_check()
-            if result != ["ok"]:
-                found.append(_("PRAGMA integrity_check: {result}").format(result="; ".join(result[:5])))
-                return
-            dangling = other.foreign_key_check()
-            if dangling:
-                table, rowid, parent = dangling[0]
-                found.append(_("{table} row {rowid} refers to a missing {parent} ({n} such row(s))").format(
-                    table=table, rowid=rowid, parent=parent, n=len(dangling)))
+        other = store.reader()
     except Exception as exc:  # noqa: BLE001 - a file too damaged to open is said, not raised
-        found.append(_("PRAGMA integrity_check: {result}").format(result=exc))
+        return cast(_T, _("PRAGMA integrity_check: {result}").format(result=exc))
+    with other:
+        other.conn.execute("BEGIN")
+        try:
+            return work(other)
+        finally:
+            other.conn.execute("COMMIT")
 
 
-def _run(store: Store, report: Report, full: bool, heads: Path) -> str | None:
-    return (_legacy_chain(store, report) or _chain(store, report) or _records(store, report)
+def _integrity(store: Store) -> str | None:
+    """integrity_check and foreign_key_check; what is wrong, if anything."""
+    try:
+        result = store.integrity_check()
+        if result != ["ok"]:
+            return _("PRAGMA integrity_check: {result}").format(result="; ".join(result[:5]))
+        dangling = store.foreign_key_check()
+    except Exception as exc:  # noqa: BLE001 - a file too damaged to read is said, not raised
+        return _("PRAGMA integrity_check: {result}").format(result=exc)
+    if dangling:
+        table, rowid, parent = dangling[0]
+        return _("{table} row {rowid} refers to a missing {parent} ({n} such row(s))").format(
+            table=table, rowid=rowid, parent=parent, n=len(dangling))
+    return None
+
+
+def _run(store: Store, report: Report, full: bool, heads: Path,
+         biggest: Future[tuple[str | None, int]]) -> str | None:
+    return (_legacy_chain(store, report) or _chain(store, report) or _records(store, report, biggest)
             or _signatures(store, report, full) or _triggers(store) or _derived(store)
             or _journal(store, report, heads))
 
@@ -198,18 +219,27 @@ def _split(rows: Iterator[tuple[int, str]], ends: list[int]) -> dict[int, bytes]
 
 # ------------------------------------------------------------------ records
 
-def _records(store: Store, report: Report) -> str | None:
-    """Each table: every row against the state of its newest entry, in one pass."""
+def _records(store: Store, report: Report, biggest: Future[tuple[str | None, int]]) -> str | None:
+    """Each table: every row against the state of its newest entry, in one pass (the
+    ingots' on another connection meanwhile)."""
     for table in records.TABLES:
-        live, bad, rows = store.records_against_trail(table)
-        if bad is not None:
-            return _mismatch(store, table, bad)
-        if live != rows:
-            rec = store.record_without_entry(table)
-            return _("{table} {record} has no audit entry: it was added behind the program's back").format(
-                table=table.name, record=_record_name(store, table, rec))
+        problem, rows = biggest.result() if table.name == records.INGOT else _table(store, table)
+        if problem:
+            return problem
         report.records += rows
     return None
+
+
+def _table(store: Store, table: records.Table) -> tuple[str | None, int]:
+    """One table against its trail: (what is wrong, rows proven)."""
+    live, bad, rows = store.records_against_trail(table)
+    if bad is not None:
+        return _mismatch(store, table, bad), 0
+    if live != rows:
+        rec = store.record_without_entry(table)
+        return _("{table} {record} has no audit entry: it was added behind the program's back").format(
+            table=table.name, record=_record_name(store, table, rec)), 0
+    return None, rows
 
 
 def _mismatch(store: Store, table: records.Table, rec: object) -> str:

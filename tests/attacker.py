@@ -7,6 +7,7 @@ Nothing here uses qcdesk: the chain is re-hashed by the documented rule alone (R
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,12 +40,9 @@ def plain_sqlite(path: Path, *, drop_triggers: bool = False) -> Iterator[sqlite3
         raw.close()
 
 
-def field(value: object) -> bytes:
-    """The documented encoding of one value: '-' for NULL, else its UTF-8 length, ':' and it."""
-    if value is None:
-        return b"-"
-    data = str(value).encode("utf-8")
-    return str(len(data)).encode() + b":" + data
+def compact(values: list[object] | tuple[object, ...]) -> bytes:
+    """The documented encoding: compact JSON, not escaped beyond what JSON needs, UTF-8."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 ENTRY_COLUMNS = ("id, action, entity, entity_key, heat_no, field, old_value, new_value, reason, "
@@ -58,10 +56,10 @@ def rehash(raw: sqlite3.Connection) -> str:
     prev_last, head = (row[0], row[1]) if row else (0, "0" * 64)
     for last_id, at, user in raw.execute("SELECT last_id, at, user FROM audit_block ORDER BY last_id"
                                          ).fetchall():
-        content = b"".join(b"".join(field(v) for v in entry) for entry in raw.execute(
+        content = b"".join(compact(entry) for entry in raw.execute(
             f"SELECT {ENTRY_COLUMNS} FROM audit WHERE id > ? AND id <= ? ORDER BY id",  # noqa: S608
             (prev_last, last_id)))
-        head = hashlib.sha256(head.encode() + field(last_id) + field(at) + field(user) + content).hexdigest()
+        head = hashlib.sha256(head.encode() + compact([last_id, at, user]) + content).hexdigest()
         raw.execute("UPDATE audit_block SET hash = ? WHERE last_id = ?", (bytes.fromhex(head), last_id))
         prev_last = last_id
     return head

@@ -36,12 +36,11 @@ def by_hand(prev: str, fields: list[object]) -> str:
 
 
 def block_by_hand(prev: str, last_id: int, at: str, user: str, entries: list[list[object]]) -> str:
-    """The documented block hash: SHA-256 of the previous head (hex, ASCII), then the last
-    entry's id, the time and the author, then each entry's fields, each field as '-' for
-    NULL or its UTF-8 length, ':' and its text."""
-    def enc(value: object) -> bytes:
-        return b"-" if value is None else f"{len(str(value).encode())}:{value}".encode()
-    body = b"".join(enc(v) for v in [last_id, at, user]) + b"".join(enc(v) for e in entries for v in e)
+    """The documented block hash: SHA-256 of the previous head (hex, ASCII), then the header
+    [last entry's id, time, author], then each entry's fields, each array as compact JSON."""
+    def enc(values: list[object]) -> bytes:
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = enc([last_id, at, user]) + b"".join(enc(e) for e in entries)
     return hashlib.sha256(prev.encode("ascii") + body).hexdigest()
 
 
