@@ -38,7 +38,7 @@ from qcdesk.migrations import APPLICATION_ID, LATEST
 from qcdesk.store import BUSY_TIMEOUT_S, Store, environment_error
 from qcdesk.verify import Report, verify_file
 
-STEP_PAGES = 1024          # pages copied per step (4 MiB with 4 KiB pages)
+STEP_PAGES = 4096          # pages copied per step (16 MiB with 4 KiB pages: some 20-40 ms)
 STEP_PAUSE_S = 0.02        # pause between steps, so a writer elsewhere goes on
 MAX_RESTARTS = 3           # then the last pass copies in one step
 KEEP_DAILY = 14            # the 14 newest daily backups
