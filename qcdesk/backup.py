@@ -262,7 +262,8 @@ def chain_head_of(conn: sqlite3.Connection) -> tuple[int, str] | None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     try:
         if version >= 9:
-            row = conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC LIMIT 1").fetchone()
+            row = conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC LIMIT 1"
+                               ).fetchone()
             if row:
                 return int(row[0]), bytes(row[1]).hex()
         table = "audit_v1" if version >= 9 else "audit"

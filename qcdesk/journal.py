@@ -20,6 +20,7 @@ the ``QCDESK_HEADS`` variable names another folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,10 +62,8 @@ def begin(path: Path, prev_last: int, prev_head: str, last_id: int, head: str) -
 def confirm(path: Path, head: str) -> None:
     """Note that the write with this head committed. A confirmation that cannot be written
     is left out: the write is then shown as unconfirmed, which is no alarm."""
-    try:
+    with contextlib.suppress(OSError):
         _append(path, f"ok {head}\n", sync=False)
-    except OSError:
-        pass
 
 
 Line = tuple[str, int, str, int, str]  # (kind, prev entry id, prev head, last entry id, head)

@@ -426,7 +426,7 @@ def _seal_records(conn: sqlite3.Connection) -> None:
     entry per record holding its state as it stands (qcdesk.records)."""
     from qcdesk import records  # noqa: PLC0415 - records imports nothing of this module
 
-    counts = {t.name: conn.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]  # noqa: S608
+    counts = {t.name: conn.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]
               for t in records.TABLES}
     first, before = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM audit_v1").fetchone()
     head = conn.execute("SELECT hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
@@ -437,7 +437,7 @@ def _seal_records(conn: sqlite3.Connection) -> None:
         (first, json.dumps(counts, sort_keys=True), before, head[0] if head else chain.GENESIS))
     for table in records.TABLES:
         conn.execute(
-            f"INSERT INTO audit (action, field, tbl, rec, state) "  # noqa: S608
+            f"INSERT INTO audit (action, field, tbl, rec, state) "
             f"SELECT 'update', 'sealed', '{table.name}', rec, state "
             f"FROM ({table.select}) ORDER BY rec")
 

@@ -461,6 +461,17 @@ class Store:
         if sealed is not None:
             journal.confirm(self.journal, sealed)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one state of the database throughout (a read transaction, taken at once):
+        a write elsewhere waits, within its busy timeout, until it ends."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
     def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
                field_name: str | None = None, old: object = None, new: object = None,
                reason: str | None = None, anyone: bool = False,
@@ -848,13 +859,14 @@ class Store:
     def _proven_person_row(self, person_id: int) -> sqlite3.Row | None:
         """The person's row, refused (QcError) unless it is what its newest audit entry says:
         whoever signs in, writes or signs is who the audit trail says, with that role and PIN."""
-        row = self.conn.execute(
-            "SELECT t.*, " + records.BY_NAME[records.PERSON].state + " AS live, "
+        row = self.conn.execute(  # the state's expression is qcdesk.records', fixed text
+            "SELECT t.*, " + records.BY_NAME[records.PERSON].state + " AS live, "  # noqa: S608
             "(SELECT state FROM audit WHERE tbl = 'person' AND rec = t.id ORDER BY id DESC LIMIT 1) "
             "AS logged FROM person t WHERE t.id = ?", (person_id,)).fetchone()
         if row is not None and row["live"] != row["logged"] and self.schema_version() >= 9:
             raise QcError(_("the record of {name} was changed outside qcdesk: nothing was done. "
-                            "An administrator should look at it with qcdesk verify.").format(name=row["name"]))
+                            "An administrator should look at it with qcdesk verify.").format(
+                name=row["name"]))
         return row
 
     # ------------------------------------------------------------------ checks
@@ -984,7 +996,8 @@ class Store:
         live, bad = self.conn.execute(
             "SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
             "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT t.state) "
-            f"THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {table.entries} GROUP BY rec) l "
+            f"THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {table.entries} "
+            "GROUP BY rec) l "
             f"JOIN audit a ON a.id = l.id LEFT JOIN ({table.select}) t ON t.rec = l.rec").fetchone()
         rows = self.conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]  # noqa: S608
         return int(live), bad, int(rows)
@@ -1042,15 +1055,15 @@ class Store:
             head = bytes(before[0]).hex() if before else self.legacy_tip()[1]
             return int(row[0]), str(row[1]), row[2], head
         row = self.conn.execute(
-            "SELECT id, user, new_value, prev_hash FROM audit_v1 WHERE entity = 'signature' AND action = 'insert' "
-            "AND entity_key LIKE ? ORDER BY id LIMIT 1", (f"% #{sig_id}",)).fetchone()
+            "SELECT id, user, new_value, prev_hash FROM audit_v1 WHERE entity = 'signature' "
+            "AND action = 'insert' AND entity_key LIKE ? ORDER BY id LIMIT 1", (f"% #{sig_id}",)).fetchone()
         return None if row is None else (int(row[0]), str(row[1]), row[2], row[3])
 
     def superseding_entry(self, sig_id: int) -> tuple[str | None, str | None] | None:
         """(new value, reason) of the entry that superseded a signature; None if none did."""
         row = self.conn.execute(
-            "SELECT new_value, reason FROM audit WHERE tbl = 'signature' AND rec = ? AND field = 'superseded' "
-            "ORDER BY id LIMIT 1", (sig_id,)).fetchone()
+            "SELECT new_value, reason FROM audit WHERE tbl = 'signature' AND rec = ? "
+            "AND field = 'superseded' ORDER BY id LIMIT 1", (sig_id,)).fetchone()
         if row is None:
             row = self.conn.execute(
                 "SELECT new_value, reason FROM audit_v1 WHERE entity = 'signature' AND field = 'superseded' "
@@ -1072,7 +1085,7 @@ class Store:
             name, role, pin_hash, active = json.loads(row[0])
             return str(name), str(role), str(pin_hash), bool(active)
         found: tuple[str, str, str | None, bool] | None = None
-        for action, key, field_name, new in self.conn.execute(
+        for action, _key, field_name, new in self.conn.execute(
                 "SELECT action, entity_key, field, new_value FROM audit_v1 WHERE entity = 'person' "
                 "AND entity_key = ? AND id < ? ORDER BY id", (person[1], entry_id)):
             if action == "insert":
@@ -1222,7 +1235,8 @@ class Store:
             now = {r[0]: r[1] for r in db.execute("SELECT code, id FROM shift")}
             for code in sorted(set(old) | set(now)):  # the rows as the schedule leaves them
                 self._audit("update" if code in old else "insert", "shift", code,
-                            field_name="schedule", record=(records.SHIFT, now.get(code, old[code].id)))
+                            field_name="schedule",
+                            record=(records.SHIFT, now[code] if code in now else old[code].id))
         return self.shifts()
 
     def grades(self) -> list[str]:
@@ -1875,8 +1889,9 @@ class Store:
             old = self.conn.execute("SELECT * FROM audit_v1 WHERE heat_no = ? ORDER BY id", (wanted,))
             found = self.conn.execute("SELECT id FROM heat WHERE heat_no = ?", (wanted,)).fetchone()
             where = ("WHERE a.id IN (SELECT id FROM audit WHERE tbl = 'heat' AND rec = :heat "
-                     "UNION ALL SELECT a2.id FROM ingot i2 JOIN audit a2 ON a2.tbl = 'ingot' AND a2.rec = i2.id "
-                     "WHERE i2.heat_id = :heat UNION ALL SELECT id FROM audit WHERE heat_no = :no)")
+                     "UNION ALL SELECT a2.id FROM ingot i2 JOIN audit a2 ON a2.tbl = 'ingot' "
+                     "AND a2.rec = i2.id WHERE i2.heat_id = :heat "
+                     "UNION ALL SELECT id FROM audit WHERE heat_no = :no)")
             params = {"heat": found[0] if found else None, "no": wanted}
         entries = [AuditEntry(**dict(r)) for r in old]
         converters = {c.id: c.code for c in self.converters()}
@@ -1888,7 +1903,8 @@ class Store:
                 "LEFT JOIN audit_block b ON b.last_id = (SELECT min(last_id) FROM audit_block "
                 "WHERE last_id >= a.id) "
                 "LEFT JOIN ingot i ON a.tbl = 'ingot' AND i.id = a.rec "
-                "LEFT JOIN heat h ON h.id = CASE a.tbl WHEN 'heat' THEN a.rec WHEN 'ingot' THEN i.heat_id END "
+                "LEFT JOIN heat h ON h.id = "
+                "CASE a.tbl WHEN 'heat' THEN a.rec WHEN 'ingot' THEN i.heat_id END "
                 + where + " ORDER BY a.id", params):
             key, number, new, entity = r["entity_key"], r["heat_no"], r["new_value"], r["entity"] or r["tbl"]
             if r["tbl"] in (records.HEAT, records.INGOT):

@@ -80,15 +80,13 @@ def verify(store: Store, *, full: bool = False, heads: Path | None = None) -> Re
     the start, so a write elsewhere waits until verify is done."""
     report = Report()
     with ExitStack() as stack:
-        store.conn.execute("BEGIN")  # one snapshot for every check, taken now: writers wait
-        stack.callback(store.conn.execute, "COMMIT")
-        store.conn.execute("SELECT 1 FROM audit LIMIT 1").fetchall()
+        stack.enter_context(store.snapshot())  # one snapshot for every check, taken now: writers wait
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=2))
         integrity = pool.submit(_on_its_own, store, _integrity)
         biggest = pool.submit(_on_its_own, store, lambda other: _table(other, records.BY_NAME[records.INGOT]))
         try:
             problem = _run(store, report, full, heads if heads is not None else store.journal, biggest)
-        except Exception as exc:  # noqa: BLE001 - a damaged file may fail any query: integrity says why
+        except Exception as exc:
             problem = _("the database could not be read: {error}").format(error=exc)
         damage = integrity.result()
         if damage:
@@ -101,14 +99,10 @@ def _on_its_own(store: Store, work: Callable[[Store], _T]) -> _T:
     the caller holds: no write can land while it does)."""
     try:
         other = store.reader()
-    except Exception as exc:  # noqa: BLE001 - a file too damaged to open is said, not raised
+    except Exception as exc:
         return cast(_T, _("PRAGMA integrity_check: {result}").format(result=exc))
-    with other:
-        other.conn.execute("BEGIN")
-        try:
-            return work(other)
-        finally:
-            other.conn.execute("COMMIT")
+    with other, other.snapshot():
+        return work(other)
 
 
 def _integrity(store: Store) -> str | None:
@@ -118,7 +112,7 @@ def _integrity(store: Store) -> str | None:
         if result != ["ok"]:
             return _("PRAGMA integrity_check: {result}").format(result="; ".join(result[:5]))
         dangling = store.foreign_key_check()
-    except Exception as exc:  # noqa: BLE001 - a file too damaged to read is said, not raised
+    except Exception as exc:
         return _("PRAGMA integrity_check: {result}").format(result=exc)
     if dangling:
         table, rowid, parent = dangling[0]
@@ -303,7 +297,8 @@ def _signatures(store: Store, report: Report, full: bool) -> str | None:
     orphan = store.signing_without_signature()
     if orphan is not None:
         entry_id, key = orphan
-        return _("audit entry {id} records the signature {key}, which is missing").format(id=entry_id, key=key)
+        return _("audit entry {id} records the signature {key}, which is missing").format(
+            id=entry_id, key=key)
     return None
 
 

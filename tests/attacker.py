@@ -28,7 +28,7 @@ def plain_sqlite(path: Path, *, drop_triggers: bool = False) -> Iterator[sqlite3
     try:
         if drop_triggers:
             saved = raw.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' "
-                                "AND name IN (%s)" % ",".join("?" * len(PROTECTIONS)),  # noqa: UP031
+                                "AND name IN ({})".format(",".join("?" * len(PROTECTIONS))),
                                 PROTECTIONS).fetchall()
             for name, _sql in saved:
                 raw.execute(f'DROP TRIGGER "{name}"')
@@ -57,7 +57,7 @@ def rehash(raw: sqlite3.Connection) -> str:
     for last_id, at, user in raw.execute("SELECT last_id, at, user FROM audit_block ORDER BY last_id"
                                          ).fetchall():
         content = b"".join(compact(entry) for entry in raw.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM audit WHERE id > ? AND id <= ? ORDER BY id",  # noqa: S608
+            f"SELECT {ENTRY_COLUMNS} FROM audit WHERE id > ? AND id <= ? ORDER BY id",
             (prev_last, last_id)))
         head = hashlib.sha256(head.encode() + compact([last_id, at, user]) + content).hexdigest()
         raw.execute("UPDATE audit_block SET hash = ? WHERE last_id = ?", (bytes.fromhex(head), last_id))

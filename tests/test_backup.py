@@ -61,7 +61,8 @@ def restored_from(path: Path) -> object:
     try:
         (action, entity, new_value), = conn.execute(
             "SELECT action, entity, new_value FROM audit ORDER BY id DESC LIMIT 1").fetchall()
-        before = conn.execute("SELECT hash FROM audit_block ORDER BY last_id DESC LIMIT 1 OFFSET 1").fetchone()
+        before = conn.execute("SELECT hash FROM audit_block ORDER BY last_id DESC LIMIT 1 OFFSET 1"
+                              ).fetchone()
     finally:
         conn.close()
     assert (action, entity) == ("insert", "restore")

@@ -39,23 +39,27 @@ def test_a_write_that_never_committed_is_no_alarm() -> None:
 def test_a_committed_write_missing_from_the_chain_fails() -> None:
     found = walk([("start", 0, "", 0, ZERO), ("begin", 0, ZERO, 5, A), ("ok", 0, "", 0, A),
                   ("begin", 5, A, 9, B), ("ok", 0, "", 0, B)], [(5, A)])
-    assert found.problem is not None and "confirms a write ending at entry {id}" in found.problem
+    assert found.problem is not None
+    assert "confirms a write ending at entry {id}" in found.problem
     assert found.args == {"id": 9, "head": B[:16]}
 
 
 def test_a_write_the_journal_never_saw_fails() -> None:
     found = walk([("start", 0, "", 0, ZERO), ("begin", 0, ZERO, 5, A), ("ok", 0, "", 0, A)],
                  [(5, A), (9, B)])
-    assert found.problem is not None and "is not in the journal" in found.problem
+    assert found.problem is not None
+    assert "is not in the journal" in found.problem
     assert found.args["id"] == 9
     found = walk([("start", 0, "", 0, ZERO), ("begin", 0, ZERO, 5, A), ("begin", 9, B, 12, C)],
                  [(5, A), (9, B), (12, C)])
-    assert found.problem is not None and "is not in the journal" in found.problem
+    assert found.problem is not None
+    assert "is not in the journal" in found.problem
 
 
 def test_a_journal_of_another_database_fails() -> None:
     found = walk([("start", 4, "", 4, D), ("begin", 4, D, 5, A)], [(5, A)])
-    assert found.problem is not None and "starts at entry {id}" in found.problem
+    assert found.problem is not None
+    assert "starts at entry {id}" in found.problem
 
 
 def test_lines_it_did_not_write_are_counted(tmp_path: Path) -> None:
@@ -63,7 +67,8 @@ def test_lines_it_did_not_write_are_counted(tmp_path: Path) -> None:
     path.write_bytes(b"start 0 " + ZERO.encode() + b"\nhello\nbegin 0 " + ZERO.encode() + b" 5 " + A.encode()
                      + b"\n" + b"x" * 1000 + b"\nok " + A.encode() + b"\nok " + B.encode()[:10])
     read = list(journal.lines(path))
-    assert read[1] == 2 and read[3] == 4  # the line numbers of the two strangers
+    assert read[1] == 2
+    assert read[3] == 4
     assert read[-1] == ("ok", 0, "", 0, A)  # a last line cut short by a crash is not read
 
 
@@ -76,11 +81,14 @@ def test_every_write_is_noted_and_confirmed(db_path: Path) -> None:
         head = s.chain_head()
     text = journal.journal_path(db_path).read_text().splitlines()
     assert text[0] == f"start 0 {ZERO}"
-    assert text[-2].startswith("begin ") and text[-2].endswith(" " + head) and text[-1] == f"ok {head}"
+    assert text[-2].startswith("begin ")
+    assert text[-2].endswith(" " + head)
+    assert text[-1] == f"ok {head}"
     assert len([t for t in text if t.startswith("begin")]) == 3  # the seal of the seed data, two grades
 
 
-def test_the_journal_can_live_elsewhere(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_journal_can_live_elsewhere(db_path: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QCDESK_HEADS", str(tmp_path / "safe"))
     (tmp_path / "safe").mkdir()
     with Store.open(db_path, "tester") as s:
@@ -107,16 +115,19 @@ def test_a_backup_keeps_its_journal_and_a_restore_brings_it_back(demo_copy: Path
         s.add_grade("45")
         later = s.chain_head()
     own = made.path.with_name("b.sqlite.heads")
-    assert own.is_file() and later not in own.read_text()
+    assert own.is_file()
+    assert later not in own.read_text()
     checked = verify_file(made.path)
-    assert checked.ok and checked.warnings == []
+    assert checked.ok
+    assert checked.warnings == []
     done = backup.restore(made.path, demo_copy)
     assert done.kept_aside is not None
     aside = done.kept_aside.with_name(done.kept_aside.name + ".heads")
     assert later in aside.read_text()  # the replaced database's journal goes aside with it
     with Store.open(demo_copy, "tester") as s:
         report = verify(s)
-    assert report.ok and report.warnings == [], (report.problem, report.warnings)
+    assert report.ok, report.problem
+    assert report.warnings == []
 
 
 def test_a_backup_without_a_journal_is_said(demo_copy: Path, tmp_path: Path) -> None:

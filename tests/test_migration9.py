@@ -47,8 +47,10 @@ def test_the_migration_seals_every_record_and_is_audited(old: Path) -> None:
         marker = next(e for e in entries if e.entity == "schema")
         assert (marker.id, marker.action, marker.entity_key, marker.user) == (20, "update", "9", "it")
         said = json.loads(marker.new_value or "{}")
-        assert said["entries_before"] == 19 and said["head_before"] == OLD_HEAD
-        assert said["sealed"]["ingot"] == 4 and said["sealed"]["person"] == 4
+        assert said["entries_before"] == 19
+        assert said["head_before"] == OLD_HEAD
+        assert said["sealed"]["ingot"] == 4
+        assert said["sealed"]["person"] == 4
         sealed = [e for e in entries if e.field == "sealed"]
         rows = sum(s.counts()[t] for t in ("converter", "shift", "grade", "standard", "defect", "heat",
                                           "ingot", "person", "signature", "plan", "control_limits"))

@@ -317,7 +317,9 @@ def test_the_automatic_backup_is_said_in_the_status_bar(qtbot: QtBot, session_fo
     qtbot.addWidget(window)
     window.start_backup(tmp_path / "backups")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up to "), timeout=20000)
-    assert len(list((tmp_path / "backups").iterdir())) == 1
+    made = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert len(made) == 2
+    assert made[1] == made[0] + ".heads"
 
 
 def test_a_database_with_people_asks_who_before_the_window_and_cancel_quits(

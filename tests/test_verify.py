@@ -144,7 +144,8 @@ def test_a_rebuilt_chain_is_betrayed_by_a_signature(db_path: Path) -> None:
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
     assert "the signature #1 of 2025-03-10, shift day by wang" in out
-    assert "names the chain head" in out and "but the chain's head when it was signed was" in out
+    assert "names the chain head" in out
+    assert "but the chain's head when it was signed was" in out
 
 
 def test_two_connections_writing_in_turn_keep_one_chain(db_path: Path) -> None:
@@ -258,7 +259,8 @@ def test_a_changed_analysis_judged_again_is_found(db_path: Path) -> None:
         raw.execute("UPDATE heat_analysis SET value_pct = 0.90 WHERE element = 'C' AND heat_id = "
                     "(SELECT id FROM heat WHERE heat_no = 'D2')")
     out = run("--db", str(db_path), "verify")[1]
-    assert "heat D2 (row 2): rows is" in out and "but its audit trail" in out
+    assert "heat D2 (row 2): rows is" in out
+    assert "but its audit trail" in out
 
 
 def test_signatures_marked_superseded_behind_the_program_are_named(db_path: Path) -> None:
@@ -338,7 +340,8 @@ def test_a_dropped_trigger_is_named(db_path: Path, trigger: str) -> None:
 def test_a_trigger_replaced_by_one_that_does_nothing_is_named(db_path: Path) -> None:
     _signed(db_path)
     with sqlite3.connect(db_path) as raw:
-        original = raw.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit_entry_no_update'").fetchone()[0]
+        original = raw.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit_entry_no_update'"
+                               ).fetchone()[0]
         raw.execute("DROP TRIGGER audit_entry_no_update")
         raw.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
     out = run("--db", str(db_path), "verify")[1]

@@ -161,9 +161,9 @@ def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pyte
     monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
     Store.open(db_path, "tester").close()
     with sqlite3.connect(db_path) as raw:  # as qcdesk of that schema left it: D1 with S withdrawn
-        raw.execute("INSERT INTO heat (id, heat_no, converter_id, tapped_at, production_date, shift_id, grade, "
-                    "tap_weight_t, inspector) VALUES (1, 'D1', 1, '2025-03-10 09:00', '2025-03-10', 2, "
-                    "'Q235B', 30.0, 'wang')")
+        raw.execute("INSERT INTO heat (id, heat_no, converter_id, tapped_at, production_date, shift_id, "
+                    "grade, tap_weight_t, inspector) VALUES (1, 'D1', 1, '2025-03-10 09:00', '2025-03-10', "
+                    "2, 'Q235B', 30.0, 'wang')")
         raw.executemany("INSERT INTO heat_analysis (heat_id, element, value_pct, voided) VALUES (1, ?, ?, ?)",
                         [(el, v, int(el == "S")) for el, v in GOOD.items()])
         old = sorted(tuple(r) for r in raw.execute("SELECT heat_id, element, value_pct, voided "

@@ -45,7 +45,8 @@ else:
 
 from qcdesk.store import Store
 
-INTEGRITY = "import sqlite3, sys; assert sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchall() == [('ok',)]"
+INTEGRITY = ("import sqlite3, sys; "
+             "assert sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchall() == [('ok',)]")
 BACKUP_FLOOR = ("import sqlite3, sys; s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); "
                 "s.backup(d); assert d.execute('PRAGMA integrity_check').fetchall() == [('ok',)]")
 
@@ -58,7 +59,8 @@ def run(command: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
-        raise SystemExit(f"{' '.join(command)} failed: {child.stderr.read().decode() if child.stderr else ''}")
+        said = child.stderr.read().decode() if child.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed: {said}")
     return wall, usage.ru_maxrss / 1024
 
 
@@ -100,19 +102,22 @@ def main(argv: list[str] | None = None) -> int:
         verify = pair([*qcdesk, "--db", str(db), "verify"], [sys.executable, "-c", INTEGRITY, str(db)],
                       args.runs)
         ratio = statistics.median(verify["a"]) / statistics.median(verify["b"])
-        rows.append(("`qcdesk verify`", spread(verify["a"]), "`PRAGMA integrity_check`: " + spread(verify["b"]),
+        rows.append(("`qcdesk verify`", spread(verify["a"]),
+                     "`PRAGMA integrity_check`: " + spread(verify["b"]),
                      f"{ratio:.2f}", "≤ 2.5", ratio <= 2.5))
         peak = max(verify["a_mb"])
         rows.append(("verify's peak memory", f"{peak:.0f} MB", "—", "—", "< 150 MB", peak < 150))
         size = db.stat().st_size
-        rows.append(("the file", f"{size / 1e6:.0f} MB, {size / ingots:.0f} bytes an ingot ({ingots:,} ingots)",
+        rows.append(("the file",
+                     f"{size / 1e6:.0f} MB, {size / ingots:.0f} bytes an ingot ({ingots:,} ingots)",
                      "—", "—", "< 300 B", size / ingots < 300))
         copy, floor = work / "backup.sqlite", work / "floor.sqlite"
         backup = pair([*qcdesk, "--db", str(db), "backup", str(copy), "--force"],
                       [sys.executable, "-c", BACKUP_FLOOR, str(db), str(floor)], args.runs)
         ratio = statistics.median(backup["a"]) / statistics.median(backup["b"])
         rows.append(("`qcdesk backup FILE --force`", spread(backup["a"]),
-                     "backup API in one step + `integrity_check`: " + spread(backup["b"]), f"{ratio:.2f}", "≤ 2",
+                     "backup API in one step + `integrity_check`: " + spread(backup["b"]), f"{ratio:.2f}",
+                     "≤ 2",
                      ratio <= 2))
         if args.old:
             migrated = work / "old.sqlite"
@@ -126,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"Machine: {info['cpu_model']}, {info['usable_cpus']} CPUs, {info['memory_gb']} GB, "
           f"Python {info['python']}, SQLite {info['sqlite']}, load average at the end "
-          f"{', '.join(f'{x:.2f}' for x in info['load_average'])}; {args.runs} runs of each after a warm-up.\n")
+          f"{', '.join(f'{x:.2f}' for x in info['load_average'])}; "
+          f"{args.runs} runs of each after a warm-up.\n")
     print("| what | qcdesk, median (min–max) | its floor, same run | ratio | target | |")
     print("| --- | --- | --- | ---: | --- | --- |")
     for what, ours, base, ratio_text, target, met in rows:
