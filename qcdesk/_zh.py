@@ -474,4 +474,6 @@ ZH: dict[str, str] = {
     "there is no journal of chain heads at {path}: the newest entries cannot be checked against a copy outside the database": "{path} 处没有链头日志：最新的审计条目无法与数据库之外的副本核对",
     "the journal of chain heads {path} cannot be read: {error}": "无法读取链头日志 {path}：{error}",
     "warning: {text}": "警告：{text}",
+    "audit chain head: {head}; journal of chain heads: {path}{missing}": "审计链头：{head}；链头日志：{path}{missing}",
+    " (missing)": "（缺失）",
 }

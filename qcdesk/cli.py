@@ -533,6 +533,9 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if span:
         out.write(_("production dates: {first} to {last}").format(first=span[0], last=span[1]) + "\n")
     out.write(health.describe(store.path) + "\n")
+    out.write(_("audit chain head: {head}; journal of chain heads: {path}{missing}").format(
+        head=store.chain_head()[:16], path=store.journal,
+        missing="" if store.journal.is_file() else _(" (missing)")) + "\n")
     for table, n in store.counts().items():
         out.write(f"  {table:<14} {n:>10,}\n")
     return 0
