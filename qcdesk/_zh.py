@@ -443,7 +443,7 @@ ZH: dict[str, str] = {
     "the journal starts at entry {id} (head {head}), which the database's chain does not have": "日志起始于审计条目 {id}（链头 {head}），但数据库的审计链中没有此链头",
     "the journal does not say where it starts": "日志没有说明其起点",
     "the journal confirms a write ending at entry {id} (head {head}) that the database's chain does not have: entries were removed or the chain rewritten": "日志确认了一次止于审计条目 {id}（链头 {head}）的写入，但数据库的审计链中没有它：审计条目被删除或审计链被重写",
-    "the journal notes a write after entry {id} (head {head}), which the database's chain does not have: entries were removed or the chain rewritten": "日志记录了审计条目 {id}（链头 {head}）之后的一次写入，但数据库的审计链中没有此链头：审计条目被删除或审计链被重写",
+    "the journal notes a write after entry {id}, which the database's chain does not end a write with: entries were removed or the chain rewritten": "日志记录了审计条目 {id} 之后的一次写入，但数据库的审计链中没有一次写入止于该条目：审计条目被删除或审计链被重写",
     "there is no such person": "没有此人员",
     "{name} (row {rec})": "{name}（第 {rec} 行）",
     "{heat}/{n} (ingot row {rec})": "{heat}/{n}（钢锭第 {rec} 行）",

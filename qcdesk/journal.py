@@ -6,16 +6,19 @@ from the database file, nor entries forged at its end, without the journal sayin
 so (`qcdesk verify`), unless the journal is rewritten too: keep it where the people
 who may write the database cannot write it (``QCDESK_HEADS`` names its folder).
 
-The file is UTF-8 text, one line a record, fields separated by spaces::
+The file is ASCII text, one line a record, fields separated by spaces::
 
-    start <last entry id> <head>              the journal begins at this head
-    begin <prev entry id> <prev head> <last entry id> <head>   a write, before its commit
-    ok <head>                                 … and after its commit
+    start <last entry id> <head>                    the journal begins at this head
+    begin <prev last entry id> <last entry id> <head>   a write, before its commit
+    ok <head's first 16 hex digits>                 … and after its commit
 
-A ``begin`` without its ``ok`` is a write that did not commit (a crash, a full disk)
-or whose confirmation was lost: harmless, unless its head is missing from the
-database although confirmed. The journal lives at ``<database file>.heads`` unless
-the ``QCDESK_HEADS`` variable names another folder.
+Writes note their heads holding the database's write lock, so the ``begin`` lines are
+in the chain's order whatever the number of desks; a write goes on from the last
+entry id of the write before it. A ``begin`` without its ``ok`` is a write that did
+not commit (a crash, a full disk) or whose confirmation was lost: harmless, unless
+its head is missing from the database although confirmed. About 100 bytes a write.
+The journal lives at ``<database file>.heads`` unless the ``QCDESK_HEADS`` variable
+names another folder.
 """
 
 from __future__ import annotations
@@ -56,33 +59,33 @@ def _append(path: Path, text: str, *, sync: bool) -> None:
 def begin(path: Path, prev_last: int, prev_head: str, last_id: int, head: str) -> None:
     """Note a write's new head before its commit (and where the journal starts, if new)."""
     start = "" if path.exists() and path.stat().st_size else f"start {prev_last} {prev_head}\n"
-    _append(path, f"{start}begin {prev_last} {prev_head} {last_id} {head}\n", sync=True)
+    _append(path, f"{start}begin {prev_last} {last_id} {head}\n", sync=True)
 
 
 def confirm(path: Path, head: str) -> None:
     """Note that the write with this head committed. A confirmation that cannot be written
     is left out: the write is then shown as unconfirmed, which is no alarm."""
     with contextlib.suppress(OSError):
-        _append(path, f"ok {head}\n", sync=False)
+        _append(path, f"ok {head[:16]}\n", sync=False)
 
 
-Line = tuple[str, int, str, int, str]  # (kind, prev entry id, prev head, last entry id, head)
+Line = tuple[str, int, int, str]  # (kind, prev last entry id, last entry id, head or its 16 digits)
 
 
 def lines(path: Path) -> Iterator[Line | int]:
-    """The journal's records in order: ("start", 0, "", last id, head), ("begin", prev id,
-    prev head, last id, head) or ("ok", 0, "", 0, head); for a line that is none of these,
-    its number. FileNotFoundError if there is no journal."""
+    """The journal's records in order: ("start", 0, last id, head), ("begin", prev last id,
+    last id, head) or ("ok", 0, 0, the head's first 16 digits); for a line that is none of
+    these, its number. FileNotFoundError if there is no journal."""
     with path.open("rb") as handle:
         for number, raw in enumerate(_lines(handle), start=1):
             parts = raw.split()
             try:
                 if parts[0] == b"start" and len(parts) == 3:
-                    yield ("start", 0, "", int(parts[1]), _head(parts[2]))
-                elif parts[0] == b"begin" and len(parts) == 5:
-                    yield ("begin", int(parts[1]), _head(parts[2]), int(parts[3]), _head(parts[4]))
+                    yield ("start", 0, int(parts[1]), _head(parts[2]))
+                elif parts[0] == b"begin" and len(parts) == 4:
+                    yield ("begin", int(parts[1]), int(parts[2]), _head(parts[3]))
                 elif parts[0] == b"ok" and len(parts) == 2:
-                    yield ("ok", 0, "", 0, _head(parts[1]))
+                    yield ("ok", 0, 0, _head(parts[1], 16))
                 else:
                     raise ValueError(raw)
             except (ValueError, IndexError):
@@ -114,13 +117,13 @@ def compare(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
     found = Finding()
     pending = iter(blocks)
     tip: tuple[int, str] | None = None
-    missing: dict[str, int] = {}        # heads noted but not (yet) found in the chain
+    missing: dict[str, int] = {}        # heads noted (by their 16 digits) but not found in the chain
     nxt = next(pending, None)
     for line in journal:
         if isinstance(line, int):
             found.bad_lines.append(line)
             continue
-        kind, prev_last, prev_head, last_id, head = line
+        kind, prev_last, last_id, head = line
         if kind == "start":
             if tip is not None or not positions(last_id, head):
                 return found.fail(N_("the journal starts at entry {id} (head {head}), which the "
@@ -131,29 +134,28 @@ def compare(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
         elif kind == "begin":
             if tip is None:
                 return found.fail(N_("the journal does not say where it starts"))
-            if (prev_last, prev_head) != tip:
-                if nxt is None or nxt[0] > prev_last:   # the journal went on where the chain did not
-                    return found.fail(N_("the journal notes a write after entry {id} (head {head}), "
-                                         "which the database's chain does not have: entries were "
-                                         "removed or the chain rewritten"), id=prev_last, head=prev_head[:16])
+            if prev_last != tip[0]:
+                if nxt is None or nxt[0] > prev_last:  # the journal went on where the chain did not
+                    return found.fail(N_("the journal notes a write after entry {id}, which the "
+                                         "database's chain does not end a write with: entries were "
+                                         "removed or the chain rewritten"), id=prev_last)
                 return found.fail(  # the chain went on without the journal
-                    N_("the write ending at entry {id} (head {head}) is not in the journal: "
-                                     "it was not written by qcdesk, or not beside this journal"),
-                                  id=nxt[0], head=nxt[1][:16])
+                    N_("the write ending at entry {id} (head {head}) is not in the journal: it was "
+                       "not written by qcdesk, or not beside this journal"), id=nxt[0], head=nxt[1][:16])
             if nxt is not None and nxt == (last_id, head):
                 tip, nxt = nxt, next(pending, None)
                 found.matched += 1
             else:
-                missing[head] = last_id
-        elif head in missing:                      # confirmed committed, yet not in the chain
+                missing[head[:16]] = last_id
+        elif head in missing:  # confirmed committed, yet not in the chain
             return found.fail(N_("the journal confirms a write ending at entry {id} (head {head}) "
                                  "that the database's chain does not have: entries were removed or "
-                                 "the chain rewritten"), id=missing[head], head=head[:16])
+                                 "the chain rewritten"), id=missing[head], head=head)
     if tip is None:
         return found.fail(N_("the journal is empty"))
     if nxt is not None:
-        return found.fail(N_("the write ending at entry {id} (head {head}) is not in the journal: "
-                             "it was not written by qcdesk, or not beside this journal"),
+        return found.fail(N_("the write ending at entry {id} (head {head}) is not in the journal: it was "
+                             "not written by qcdesk, or not beside this journal"),
                           id=nxt[0], head=nxt[1][:16])
     found.unconfirmed = len(missing)
     return found
@@ -173,9 +175,9 @@ def _lines(handle: BinaryIO) -> Iterator[bytes]:
             yield b"?"
 
 
-def _head(text: bytes) -> str:
+def _head(text: bytes, digits: int = 64) -> str:
     head = text.decode("ascii")
-    if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
+    if len(head) != digits or any(c not in "0123456789abcdef" for c in head):
         raise ValueError(head)
     return head
 
@@ -191,14 +193,14 @@ def copy_up_to(source: Path, target: Path, head: str) -> bool:
             for line in lines(source):
                 if isinstance(line, int):
                     continue
-                kind, prev_last, prev_head, last_id, new_head = line
+                kind, prev_last, last_id, noted = line
                 if kind == "start":
-                    out.write(f"start {last_id} {new_head}\n")
+                    out.write(f"start {last_id} {noted}\n")
                 elif kind == "begin" and not reached:
-                    out.write(f"begin {prev_last} {prev_head} {last_id} {new_head}\n")
-                elif kind == "ok" and (not reached or new_head == head):
-                    out.write(f"ok {new_head}\n")
-                if new_head == head and kind in ("start", "begin"):
+                    out.write(f"begin {prev_last} {last_id} {noted}\n")
+                elif kind == "ok" and (not reached or noted == head[:16]):
+                    out.write(f"ok {noted}\n")
+                if noted == head and kind in ("start", "begin"):
                     reached = True
     except FileNotFoundError:
         partial.unlink(missing_ok=True)
