@@ -164,4 +164,7 @@ ZH = {
     "Unsaved changes": "未保存的修改",
     "Heat {heat} has changes that are not saved yet.": "炉次 {heat} 有尚未保存的修改。",
     "&Discard": "放弃(&D)",
+    # ---- issue 15, part A: the inspector's work on one heat
+    "This database has people: the signed-in person is the inspector and the author of every change.":
+        "此数据库设有人员：登录者即检验员，也是每项修改的记录人。",
 }

@@ -170,13 +170,19 @@ class NewHeatDialog(QDialog):
         if any(label.text() for label in self.errors.values()):
             return
         tapped = to_datetime(self.tapped_at.dateTime())
-        new = NewHeat(heat_no=self.heat_no.text().strip(), converter=str(self.converter.currentData()),
-                      tapped_at=tapped, grade=match[0], tap_weight_t=float(values["weight"] or 0),
-                      tap_temp_c=values["temperature"], inspector=self.session.user,
-                      notes=self.notes.text())
+        heat_no, converter = self.heat_no.text().strip(), str(self.converter.currentData())
+        grade, weight, temperature, notes = (match[0], float(values["weight"] or 0), values["temperature"],
+                                             self.notes.text())
+
+        def work(store: Store) -> Heat:
+            # the store's user is whoever signed in (else the preferences' name): the inspector
+            return store.add_heat(NewHeat(heat_no=heat_no, converter=converter, tapped_at=tapped, grade=grade,
+                                          tap_weight_t=weight, tap_temp_c=temperature, inspector=store.user,
+                                          notes=notes))
+
         self.buttons.setEnabled(False)
-        self.session.submit(guarded(lambda store: store.add_heat(new)), done=self._answered,
-                            failed=self._failed, receiver=self, changes="heats")
+        self.session.submit(guarded(work), done=self._answered, failed=self._failed, receiver=self,
+                            changes="heats")
 
     def _failed(self, message: str) -> None:
         self.buttons.setEnabled(True)

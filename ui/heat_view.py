@@ -724,11 +724,12 @@ class HeatView(QWidget):
             self.ingot_error.setText(str(exc))
             return
         self.ingot_error.clear()
-        heat_no, n, user = self.data.heat.heat_no, self.add_count.value(), self.session.user
+        heat_no, n = self.data.heat.heat_no, self.add_count.value()
 
         def work(store: Store, _reason: str | None) -> list[Ingot]:
             first = store.next_ingot_no(heat_no)
-            return store.add_ingots(heat_no, [NewIngot(first + i, kg, Disposition.PENDING, user)
+            # the store's user is whoever signed in (else the preferences' name): the inspector
+            return store.add_ingots(heat_no, [NewIngot(first + i, kg, Disposition.PENDING, store.user)
                                               for i in range(n)])
 
         def done(_ingots: list[Ingot]) -> None:
@@ -752,14 +753,13 @@ class HeatView(QWidget):
             return
         heat_no = self.data.heat.heat_no
         numbers = [self.model.ingot(r).ingot_no for r in rows]
-        user = self.session.user
 
         def work(store: Store, reason: str | None) -> list[Ingot]:
             # one transaction: a judged ingot that needs a reason stops the lot, nothing half-saved;
             # the reason goes only to the judged ingots (a first judgement is no correction)
             with store.transaction():
                 judged = {i.ingot_no for i in store.ingots(heat_no) if i.disposition.judged}
-                return [store.update_ingot(heat_no, no, disposition=disposition, inspector=user,
+                return [store.update_ingot(heat_no, no, disposition=disposition, inspector=store.user,
                                            reason=reason if no in judged else None) for no in numbers]
 
         self.corrector.run(work, done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
