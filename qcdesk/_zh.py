@@ -398,4 +398,8 @@ ZH: dict[str, str] = {
     'Rule 2: 2 of 3 in a row beyond 2σ, one side': '准则 2：连续 3 点中有 2 点超出 2σ（同侧）',
     'Rule 3: 4 of 5 in a row beyond 1σ, one side': '准则 3：连续 5 点中有 4 点超出 1σ（同侧）',
     'Rule 4: 8 in a row on one side of the centre': '准则 4：连续 8 点落在中心线同侧',
+    # ---- issue 15, part A: the inspector's work on one heat (plausibility, tap time, undo)
+    'Ingots heavier than the heat: the judged ingots weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (over 103 % is doubtful)': '钢锭重于出钢量：已判钢锭重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（超过 103 % 即可疑）',
+    'Ingots lighter than the heat: all {n} ingots are judged and weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (under 85 % is doubtful)': '钢锭轻于出钢量：{n} 支钢锭均已判定，共重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（低于 85 % 即可疑）',
+    'Tap temperature doubtful: {temp_c} °C is outside 1500–1750 °C': '出钢温度可疑：{temp_c} °C 不在 1500–1750 °C 范围内',
 }

@@ -175,10 +175,13 @@ class NewHeatDialog(QDialog):
                                              self.notes.text())
 
         def work(store: Store) -> Heat:
-            # the store's user is whoever signed in (else the preferences' name): the inspector
-            return store.add_heat(NewHeat(heat_no=heat_no, converter=converter, tapped_at=tapped, grade=grade,
-                                          tap_weight_t=weight, tap_temp_c=temperature, inspector=store.user,
-                                          notes=notes))
+            with store.transaction():  # the heat, and a doubtful tap temperature noted in its history
+                # the store's user is whoever signed in (else the preferences' name): the inspector
+                heat = store.add_heat(NewHeat(heat_no=heat_no, converter=converter, tapped_at=tapped,
+                                              grade=grade, tap_weight_t=weight, tap_temp_c=temperature,
+                                              inspector=store.user, notes=notes))
+                store.note_plausibility(heat.heat_no)
+            return heat
 
         self.buttons.setEnabled(False)
         self.session.submit(guarded(work), done=self._answered, failed=self._failed, receiver=self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QFont, QKeyEvent
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import standards
+from qcdesk import plausibility, standards
 from qcdesk.errors import InputError
 from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
@@ -62,6 +62,8 @@ from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
 
+T = TypeVar("T")
+DOUBT_STYLE = "color: #8a4b00; font-weight: bold;"
 
 @dataclass(frozen=True)
 class HeatData:
@@ -75,13 +77,27 @@ class HeatData:
     grades: list[str]
     defects: list[Defect]
     shifts: list[Shift]
+    doubts: list[plausibility.Doubt]  # DOMAIN.md's plausibility: warned, never refused
 
 
 def load_heat(store: Store, heat_no: str) -> HeatData:
     heat = store.heat(heat_no)
-    return HeatData(heat, store.check_heat(heat.heat_no), store.ingots(heat.heat_no),
+    ingots = store.ingots(heat.heat_no)
+    return HeatData(heat, store.check_heat(heat.heat_no), ingots,
                     store.heat_rates(heat.heat_no), store.editions_in_force(heat.tapped_at.date()),
-                    store.grades(), store.defects(), store.shifts())
+                    store.grades(), store.defects(), store.shifts(),
+                    plausibility.check(heat.tap_weight_t, heat.tap_temp_c,
+                                       [(i.weight_kg, i.disposition) for i in ingots]))
+
+
+def noting(heat_no: str, work: Callable[[Store, str | None], T]) -> Callable[[Store, str | None], T]:
+    """`work`, then the heat's plausibility doubts noted in its history, in one transaction."""
+    def run(store: Store, reason: str | None) -> T:
+        with store.transaction():
+            result = work(store, reason)
+            store.note_plausibility(heat_no)
+        return result
+    return run
 
 
 def _qdatetime(moment: datetime) -> QDateTime:
@@ -339,6 +355,8 @@ class HeatView(QWidget):
         for edit in (self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)
         self.header_error = Note(self, ERROR_STYLE)
+        self.doubts = Note(self, DOUBT_STYLE)
+        self.doubts.setObjectName("doubts")
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -379,6 +397,7 @@ class HeatView(QWidget):
         self.add_button = QPushButton(self.tr("Add &ingots"), self)
         self.add_button.clicked.connect(self.add_ingots)
         self.add_weight.returnPressed.connect(self.add_ingots)
+        self.add_count.lineEdit().returnPressed.connect(self.add_ingots)  # a spin box's Enter
         self.add_count.editingFinished.connect(self._suggest_weight)
         self.add_weight.textEdited.connect(lambda _t: setattr(self, "_weight_typed", True))
         self.defects_button = QPushButton(self.tr("&Defects…"), self)
@@ -438,6 +457,7 @@ class HeatView(QWidget):
         layout.addLayout(top)
         layout.addLayout(record)
         layout.addWidget(self.header_error)
+        layout.addWidget(self.doubts)
         layout.addWidget(self.splitter, 1)
         # tab order: record, analysis, ingots
         QWidget.setTabOrder(self.tapped_at, self.grade)
@@ -445,6 +465,8 @@ class HeatView(QWidget):
         QWidget.setTabOrder(self.weight, self.temperature)
         QWidget.setTabOrder(self.temperature, self.notes)
         QWidget.setTabOrder(self.notes, self.save_header_button)
+        QWidget.setTabOrder(self.add_count, self.add_weight)
+        QWidget.setTabOrder(self.add_weight, self.add_button)
         self._set_enabled(False)
         session.changed.connect(lambda _what: self.reload())
 
@@ -511,6 +533,7 @@ class HeatView(QWidget):
         self.analysis.set_heat(data, keep_typed=same and not self._reset_analysis and self.analysis.dirty())
         self._reset_analysis = False
         self._show_ingots(data)
+        self.doubts.setText("\n".join("⚠ " + d.text() for d in data.doubts))
         self.loaded.emit(heat.heat_no)
 
     def _show_header(self, heat: Heat) -> None:
@@ -672,7 +695,8 @@ class HeatView(QWidget):
             if after is not None:
                 after()
 
-        self.corrector.run(lambda store, reason: store.update_heat(heat_no, **changes, reason=reason),
+        self.corrector.run(noting(heat_no, lambda store, reason: store.update_heat(heat_no, **changes,
+                                                                                   reason=reason)),
                            done=done, failed=self.header_error.setText, changes="heats")
 
     # ---------------------------------------------------------------- the analysis
@@ -715,6 +739,14 @@ class HeatView(QWidget):
 
     # ---------------------------------------------------------------- the ingots
 
+    def start_adding(self) -> None:
+        """Ctrl+I: the cursor in "how many" (Tab reaches the kg each); Enter adds, nothing before."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return
+        self.add_count.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.add_count.selectAll()
+
     def add_ingots(self) -> None:
         if self.data is None:
             return
@@ -736,7 +768,8 @@ class HeatView(QWidget):
             self.table.setFocus()
             self.table.setCurrentIndex(self.model.index(max(0, self.model.rowCount() - n), 0))
 
-        self.corrector.run(work, done=done, failed=self.ingot_error.setText, changes="ingots")
+        self.corrector.run(noting(heat_no, work), done=done, failed=self.ingot_error.setText,
+                           changes="ingots")
 
     def _selected_rows(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -762,8 +795,8 @@ class HeatView(QWidget):
                 return [store.update_ingot(heat_no, no, disposition=disposition, inspector=store.user,
                                            reason=reason if no in judged else None) for no in numbers]
 
-        self.corrector.run(work, done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
-                           changes="ingots")
+        self.corrector.run(noting(heat_no, work), done=lambda _r: self.ingot_error.clear(),
+                           failed=self.ingot_error.setText, changes="ingots")
         if len(rows) == 1 and rows[0] + 1 < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(rows[0] + 1, self.table.currentIndex().column()))
 
@@ -771,8 +804,8 @@ class HeatView(QWidget):
         if self.data is None:
             return
         heat_no = self.data.heat.heat_no
-        self.corrector.run(lambda store, reason: store.update_ingot(heat_no, ingot_no, weight_kg=kg,
-                                                                    reason=reason),
+        self.corrector.run(noting(heat_no, lambda store, reason: store.update_ingot(
+                               heat_no, ingot_no, weight_kg=kg, reason=reason)),
                            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
                            changes="ingots")
 

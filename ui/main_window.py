@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
         self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
+        self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
         heat_menu.addSeparator()
@@ -279,6 +279,12 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _add_ingots(self) -> None:
+        """Ctrl+I: the cursor in the heat view's "how many"; Enter adds."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.start_adding()
 
     def _void_heat(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
