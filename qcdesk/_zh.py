@@ -402,4 +402,12 @@ ZH: dict[str, str] = {
     'Ingots heavier than the heat: the judged ingots weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (over 103 % is doubtful)': '钢锭重于出钢量：已判钢锭重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（超过 103 % 即可疑）',
     'Ingots lighter than the heat: all {n} ingots are judged and weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (under 85 % is doubtful)': '钢锭轻于出钢量：{n} 支钢锭均已判定，共重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（低于 85 % 即可疑）',
     'Tap temperature doubtful: {temp_c} °C is outside 1500–1750 °C': '出钢温度可疑：{temp_c} °C 不在 1500–1750 °C 范围内',
+    "{text!r} is no such date or time": "{text!r} 不是有效的日期或时间",
+    "{text!r} is not a tap time: type 10:30 (the date stays), or 2024-03-04 10:30": "{text!r} 不是出钢时间：请输入 10:30（日期不变），或 2024-03-04 10:30",
+    "{d} days": "{d} 天",
+    "{h} h {m} min": "{h} 小时 {m} 分",
+    "it is {span} ahead of the clock": "比当前时间晚 {span}",
+    "it is {span} before now": "比当前时间早 {span}",
+    "it belongs to production date {day}, not to {shown} shown": "属于生产日期 {day}，而不是所显示的 {shown}",
+    "Is the tap time {moment} right? {doubts}. Enter again saves it as typed.": "出钢时间 {moment} 对吗？{doubts}。再按回车即按所输入的保存。",
 }

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
-    QDateTimeEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import plausibility, standards
+from qcdesk import plausibility, standards, taptime
 from qcdesk.errors import InputError
 from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
@@ -55,8 +54,8 @@ from ui.common import (
     Note,
     formula,
     rate_text,
-    to_datetime,
 )
+from ui.heat_entry import QUESTION_STYLE, TapTimeEdit
 from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
 from ui.records import VoidDialog
 from ui.session import Session
@@ -98,10 +97,6 @@ def noting(heat_no: str, work: Callable[[Store, str | None], T]) -> Callable[[St
             store.note_plausibility(heat_no)
         return result
     return run
-
-
-def _qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute))
 
 
 def _limit(value: float | None, element: str) -> str:
@@ -344,17 +339,18 @@ class HeatView(QWidget):
         self.history_button = QPushButton(self.tr("&History"), self)
         self.history_button.setToolTip(self.tr("Who changed what in this heat, when and why (Ctrl+H)"))
         self.history_button.clicked.connect(self.show_history)
-        self.tapped_at = QDateTimeEdit(self)
-        self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.tapped_at = TapTimeEdit(self)
+        self._confirmed_tap: datetime | None = None  # a doubtful tap time the inspector confirmed
         self.grade = QLineEdit(self)
         self.weight = QLineEdit(self)
         self.temperature = QLineEdit(self)
         self.notes = QLineEdit(self)
         self.save_header_button = QPushButton(self.tr("Save re&cord"), self)
         self.save_header_button.clicked.connect(self.save_header)
-        for edit in (self.grade, self.weight, self.temperature, self.notes):
+        for edit in (self.tapped_at, self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)
         self.header_error = Note(self, ERROR_STYLE)
+        self.tap_question = Note(self, QUESTION_STYLE)
         self.doubts = Note(self, DOUBT_STYLE)
         self.doubts.setObjectName("doubts")
 
@@ -457,6 +453,7 @@ class HeatView(QWidget):
         layout.addLayout(top)
         layout.addLayout(record)
         layout.addWidget(self.header_error)
+        layout.addWidget(self.tap_question)
         layout.addWidget(self.doubts)
         layout.addWidget(self.splitter, 1)
         # tab order: record, analysis, ingots
@@ -537,12 +534,13 @@ class HeatView(QWidget):
         self.loaded.emit(heat.heat_no)
 
     def _show_header(self, heat: Heat) -> None:
-        self.tapped_at.setDateTime(_qdatetime(heat.tapped_at))
+        self.tapped_at.set_moment(heat.tapped_at)
         self.grade.setText(heat.grade)
         self.weight.setText(format_number(heat.tap_weight_t))
         self.temperature.setText("" if heat.tap_temp_c is None else format_number(heat.tap_temp_c))
         self.notes.setText(heat.notes)
         self.header_error.clear()
+        self.tap_question.clear()
 
     def _show_ingots(self, data: HeatData) -> None:
         current = self.table.currentIndex()
@@ -650,8 +648,8 @@ class HeatView(QWidget):
         assert self.data is not None
         heat = self.data.heat
         changes: dict[str, Any] = {}
-        tapped = to_datetime(self.tapped_at.dateTime())
-        if tapped.replace(second=0, microsecond=0) != heat.tapped_at:
+        tapped = self.tapped_at.moment()
+        if tapped != heat.tapped_at:
             changes["tapped_at"] = tapped
         if self.grade.text().strip() != heat.grade:
             changes["grade"] = self.grade.text().strip()
@@ -680,8 +678,12 @@ class HeatView(QWidget):
         try:
             changes = self._header_changes()
         except InputError as exc:
+            self.tap_question.clear()
             self.header_error.setText(str(exc))
             return
+        if "tapped_at" in changes and self._question(changes["tapped_at"]):
+            return
+        self.tap_question.clear()
         if not changes:
             self.header_error.clear()
             if after is not None:
@@ -698,6 +700,21 @@ class HeatView(QWidget):
         self.corrector.run(noting(heat_no, lambda store, reason: store.update_heat(heat_no, **changes,
                                                                                    reason=reason)),
                            done=done, failed=self.header_error.setText, changes="heats")
+
+    def _question(self, tapped: datetime) -> bool:
+        """Ask once about a doubtful new tap time (said under the record; Enter again saves)."""
+        assert self.data is not None
+        heat = self.data.heat
+        said = taptime.doubts(tapped, self.session.clock(), self.data.shifts,
+                              (heat.production_date, heat.shift))
+        if not said or tapped == self._confirmed_tap:
+            return False
+        self._confirmed_tap = tapped
+        self.header_error.clear()
+        self.tap_question.setText(taptime.question(tapped, said))
+        self.tapped_at.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tapped_at.selectAll()
+        return True
 
     # ---------------------------------------------------------------- the analysis
 

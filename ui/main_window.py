@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         then()
 
     def new_heat(self) -> None:
-        dialog = NewHeatDialog(self.session, self)
+        dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self.open_heat)
         dialog.finished.connect(lambda _r: setattr(self, "new_heat_dialog", None))
