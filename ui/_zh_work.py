@@ -168,5 +168,6 @@ ZH = {
     "This database has people: the signed-in person is the inspector and the author of every change.":
         "此数据库设有人员：登录者即检验员，也是每项修改的记录人。",
     "Type the time alone (10:30) to keep the date, or the whole 2024-03-04 10:30 to change it; Up and Down "
-    "move it a minute.": "只输入时间（10:30）则日期不变；输入完整的 2024-03-04 10:30 可改日期；上下键增减一分钟。",
+    "move it a minute.":
+        "只输入时间（10:30）则日期不变；输入完整的 2024-03-04 10:30 可改日期；上下键增减一分钟。",
 }
