@@ -88,6 +88,12 @@ class Keyboard:
     def focus(self) -> QWidget:
         """The widget the next key goes to. Offscreen, a closed dialog does not hand the activation
         back to the window as a real screen does: that is done here, as the screen would."""
+        popup = QApplication.activePopupWidget()
+        if popup is not None and popup.isVisible():  # completions shown: the keys go to them
+            return popup
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal.isVisible() and not modal.isActiveWindow():
+            self.qtbot.waitUntil(modal.isActiveWindow)  # a new dialog is activated as it shows
         widget = QApplication.focusWidget()
         if widget is None or not widget.isVisible():
             self.window.activateWindow()

@@ -170,4 +170,15 @@ ZH = {
     "Type the time alone (10:30) to keep the date, or the whole 2024-03-04 10:30 to change it; Up and Down "
     "move it a minute.":
         "只输入时间（10:30）则日期不变；输入完整的 2024-03-04 10:30 可改日期；上下键增减一分钟。",
+    # the defects dialog
+    "where:": "部位：",
+    "a&nywhere": "未注明(&N)",
+    "&top": "上部(&T)",
+    "&middle": "中部(&M)",
+    "&bottom": "下部(&B)",
+    "Alt+T top · Alt+M middle · Alt+B bottom, before or after the code · Enter adds · Enter on an empty "
+    "line keeps the list · Del removes":
+        "Alt+T 上部 · Alt+M 中部 · Alt+B 下部（在代码前后均可）· 回车添加 · 空行回车保存列表 · Del 删除",
+    "Defects of ingot {n} of heat {heat} ({kg} kg, {disposition})":
+        "炉次 {heat} 钢锭 {n} 的缺陷（{kg} kg，{disposition}）",
 }

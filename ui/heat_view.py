@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ from ui.common import (
     rate_text,
 )
 from ui.heat_entry import QUESTION_STYLE, TapTimeEdit
-from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
+from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate, disposition_name
 from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
@@ -833,10 +833,14 @@ class HeatView(QWidget):
         """The defects of the current ingot, from the catalogue (D or Enter on the defects column)."""
         if self.data is None or not self.table.currentIndex().isValid():
             return
-        ingot = self.model.ingot(self.table.currentIndex().row())
-        dialog = DefectDialog(self.data.defects, ingot.defects,
-                              self.tr("Defects of ingot {n}").format(n=ingot.ingot_no), self)
+        row = self.table.currentIndex().row()
+        ingot = self.model.ingot(row)
+        dialog = DefectDialog(self.data.defects, ingot.defects, self.tr(
+            "Defects of ingot {n} of heat {heat} ({kg} kg, {disposition})").format(
+            n=ingot.ingot_no, heat=ingot.heat_no, kg=format_number(ingot.weight_kg),
+            disposition=disposition_name(ingot.disposition)), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._beside_row(dialog, row)
         self.defect_dialog = dialog
         heat_no = self.data.heat.heat_no
 
@@ -853,6 +857,25 @@ class HeatView(QWidget):
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(lambda: setattr(self, "defect_dialog", None))
         dialog.open()
+
+    def _beside_row(self, dialog: QWidget, row: int) -> None:
+        """Place a dialog about an ingot below its grid row, or above it where the screen ends: the row
+        stays in sight."""
+        self.table.scrollTo(self.model.index(row, 0))
+        rect = self.table.visualRect(self.model.index(row, 0))
+        viewport = self.table.viewport()
+        top = viewport.mapToGlobal(QPoint(0, rect.top()))
+        bottom = viewport.mapToGlobal(QPoint(0, rect.bottom()))
+        screen = (self.screen() or dialog.screen()).availableGeometry()
+        frame = dialog.frameGeometry().size().expandedTo(dialog.size())
+        margin = 8 + (dialog.frameGeometry().height() - dialog.geometry().height())
+        x = viewport.mapToGlobal(QPoint(0, 0)).x()
+        x = max(screen.left(), min(x, screen.right() - frame.width()))
+        below = bottom.y() + margin
+        if below + frame.height() <= screen.bottom() or top.y() - screen.top() < screen.bottom() - bottom.y():
+            dialog.move(x, below)
+        else:
+            dialog.move(x, top.y() - margin - frame.height())
 
     # ---------------------------------------------------------------- history
 
