@@ -370,7 +370,7 @@ def test_the_history_dialog_shows_who_what_and_why(qtbot: QtBot, db_path: Path, 
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
     rows = [[dialog.model.index(r, c).data() for c in range(dialog.model.columnCount())]
             for r in range(dialog.model.rowCount())]
-    assert rows[-1][1:] == ["check", "corrected", "1-0001/2 · disposition", "scrap", "conditioned",
+    assert rows[-1][1:] == ["check", "corrected", "ingot 2 · disposition", "scrap → conditioned",
                             "ground out"]
 
 
