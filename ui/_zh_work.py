@@ -208,4 +208,5 @@ ZH = {
     "Change": "变更",
     "{when}, {who}: {action} {what}: {change}": "{when}，{who}：{action} {what}：{change}",
     "Reason: {reason}": "原因：{reason}",
+    "✓ Analysis saved at {time}": "✓ 分析已于 {time} 保存",
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,6 +63,7 @@ from ui.shift_view import shift_name
 
 T = TypeVar("T")
 DOUBT_STYLE = "color: #8a4b00; font-weight: bold;"
+SAVED_STYLE = "color: #1b5e20; font-weight: bold;"
 
 @dataclass(frozen=True)
 class HeatData:
@@ -118,6 +119,7 @@ class AnalysisPanel(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.marks: dict[str, QLabel] = {}
         self.last_check: HeatCheck | None = None
+        self._rows_key: tuple[tuple[str, ...], int | None] | None = None  # the elements and edition shown
 
         self.edition_label = QLabel(self)
         self.edition_label.setWordWrap(True)
@@ -135,6 +137,8 @@ class AnalysisPanel(QWidget):
         self.detail = Note(self)
         self.satisfied = Note(self)
         self.error = Note(self, ERROR_STYLE)
+        self.saved_note = Note(self, SAVED_STYLE)
+        self.saved_note.setObjectName("analysis_saved")
         self.save_button = QPushButton(self.tr("Save &analysis"), self)
         self.save_button.clicked.connect(self.save_requested)
 
@@ -147,6 +151,7 @@ class AnalysisPanel(QWidget):
         layout.addWidget(self.satisfied)
         layout.addWidget(self.error)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.saved_note)
         layout.addStretch(1)
 
     def typed(self) -> dict[str, str]:
@@ -172,7 +177,10 @@ class AnalysisPanel(QWidget):
                 date=self.edition.effective_from.isoformat()))
         elements = [v.element for v in data.check.elements]
         elements += [el for el in typed if el not in elements]
-        self._build_rows(elements)
+        key = (tuple(elements), self.edition.id if self.edition else None)
+        if key != self._rows_key:  # the same rows stay, and the cursor in them
+            self._rows_key = key
+            self._build_rows(elements)
         for el, edit in self.edits.items():
             value = data.heat.analysis.get(el)
             edit.setText(typed.get(el, "" if value is None else format_chemistry(el, value)))
@@ -228,6 +236,8 @@ class AnalysisPanel(QWidget):
         self.error.clear()
         self.other.clear()
         edit = self.edits.get(element) or self._add_row(element)
+        if self._rows_key is not None:
+            self._rows_key = ((*self._rows_key[0], element), self._rows_key[1])
         edit.setFocus()
 
     def parsed(self) -> tuple[dict[str, float], dict[str, str]]:
@@ -287,8 +297,15 @@ class AnalysisPanel(QWidget):
             self.detail.clear()
             self.satisfied.clear()
         self.last_check = check
+        if bad or values != self.saved_values:
+            self.saved_note.clear()  # typed since: not the saved analysis any more
         self.judged.emit(check)
         return check
+
+    def first_to_type(self) -> QLineEdit | None:
+        """The first element still without a value (else the first element)."""
+        edits = list(self.edits.values())
+        return next((e for e in edits if not e.text().strip()), edits[0] if edits else None)
 
     def revert(self) -> None:
         """Back to the saved values (Esc)."""
@@ -328,6 +345,7 @@ class HeatView(QWidget):
         self._loading = False
         self._reload_wanted = False
         self._weight_typed = False
+        self._focus_analysis = False  # a new heat: the cursor to its analysis once it is shown
 
         # ---- the record
         self.title = QLabel(self.tr("No heat open: pick one in the shift view or press Ctrl+N"), self)
@@ -482,10 +500,16 @@ class HeatView(QWidget):
             return
         self._open(heat_no)
 
+    def open_new(self, heat_no: str) -> None:
+        """A heat just logged: shown with the cursor in the first element of its analysis."""
+        self._focus_analysis = True
+        self.load(heat_no)
+
     def _open(self, heat_no: str) -> None:
         if heat_no != self.heat_no:
             self._reset_analysis = self._reset_header = True
             self._weight_typed = False
+            self.analysis.saved_note.clear()
         self.heat_no = heat_no
         self.reload()
 
@@ -531,7 +555,17 @@ class HeatView(QWidget):
         self._reset_analysis = False
         self._show_ingots(data)
         self.doubts.setText("\n".join("⚠ " + d.text() for d in data.doubts))
+        if self._focus_analysis:
+            self._focus_analysis = False
+            # on the next turn of the loop: the element rows just made are shown by then
+            QTimer.singleShot(0, self, self._focus_first_element)
         self.loaded.emit(heat.heat_no)
+
+    def _focus_first_element(self) -> None:
+        first = self.analysis.first_to_type()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            first.selectAll()
 
     def _show_header(self, heat: Heat) -> None:
         self.tapped_at.set_moment(heat.tapped_at)
@@ -730,6 +764,8 @@ class HeatView(QWidget):
         def done(_check: HeatCheck) -> None:
             self._reset_analysis = True
             self.analysis.error.clear()
+            self.analysis.saved_note.setText(self.tr("✓ Analysis saved at {time}").format(
+                time=self.session.clock().strftime("%H:%M")))
             if after is not None:
                 after()
 

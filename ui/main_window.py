@@ -214,10 +214,16 @@ class MainWindow(QMainWindow):
     def new_heat(self) -> None:
         dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.open_heat)
+        dialog.saved.connect(self._new_heat_saved)
         dialog.finished.connect(lambda _r: setattr(self, "new_heat_dialog", None))
         self.new_heat_dialog = dialog
         dialog.open()
+
+    def _new_heat_saved(self, heat_no: str) -> None:
+        """The heat just logged, with the cursor in its analysis."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.open_new(heat_no)
 
     def _ask_heat(self) -> None:
         dialog = QInputDialog(self)
