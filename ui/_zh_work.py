@@ -209,4 +209,8 @@ ZH = {
     "{when}, {who}: {action} {what}: {change}": "{when}，{who}：{action} {what}：{change}",
     "Reason: {reason}": "原因：{reason}",
     "✓ Analysis saved at {time}": "✓ 分析已于 {time} 保存",
+    # corrections
+    "Reasons given before (Up, Down):": "以前用过的原因（上下键选择）：",
+    "Heat {heat_no}: {changes}": "炉次 {heat_no}：{changes}",
+    "Ingot {n} of heat {heat_no}: {changes}": "炉次 {heat_no} 钢锭 {n}：{changes}",
 }

@@ -60,6 +60,11 @@ def _field_names() -> dict[str, str]:
             "judged_at": tr("judged at"), "voided": tr("voided"), "plausibility": tr("plausibility")}
 
 
+def field_name(field: str) -> str:
+    """A record's field in words (tap_weight_t: tapped weight)."""
+    return _field_names().get(field, field)
+
+
 def _number(text: object, unit: str, *, grouped: bool = True) -> str:
     try:
         value = float(str(text))

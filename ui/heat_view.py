@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk import plausibility, standards, taptime
-from qcdesk.errors import InputError
+from qcdesk.errors import InputError, QcError, ReasonRequired
 from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
 from qcdesk.numbers import (
@@ -44,7 +46,7 @@ from qcdesk.numbers import (
 from qcdesk.rates import RateRow
 from qcdesk.standards import HeatCheck
 from qcdesk.store import NewIngot, Store
-from ui.audit_dialog import AuditDialog
+from ui.audit_dialog import AuditDialog, field_name, value_words
 from ui.common import (
     BAD_BACKGROUND,
     DOUBT_BACKGROUND,
@@ -52,7 +54,9 @@ from ui.common import (
     GOOD_BACKGROUND,
     Corrector,
     Note,
+    ReasonDialog,
     formula,
+    guarded,
     rate_text,
 )
 from ui.heat_entry import QUESTION_STYLE, TapTimeEdit
@@ -327,6 +331,98 @@ class AnalysisPanel(QWidget):
         return out
 
 
+class CorrectionDialog(ReasonDialog):
+    """Why is this corrected? Says what changes (accepted → conditioned, with the ingot named) and
+    offers the reasons given before: Up and Down pick one into the line, Enter keeps it."""
+
+    def __init__(self, what: str, message: str, reasons: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(message, parent)
+        self.change = QLabel(what, self)
+        self.change.setObjectName("change")
+        self.change.setWordWrap(True)
+        font = self.change.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.change.setFont(font)
+        self.choices = QListWidget(self)
+        self.choices.setObjectName("earlier_reasons")
+        self.choices.addItems(reasons)
+        self.choices.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # picked from the line with Up and Down
+        self.choices.setMaximumHeight(self.choices.sizeHintForRow(0) * min(len(reasons), 6) + 8
+                                      if reasons else 0)
+        self.choices.itemClicked.connect(lambda item: self.edit.setText(item.text()))
+        self.choices.itemDoubleClicked.connect(self._pick)
+        earlier = QLabel(self.tr("Reasons given before (Up, Down):"), self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.change)
+        at = layout.indexOf(self.buttons)
+        layout.insertWidget(at, earlier)
+        layout.insertWidget(at + 1, self.choices)
+        earlier.setVisible(bool(reasons))
+        self.choices.setVisible(bool(reasons))
+        self.edit.installEventFilter(self)
+        self.edit.setFocus()
+        self.setMinimumWidth(480)
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.edit.setText(item.text())
+        self.accept()
+
+    # QObject.eventFilter: Up and Down in the reason's line walk the earlier reasons
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.choices.count()):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.choices.count() - 1, self.choices.currentRow() + step))
+            self.choices.setCurrentRow(row)
+            self.edit.setText(self.choices.item(row).text())
+            return True
+        return super().eventFilter(watched, event)
+
+
+class HeatCorrector(Corrector):
+    """A Corrector whose reason dialog says what changes and offers the reasons given before."""
+
+    dialog: CorrectionDialog | None
+
+    def run(self, work: Callable[[Store, str | None], Any], *, done: Callable[[Any], None],
+            failed: Callable[[str], None], changes: str, reason: str | None = None, what: str = "") -> None:
+        def answered(result: Any) -> None:
+            if isinstance(result, ReasonRequired) and reason is None:
+                def ask(reasons: list[str]) -> None:
+                    self._ask_what(str(result), what, reasons, work, done, failed, changes)
+
+                self.session.submit(lambda store: store.earlier_reasons(), done=ask, failed=failed,
+                                    receiver=self.widget)
+            elif isinstance(result, QcError):
+                failed(str(result))
+            else:
+                done(result)
+
+        self.session.submit(guarded(lambda store: work(store, reason)), done=answered, failed=failed,
+                            receiver=self.widget, changes=changes)
+
+    def _ask_what(self, message: str, what: str, reasons: list[str],  # noqa: PLR0917
+                  work: Callable[[Store, str | None], Any], done: Callable[[Any], None],
+                  failed: Callable[[str], None], changes: str) -> None:
+        dialog = CorrectionDialog(what or message, message if what else "", reasons, self.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            self.dialog = None
+            self.run(work, done=done, failed=failed, changes=changes, reason=dialog.reason(), what=what)
+
+        def rejected() -> None:
+            self.dialog = None
+            failed(self.tr("Not saved: a correction needs a reason."))
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.open()
+
+
 class HeatView(QWidget):
     """A heat's record, analysis and ingots; every write through the store, with a reason where needed."""
 
@@ -335,7 +431,7 @@ class HeatView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.corrector = Corrector(session, self)
+        self.corrector = HeatCorrector(session, self)
         self.heat_no: str | None = None
         self.data: HeatData | None = None
         self.audit_dialog: AuditDialog | None = None
@@ -731,9 +827,13 @@ class HeatView(QWidget):
             if after is not None:
                 after()
 
+        heat = self.data.heat
+        what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes="; ".join(
+            f"{field_name(f)} {value_words(f, _shown(getattr(heat, f)))} → {value_words(f, _shown(v))}"
+            for f, v in changes.items()))
         self.corrector.run(noting(heat_no, lambda store, reason: store.update_heat(heat_no, **changes,
                                                                                    reason=reason)),
-                           done=done, failed=self.header_error.setText, changes="heats")
+                           done=done, failed=self.header_error.setText, changes="heats", what=what)
 
     def _question(self, tapped: datetime) -> bool:
         """Ask once about a doubtful new tap time (said under the record; Enter again saves)."""
@@ -769,8 +869,13 @@ class HeatView(QWidget):
             if after is not None:
                 after()
 
+        saved = self.analysis.saved_values
+        what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes="; ".join(
+            f"{el} {value_words(el, _chemistry(el, saved[el]), element=True)} → "
+            f"{value_words(el, _chemistry(el, v), element=True)}"
+            for el, v in values.items() if el in saved and saved[el] != v))
         self.corrector.run(lambda store, reason: store.set_analysis(heat_no, values, reason=reason),
-                           done=done, failed=self.analysis.error.setText, changes="analysis")
+                           done=done, failed=self.analysis.error.setText, changes="analysis", what=what)
 
     def save(self, after: Callable[[], None] | None = None) -> None:
         """Ctrl+S: save what was typed in the record, then the analysis; then `after`, if given and
@@ -839,6 +944,22 @@ class HeatView(QWidget):
             return
         heat_no = self.data.heat.heat_no
         numbers = [self.model.ingot(r).ingot_no for r in rows]
+        ingots = [self.model.ingot(r) for r in rows]
+        corrected = [i for i in ingots if i.disposition.judged and i.disposition != disposition]
+        what = "\n".join(self.tr("Ingot {n} of heat {heat_no}: {changes}").format(
+            n=i.ingot_no, heat_no=heat_no,
+            changes=f"{disposition_name(i.disposition)} → {disposition_name(disposition)}")
+            for i in corrected)
+        row, column = rows[0], self.table.currentIndex().column()
+
+        def move_on() -> None:
+            if len(rows) == 1 and row + 1 < self.model.rowCount() and self.table.currentIndex().row() == row:
+                self.table.setCurrentIndex(self.model.index(row + 1, column))
+
+        def done(_ingots: list[Ingot]) -> None:
+            self.ingot_error.clear()
+            if corrected:
+                move_on()  # a correction: on to the next only once it is answered and saved
 
         def work(store: Store, reason: str | None) -> list[Ingot]:
             # one transaction: a judged ingot that needs a reason stops the lot, nothing half-saved;
@@ -848,19 +969,23 @@ class HeatView(QWidget):
                 return [store.update_ingot(heat_no, no, disposition=disposition, inspector=store.user,
                                            reason=reason if no in judged else None) for no in numbers]
 
-        self.corrector.run(noting(heat_no, work), done=lambda _r: self.ingot_error.clear(),
-                           failed=self.ingot_error.setText, changes="ingots")
-        if len(rows) == 1 and rows[0] + 1 < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(rows[0] + 1, self.table.currentIndex().column()))
+        self.corrector.run(noting(heat_no, work), done=done, failed=self.ingot_error.setText,
+                           changes="ingots", what=what)
+        if not corrected:
+            move_on()  # a first judgement: on to the next at once (judging runs ahead of the saving)
 
     def _save_weight(self, ingot_no: int, kg: float) -> None:
         if self.data is None:
             return
         heat_no = self.data.heat.heat_no
+        old = next((i.weight_kg for i in self.data.ingots if i.ingot_no == ingot_no), None)
+        change = f"{field_name('weight_kg')} {value_words('weight_kg', old)} → {value_words('weight_kg', kg)}"
+        what = self.tr("Ingot {n} of heat {heat_no}: {changes}").format(n=ingot_no, heat_no=heat_no,
+                                                                       changes=change)
         self.corrector.run(noting(heat_no, lambda store, reason: store.update_ingot(
                                heat_no, ingot_no, weight_kg=kg, reason=reason)),
                            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
-                           changes="ingots")
+                           changes="ingots", what=what)
 
     def _ingot_refused(self, message: str) -> None:
         self.ingot_error.setText(message)
@@ -960,3 +1085,12 @@ class HeatView(QWidget):
         dialog.destroyed.connect(lambda: setattr(self, "audit_dialog", None))
         self.audit_dialog = dialog
         dialog.open()
+
+
+def _shown(value: object) -> object:
+    """A record's value as its history writes it (a tap time to the minute)."""
+    return taptime.format_tap_time(value) if isinstance(value, datetime) else value
+
+
+def _chemistry(element: str, value: float | None) -> str | None:
+    return None if value is None else format_chemistry(element, value)
