@@ -95,10 +95,12 @@ def test_a_disposition_correction_says_what_changes_and_waits(qtbot: QtBot, wind
     qtbot.waitUntil(lambda: view.table.currentIndex().row() == 2)  # answered and saved: on to the next
     with stored(db_path) as store:
         assert [(e.field, e.old_value, e.new_value, e.reason) for e in store.audit("1-0003")
-                if e.entity_key == "1-0003/2" and e.action == "update"] == [("disposition", "accepted", "conditioned", "ground out")]
+                if e.entity_key == "1-0003/2" and e.action == "update"] == [
+            ("disposition", "accepted", "conditioned", "ground out")]
 
 
-def test_a_cancelled_correction_leaves_ingot_and_cursor(qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
+def test_a_cancelled_correction_leaves_ingot_and_cursor(qtbot: QtBot, window: MainWindow,
+                                                        db_path: Path) -> None:
     view, keys = window.heat_view, Keyboard(qtbot, window)
     view.table.setFocus()
     view.table.setCurrentIndex(view.model.index(0, 0))
