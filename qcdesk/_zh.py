@@ -410,4 +410,13 @@ ZH: dict[str, str] = {
     "it is {span} before now": "比当前时间早 {span}",
     "it belongs to production date {day}, not to {shown} shown": "属于生产日期 {day}，而不是所显示的 {shown}",
     "Is the tap time {moment} right? {doubts}. Enter again saves it as typed.": "出钢时间 {moment} 对吗？{doubts}。再按回车即按所输入的保存。",
+    "{shift}: closed by {name} at {time}": "{shift}：{name} 于 {time} 关闭",
+    "{shift}: no heats": "{shift}：无炉次",
+    "{shift}: changed since closed, {n} heat(s)": "{shift}：关闭后有修改，{n} 炉",
+    "{shift}: open, {n} heat(s)": "{shift}：未关闭，{n} 炉",
+    "the day is signed already": "当日已签署",
+    "sign in first": "请先登录",
+    "{name} is {role}: a workshop head signs the day": "{name} 是{role}：当日由车间主任签署",
+    "the day has no heats": "当日没有炉次",
+    "close shift {shift} ({n} heat(s))": "关闭{shift}（{n} 炉）",
 }

@@ -213,4 +213,9 @@ ZH = {
     "Reasons given before (Up, Down):": "以前用过的原因（上下键选择）：",
     "Heat {heat_no}: {changes}": "炉次 {heat_no}：{changes}",
     "Ingot {n} of heat {heat_no}: {changes}": "炉次 {heat_no} 钢锭 {n}：{changes}",
+    # sign-off readiness in the shift view
+    "Shifts of the day:": "当日各班：",
+    "Ready to sign: every shift with heats is closed.": "可以签署：有炉次的各班均已关闭。",
+    "Before the day is signed: {missing}.": "签署当日之前：{missing}。",
+    "The day cannot be signed yet: {missing}.": "当日尚不能签署：{missing}。",
 }
