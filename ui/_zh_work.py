@@ -218,4 +218,8 @@ ZH = {
     "Ready to sign: every shift with heats is closed.": "可以签署：有炉次的各班均已关闭。",
     "Before the day is signed: {missing}.": "签署当日之前：{missing}。",
     "The day cannot be signed yet: {missing}.": "当日尚不能签署：{missing}。",
+    # undo
+    "Nothing taken back: {why}.": "未撤销：{why}。",
+    "↶ Taken back: {what}.": "↶ 已撤销：{what}。",
+    "&Undo my last change (within the minute)": "撤销我的上一项修改（一分钟内）(&U)",
 }

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import plausibility, standards, taptime
+from qcdesk import plausibility, standards, taptime, undo
 from qcdesk.errors import InputError, QcError, ReasonRequired
 from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
@@ -467,6 +467,9 @@ class HeatView(QWidget):
         self.tap_question = Note(self, QUESTION_STYLE)
         self.doubts = Note(self, DOUBT_STYLE)
         self.doubts.setObjectName("doubts")
+        self.undo_note = Note(self)  # what Ctrl+Z took back, or why nothing
+        self.undo_note.setObjectName("undo_note")
+        self._goto_ingot: int | None = None  # the ingot the cursor goes to once the ingots are shown
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -569,6 +572,7 @@ class HeatView(QWidget):
         layout.addWidget(self.header_error)
         layout.addWidget(self.tap_question)
         layout.addWidget(self.doubts)
+        layout.addWidget(self.undo_note)
         layout.addWidget(self.splitter, 1)
         # tab order: record, analysis, ingots
         QWidget.setTabOrder(self.tapped_at, self.grade)
@@ -606,6 +610,7 @@ class HeatView(QWidget):
             self._reset_analysis = self._reset_header = True
             self._weight_typed = False
             self.analysis.saved_note.clear()
+            self.undo_note.clear()
         self.heat_no = heat_no
         self.reload()
 
@@ -676,6 +681,10 @@ class HeatView(QWidget):
         current = self.table.currentIndex()
         row, column = current.row(), current.column()
         self.model.set_ingots(data.ingots, data.heat.chem_status, data.heat.heat_no, data.heat.grade)
+        if self._goto_ingot is not None:
+            numbers = [self.model.ingot(r).ingot_no for r in range(self.model.rowCount())]
+            row = numbers.index(self._goto_ingot) if self._goto_ingot in numbers else row
+            self._goto_ingot = None
         if self.model.rowCount():
             row = min(max(row, 0), self.model.rowCount() - 1)
             self.table.setCurrentIndex(self.model.index(row, max(column, 0)))
@@ -1039,6 +1048,29 @@ class HeatView(QWidget):
             dialog.move(x, top.y() - margin - frame.height())
 
     # ---------------------------------------------------------------- history
+
+    # ---------------------------------------------------------------- undo
+
+    def undo(self) -> None:
+        """Ctrl+Z: take back the last judgement or entry of this heat made by whoever is signed in,
+        within the minute (qcdesk/undo.py); the history records it as a correction, reason "undone"."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return
+        heat_no = self.data.heat.heat_no
+
+        def answered(result: undo.Plan | QcError) -> None:
+            if isinstance(result, QcError):
+                self.undo_note.setStyleSheet(ERROR_STYLE)
+                self.undo_note.setText(self.tr("Nothing taken back: {why}.").format(why=result))
+                return
+            self.undo_note.setStyleSheet(SAVED_STYLE)
+            self.undo_note.setText(self.tr("↶ Taken back: {what}.").format(what=result.text()))
+            if result.ingot_nos:
+                self._goto_ingot = result.ingot_nos[0]
+
+        self.session.submit(guarded(lambda store: undo.take_back(store, heat_no)), done=answered,
+                            failed=self.ingot_error.setText, receiver=self, changes="ingots")
 
     # ---------------------------------------------------------------- voiding, never deleting
 
