@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from signed_shop import PINS, add_people
@@ -105,7 +106,8 @@ class Keyboard:
               times: int = 1) -> None:
         for _time in range(times):
             self.presses += 1
-            self.log.append(f"{modifier.name}+{key}" if modifier else str(key))
+            self.log.append(QKeySequence(modifier.value | key.value).toString() if isinstance(key, Qt.Key)
+                            else QKeySequence(modifier.value | ord(key.upper())).toString())
             self.qtbot.keyClick(self.focus(), key, modifier)
 
     def ctrl(self, key: Qt.Key) -> None:

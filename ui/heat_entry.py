@@ -149,6 +149,9 @@ class NewHeatDialog(QDialog):
         self.setMinimumWidth(560)
 
         self.converter.currentIndexChanged.connect(self._suggest)
+        # converter, number and tap time are suggested (Shift+Tab or Alt+letter reach them): the cursor
+        # starts where typing does
+        self.grade.setFocus()
         session.submit(self._read_choices, done=self._choices_loaded, receiver=self)
 
     @staticmethod
