@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from heat_desk import GOOD, NOW, Keyboard, add_heat, make_desk, session_as, show_window, stored
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from signed_shop import PINS
@@ -83,6 +83,10 @@ def test_a_disposition_correction_says_what_changes_and_waits(qtbot: QtBot, wind
     dialog = _dialog(qtbot, view)
     assert dialog.change.text() == "Ingot 2 of heat 1-0003: accepted → conditioned"
     assert view.table.currentIndex().row() == 1  # the cursor waits for the answer
+    rect = view.table.visualRect(view.model.index(1, 0))
+    row = QRect(view.table.viewport().mapToGlobal(QPoint(0, rect.top())),
+                view.table.viewport().mapToGlobal(QPoint(view.table.viewport().width() - 1, rect.bottom())))
+    assert not dialog.frameGeometry().intersects(row)  # the row it is about stays in sight
     assert [dialog.choices.item(r).text() for r in range(dialog.choices.count())] == [
         "ground out", "scale re-read", "tag misread"]
     assert QApplication.focusWidget() is dialog.edit

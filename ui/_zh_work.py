@@ -114,8 +114,9 @@ ZH = {
     "kg": "kg",
     "&Defects…": "缺陷(&D)…",
     "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-    "D defects · digits type the weight":
-        "按键：A 合格 · C 精整后合格 · R 改判 · S 废品 · P 待判 · D 缺陷 · 数字键输入重量",
+    "D defects · digits type the weight · Ctrl+Z takes back your last change":
+        "按键：A 合格 · C 精整后合格 · R 改判 · S 废品 · P 待判 · D 缺陷 · 数字键输入重量 · "
+        "Ctrl+Z 撤销上一项修改",
     "ingot weight": "钢锭重量",
     "Heat {heat} fails its grade: none of its ingots counts as qualified, whatever its surface.":
         "炉次 {heat} 成分不合格：无论外观如何，其钢锭均不计为合格。",
@@ -222,4 +223,5 @@ ZH = {
     "Nothing taken back: {why}.": "未撤销：{why}。",
     "↶ Taken back: {what}.": "↶ 已撤销：{what}。",
     "&Undo my last change (within the minute)": "撤销我的上一项修改（一分钟内）(&U)",
+    "right?": "对吗？",
 }

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.model import Disposition, IngotDefect, Location
-from qcdesk.numbers import format_fixed, format_number
+from qcdesk.numbers import format_chemistry, format_fixed, format_number
 from qcdesk.store import AuditEntry
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
 from ui.ingot_grid import disposition_name
@@ -104,7 +104,10 @@ def value_words(field: str, value: object, element: bool = False) -> str:
     if value is None or value == "":
         return "—"
     if element:
-        return f"{value} %"
+        try:
+            return f"{format_chemistry(field, float(str(value)))} %"
+        except ValueError:
+            return f"{value} %"
     if field == "disposition":
         return _disposition(value)
     if field == "weight_kg":
@@ -145,8 +148,8 @@ def record_words(record: object) -> str:
     parts = []
     order = [k for k in _RECORD_ORDER if k in record] + sorted(k for k in record if k not in _RECORD_ORDER)
     for key, value in ((key, record[key]) for key in order):
-        if value is None or (value in ("", {}) and key != "defects"):
-            continue
+        if value is None or (value in ("", {}) and key != "defects") or key == "judged_at":
+            continue  # empty, or when it was judged: the entry's own time says it
         parts.append(f"{names.get(key, key)} {value_words(key, value)}")
     return " · ".join(parts)
 
@@ -267,9 +270,9 @@ class AuditDialog(QDialog):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column in (COL_WHEN, COL_WHO, COL_ACTION):
+        for column in (COL_WHEN, COL_WHO, COL_ACTION, COL_WHAT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        for column in (COL_WHAT, COL_CHANGE, COL_REASON):
+        for column in (COL_CHANGE, COL_REASON):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)

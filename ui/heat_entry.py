@@ -136,6 +136,10 @@ class NewHeatDialog(QDialog):
         self.general = QLabel(self)
         self.general.setStyleSheet(ERROR_STYLE)
         self.general.setWordWrap(True)
+        self.question = QLabel(self)  # a doubtful tap time, asked about once (the whole width: it is long)
+        self.question.setObjectName("tap_question")
+        self.question.setStyleSheet(QUESTION_STYLE)
+        self.question.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
@@ -144,6 +148,7 @@ class NewHeatDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.question)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
@@ -186,9 +191,9 @@ class NewHeatDialog(QDialog):
     # ---------------------------------------------------------------- saving
 
     def _clear_errors(self) -> None:
-        for label in (*self.errors.values(), self.general):
-            label.clear()
         self.errors["tapped_at"].setStyleSheet(ERROR_STYLE)
+        for label in (*self.errors.values(), self.general, self.question):
+            label.clear()
 
     def _refuse(self, key: str, message: str) -> None:
         self.errors[key].setText(message)
@@ -246,8 +251,9 @@ class NewHeatDialog(QDialog):
         if not said or tapped == self._confirmed:
             return False
         self._confirmed = tapped
+        self.errors["tapped_at"].setText(self.tr("right?"))
         self.errors["tapped_at"].setStyleSheet(QUESTION_STYLE)
-        self.errors["tapped_at"].setText(taptime.question(tapped, said))
+        self.question.setText(taptime.question(tapped, said))
         self.tapped_at.setFocus(Qt.FocusReason.OtherFocusReason)
         self.tapped_at.selectAll()  # typed again at once if it was wrong
         return True

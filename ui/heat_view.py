@@ -387,11 +387,13 @@ class HeatCorrector(Corrector):
     dialog: CorrectionDialog | None
 
     def run(self, work: Callable[[Store, str | None], Any], *, done: Callable[[Any], None],
-            failed: Callable[[str], None], changes: str, reason: str | None = None, what: str = "") -> None:
+            failed: Callable[[str], None], changes: str, reason: str | None = None, what: str = "",
+            place: Callable[[QWidget], None] | None = None) -> None:
+        """`what`: the change in words; `place`: puts the reason's dialog (beside the ingot's row)."""
         def answered(result: Any) -> None:
             if isinstance(result, ReasonRequired) and reason is None:
                 def ask(reasons: list[str]) -> None:
-                    self._ask_what(str(result), what, reasons, work, done, failed, changes)
+                    self._ask_what(str(result), what, reasons, work, done, failed, changes, place)
 
                 self.session.submit(lambda store: store.earlier_reasons(), done=ask, failed=failed,
                                     receiver=self.widget)
@@ -405,14 +407,19 @@ class HeatCorrector(Corrector):
 
     def _ask_what(self, message: str, what: str, reasons: list[str],  # noqa: PLR0917
                   work: Callable[[Store, str | None], Any], done: Callable[[Any], None],
-                  failed: Callable[[str], None], changes: str) -> None:
+                  failed: Callable[[str], None], changes: str,
+                  place: Callable[[QWidget], None] | None) -> None:
         dialog = CorrectionDialog(what or message, message if what else "", reasons, self.widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if place is not None:
+            dialog.adjustSize()
+            place(dialog)
         self.dialog = dialog
 
         def accepted() -> None:
             self.dialog = None
-            self.run(work, done=done, failed=failed, changes=changes, reason=dialog.reason(), what=what)
+            self.run(work, done=done, failed=failed, changes=changes, reason=dialog.reason(), what=what,
+                     place=place)
 
         def rejected() -> None:
             self.dialog = None
@@ -534,7 +541,7 @@ class HeatView(QWidget):
         self.ingot_hint = Note(self)
         self.keys_hint = QLabel(self.tr(
             "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-            "D defects · digits type the weight"), self)
+            "D defects · digits type the weight · Ctrl+Z takes back your last change"), self)
         self.keys_hint.setWordWrap(True)
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
@@ -979,7 +986,7 @@ class HeatView(QWidget):
                                            reason=reason if no in judged else None) for no in numbers]
 
         self.corrector.run(noting(heat_no, work), done=done, failed=self.ingot_error.setText,
-                           changes="ingots", what=what)
+                           changes="ingots", what=what, place=lambda dialog: self._beside_row(dialog, row))
         if not corrected:
             move_on()  # a first judgement: on to the next at once (judging runs ahead of the saving)
 
@@ -994,7 +1001,7 @@ class HeatView(QWidget):
         self.corrector.run(noting(heat_no, lambda store, reason: store.update_ingot(
                                heat_no, ingot_no, weight_kg=kg, reason=reason)),
                            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
-                           changes="ingots", what=what)
+                           changes="ingots", what=what, place=self._beside_current_row)
 
     def _ingot_refused(self, message: str) -> None:
         self.ingot_error.setText(message)
@@ -1027,6 +1034,10 @@ class HeatView(QWidget):
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(lambda: setattr(self, "defect_dialog", None))
         dialog.open()
+
+    def _beside_current_row(self, dialog: QWidget) -> None:
+        if self.table.currentIndex().isValid():
+            self._beside_row(dialog, self.table.currentIndex().row())
 
     def _beside_row(self, dialog: QWidget, row: int) -> None:
         """Place a dialog about an ingot below its grid row, or above it where the screen ends: the row
