@@ -8,9 +8,11 @@ the first time it shows (`Store.note_plausibility`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from string import Formatter
 
 from qcdesk.i18n import N_, _
 from qcdesk.model import Disposition
@@ -77,6 +79,17 @@ def check(tap_weight_t: float, tap_temp_c: float | None,
     if tap_temp_c is not None and not TAP_TEMP_LOW_C <= tap_temp_c <= TAP_TEMP_HIGH_C:
         doubts.append(Doubt(Kind.TEMPERATURE, (("temp_c", format_number(tap_temp_c)),)))
     return doubts
+
+
+def recorded_text(recorded: str) -> str:
+    """A doubt as the history recorded it (English), in the language in force; other text as it is."""
+    for template in TEMPLATES.values():
+        pattern = "".join(re.escape(text) + (f"(?P<{name}>.+?)" if name else "")
+                          for text, name, _spec, _conversion in Formatter().parse(template))
+        found = re.fullmatch(pattern, recorded)
+        if found is not None:
+            return _(template).format(**found.groupdict())
+    return recorded
 
 
 def kinds_in(recorded: Sequence[str]) -> set[Kind]:

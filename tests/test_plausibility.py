@@ -9,7 +9,7 @@ import pytest
 
 from qcdesk.i18n import set_language
 from qcdesk.model import Disposition
-from qcdesk.plausibility import Kind, check, kinds_in
+from qcdesk.plausibility import Kind, check, kinds_in, recorded_text
 from qcdesk.store import NewHeat, NewIngot, Store
 
 A, P = Disposition.ACCEPTED, Disposition.PENDING
@@ -92,3 +92,14 @@ def test_the_store_records_each_kind_of_doubt_once(db_path: Path) -> None:
         ("wang", "heat", "Ingots heavier than the heat: the judged ingots weigh 36,750 kg, 116.7 % of the "
                          "tapped 31.5 t (over 103 % is doubtful)"),
     ]
+
+
+def test_a_recorded_doubt_reads_in_the_language_in_force() -> None:
+    recorded = check(31.5, None, [(5250, A)] * 8)[0].english()
+    set_language("zh")
+    try:
+        assert recorded_text(recorded) == ("钢锭重于出钢量：已判钢锭重 42,000 kg，为出钢量 31.5 t 的 133.3 %"
+                                           "（超过 103 % 即可疑）")
+        assert recorded_text("a note of another kind") == "a note of another kind"
+    finally:
+        set_language(None)

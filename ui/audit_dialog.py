@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk.model import Disposition, IngotDefect, Location
+from qcdesk import plausibility
+from qcdesk.model import Disposition, IngotDefect, Location, element_sort_key
 from qcdesk.numbers import format_chemistry, format_fixed, format_number
 from qcdesk.store import AuditEntry
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
@@ -119,7 +120,8 @@ def value_words(field: str, value: object, element: bool = False) -> str:
     if field == "defects":
         return _defects(value)
     if field == "analysis" and isinstance(value, dict):
-        return ", ".join(f"{el} {v}" for el, v in value.items()) or "—"
+        ordered = sorted(value.items(), key=lambda item: element_sort_key(item[0]))
+        return ", ".join(f"{el} {value_words(el, v, element=True)}" for el, v in ordered) or "—"
     return str(value)
 
 
@@ -207,7 +209,7 @@ def _change(e: AuditEntry) -> str:
     if e.field == "voided":
         return tr("voided (was: {record})").format(record=record_words(_parsed(e.old_value)))
     if e.field == "plausibility":
-        return e.new_value or ""
+        return plausibility.recorded_text(e.new_value or "")
     if e.action == "insert" and e.old_value is None and not element:
         return record_words(_parsed(e.new_value))
     old, new = _parsed(e.old_value), _parsed(e.new_value)
