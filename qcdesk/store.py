@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import chain, health, journal, records, seed, shifts, signoff
+from qcdesk import chain, health, journal, plausibility, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
@@ -1993,6 +1993,46 @@ class Store:
         return [s for s in found if s is not None]
 
     # ---- end of desktop: shift and heat views
+
+    # ---- desktop: the inspector's desk (issue 15, part A): plausibility notes, earlier reasons
+
+    def note_plausibility(self, heat_no: str) -> list[plausibility.Doubt]:
+        """The heat's plausibility doubts as it stands; a kind of doubt that shows for the first
+        time is written into the heat's history (field "plausibility", the doubt in English words).
+        Warned and recorded, never refused."""
+        with self.transaction():
+            self._require(Permission.RECORD)
+            heat = self.heat(heat_no)
+            doubts = plausibility.check(heat.tap_weight_t, heat.tap_temp_c,
+                                        [(i.weight_kg, i.disposition) for i in self.ingots(heat.heat_no)])
+            recorded = plausibility.kinds_in([e.new_value or "" for e in self.audit(heat.heat_no)
+                                              if e.field == "plausibility"])
+            for doubt in doubts:
+                if doubt.kind not in recorded:
+                    self._audit("update", "heat", heat.heat_no, heat_no=heat.heat_no,
+                                field_name="plausibility", new=doubt.english())
+        return doubts
+
+    def earlier_reasons(self, limit: int = 8) -> list[str]:
+        """The distinct reasons given for corrections of heats, analyses and ingots, the most used
+        first (then the most recent), at most `limit`: the choices a correction offers."""
+        # the newest 20,000 entries of the log (and of the log kept before schema 9) are enough
+        # to know the reasons in use, and keep the dialog quick on years of records
+        rows = self.conn.execute(
+            "SELECT reason FROM (SELECT id, reason, coalesce(entity, tbl) AS what, action, field FROM audit "
+            "WHERE id > (SELECT coalesce(max(id), 0) - 20000 FROM audit) UNION ALL "
+            "SELECT id, reason, entity, action, field FROM audit_v1 "
+            "WHERE id > (SELECT coalesce(max(id), 0) - 20000 FROM audit_v1)) "
+            "WHERE reason IS NOT NULL AND reason <> 'undone' AND what IN ('heat', 'analysis', 'ingot') "
+            "AND action = 'update' AND coalesce(field, '') NOT IN ('voided', 'plausibility', 'sealed') "
+            "GROUP BY reason ORDER BY count(*) DESC, max(id) DESC, reason LIMIT ?", (max(0, limit),))
+        return [r[0] for r in rows]
+
+    def now(self) -> datetime:
+        """The store's clock (the one its history is written with)."""
+        return self._clock()
+
+    # ---- end of desktop: the inspector's desk
 
     # ---- desktop: history browser and set-up
 

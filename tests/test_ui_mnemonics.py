@@ -21,6 +21,7 @@ from qcdesk.store import Store
 from ui.audit_dialog import AuditDialog
 from ui.common import ReasonDialog
 from ui.heat_entry import NewHeatDialog
+from ui.heat_view import CorrectionDialog
 from ui.i18n import install_language
 from ui.import_dialog import ImportDialog
 from ui.ingot_grid import DefectDialog
@@ -115,6 +116,7 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
         SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
         VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),
         DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects"),
+        CorrectionDialog("Ingot 2 of heat 3-0425: accepted → conditioned", "why?", ["ground out"]),
         FreezeDialog("the p-chart", date(1959, 2, 1), date(1959, 2, 14))]
     shared = {}
     for dialog in dialogs:
@@ -126,3 +128,54 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
                        for letter, texts in _shown_mnemonics(dialog).items() if len(texts) > 1})
         dialog.close()
     assert shared == {}
+
+
+# ---- issue 15, part A: the shift view of a database with people, its sign-off row in sight
+
+
+@pytest.fixture(params=["en", "zh"])
+def signed_in(request: pytest.FixtureRequest, qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
+    from signed_shop import DAY, NOW, PINS, make_shop
+
+    make_shop(db_path)
+    install_language(request.param)
+    session = Session(db_path, "tester", clock=lambda: NOW)
+    try:
+        session.sign_in("hu", PINS["hu"])
+        qtbot.waitUntil(lambda: session.person is not None, timeout=10000)
+        w = MainWindow(session)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        qtbot.waitUntil(lambda: bool(w.shift_view.schedule))
+        with qtbot.waitSignal(w.shift_view.loaded, timeout=10000):
+            w.shift_view.show_shift(DAY, "day")
+        yield w
+        qtbot.waitUntil(session.idle)
+    finally:
+        session.close()
+        install_language("en")
+
+
+def test_the_shift_view_with_its_sign_off_shares_no_alt_letter(qtbot: QtBot, signed_in: MainWindow) -> None:
+    view = signed_in.shift_view
+    assert view.signoff_box.isVisibleTo(signed_in)
+    assert view.sign_day_button.isVisibleTo(signed_in)
+    shared = {letter: texts for letter, texts in _shown_mnemonics(signed_in).items() if len(texts) > 1}
+    assert shared == {}
+
+
+def test_every_tab_letter_reaches_its_tab_from_anywhere_in_the_shift_view(qtbot: QtBot,
+                                                                         signed_in: MainWindow) -> None:
+    view = signed_in.shift_view
+    for place in (view.date_edit, view.shift_box, view.table, view.now_button, view.close_button):
+        for i in range(signed_in.tabs.count()):
+            signed_in.tabs.setCurrentWidget(view)
+            place.setFocus()
+            letter = _letter(signed_in.tabs.tabText(i))
+            assert letter is not None
+            qtbot.keyClick(place, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+            assert signed_in.tabs.currentIndex() == i, (type(place).__name__, signed_in.tabs.tabText(i))
+    assert view.sign_dialog is None

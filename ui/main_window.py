@@ -159,9 +159,11 @@ class MainWindow(QMainWindow):
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
         self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
+        self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
+        self._action(heat_menu, self.tr("&Undo my last change (within the minute)"), self.heat_view.undo,
+                     QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Void heat…"), self._void_heat, "Ctrl+Shift+Del")
         self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
@@ -231,12 +233,18 @@ class MainWindow(QMainWindow):
         then()
 
     def new_heat(self) -> None:
-        dialog = NewHeatDialog(self.session, self)
+        dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.open_heat)
+        dialog.saved.connect(self._new_heat_saved)
         dialog.finished.connect(lambda _r: setattr(self, "new_heat_dialog", None))
         self.new_heat_dialog = dialog
         dialog.open()
+
+    def _new_heat_saved(self, heat_no: str) -> None:
+        """The heat just logged, with the cursor in its analysis."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.open_new(heat_no)
 
     def _ask_heat(self) -> None:
         dialog = QInputDialog(self)
@@ -298,6 +306,12 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _add_ingots(self) -> None:
+        """Ctrl+I: the cursor in the heat view's "how many"; Enter adds."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.start_adding()
 
     def _void_heat(self) -> None:
         self.stack.setCurrentWidget(self.tabs)

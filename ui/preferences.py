@@ -69,8 +69,16 @@ class PreferencesDialog(QDialog):
                                            "Applies at once.")))
         form.addRow(self.tr("&Inspector name:"), self.inspector_edit)
         form.addRow("", self.inspector_error)
-        form.addRow("", self._note(self.tr("Written into the audit log with every change. "
-                                           "Blank: the computer's user name. Applies at the next start.")))
+        if session.has_people:  # the signed-in person is the inspector: no name to set here
+            self.inspector_edit.setEnabled(False)
+            self.inspector_edit.setText(session.person.name if session.person else "")
+            self.inspector_edit.setPlaceholderText("")
+            inspector_note = self.tr("This database has people: the signed-in person is the inspector "
+                                     "and the author of every change.")
+        else:
+            inspector_note = self.tr("Written into the audit log with every change. "
+                                     "Blank: the computer's user name. Applies at the next start.")
+        form.addRow("", self._note(inspector_note))
         database_label = QLabel(self.tr("&Database:"), self)
         database_label.setBuddy(self.database_edit)  # a row of two widgets gets no buddy of its own
         form.addRow(database_label, database_row)
@@ -146,7 +154,8 @@ class PreferencesDialog(QDialog):
         old_basis = stored.value(keys.LEADING_BASIS, "weight", str)
         basis = self.basis_box.currentData()
         stored.setValue(keys.LEADING_BASIS, basis)
-        stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
+        if self.inspector_edit.isEnabled():  # with people, the name kept for databases without stays
+            stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
         database = self.database_edit.text().strip()
         stored.setValue(keys.DATABASE, str(Path(database).expanduser().resolve()) if database else "")
         stored.setValue(keys.LANGUAGE, self.language_box.currentData())
