@@ -96,4 +96,14 @@ ZH = {
         "{name} 已停用：其记录和签字仍归其所有。",
     "{name} has a new PIN (and is no longer locked out).": "{name} 已有新 PIN（且不再被锁定）。",
     "Say why {name} is deactivated.": "请说明停用 {name} 的原因。",
+    # ux-first: the menus' letters apart from the menu bar's and the tabs'
+    "Import in&gots…": "导入钢锭(&G)…",
+    "Peop&le…": "人员(&L)…",
+    "Preferen&ces…": "首选项(&C)…",
+    "Qu&it": "退出(&X)",
+    "S&ave": "保存(&A)",
+    "Void heat…": "作废炉次…",
+    "S&ave PDF…": "保存 PDF(&A)…",
+    "Pri&nt…": "打印(&N)…",
+    "Period qua&lity report (PDF)…": "期间质量报告 PDF(&L)…",
 }

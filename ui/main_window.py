@@ -122,29 +122,33 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # An open menu answers Alt+letter with its own item (QMenu matches mnemonics with Alt
+        # held), so a menu's letters stay off the menu bar's and the tabs' (F E R V; S T Y U P Q):
+        # Alt+P with the File menu open goes to Reports, not to the preferences. "Void heat…"
+        # has none left, and is reached on purpose (Ctrl+Shift+Del).
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
-        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
+        self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
-        self.people_action = self._action(file_menu, self.tr("P&eople…"), self.people)
+        self.people_action = self._action(file_menu, self.tr("Peop&le…"), self.people)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Preferences…"), self._preferences,
+        self._action(file_menu, self.tr("Preferen&ces…"), self._preferences,
                      "Ctrl+,")
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("S&ave"), self.heat_view.save, "Ctrl+S")
         self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
         heat_menu.addSeparator()
-        self._action(heat_menu, self.tr("&Void heat…"), self._void_heat, "Ctrl+Shift+Del")
+        self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
         self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
@@ -154,12 +158,12 @@ class MainWindow(QMainWindow):
         self._action(reports_menu, self.tr("&Daily quality report of this day"), self._daily_report,
                      "Ctrl+Shift+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("&Save PDF…"), lambda: self._report_file(self.reports_view.save),
+        self._action(reports_menu, self.tr("S&ave PDF…"), lambda: self._report_file(self.reports_view.save),
                      "Ctrl+Shift+S")
-        self._action(reports_menu, self.tr("P&rint…"), lambda: self._report_file(self.reports_view.print_),
+        self._action(reports_menu, self.tr("Pri&nt…"), lambda: self._report_file(self.reports_view.print_),
                      "Ctrl+Alt+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("Period &quality report (PDF)…"), self._period_report)
+        self._action(reports_menu, self.tr("Period qua&lity report (PDF)…"), self._period_report)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
 
