@@ -72,7 +72,8 @@ def _markers(view: TrendsView, name: str) -> list[QScatterSeries]:
 
 
 def test_no_rule_broken_says_none(view: TrendsView) -> None:
-    assert view.result is not None and view.result.p_chart.violations == ()
+    assert view.result is not None
+    assert view.result.p_chart.violations == ()
     page = view.rate_page
     assert not page.no_violations.isHidden()
     assert page.no_violations.text() == "None: no point breaks rules 1, 2, 3, 4."
@@ -90,23 +91,28 @@ def test_better_than_usual_points_are_a_calm_ring_not_the_alarm(qtbot: QtBot, vi
     fractions = _daily_fractions(view.session.path)
     assert max(fractions.values()) < 0.10  # every day's fraction is below the frozen centre
     _freeze(qtbot, view, 0.10)
-    assert view.result is not None and view.result.p_chart.centre == pytest.approx(0.10)
+    assert view.result is not None
+    assert view.result.p_chart.centre == pytest.approx(0.10)
     flagged = {v.index for v in view.result.p_chart.violations}
     assert flagged  # far below a centre of 10 %: the rules fire, all below it
     assert _markers(view, WORSE) == []
     better = _markers(view, BETTER)
     assert len(better) == 1
     ring = better[0]
-    assert ring.color().alpha() == 0 and ring.borderColor() != RED  # hollow, and not the alarm's colour
+    assert ring.color().alpha() == 0
+    assert ring.borderColor() != RED
     days = [view.result.buckets[round(p.x())].first for p in ring.points()]
     assert sorted(round(p.x()) for p in ring.points()) == sorted(flagged)
     for day, point in zip(days, ring.points(), strict=True):
         assert point.y() == pytest.approx(fractions[day] * 100)
     page = view.rate_page
-    assert page.violations_view.isVisibleTo(view) and page.no_violations.isHidden()
+    assert page.violations_view.isVisibleTo(view)
+    assert page.no_violations.isHidden()
     texts = [page.violations.rows[r].cells[2] for r in range(page.violations.rowCount())]
-    assert texts and all("better than usual" in t for t in texts)
-    assert {page.violations.rows[r].color for r in range(page.violations.rowCount())} == {ring.borderColor().name()}
+    assert texts
+    assert all("better than usual" in t for t in texts)
+    colours = {page.violations.rows[r].color for r in range(page.violations.rowCount())}
+    assert colours == {ring.borderColor().name()}
 
 
 def test_worse_than_usual_points_stay_red(qtbot: QtBot, view: TrendsView) -> None:
@@ -115,9 +121,12 @@ def test_worse_than_usual_points_stay_red(qtbot: QtBot, view: TrendsView) -> Non
     _freeze(qtbot, view, 0.005)
     assert _markers(view, BETTER) == []
     worse = _markers(view, WORSE)
-    assert len(worse) == 1 and worse[0].color() == QColor(RED)
-    texts = [view.rate_page.violations.rows[r].cells[2] for r in range(view.rate_page.violations.rowCount())]
-    assert texts and all("more non-qualified" in t for t in texts)
+    assert len(worse) == 1
+    assert worse[0].color() == QColor(RED)
+    listed = view.rate_page.violations
+    texts = [listed.rows[r].cells[2] for r in range(listed.rowCount())]
+    assert texts
+    assert all("more non-qualified" in t for t in texts)
 
 
 def test_the_plan_page_says_it_leaves_the_filters_aside(qtbot: QtBot, view: TrendsView) -> None:
@@ -131,7 +140,8 @@ def test_the_plan_page_says_it_leaves_the_filters_aside(qtbot: QtBot, view: Tren
     qtbot.waitUntil(view.session.idle)
     assert note.isVisible()
     assert "whole workshop" in note.text()
-    assert "converter 2" in note.text() and "shift Night" in note.text()
+    assert "converter 2" in note.text()
+    assert "shift Night" in note.text()
     # and it does count the whole workshop: the quarter's output is every heat's, not converter 2's
     plan = view.result.plan if view.result else None
     assert plan is not None

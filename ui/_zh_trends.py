@@ -187,7 +187,8 @@ ZH = {
     "No day at or above a target yet: the targets come from the plans (Set-up ▸ Production plans).":
         "尚无达到目标的日子：目标来自生产计划（设置 ▸ 生产计划）。",
     # ux-first: "none" for no rule broken, the calm mark of a better-than-usual point, the plan's scope
-    "None: no rule is chosen (Rules 1–4 in the filter bar).": "无：未选择任何判异准则（筛选栏中的准则 1–4）。",
+    "None: no rule is chosen (Rules 1–4 in the filter bar).":
+        "无：未选择任何判异准则（筛选栏中的准则 1–4）。",
     "None: no point breaks rule {rule}.": "无：没有点违反准则 {rule}。",
     "None: no point breaks rules {rules}.": "无：没有点违反准则 {rules}。",
     "Rule broken: more non-qualified": "判异：不合格品偏多",
