@@ -398,4 +398,8 @@ ZH: dict[str, str] = {
     'Rule 2: 2 of 3 in a row beyond 2σ, one side': '准则 2：连续 3 点中有 2 点超出 2σ（同侧）',
     'Rule 3: 4 of 5 in a row beyond 1σ, one side': '准则 3：连续 5 点中有 4 点超出 1σ（同侧）',
     'Rule 4: 8 in a row on one side of the centre': '准则 4：连续 8 点落在中心线同侧',
+    # ux-first: starting the window without a display (ui/launcher.py)
+    "qcdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); the command line "
+    "needs none: {program} --help":
+        "qcdesk：没有可以打开窗口的显示器（未设置 DISPLAY 和 WAYLAND_DISPLAY）；命令行不需要显示器：{program} --help",
 }

@@ -106,4 +106,9 @@ ZH = {
     "S&ave PDF…": "保存 PDF(&A)…",
     "Pri&nt…": "打印(&N)…",
     "Period qua&lity report (PDF)…": "期间质量报告 PDF(&L)…",
+    # ux-first: large text (preferences)
+    "Lar&ge text: the whole window's text, rows and charts about a third larger":
+        "大字体(&G)：整个窗口的文字、行高和图表放大约三分之一",
+    "For a screen read from a distance (at the converter). Kept for this workstation. Applies at the next "
+    "start.": "适用于需要远距离阅读的屏幕（在转炉旁）。仅保存在本工作站。下次启动时生效。",
 }

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from qcdesk.backup import automatic_backup, default_backup_folder
 from qcdesk.people import Permission
 from ui import settings as keys
+from ui.common import keep_columns_together
 from ui.first_run import FirstRunPage
 from ui.heat_entry import NewHeatDialog
 from ui.heat_view import HeatView
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.setup_view = SetupView(session, self)
         self.reports_view = ReportsView(session, self)
         self.trends_view = TrendsView(session, self)
+        for table in (self.shift_view.table, self.heat_view.table):  # the converter's desk, on any screen
+            keep_columns_together(table)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
