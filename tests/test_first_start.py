@@ -1,12 +1,27 @@
 """A first start that explains itself: without a display the window says so in one line and
-points at the command line, instead of Qt's abort about xcb plugins."""
+points at the command line, instead of Qt's abort about xcb plugins; the first screen's
+explanation is shown in whole lines; after the demo is loaded, the Shift tab shows where it lies."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from qcdesk.store import Store
+from ui.common import apply_text_size
+from ui.main_window import MainWindow
+from ui.session import Session
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +63,67 @@ def test_without_a_display_the_message_is_in_chinese_too(tmp_path: Path) -> None
                           check=False)
     assert done.returncode == 1
     assert "没有可以打开窗口的显示器" in done.stderr
+
+
+# ------------------------------------------------------------------ the first screen, the demo
+
+
+@pytest.fixture
+def fresh(qtbot: QtBot, tmp_path: Path) -> Iterator[Session]:
+    s = Session(tmp_path / "new.sqlite", "tester")  # the demo lies in the past of the real clock
+    yield s
+    qtbot.waitUntil(s.idle, timeout=20000)
+    s.close()
+
+
+def _first_screen(qtbot: QtBot, session: Session, width: int, height: int) -> MainWindow:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run)
+    admin = window.first_run.admin  # a new database: its first administrator first
+    admin.name.setText("ada")
+    admin.pin.setText("ada-pin-1")
+    admin.again.setText("ada-pin-1")
+    admin.create_button.click()
+    qtbot.waitUntil(lambda: session.person is not None, timeout=20000)
+    qtbot.waitUntil(window.first_run.choice.isVisible)
+    return window
+
+
+@pytest.mark.parametrize("screen", [(1024, 768, False), (1366, 768, False), (1920, 1080, True)])
+def test_the_first_screen_explains_in_whole_lines(qtbot: QtBot, qapp: QApplication, fresh: Session,
+                                                  screen: tuple[int, int, bool]) -> None:
+    width, height, large = screen
+    apply_text_size(qapp, large=large)
+    try:
+        window = _first_screen(qtbot, fresh, width, height)
+        explain = window.first_run.explain
+        lines = explain.fontMetrics().lineSpacing()
+        assert explain.height() >= explain.heightForWidth(explain.width())  # every line shown whole
+        assert explain.heightForWidth(explain.width()) <= 3 * lines + 4  # in a readable width
+        assert explain.width() >= window.first_run.demo_button.width()
+    finally:
+        apply_text_size(qapp, large=False)
+
+
+def test_after_the_demo_the_shift_view_shows_its_last_day_and_says_where_the_demo_is(
+        qtbot: QtBot, fresh: Session) -> None:
+    window = _first_screen(qtbot, fresh, 1366, 768)
+    qtbot.keyClick(window.first_run.demo_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=60000)
+    qtbot.waitUntil(fresh.idle, timeout=20000)
+    with Store.open(fresh.path, "check") as store:
+        span = store.date_span()
+        assert span is not None
+        last_heat = max(store.heats(span[1], span[1]), key=lambda h: h.tapped_at)
+        shown = [h.heat_no for h in store.heats(span[1], span[1], shift=last_heat.shift)]
+    assert span == (date(1959, 2, 1), date(1959, 2, 28))
+    assert window.tabs.currentWidget() is window.shift_view
+    qtbot.waitUntil(lambda: window.shift_view.current() == (span[1], last_heat.shift))
+    qtbot.waitUntil(lambda: window.shift_view.model.rowCount() == len(shown))
+    said = window.statusBar().currentMessage()
+    assert "February 1959" in said
+    assert "1959-02-28" in said

@@ -111,4 +111,9 @@ ZH = {
         "大字体(&G)：整个窗口的文字、行高和图表放大约三分之一",
     "For a screen read from a distance (at the converter). Kept for this workstation. Applies at the next "
     "start.": "适用于需要远距离阅读的屏幕（在转炉旁）。仅保存在本工作站。下次启动时生效。",
+    # ux-first: after the demo is loaded
+    "The demo workshop is in February 1959 ({first} to {last}): shown is its last production day, {last}. "
+    "Ctrl+T goes to the current shift.":
+        "演示车间的数据在 1959 年 2 月（{first} 至 {last}）：这里显示的是其最后一个生产日 {last}。"
+        "按 Ctrl+T 回到当前班次。",
 }

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.backup import automatic_backup, default_backup_folder
+from qcdesk.demo import DemoSummary
 from qcdesk.people import Permission
+from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import keep_columns_together
 from ui.first_run import FirstRunPage
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.first_run = FirstRunPage(session, self)
         self.first_run.finished.connect(self._show_work)
+        self.first_run.demo_loaded.connect(self._demo_loaded)
+        self._demo: DemoSummary | None = None  # loaded from the first screen: shown where it lies
         self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
@@ -314,7 +318,31 @@ class MainWindow(QMainWindow):
 
     def _show_work(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
-        self.shift_view.go_now()
+        self.tabs.setCurrentWidget(self.shift_view)
+        if self._demo is None:
+            self.shift_view.go_now()
+
+    def _demo_loaded(self, summary: DemoSummary) -> None:
+        """The demo lies in February 1959, not today: the Shift tab opens on its last production
+        day, at the last shift with heats, and the status bar says where the demo is."""
+        self._demo = summary
+        last = summary.last_date
+
+        def last_shift(store: Store) -> str | None:
+            heats = store.heats(last, last)
+            return max(heats, key=lambda h: h.tapped_at).shift if heats else None
+
+        def show(code: str | None) -> None:
+            if code is None:
+                self.shift_view.go_now()
+            else:
+                self.shift_view.show_shift(last, code)
+            self.statusBar().showMessage(self.tr(
+                "The demo workshop is in February 1959 ({first} to {last}): shown is its last production "
+                "day, {last}. Ctrl+T goes to the current shift.").format(
+                first=summary.first_date.isoformat(), last=last.isoformat()), 120000)
+
+        self.session.submit(last_shift, done=show, receiver=self)
 
     # ---------------------------------------------------------------- remembered layout
 
