@@ -402,4 +402,7 @@ ZH: dict[str, str] = {
     "qcdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); the command line "
     "needs none: {program} --help":
         "qcdesk：没有可以打开窗口的显示器（未设置 DISPLAY 和 WAYLAND_DISPLAY）；命令行不需要显示器：{program} --help",
+    # ux-first: who signs in when a command writes to a database with people
+    "qcdesk: this database has people: {name} signs in to write (--user NAME for someone else).":
+        "qcdesk：此数据库已有人员：写入须由 {name} 登录（换人请用 --user 姓名）。",
 }

@@ -753,6 +753,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             args.pin = None
             reads = any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
             if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:
+                if not (args.user or os.environ.get("QCDESK_USER")):  # the login name, by default
+                    err.write(_("qcdesk: this database has people: {name} signs in to write "
+                                "(--user NAME for someone else).").format(name=store.user) + "\n")
                 args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
                 store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}

@@ -9,13 +9,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from signed_shop import CHEAP
 
+from qcdesk import cli
 from qcdesk.store import Store
 from ui.common import apply_text_size
 from ui.main_window import MainWindow
@@ -127,3 +130,31 @@ def test_after_the_demo_the_shift_view_shows_its_last_day_and_says_where_the_dem
     said = window.statusBar().currentMessage()
     assert "February 1959" in said
     assert "1959-02-28" in said
+
+
+# ------------------------------------------------------------------ the demo from the command line
+
+
+def test_the_demo_after_the_window_made_an_administrator(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window made the database's administrator; `./dev start demo` then signs in: it says
+    who signs in (the login name by default) and how to name the administrator instead."""
+    path = tmp_path / "workshop.sqlite"
+    with Store.open(path, "tester") as store:
+        store.add_person("ada", "admin", "ada-pin-1", cost=CHEAP)
+    monkeypatch.setenv("QCDESK_DB", str(path))
+    monkeypatch.setenv("QCDESK_PIN", "ada-pin-1")  # as a script gives it; a person types it
+    out, err = StringIO(), StringIO()
+    status = cli.main(["demo"], out=out, err=err)
+    assert status == 1
+    said = err.getvalue()
+    assert "this database has people" in said
+    assert "--user NAME" in said
+    out, err = StringIO(), StringIO()
+    assert cli.main(["--user", "ada", "demo"], out=out, err=err) == 0, err.getvalue()
+    assert "this database has people" not in err.getvalue()
+    with Store.open(path, "check") as store:
+        assert store.counts()["heat"] == 936
+    out = StringIO()
+    assert cli.main(["info"], out=out, err=StringIO()) == 0
+    assert str(path) in out.getvalue()  # where the data lives
