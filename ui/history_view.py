@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -401,6 +402,7 @@ class HistoryView(QWidget):
         self.more_button = QPushButton(self.tr("Sho&w {n} more").format(n=PAGE), self)
         self.more_button.setToolTip(self.tr("Scrolling to the end of the list shows more as well"))
         self.more_button.clicked.connect(self.show_more)
+        self.more_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its text's width
         self.more_button.hide()
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #b00020;")
