@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -307,11 +308,15 @@ class CalendarButton(QToolButton):
         self.setMenu(menu)
         self.calendar.activated.connect(self._picked)  # Enter or a double-click
         self.calendar.clicked.connect(self._picked)
-        opener = QAction(edit)
-        opener.setShortcut(QKeySequence("Alt+Down"))
-        opener.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        opener.triggered.connect(self.open_calendar)
-        edit.addAction(opener)
+        edit.installEventFilter(self)  # Alt+Down in the field, as in a combo box (no window-wide shortcut)
+
+    # QObject.eventFilter: Alt+Down in the date field opens the calendar
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.open_calendar()
+            return True
+        return super().eventFilter(watched, event)
 
     def open_calendar(self) -> None:
         """The calendar under the field (from the keyboard; a click on the button opens it too)."""
