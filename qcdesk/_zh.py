@@ -509,4 +509,11 @@ ZH: dict[str, str] = {
     "nothing of yours to take back in heat {heat_no}": "炉次 {heat_no} 中没有您可撤销的修改",
     "your last change of heat {heat_no}, at {time}, is more than a minute old: correct it instead": "您对炉次 {heat_no} 的最后一次修改（{time}）已超过一分钟：请改用更正",
     "{name} changed it since: correct it instead": "{name} 此后已修改过：请改用更正",
+    # ux-first: starting the window without a display (ui/launcher.py)
+    "qcdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); the command line "
+    "needs none: {program} --help":
+        "qcdesk：没有可以打开窗口的显示器（未设置 DISPLAY 和 WAYLAND_DISPLAY）；命令行不需要显示器：{program} --help",
+    # ux-first: who signs in when a command writes to a database with people
+    "qcdesk: this database has people: {name} signs in to write (--user NAME for someone else).":
+        "qcdesk：此数据库已有人员：写入须由 {name} 登录（换人请用 --user 姓名）。",
 }

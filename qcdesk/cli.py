@@ -776,6 +776,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             if args.command in WRITING_COMMANDS and not reads:
                 health.refuse_writes_if_damaged(store.path)  # said before the PIN is asked
             if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:
+                if not (args.user or os.environ.get("QCDESK_USER")):  # the login name, by default
+                    err.write(_("qcdesk: this database has people: {name} signs in to write "
+                                "(--user NAME for someone else).").format(name=store.user) + "\n")
                 args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
                 store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}

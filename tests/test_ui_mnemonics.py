@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from qcdesk.model import IngotDefect
@@ -179,3 +179,56 @@ def test_every_tab_letter_reaches_its_tab_from_anywhere_in_the_shift_view(qtbot:
             qtbot.keyClick(place, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
             assert signed_in.tabs.currentIndex() == i, (type(place).__name__, signed_in.tabs.tabText(i))
     assert view.sign_dialog is None
+
+
+def test_an_open_menu_takes_no_letter_of_the_menu_bar_or_the_tabs(qtbot: QtBot, window: MainWindow) -> None:
+    """An open menu answers Alt+letter with its own item (QMenu matches mnemonics with Alt held):
+    with the File menu open, Alt+P went to the preferences instead of the Reports tab, Alt+E to
+    People instead of the Heat menu. The View menu's items are the tabs themselves."""
+    live = [a.text() for a in window.menuBar().actions()]
+    live += [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    live_letters = {_letter(t): t for t in live}
+    shared = {}
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if not isinstance(menu, QMenu) or menu is window.view_menu:
+            continue
+        seen: dict[str, str] = {}
+        for item in menu.actions():
+            letter = _letter(item.text())
+            if letter is None:
+                continue
+            if letter in live_letters:
+                shared[f"{action.text()}: Alt+{letter}"] = [item.text(), live_letters[letter]]
+            if letter in seen:
+                shared[f"{action.text()}: Alt+{letter}"] = [item.text(), seen[letter]]
+            seen[letter] = item.text()
+    assert shared == {}
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise",
+                           "does not support grabbing the keyboard")
+def test_alt_p_in_the_open_file_menu_reaches_the_reports_tab(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    reports = next(i for i in range(window.tabs.count()) if window.tabs.widget(i) is window.reports_view)
+    letter = _letter(window.tabs.tabText(reports))
+    assert letter is not None
+    triggered: list[str] = []
+    for item in file_menu.actions():
+        item.blockSignals(True)  # the menu says what it triggered; the item itself does nothing
+    file_menu.triggered.connect(lambda item: triggered.append(item.text()))
+    file_menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(file_menu.isVisible)
+    # a real keyboard gives the letter as the event's text, as here (QTest would give none)
+    press = QKeyEvent(QEvent.Type.KeyPress, getattr(Qt.Key, f"Key_{letter.upper()}"),
+                      Qt.KeyboardModifier.AltModifier, letter)
+    QApplication.sendEvent(file_menu, press)
+    file_menu.hide()
+    for item in file_menu.actions():
+        item.blockSignals(False)
+    assert triggered == []

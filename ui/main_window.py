@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 
 from qcdesk import health
 from qcdesk.backup import automatic_backup, default_backup_folder
+from qcdesk.demo import DemoSummary
 from qcdesk.people import Permission
+from qcdesk.store import Store
 from ui import settings as keys
+from ui.common import keep_columns_together
 from ui.first_run import FirstRunPage
 from ui.heat_entry import NewHeatDialog
 from ui.heat_view import HeatView
@@ -58,6 +61,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.first_run = FirstRunPage(session, self)
         self.first_run.finished.connect(self._show_work)
+        self.first_run.demo_loaded.connect(self._demo_loaded)
+        self._demo: DemoSummary | None = None  # loaded from the first screen: shown where it lies
         self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
@@ -81,6 +86,8 @@ class MainWindow(QMainWindow):
         self.setup_view = SetupView(session, self)
         self.reports_view = ReportsView(session, self)
         self.trends_view = TrendsView(session, self)
+        for table in (self.shift_view.table, self.heat_view.table):  # the converter's desk, on any screen
+            keep_columns_together(table)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
@@ -141,31 +148,35 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # An open menu answers Alt+letter with its own item (QMenu matches mnemonics with Alt
+        # held), so a menu's letters stay off the menu bar's and the tabs' (F E R V; S T Y U P Q):
+        # Alt+P with the File menu open goes to Reports, not to the preferences. "Void heat…"
+        # has none left, and is reached on purpose (Ctrl+Shift+Del).
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
-        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
+        self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
-        self.people_action = self._action(file_menu, self.tr("P&eople…"), self.people)
+        self.people_action = self._action(file_menu, self.tr("Peop&le…"), self.people)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Preferences…"), self._preferences,
+        self._action(file_menu, self.tr("Preferen&ces…"), self._preferences,
                      "Ctrl+,")
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("S&ave"), self.heat_view.save, "Ctrl+S")
         self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
         self._action(heat_menu, self.tr("&Undo my last change (within the minute)"), self.heat_view.undo,
                      QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
-        self._action(heat_menu, self.tr("&Void heat…"), self._void_heat, "Ctrl+Shift+Del")
+        self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
         self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
@@ -175,12 +186,12 @@ class MainWindow(QMainWindow):
         self._action(reports_menu, self.tr("&Daily quality report of this day"), self._daily_report,
                      "Ctrl+Shift+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("&Save PDF…"), lambda: self._report_file(self.reports_view.save),
+        self._action(reports_menu, self.tr("S&ave PDF…"), lambda: self._report_file(self.reports_view.save),
                      "Ctrl+Shift+S")
-        self._action(reports_menu, self.tr("P&rint…"), lambda: self._report_file(self.reports_view.print_),
+        self._action(reports_menu, self.tr("Pri&nt…"), lambda: self._report_file(self.reports_view.print_),
                      "Ctrl+Alt+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("Period &quality report (PDF)…"), self._period_report)
+        self._action(reports_menu, self.tr("Period qua&lity report (PDF)…"), self._period_report)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
 
@@ -374,7 +385,31 @@ class MainWindow(QMainWindow):
 
     def _show_work(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
-        self.shift_view.go_now()
+        self.tabs.setCurrentWidget(self.shift_view)
+        if self._demo is None:
+            self.shift_view.go_now()
+
+    def _demo_loaded(self, summary: DemoSummary) -> None:
+        """The demo lies in February 1959, not today: the Shift tab opens on its last production
+        day, at the last shift with heats, and the status bar says where the demo is."""
+        self._demo = summary
+        last = summary.last_date
+
+        def last_shift(store: Store) -> str | None:
+            heats = store.heats(last, last)
+            return max(heats, key=lambda h: h.tapped_at).shift if heats else None
+
+        def show(code: str | None) -> None:
+            if code is None:
+                self.shift_view.go_now()
+            else:
+                self.shift_view.show_shift(last, code)
+            self.statusBar().showMessage(self.tr(
+                "The demo workshop is in February 1959 ({first} to {last}): shown is its last production "
+                "day, {last}. Ctrl+T goes to the current shift.").format(
+                first=summary.first_date.isoformat(), last=last.isoformat()), 120000)
+
+        self.session.submit(last_shift, done=show, receiver=self)
 
     # ---------------------------------------------------------------- remembered layout
 

@@ -1,10 +1,11 @@
-"""Preferences: the rate basis that leads, the inspector's name, the database, the language."""
+"""Preferences: the rate basis that leads, the inspector's name, the database, the language, large text."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -63,6 +64,10 @@ class PreferencesDialog(QDialog):
         self.language_box.setCurrentIndex(max(self.language_box.findData(
             stored.value(keys.LANGUAGE, "en", str)), 0))
 
+        self.large_text_box = QCheckBox(self.tr("Lar&ge text: the whole window's text, rows and charts "
+                                                "about a third larger"), self)
+        self.large_text_box.setChecked(stored.value(keys.LARGE_TEXT, False, bool) is True)
+
         form = QFormLayout()
         form.addRow(self.tr("Leading rate &basis:"), self.basis_box)
         form.addRow("", self._note(self.tr("Both bases are always computed; this one is shown first. "
@@ -87,6 +92,9 @@ class PreferencesDialog(QDialog):
                                            "next start. Applies at the next start.")))
         form.addRow(self.tr("&Language:"), self.language_box)
         form.addRow("", self._note(self.tr("Applies at the next start.")))
+        form.addRow("", self.large_text_box)
+        form.addRow("", self._note(self.tr("For a screen read from a distance (at the converter). Kept for "
+                                           "this workstation. Applies at the next start.")))
 
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = translate_buttons(QDialogButtonBox(ok_cancel, self))
@@ -159,6 +167,7 @@ class PreferencesDialog(QDialog):
         database = self.database_edit.text().strip()
         stored.setValue(keys.DATABASE, str(Path(database).expanduser().resolve()) if database else "")
         stored.setValue(keys.LANGUAGE, self.language_box.currentData())
+        stored.setValue(keys.LARGE_TEXT, self.large_text_box.isChecked())
         stored.sync()
         if basis != old_basis:
             self.session.changed.emit("preferences")  # views showing rates put the other basis first

@@ -38,6 +38,7 @@ RED = QColor("#c62828")
 GREY = QColor("#555555")
 ORANGE = QColor("#e65100")
 DARK = QColor("#263238")
+TEAL = QColor("#00796b")  # calm: a p-chart's points better than usual (fewer non-qualified)
 
 Table = trends.Table
 
@@ -250,12 +251,17 @@ def add_lines(chart: QChart, parts: Sequence[Sequence[QPointF]], name: str, line
 
 
 def add_markers(chart: QChart, points: Sequence[QPointF], name: str, color: QColor,
-                axes: Sequence[QAbstractAxis], *, size: float = 10.0) -> QScatterSeries:
+                axes: Sequence[QAbstractAxis], *, size: float = 10.0, hollow: bool = False) -> QScatterSeries:
+    """Points marked with filled discs, or `hollow` rings (a calm mark beside the alarm's discs)."""
     series = QScatterSeries()
     series.setName(name)
     series.setMarkerSize(size)
-    series.setColor(color)
+    series.setColor(QColor(255, 255, 255, 0) if hollow else color)
     series.setBorderColor(color)
+    if hollow:
+        ring = QPen(color)
+        ring.setWidthF(2.5)
+        series.setPen(ring)
     series.replace(list(points))
     chart.addSeries(series)
     for axis in axes:

@@ -437,10 +437,10 @@ class TrendsView(QWidget):
             period=t.period.label, grain=_(trends.GRAIN_NAMES[t.grain]), heats=f"{t.total.sums.heats:,}",
             output=f"{t.total.sums.output_t:,.1f}", judged=f"{t.total.sums.ingots_judged:,}",
             rate=rate_text(rate), basis=basis))
-        self.rate_page.show_result(t)
+        self.rate_page.show_result(t, self.rules())
         self.comparisons_page.show_result(t, self.names)
         self.defects_page.show_result(t)
-        self.plan_page.show_result(t.plan)
+        self.plan_page.show_result(t.plan, t.scope, self.names)
         self.records_page.show_result(t, self.names)
         if self.defects_page.chosen is not None:
             self._load_defect_ingots(self.defects_page.chosen)
