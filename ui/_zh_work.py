@@ -222,6 +222,6 @@ ZH = {
     # undo
     "Nothing taken back: {why}.": "未撤销：{why}。",
     "↶ Taken back: {what}.": "↶ 已撤销：{what}。",
-    "&Undo my last change (within the minute)": "撤销我的上一项修改（一分钟内）(&U)",
+    "Undo &my last change (within the minute)": "撤销我的上一项修改（一分钟内）(&M)",
     "right?": "对吗？",
 }

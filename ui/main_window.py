@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
-        self._action(heat_menu, self.tr("&Undo my last change (within the minute)"), self.heat_view.undo,
+        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self.heat_view.undo,
                      QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
