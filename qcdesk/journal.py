@@ -92,6 +92,16 @@ def lines(path: Path) -> Iterator[Line | int]:
                 yield number
 
 
+_DB_BEHIND_WRITE = N_("the database is behind its journal: the journal notes a write after entry {id}, "
+                      "which the database's chain does not end a write with: entries were removed or "
+                      "the chain rewritten")
+_DB_BEHIND_CONFIRMED = N_("the database is behind its journal: the journal confirms a write ending at entry "
+                          "{id} (head {head}) that the database's chain does not have: entries were removed "
+                          "or the chain rewritten")
+_JOURNAL_BEHIND = N_("the journal is behind the database: the write ending at entry {id} (head {head}) is "
+                     "not in it; it was not written by qcdesk, or not beside this journal")
+
+
 @dataclass
 class Finding:
     """What comparing a journal with the database's chain found."""
@@ -136,27 +146,19 @@ def compare(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
                 return found.fail(N_("the journal does not say where it starts"))
             if prev_last != tip[0]:
                 if nxt is None or nxt[0] > prev_last:  # the journal went on where the chain did not
-                    return found.fail(N_("the journal notes a write after entry {id}, which the "
-                                         "database's chain does not end a write with: entries were "
-                                         "removed or the chain rewritten"), id=prev_last)
-                return found.fail(  # the chain went on without the journal
-                    N_("the write ending at entry {id} (head {head}) is not in the journal: it was "
-                       "not written by qcdesk, or not beside this journal"), id=nxt[0], head=nxt[1][:16])
+                    return found.fail(_DB_BEHIND_WRITE, id=prev_last)
+                return found.fail(_JOURNAL_BEHIND, id=nxt[0], head=nxt[1][:16])  # and the chain without it
             if nxt is not None and nxt == (last_id, head):
                 tip, nxt = nxt, next(pending, None)
                 found.matched += 1
             else:
                 missing[head[:16]] = last_id
         elif head in missing:  # confirmed committed, yet not in the chain
-            return found.fail(N_("the journal confirms a write ending at entry {id} (head {head}) "
-                                 "that the database's chain does not have: entries were removed or "
-                                 "the chain rewritten"), id=missing[head], head=head)
+            return found.fail(_DB_BEHIND_CONFIRMED, id=missing[head], head=head)
     if tip is None:
         return found.fail(N_("the journal is empty"))
     if nxt is not None:
-        return found.fail(N_("the write ending at entry {id} (head {head}) is not in the journal: it was "
-                             "not written by qcdesk, or not beside this journal"),
-                          id=nxt[0], head=nxt[1][:16])
+        return found.fail(_JOURNAL_BEHIND, id=nxt[0], head=nxt[1][:16])
     found.unconfirmed = len(missing)
     return found
 

@@ -48,12 +48,12 @@ def test_a_write_the_journal_never_saw_fails() -> None:
     found = walk([("start", 0, 0, ZERO), ("begin", 0, 5, A), ("ok", 0, 0, A[:16])],
                  [(5, A), (9, B)])
     assert found.problem is not None
-    assert "is not in the journal" in found.problem
+    assert "the journal is behind the database" in found.problem
     assert found.args["id"] == 9
     found = walk([("start", 0, 0, ZERO), ("begin", 0, 5, A), ("begin", 9, 12, C)],
                  [(5, A), (9, B), (12, C)])
     assert found.problem is not None
-    assert "is not in the journal" in found.problem
+    assert "the journal is behind the database" in found.problem
 
 
 def test_a_journal_of_another_database_fails() -> None:

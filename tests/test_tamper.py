@@ -116,7 +116,7 @@ def test_the_chain_rehashed_too_is_betrayed_by_the_journal(demo_copy: Path) -> N
     code, out = verify(demo_copy)
     assert code == 1
     assert "the journal of chain heads" in out
-    assert "the journal confirms a write ending at entry" in out
+    assert "the database is behind its journal: the journal confirms a write ending at entry" in out
     assert "that the database's chain does not have: entries were removed or the chain rewritten" in out
 
 
@@ -138,8 +138,7 @@ def test_a_forged_entry_appended_with_its_block_is_not_in_the_journal(demo_copy:
         rehash(raw)
     code, out = verify(demo_copy)
     assert code == 1
-    assert f"the write ending at entry {last + 1}" in out
-    assert "is not in the journal" in out
+    assert f"the journal is behind the database: the write ending at entry {last + 1}" in out
 
 
 def test_the_newest_entries_removed_are_missed_by_the_journal(demo_copy: Path) -> None:
@@ -157,7 +156,7 @@ def test_the_newest_entries_removed_are_missed_by_the_journal(demo_copy: Path) -
                     {"s": previous, "id": ingot[0]})
     code, out = verify(demo_copy)
     assert code == 1
-    assert "the journal confirms a write ending at entry" in out
+    assert "the database is behind its journal: the journal confirms a write ending at entry" in out
     assert "that the database's chain does not have: entries were removed" in out
 
 
