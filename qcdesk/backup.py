@@ -118,14 +118,6 @@ def _header(path: Path) -> bytes:
         raise QcError(_("{path} cannot be read: {error}").format(path=path, error=exc.strerror)) from exc
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        sa, sb = a.stat(), b.stat()
-    except OSError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
-
-
 def _is_database_file(path: Path, db_path: Path) -> bool:
     """Is `path` the database at `db_path` or one of its journals, under any name?"""
     try:
@@ -133,7 +125,7 @@ def _is_database_file(path: Path, db_path: Path) -> bool:
     except (OSError, RuntimeError):
         return False
     own = [database.with_name(database.name + suffix) for suffix in _DATABASE_FILES]
-    return target in own or any(_same_file(path, name) for name in own)
+    return target in own or any(outputs.same_file(path, name) for name in own)
 
 
 def check(conn: sqlite3.Connection, path: Path, *, newer_too: bool = False) -> BackupFacts:

@@ -65,7 +65,8 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same device and inode), whatever the names."""
     try:
         sa, sb = a.stat(), b.stat()
     except OSError:
@@ -90,7 +91,7 @@ def _protected(candidate: Path, db_path: Path | None, backup: bool) -> str | Non
         return None
     target = _resolved(candidate)
     for name, why in _own_files(db_path):
-        if target == _resolved(name) or _same_file(candidate, name):
+        if target == _resolved(name) or same_file(candidate, name):
             return why
     patterns = kept_backup_patterns(db_path) + kept_backup_patterns(_resolved(db_path))
     kept = any(p.fullmatch(n) for p in patterns for n in (candidate.name, target.name))
