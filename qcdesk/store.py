@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -52,6 +51,7 @@ from qcdesk.model import (
     Standard,
     element_sort_key,
 )
+from qcdesk.names import LookAlikes, clean_code, clean_person, clean_text, readable
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -236,16 +236,10 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _clean_name(value: str, field_name: str, max_len: int) -> str:
-    """`value` trimmed, full-width letters and digits as ASCII; refused when empty, too long
-    or holding a control character (`field_name` is translated then)."""
-    cleaned = normalise_code(value).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise InputError(_(field_name), _("holds a control character"))
-    if not cleaned:
-        raise InputError(_(field_name), _("must not be empty"))
-    if len(cleaned) > max_len:
-        raise InputError(_(field_name), _("is longer than {n} characters").format(n=max_len))
-    return cleaned
+    """`value` trimmed, in NFKC form (full-width letters and digits as ASCII); refused when
+    empty, too long, or holding a control character or one nobody can see (`field_name` is
+    translated then). Codes and people's names have stricter rules: qcdesk.names."""
+    return clean_text(value, field_name, max_len)
 
 
 def environment_error(exc: sqlite3.Error) -> QcError:
@@ -460,8 +454,7 @@ class Store:
         return [_person(r) for r in self.conn.execute("SELECT * FROM person ORDER BY name")]
 
     def person_named(self, name: str) -> Person:
-        row = self.conn.execute("SELECT * FROM person WHERE name = ?",
-                                (normalise_code(name).strip(),)).fetchone()
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?", (readable(name),)).fetchone()
         if row is None:
             raise NotFound(_("there is no person {name!r}").format(name=name))
         return _person(row)
@@ -470,7 +463,7 @@ class Store:
         """Add someone who may sign in. The first person of a database must be an
         administrator (and needs no one signed in); later ones are added by an administrator.
         `cost` is for tests only: people's PINs are hashed at OWASP's cost."""
-        name = _clean_name(name, N_("name"), 80)
+        name = clean_person(name, N_("name"), 80)
         role = parse_role(role)
         pin_hash = hash_pin(check_pin_rules(pin), cost)  # slow: outside the write lock
         with self.transaction() as db:
@@ -480,6 +473,7 @@ class Store:
                 raise Conflict(_("the first person of a database must be an administrator"))
             if db.execute("SELECT 1 FROM person WHERE name = ?", (name,)).fetchone():
                 raise Conflict(_("{name!r} already exists").format(name=name))
+            self._people().check(name, N_("name"))
             db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
                        (name, role.value, pin_hash))
             self._audit("insert", "person", name, new={"name": name, "role": role.value},
@@ -516,7 +510,7 @@ class Store:
         The PIN is checked first, at one scrypt's cost, whoever the name is: a wrong PIN
         gets the same message for an unknown, a deactivated or a locked-out name as for
         anyone; only after a right PIN is a lock-out or a deactivation said."""
-        wanted = normalise_code(name).strip()
+        wanted = readable(name)  # a name with a character nobody sees finds no one
         refused = _("the name or the PIN is wrong")
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
@@ -553,6 +547,10 @@ class Store:
         self.person = person
         self.user = person.name
         return person
+
+    def _people(self) -> LookAlikes:
+        """Everyone's name, to refuse a name or an inspector that looks like someone else."""
+        return LookAlikes(r[0] for r in self.conn.execute("SELECT name FROM person"))
 
     def _sign_in_refusal(self, person: Person) -> str | None:
         """Why someone whose PIN is right may not sign in now, if they may not."""
@@ -821,14 +819,16 @@ class Store:
         raise NotFound(_("there is no converter {code!r}").format(code=code))
 
     def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
-        code = _clean_name(code, N_("converter code"), 16)
-        name = name.strip() or _("Converter {code}").format(code=code)
+        code = clean_code(code, N_("converter code"), 16)
+        name = _clean_name(name, N_("converter name"), 80) if name.strip() else _("Converter {code}").format(
+            code=code)
         if nominal_t is not None:
             check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
         with self.transaction() as db:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
+            LookAlikes(c.code for c in self.converters()).check(code, N_("converter code"))
             db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
                        (code, name, nominal_t))
             self._audit("insert", "converter", code,
@@ -916,11 +916,12 @@ class Store:
         return str(row[0])
 
     def add_grade(self, code: str, description: str = "") -> None:
-        code = _clean_name(code, N_("grade"), 32)
+        code = clean_code(code, N_("grade"), 32)
         with self.transaction() as db:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
+            LookAlikes(self.grades()).check(code, N_("grade"))
             db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
                        (code, description.strip()))
             self._audit("insert", "grade", code, new={"code": code, "description": description})
@@ -995,7 +996,7 @@ class Store:
         return [Defect(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
-        code = _clean_name(code, N_("defect code"), 16).upper()
+        code = clean_code(code, N_("defect code"), 16).upper()
         if not _DEFECT_CODE.fullmatch(code):
             raise InputError(_("defect code"), _("use capital letters, digits, '-' or '_' only"))
         if category not in DEFECT_CATEGORIES:
@@ -1005,6 +1006,7 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("defect {code!r} already exists").format(code=code))
+            LookAlikes(d.code for d in self.defects()).check(code, N_("defect code"))
             db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
                        (code, _clean_name(name_en, N_("English name"), 80),
                         _clean_name(name_zh, N_("Chinese name"), 80), category))
@@ -1131,10 +1133,11 @@ class Store:
         schedule = self.shifts()
         grades = set(self.grades())
         editions = self._editions_by_grade()
+        people = self._people()
         now = self._clock()
         db = self.conn
         for done, new in enumerate(heats, start=1):
-            heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
+            heat_no = clean_code(new.heat_no, N_("heat number"), 32)
             conv = converters.get(normalise_code(new.converter).strip())
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
@@ -1147,7 +1150,7 @@ class Store:
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
-            inspector = _clean_name(new.inspector, N_("inspector"), 80)
+            inspector = people.check(clean_person(new.inspector, N_("inspector"), 80), N_("inspector"))
             analysis = _validate_analysis(new.analysis)
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
@@ -1214,7 +1217,8 @@ class Store:
                 changes["tap_temp_c"] = (None if tap_temp_c is None else
                                          check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
             if inspector is not None:
-                changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
+                changes["inspector"] = self._people().check(clean_person(inspector, N_("inspector"), 80),
+                                                            N_("inspector"))
             if notes is not None:
                 changes["notes"] = notes.strip()
             changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -1376,10 +1380,13 @@ class Store:
         live = self._live_signatures()
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
+        people = self._people()
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime(_SECONDS)
-        for done, (given_no, new) in enumerate(ingots, start=1):
+        for done, (given_no, given) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
+            new = replace(given, inspector=people.check(clean_person(given.inspector, N_("inspector"), 80),
+                                                        N_("inspector")))
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
@@ -1420,7 +1427,8 @@ class Store:
                 weight_kg=current.weight_kg if weight_kg is None else weight_kg,
                 disposition=current.disposition if disposition is None else disposition,
                 defects=current.defects if defects is None else tuple(defects),
-                inspector=current.inspector if inspector is None else inspector.strip())
+                inspector=current.inspector if inspector is None else self._people().check(
+                    clean_person(inspector, N_("inspector"), 80), N_("inspector")))
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
                             # a retired defect stays on the ingots it was found on, and no more
