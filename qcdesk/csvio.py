@@ -463,13 +463,15 @@ def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], _T]
 
 
 def _text_cell(row: Row, column: str, problems: _Problems, max_len: int,
-               kind: Callable[[str], str | None] = code_problem) -> str | None:
+               kind: Callable[[str], str | None] = unseen) -> str | None:
     """A required text cell in NFKC form (as typed with a Chinese input method) and trimmed;
-    refused when a character of it cannot be seen, or for `kind`'s reason (a code's, a name's)."""
+    refused when a character of it cannot be seen, or for `kind`'s reason (a new code's). What
+    is checked against the database (a converter, a grade, a person) is checked there."""
     if column in row.refused:
         return None
-    value = normalise_code(row.cells[column]).strip()
-    problem = None if value.isascii() else unseen(value) or kind(value)  # ASCII: controls only, found
+    typed = row.cells[column]
+    value = normalise_code(typed).strip()
+    problem = None if typed.isascii() else unseen(typed) or kind(value)  # ASCII: controls only, found
     if problem:
         problems.add(row.line, column, problem)
         return None
@@ -500,13 +502,13 @@ def parse_tapped_at(text: str, now: datetime | None = None) -> datetime:
 def parse_defects(text: str, catalogue: Collection[str] | None = None) -> tuple[IngotDefect, ...]:
     """'TCRK@top; SCAB' → defects; bad locations or repeats refused, and codes not in
     `catalogue` when it is given (an import checks codes against the database later)."""
+    problem = unseen(text)
+    if problem:
+        raise InputError("defects", problem)
     defects: list[IngotDefect] = []
     for item in normalise_code(text).split(";"):
         if not item.strip():
             continue
-        problem = unseen(item)
-        if problem:
-            raise InputError("defects", problem)
         code, at, where = (part.strip() for part in item.partition("@"))
         code = code.upper()
         if not code:
@@ -560,7 +562,7 @@ def _heats_of(source: _Source) -> _File[_HeatLine]:
     lines: list[_HeatLine] = []
     for row in rows:
         before = len(problems.items)
-        heat_no = _text_cell(row, "heat_no", problems, 32)
+        heat_no = _text_cell(row, "heat_no", problems, 32, code_problem)
         repeat = heat_no is not None and heat_no in seen
         if heat_no is not None and repeat:
             problems.add(row.line, "heat_no", _("heat {heat_no} is also on line {line}").format(
@@ -572,7 +574,7 @@ def _heats_of(source: _Source) -> _File[_HeatLine]:
         tapped_at = _cell(row, "tapped_at", problems, tapped_at_of)
         weight = _cell(row, "tap_weight_t", problems, weight_of)
         temp = _cell(row, "tap_temp_c", problems, temp_of)
-        inspector = _text_cell(row, "inspector", problems, 80, name_problem)
+        inspector = _text_cell(row, "inspector", problems, 80)
         notes = "" if "notes" not in row.cells or "notes" in row.refused else row.cells["notes"]
         analysis: dict[str, float] = {}
         for el, parse in element_of.items():
@@ -594,6 +596,7 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
     converters = {c.code: c for c in store.converters()}
     grades = set(store.grades())
     people = LookAlikes(p.name for p in store.people())
+    converter_codes, grade_codes = LookAlikes(converters), LookAlikes(grades)
     existing = store.existing_heat_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     for ln in file.lines:
         if ln.heat_no is not None and ln.heat_no in existing and not ln.repeat:
@@ -602,18 +605,27 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
         if ln.converter is not None:
             converter = converters.get(ln.converter)
             if converter is None:
-                problems.add(ln.line, "converter", _("there is no converter {code!r}; known: {known}").format(
+                problems.add(ln.line, "converter", converter_codes.problem(ln.converter) or _(
+                    "there is no converter {code!r}; known: {known}").format(
                     code=ln.converter, known=", ".join(converters)))
             elif not converter.active:
                 problems.add(ln.line, "converter",
                              _("converter {code} is out of service").format(code=ln.converter))
         if ln.grade is not None and ln.grade not in grades:
-            problems.add(ln.line, "grade", _("there is no grade {grade!r}").format(grade=ln.grade))
-        twin = people.problem(ln.heat.inspector) if ln.heat is not None else None
-        if twin:
-            problems.add(ln.line, "inspector", twin)
+            problems.add(ln.line, "grade", grade_codes.problem(ln.grade) or _(
+                "there is no grade {grade!r}").format(grade=ln.grade))
+        if ln.heat is not None:
+            _check_inspector(ln.line, ln.heat.inspector, people, problems)
     _refuse(file, problems)
     return [ln.heat for ln in file.lines if ln.heat is not None]
+
+
+def _check_inspector(line: int, inspector: str, people: LookAlikes, problems: _Problems) -> None:
+    """Refuse an inspector who looks like someone else of the database's people, or whose name
+    mixes Latin with Cyrillic or Greek letters in one word (the store refuses them too)."""
+    problem = people.problem(inspector) or name_problem(inspector)
+    if problem:
+        problems.add(line, "inspector", problem)
 
 
 def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[NewHeat]:
@@ -670,7 +682,7 @@ def _ingots_of(source: _Source) -> _File[_IngotLine]:
         weight = _cell(row, "weight_kg", problems, weight_of)
         disposition = _cell(row, "disposition", problems, _parse_disposition)
         defects = _cell(row, "defects", problems, parse_defects)
-        inspector = _text_cell(row, "inspector", problems, 80, name_problem)
+        inspector = _text_cell(row, "inspector", problems, 80)
         repeat = False
         if heat_no is not None and ingot_no is not None:
             key = (heat_no, ingot_no)
@@ -708,9 +720,8 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
         if unknown:
             problems.add(ln.line, "defects", _("{code!r} is not in the defect catalogue").format(
                 code=unknown[0]))
-        twin = people.problem(ln.ingot.inspector) if ln.ingot is not None else None
-        if twin:
-            problems.add(ln.line, "inspector", twin)
+        if ln.ingot is not None:
+            _check_inspector(ln.line, ln.ingot.inspector, people, problems)
         if ln.heat_no is not None and ln.ingot is not None:
             ingots.append((ln.heat_no, ln.ingot))
     _refuse(file, problems)

@@ -94,8 +94,7 @@ def readable(value: str) -> str:
     """`value` in NFKC form, trimmed, when a person can read every character of it; else the
     value as typed, so that looking it up finds nobody (a sign-in with a zero-width space
     in the name finds no one, never another person)."""
-    cleaned = unicodedata.normalize("NFKC", value).strip()
-    return value if unseen(cleaned) else cleaned
+    return value if unseen(value) else unicodedata.normalize("NFKC", value).strip()
 
 
 def clean_text(value: str, field: str, max_len: int) -> str:
@@ -104,7 +103,7 @@ def clean_text(value: str, field: str, max_len: int) -> str:
     cleaned = unicodedata.normalize("NFKC", value).strip()
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise InputError(_(field), _("holds a control character"))
-    problem = unseen(cleaned)
+    problem = unseen(value)  # as typed: the character named is the one typed
     if problem:
         raise InputError(_(field), problem)
     if not cleaned:
@@ -141,24 +140,30 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def clean_code(value: str, field: str, max_len: int) -> str:
+def clean_code(value: str, field: str, max_len: int, others: LookAlikes | Iterable[str] = ()) -> str:
     """A heat number or a converter, grade or defect code, read as `clean_text` reads it;
-    refused also when it holds a Cyrillic or Greek look-alike of a Latin letter."""
+    refused also when it looks like one of `others` (the existing codes of its kind), named,
+    or holds a Cyrillic or Greek look-alike of a Latin letter."""
     cleaned = clean_text(value, field, max_len)
-    problem = code_problem(cleaned)
+    problem = _look_alikes(others).problem(cleaned) or code_problem(cleaned)
     if problem:
         raise InputError(_(field), problem)
     return cleaned
 
 
-def clean_person(value: str, field: str, max_len: int) -> str:
+def clean_person(value: str, field: str, max_len: int, others: LookAlikes | Iterable[str] = ()) -> str:
     """A person's name (someone who signs in, an inspector), read as `clean_text` reads it;
-    refused also when a word of it mixes Latin with Cyrillic or Greek letters."""
+    refused also when it looks like one of `others` (the people), named, or a word of it
+    mixes Latin with Cyrillic or Greek letters."""
     cleaned = clean_text(value, field, max_len)
-    problem = name_problem(cleaned)
+    problem = _look_alikes(others).problem(cleaned) or name_problem(cleaned)
     if problem:
         raise InputError(_(field), problem)
     return cleaned
+
+
+def _look_alikes(others: LookAlikes | Iterable[str]) -> LookAlikes:
+    return others if isinstance(others, LookAlikes) else LookAlikes(others)
 
 
 def _script(ch: str) -> str:
@@ -204,9 +209,3 @@ class LookAlikes:
             found += " " + _("({char} where it has {other})").format(char=describe(ch), other=describe(other))
         return found
 
-    def check(self, value: str, field: str) -> str:
-        """`value`, or InputError naming `field` (translated then) and the one it looks like."""
-        problem = self.problem(value)
-        if problem:
-            raise InputError(_(field), problem)
-        return value

@@ -463,7 +463,7 @@ class Store:
         """Add someone who may sign in. The first person of a database must be an
         administrator (and needs no one signed in); later ones are added by an administrator.
         `cost` is for tests only: people's PINs are hashed at OWASP's cost."""
-        name = clean_person(name, N_("name"), 80)
+        name = clean_text(name, N_("name"), 80)
         role = parse_role(role)
         pin_hash = hash_pin(check_pin_rules(pin), cost)  # slow: outside the write lock
         with self.transaction() as db:
@@ -473,7 +473,7 @@ class Store:
                 raise Conflict(_("the first person of a database must be an administrator"))
             if db.execute("SELECT 1 FROM person WHERE name = ?", (name,)).fetchone():
                 raise Conflict(_("{name!r} already exists").format(name=name))
-            self._people().check(name, N_("name"))
+            clean_person(name, N_("name"), 80, self._people())
             db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
                        (name, role.value, pin_hash))
             self._audit("insert", "person", name, new={"name": name, "role": role.value},
@@ -819,7 +819,7 @@ class Store:
         raise NotFound(_("there is no converter {code!r}").format(code=code))
 
     def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
-        code = clean_code(code, N_("converter code"), 16)
+        code = _clean_name(code, N_("converter code"), 16)
         name = _clean_name(name, N_("converter name"), 80) if name.strip() else _("Converter {code}").format(
             code=code)
         if nominal_t is not None:
@@ -828,7 +828,7 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
-            LookAlikes(c.code for c in self.converters()).check(code, N_("converter code"))
+            clean_code(code, N_("converter code"), 16, (c.code for c in self.converters()))
             db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
                        (code, name, nominal_t))
             self._audit("insert", "converter", code,
@@ -916,12 +916,12 @@ class Store:
         return str(row[0])
 
     def add_grade(self, code: str, description: str = "") -> None:
-        code = clean_code(code, N_("grade"), 32)
+        code = _clean_name(code, N_("grade"), 32)
         with self.transaction() as db:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
-            LookAlikes(self.grades()).check(code, N_("grade"))
+            clean_code(code, N_("grade"), 32, self.grades())
             db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
                        (code, description.strip()))
             self._audit("insert", "grade", code, new={"code": code, "description": description})
@@ -996,7 +996,8 @@ class Store:
         return [Defect(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
-        code = clean_code(code, N_("defect code"), 16).upper()
+        code = _clean_name(code, N_("defect code"), 16).upper()
+        clean_code(code, N_("defect code"), 16, (d.code for d in self.defects()))  # before the rule below
         if not _DEFECT_CODE.fullmatch(code):
             raise InputError(_("defect code"), _("use capital letters, digits, '-' or '_' only"))
         if category not in DEFECT_CATEGORIES:
@@ -1006,7 +1007,6 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("defect {code!r} already exists").format(code=code))
-            LookAlikes(d.code for d in self.defects()).check(code, N_("defect code"))
             db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
                        (code, _clean_name(name_en, N_("English name"), 80),
                         _clean_name(name_zh, N_("Chinese name"), 80), category))
@@ -1150,7 +1150,7 @@ class Store:
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
-            inspector = people.check(clean_person(new.inspector, N_("inspector"), 80), N_("inspector"))
+            inspector = clean_person(new.inspector, N_("inspector"), 80, people)
             analysis = _validate_analysis(new.analysis)
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
@@ -1217,8 +1217,7 @@ class Store:
                 changes["tap_temp_c"] = (None if tap_temp_c is None else
                                          check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
             if inspector is not None:
-                changes["inspector"] = self._people().check(clean_person(inspector, N_("inspector"), 80),
-                                                            N_("inspector"))
+                changes["inspector"] = clean_person(inspector, N_("inspector"), 80, self._people())
             if notes is not None:
                 changes["notes"] = notes.strip()
             changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -1385,8 +1384,7 @@ class Store:
         now = self._clock().strftime(_SECONDS)
         for done, (given_no, given) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
-            new = replace(given, inspector=people.check(clean_person(given.inspector, N_("inspector"), 80),
-                                                        N_("inspector")))
+            new = replace(given, inspector=clean_person(given.inspector, N_("inspector"), 80, people))
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
@@ -1427,8 +1425,8 @@ class Store:
                 weight_kg=current.weight_kg if weight_kg is None else weight_kg,
                 disposition=current.disposition if disposition is None else disposition,
                 defects=current.defects if defects is None else tuple(defects),
-                inspector=current.inspector if inspector is None else self._people().check(
-                    clean_person(inspector, N_("inspector"), 80), N_("inspector")))
+                inspector=current.inspector if inspector is None else clean_person(
+                    inspector, N_("inspector"), 80, self._people()))
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
                             # a retired defect stays on the ingots it was found on, and no more
