@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from qcdesk.errors import InputError
 from qcdesk.i18n import _
@@ -38,6 +39,7 @@ from qcdesk.i18n import _
 # DerivedCoreProperties), and the braille blank, which shows as a space.
 _BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0,
                     *range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # exactly Unicode's category Cc
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
 _NO_LOOK_CATEGORIES = frozenset({"Co", "Cn", "Cs"})
 
@@ -80,13 +82,26 @@ def unseen(text: str) -> str | None:
     with no agreed look (private use, unassigned), named."""
     if text.isascii():  # most codes and names: ASCII's only such characters are controls
         return None
+    found = _first_unseen(text)
+    if found is None:
+        return None
+    ch, invisible = found
+    if invisible:
+        return _("holds an invisible character ({char})").format(char=describe(ch))
+    return _("holds a character with no agreed look ({char}): private use or unassigned").format(
+        char=describe(ch))
+
+
+@lru_cache(maxsize=4096)  # an import repeats the same few names thousands of times
+def _first_unseen(text: str) -> tuple[str, bool] | None:
+    """The first character of `text` nobody can see, and whether it is invisible (else it has
+    no agreed look)."""
     for ch in text:
         category = unicodedata.category(ch)
         if category in _INVISIBLE_CATEGORIES or ord(ch) in _BLANK:
-            return _("holds an invisible character ({char})").format(char=describe(ch))
+            return ch, True
         if category in _NO_LOOK_CATEGORIES:
-            return _("holds a character with no agreed look ({char}): private use or unassigned").format(
-                char=describe(ch))
+            return ch, False
     return None
 
 
@@ -100,8 +115,8 @@ def readable(value: str) -> str:
 def clean_text(value: str, field: str, max_len: int) -> str:
     """`value` in NFKC form and trimmed; InputError naming `field` (translated then) when it
     is empty, too long, or holds a control character or one nobody can see."""
-    cleaned = unicodedata.normalize("NFKC", value).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+    cleaned = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+    if _CONTROL.search(cleaned):
         raise InputError(_(field), _("holds a control character"))
     problem = unseen(value)  # as typed: the character named is the one typed
     if problem:

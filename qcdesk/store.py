@@ -1380,11 +1380,15 @@ class Store:
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
         people = self._people()
+        inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime(_SECONDS)
-        for done, (given_no, given) in enumerate(ingots, start=1):
+        for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
-            new = replace(given, inspector=clean_person(given.inspector, N_("inspector"), 80, people))
+            if new.inspector not in inspectors:
+                inspectors[new.inspector] = clean_person(new.inspector, N_("inspector"), 80, people)
+            if inspectors[new.inspector] != new.inspector:
+                new = replace(new, inspector=inspectors[new.inspector])  # noqa: PLW2901 - the ingot as saved
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
