@@ -155,30 +155,33 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def clean_code(value: str, field: str, max_len: int, others: LookAlikes | Iterable[str] = ()) -> str:
+def clean_code(value: str, field: str, max_len: int, others: LookAlikes | Iterable[str] | None = None) -> str:
     """A heat number or a converter, grade or defect code, read as `clean_text` reads it;
     refused also when it looks like one of `others` (the existing codes of its kind), named,
     or holds a Cyrillic or Greek look-alike of a Latin letter."""
     cleaned = clean_text(value, field, max_len)
-    problem = _look_alikes(others).problem(cleaned) or code_problem(cleaned)
+    problem = _twin(others, cleaned) or code_problem(cleaned)
     if problem:
         raise InputError(_(field), problem)
     return cleaned
 
 
-def clean_person(value: str, field: str, max_len: int, others: LookAlikes | Iterable[str] = ()) -> str:
+def clean_person(value: str, field: str, max_len: int,
+                 others: LookAlikes | Iterable[str] | None = None) -> str:
     """A person's name (someone who signs in, an inspector), read as `clean_text` reads it;
     refused also when it looks like one of `others` (the people), named, or a word of it
     mixes Latin with Cyrillic or Greek letters."""
     cleaned = clean_text(value, field, max_len)
-    problem = _look_alikes(others).problem(cleaned) or name_problem(cleaned)
+    problem = _twin(others, cleaned) or name_problem(cleaned)
     if problem:
         raise InputError(_(field), problem)
     return cleaned
 
 
-def _look_alikes(others: LookAlikes | Iterable[str]) -> LookAlikes:
-    return others if isinstance(others, LookAlikes) else LookAlikes(others)
+def _twin(others: LookAlikes | Iterable[str] | None, value: str) -> str | None:
+    if others is None:
+        return None
+    return (others if isinstance(others, LookAlikes) else LookAlikes(others)).problem(value)
 
 
 def _script(ch: str) -> str:
