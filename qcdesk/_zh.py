@@ -415,9 +415,9 @@ ZH: dict[str, str] = {
         "{path}：从第 {line} 行开始的记录超过 {n} KiB，是否有引号未闭合？（未导入任何内容）",
     "{path}: the first line holds a NUL byte: not a CSV text file (nothing imported)":
         "{path}：第一行含有 NUL 字节，不是 CSV 文本文件（未导入任何内容）",
-    "{path}: line {line} is not UTF-8, though the lines before it are; save the file as UTF-8 again, "
-    "or name its encoding with --encoding":
-        "{path}：第 {line} 行不是 UTF-8，而前面各行是；请重新将文件保存为 UTF-8，或用 --encoding 指定其编码",
+    "{path} holds {size} MiB; a file of heats or ingots holds at most {limit} MiB: split it (nothing "
+    "imported)":
+        "{path} 有 {size} MiB；炉次或钢锭文件最多 {limit} MiB：请拆分文件（未导入任何内容）",
     "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding (latin-1, cp1250, …), "
     "or save the file as UTF-8":
         "{path}：第 {line} 行既不是 UTF-8 也不是 GB18030；请用 --encoding 指定编码（latin-1、cp1250 等），"

@@ -75,10 +75,9 @@ _DATABASE_FILES = ("", "-journal", "-wal", "-shm")
 MAX_LINE_BYTES = 64 * 1024  # a line (a record of a few dozen cells is well under 1 KiB)
 MAX_RECORD_BYTES = 64 * 1024  # a record, whose quoted cells may span lines
 MAX_COLUMNS = 200  # columns named by the first line (a heats file has 7, a notes and 13 elements more)
+MAX_FILE_BYTES = 256 << 20  # a file (500,000 records of a heats file are some 40 MiB)
 MAX_RECORDS = 500_000  # records of one file: each is held (about 2 KiB) until the file imports whole
 MAX_PROBLEMS = 1_000  # problems listed before the reading stops
-_UTF8_BOM = b"\xef\xbb\xbf"
-_GB18030_BOM = b"\x84\x31\x95\x33"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 _T = TypeVar("_T")
@@ -152,13 +151,14 @@ class _Source:
 
     Only an ordinary file is opened, checked with os.stat first (a folder, a device such
     as /dev/zero, a pipe or a socket is refused at once, and a pipe never opened, so
-    nothing blocks); a line longer than MAX_LINE_BYTES, a record (a quoted cell spanning
-    lines) longer than MAX_RECORD_BYTES, or a NUL byte stops the reading with QcError.
+    nothing blocks), and one of at most MAX_FILE_BYTES; a line longer than MAX_LINE_BYTES,
+    a record (a quoted cell spanning lines) longer than MAX_RECORD_BYTES, or a NUL byte in
+    the first line stops the reading with QcError.
 
-    Without an encoding given, each line is read as UTF-8 until one is not; if no line
-    before it held anything but ASCII, the file is read as GB18030 from there, and at its
-    end must read as Chinese (most of its other characters among the 7,445 of GB2312):
-    Latin-1 or cp1250 text also decodes as GB18030, into rare characters nobody writes.
+    Without an encoding given, the file is UTF-8 if all of it is (checked first, in chunks),
+    else GB18030 if all of it reads as GB18030 and as Chinese: most of its other characters
+    among the 7,445 of GB2312. Latin-1 or cp1250 text also decodes as GB18030, into rare
+    characters nobody writes, and is refused.
     """
 
     def __init__(self, path: Path, encoding: str | None) -> None:
@@ -169,6 +169,12 @@ class _Source:
         self.record_bytes = 0
         self._file = _open_regular(path)
         self._text: io.TextIOWrapper | None = None  # the file's text, once a way to read it is chosen
+        size = os.fstat(self._file.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            self._file.close()
+            raise QcError(_("{path} holds {size} MiB; a file of heats or ingots holds at most {limit} MiB: "
+                            "split it (nothing imported)").format(path=path, size=size >> 20,
+                                                                  limit=MAX_FILE_BYTES >> 20))
 
     def __enter__(self) -> _Source:
         return self
@@ -188,7 +194,7 @@ class _Source:
     def lines(self) -> Iterator[str]:
         """The file's lines as text, each with its end of line (\n, \r\n or \r)."""
         if self.encoding is None:
-            return self._text_file(self._detected())
+            return self._text_file(self._given(self._detected(), ascii_first=True))
         try:
             codec = codecs.lookup(self.encoding)
             sample = '\n\r,"a'
@@ -231,66 +237,82 @@ class _Source:
                                                          n=MAX_RECORD_BYTES // 1024))
         return line
 
-    def _detected(self) -> Iterator[str]:
-        utf8_seen = False  # a line with more than ASCII was read as UTF-8
-        switched = 0  # the first line that is not UTF-8, from which the file is read as GB18030
+    def _detected(self) -> str:
+        """'utf-8' or 'gb18030', the file read through once for it (and rewound); QcError
+        naming a line when it is neither, or GB18030 that does not read as Chinese."""
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := self._file.read(1 << 18):  # a quarter MiB: a few decoded ones at most
+                utf8.decode(chunk)
+            utf8.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        finally:
+            self._file.seek(0)
+        first = 0  # the first line that is not UTF-8
+        whole = True  # every line reads as GB18030
         common = uncommon = 0
         is_common: dict[str, bool] = {}
-        for line in self._raw_lines():
-            if line.isascii():  # the same text in UTF-8 and GB18030
-                yield line
-                continue
-            raw = line.encode("latin-1")
-            if self.line == 1 and raw.startswith(_UTF8_BOM):
-                raw, utf8_seen = raw.removeprefix(_UTF8_BOM), True
-            elif self.line == 1 and raw.startswith(_GB18030_BOM):
-                raw, switched = raw.removeprefix(_GB18030_BOM), 1
-            if not switched:
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    if utf8_seen:
-                        raise QcError(self._not_utf8(_(
-                            "{path}: line {line} is not UTF-8, though the lines before it are; "
-                            "save the file as UTF-8 again, or name its encoding with --encoding"))) from None
-                    switched = self.line
-                else:
-                    utf8_seen = True
-                    yield text
+        text = io.TextIOWrapper(self._file, encoding="latin-1", newline="")
+        try:
+            number = 0
+            while line := text.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES:  # refused by its number when read
+                    break
+                if line.isascii():
                     continue
-            try:
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError:
-                raise QcError(self._not_utf8(_(
-                    "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding "
-                    "(latin-1, cp1250, …), or save the file as UTF-8"))) from None
-            for ch in _NON_ASCII.findall(text):
-                if ch not in is_common:
-                    is_common[ch] = _in_gb2312(ch)
-                if is_common[ch]:
-                    common += 1
+                raw = line.encode("latin-1")
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    first = first or number
+                    is_utf8 = False
                 else:
-                    uncommon += 1
-            yield text
-        if uncommon > common:
-            self.line = switched
-            raise QcError(self._not_utf8(_(
+                    is_utf8 = True
+                try:
+                    decoded = raw.decode("gb18030").removeprefix("\ufeff")  # GB18030 has a BOM too
+                except UnicodeDecodeError:
+                    if not is_utf8:
+                        raise QcError(_(
+                            "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding "
+                            "(latin-1, cp1250, …), or save the file as UTF-8").format(
+                            path=self.path, line=number)) from None
+                    whole = False
+                    continue
+                for ch in _NON_ASCII.findall(decoded):
+                    if ch not in is_common:
+                        is_common[ch] = _in_gb2312(ch)
+                    if is_common[ch]:
+                        common += 1
+                    else:
+                        uncommon += 1
+        finally:
+            text.detach()  # the file stays open, for the lines
+            self._file.seek(0)
+        if not first:  # no line found that is not UTF-8: a line too long to look at is
+            return "utf-8"
+        if not whole or uncommon > common:
+            raise QcError(_(
                 "{path}: line {line} is not UTF-8 and the file does not read as Chinese GB18030 "
                 "either: save the file as UTF-8, or name its encoding with --encoding latin-1 "
-                "(or cp1250, gb18030, …)")))
+                "(or cp1250, gb18030, …)").format(path=self.path, line=first))
+        return "gb18030"
 
-    def _not_utf8(self, message: str) -> str:
-        return message.format(path=self.path, line=self.line)
-
-    def _given(self, name: str) -> Iterator[str]:
-        """Lines in an encoding named, one whose line ends and commas are ASCII's."""
+    def _given(self, name: str, *, ascii_first: bool = False) -> Iterator[str]:
+        """Lines in an encoding whose line ends and commas are ASCII's; `ascii_first`: one in
+        which a line of ASCII is itself (UTF-8, GB18030), so it needs no decoding."""
         decoder = codecs.getincrementaldecoder(name)("strict")
         for line in self._raw_lines():
-            try:
-                text = decoder.decode(line.encode("latin-1"))
-            except UnicodeDecodeError:
-                raise QcError(_("{path}: line {line} is not valid {name}").format(
-                    path=self.path, line=self.line, name=self.encoding)) from None
+            if ascii_first and line.isascii():
+                text = line
+            else:
+                try:
+                    text = decoder.decode(line.encode("latin-1"))
+                except UnicodeDecodeError:
+                    raise QcError(_("{path}: line {line} is not valid {name}").format(
+                        path=self.path, line=self.line, name=self.encoding or name)) from None
             if self.line == 1:
                 text = text.removeprefix("\ufeff")
             yield text

@@ -118,11 +118,20 @@ def test_a_socket_is_refused(store: Store, db_path: Path, tmp_path: Path) -> Non
 
 # ------------------------------------------------------ bounded, whatever the file
 
-def test_a_gigabyte_of_zeros_without_a_line_end_is_refused_at_its_first_64_kib(
-        store: Store, db_path: Path, tmp_path: Path) -> None:
+def test_a_gigabyte_is_refused_before_it_is_read(store: Store, db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "zeros.csv"
     with path.open("wb") as f:
         f.truncate(1 << 30)  # sparse: a gigabyte that takes no disk
+    assert refused(store, db_path, path) == (
+        f"{path} holds 1024 MiB; a file of heats or ingots holds at most 256 MiB: split it (nothing "
+        "imported)")
+
+
+def test_zeros_without_a_line_end_are_refused_at_their_first_64_kib(store: Store, db_path: Path,
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "zeros.csv"
+    with path.open("wb") as f:
+        f.truncate(200 << 20)  # sparse: 200 MiB that take no disk
     tracemalloc.start()
     try:
         message = refused(store, db_path, path)
@@ -242,8 +251,18 @@ def test_a_utf8_file_with_a_latin_line_later_is_refused_there(store: Store, db_p
     path.write_bytes((HEADER + ROW.format(n=1, who="王建国")).encode() + ROW.format(n=2, who="Müller").encode(
         "latin-1"))
     assert refused(store, db_path, path) == (
-        f"{path}: line 3 is not UTF-8, though the lines before it are; save the file as UTF-8 again, or name "
-        "its encoding with --encoding")
+        f"{path}: line 3 is not UTF-8 and the file does not read as Chinese GB18030 either: save the file as "
+        "UTF-8, or name its encoding with --encoding latin-1 (or cp1250, gb18030, …)")
+
+
+def test_a_gb18030_name_that_happens_to_be_valid_utf8_does_not_mislead(store: Store, tmp_path: Path) -> None:
+    # 郑伟 in GB18030 is D6 A3 CE B0, which is also UTF-8 (for ֣ΰ): one name in 25 is so
+    names = ["郑伟", "王建国", "李秀英"]
+    assert "郑伟".encode("gb18030").decode("utf-8") == "\u05a3\u03b0"
+    path = heats_file(tmp_path / "heats.csv", HEADER + "".join(ROW.format(n=n, who=who) for n, who in
+                                                               enumerate(names)), "gb18030")
+    assert csvio.import_heats(store, path) == 3
+    assert [store.heat(f"H{n}").inspector for n in range(3)] == names
 
 
 def test_chinese_gb18030_with_rare_name_characters_keeps_importing(store: Store, tmp_path: Path) -> None:
