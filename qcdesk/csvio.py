@@ -194,35 +194,22 @@ class _Source:
     def lines(self) -> Iterator[str]:
         """The file's lines as text, each with its end of line (\n, \r\n or \r)."""
         if self.encoding is None:
-            return self._text_file(self._given(self._detected(), ascii_first=True))
+            return self._given(self._detected(), ascii_first=True)
         try:
             codec = codecs.lookup(self.encoding)
             sample = '\n\r,"a'
             ascii_lines = sample.encode(codec.name).endswith(sample.encode("ascii"))
         except LookupError as exc:
             raise QcError(_("unknown encoding {name!r}").format(name=self.encoding)) from exc
-        return self._text_file(self._given(codec.name) if ascii_lines else self._wide(codec.name))
+        return self._given(codec.name) if ascii_lines else self._wide(codec.name)
 
-    def _text_file(self, lines: Iterator[str]) -> Iterator[str]:
-        """`lines`, refused at once when the first holds a NUL byte, as binary files do (in a
-        later line, the cell holding it is named)."""
-        first = next(lines, None)
-        if first is None:
-            return
-        if "\x00" in first:
+    def _first(self, line: str) -> str:
+        """The first line without its byte-order mark; refused when it holds a NUL byte, as
+        binary files do (in a later line, the cell holding it is named)."""
+        if "\x00" in line:
             raise QcError(_("{path}: the first line holds a NUL byte: not a CSV text file (nothing "
                             "imported)").format(path=self.path))
-        yield first
-        yield from lines
-
-    def _raw_lines(self) -> Iterator[str]:
-        """Lines as bytes (each byte a char of Latin-1): split at \n, \r\n or \r, bounded."""
-        text = self._read_as("latin-1")
-        while True:
-            line = text.readline(MAX_LINE_BYTES + 1)
-            if not line:
-                return
-            yield self._counted(line, len(line))
+        return line.removeprefix("\ufeff")
 
     def _counted(self, line: str, size: int) -> str:
         self.line += 1
@@ -301,21 +288,20 @@ class _Source:
         return "gb18030"
 
     def _given(self, name: str, *, ascii_first: bool = False) -> Iterator[str]:
-        """Lines in an encoding whose line ends and commas are ASCII's; `ascii_first`: one in
+        """Lines in an encoding whose line ends and commas are ASCII's, read as bytes (each a
+        Latin-1 character: split at \n, \r\n or \r, bounded) and decoded; `ascii_first`: one in
         which a line of ASCII is itself (UTF-8, GB18030), so it needs no decoding."""
-        decoder = codecs.getincrementaldecoder(name)("strict")
-        for line in self._raw_lines():
-            if ascii_first and line.isascii():
-                text = line
-            else:
+        decode = codecs.getincrementaldecoder(name)("strict").decode
+        readline, limit = self._read_as("latin-1").readline, MAX_LINE_BYTES + 1
+        while line := readline(limit):
+            self._counted(line, len(line))
+            if not (ascii_first and line.isascii()):
                 try:
-                    text = decoder.decode(line.encode("latin-1"))
+                    line = decode(line.encode("latin-1"))  # the same line, as text
                 except UnicodeDecodeError:
                     raise QcError(_("{path}: line {line} is not valid {name}").format(
                         path=self.path, line=self.line, name=self.encoding or name)) from None
-            if self.line == 1:
-                text = text.removeprefix("\ufeff")
-            yield text
+            yield self._first(line) if self.line == 1 else line
 
     def _wide(self, name: str) -> Iterator[str]:
         """Lines in an encoding named whose line ends are not ASCII's (UTF-16, UTF-32)."""
@@ -329,7 +315,7 @@ class _Source:
             if not line:
                 return
             line = self._counted(line, len(line))
-            yield line.removeprefix("\ufeff") if self.line == 1 else line
+            yield self._first(line) if self.line == 1 else line
 
 
 def _open_regular(path: Path) -> BinaryIO:
@@ -417,11 +403,11 @@ def _read_rows(source: _Source, required: Sequence[str], extra_column: Callable[
 
 def _records(source: _Source, reader: Iterator[list[str]], columns: list[str],
              problems: _Problems) -> Iterator[Row]:
-    count = 0
+    count, width = 0, len(columns)
     try:
         for record in reader:
             start = source.record_start
-            source.next_record()
+            source.record_start, source.record_bytes = source.line + 1, 0  # the next record's
             if len(problems.items) >= MAX_PROBLEMS:
                 problems.add(start, None, _("more than {n} problems: the rest of the file was not read"
                                             ).format(n=MAX_PROBLEMS))
@@ -432,9 +418,9 @@ def _records(source: _Source, reader: Iterator[list[str]], columns: list[str],
             if count > MAX_RECORDS:
                 raise QcError(_("{path}: more than {n} records; split the file (nothing imported)").format(
                     path=source.path, n=f"{MAX_RECORDS:,}"))
-            if len(record) != len(columns):
+            if len(record) != width:
                 problems.add(start, None, _("{found} cells where the header names {expected}").format(
-                    found=len(record), expected=len(columns)))
+                    found=len(record), expected=width))
                 continue
             refused: frozenset[str] = frozenset()
             joined = "".join(record)
@@ -617,7 +603,7 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
     problems = file.problems.copy()
     converters = {c.code: c for c in store.converters()}
     grades = set(store.grades())
-    people = LookAlikes(p.name for p in store.people())
+    inspectors = _Inspectors(store)
     converter_codes, grade_codes = LookAlikes(converters), LookAlikes(grades)
     existing = store.existing_heat_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     for ln in file.lines:
@@ -636,18 +622,25 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
         if ln.grade is not None and ln.grade not in grades:
             problems.add(ln.line, "grade", grade_codes.problem(ln.grade) or _(
                 "there is no grade {grade!r}").format(grade=ln.grade))
-        if ln.heat is not None:
-            _check_inspector(ln.line, ln.heat.inspector, people, problems)
+        problem = inspectors.refusal(ln.heat.inspector) if ln.heat is not None else None
+        if problem:
+            problems.add(ln.line, "inspector", problem)
     _refuse(file, problems)
     return [ln.heat for ln in file.lines if ln.heat is not None]
 
 
-def _check_inspector(line: int, inspector: str, people: LookAlikes, problems: _Problems) -> None:
-    """Refuse an inspector who looks like someone else of the database's people, or whose name
-    mixes Latin with Cyrillic or Greek letters in one word (the store refuses them too)."""
-    problem = people.problem(inspector) or name_problem(inspector)
-    if problem:
-        problems.add(line, "inspector", problem)
+class _Inspectors:
+    """Why an inspector's name is refused: it looks like someone else of the database's people,
+    or mixes Latin with Cyrillic or Greek letters in one word (the store refuses them too)."""
+
+    def __init__(self, store: Store) -> None:
+        self._people = LookAlikes(p.name for p in store.people())
+        self._found: dict[str, str | None] = {}  # a file repeats a few names
+
+    def refusal(self, name: str) -> str | None:
+        if name not in self._found:
+            self._found[name] = self._people.problem(name) or name_problem(name)
+        return self._found[name]
 
 
 def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[NewHeat]:
@@ -728,7 +721,7 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
     lists every problem, of the file and of the database."""
     problems = file.problems.copy()
     catalogue = {d.code for d in store.defects(active_only=True)}
-    people = LookAlikes(p.name for p in store.people())
+    inspectors = _Inspectors(store)
     saved = store.existing_ingot_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     ingots: list[tuple[str, NewIngot]] = []
     for ln in file.lines:
@@ -742,8 +735,9 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
         if unknown:
             problems.add(ln.line, "defects", _("{code!r} is not in the defect catalogue").format(
                 code=unknown[0]))
-        if ln.ingot is not None:
-            _check_inspector(ln.line, ln.ingot.inspector, people, problems)
+        problem = inspectors.refusal(ln.ingot.inspector) if ln.ingot is not None else None
+        if problem:
+            problems.add(ln.line, "inspector", problem)
         if ln.heat_no is not None and ln.ingot is not None:
             ingots.append((ln.heat_no, ln.ingot))
     _refuse(file, problems)
