@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
+from qcdesk import outputs
 from qcdesk.cells import SafeWriter, read_cell
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
 from qcdesk.i18n import _
@@ -68,8 +69,6 @@ _WHOLE = re.compile(r"[0-9]{1,4}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # exactly Unicode's category Cc
 # English code or 中文 name → disposition, so a sheet typed in Chinese imports too.
 _DISPOSITIONS = {d.value: d for d in Disposition} | {zh: d for d, (_en, zh) in DISPOSITION_NAMES.items()}
-# The database's own files, which an export must never overwrite.
-_DATABASE_FILES = ("", "-journal", "-wal", "-shm")
 
 # What an imported file may be, at most: memory stays bounded whatever the file.
 MAX_LINE_BYTES = 64 * 1024  # a line (a record of a few dozen cells is well under 1 KiB)
@@ -808,44 +807,13 @@ def _heats_between(store: Store, date_from: date | None, date_to: date | None) -
 def _export_target(store: Store, path: Path, date_from: date | None, date_to: date | None,
                    force: bool) -> Path:
     """The file an export may write (symbolic links followed), or QcError before anything
-    is written: dates the wrong way round, the database or its journals, a folder, a
-    device or a pipe, or an existing file without `force`."""
+    is written: dates the wrong way round, or a path `qcdesk.outputs` refuses (the database
+    and the files kept for it, a folder, a device or a pipe, or an existing file without
+    `force`)."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise QcError(_("the end date {end} is before the start date {start}").format(
             end=date_to, start=date_from))
-    path = Path(path)
-    try:
-        target = path.resolve()
-        database = Path(store.path).resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        raise QcError(_("{path} cannot be written: {error}").format(
-            path=path, error=getattr(exc, "strerror", None) or exc)) from exc
-    own = [database.with_name(database.name + suffix) for suffix in _DATABASE_FILES]
-    its_own = _("{path} cannot be written: it is the open database or one of its journal files").format(
-        path=path)
-    if target in own:
-        raise QcError(its_own)
-    try:
-        found = target.stat()
-    except FileNotFoundError:
-        return target
-    except OSError as exc:
-        raise QcError(_("{path} cannot be written: {error}").format(path=path, error=exc.strerror)) from exc
-    for name in own:  # the same file under another name (a hard link)
-        try:
-            other = name.stat()
-        except OSError:
-            continue
-        if (other.st_dev, other.st_ino) == (found.st_dev, found.st_ino):
-            raise QcError(its_own)
-    if stat.S_ISDIR(found.st_mode):
-        raise QcError(_("{path} cannot be written: it is a folder; give a file name").format(path=path))
-    if not stat.S_ISREG(found.st_mode):
-        raise QcError(_("{path} cannot be written: it is not an ordinary file (a device or a pipe?)"
-                        ).format(path=path))
-    if not force:
-        raise QcError(_("{path} exists; use --force to replace it").format(path=path))
-    return target
+    return outputs.check_target(path, store.path, force=force)
 
 
 class _open_out:
