@@ -516,4 +516,43 @@ ZH: dict[str, str] = {
     # ux-first: who signs in when a command writes to a database with people
     "qcdesk: this database has people: {name} signs in to write (--user NAME for someone else).":
         "qcdesk：此数据库已有人员：写入须由 {name} 登录（换人请用 --user 姓名）。",
+    # inputs (issue 12): names and codes a person can tell apart, files that are not what they seem
+    "holds an invisible character ({char})": "含有不可见字符（{char}）",
+    "holds a character with no agreed look ({char}): private use or unassigned":
+        "含有没有公认字形的字符（{char}）：私用区或未分配的码位",
+    "holds {char}, which looks like {latin!r}: type codes with Latin letters and digits":
+        "含有 {char}，看起来像 {latin!r}：代码请用拉丁字母和数字输入",
+    "mixes Latin letters with {char} in one word: type a name on one keyboard":
+        "同一个词里混用了拉丁字母和 {char}：姓名请用同一种键盘输入",
+    "{value!r} looks like {existing!r}, which exists: use that one, or a name that cannot be mistaken for it":
+        "{value!r} 看起来像已有的 {existing!r}：请使用已有的那个，或换一个不会被混淆的名称",
+    "({char} where it has {other})": "（此处是 {char}，已有的是 {other}）",
+    "{path}: line {line} is longer than {n} KiB: not a CSV file of records (nothing imported)":
+        "{path}：第 {line} 行超过 {n} KiB，不是记录的 CSV 文件（未导入任何内容）",
+    "{path}: the record from line {line} runs over {n} KiB, a quote left open? (nothing imported)":
+        "{path}：从第 {line} 行开始的记录超过 {n} KiB，是否有引号未闭合？（未导入任何内容）",
+    "{path}: the first line holds a NUL byte: not a CSV text file (nothing imported)":
+        "{path}：第一行含有 NUL 字节，不是 CSV 文本文件（未导入任何内容）",
+    "{path} holds {size} MiB; a file of heats or ingots holds at most {limit} MiB: split it (nothing "
+    "imported)":
+        "{path} 有 {size} MiB；炉次或钢锭文件最多 {limit} MiB：请拆分文件（未导入任何内容）",
+    "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding (latin-1, cp1250, …), "
+    "or save the file as UTF-8":
+        "{path}：第 {line} 行既不是 UTF-8 也不是 GB18030；请用 --encoding 指定编码（latin-1、cp1250 等），"
+        "或将文件保存为 UTF-8",
+    "{path}: line {line} is not UTF-8 and the file does not read as Chinese GB18030 either: save the file "
+    "as UTF-8, or name its encoding with --encoding latin-1 (or cp1250, gb18030, …)":
+        "{path}：第 {line} 行不是 UTF-8，而整个文件按 GB18030 读出来也不像中文：请将文件保存为 UTF-8，"
+        "或用 --encoding latin-1（或 cp1250、gb18030 等）指定其编码",
+    "{path}: line {line} is not valid {name}": "{path}：第 {line} 行不是有效的 {name}",
+    "{path} is not valid {name}": "{path} 不是有效的 {name}",
+    "{path} is a folder: name the CSV file to import": "{path} 是文件夹：请指定要导入的 CSV 文件",
+    "{path} is not an ordinary file (a device, a pipe or a socket): only a saved CSV file can be imported":
+        "{path} 不是普通文件（设备、管道或套接字）：只能导入已保存的 CSV 文件",
+    "{path}: the first line names {n} columns; a file of heats or ingots has at most {limit} "
+    "(nothing imported)":
+        "{path}：第一行有 {n} 个列名；炉次或钢锭文件最多 {limit} 列（未导入任何内容）",
+    "more than {n} problems: the rest of the file was not read": "问题超过 {n} 个：文件其余部分未读取",
+    "{path}: more than {n} records; split the file (nothing imported)":
+        "{path}：记录超过 {n} 条；请拆分文件（未导入任何内容）",
 }

@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -52,6 +51,7 @@ from qcdesk.model import (
     Standard,
     element_sort_key,
 )
+from qcdesk.names import LookAlikes, clean_code, clean_person, clean_text, readable
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -238,16 +238,10 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _clean_name(value: str, field_name: str, max_len: int) -> str:
-    """`value` trimmed, full-width letters and digits as ASCII; refused when empty, too long
-    or holding a control character (`field_name` is translated then)."""
-    cleaned = normalise_code(value).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise InputError(_(field_name), _("holds a control character"))
-    if not cleaned:
-        raise InputError(_(field_name), _("must not be empty"))
-    if len(cleaned) > max_len:
-        raise InputError(_(field_name), _("is longer than {n} characters").format(n=max_len))
-    return cleaned
+    """`value` trimmed, in NFKC form (full-width letters and digits as ASCII); refused when
+    empty, too long, or holding a control character or one nobody can see (`field_name` is
+    translated then). Codes and people's names have stricter rules: qcdesk.names."""
+    return clean_text(value, field_name, max_len)
 
 
 def _refused() -> str:
@@ -581,8 +575,7 @@ class Store:
         return [_person(r) for r in self.conn.execute("SELECT * FROM person ORDER BY name")]
 
     def person_named(self, name: str) -> Person:
-        row = self.conn.execute("SELECT * FROM person WHERE name = ?",
-                                (normalise_code(name).strip(),)).fetchone()
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?", (readable(name),)).fetchone()
         if row is None:
             raise NotFound(_("there is no person {name!r}").format(name=name))
         return _person(row)
@@ -591,7 +584,7 @@ class Store:
         """Add someone who may sign in. The first person of a database must be an
         administrator (and needs no one signed in); later ones are added by an administrator.
         `cost` is for tests only: people's PINs are hashed at OWASP's cost."""
-        name = _clean_name(name, N_("name"), 80)
+        name = clean_text(name, N_("name"), 80)
         role = parse_role(role)
         pin_hash = hash_pin(check_pin_rules(pin), cost)  # slow: outside the write lock
         with self.transaction() as db:
@@ -601,8 +594,9 @@ class Store:
                 raise Conflict(_("the first person of a database must be an administrator"))
             if db.execute("SELECT 1 FROM person WHERE name = ?", (name,)).fetchone():
                 raise Conflict(_("{name!r} already exists").format(name=name))
+            clean_person(name, N_("name"), 80, self._people())
             cur = db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
-                       (name, role.value, pin_hash))
+                             (name, role.value, pin_hash))
             self._audit("insert", "person", name, new={"name": name, "role": role.value},
                         anyone=self.person is None, record=(records.PERSON, cur.lastrowid))
         return self.person_named(name)
@@ -641,7 +635,7 @@ class Store:
         out, any PIN, right or wrong. An attempt during a lock-out is audited as such and
         neither signs in nor lengthens the lock, which ends 15 minutes after the fifth wrong
         PIN. Only a right PIN of a deactivated person is told why it cannot sign in."""
-        wanted = normalise_code(name).strip()
+        wanted = readable(name)  # a name with a character nobody sees finds no one
         refused = _refused()
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
@@ -679,6 +673,10 @@ class Store:
         self.person = person
         self.user = person.name
         return person
+
+    def _people(self) -> LookAlikes:
+        """Everyone's name, to refuse a name or an inspector that looks like someone else."""
+        return LookAlikes(r[0] for r in self.conn.execute("SELECT name FROM person"))
 
     def _sign_in_attempt(self, person: Person, what: str) -> None:
         """Audit a refused sign-in as the person it named (inside the caller's transaction)."""
@@ -1148,13 +1146,15 @@ class Store:
 
     def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
         code = _clean_name(code, N_("converter code"), 16)
-        name = name.strip() or _("Converter {code}").format(code=code)
+        name = _clean_name(name, N_("converter name"), 80) if name.strip() else _("Converter {code}").format(
+            code=code)
         if nominal_t is not None:
             check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
         with self.transaction() as db:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
+            clean_code(code, N_("converter code"), 16, (c.code for c in self.converters()))
             cur = db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
                              (code, name, nominal_t))
             self._audit("insert", "converter", code,
@@ -1255,6 +1255,7 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
+            clean_code(code, N_("grade"), 32, self.grades())
             cur = db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
                              (code, description.strip()))
             self._audit("insert", "grade", code, new={"code": code, "description": description},
@@ -1333,6 +1334,7 @@ class Store:
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
         code = _clean_name(code, N_("defect code"), 16).upper()
+        clean_code(code, N_("defect code"), 16, (d.code for d in self.defects()))  # before the rule below
         if not _DEFECT_CODE.fullmatch(code):
             raise InputError(_("defect code"), _("use capital letters, digits, '-' or '_' only"))
         if category not in DEFECT_CATEGORIES:
@@ -1473,10 +1475,11 @@ class Store:
         schedule = self.shifts()
         grades = set(self.grades())
         editions = self._editions_by_grade()
+        people = self._people()
         now = self._clock()
         db = self.conn
         for done, new in enumerate(heats, start=1):
-            heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
+            heat_no = clean_code(new.heat_no, N_("heat number"), 32)
             conv = converters.get(normalise_code(new.converter).strip())
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
@@ -1489,7 +1492,7 @@ class Store:
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
-            inspector = _clean_name(new.inspector, N_("inspector"), 80)
+            inspector = clean_person(new.inspector, N_("inspector"), 80, people)
             analysis = _validate_analysis(new.analysis)
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
@@ -1552,7 +1555,7 @@ class Store:
                 changes["tap_temp_c"] = (None if tap_temp_c is None else
                                          check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
             if inspector is not None:
-                changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
+                changes["inspector"] = clean_person(inspector, N_("inspector"), 80, self._people())
             if notes is not None:
                 changes["notes"] = notes.strip()
             changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -1714,10 +1717,16 @@ class Store:
         live = self._live_signatures()
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
+        people = self._people()
+        inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime(_SECONDS)
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
+            if new.inspector not in inspectors:
+                inspectors[new.inspector] = clean_person(new.inspector, N_("inspector"), 80, people)
+            if inspectors[new.inspector] != new.inspector:
+                new = replace(new, inspector=inspectors[new.inspector])  # noqa: PLW2901 - the ingot as saved
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
@@ -1758,7 +1767,8 @@ class Store:
                 weight_kg=current.weight_kg if weight_kg is None else weight_kg,
                 disposition=current.disposition if disposition is None else disposition,
                 defects=current.defects if defects is None else tuple(defects),
-                inspector=current.inspector if inspector is None else inspector.strip())
+                inspector=current.inspector if inspector is None else clean_person(
+                    inspector, N_("inspector"), 80, self._people()))
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
                             # a retired defect stays on the ingots it was found on, and no more

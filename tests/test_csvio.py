@@ -1151,6 +1151,7 @@ def test_export_onto_a_full_disk_is_a_plain_error(store: Store, tmp_path: Path,
             raise OSError(errno.ENOSPC, "No space left on device")
 
         analysis: dict[str, float] = {}  # noqa: RUF012
+        notes = ""
 
     monkeypatch.setattr(store, "heats", lambda *_a, **_k: [DiskFull()])
     with pytest.raises(QcError, match=r"heats-out\.csv cannot be written: No space left on device"):
