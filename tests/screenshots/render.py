@@ -107,6 +107,7 @@ def main(argv: list[str]) -> int:
             session = Session(db, "王检验" if lang == "zh" else "inspector", clock=lambda: MOMENT)
             window = MainWindow(session)
             window.resize(width, height)
+            window.move(0, 0)  # not where the last window closed: the screen's pictures show all of it
             window.show()
             window.tabs.setCurrentWidget(window.shift_view)  # not the tab the last window closed on
             wait(window.shift_view.loaded)
