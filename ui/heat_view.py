@@ -129,8 +129,10 @@ class AnalysisPanel(QWidget):
         self.edition_label.setWordWrap(True)
         self.grid = QGridLayout()
         self.other = QLineEdit(self)
-        self.other.setPlaceholderText(self.tr("another element, e.g. Cr; Enter adds it"))
-        self.other.setMaximumWidth(260)
+        hint = self.tr("another element, e.g. Cr; Enter adds it")
+        self.other.setPlaceholderText(hint)
+        # as wide as its hint in the language and text size in force (large text: wider), no wider
+        self.other.setMaximumWidth(self.other.fontMetrics().horizontalAdvance(hint) + 24)
         self.other.returnPressed.connect(self._add_other)
         self.status = QLabel(self)
         font = QFont(self.status.font())
