@@ -39,6 +39,7 @@ from qcdesk.numbers import (
     TAP_TEMP_C,
     TAP_WEIGHT_T,
     format_chemistry,
+    format_fixed,
     format_number,
     parse_in_range,
     parse_optional,
@@ -738,7 +739,7 @@ class HeatView(QWidget):
             "Ingot qualified rate <b>{iq}</b> by weight, {iqc} by count · surface rate {sq} by weight, "
             "{sqc} by count").format(
             n=s.ingots, judged=s.ingots_surface_judged, pending=s.ingots_pending,
-            kg=format_number(round(s.weight_surface_judged_kg, 3)),
+            kg=format_fixed(round(s.weight_surface_judged_kg, 3), 0, at_least=True),
             iq=rate("ingot_qualified_rate"), iqc=rate("ingot_qualified_rate_by_count"),
             sq=rate("surface_qualified_rate"), sqc=rate("surface_qualified_rate_by_count")))
         self.totals.setToolTip("\n".join(formula(k) for k in (
