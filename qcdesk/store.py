@@ -882,12 +882,20 @@ class Store:
         else the last entry's of the log kept before schema 9, else 64 zeros."""
         return self._chain_tip()[1]
 
-    def legacy_chain(self) -> Iterator[tuple[tuple[object, ...], str | None, str | None]]:
-        """Every entry of the log kept before schema 9 as (content fields in chain order,
-        prev_hash, hash), oldest first."""
+    def legacy_chain(self) -> Iterator[tuple[int, str, str | None, str | None]]:
+        """Every entry of the log kept before schema 9 as (id, its content as SQLite's
+        json_array writes it, prev_hash, hash), oldest first: the same text as
+        `chain.content` for the text and whole numbers an entry holds (`legacy_entry` gives
+        the fields, where they must be looked at one by one)."""
         columns = ", ".join(chain.CONTENT_FIELDS)
-        for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit_v1 ORDER BY id"):  # noqa: S608
-            yield tuple(row)[:-2], row[-2], row[-1]
+        yield from self.conn.execute(  # the columns are chain.CONTENT_FIELDS, fixed names
+            f"SELECT id, json_array({columns}), prev_hash, hash FROM audit_v1 ORDER BY id")  # noqa: S608
+
+    def legacy_entry(self, entry_id: int) -> tuple[object, ...]:
+        """An entry of the log kept before schema 9: its content fields in chain order."""
+        columns = ", ".join(chain.CONTENT_FIELDS)
+        return tuple(self.conn.execute(f"SELECT {columns} FROM audit_v1 WHERE id = ?",  # noqa: S608
+                                       (entry_id,)).fetchone())
 
     def blocks(self) -> Iterator[tuple[int, str, str, str]]:
         """Every block of the chain as (last entry id, at, user, hash), oldest first."""

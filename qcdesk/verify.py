@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -133,8 +134,12 @@ def _run(store: Store, report: Report, full: bool, heads: Path,
 def _legacy_chain(store: Store, report: Report) -> str | None:
     """The log kept before schema 9, entry by entry as it was sealed then."""
     prev = chain.GENESIS
-    for values, prev_hash, digest in store.legacy_chain():
-        if prev_hash != prev or digest != chain.link(prev, values):
+    for entry_id, content, prev_hash, digest in store.legacy_chain():
+        # SQLite's text of the entry; where it differs, the entry as Python writes it decides
+        sealed = (digest == sha256(prev.encode("ascii") + content.encode("utf-8")).hexdigest()
+                  or digest == chain.link(prev, store.legacy_entry(entry_id)))
+        if prev_hash != prev or not sealed:
+            values = store.legacy_entry(entry_id)
             return _("audit entry {id} ({at}, {what}) does not match the chain: "
                      "it was changed, or an entry before it was").format(
                 id=values[0], at=values[1], what=_what(values))

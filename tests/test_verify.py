@@ -374,3 +374,33 @@ def test_a_database_made_before_the_replace_guard_gets_it(db_path: Path,
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             s.conn.execute("INSERT OR REPLACE INTO audit_v1 (id, at, user, action, entity, entity_key) "
                            "VALUES (1, 'y', 'y', 'insert', 'y', 'y')")
+
+
+@pytest.mark.parametrize("text", ["plain", "王丽 \"quoted\" back\\slash", "tab\tnew\nline\r", "nul\x00x",
+                                  "\x01\x1f\x7f", "\u2028\u2029", "emoji 🔥", "é" * 300])
+def test_sqlite_writes_an_old_entry_as_the_chain_does(text: str) -> None:
+    """verify reads the log before schema 9 through SQLite's json_array, which must give the
+    bytes `chain.content` hashed (else verify falls back to Python, entry by entry)."""
+    from qcdesk import chain
+
+    values = (7, "2025-03-10T08:00:00+08:00", text, "update", "heat", text, None, "C", "0.1", text, None)
+    raw = sqlite3.connect(":memory:")
+    (written,) = raw.execute("SELECT json_array(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).fetchone()
+    assert written.encode("utf-8") == chain.content(values)
+
+
+@pytest.mark.parametrize("text", ["王丽 \"quoted\" back\\slash", "tab\tnew\nline\r", "nul\x00x",
+                                  "\x01\x1f\x7f", "\u2028\u2029", "emoji 🔥"])
+def test_the_database_writes_an_entry_as_the_documented_rule(text: str) -> None:
+    """A write's entries are hashed as SQLite's json_array writes them; the documented rule is
+    Python's compact JSON: the two must be the same bytes, whatever the text."""
+    from qcdesk import chain
+
+    raw = sqlite3.connect(":memory:")
+    raw.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, action TEXT, entity TEXT, entity_key TEXT, "
+                "heat_no TEXT, field TEXT, old_value TEXT, new_value TEXT, reason TEXT, tbl TEXT, rec ANY, "
+                "state TEXT) STRICT")
+    values = (3, "update", None, text, None, "notes", text, text + "!", text, "heat", 12, f'["{text}"]')
+    raw.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    (written,) = raw.execute(f"SELECT {chain.ENTRY_SQL} FROM audit").fetchone()
+    assert written.encode("utf-8") == chain.entry(values)
