@@ -398,4 +398,161 @@ ZH: dict[str, str] = {
     'Rule 2: 2 of 3 in a row beyond 2σ, one side': '准则 2：连续 3 点中有 2 点超出 2σ（同侧）',
     'Rule 3: 4 of 5 in a row beyond 1σ, one side': '准则 3：连续 5 点中有 4 点超出 1σ（同侧）',
     'Rule 4: 8 in a row on one side of the centre': '准则 4：连续 8 点落在中心线同侧',
+    # guards: lock-out, protected output paths, the integrity check record, no terminal,
+    # a database file deleted or replaced (issue 12)
+    'the name or the PIN is wrong (after {n} wrong PINs in a row, every PIN is refused for {minutes} minutes)':
+        '姓名或 PIN 有误（连续输错 {n} 次 PIN 后，{minutes} 分钟内任何 PIN 都会被拒绝）',
+    'only an administrator or a workshop head may list the people (sign in as one with --user)':
+        '只有管理员或车间主任可以列出人员（请用 --user 以其身份登录）',
+    'a PIN is needed and there is no terminal to type it in: set {variable} (for scripts); nothing was changed':
+        '需要输入 PIN，但没有可输入的终端：请设置 {variable}（供脚本使用）；未做任何更改',
+    'no PIN was typed; nothing was changed': '没有输入 PIN；未做任何更改',
+    '{path} cannot be written: {why}': '{path} 不能写入：{why}',
+    'it is the open database or one of its journal files': '它是打开的数据库或其日志文件之一',
+    "it is the journal of the database's chain heads": '它是数据库的链头日志',
+    "it is the record of the database's integrity check": '它是数据库完整性检查的记录',
+    'it is a backup qcdesk keeps of the database (or is named as one)':
+        '它是 qcdesk 保留的数据库备份（或以备份的名称命名）',
+    'it is a qcdesk database (a copy or a backup of one)': '它是一个 qcdesk 数据库（数据库的副本或备份）',
+    "{path} cannot be written: the temporary file beside it, {temporary}, would be one of the database's own files":
+        '{path} 不能写入：其旁边的临时文件 {temporary} 会是数据库自己的文件之一',
+    '{path} cannot be written: the folder {folder} does not exist': '{path} 不能写入：文件夹 {folder} 不存在',
+    'the database failed its integrity check on {when} ({found}): nothing was saved. Restore a backup (qcdesk restore), or, if the file was repaired, check it again (qcdesk verify).':
+        '数据库在 {when} 未通过完整性检查（{found}）：未保存任何内容。请恢复备份（qcdesk restore）；'
+        '如果文件已修复，请再次检查（qcdesk verify）。',
+    '{db} failed its integrity check ({found}): no backup was written, and nothing more is saved in it. Restore a backup (qcdesk restore).':
+        '{db} 未通过完整性检查（{found}）：未写入备份，此后也不再向其中保存任何内容。请恢复备份（qcdesk restore）。',
+    'by the backup': '由备份检查', 'by qcdesk verify': '由 qcdesk verify 检查', 'by the restore': '由恢复检查',
+    'last integrity check: none recorded (the automatic backup checks the file once a day)':
+        '上次完整性检查：无记录（自动备份每天检查一次文件）',
+    'last integrity check: {when} ({by}): ok': '上次完整性检查：{when}（{by}）：正常',
+    'last integrity check: {when} ({by}): FAILED ({found}); the file has been replaced since':
+        '上次完整性检查：{when}（{by}）：未通过（{found}）；此后文件已被替换',
+    'last integrity check: {when} ({by}): FAILED ({found}); writes are refused until the file is restored or passes a check':
+        '上次完整性检查：{when}（{by}）：未通过（{found}）；在文件恢复或通过检查之前拒绝一切写入',
+    'the database file {path} was deleted while qcdesk had it open: nothing was saved. Close qcdesk, then restore a backup (qcdesk restore) or open the right file.':
+        '数据库文件 {path} 在 qcdesk 打开期间被删除：未保存任何内容。请关闭 qcdesk，然后恢复备份（qcdesk restore）或打开正确的文件。',
+    'the database file {path} was replaced by another file while qcdesk had it open: nothing was saved. Close qcdesk and open it again.':
+        '数据库文件 {path} 在 qcdesk 打开期间被另一个文件替换：未保存任何内容。请关闭 qcdesk 并重新打开。',
+    # --- records proven by the audit trail, the journal of chain heads (schema 9)
+    "the journal of chain heads {path} cannot be written: {error}": "链头日志 {path} 无法写入：{error}",
+    "check the database file, the audit chain, every record against its audit trail and every signature": "检查数据库文件、审计链、每条记录与其审计轨迹以及每个签名",
+    "also hash again the records of every signature in force": "并重新计算每个有效签名所涵盖记录的哈希",
+    "the journal is empty": "日志为空",
+    "the journal is behind the database: the write ending at entry {id} (head {head}) is not in it; it was not written by qcdesk, or not beside this journal": "日志落后于数据库：止于审计条目 {id}（链头 {head}）的写入不在日志中；它不是由 qcdesk 写入的，或写入时不在此日志旁",
+    "the journal starts at entry {id} (head {head}), which the database's chain does not have": "日志起始于审计条目 {id}（链头 {head}），但数据库的审计链中没有此链头",
+    "the journal does not say where it starts": "日志没有说明其起点",
+    "the database is behind its journal: the journal confirms a write ending at entry {id} (head {head}) that the database's chain does not have: entries were removed or the chain rewritten": "数据库落后于其日志：日志确认了一次止于审计条目 {id}（链头 {head}）的写入，但数据库的审计链中没有它：审计条目被删除或审计链被重写",
+    "the database is behind its journal: the journal notes a write after entry {id}, which the database's chain does not end a write with: entries were removed or the chain rewritten": "数据库落后于其日志：日志记录了审计条目 {id} 之后的一次写入，但数据库的审计链中没有一次写入止于该条目：审计条目被删除或审计链被重写",
+    "there is no such person": "没有此人员",
+    "{name} (row {rec})": "{name}（第 {rec} 行）",
+    "{heat}/{n} (ingot row {rec})": "{heat}/{n}（钢锭第 {rec} 行）",
+    "#{rec} ({kind} {day})": "#{rec}（{kind} {day}）",
+    "the record of {name} was changed outside qcdesk: nothing was done. An administrator should look at it with qcdesk verify.": "{name} 的人员记录在 qcdesk 之外被改动：未执行任何操作。请管理员用 qcdesk verify 检查。",
+    "the journal of chain heads {path} cannot be written ({error}): nothing was saved. It must be writable wherever the database is written (QCDESK_HEADS names its folder).": "链头日志 {path} 无法写入（{error}）：未保存任何内容。凡写入数据库之处，日志都必须可写（其文件夹由 QCDESK_HEADS 指定）。",
+    "heat {heat_no}": "炉次 {heat_no}",
+    "{table} {record} differs from its audit trail (entry {id})": "{table} {record} 与其审计轨迹（条目 {id}）不符",
+    "the audit entries after {id} belong to no write of the program: they were added behind its back": "审计条目 {id} 之后的条目不属于程序的任何一次写入：它们是绕过程序添加的",
+    "the newest audit entry of {table} {record} (entry {id}) holds no state: it was written behind the program's back": "{table} {record} 的最新审计条目（条目 {id}）没有记录状态：它是绕过程序写入的",
+    "{table} {record} is gone, but its audit trail (entry {id}) says it is there: it was removed behind the program's back": "{table} {record} 已不存在，但其审计轨迹（条目 {id}）显示它仍在：它是绕过程序删除的",
+    "{table} {record} is there, but its audit trail (entry {id}) says it was removed": "{table} {record} 仍在，但其审计轨迹（条目 {id}）显示它已被删除",
+    "{record} is covered by the signature #{id} in force, but was changed after it was signed without superseding it": "{record} 在有效签名 #{id} 的范围内，却在签署后被改动而未使该签名作废",
+    "names the chain head {named}, but the chain's head when it was signed was {head}": "记载的链头为 {named}，但签署时的审计链头为 {head}",
+    "was signed by {name}, who the audit trail does not know at that moment": "由 {name} 签署，但审计轨迹中当时并无此人",
+    "was signed as {role}, but the audit trail says {name} was {actual} then": "以 {role} 身份签署，但审计轨迹显示 {name} 当时是 {actual}",
+    "was signed by {name}, who was deactivated then": "由 {name} 签署，但此人当时已被停用",
+    "was signed by {name} as {role}, a role that may not sign it": "由 {name} 以 {role} 身份签署，而该角色无权签署",
+    "was signed with a PIN checked against another PIN hash than {name}'s at that moment: the person's record was changed for the signing": "签署时核对 PIN 所用的 PIN 哈希并非 {name} 当时的哈希：此人的记录为这次签署被改动过",
+    "the journal of chain heads {path}: {problem}": "链头日志 {path}：{problem}",
+    "verify ok: integrity ok, {entries} audit entries chained (head {head}), {records} records match their audit trail, {signatures} signature(s) in force match their records and signers.": "校验通过：数据库完整，{entries} 条审计记录链接无误（链头 {head}），{records} 条记录与其审计轨迹一致，{signatures} 个有效签名与其记录和签署人一致。",
+    "{table} {record} has no audit entry: it was added behind the program's back": "{table} {record} 没有审计条目：它是绕过程序添加的",
+    "{table} {record}: {field} is {live}, but its audit trail (entry {id}) says {logged}: it was changed behind the program's back": "{table} {record}：{field} 现为 {live}，但其审计轨迹（条目 {id}）记载为 {logged}：它是绕过程序改动的",
+    "the journal of chain heads {path} has {n} line(s) it did not write (the first: line {line})": "链头日志 {path} 中有 {n} 行不是它写入的（第一处：第 {line} 行）",
+    "the journal of chain heads starts at entry {id}: the writes before it are not checked against it (it was missing or replaced then)": "链头日志起始于审计条目 {id}：此前的写入无法与其核对（日志当时缺失或被替换）",
+    "the database could not be read: {error}": "无法读取数据库：{error}",
+    "the audit entries {first} to {last} (written {at} by {user}) do not match the chain: one was changed, added or removed, or an entry before them was": "审计条目 {first} 至 {last}（{user} 于 {at} 写入）与审计链不符：其中某条被改动、添加或删除，或此前的某条被改动过",
+    "there is no journal of chain heads at {path}: the newest entries cannot be checked against a copy outside the database": "{path} 处没有链头日志：最新的审计条目无法与数据库之外的副本核对",
+    "the journal of chain heads {path} cannot be read: {error}": "无法读取链头日志 {path}：{error}",
+    "warning: {text}": "警告：{text}",
+    "audit chain head: {head}; journal of chain heads: {path}{missing}": "审计链头：{head}；链头日志：{path}{missing}",
+    " (missing)": "（缺失）",
+    # ---- issue 15, part A: the inspector's work on one heat (plausibility, tap time, undo)
+    'Ingots heavier than the heat: the judged ingots weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (over 103 % is doubtful)': '钢锭重于出钢量：已判钢锭重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（超过 103 % 即可疑）',
+    'Ingots lighter than the heat: all {n} ingots are judged and weigh {judged_kg} kg, {pct} % of the tapped {tapped_t} t (under 85 % is doubtful)': '钢锭轻于出钢量：{n} 支钢锭均已判定，共重 {judged_kg} kg，为出钢量 {tapped_t} t 的 {pct} %（低于 85 % 即可疑）',
+    'Tap temperature doubtful: {temp_c} °C is outside 1500–1750 °C': '出钢温度可疑：{temp_c} °C 不在 1500–1750 °C 范围内',
+    "{text!r} is no such date or time": "{text!r} 不是有效的日期或时间",
+    "{text!r} is not a tap time: type 10:30 (the date stays), or 2024-03-04 10:30": "{text!r} 不是出钢时间：请输入 10:30（日期不变），或 2024-03-04 10:30",
+    "{d} days": "{d} 天",
+    "{h} h {m} min": "{h} 小时 {m} 分",
+    "it is {span} ahead of the clock": "比当前时间晚 {span}",
+    "it is {span} before now": "比当前时间早 {span}",
+    "it belongs to production date {day}, not to {shown} shown": "属于生产日期 {day}，而不是所显示的 {shown}",
+    "Is the tap time {moment} right? {doubts}. Enter again saves it as typed.": "出钢时间 {moment} 对吗？{doubts}。再按回车即按所输入的保存。",
+    "{shift}: closed by {name} at {time}": "{shift}：{name} 于 {time} 关闭",
+    "{shift}: no heats": "{shift}：无炉次",
+    "{shift}: changed since closed, {n} heat(s)": "{shift}：关闭后有修改，{n} 炉",
+    "{shift}: open, {n} heat(s)": "{shift}：未关闭，{n} 炉",
+    "the day is signed already": "当日已签署",
+    "sign in first": "请先登录",
+    "{name} is {role}: a workshop head signs the day": "{name} 是{role}：当日由车间主任签署",
+    "the day has no heats": "当日没有炉次",
+    "close shift {shift} ({n} heat(s))": "关闭{shift}（{n} 炉）",
+    "notes": "备注",
+    "ingot {n} voided": "钢锭 {n} 已作废",
+    "ingot {n} back to {values}": "钢锭 {n} 恢复为 {values}",
+    "analysis back to {values}": "分析恢复为 {values}",
+    "record back to {values}": "记录恢复为 {values}",
+    "no defects": "无缺陷",
+    "a voided record is not brought back by Undo": "撤销不能恢复已作废的记录",
+    "a new heat is not taken back by Undo: void it (Ctrl+Shift+Del)": "撤销不能撤回新炉次：请将其作废（Ctrl+Shift+Del）",
+    "this change is not taken back by Undo": "撤销不能撤回此项修改",
+    "nothing of yours to take back in heat {heat_no}": "炉次 {heat_no} 中没有您可撤销的修改",
+    "your last change of heat {heat_no}, at {time}, is more than a minute old: correct it instead": "您对炉次 {heat_no} 的最后一次修改（{time}）已超过一分钟：请改用更正",
+    "{name} changed it since: correct it instead": "{name} 此后已修改过：请改用更正",
+    # ux-first: starting the window without a display (ui/launcher.py)
+    "qcdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); the command line "
+    "needs none: {program} --help":
+        "qcdesk：没有可以打开窗口的显示器（未设置 DISPLAY 和 WAYLAND_DISPLAY）；命令行不需要显示器：{program} --help",
+    # ux-first: who signs in when a command writes to a database with people
+    "qcdesk: this database has people: {name} signs in to write (--user NAME for someone else).":
+        "qcdesk：此数据库已有人员：写入须由 {name} 登录（换人请用 --user 姓名）。",
+    # inputs (issue 12): names and codes a person can tell apart, files that are not what they seem
+    "holds an invisible character ({char})": "含有不可见字符（{char}）",
+    "holds a character with no agreed look ({char}): private use or unassigned":
+        "含有没有公认字形的字符（{char}）：私用区或未分配的码位",
+    "holds {char}, which looks like {latin!r}: type codes with Latin letters and digits":
+        "含有 {char}，看起来像 {latin!r}：代码请用拉丁字母和数字输入",
+    "mixes Latin letters with {char} in one word: type a name on one keyboard":
+        "同一个词里混用了拉丁字母和 {char}：姓名请用同一种键盘输入",
+    "{value!r} looks like {existing!r}, which exists: use that one, or a name that cannot be mistaken for it":
+        "{value!r} 看起来像已有的 {existing!r}：请使用已有的那个，或换一个不会被混淆的名称",
+    "({char} where it has {other})": "（此处是 {char}，已有的是 {other}）",
+    "{path}: line {line} is longer than {n} KiB: not a CSV file of records (nothing imported)":
+        "{path}：第 {line} 行超过 {n} KiB，不是记录的 CSV 文件（未导入任何内容）",
+    "{path}: the record from line {line} runs over {n} KiB, a quote left open? (nothing imported)":
+        "{path}：从第 {line} 行开始的记录超过 {n} KiB，是否有引号未闭合？（未导入任何内容）",
+    "{path}: the first line holds a NUL byte: not a CSV text file (nothing imported)":
+        "{path}：第一行含有 NUL 字节，不是 CSV 文本文件（未导入任何内容）",
+    "{path} holds {size} MiB; a file of heats or ingots holds at most {limit} MiB: split it (nothing "
+    "imported)":
+        "{path} 有 {size} MiB；炉次或钢锭文件最多 {limit} MiB：请拆分文件（未导入任何内容）",
+    "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding (latin-1, cp1250, …), "
+    "or save the file as UTF-8":
+        "{path}：第 {line} 行既不是 UTF-8 也不是 GB18030；请用 --encoding 指定编码（latin-1、cp1250 等），"
+        "或将文件保存为 UTF-8",
+    "{path}: line {line} is not UTF-8 and the file does not read as Chinese GB18030 either: save the file "
+    "as UTF-8, or name its encoding with --encoding latin-1 (or cp1250, gb18030, …)":
+        "{path}：第 {line} 行不是 UTF-8，而整个文件按 GB18030 读出来也不像中文：请将文件保存为 UTF-8，"
+        "或用 --encoding latin-1（或 cp1250、gb18030 等）指定其编码",
+    "{path}: line {line} is not valid {name}": "{path}：第 {line} 行不是有效的 {name}",
+    "{path} is not valid {name}": "{path} 不是有效的 {name}",
+    "{path} is a folder: name the CSV file to import": "{path} 是文件夹：请指定要导入的 CSV 文件",
+    "{path} is not an ordinary file (a device, a pipe or a socket): only a saved CSV file can be imported":
+        "{path} 不是普通文件（设备、管道或套接字）：只能导入已保存的 CSV 文件",
+    "{path}: the first line names {n} columns; a file of heats or ingots has at most {limit} "
+    "(nothing imported)":
+        "{path}：第一行有 {n} 个列名；炉次或钢锭文件最多 {limit} 列（未导入任何内容）",
+    "more than {n} problems: the rest of the file was not read": "问题超过 {n} 个：文件其余部分未读取",
+    "{path}: more than {n} records; split the file (nothing imported)":
+        "{path}：记录超过 {n} 条；请拆分文件（未导入任何内容）",
 }

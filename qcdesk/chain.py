@@ -32,3 +32,36 @@ def content(values: Sequence[object]) -> bytes:
 def link(prev_hash: str, values: Sequence[object]) -> str:
     """The hash of an entry whose predecessor's hash is `prev_hash`."""
     return hashlib.sha256(prev_hash.encode("ascii") + content(values)).hexdigest()
+
+
+# ---------------------------------------------------------------- since schema 9
+#
+# Entries are chained a write at a time: the entries one transaction writes form a block,
+# and the block's hash seals them all and the block before it::
+#
+#     hash = SHA-256(prev_head || [last_id, at, user] || entry || entry || …)
+#
+# where ``prev_head`` is the previous block's hash as ASCII hex (for the first block, the
+# last entry's hash of the log kept before schema 9, or 64 zeros), ``[last_id, at, user]``
+# is the block's header and each ``entry`` one of its entries in id order, as the array of
+# its ENTRY_FIELDS: each written as compact JSON (``json.dumps(..., ensure_ascii=False,
+# separators=(",", ":"))``, the same text SQLite's ``json_array`` gives, so the database
+# computes it too: ENTRY_SQL) and encoded as UTF-8.
+
+ENTRY_FIELDS = ("id", "action", "entity", "entity_key", "heat_no", "field", "old_value", "new_value",
+                "reason", "tbl", "rec", "state")
+ENTRY_SQL = "json_array(" + ", ".join(ENTRY_FIELDS) + ")"  # an entry's canonical text, in SQL
+
+
+def entry(values: Sequence[object]) -> bytes:
+    """An entry's canonical bytes, from its ENTRY_FIELDS in order (ENTRY_SQL's text)."""
+    if len(values) != len(ENTRY_FIELDS):
+        raise ValueError(f"an audit entry has {len(ENTRY_FIELDS)} fields, not {len(values)}")
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> str:
+    """The hash of a block: its entries' canonical bytes, sealed with its header and the
+    head before it."""
+    header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(prev_head.encode("ascii") + header + entries).hexdigest()

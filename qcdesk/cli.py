@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 import platformdirs
 
-from qcdesk import backup, csvio
+from qcdesk import backup, csvio, health
 from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
@@ -176,8 +176,11 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
     p.add_argument("--reason", required=True)
 
-    p = sub.add_parser("verify", help=_("check the database file, the audit chain and every signature"))
+    p = sub.add_parser("verify", help=_("check the database file, the audit chain, every record against "
+                                        "its audit trail and every signature"))
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full", action="store_true",
+                   help=_("also hash again the records of every signature in force"))
 
     p = sub.add_parser("backup", help=_("back up the database to FILE (safe while others work)"))
     p.add_argument("file", type=Path, nargs="?", metavar="FILE",
@@ -529,6 +532,10 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     out.write(_("user: {user}").format(user=store.user) + "\n")
     if span:
         out.write(_("production dates: {first} to {last}").format(first=span[0], last=span[1]) + "\n")
+    out.write(health.describe(store.path) + "\n")
+    out.write(_("audit chain head: {head}; journal of chain heads: {path}{missing}").format(
+        head=store.chain_head()[:16], path=store.journal,
+        missing="" if store.journal.is_file() else _(" (missing)")) + "\n")
     for table, n in store.counts().items():
         out.write(f"  {table:<14} {n:>10,}\n")
     return 0
@@ -577,9 +584,9 @@ def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
 
 def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
     """A database with people is replaced only by an administrator, signed in with a PIN:
-    their name. One that cannot be opened (damaged, foreign) cannot say who that is: its
-    restore goes on (None)."""
-    if not db_path.is_file():
+    their name. One that cannot be opened (damaged, foreign), or whose last integrity check
+    failed, cannot say who that is: its restore goes on (None)."""
+    if not db_path.is_file() or health.damaged(db_path) is not None:  # a damaged file: who is in it?
         return None
     try:
         store = Store.open(db_path, user, create=False)
@@ -600,15 +607,28 @@ FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace, TextIO], int]] = {
     "backup": cmd_backup, "restore": cmd_restore,
 }
 def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
-    """A PIN from the environment variable (for scripts), else typed without echo."""
+    """A PIN from the environment variable (for scripts), else typed without echo; without a
+    terminal to type it in, a plain refusal naming the variable."""
     given = os.environ.get(variable)
     if given is not None:
         return given
-    return getpass.getpass(prompt)
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise QcError(_("a PIN is needed and there is no terminal to type it in: set {variable} "
+                        "(for scripts); nothing was changed").format(variable=variable))
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:  # Ctrl+D at the prompt
+        raise QcError(_("no PIN was typed; nothing was changed")) from None
+
+
+LISTS_PEOPLE = frozenset({Role.ADMIN, Role.HEAD})  # who may see the people of a database
 
 
 def cmd_user(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.user_command == "list":
+        if store.roles_enforced() and (store.person is None or store.person.role not in LISTS_PEOPLE):
+            raise QcError(_("only an administrator or a workshop head may list the people "
+                            "(sign in as one with --user)"))
         rows = [[p.name, _(ROLE_NAMES[p.role]), _("active") if p.active else _("deactivated"),
                  p.locked_until.strftime("%Y-%m-%d %H:%M") if p.locked_until else ""]
                 for p in store.people()]
@@ -629,8 +649,8 @@ def cmd_user(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     elif first and os.environ.get("QCDESK_PIN") is not None:
         pin = os.environ["QCDESK_PIN"]
     else:
-        pin = getpass.getpass(_("PIN for {name}: ").format(name=args.name))
-        if getpass.getpass(_("the same PIN again: ")) != pin:
+        pin = read_pin(_("PIN for {name}: ").format(name=args.name), "QCDESK_NEW_PIN")
+        if read_pin(_("the same PIN again: "), "QCDESK_NEW_PIN") != pin:
             raise QcError(_("the two PINs differ; nothing was changed"))
     if args.user_command == "pin":
         store.set_pin(args.name, pin)
@@ -687,15 +707,16 @@ def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    report = verify(store)
+    report = verify(store, full=args.full)
+    if report.ok:  # integrity_check passed, among the rest: writes may go on if they were refused
+        health.record(store.path, True, "ok", "verify")
     out.write((as_json(report) if args.json else report.summary()) + "\n")
     return 0 if report.ok else 1
 
 
 # Commands that write, and so sign in with a PIN once the database has people.
 WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan", "workshop"})
-READING_SUBCOMMANDS = {"user_command": "list", "plan_command": "list",  # of writing commands
-                       "workshop_command": "show"}
+READING_SUBCOMMANDS = {"plan_command": "list", "workshop_command": "show"}  # of writing commands
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
@@ -752,7 +773,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                         create=args.command in CREATING_COMMANDS or not explicit) as store:
             args.pin = None
             reads = any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
+            if args.command in WRITING_COMMANDS and not reads:
+                health.refuse_writes_if_damaged(store.path)  # said before the PIN is asked
             if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:
+                if not (args.user or os.environ.get("QCDESK_USER")):  # the login name, by default
+                    err.write(_("qcdesk: this database has people: {name} signs in to write "
+                                "(--user NAME for someone else).").format(name=store.user) + "\n")
                 args.pin = read_pin(_("PIN for {name}: ").format(name=store.user))
                 store.login(store.user, args.pin)
             commands = COMMANDS | {command.name: command.run for command in extensions}

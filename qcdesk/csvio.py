@@ -18,17 +18,21 @@ existing file only when told to (``force``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 import re
 import stat
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
+from qcdesk import outputs
+from qcdesk.cells import SafeWriter, read_cell
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
 from qcdesk.i18n import _
 from qcdesk.model import (
@@ -40,6 +44,7 @@ from qcdesk.model import (
     Location,
     element_sort_key,
 )
+from qcdesk.names import LookAlikes, code_problem, name_problem, unseen
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -55,6 +60,7 @@ from qcdesk.numbers import (
 from qcdesk.store import NewHeat, NewIngot, Store
 
 HEAT_COLUMNS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector")
+HEAT_OPTIONAL = ("notes",)  # a heats file may leave them out
 INGOT_COLUMNS = ("heat_no", "ingot_no", "weight_kg", "disposition", "defects", "inspector")
 Progress = Callable[[int, int], None]
 
@@ -63,8 +69,15 @@ _WHOLE = re.compile(r"[0-9]{1,4}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # exactly Unicode's category Cc
 # English code or 中文 name → disposition, so a sheet typed in Chinese imports too.
 _DISPOSITIONS = {d.value: d for d in Disposition} | {zh: d for d, (_en, zh) in DISPOSITION_NAMES.items()}
-# The database's own files, which an export must never overwrite.
-_DATABASE_FILES = ("", "-journal", "-wal", "-shm")
+
+# What an imported file may be, at most: memory stays bounded whatever the file.
+MAX_LINE_BYTES = 64 * 1024  # a line (a record of a few dozen cells is well under 1 KiB)
+MAX_RECORD_BYTES = 64 * 1024  # a record, whose quoted cells may span lines
+MAX_COLUMNS = 200  # columns named by the first line (a heats file has 7, a notes and 13 elements more)
+MAX_FILE_BYTES = 256 << 20  # a file (500,000 records of a heats file are some 40 MiB)
+MAX_RECORDS = 500_000  # records of one file: each is held (about 2 KiB) until the file imports whole
+MAX_PROBLEMS = 1_000  # problems listed before the reading stops
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 _T = TypeVar("_T")
 _L = TypeVar("_L")
@@ -132,45 +145,240 @@ class _IngotLine:
     ingot: NewIngot | None
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """The file's text: the given encoding, else UTF-8 (BOM or not), else GB18030."""
+class _Source:
+    """A file to import, read one line at a time with bounded memory.
+
+    Only an ordinary file is opened, checked with os.stat first (a folder, a device such
+    as /dev/zero, a pipe or a socket is refused at once, and a pipe never opened, so
+    nothing blocks), and one of at most MAX_FILE_BYTES; a line longer than MAX_LINE_BYTES,
+    a record (a quoted cell spanning lines) longer than MAX_RECORD_BYTES, or a NUL byte in
+    the first line stops the reading with QcError.
+
+    Without an encoding given, the file is UTF-8 if all of it is (checked first, in chunks),
+    else GB18030 if all of it reads as GB18030 and as Chinese: most of its other characters
+    among the 7,445 of GB2312. Latin-1 or cp1250 text also decodes as GB18030, into rare
+    characters nobody writes, and is refused.
+    """
+
+    def __init__(self, path: Path, encoding: str | None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.line = 0  # the number of the last line read
+        self.record_start = 1  # the line the record being read starts on
+        self.record_bytes = 0
+        self._file = _open_regular(path)
+        self._text: io.TextIOWrapper | None = None  # the file's text, once a way to read it is chosen
+        size = os.fstat(self._file.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            self._file.close()
+            raise QcError(_("{path} holds {size} MiB; a file of heats or ingots holds at most {limit} MiB: "
+                            "split it (nothing imported)").format(path=path, size=size >> 20,
+                                                                  limit=MAX_FILE_BYTES >> 20))
+
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (self._text or self._file).close()
+
+    def _read_as(self, encoding: str) -> io.TextIOWrapper:
+        """The file as text in `encoding`, with its line ends as they are (\n, \r\n, \r)."""
+        self._text = io.TextIOWrapper(self._file, encoding=encoding, errors="strict", newline="")
+        return self._text
+
+    def next_record(self) -> None:
+        """Say that a record ended: the next line starts one (for the record's size limit)."""
+        self.record_start, self.record_bytes = self.line + 1, 0
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines as text, each with its end of line (\n, \r\n or \r)."""
+        if self.encoding is None:
+            return self._given(self._detected(), ascii_first=True)
+        try:
+            codec = codecs.lookup(self.encoding)
+            sample = '\n\r,"a'
+            ascii_lines = sample.encode(codec.name).endswith(sample.encode("ascii"))
+        except LookupError as exc:
+            raise QcError(_("unknown encoding {name!r}").format(name=self.encoding)) from exc
+        return self._given(codec.name) if ascii_lines else self._wide(codec.name)
+
+    def _first(self, line: str) -> str:
+        """The first line without its byte-order mark; refused when it holds a NUL byte, as
+        binary files do (in a later line, the cell holding it is named)."""
+        if "\x00" in line:
+            raise QcError(_("{path}: the first line holds a NUL byte: not a CSV text file (nothing "
+                            "imported)").format(path=self.path))
+        return line.removeprefix("\ufeff")
+
+    def _counted(self, line: str, size: int) -> str:
+        self.line += 1
+        self.record_bytes += size
+        if size > MAX_LINE_BYTES:
+            raise QcError(_("{path}: line {line} is longer than {n} KiB: not a CSV file of records "
+                            "(nothing imported)").format(path=self.path, line=self.line,
+                                                         n=MAX_LINE_BYTES // 1024))
+        if self.record_bytes > MAX_RECORD_BYTES:
+            raise QcError(_("{path}: the record from line {line} runs over {n} KiB, a quote left open? "
+                            "(nothing imported)").format(path=self.path, line=self.record_start,
+                                                         n=MAX_RECORD_BYTES // 1024))
+        return line
+
+    def _detected(self) -> str:
+        """'utf-8' or 'gb18030', the file read through once for it (and rewound); QcError
+        naming a line when it is neither, or GB18030 that does not read as Chinese."""
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := self._file.read(1 << 18):  # a quarter MiB: a few decoded ones at most
+                utf8.decode(chunk)
+            utf8.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        finally:
+            self._file.seek(0)
+        first = 0  # the first line that is not UTF-8
+        whole = True  # every line reads as GB18030
+        common = uncommon = 0
+        is_common: dict[str, bool] = {}
+        text = io.TextIOWrapper(self._file, encoding="latin-1", newline="")
+        try:
+            number = 0
+            while line := text.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES:  # refused by its number when read
+                    break
+                if line.isascii():
+                    continue
+                raw = line.encode("latin-1")
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    first = first or number
+                    is_utf8 = False
+                else:
+                    is_utf8 = True
+                try:
+                    decoded = raw.decode("gb18030").removeprefix("\ufeff")  # GB18030 has a BOM too
+                except UnicodeDecodeError:
+                    if not is_utf8:
+                        raise QcError(_(
+                            "{path}: line {line} is neither UTF-8 nor GB18030; say which with --encoding "
+                            "(latin-1, cp1250, …), or save the file as UTF-8").format(
+                            path=self.path, line=number)) from None
+                    whole = False
+                    continue
+                for ch in _NON_ASCII.findall(decoded):
+                    if ch not in is_common:
+                        is_common[ch] = _in_gb2312(ch)
+                    if is_common[ch]:
+                        common += 1
+                    else:
+                        uncommon += 1
+        finally:
+            text.detach()  # the file stays open, for the lines
+            self._file.seek(0)
+        if not first:  # no line found that is not UTF-8: a line too long to look at is
+            return "utf-8"
+        if not whole or uncommon > common:
+            raise QcError(_(
+                "{path}: line {line} is not UTF-8 and the file does not read as Chinese GB18030 "
+                "either: save the file as UTF-8, or name its encoding with --encoding latin-1 "
+                "(or cp1250, gb18030, …)").format(path=self.path, line=first))
+        return "gb18030"
+
+    def _given(self, name: str, *, ascii_first: bool = False) -> Iterator[str]:
+        """Lines in an encoding whose line ends and commas are ASCII's, read as bytes (each a
+        Latin-1 character: split at \n, \r\n or \r, bounded) and decoded; `ascii_first`: one in
+        which a line of ASCII is itself (UTF-8, GB18030), so it needs no decoding."""
+        decode = codecs.getincrementaldecoder(name)("strict").decode
+        readline, limit = self._read_as("latin-1").readline, MAX_LINE_BYTES + 1
+        while line := readline(limit):
+            self._counted(line, len(line))
+            if not (ascii_first and line.isascii()):
+                try:
+                    line = decode(line.encode("latin-1"))  # the same line, as text
+                except UnicodeDecodeError:
+                    raise QcError(_("{path}: line {line} is not valid {name}").format(
+                        path=self.path, line=self.line, name=self.encoding or name)) from None
+            yield self._first(line) if self.line == 1 else line
+
+    def _wide(self, name: str) -> Iterator[str]:
+        """Lines in an encoding named whose line ends are not ASCII's (UTF-16, UTF-32)."""
+        text = self._read_as(name)
+        while True:
+            try:
+                line = text.readline(MAX_LINE_BYTES + 1)
+            except UnicodeDecodeError:
+                raise QcError(_("{path} is not valid {name}").format(
+                    path=self.path, name=self.encoding)) from None
+            if not line:
+                return
+            line = self._counted(line, len(line))
+            yield self._first(line) if self.line == 1 else line
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading when it is an ordinary file; QcError, before opening, if not."""
     try:
-        raw = path.read_bytes()
+        found = os.stat(path)
     except OSError as exc:
         raise QcError(_("{path} cannot be read: {error}").format(path=path, error=exc.strerror)) from exc
-    if encoding:
-        try:
-            return raw.decode(encoding).removeprefix("\ufeff")
-        except LookupError as exc:
-            raise QcError(_("unknown encoding {name!r}").format(name=encoding)) from exc
-        except UnicodeDecodeError as exc:
-            raise QcError(_("{path} is not valid {name} (byte {pos})").format(
-                path=path, name=encoding, pos=exc.start)) from exc
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(candidate).removeprefix("\ufeff")  # GB18030 has a BOM too
-        except UnicodeDecodeError:
-            continue
-    raise QcError(_("{path} is neither UTF-8 nor GB18030; say which with --encoding").format(path=path))
+    _refuse_unordinary(path, found.st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows, which has no pipes to fear
+    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)  # non-blocking: a pipe put there since the check does not hang
+    except OSError as exc:
+        raise QcError(_("{path} cannot be read: {error}").format(path=path, error=exc.strerror)) from exc
+    try:
+        _refuse_unordinary(path, os.fstat(fd).st_mode)
+    except QcError:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
-def _read_rows(text: str, required: Sequence[str],
-               extra_column: Callable[[str], str | None]) -> tuple[list[str], list[Row], _Problems]:
-    """Parse the header and the records; header problems are reported on line 1."""
+def _refuse_unordinary(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise QcError(_("{path} is a folder: name the CSV file to import").format(path=path))
+    if not stat.S_ISREG(mode):
+        raise QcError(_("{path} is not an ordinary file (a device, a pipe or a socket): only a saved "
+                        "CSV file can be imported").format(path=path))
+
+
+def _in_gb2312(ch: str) -> bool:
+    """Whether `ch` is one of GB2312's characters (the common Chinese ones and their symbols)."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_rows(source: _Source, required: Sequence[str], extra_column: Callable[[str], str | None],
+               optional: Sequence[str] = ()) -> tuple[list[str], Iterator[Row], _Problems]:
+    """Parse the header, then give the records one at a time (a generator: nothing but the
+    header is held); header problems are reported on line 1. A cell as the program's export
+    wrote it (a quote before a formula's sign) is read as it was."""
     problems = _Problems()
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(source.lines(), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         problems.add(1, None, _("the file is empty; the first line must name the columns"))
-        return [], [], problems
+        return [], iter(()), problems
     except csv.Error as exc:
         problems.add(1, None, _("the header cannot be read: {error}").format(error=exc))
-        return [], [], problems
+        return [], iter(()), problems
+    source.next_record()
+    if len(header) > MAX_COLUMNS:
+        raise QcError(_("{path}: the first line names {n} columns; a file of heats or ingots has at "
+                        "most {limit} (nothing imported)").format(path=source.path, n=len(header),
+                                                                  limit=MAX_COLUMNS))
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         problems.add(1, None, _("the file seems to separate cells with {separator}; save it with commas")
                      .format(separator="';'" if ";" in header[0] else _("tabs")))
-    known = {c.lower(): c for c in required}
+    known = {c.lower(): c for c in (*required, *optional)}
     columns: list[str] = []
     for number, name in enumerate(header, start=1):  # by position: a name may be blank or repeated
         canonical = known.get(name.lower())
@@ -188,25 +396,40 @@ def _read_rows(text: str, required: Sequence[str],
         problems.add(1, None, _("the column {name!r} is missing; the first line must name: {all}").format(
             name=name, all=", ".join(required)))
     if missing:  # the rows cannot be read without their columns
-        return columns, [], problems
-    rows: list[Row] = []
-    line = reader.line_num + 1
+        return columns, iter(()), problems
+    return columns, _records(source, reader, columns, problems), problems
+
+
+def _records(source: _Source, reader: Iterator[list[str]], columns: list[str],
+             problems: _Problems) -> Iterator[Row]:
+    count, width = 0, len(columns)
     try:
         for record in reader:
-            start, line = line, reader.line_num + 1
+            start = source.record_start
+            source.record_start, source.record_bytes = source.line + 1, 0  # the next record's
+            if len(problems.items) >= MAX_PROBLEMS:
+                problems.add(start, None, _("more than {n} problems: the rest of the file was not read"
+                                            ).format(n=MAX_PROBLEMS))
+                return
             if not any(cell.strip() for cell in record):
                 continue
-            if len(record) != len(columns):
+            count += 1
+            if count > MAX_RECORDS:
+                raise QcError(_("{path}: more than {n} records; split the file (nothing imported)").format(
+                    path=source.path, n=f"{MAX_RECORDS:,}"))
+            if len(record) != width:
                 problems.add(start, None, _("{found} cells where the header names {expected}").format(
-                    found=len(record), expected=len(columns)))
+                    found=len(record), expected=width))
                 continue
             refused: frozenset[str] = frozenset()
-            if _CONTROL.search("".join(record)):  # rare: then find the cells
+            joined = "".join(record)
+            if _CONTROL.search(joined):  # rare: then find the cells
                 refused = frozenset(_control_cells(start, columns, record, problems))
-            rows.append(Row(start, dict(zip(columns, record, strict=True)), refused))
+            cells = [read_cell(cell) for cell in record] if "'" in joined else record
+            yield Row(start, dict(zip(columns, cells, strict=True)), refused)
     except csv.Error as exc:
-        problems.add(line, None, _("the file cannot be read from here on: {error}").format(error=exc))
-    return columns, rows, problems
+        problems.add(source.record_start, None,
+                     _("the file cannot be read from here on: {error}").format(error=exc))
 
 
 def _control_cells(line: int, columns: Sequence[str], record: Sequence[str],
@@ -247,11 +470,18 @@ def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], _T]
 
 
 def _text_cell(row: Row, column: str, problems: _Problems, max_len: int,
-               clean: Callable[[str], str] = normalise_code) -> str | None:
-    """A required text cell, trimmed; codes are read as typed with a Chinese input method."""
+               kind: Callable[[str], str | None] = unseen) -> str | None:
+    """A required text cell in NFKC form (as typed with a Chinese input method) and trimmed;
+    refused when a character of it cannot be seen, or for `kind`'s reason (a new code's). What
+    is checked against the database (a converter, a grade, a person) is checked there."""
     if column in row.refused:
         return None
-    value = clean(row.cells[column]).strip()
+    typed = row.cells[column]
+    value = normalise_code(typed).strip()
+    problem = None if typed.isascii() else unseen(typed) or kind(value)  # ASCII: controls only, found
+    if problem:
+        problems.add(row.line, column, problem)
+        return None
     if not value:
         problems.add(row.line, column, _("must not be empty"))
         return None
@@ -259,10 +489,6 @@ def _text_cell(row: Row, column: str, problems: _Problems, max_len: int,
         problems.add(row.line, column, _("is longer than {n} characters").format(n=max_len))
         return None
     return value
-
-
-def _as_typed(text: str) -> str:
-    return text
 
 
 def parse_tapped_at(text: str, now: datetime | None = None) -> datetime:
@@ -283,6 +509,9 @@ def parse_tapped_at(text: str, now: datetime | None = None) -> datetime:
 def parse_defects(text: str, catalogue: Collection[str] | None = None) -> tuple[IngotDefect, ...]:
     """'TCRK@top; SCAB' → defects; bad locations or repeats refused, and codes not in
     `catalogue` when it is given (an import checks codes against the database later)."""
+    problem = unseen(text)
+    if problem:
+        raise InputError("defects", problem)
     defects: list[IngotDefect] = []
     for item in normalise_code(text).split(";"):
         if not item.strip():
@@ -325,7 +554,12 @@ def _refuse(file: _File[_L], problems: _Problems) -> None:
 
 def _parse_heats(path: Path, encoding: str | None) -> _File[_HeatLine]:
     """Read a heats file and check every cell that needs no database."""
-    columns, rows, problems = _read_rows(read_text(path, encoding), HEAT_COLUMNS, _element_column)
+    with _Source(path, encoding) as source:
+        return _heats_of(source)
+
+
+def _heats_of(source: _Source) -> _File[_HeatLine]:
+    columns, rows, problems = _read_rows(source, HEAT_COLUMNS, _element_column, HEAT_OPTIONAL)
     elements = [c for c in columns if c not in HEAT_COLUMNS and c in ELEMENTS]
     tapped_at_of = partial(parse_tapped_at, now=datetime.now())
     weight_of = partial(parse_in_range, field="tap_weight_t", valid=TAP_WEIGHT_T)
@@ -335,7 +569,7 @@ def _parse_heats(path: Path, encoding: str | None) -> _File[_HeatLine]:
     lines: list[_HeatLine] = []
     for row in rows:
         before = len(problems.items)
-        heat_no = _text_cell(row, "heat_no", problems, 32)
+        heat_no = _text_cell(row, "heat_no", problems, 32, code_problem)
         repeat = heat_no is not None and heat_no in seen
         if heat_no is not None and repeat:
             problems.add(row.line, "heat_no", _("heat {heat_no} is also on line {line}").format(
@@ -347,7 +581,8 @@ def _parse_heats(path: Path, encoding: str | None) -> _File[_HeatLine]:
         tapped_at = _cell(row, "tapped_at", problems, tapped_at_of)
         weight = _cell(row, "tap_weight_t", problems, weight_of)
         temp = _cell(row, "tap_temp_c", problems, temp_of)
-        inspector = _text_cell(row, "inspector", problems, 80, _as_typed)
+        inspector = _text_cell(row, "inspector", problems, 80)
+        notes = "" if "notes" not in row.cells or "notes" in row.refused else row.cells["notes"]
         analysis: dict[str, float] = {}
         for el, parse in element_of.items():
             value = _cell(row, el, problems, parse)
@@ -356,9 +591,9 @@ def _parse_heats(path: Path, encoding: str | None) -> _File[_HeatLine]:
         heat = None
         if (len(problems.items) == before and heat_no and converter and grade and inspector
                 and tapped_at is not None and weight is not None):
-            heat = NewHeat(heat_no, converter, tapped_at, grade, weight, temp, inspector, "", analysis)
+            heat = NewHeat(heat_no, converter, tapped_at, grade, weight, temp, inspector, notes, analysis)
         lines.append(_HeatLine(row.line, heat_no, converter, grade, repeat, heat))
-    return _File(path, lines, problems)
+    return _File(source.path, lines, problems)
 
 
 def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
@@ -367,6 +602,8 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
     problems = file.problems.copy()
     converters = {c.code: c for c in store.converters()}
     grades = set(store.grades())
+    inspectors = _Inspectors(store)
+    converter_codes, grade_codes = LookAlikes(converters), LookAlikes(grades)
     existing = store.existing_heat_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     for ln in file.lines:
         if ln.heat_no is not None and ln.heat_no in existing and not ln.repeat:
@@ -375,15 +612,34 @@ def _check_heats(store: Store, file: _File[_HeatLine]) -> list[NewHeat]:
         if ln.converter is not None:
             converter = converters.get(ln.converter)
             if converter is None:
-                problems.add(ln.line, "converter", _("there is no converter {code!r}; known: {known}").format(
+                problems.add(ln.line, "converter", converter_codes.problem(ln.converter) or _(
+                    "there is no converter {code!r}; known: {known}").format(
                     code=ln.converter, known=", ".join(converters)))
             elif not converter.active:
                 problems.add(ln.line, "converter",
                              _("converter {code} is out of service").format(code=ln.converter))
         if ln.grade is not None and ln.grade not in grades:
-            problems.add(ln.line, "grade", _("there is no grade {grade!r}").format(grade=ln.grade))
+            problems.add(ln.line, "grade", grade_codes.problem(ln.grade) or _(
+                "there is no grade {grade!r}").format(grade=ln.grade))
+        problem = inspectors.refusal(ln.heat.inspector) if ln.heat is not None else None
+        if problem:
+            problems.add(ln.line, "inspector", problem)
     _refuse(file, problems)
     return [ln.heat for ln in file.lines if ln.heat is not None]
+
+
+class _Inspectors:
+    """Why an inspector's name is refused: it looks like someone else of the database's people,
+    or mixes Latin with Cyrillic or Greek letters in one word (the store refuses them too)."""
+
+    def __init__(self, store: Store) -> None:
+        self._people = LookAlikes(p.name for p in store.people())
+        self._found: dict[str, str | None] = {}  # a file repeats a few names
+
+    def refusal(self, name: str) -> str | None:
+        if name not in self._found:
+            self._found[name] = self._people.problem(name) or name_problem(name)
+        return self._found[name]
 
 
 def read_heats(store: Store, path: Path, encoding: str | None = None) -> list[NewHeat]:
@@ -401,19 +657,21 @@ def import_heats(store: Store, path: Path, *, encoding: str | None = None,
 
 def export_heats(store: Store, path: Path, date_from: date | None = None,
                  date_to: date | None = None, *, force: bool = False) -> int:
-    """Write heats (with their analysis) in the import format; the number written.
-    An existing file is replaced only with `force`."""
+    """Write heats (with their analysis and, when any has them, notes) in the import format;
+    the number written. An existing file is replaced only with `force`."""
     target = _export_target(store, path, date_from, date_to, force)
     heats = _heats_between(store, date_from, date_to)
     elements = sorted({el for h in heats for el in h.analysis}, key=element_sort_key)
     with _open_out(target) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*HEAT_COLUMNS, *elements])
+        writer = SafeWriter(out, lineterminator="\n")
+        notes = ["notes"] if any(h.notes for h in heats) else []  # like the elements: when there are any
+        writer.writerow([*HEAT_COLUMNS, *notes, *elements])
         for h in heats:
             writer.writerow([
                 h.heat_no, h.converter, h.tapped_at.strftime("%Y-%m-%d %H:%M"), h.grade,
                 format_number(h.tap_weight_t),
                 "" if h.tap_temp_c is None else format_number(h.tap_temp_c), h.inspector,
+                *([h.notes] if notes else []),
                 *("" if el not in h.analysis else format_number(h.analysis[el]) for el in elements)])
     return len(heats)
 
@@ -422,7 +680,12 @@ def export_heats(store: Store, path: Path, date_from: date | None = None,
 
 def _parse_ingots(path: Path, encoding: str | None) -> _File[_IngotLine]:
     """Read an ingots file and check every cell that needs no database."""
-    _columns, rows, problems = _read_rows(read_text(path, encoding), INGOT_COLUMNS, _no_extra)
+    with _Source(path, encoding) as source:
+        return _ingots_of(source)
+
+
+def _ingots_of(source: _Source) -> _File[_IngotLine]:
+    _columns, rows, problems = _read_rows(source, INGOT_COLUMNS, _no_extra)
     weight_of = partial(parse_in_range, field="weight_kg", valid=INGOT_WEIGHT_KG)
     seen: dict[tuple[str, int], int] = {}
     lines: list[_IngotLine] = []
@@ -433,7 +696,7 @@ def _parse_ingots(path: Path, encoding: str | None) -> _File[_IngotLine]:
         weight = _cell(row, "weight_kg", problems, weight_of)
         disposition = _cell(row, "disposition", problems, _parse_disposition)
         defects = _cell(row, "defects", problems, parse_defects)
-        inspector = _text_cell(row, "inspector", problems, 80, _as_typed)
+        inspector = _text_cell(row, "inspector", problems, 80)
         repeat = False
         if heat_no is not None and ingot_no is not None:
             key = (heat_no, ingot_no)
@@ -449,7 +712,7 @@ def _parse_ingots(path: Path, encoding: str | None) -> _File[_IngotLine]:
                 and disposition is not None and defects is not None and inspector):
             ingot = NewIngot(ingot_no, weight, disposition, inspector, defects)
         lines.append(_IngotLine(row.line, heat_no, ingot_no, defects, repeat, ingot))
-    return _File(path, lines, problems)
+    return _File(source.path, lines, problems)
 
 
 def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewIngot]]:
@@ -457,6 +720,7 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
     lists every problem, of the file and of the database."""
     problems = file.problems.copy()
     catalogue = {d.code for d in store.defects(active_only=True)}
+    inspectors = _Inspectors(store)
     saved = store.existing_ingot_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
     ingots: list[tuple[str, NewIngot]] = []
     for ln in file.lines:
@@ -470,6 +734,9 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
         if unknown:
             problems.add(ln.line, "defects", _("{code!r} is not in the defect catalogue").format(
                 code=unknown[0]))
+        problem = inspectors.refusal(ln.ingot.inspector) if ln.ingot is not None else None
+        if problem:
+            problems.add(ln.line, "inspector", problem)
         if ln.heat_no is not None and ln.ingot is not None:
             ingots.append((ln.heat_no, ln.ingot))
     _refuse(file, problems)
@@ -497,7 +764,7 @@ def export_ingots(store: Store, path: Path, date_from: date | None = None,
     span = _span(store, date_from, date_to)
     count = 0
     with _open_out(target) as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out, lineterminator="\n")
         writer.writerow(INGOT_COLUMNS)
         for ingot in store.iter_ingots(*span) if span else iter(()):
             writer.writerow([ingot.heat_no, ingot.ingot_no, format_number(ingot.weight_kg),
@@ -540,44 +807,13 @@ def _heats_between(store: Store, date_from: date | None, date_to: date | None) -
 def _export_target(store: Store, path: Path, date_from: date | None, date_to: date | None,
                    force: bool) -> Path:
     """The file an export may write (symbolic links followed), or QcError before anything
-    is written: dates the wrong way round, the database or its journals, a folder, a
-    device or a pipe, or an existing file without `force`."""
+    is written: dates the wrong way round, or a path `qcdesk.outputs` refuses (the database
+    and the files kept for it, a folder, a device or a pipe, or an existing file without
+    `force`)."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise QcError(_("the end date {end} is before the start date {start}").format(
             end=date_to, start=date_from))
-    path = Path(path)
-    try:
-        target = path.resolve()
-        database = Path(store.path).resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        raise QcError(_("{path} cannot be written: {error}").format(
-            path=path, error=getattr(exc, "strerror", None) or exc)) from exc
-    own = [database.with_name(database.name + suffix) for suffix in _DATABASE_FILES]
-    its_own = _("{path} cannot be written: it is the open database or one of its journal files").format(
-        path=path)
-    if target in own:
-        raise QcError(its_own)
-    try:
-        found = target.stat()
-    except FileNotFoundError:
-        return target
-    except OSError as exc:
-        raise QcError(_("{path} cannot be written: {error}").format(path=path, error=exc.strerror)) from exc
-    for name in own:  # the same file under another name (a hard link)
-        try:
-            other = name.stat()
-        except OSError:
-            continue
-        if (other.st_dev, other.st_ino) == (found.st_dev, found.st_ino):
-            raise QcError(its_own)
-    if stat.S_ISDIR(found.st_mode):
-        raise QcError(_("{path} cannot be written: it is a folder; give a file name").format(path=path))
-    if not stat.S_ISREG(found.st_mode):
-        raise QcError(_("{path} cannot be written: it is not an ordinary file (a device or a pipe?)"
-                        ).format(path=path))
-    if not force:
-        raise QcError(_("{path} exists; use --force to replace it").format(path=path))
-    return target
+    return outputs.check_target(path, store.path, force=force)
 
 
 class _open_out:

@@ -7,6 +7,7 @@ written by a newer qcdesk and is refused before anything is written to it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -369,6 +370,78 @@ CREATE TABLE control_limits (
 ) STRICT, WITHOUT ROWID;
 """
 
+# The tables whose records the audit trail proves (qcdesk.records.TABLES, by name): each has
+# an index of its records' entries, so a record's newest entry is found at once.
+RECORD_TABLES = ("converter", "shift", "grade", "standard", "defect", "heat", "ingot", "person",
+                 "signature", "plan", "workshop", "control_limits")
+
+# Records proven by the audit trail (qcdesk.records): the log kept until now stays, as it was
+# written, in audit_v1; from here on an entry names the record it changes and the newest
+# entry of a record holds the record's state, and the entries one write makes form a block
+# sealed by one hash (qcdesk.chain). The Python step seals every record as it stands.
+_PROVEN_RECORDS = """
+ALTER TABLE audit RENAME TO audit_v1;
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    entity      TEXT,  -- what the entry is about, when that is not simply its record's table
+    entity_key  TEXT,
+    heat_no     TEXT,
+    field       TEXT,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT,
+    tbl         TEXT,
+    rec         ANY,
+    state       TEXT,
+    CHECK ((tbl IS NULL) = (rec IS NULL)),
+    CHECK (state IS NULL OR tbl IS NOT NULL),
+    CHECK (entity IS NOT NULL OR tbl IS NOT NULL)
+) STRICT;
+CREATE INDEX audit_by_heat_no ON audit(heat_no) WHERE heat_no IS NOT NULL;
+""" + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
+""" for name in RECORD_TABLES) + """
+-- One row per write: its last entry, when, by whom, and the hash sealing its entries.
+CREATE TABLE audit_block (
+    last_id     INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    user        TEXT NOT NULL CHECK (length(trim(user)) >= 1),
+    hash        BLOB NOT NULL CHECK (typeof(hash) = 'blob' AND length(hash) = 32)
+) STRICT;
+""" + "".join(f"""CREATE TRIGGER {name}_no_update BEFORE UPDATE ON {table} BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER {name}_no_delete BEFORE DELETE ON {table} BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER {name}_no_replace BEFORE INSERT ON {table}
+WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+""" for name, table, key in (("audit_entry", "audit", "id"), ("audit_block", "audit_block", "last_id")))
+
+
+def _seal_records(conn: sqlite3.Connection) -> None:
+    """Write, in the migration's own block, an entry that says what happened and then one
+    entry per record holding its state as it stands (qcdesk.records)."""
+    from qcdesk import records  # noqa: PLC0415 - records imports nothing of this module
+
+    counts = {t.name: conn.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]
+              for t in records.TABLES}
+    first, before = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM audit_v1").fetchone()
+    head = conn.execute("SELECT hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
+    conn.execute(
+        "INSERT INTO audit (id, action, entity, entity_key, new_value) VALUES (?, 'update', "
+        "'schema', '9', json_object('sealed', json(?), 'log_before', 'audit_v1', "
+        "'entries_before', ?, 'head_before', ?))",
+        (first, json.dumps(counts, sort_keys=True), before, head[0] if head else chain.GENESIS))
+    for table in records.TABLES:
+        conn.execute(
+            f"INSERT INTO audit (action, field, tbl, rec, state) "
+            f"SELECT 'update', 'sealed', '{table.name}', rec, state "
+            f"FROM ({table.select}) ORDER BY rec")
+
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -382,5 +455,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (6, _ANALYSIS_SEQ),
     (7, _WORKSHOP),
     (8, _CONTROL_LIMITS),
+    (9, _PROVEN_RECORDS, _seal_records),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -105,6 +105,11 @@ def records_hash(day: date, shift: str | None, heats: Sequence[Mapping[str, obje
     return hashlib.sha256(canonical(day, shift, heats)).hexdigest()
 
 
+def pin_digest(pin_hash: str) -> str:
+    """What a signing records of the PIN hash the PIN was checked against: its SHA-256."""
+    return hashlib.sha256(pin_hash.encode("utf-8")).hexdigest()
+
+
 def _plain(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import chain, seed, shifts, signoff
+from qcdesk import chain, health, journal, plausibility, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
@@ -52,6 +51,7 @@ from qcdesk.model import (
     Standard,
     element_sort_key,
 )
+from qcdesk.names import LookAlikes, clean_code, clean_person, clean_text, readable
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -66,6 +66,8 @@ from qcdesk.numbers import (
     parse_optional,
 )
 from qcdesk.people import (
+    LOCK_AFTER,
+    LOCK_FOR,
     OWASP,
     PERMISSION_NAMES,
     ROLE_NAMES,
@@ -244,16 +246,16 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _clean_name(value: str, field_name: str, max_len: int) -> str:
-    """`value` trimmed, full-width letters and digits as ASCII; refused when empty, too long
-    or holding a control character (`field_name` is translated then)."""
-    cleaned = normalise_code(value).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise InputError(_(field_name), _("holds a control character"))
-    if not cleaned:
-        raise InputError(_(field_name), _("must not be empty"))
-    if len(cleaned) > max_len:
-        raise InputError(_(field_name), _("is longer than {n} characters").format(n=max_len))
-    return cleaned
+    """`value` trimmed, in NFKC form (full-width letters and digits as ASCII); refused when
+    empty, too long, or holding a control character or one nobody can see (`field_name` is
+    translated then). Codes and people's names have stricter rules: qcdesk.names."""
+    return clean_text(value, field_name, max_len)
+
+
+def _refused() -> str:
+    """What every refused sign-in says, whatever was wrong: the name, the PIN, or a lock-out."""
+    return _("the name or the PIN is wrong (after {n} wrong PINs in a row, every PIN is refused "
+             "for {minutes} minutes)").format(n=LOCK_AFTER, minutes=int(LOCK_FOR.total_seconds() // 60))
 
 
 def environment_error(exc: sqlite3.Error) -> QcError:
@@ -281,22 +283,28 @@ class Store:
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.conn = conn
         self.path = path
+        self.journal = journal.journal_path(path)  # where this database's chain heads are noted
         self.user = _clean_name(user, N_("user"), 80)
         self.person: Person | None = None  # who signed in, once the database has people
         self._clock = clock
         self._depth = 0
-        self._head: tuple[int, str] | None = None  # the audit chain's last (id, hash) in a write
+        # this write's audit entries, written with the records' states when it commits
+        self._pending: list[list[object]] = []
+        self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
+        self._block: tuple[str, str] | None = None  # this write's (at, user), from its first entry
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(cls, path: str | Path, user: str | None = None,
              clock: Callable[[], datetime] = datetime.now, *, create: bool = True,
-             person: Person | None = None) -> Store:
+             person: Person | None = None, heads: Path | None = None) -> Store:
         """Open (migrating if needed) the database at `path`; create it only if `create`.
 
         `person`: someone this process has already signed in (`login`), for a second
         connection such as a worker thread's; their role is checked again on every write.
+        `heads`: the journal of chain heads, if not where `qcdesk.journal` puts it.
         """
         path = Path(path)
         _refuse_foreign_file(path)
@@ -316,6 +324,9 @@ class Store:
         conn.row_factory = sqlite3.Row
         store = cls(conn, path, person.name if person else current_user(user), clock)
         store.person = person
+        if heads is not None:
+            store.journal = heads
+        store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
@@ -333,7 +344,8 @@ class Store:
     def reader(self) -> Store:
         """A second connection to the same database, for reading on another thread at the same
         time (the rollback journal lets readers share the file); close it after use."""
-        return Store.open(self.path, self.user, self._clock, create=False, person=self.person)
+        return Store.open(self.path, self.user, self._clock, create=False, person=self.person,
+                          heads=self.journal)
 
     def today(self) -> date:
         """The date on the store's clock (the one its audit entries are stamped with)."""
@@ -404,7 +416,12 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; nests as one."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; nests as one.
+
+        Before it commits, the write's audit entries are written with the states of the
+        records they changed and sealed by one block of the chain, whose head goes into the
+        journal beside the database (see `qcdesk.journal`) before the commit and is
+        confirmed there after it."""
         if self._depth:
             self._depth += 1
             try:
@@ -412,18 +429,25 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        health.refuse_writes_if_damaged(self.path)  # a file that failed its check is not written
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
         self._depth = 1
-        self._head = None  # read again under the write lock: two writers never fork the chain
+        sealed: str | None = None
         try:
             yield self.conn
+            if (gone := health.moved(self.path, self._identity)) is not None:  # not into a lost file
+                raise gone
+            sealed = self._seal_block()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
+            if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
+                raise gone from exc
             if isinstance(exc, sqlite3.IntegrityError):
                 raise Conflict(_("the change breaks a rule of the data: {error}").format(
                     error=exc)) from exc
@@ -433,30 +457,121 @@ class Store:
             raise
         finally:
             self._depth = 0
-            self._head = None
+            self._pending.clear()
+            self._changed.clear()
+            self._block = None
+        if sealed is not None:
+            journal.confirm(self.journal, sealed)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one state of the database throughout (a read transaction, taken at once):
+        a write elsewhere waits, within its busy timeout, until it ends."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
                field_name: str | None = None, old: object = None, new: object = None,
-               reason: str | None = None, anyone: bool = False) -> None:
-        """Append an entry to the audit chain (inside the caller's write transaction).
+               reason: str | None = None, anyone: bool = False,
+               record: tuple[str, object] | None = None) -> None:
+        """Add an entry to this write's audit entries (inside the caller's write transaction).
 
+        `record`: the (table, key) of the record the entry changes (`qcdesk.records`); the
+        record's state as the write leaves it goes with its last entry. A heat's or ingot's
+        entries name it by the record alone, their bulk being the most of the log.
         Once the database has people, an entry needs someone signed in (a backstop for a
         write method that forgot `_require`); `anyone` only for a failed sign-in and the
         first administrator."""
-        if self._head is None:
+        if self._block is None:
             if not anyone and self.person is None and self.roles_enforced():
                 raise QcError(_("this database has people and roles: sign in first"))
-            row = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            self._head = (row[0], row[1]) if row else (0, chain.GENESIS)
-        entry_id, prev = self._head[0] + 1, self._head[1]
-        values = (entry_id, self._clock().astimezone().isoformat(timespec="seconds"), self.user,
-                  action, entity, key, heat_no, field_name, _text(old), _text(new), _reason(reason))
-        digest = chain.link(prev, values)
-        self.conn.execute(
-            "INSERT INTO audit (id, at, user, action, entity, entity_key, heat_no, field, "
-            "old_value, new_value, reason, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, prev, digest))
-        self._head = (entry_id, digest)
+            self._block = (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
+        elif self._block[1] != self.user:
+            raise sqlite3.ProgrammingError("one write, one author: the audit block has " + self._block[1])
+        tbl, rec = record if record else (None, None)
+        if tbl in (records.HEAT, records.INGOT):
+            key, heat_no = None, None  # type: ignore[assignment]  # the record names them
+        if record:
+            self._changed[record] = len(self._pending)
+        self._pending.append([action, None if entity == tbl else entity, key, heat_no, field_name,
+                              _text(old), _text(new), _reason(reason), tbl, rec])
+
+    def _seal_block(self) -> str | None:
+        """Write this write's entries, each record's state with its last one, and the block
+        that seals every entry added since the last block; its head goes into the journal.
+        Returns the new head (None when nothing was added, or before schema 9)."""
+        if self.schema_version() < 9:
+            if self._pending:
+                raise sqlite3.ProgrammingError("audit entries before schema 9")
+            return None
+        prev_last, prev_head = self._chain_tip()
+        db = self.conn
+        if self._pending:
+            states = self._states(self._changed)
+            last_of = {index: record for record, index in self._changed.items()}
+            next_id = db.execute("SELECT coalesce(max(id), ?) + 1 FROM audit", (prev_last,)).fetchone()[0]
+            db.executemany(
+                "INSERT INTO audit (id, action, entity, entity_key, heat_no, field, old_value, "
+                "new_value, reason, tbl, rec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(next_id + i, *values, states[last_of[i]] if i in last_of else None)
+                 for i, values in enumerate(self._pending)])
+        last_id = db.execute("SELECT max(id) FROM audit").fetchone()[0]
+        if last_id is None or last_id <= prev_last:
+            return None
+        at, user = self._block or (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
+        content = self.audit_content(prev_last, last_id)
+        head = chain.block(prev_head, last_id, at, user, content)
+        db.execute("INSERT INTO audit_block (last_id, at, user, hash) VALUES (?, ?, ?, ?)",
+                   (last_id, at, user, bytes.fromhex(head)))
+        try:
+            journal.begin(self.journal, prev_last, prev_head, last_id, head)
+        except OSError as exc:
+            raise DatabaseError(_(
+                "the journal of chain heads {path} cannot be written ({error}): nothing was saved. "
+                "It must be writable wherever the database is written (QCDESK_HEADS names its folder)."
+            ).format(path=self.journal, error=exc.strerror or exc)) from exc
+        return head
+
+    def _states(self, changed: Iterable[tuple[str, object]]) -> dict[tuple[str, object], str]:
+        """The state of each record (`qcdesk.records`) as it stands now; REMOVED if gone."""
+        wanted: dict[str, list[object]] = defaultdict(list)
+        for tbl, rec in changed:
+            wanted[tbl].append(rec)
+        states: dict[tuple[str, object], str] = {}
+        for tbl, recs in wanted.items():
+            table = records.BY_NAME[tbl]
+            if table.key_columns:  # a handful of rows: read them all
+                found = dict(self.conn.execute(table.select).fetchall())
+                states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in recs})
+                continue
+            for chunk in _chunks(recs, 500):
+                found = dict(self.conn.execute(
+                    table.select + f" WHERE t.rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+                states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in chunk})
+        return states
+
+    def _chain_tip(self) -> tuple[int, str]:
+        """(the last sealed entry's id, the chain's head): the last block, else the last
+        entry of the log kept before schema 9, else (0, 64 zeros)."""
+        row = self.conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC LIMIT 1"
+                                ).fetchone()
+        if row:
+            return int(row[0]), bytes(row[1]).hex()
+        row = self.conn.execute("SELECT id, hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, chain.GENESIS)
+
+    def audit_content(self, after: int, last: int) -> bytes:
+        """The canonical bytes of the entries after id `after` up to `last`, in id order
+        (`qcdesk.chain`), as the database computes them."""
+        # only chain.ENTRY_SQL, a fixed expression, goes into the statement
+        text = self.conn.execute(
+            f"SELECT group_concat(entry, '') FROM (SELECT {chain.ENTRY_SQL} AS entry "  # noqa: S608
+            "FROM audit WHERE id > ? AND id <= ? ORDER BY id)", (after, last)).fetchone()[0]
+        return (text or "").encode("utf-8")
 
     # ------------------------------------------------------------------ people
 
@@ -468,8 +583,7 @@ class Store:
         return [_person(r) for r in self.conn.execute("SELECT * FROM person ORDER BY name")]
 
     def person_named(self, name: str) -> Person:
-        row = self.conn.execute("SELECT * FROM person WHERE name = ?",
-                                (normalise_code(name).strip(),)).fetchone()
+        row = self.conn.execute("SELECT * FROM person WHERE name = ?", (readable(name),)).fetchone()
         if row is None:
             raise NotFound(_("there is no person {name!r}").format(name=name))
         return _person(row)
@@ -478,7 +592,7 @@ class Store:
         """Add someone who may sign in. The first person of a database must be an
         administrator (and needs no one signed in); later ones are added by an administrator.
         `cost` is for tests only: people's PINs are hashed at OWASP's cost."""
-        name = _clean_name(name, N_("name"), 80)
+        name = clean_text(name, N_("name"), 80)
         role = parse_role(role)
         pin_hash = hash_pin(check_pin_rules(pin), cost)  # slow: outside the write lock
         with self.transaction() as db:
@@ -488,10 +602,11 @@ class Store:
                 raise Conflict(_("the first person of a database must be an administrator"))
             if db.execute("SELECT 1 FROM person WHERE name = ?", (name,)).fetchone():
                 raise Conflict(_("{name!r} already exists").format(name=name))
-            db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
-                       (name, role.value, pin_hash))
+            clean_person(name, N_("name"), 80, self._people())
+            cur = db.execute("INSERT INTO person (name, role, pin_hash) VALUES (?, ?, ?)",
+                             (name, role.value, pin_hash))
             self._audit("insert", "person", name, new={"name": name, "role": role.value},
-                        anyone=self.person is None)
+                        anyone=self.person is None, record=(records.PERSON, cur.lastrowid))
         return self.person_named(name)
 
     def deactivate_person(self, name: str, reason: str | None = None) -> Person:
@@ -504,6 +619,7 @@ class Store:
             if current.active:
                 db.execute("UPDATE person SET active = 0 WHERE id = ?", (current.id,))
                 self._audit("update", "person", current.name, field_name="active", old=True,
+                            record=(records.PERSON, current.id),
                             new=False, reason=reason)
         return self.person_named(name)
 
@@ -515,17 +631,20 @@ class Store:
             current = self.person_named(name)
             db.execute("UPDATE person SET pin_hash = ?, failed_logins = 0, locked_until = NULL "
                        "WHERE id = ?", (pin_hash, current.id))
-            self._audit("update", "person", current.name, field_name="pin", old="***", new="***")
+            self._audit("update", "person", current.name, field_name="pin", old="***", new="***",
+                        record=(records.PERSON, current.id))
 
     def login(self, name: str, pin: str) -> Person:
         """Sign `name` in with their PIN: the person, or QcError. Five wrong PINs in a row
         lock them out for 15 minutes (kept in the database, and audited).
 
-        The PIN is checked first, at one scrypt's cost, whoever the name is: a wrong PIN
-        gets the same message for an unknown, a deactivated or a locked-out name as for
-        anyone; only after a right PIN is a lock-out or a deactivation said."""
-        wanted = normalise_code(name).strip()
-        refused = _("the name or the PIN is wrong")
+        Every refusal says the same (`_refused`) after the same work, one scrypt check of the
+        PIN, whoever the name is: an unknown name, a wrong PIN, and while the person is locked
+        out, any PIN, right or wrong. An attempt during a lock-out is audited as such and
+        neither signs in nor lengthens the lock, which ends 15 minutes after the fifth wrong
+        PIN. Only a right PIN of a deactivated person is told why it cannot sign in."""
+        wanted = readable(name)  # a name with a character nobody sees finds no one
+        refused = _refused()
         row = self.conn.execute("SELECT * FROM person WHERE name = ?", (wanted,)).fetchone()
         if row is None:
             check_unknown(pin)  # as slow as a wrong PIN
@@ -538,38 +657,42 @@ class Store:
             person = _person(row)
             if row["pin_hash"] != checked:  # reset meanwhile: check the new one (rare)
                 matches = pin_matches(pin, row["pin_hash"])
-            refusal = self._sign_in_refusal(person)
-            if matches:
-                if refusal:
-                    raise QcError(refusal)
+            now = self._clock().astimezone()
+            if person.locked_until is not None and person.locked_until > now:
+                # whatever the PIN: told as a wrong one, so the answer never says it was right
+                self._sign_in_attempt(person, "attempt refused: locked out until "
+                                      + person.locked_until.isoformat(timespec="seconds"))
+                matches = False
+            elif matches:
+                self._proven_person_row(person.id)  # a PIN hash copied in lets nobody in
+                if not person.active:
+                    raise QcError(_("{name} is deactivated and cannot sign in").format(name=person.name))
                 if person.failed_logins or person.locked_until:
                     db.execute("UPDATE person SET failed_logins = 0, locked_until = NULL "
                                "WHERE id = ?", (person.id,))
-            elif refusal is None:  # a wrong PIN counts towards a lock-out of an open account
-                failed, until = after_failure(person.failed_logins, self._clock().astimezone())
+            elif person.active:  # a wrong PIN counts towards a lock-out of an open account
+                failed, until = after_failure(person.failed_logins, now)
                 db.execute("UPDATE person SET failed_logins = ?, locked_until = ? WHERE id = ?",
                            (failed, until.isoformat(timespec="seconds") if until else None, person.id))
-                saved_user, self.user = self.user, person.name
-                try:
-                    self._audit("update", "person", person.name, field_name="sign-in",
-                                new="locked out until " + until.isoformat(timespec="seconds")
-                                if until else "wrong PIN", anyone=True)
-                finally:
-                    self.user = saved_user
+                self._sign_in_attempt(person, "locked out until " + until.isoformat(timespec="seconds")
+                                      if until else "wrong PIN")
         if not matches:
             raise QcError(refused)
         self.person = person
         self.user = person.name
         return person
 
-    def _sign_in_refusal(self, person: Person) -> str | None:
-        """Why someone whose PIN is right may not sign in now, if they may not."""
-        if not person.active:
-            return _("{name} is deactivated and cannot sign in").format(name=person.name)
-        if person.locked_until is not None and person.locked_until > self._clock().astimezone():
-            return _("{name} is locked out after repeated wrong PINs until {time}").format(
-                name=person.name, time=person.locked_until.strftime("%H:%M"))
-        return None
+    def _people(self) -> LookAlikes:
+        """Everyone's name, to refuse a name or an inspector that looks like someone else."""
+        return LookAlikes(r[0] for r in self.conn.execute("SELECT name FROM person"))
+
+    def _sign_in_attempt(self, person: Person, what: str) -> None:
+        """Audit a refused sign-in as the person it named (inside the caller's transaction)."""
+        saved_user, self.user = self.user, person.name
+        try:
+            self._audit("update", "person", person.name, field_name="sign-in", new=what, anyone=True)
+        finally:
+            self.user = saved_user
 
     def _require(self, permission: Permission) -> Person | None:
         """Refuse (QcError) unless whoever is signed in may do this, once the database has
@@ -578,7 +701,7 @@ class Store:
             return None
         if self.person is None:
             raise QcError(_("this database has people and roles: sign in first"))
-        row = self.conn.execute("SELECT * FROM person WHERE id = ?", (self.person.id,)).fetchone()
+        row = self._proven_person_row(self.person.id)
         current = _person(row) if row else None
         if current is None or not current.active:
             raise QcError(_("{name} is deactivated").format(name=self.person.name))
@@ -622,7 +745,7 @@ class Store:
                               "WHERE id = ?", (now, _reason(reason), sig_id))
             self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
                         new={"at": now, "role": corrector.role.value if corrector else None},
-                        reason=reason)
+                        reason=reason, record=(records.SIGNATURE, sig_id))
         if live is not None:
             live[:] = [s for s in live if s not in hit]
 
@@ -705,18 +828,19 @@ class Store:
             standing = self.shift_signoff(day, shift) if shift else self.day_signoff(day)
             if standing.status is signoff.Status.SIGNED:
                 raise Conflict(_("{what} is already signed").format(what=_describe(day, shift)))
-            records = self._covered(day, shift)
-            if not records:
+            covered = self._covered(day, shift)
+            if not covered:
                 raise Conflict(_("{what} has no heats to sign").format(what=_describe(day, shift)))
             if kind is signoff.Kind.DAY:
-                open_shifts = sorted({str(h["shift"]) for h in records}
+                open_shifts = sorted({str(h["shift"]) for h in covered}
                                      - {s.shift for s in self.signatures(day)
                                         if s.kind is signoff.Kind.SHIFT and s.live and s.shift})
                 if open_shifts:
                     raise Conflict(_("close the shifts of {day} first: {shifts}").format(
                         day=day, shifts=", ".join(open_shifts)))
             chain_head = self.chain_head()
-            records_hash = signoff.records_hash(day, shift, records)
+            records_hash = signoff.records_hash(day, shift, covered)
+            pin_hash = self._proven_person(signer.id)
             now = self._clock().astimezone().isoformat(timespec="seconds")
             cur = db.execute(
                 "INSERT INTO signature (kind, production_date, shift_id, person_id, signer, role, "
@@ -726,8 +850,30 @@ class Store:
             self._audit("insert", "signature", f"{kind.value} {day} #{cur.lastrowid}", new={
                 "date": day.isoformat(), "shift": shift, "meaning": signoff.MEANINGS[kind],
                 "records_hash": records_hash, "chain_head": chain_head, "signer": signer.name,
-                "role": signer.role.value, "signed_at": now})
+                "role": signer.role.value, "signed_at": now, "person": signer.id,
+                "pin": signoff.pin_digest(pin_hash)}, record=(records.SIGNATURE, cur.lastrowid))
         return next(s for s in self.signatures(day) if s.id == cur.lastrowid)
+
+    def _proven_person(self, person_id: int) -> str:
+        """The person's PIN hash, once their record is found to be what the audit trail says it
+        became (a PIN hash copied in or a role raised behind the program's back is refused)."""
+        row = self._proven_person_row(person_id)
+        if row is None:
+            raise NotFound(_("there is no such person"))
+        return str(row["pin_hash"])
+
+    def _proven_person_row(self, person_id: int) -> sqlite3.Row | None:
+        """The person's row, refused (QcError) unless it is what its newest audit entry says:
+        whoever signs in, writes or signs is who the audit trail says, with that role and PIN."""
+        row = self.conn.execute(  # the state's expression is qcdesk.records', fixed text
+            "SELECT t.*, " + records.BY_NAME[records.PERSON].state + " AS live, "  # noqa: S608
+            "(SELECT state FROM audit WHERE tbl = 'person' AND rec = t.id ORDER BY id DESC LIMIT 1) "
+            "AS logged FROM person t WHERE t.id = ?", (person_id,)).fetchone()
+        if row is not None and row["live"] != row["logged"] and self.schema_version() >= 9:
+            raise QcError(_("the record of {name} was changed outside qcdesk: nothing was done. "
+                            "An administrator should look at it with qcdesk verify.").format(
+                name=row["name"]))
+        return row
 
     # ------------------------------------------------------------------ checks
 
@@ -740,15 +886,34 @@ class Store:
         return [(r[0], r[1], r[2]) for r in self.conn.execute("PRAGMA foreign_key_check")]
 
     def chain_head(self) -> str:
-        """The hash of the last audit entry (64 zeros for an empty log): what a report prints."""
-        row = self.conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        return str(row[0]) if row and row[0] else chain.GENESIS
+        """The audit chain's head, what a report prints: the last block's hash (`qcdesk.chain`),
+        else the last entry's of the log kept before schema 9, else 64 zeros."""
+        return self._chain_tip()[1]
 
-    def audit_chain(self) -> Iterator[tuple[tuple[object, ...], str | None, str | None]]:
-        """Every audit entry as (content fields in chain order, prev_hash, hash), oldest first."""
+    def legacy_chain(self) -> Iterator[tuple[int, str, str | None, str | None]]:
+        """Every entry of the log kept before schema 9 as (id, its content as SQLite's
+        json_array writes it, prev_hash, hash), oldest first: the same text as
+        `chain.content` for the text and whole numbers an entry holds (`legacy_entry` gives
+        the fields, where they must be looked at one by one)."""
         columns = ", ".join(chain.CONTENT_FIELDS)
-        for row in self.conn.execute(f"SELECT {columns}, prev_hash, hash FROM audit ORDER BY id"):  # noqa: S608
-            yield tuple(row)[:-2], row[-2], row[-1]
+        yield from self.conn.execute(  # the columns are chain.CONTENT_FIELDS, fixed names
+            f"SELECT id, json_array({columns}), prev_hash, hash FROM audit_v1 ORDER BY id")  # noqa: S608
+
+    def legacy_entry(self, entry_id: int) -> tuple[object, ...]:
+        """An entry of the log kept before schema 9: its content fields in chain order."""
+        columns = ", ".join(chain.CONTENT_FIELDS)
+        return tuple(self.conn.execute(f"SELECT {columns} FROM audit_v1 WHERE id = ?",  # noqa: S608
+                                       (entry_id,)).fetchone())
+
+    def blocks(self) -> Iterator[tuple[int, str, str, str]]:
+        """Every block of the chain as (last entry id, at, user, hash), oldest first."""
+        for row in self.conn.execute("SELECT last_id, at, user, hash FROM audit_block ORDER BY last_id"):
+            yield int(row[0]), str(row[1]), str(row[2]), bytes(row[3]).hex()
+
+    def last_entry_id(self) -> int:
+        """The id of the newest audit entry (0 for none)."""
+        row = self.conn.execute("SELECT max(id) FROM audit").fetchone()
+        return int(row[0]) if row[0] is not None else self._chain_tip()[0]
 
     def record_restore(self, backup_file: Path, backup_head: str, kept_aside: Path | None,
                        replaced_head: str | None, problem: str | None = None) -> None:
@@ -764,10 +929,13 @@ class Store:
 
     def entries_up_to(self, head: str) -> int | None:
         """How many audit entries the chain had when `head` was its head (0 for the
-        empty chain); None if no entry has that hash."""
+        empty chain); None if the chain never had that head."""
         if head == chain.GENESIS:
             return 0
-        row = self.conn.execute("SELECT id FROM audit WHERE hash = ?", (head,)).fetchone()
+        row = self.conn.execute("SELECT last_id FROM audit_block WHERE hash = ?",
+                                (bytes.fromhex(head) if len(head) == 64 else b"",)).fetchone()
+        if row is None:
+            row = self.conn.execute("SELECT id FROM audit_v1 WHERE hash = ?", (head,)).fetchone()
         return None if row is None else int(row[0])
 
     def triggers(self) -> dict[str, str]:
@@ -797,21 +965,185 @@ class Store:
         row = self.conn.execute(_WRONG_SUMS_SQL).fetchone()
         return None if row is None else str(row[0])
 
-    def stored_verdicts(self) -> Iterator[tuple[str, str, date, int | None, ChemStatus, dict[str, float]]]:
-        """Every live heat as (heat number, grade, tap date, stored standard id, stored
-        verdict, live analysis), by id: for verify to judge it again."""
-        analyses = self.conn.execute(
-            "SELECT a.heat_id, a.element, a.value_pct FROM heat_analysis a JOIN heat h ON h.id = a.heat_id "
-            "WHERE a.voided = 0 AND h.void_reason IS NULL ORDER BY a.heat_id")
-        pending = next(analyses, None)
-        for r in self.conn.execute("SELECT id, heat_no, grade, tapped_at, standard_id, chem_status "
-                                   "FROM heat WHERE void_reason IS NULL ORDER BY id"):
-            analysis = {}
-            while pending is not None and pending[0] <= r[0]:
-                if pending[0] == r[0]:
-                    analysis[pending[1]] = pending[2]
-                pending = next(analyses, None)
-            yield (r[1], r[2], date.fromisoformat(r[3][:10]), r[4], ChemStatus(r[5]), analysis)
+    def first_heat_with_wrong_verdict(self) -> tuple[str, str, str] | None:
+        """The first live heat whose stored verdict (or edition) is not what its live analysis
+        and the edition in force on its tap date give, judged again in SQL as
+        `qcdesk.standards.check` judges: (heat number, stored, expected); None if none."""
+        row = self.conn.execute(_WRONG_VERDICT_SQL).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+
+    # ------------------------------------------------- what verify reads
+
+    def legacy_tip(self) -> tuple[int, str]:
+        """Where the log kept before schema 9 ends: (its last id, its head)."""
+        row = self.conn.execute("SELECT id, hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, chain.GENESIS)
+
+    def first_block_start(self) -> int:
+        """The entry id after which the blocks begin."""
+        return self.legacy_tip()[0]
+
+    def has_head(self, last_id: int, head: str) -> bool:
+        """Whether the chain had `head` after entry `last_id` (a block's, or the old log's)."""
+        if (last_id, head) == (0, chain.GENESIS):
+            return True
+        try:
+            digest = bytes.fromhex(head)
+        except ValueError:
+            return False
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM audit_block WHERE last_id = ? AND hash = ?) "
+            "OR EXISTS (SELECT 1 FROM audit_v1 WHERE id = ? AND hash = ?)",
+            (last_id, digest, last_id, head)).fetchone()[0])
+
+    def audit_entries(self, after: int, last: int) -> Iterator[tuple[int, str]]:
+        """(id, canonical text) of the entries after `after` up to `last`, in id order."""
+        # only chain.ENTRY_SQL, a fixed expression, goes into the statement
+        yield from self.conn.execute(f"SELECT id, {chain.ENTRY_SQL} FROM audit "  # noqa: S608
+                                     "WHERE id > ? AND id <= ? ORDER BY id", (after, last))
+
+    def records_against_trail(self, table: records.Table) -> tuple[int, object | None, int]:
+        """One pass over a table and its newest entries: (records the trail says are there,
+        the key of the first whose row differs from its newest entry's state or is missing,
+        rows in the table)."""
+        # the table's name and expressions come from qcdesk.records, a fixed list
+        live, bad = self.conn.execute(
+            "SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
+            "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT t.state) "
+            f"THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {table.entries} "
+            "GROUP BY rec) l "
+            f"JOIN audit a ON a.id = l.id LEFT JOIN ({table.select}) t ON t.rec = l.rec").fetchone()
+        rows = self.conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]  # noqa: S608
+        return int(live), bad, int(rows)
+
+    def record_without_entry(self, table: records.Table) -> object:
+        """The key of a row that no audit entry names."""
+        row = self.conn.execute(
+            f"SELECT t.rec FROM ({table.select}) t WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM audit WHERE {table.entries} AND rec = t.rec) LIMIT 1").fetchone()
+        return None if row is None else row[0]
+
+    def record_and_trail(self, table: records.Table, rec: object) -> tuple[int | None, str | None,
+                                                                          str | None]:
+        """A record's newest entry (id, state) and the live row's state (None: no row)."""
+        entry = self.conn.execute(f"SELECT id, state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
+                                  "ORDER BY id DESC LIMIT 1", (rec,)).fetchone()
+        live = self.conn.execute(f"SELECT state FROM ({table.select}) WHERE rec = ?",  # noqa: S608
+                                 (rec,)).fetchone()
+        return (entry[0] if entry else None, entry[1] if entry else None, live[0] if live else None)
+
+    def record_label(self, table: records.Table, rec: object) -> str:
+        """How a person names a record: a heat's number, an ingot as heat/number, a code."""
+        _id, logged, live = self.record_and_trail(table, rec)
+        if logged in (None, records.REMOVED):
+            row = self.conn.execute(f"SELECT state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
+                                    "AND state IS NOT NULL AND state <> 'null' ORDER BY id DESC LIMIT 1",
+                                    (rec,)).fetchone()
+            logged = row[0] if row else None
+        state = json.loads(live or logged or "null")
+        if not isinstance(state, list) or not state:
+            return str(rec)
+        if table.name == records.INGOT:
+            heat = self.conn.execute("SELECT heat_no FROM heat WHERE id = ?", (state[0],)).fetchone()
+            return _("{heat}/{n} (ingot row {rec})").format(heat=heat[0] if heat else state[0], n=state[1],
+                                                            rec=rec)
+        if table.name == records.SIGNATURE:
+            return _("#{rec} ({kind} {day})").format(rec=rec, kind=state[0], day=state[1])
+        if table.name == records.LIMITS:
+            return str(rec)
+        if table.name == records.STANDARD:
+            return f"{state[0]} {state[1]}-{state[2]} @{state[3]}"
+        return _("{name} (row {rec})").format(name=state[0], rec=rec)
+
+    def signing_entry(self, sig_id: int) -> tuple[int, str, str | None, str | None] | None:
+        """The audit entry of a signature's signing: (id, its author, its new value, the chain's
+        head before it); None if there is none."""
+        row = self.conn.execute(
+            "SELECT a.id, b.user, a.new_value FROM audit a JOIN audit_block b ON b.last_id = "
+            "(SELECT min(last_id) FROM audit_block WHERE last_id >= a.id) "
+            "WHERE a.tbl = 'signature' AND a.rec = ? AND a.action = 'insert' ORDER BY a.id LIMIT 1",
+            (sig_id,)).fetchone()
+        if row is not None:
+            before = self.conn.execute("SELECT hash FROM audit_block WHERE last_id < ? "
+                                       "ORDER BY last_id DESC LIMIT 1", (row[0],)).fetchone()
+            head = bytes(before[0]).hex() if before else self.legacy_tip()[1]
+            return int(row[0]), str(row[1]), row[2], head
+        row = self.conn.execute(
+            "SELECT id, user, new_value, prev_hash FROM audit_v1 WHERE entity = 'signature' "
+            "AND action = 'insert' AND entity_key LIKE ? ORDER BY id LIMIT 1", (f"% #{sig_id}",)).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]), row[2], row[3])
+
+    def superseding_entry(self, sig_id: int) -> tuple[str | None, str | None] | None:
+        """(new value, reason) of the entry that superseded a signature; None if none did."""
+        row = self.conn.execute(
+            "SELECT new_value, reason FROM audit WHERE tbl = 'signature' AND rec = ? "
+            "AND field = 'superseded' ORDER BY id LIMIT 1", (sig_id,)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT new_value, reason FROM audit_v1 WHERE entity = 'signature' AND field = 'superseded' "
+                "AND entity_key LIKE ? ORDER BY id LIMIT 1", (f"% #{sig_id}",)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def person_at(self, sig_id: int, entry_id: int) -> tuple[str, str, str | None, bool] | None:
+        """Who signed signature `sig_id`, as the audit trail has them just before entry
+        `entry_id`: (name, role, PIN hash, active). For a signing before schema 9, from the
+        old log's entries of that person (which do not keep the PIN hash: None)."""
+        person = self.conn.execute("SELECT person_id, signer FROM signature WHERE id = ?",
+                                   (sig_id,)).fetchone()
+        if person is None:
+            return None
+        row = self.conn.execute("SELECT state FROM audit WHERE tbl = 'person' AND rec = ? AND id < ? "
+                                "AND state IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                (person[0], entry_id)).fetchone()
+        if row is not None and row[0] != records.REMOVED:
+            name, role, pin_hash, active = json.loads(row[0])
+            return str(name), str(role), str(pin_hash), bool(active)
+        found: tuple[str, str, str | None, bool] | None = None
+        for action, _key, field_name, new in self.conn.execute(
+                "SELECT action, entity_key, field, new_value FROM audit_v1 WHERE entity = 'person' "
+                "AND entity_key = ? AND id < ? ORDER BY id", (person[1], entry_id)):
+            if action == "insert":
+                record = json.loads(new)
+                found = (str(record["name"]), str(record["role"]), None, True)
+            elif found is not None and field_name == "active":
+                found = (found[0], found[1], None, new in ("True", "1", "true"))
+        return found
+
+    def signed_and_changed_since(self) -> tuple[int, str] | None:
+        """A signature in force whose records (its day's or shift's heats and their ingots)
+        changed after its signing: (its id, the record); None if none. The seal of schema 9
+        is no change."""
+        live = [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT id, production_date, shift_id FROM signature WHERE superseded_at IS NULL")]
+        if not live:
+            return None
+        lo = self.legacy_tip()[0]
+        first = self.conn.execute("SELECT min(last_id) FROM audit_block").fetchone()[0] or lo
+        changed: dict[tuple[str, int], tuple[int, str]] = {}
+        for day, shift_id, entry_id, heat_no in self.conn.execute(
+                _CHANGED_SINCE_SQL, {"lo": lo, "hi": first}):
+            if entry_id is not None and entry_id > changed.get((day, shift_id), (0, ""))[0]:
+                changed[(day, shift_id)] = (entry_id, heat_no)
+        for sig_id, day, shift_id in live:
+            signing = self.signing_entry(sig_id)
+            if signing is None:
+                continue
+            places = [v for (d, s), v in changed.items() if d == day and shift_id in (None, s)]
+            latest = max(places, default=(0, ""))
+            if latest[0] > signing[0]:
+                return sig_id, _("heat {heat_no}").format(heat_no=latest[1])
+        return None
+
+    def signing_without_signature(self) -> tuple[int, str] | None:
+        """An old log's entry of a signing whose signature is missing: (entry id, its key)."""
+        for entry_id, key in self.conn.execute(
+                "SELECT id, entity_key FROM audit_v1 WHERE entity = 'signature' AND action = 'insert' "
+                "ORDER BY id"):
+            sig_id = str(key).rpartition("#")[2]
+            if not sig_id.isdigit() or not self.conn.execute(
+                    "SELECT 1 FROM signature WHERE id = ?", (int(sig_id),)).fetchone():
+                return int(entry_id), str(key)
+        return None
 
     # --------------------------------------------------------- reference data
 
@@ -830,17 +1162,20 @@ class Store:
 
     def add_converter(self, code: str, name: str, nominal_t: float | None = None) -> Converter:
         code = _clean_name(code, N_("converter code"), 16)
-        name = name.strip() or _("Converter {code}").format(code=code)
+        name = _clean_name(name, N_("converter name"), 80) if name.strip() else _("Converter {code}").format(
+            code=code)
         if nominal_t is not None:
             check_range(nominal_t, N_("nominal heat size"), NOMINAL_HEAT_T)
         with self.transaction() as db:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM converter WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("converter {code!r} already exists").format(code=code))
-            db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
-                       (code, name, nominal_t))
+            clean_code(code, N_("converter code"), 16, (c.code for c in self.converters()))
+            cur = db.execute("INSERT INTO converter (code, name, nominal_t) VALUES (?, ?, ?)",
+                             (code, name, nominal_t))
             self._audit("insert", "converter", code,
-                        new={"code": code, "name": name, "nominal_t": nominal_t})
+                        new={"code": code, "name": name, "nominal_t": nominal_t},
+                        record=(records.CONVERTER, cur.lastrowid))
         return self.converter(code)
 
     def update_converter(self, code: str, *, name: str | None = None,
@@ -858,17 +1193,19 @@ class Store:
             self._require(Permission.SETUP)
             current = self.converter(code)
             self._update_fields("converter", current, changes, key=current.code,
-                                statements=_CONVERTER_UPDATES, row_id=current.id)
+                                statements=_CONVERTER_UPDATES, row_id=current.id,
+                                record=(records.CONVERTER, current.id))
         return self.converter(code)
 
     def _update_fields(self, entity: str, current: object, changes: Mapping[str, object], *,
-                       key: str, statements: Mapping[str, str], row_id: object) -> None:
+                       key: str, statements: Mapping[str, str], row_id: object,
+                       record: tuple[str, object]) -> None:
         """Write each field of a reference record that really changes, with its audit entry."""
         for column, value in changes.items():
             old = getattr(current, column)
             if old != value:
                 self.conn.execute(statements[column], (value, row_id))
-                self._audit("update", entity, key, field_name=column, old=old, new=value)
+                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record)
 
     def shifts(self) -> list[Shift]:
         rows = self.conn.execute(
@@ -911,6 +1248,11 @@ class Store:
             self._audit("update", "shift_schedule", "schedule",
                         old=[(s.code, s.name_en, s.name_zh, s.start_min) for s in old.values()],
                         new=[(s.code, s.name_en, s.name_zh, s.start_min) for s in proposed])
+            now = {r[0]: r[1] for r in db.execute("SELECT code, id FROM shift")}
+            for code in sorted(set(old) | set(now)):  # the rows as the schedule leaves them
+                self._audit("update" if code in old else "insert", "shift", code,
+                            field_name="schedule",
+                            record=(records.SHIFT, now[code] if code in now else old[code].id))
         return self.shifts()
 
     def grades(self) -> list[str]:
@@ -929,9 +1271,11 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM grade WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("grade {code!r} already exists").format(code=code))
-            db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
-                       (code, description.strip()))
-            self._audit("insert", "grade", code, new={"code": code, "description": description})
+            clean_code(code, N_("grade"), 32, self.grades())
+            cur = db.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
+                             (code, description.strip()))
+            self._audit("insert", "grade", code, new={"code": code, "description": description},
+                        record=(records.GRADE, cur.lastrowid))
 
     def standards(self, grade: str | None = None) -> list[Standard]:
         """Every edition (of one grade, or all), with limits, by grade then date."""
@@ -970,12 +1314,13 @@ class Store:
                           (grade, effective_from.isoformat())).fetchone():
                 raise Conflict(_("{grade} already has an edition in force from {day}").format(
                     grade=grade, day=effective_from))
-            self._insert_edition(grade, _clean_name(standard, N_("standard"), 40),
-                                 _clean_name(edition, N_("edition"), 20),
-                                 effective_from.isoformat(), limits)
+            edition_id = self._insert_edition(grade, _clean_name(standard, N_("standard"), 40),
+                                              _clean_name(edition, N_("edition"), 20),
+                                              effective_from.isoformat(), limits)
             self._audit("insert", "standard", f"{grade}@{effective_from}", new={
                 "standard": standard, "edition": edition, "limits": [
-                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]}, reason=reason)
+                    (lim.element, lim.min_pct, lim.max_pct) for lim in limits]}, reason=reason,
+                record=(records.STANDARD, edition_id))
             before = {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
                 "SELECT id, chem_status, production_date, shift_id, void_reason IS NULL FROM heat "
                 "WHERE grade = ? AND tapped_at >= ?", (grade, effective_from.isoformat()))}
@@ -988,13 +1333,14 @@ class Store:
         return found[0]
 
     def _insert_edition(self, grade: str, standard: str, edition: str, effective_from: str,
-                        limits: Iterable[Limit]) -> None:
+                        limits: Iterable[Limit]) -> int:
         cur = self.conn.execute(
             "INSERT INTO standard (grade, standard, edition, effective_from) VALUES (?, ?, ?, ?)",
             (grade, standard, edition, effective_from))
         self.conn.executemany(
             "INSERT INTO standard_limit (standard_id, element, min_pct, max_pct) VALUES (?, ?, ?, ?)",
             [(cur.lastrowid, lim.element, lim.min_pct, lim.max_pct) for lim in limits])
+        return int(cur.lastrowid or 0)
 
     def defects(self, *, active_only: bool = False) -> list[Defect]:
         rows = self.conn.execute(
@@ -1004,6 +1350,7 @@ class Store:
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:
         code = _clean_name(code, N_("defect code"), 16).upper()
+        clean_code(code, N_("defect code"), 16, (d.code for d in self.defects()))  # before the rule below
         if not _DEFECT_CODE.fullmatch(code):
             raise InputError(_("defect code"), _("use capital letters, digits, '-' or '_' only"))
         if category not in DEFECT_CATEGORIES:
@@ -1013,11 +1360,12 @@ class Store:
             self._require(Permission.SETUP)
             if db.execute("SELECT 1 FROM defect WHERE code = ?", (code,)).fetchone():
                 raise Conflict(_("defect {code!r} already exists").format(code=code))
-            db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
-                       (code, _clean_name(name_en, N_("English name"), 80),
-                        _clean_name(name_zh, N_("Chinese name"), 80), category))
+            cur = db.execute("INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
+                             (code, _clean_name(name_en, N_("English name"), 80),
+                              _clean_name(name_zh, N_("Chinese name"), 80), category))
             self._audit("insert", "defect", code,
-                        new={"name_en": name_en, "name_zh": name_zh, "category": category})
+                        new={"name_en": name_en, "name_zh": name_zh, "category": category},
+                        record=(records.DEFECT, cur.lastrowid))
 
     def update_defect(self, code: str, *, name_en: str | None = None, name_zh: str | None = None,
                       category: str | None = None, active: bool | None = None) -> Defect:
@@ -1041,8 +1389,11 @@ class Store:
             current = {d.code: d for d in self.defects()}.get(wanted)
             if current is None:
                 raise NotFound(_("there is no defect {code!r}").format(code=code))
+            row_id = self.conn.execute("SELECT rowid FROM defect WHERE code = ?", (current.code,)
+                                       ).fetchone()[0]
             self._update_fields("defect", current, changes, key=current.code,
-                                statements=_DEFECT_UPDATES, row_id=current.code)
+                                statements=_DEFECT_UPDATES, row_id=current.code,
+                                record=(records.DEFECT, row_id))
         return {d.code: d for d in self.defects()}[wanted]
 
     def update_grade(self, code: str, description: str) -> None:
@@ -1051,11 +1402,12 @@ class Store:
             raise NotFound(_("there is no grade {grade!r}").format(grade=code))
         with self.transaction() as db:
             self._require(Permission.SETUP)
-            old = db.execute("SELECT description FROM grade WHERE code = ?", (code,)).fetchone()[0]
+            row_id, old = db.execute("SELECT rowid, description FROM grade WHERE code = ?",
+                                     (code,)).fetchone()
             if old != description.strip():
                 db.execute("UPDATE grade SET description = ? WHERE code = ?", (description.strip(), code))
                 self._audit("update", "grade", code, field_name="description", old=old,
-                            new=description.strip())
+                            new=description.strip(), record=(records.GRADE, row_id))
 
     # -------------------------------------------------------------------- heats
 
@@ -1139,10 +1491,11 @@ class Store:
         schedule = self.shifts()
         grades = set(self.grades())
         editions = self._editions_by_grade()
+        people = self._people()
         now = self._clock()
         db = self.conn
         for done, new in enumerate(heats, start=1):
-            heat_no = _clean_name(new.heat_no, N_("heat number"), 32)
+            heat_no = clean_code(new.heat_no, N_("heat number"), 32)
             conv = converters.get(normalise_code(new.converter).strip())
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
@@ -1155,7 +1508,7 @@ class Store:
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
-            inspector = _clean_name(new.inspector, N_("inspector"), 80)
+            inspector = clean_person(new.inspector, N_("inspector"), 80, people)
             analysis = _validate_analysis(new.analysis)
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
@@ -1179,11 +1532,7 @@ class Store:
             db.executemany(
                 "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
                 [(cur.lastrowid, el, v) for el, v in analysis.items()])
-            self._audit("insert", "heat", heat_no, heat_no=heat_no, new=_heat_record(Heat(
-                id=0, heat_no=heat_no, converter=conv.code, tapped_at=tapped,
-                production_date=prod_date, shift=shift.code, grade=grade,
-                tap_weight_t=new.tap_weight_t, tap_temp_c=new.tap_temp_c, inspector=inspector,
-                notes=new.notes.strip(), chem_status=verdict.status, analysis=analysis)))
+            self._audit("insert", "heat", heat_no, record=(records.HEAT, cur.lastrowid))
             if progress:
                 progress(done, len(heats))
 
@@ -1222,7 +1571,7 @@ class Store:
                 changes["tap_temp_c"] = (None if tap_temp_c is None else
                                          check_range(tap_temp_c, N_("tap temperature"), TAP_TEMP_C))
             if inspector is not None:
-                changes["inspector"] = _clean_name(inspector, N_("inspector"), 80)
+                changes["inspector"] = clean_person(inspector, N_("inspector"), 80, self._people())
             if notes is not None:
                 changes["notes"] = notes.strip()
             changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -1248,7 +1597,7 @@ class Store:
                 db.execute(_HEAT_UPDATES[column], (stored, current.id))
                 self._audit("update", "heat", current.heat_no, heat_no=current.heat_no,
                             field_name=field_name, old=_audit_value(getattr(current, field_name)),
-                            new=_audit_value(value), reason=reason)
+                            new=_audit_value(value), reason=reason, record=(records.HEAT, current.id))
             self._refresh_status([current.id])
         return self.heat(current.heat_no)
 
@@ -1266,7 +1615,7 @@ class Store:
                       "ingots": {str(i.ingot_no): _ingot_record(i) for i in self.ingots(heat.heat_no)}}
             db.execute("UPDATE heat SET void_reason = ? WHERE id = ?", (_reason(reason), heat.id))
             self._audit("update", "heat", heat.heat_no, heat_no=heat.heat_no, field_name="voided",
-                        old=record, new=True, reason=reason)
+                        old=record, new=True, reason=reason, record=(records.HEAT, heat.id))
 
     # ---------------------------------------------------------------- analysis
 
@@ -1301,12 +1650,12 @@ class Store:
                                "AND voided = 0", (value, row["id"], el))
                 self._audit("insert" if old is None else "update", "analysis",
                             f"{row['heat_no']}/{el}", heat_no=row["heat_no"], field_name=el,
-                            old=old, new=value, reason=reason)
+                            old=old, new=value, reason=reason, record=(records.HEAT, row["id"]))
             for el in removed:
                 db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ? "
                            "AND voided = 0", (row["id"], el))
                 self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
-                            field_name=el, old=current[el], reason=reason)
+                            field_name=el, old=current[el], reason=reason, record=(records.HEAT, row["id"]))
             return self._refresh_status([row["id"]])[row["id"]]
 
     def check_heat(self, heat_no: str) -> HeatCheck:
@@ -1384,10 +1733,16 @@ class Store:
         live = self._live_signatures()
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
+        people = self._people()
+        inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
         heat_ids: dict[str, int] = {}
         now = self._clock().strftime(_SECONDS)
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
+            if new.inspector not in inspectors:
+                inspectors[new.inspector] = clean_person(new.inspector, N_("inspector"), 80, people)
+            if inspectors[new.inspector] != new.inspector:
+                new = replace(new, inspector=inspectors[new.inspector])  # noqa: PLW2901 - the ingot as saved
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
@@ -1410,8 +1765,8 @@ class Store:
                 "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) VALUES (?, ?, ?, ?)",
                 [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
                  for seq, d in enumerate(new.defects, start=1)])
-            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", heat_no=heat_no,
-                        new=_ingot_record(new, judged_at))
+            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}",
+                        record=(records.INGOT, cur.lastrowid))
             if progress:
                 progress(done, len(ingots))
 
@@ -1428,7 +1783,8 @@ class Store:
                 weight_kg=current.weight_kg if weight_kg is None else weight_kg,
                 disposition=current.disposition if disposition is None else disposition,
                 defects=current.defects if defects is None else tuple(defects),
-                inspector=current.inspector if inspector is None else inspector.strip())
+                inspector=current.inspector if inspector is None else clean_person(
+                    inspector, N_("inspector"), 80, self._people()))
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
                             # a retired defect stays on the ingots it was found on, and no more
@@ -1458,7 +1814,8 @@ class Store:
             for f in ("weight_kg", "disposition", "inspector"):
                 if getattr(current, f) != getattr(proposed, f):
                     self._audit("update", "ingot", key, heat_no=current.heat_no, field_name=f,
-                                old=getattr(current, f), new=getattr(proposed, f), reason=reason)
+                                old=getattr(current, f), new=getattr(proposed, f), reason=reason,
+                                record=(records.INGOT, current.id))
             if proposed.defects != current.defects:
                 # the defects found before stay in the database, marked replaced
                 db.execute("UPDATE ingot_defect SET voided = 1 WHERE ingot_id = ? AND voided = 0",
@@ -1472,7 +1829,8 @@ class Store:
                      for seq, d in enumerate(proposed.defects, start=first)])
                 self._audit("update", "ingot", key, heat_no=current.heat_no, field_name="defects",
                             old=[str(d) for d in current.defects],
-                            new=[str(d) for d in proposed.defects], reason=reason)
+                            new=[str(d) for d in proposed.defects], reason=reason,
+                            record=(records.INGOT, current.id))
             return self._ingot(heat_no, ingot_no)
 
     def void_ingot(self, heat_no: str, ingot_no: int, reason: str) -> None:
@@ -1488,7 +1846,8 @@ class Store:
             self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason)
             db.execute("UPDATE ingot SET void_reason = ? WHERE id = ?", (_reason(reason), current.id))
             self._audit("update", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
-                        field_name="voided", old=_ingot_record(current), new=True, reason=reason)
+                        field_name="voided", old=_ingot_record(current), new=True, reason=reason,
+                        record=(records.INGOT, current.id))
 
     def _ingot(self, heat_no: str, ingot_no: int) -> Ingot:
         for ingot in self.ingots(heat_no):
@@ -1545,13 +1904,46 @@ class Store:
     # ------------------------------------------------------------------- audit
 
     def audit(self, heat_no: str | None = None) -> list[AuditEntry]:
-        """The audit log, oldest first: of one heat (also one since removed), or all."""
+        """The audit log, oldest first: of one heat (its record, analysis and ingots, also of
+        one since voided), or all. Entries since schema 9 that name a heat or an ingot by its
+        record alone are given its heat number and key here, and an insert its values."""
         if heat_no is None:
-            rows = self.conn.execute("SELECT * FROM audit ORDER BY id")
+            old = self.conn.execute("SELECT * FROM audit_v1 ORDER BY id")
+            where, params = "", {}
         else:
-            rows = self.conn.execute("SELECT * FROM audit WHERE heat_no = ? ORDER BY id",
-                                     (heat_no.strip(),))
-        return [AuditEntry(**dict(r)) for r in rows]
+            wanted = normalise_code(heat_no).strip()
+            old = self.conn.execute("SELECT * FROM audit_v1 WHERE heat_no = ? ORDER BY id", (wanted,))
+            found = self.conn.execute("SELECT id FROM heat WHERE heat_no = ?", (wanted,)).fetchone()
+            where = ("WHERE a.id IN (SELECT id FROM audit WHERE tbl = 'heat' AND rec = :heat "
+                     "UNION ALL SELECT a2.id FROM ingot i2 JOIN audit a2 ON a2.tbl = 'ingot' "
+                     "AND a2.rec = i2.id WHERE i2.heat_id = :heat "
+                     "UNION ALL SELECT id FROM audit WHERE heat_no = :no)")
+            params = {"heat": found[0] if found else None, "no": wanted}
+        entries = [AuditEntry(**dict(r)) for r in old]
+        converters = {c.id: c.code for c in self.converters()}
+        shift_codes = {s.id: s.code for s in self.shifts()}
+        # the block's time and author; the block's hash on its last entry
+        for r in self.conn.execute(
+                "SELECT a.*, b.at, b.user, b.hash AS block_hash, b.last_id, h.heat_no AS record_heat, "  # noqa: S608
+                "i.ingot_no AS record_ingot FROM audit a "
+                "LEFT JOIN audit_block b ON b.last_id = (SELECT min(last_id) FROM audit_block "
+                "WHERE last_id >= a.id) "
+                "LEFT JOIN ingot i ON a.tbl = 'ingot' AND i.id = a.rec "
+                "LEFT JOIN heat h ON h.id = "
+                "CASE a.tbl WHEN 'heat' THEN a.rec WHEN 'ingot' THEN i.heat_id END "
+                + where + " ORDER BY a.id", params):
+            key, number, new, entity = r["entity_key"], r["heat_no"], r["new_value"], r["entity"] or r["tbl"]
+            if r["tbl"] in (records.HEAT, records.INGOT):
+                number = r["record_heat"]
+                key = (f"{number}/{r['record_ingot']}" if r["tbl"] == records.INGOT
+                       else f"{number}/{r['field']}" if entity == "analysis" else number)
+                if r["action"] == "insert" and new is None and r["state"]:
+                    new = _text(_described(r["tbl"], json.loads(r["state"]), converters, shift_codes))
+            entries.append(AuditEntry(
+                r["id"], r["at"] or "?", r["user"] or "?", r["action"], entity, key, number,
+                r["field"], r["old_value"], new, r["reason"], None,
+                bytes(r["block_hash"]).hex() if r["last_id"] == r["id"] else None))
+        return entries
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for checks and backups)."""
@@ -1628,6 +2020,46 @@ class Store:
 
     # ---- end of desktop: shift and heat views
 
+    # ---- desktop: the inspector's desk (issue 15, part A): plausibility notes, earlier reasons
+
+    def note_plausibility(self, heat_no: str) -> list[plausibility.Doubt]:
+        """The heat's plausibility doubts as it stands; a kind of doubt that shows for the first
+        time is written into the heat's history (field "plausibility", the doubt in English words).
+        Warned and recorded, never refused."""
+        with self.transaction():
+            self._require(Permission.RECORD)
+            heat = self.heat(heat_no)
+            doubts = plausibility.check(heat.tap_weight_t, heat.tap_temp_c,
+                                        [(i.weight_kg, i.disposition) for i in self.ingots(heat.heat_no)])
+            recorded = plausibility.kinds_in([e.new_value or "" for e in self.audit(heat.heat_no)
+                                              if e.field == "plausibility"])
+            for doubt in doubts:
+                if doubt.kind not in recorded:
+                    self._audit("update", "heat", heat.heat_no, heat_no=heat.heat_no,
+                                field_name="plausibility", new=doubt.english())
+        return doubts
+
+    def earlier_reasons(self, limit: int = 8) -> list[str]:
+        """The distinct reasons given for corrections of heats, analyses and ingots, the most used
+        first (then the most recent), at most `limit`: the choices a correction offers."""
+        # the newest 20,000 entries of the log (and of the log kept before schema 9) are enough
+        # to know the reasons in use, and keep the dialog quick on years of records
+        rows = self.conn.execute(
+            "SELECT reason FROM (SELECT id, reason, coalesce(entity, tbl) AS what, action, field FROM audit "
+            "WHERE id > (SELECT coalesce(max(id), 0) - 20000 FROM audit) UNION ALL "
+            "SELECT id, reason, entity, action, field FROM audit_v1 "
+            "WHERE id > (SELECT coalesce(max(id), 0) - 20000 FROM audit_v1)) "
+            "WHERE reason IS NOT NULL AND reason <> 'undone' AND what IN ('heat', 'analysis', 'ingot') "
+            "AND action = 'update' AND coalesce(field, '') NOT IN ('voided', 'plausibility', 'sealed') "
+            "GROUP BY reason ORDER BY count(*) DESC, max(id) DESC, reason LIMIT ?", (max(0, limit),))
+        return [r[0] for r in rows]
+
+    def now(self) -> datetime:
+        """The store's clock (the one its history is written with)."""
+        return self._clock()
+
+    # ---- end of desktop: the inspector's desk
+
     # ---- desktop: history browser and set-up
 
     def count_heats(self, where: HeatFilter) -> int:
@@ -1677,16 +2109,18 @@ class Store:
             self._require(Permission.SETUP)
             current = self._plan(period)
             if current is None:
-                db.execute("INSERT INTO plan (period, output_t, ingot_rate) VALUES (?, ?, ?)",
-                           (period, output_t, ingot_rate))
-                self._audit("insert", "plan", period, new={"output_t": output_t, "ingot_rate": ingot_rate})
+                cur = db.execute("INSERT INTO plan (period, output_t, ingot_rate) VALUES (?, ?, ?)",
+                                 (period, output_t, ingot_rate))
+                self._audit("insert", "plan", period, new={"output_t": output_t, "ingot_rate": ingot_rate},
+                            record=(records.PLAN, cur.lastrowid))
             else:
                 db.execute("UPDATE plan SET output_t = ?, ingot_rate = ? WHERE period = ?",
                            (output_t, ingot_rate, period))
+                row_id = db.execute("SELECT rowid FROM plan WHERE period = ?", (period,)).fetchone()[0]
                 for f in ("output_t", "ingot_rate"):
                     if getattr(current, f) != getattr(new, f):
                         self._audit("update", "plan", period, field_name=f, old=getattr(current, f),
-                                    new=getattr(new, f))
+                                    new=getattr(new, f), record=(records.PLAN, row_id))
         return new
 
     def workshop(self) -> Workshop | None:
@@ -1708,7 +2142,7 @@ class Store:
                        "name_zh = excluded.name_zh", (new.name_en, new.name_zh))
             self._audit("insert" if current is None else "update", "workshop", "name",
                         old=None if current is None else {"en": current.name_en, "zh": current.name_zh},
-                        new={"en": new.name_en, "zh": new.name_zh})
+                        new={"en": new.name_en, "zh": new.name_zh}, record=(records.WORKSHOP, 1))
         return new
 
     def remove_plan(self, period: str, reason: str | None) -> Plan:
@@ -1722,10 +2156,11 @@ class Store:
                 raise NotFound(_("no plan is set for {period}").format(period=period))
             if not _reason(reason):
                 raise ReasonRequired(_("say why the plan of {period} is removed").format(period=period))
+            row_id = db.execute("SELECT rowid FROM plan WHERE period = ?", (period,)).fetchone()[0]
             db.execute("DELETE FROM plan WHERE period = ?", (period,))
             self._audit("delete", "plan", period,
                         old={"output_t": current.output_t, "ingot_rate": current.ingot_rate},
-                        reason=_reason(reason))
+                        reason=_reason(reason), record=(records.PLAN, row_id))
         return current
 
     def plans(self) -> list[Plan]:
@@ -1849,7 +2284,8 @@ class Store:
                        {"chart": key.chart, "grade": key.grade, "element": key.element,
                         "converter": key.converter, "shift": key.shift, **record})
             self._audit("insert" if current is None else "update", "control_limits", _key_name(key),
-                        old=None if current is None else _limits_record(current), new=record)
+                        old=None if current is None else _limits_record(current), new=record,
+                        record=(records.LIMITS, self._limits_rec(key)))
         return replace(limits, spread=spread)
 
     def unfreeze_limits(self, key: ChartKey) -> ControlLimits:
@@ -1861,8 +2297,13 @@ class Store:
                 raise NotFound(_("no limits are frozen for this chart"))
             db.execute("DELETE FROM control_limits WHERE chart = ? AND grade = ? AND element = ? "
                        "AND converter = ? AND shift = ?", _key_params(key))
-            self._audit("delete", "control_limits", _key_name(key), old=_limits_record(current))
+            self._audit("delete", "control_limits", _key_name(key), old=_limits_record(current),
+                        record=(records.LIMITS, self._limits_rec(key)))
         return current
+
+    def _limits_rec(self, key: ChartKey) -> str:
+        """The key frozen limits are named by in the audit trail (`qcdesk.records`)."""
+        return str(self.conn.execute("SELECT json_array(?, ?, ?, ?, ?)", _key_params(key)).fetchone()[0])
 
     def defective_ingots(self, date_from: date, date_to: date) -> tuple[int, float]:
         """How many ingots of heats of production dates from..to carry at least one defect, and their
@@ -2112,8 +2553,8 @@ def _key_name(key: ChartKey) -> str:
 
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
-                         "ingot", "ingot_defect", "audit", "person", "signature", "plan",
-                         "control_limits")}
+                         "ingot", "ingot_defect", "audit", "audit_v1", "audit_block", "person",
+                         "signature", "plan", "control_limits")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
@@ -2219,6 +2660,46 @@ _WRONG_SUMS_SQL = (
     "ORDER BY h.id LIMIT 1")
 
 
+# A live heat's verdict judged again as qcdesk.standards.check judges it: the edition in force
+# on its tap date (the latest not after it); fails if a limited element is outside its limits,
+# else not checked if one has no value (or there is no edition, or it limits nothing), else
+# conforms. The first heat whose stored verdict or edition differs.
+_WRONG_VERDICT_SQL = """
+WITH e AS (
+    SELECT h.id, h.heat_no, h.standard_id, h.chem_status,
+           (SELECT s.id FROM standard s WHERE s.grade = h.grade
+            AND s.effective_from <= substr(h.tapped_at, 1, 10)
+            ORDER BY s.effective_from DESC LIMIT 1) AS edition
+    FROM heat h WHERE h.void_reason IS NULL),
+v AS (
+    SELECT e.*, CASE
+        WHEN e.edition IS NULL OR NOT EXISTS (SELECT 1 FROM standard_limit WHERE standard_id = e.edition)
+            THEN 'not_checked'
+        WHEN EXISTS (SELECT 1 FROM standard_limit l JOIN heat_analysis a ON a.heat_id = e.id
+                     AND a.element = l.element AND a.voided = 0 WHERE l.standard_id = e.edition
+                     AND (a.value_pct < l.min_pct OR a.value_pct > l.max_pct))
+            THEN 'fails'
+        WHEN EXISTS (SELECT 1 FROM standard_limit l WHERE l.standard_id = e.edition AND NOT EXISTS (
+                     SELECT 1 FROM heat_analysis a WHERE a.heat_id = e.id AND a.element = l.element
+                     AND a.voided = 0))
+            THEN 'not_checked'
+        ELSE 'conforms' END AS expected
+    FROM e)
+SELECT heat_no, chem_status, expected FROM v
+WHERE chem_status IS NOT expected OR standard_id IS NOT edition ORDER BY id LIMIT 1
+"""
+
+# Per day and shift: the newest audit entry of its heats (voided ones too) and their ingots,
+# leaving out the seal of schema 9 (entries :lo < id <= :hi), with that heat's number.
+_CHANGED_SINCE_SQL = """
+SELECT h.production_date, h.shift_id, max(coalesce(
+    (SELECT max(id) FROM audit WHERE tbl = 'heat' AND rec = h.id AND (id <= :lo OR id > :hi)), 0),
+    coalesce((SELECT max(a.id) FROM ingot i JOIN audit a ON a.tbl = 'ingot' AND a.rec = i.id
+              WHERE i.heat_id = h.id AND (a.id <= :lo OR a.id > :hi)), 0)), h.heat_no
+FROM heat h WHERE h.production_date IN (SELECT production_date FROM signature WHERE superseded_at IS NULL)
+"""
+
+
 def _minutes(moment: datetime) -> str:
     """A tap time as stored: 'YYYY-MM-DD HH:MM'."""
     return moment.isoformat(sep=" ", timespec="minutes")
@@ -2238,6 +2719,22 @@ def _heat_record(heat: Heat) -> dict[str, object]:
             "production_date": heat.production_date.isoformat(), "shift": heat.shift,
             "grade": heat.grade, "tap_weight_t": heat.tap_weight_t, "tap_temp_c": heat.tap_temp_c,
             "inspector": heat.inspector, "notes": heat.notes, "analysis": dict(heat.analysis)}
+
+
+def _described(tbl: str, state: list[Any], converters: Mapping[int, str],
+               shift_codes: Mapping[int, str]) -> dict[str, object]:
+    """A heat's or ingot's state (`qcdesk.records`) as its insert entry showed it before schema 9."""
+    if tbl == records.HEAT:
+        (_no, conv, tapped, day, shift, grade, weight, temp, inspector, notes, _void, rows) = state
+        return {"converter": converters.get(conv, conv), "tapped_at": tapped, "production_date": day,
+                "shift": shift_codes.get(shift, shift), "grade": grade, "tap_weight_t": weight,
+                "tap_temp_c": temp, "inspector": inspector, "notes": notes,
+                "analysis": {el: value for el, _seq, value, voided in rows if not voided}}
+    (_heat, _no, weight, disposition, inspector, judged_at, _void, rows) = state
+    return {"weight_kg": weight, "disposition": disposition, "inspector": inspector,
+            "judged_at": judged_at,
+            "defects": [code + (f"@{where}" if where else "") for _seq, code, where, voided in rows
+                        if not voided]}
 
 
 def _judged_at(new: NewIngot, now: str) -> str | None:

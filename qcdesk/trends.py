@@ -15,7 +15,6 @@ a period and a scope (one converter, shift or grade, or all of them):
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from qcdesk import spc
+from qcdesk.cells import SafeWriter
 from qcdesk.errors import InputError
 from qcdesk.i18n import N_, _
 from qcdesk.model import EVERYTHING, AnalysisPoint, ChartKey, ControlLimits, Scope, Standard
@@ -656,9 +656,10 @@ def records_table(found: Sequence[Record]) -> Table:
 
 
 def write_csv(path: Path, table: Table) -> None:
-    """Write a table as UTF-8 CSV with a byte-order mark (so a spreadsheet reads the Chinese)."""
+    """Write a table as UTF-8 CSV with a byte-order mark (so a spreadsheet reads the Chinese); no
+    cell of it runs as a formula in the spreadsheet (qcdesk.cells)."""
     header, rows = table
     with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
+        writer = SafeWriter(f)
         writer.writerow(header)
         writer.writerows(rows)

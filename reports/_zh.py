@@ -263,4 +263,7 @@ ZH: dict[str, str] = {
     "p-chart: the daily (weekly, monthly) non-qualified fraction by count; centre = non-qualified ÷ judged over the period (or frozen from a baseline); limits centre ± 3·√(centre·(1 − centre) ÷ n) per point, clipped to [0, 1]; ringed points break a Western Electric rule.": "p 控制图：每日（周、月）按支数计的不合格品率；中心线 = 本期不合格支数 ÷ 已判支数（或取自基准期并冻结）；控制限 = 中心线 ± 3·√(中心线·(1 − 中心线) ÷ n)，逐点计算，截取在 [0, 1] 内；画圈的点违反西电判异准则。",
     "Cp = (max − min) ÷ 6σ; Cpk = the smaller of (max − mean) ÷ 3σ and (mean − min) ÷ 3σ; σ = mean moving range ÷ 1.128; against the limits of the edition in force on {day}; Cp needs both limits. Cpk below {low} in bold. Individuals charts: control limits mean ± 2.66 × mean moving range.": "Cp = (上限 − 下限) ÷ 6σ；Cpk = (上限 − 平均值) ÷ 3σ 与 (平均值 − 下限) ÷ 3σ 中的较小者；σ = 平均移动极差 ÷ 1.128；按 {day} 有效的标准版本的限值计算；Cp 需要上下限都有。Cpk 低于 {low} 的以粗体标出。单值控制图：控制限 = 平均值 ± 2.66 × 平均移动极差。",
     "The p-chart's centre is frozen from the baseline {frm} to {to}.": "p 控制图的中心线取自基准期 {frm} 至 {to}，已冻结。",
+    # ux-first: the heat sheet's weights in kg, as its ingots are listed
+    "Judged weight, kg": "已判重量 kg",
+    "Qualified weight, kg": "合格重量 kg",
 }

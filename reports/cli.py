@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qcdesk.cli import Command, _date
-from qcdesk.errors import Conflict, InputError
+from qcdesk.outputs import check_target
 from qcdesk.store import Store
 from reports import daily, fonts, heat_sheet, period
 from reports.i18n import _
@@ -46,13 +46,10 @@ def default_name(kind: str, subject: str) -> Path:
     return Path(f"{kind}-{safe}.pdf")
 
 
-def _target(path: Path, force: bool) -> Path:
-    if path.is_dir():
-        raise InputError(str(path), _("is a folder; name a PDF file"))
-    if not path.parent.is_dir():
-        raise InputError(str(path), _("the folder {folder} does not exist").format(folder=path.parent))
-    if path.exists() and not force:
-        raise Conflict(_("{path} exists; add --force to replace it").format(path=path))
+def _target(store: Store, path: Path, force: bool) -> Path:
+    """Where the PDF may be written: never over the database or the files kept for it,
+    a folder or a device (`qcdesk.outputs`); an existing file only with --force."""
+    check_target(path, store.path, force=force)
     return path
 
 
@@ -62,15 +59,15 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
     if args.report == "heat":
         heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
-        target = _target(args.output or default_name("heat", heat.heat_no), args.force)
+        target = _target(store, args.output or default_name("heat", heat.heat_no), args.force)
         heat_sheet.write(store, heat.heat_no, target)
     elif args.report == "period":
         span = period_of(args.date_from, args.date_to)  # refuses --to before --from, before any file
-        target = _target(args.output or Path(file_stem(span) + ".pdf"), args.force)
+        target = _target(store, args.output or Path(file_stem(span) + ".pdf"), args.force)
         period.build_period_report(store, span.date_from, span.date_to, target, basis=args.basis)
     else:
         day: date = args.day
-        target = _target(args.output or default_name("daily", day.isoformat()), args.force)
+        target = _target(store, args.output or default_name("daily", day.isoformat()), args.force)
         daily.write(store, day, target)
     out.write(_("Written: {path}").format(path=target) + "\n")
     return 0

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from qcdesk.store import Store
-from reports import layout
+from reports import fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
 from reports.layout import FRAME_W, INK, Styles, nice_axis, text
 
@@ -33,7 +33,7 @@ def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumu
     chart.bars[0].strokeColor = None
     chart.barSpacing = 2
     chart.groupSpacing = 6
-    chart.categoryAxis.categoryNames = [b.code for b in bars]
+    chart.categoryAxis.categoryNames = [fonts.visible(b.code) for b in bars]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.dy = -2
@@ -63,10 +63,10 @@ def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumu
         y = chart.y + pct / 100 * chart.height
         drawing.add(Line(right, y, right + 3, y, strokeColor=LINE, strokeWidth=0.6))
         drawing.add(String(right + 5, y - 2.5, f"{pct}%", fontName=font, fontSize=7, fillColor=LINE))
-    drawing.add(String(chart.x, chart.y + chart.height + 5, ingots_label, fontName=font, fontSize=7,
-                       fillColor=BAR))
-    drawing.add(String(right, chart.y + chart.height + 5, cumulative_label, fontName=font, fontSize=7,
-                       fillColor=LINE, textAnchor="end"))
+    drawing.add(String(chart.x, chart.y + chart.height + 5, fonts.visible(ingots_label), fontName=font,
+                       fontSize=7, fillColor=BAR))
+    drawing.add(String(right, chart.y + chart.height + 5, fonts.visible(cumulative_label), fontName=font,
+                       fontSize=7, fillColor=LINE, textAnchor="end"))
     return drawing
 
 
@@ -88,15 +88,16 @@ def layout_report(report: DailyReport) -> bytes:
     if report.pareto:
         pareto += [pareto_chart(report.pareto, st.font, h["chart_ingots"], h["chart_cumulative"]),
                    Spacer(1, 2 * mm)]
-    pareto.append(layout.table(report.pareto_table, st, FRAME_W * 0.85))
+    pareto.append(layout.table(report.pareto_table, st))
     story.append(layout.keep(*pareto))
     story.append(layout.keep(layout.heading(h["nonconforming"], st), layout.table(report.nonconforming, st)))
+    # the notes, the formulas, the sign-off and the signature line go over a page together: the
+    # sign-off is never left alone on a last page, away from what it signs off
+    closing: list[Flowable] = layout.signoff(report.signoff, st) if report.signoff else []
     story.append(layout.keep(
         Spacer(1, 4 * mm), layout.box(h["notes"], "", 18 * mm, st),
-        *layout.footnotes(report.footnotes, st)))
-    closing: list[Flowable] = layout.signoff(report.signoff, st) if report.signoff else []
-    story.append(layout.keep(*closing, Spacer(1, 2 * mm),
-                             layout.signatures(report.signatures, h["signature"], h["date"], st)))
+        *layout.footnotes(report.footnotes, st), *closing, Spacer(1, 2 * mm),
+        layout.signatures(report.signatures, h["signature"], h["date"], st)))
     return layout.render(story, report.furniture, f"{report.furniture.title} {report.day}", st)
 
 

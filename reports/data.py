@@ -401,23 +401,24 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
     ingot_rows = tuple(
         (str(i.ingot_no), kg(i.weight_kg), _defects(i.defects, defect_names) or DASH,
          core_i18n._(DISPOSITION_NAMES[i.disposition][0]),
-         i.inspector, i.judged_at.strftime("%m-%d %H:%M") if i.judged_at else DASH)
+         i.inspector, i.judged_at.strftime("%Y-%m-%d %H:%M") if i.judged_at else DASH)
         for i in ingots)
     ingot_table = Table(
         (Column(_("No."), "R", 0.6), Column(_("Weight, kg"), "R", 1.1),
-         Column(_("Defects (location)"), "L", 4.0),
-         Column(_("Disposition"), "L", 1.4), Column(_("Inspector"), "L", 1.1),
-         Column(_("Judged"), "L", 1.2)),
+         Column(_("Defects (location)"), "L", 3.4),
+         Column(_("Disposition"), "L", 1.3), Column(_("Inspector"), "L", 1.1),
+         Column(_("Judged"), "L", 1.9)),
         ingot_rows, (_("Total"), kg(sum(i.weight_kg for i in ingots)), "", "", "", ""),
         empty=_("No ingots recorded yet."))
 
     totals = (
         Figure("ingots", _("Ingots"), sums.ingots, count(sums.ingots)),
         Figure("ingots_pending", _("Pending"), sums.ingots_pending, count(sums.ingots_pending)),
-        Figure("weight_judged_t", _("Judged weight, t"), sums.weight_surface_judged_kg / 1000,
-               tonnes(sums.weight_surface_judged_kg / 1000)),
-        Figure("weight_qualified_t", _("Qualified weight, t"), sums.weight_qualified_kg / 1000,
-               tonnes(sums.weight_qualified_kg / 1000)),
+        # in kg, as the ingots above are listed and added up (5,250 kg, not 5.2 t)
+        Figure("weight_judged_kg", _("Judged weight, kg"), sums.weight_surface_judged_kg,
+               kg(sums.weight_surface_judged_kg)),
+        Figure("weight_qualified_kg", _("Qualified weight, kg"), sums.weight_qualified_kg,
+               kg(sums.weight_qualified_kg)),
         *(Figure(k, _(RATE_LABELS[k]), _rate(rates, k), format_rate(_rate(rates, k)), NOTE[k])
           for k in RATE_KEYS[:4]),
     )
@@ -564,9 +565,10 @@ def _pareto(store: Store, day: date) -> tuple[tuple[ParetoBar, ...], Table]:
                   tonnes(b.weight_t)) for b in bars)
     # an ingot with two defects is in two rows: the total counts each ingot once, and says so
     ingots, weight_kg = store.defective_ingots(day, day) if rows else (0, 0.0)
-    table = Table((Column(_("Code"), "L", 0.9), Column(_("Defect"), "L", 2.8), Column(_("Ingots"), "R", 0.9),
-                   Column(_("Share"), "R", 0.9), Column(_("Cumulative"), "R", 1.1),
-                   Column(_("Weight, t"), "R", 1.0)), rows,
+    # the Defect column is wide enough for the total's sentence on one line
+    table = Table((Column(_("Code"), "L", 0.9), Column(_("Defect"), "L", 3.4), Column(_("Ingots"), "R", 0.8),
+                   Column(_("Share"), "R", 0.8), Column(_("Cumulative"), "R", 1.0),
+                   Column(_("Weight, t"), "R", 0.9)), rows,
                   (_("Total"), _("{ingots} ingot(s) with defects; {found} defect(s) found").format(
                       ingots=count(ingots), found=count(total)),
                    count(ingots), "", "", tonnes(weight_kg / 1000))

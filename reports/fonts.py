@@ -5,6 +5,10 @@ so a TrueType font holding CJK glyphs is registered and embedded (subset) in eac
 PDF. Where none is found, reportlab's built-in CID font STSong-Light is used with
 a warning: it is not embedded, so a viewer without Adobe's Asian font pack may
 not show the Chinese.
+
+A character that font lacks (Arabic in a workshop's name, an emoji in a note) would
+print as nothing: it is set in another TrueType font of the machine that has it
+(fontconfig is asked by character), else replaced by a visible MARK (□), never dropped.
 """
 
 from __future__ import annotations
@@ -19,12 +23,22 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from reports.i18n import _
 
 log = logging.getLogger(__name__)
 
 FONT_NAME = "QcdeskCJK"
+FALLBACK_PREFIX = "QcdeskFallback"
+MARK = "\u25a1"  # □, where no font of the machine has a character (the CJK font has this one)
+# no glyph by design: variation selectors, the zero-width joiner (parts of emoji sequences)
+_INVISIBLE = frozenset({*range(0xFE00, 0xFE10), 0x200D})
+# tried first for a character the CJK font lacks, before fontconfig is asked
+FALLBACK_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                  "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+                  "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+                  "/usr/share/fonts/truetype/freefont/FreeSans.ttf")
 FALLBACK_NAME = "STSong-Light"
 ENV = "QCDESK_CJK_FONT"
 KNOWN_PATHS = (
@@ -126,3 +140,113 @@ def reset() -> None:
     """Forget the choice (tests switch fonts)."""
     global _chosen  # noqa: PLW0603
     _chosen = None
+    _fallbacks.clear()
+    _font_of.clear()
+    _tried.clear()
+
+
+# ------------------------------------------------------------ characters the font lacks
+
+_fallbacks: list[TTFont] = []  # registered, in the order found
+_font_of: dict[int, str | None] = {}  # a character → the fallback font that has it, None: none has
+_tried: set[str] = set()  # font files already tried as fallbacks
+
+
+def _has(font: object, code: int) -> bool:
+    face = getattr(font, "face", None)
+    if face is None:  # a built-in CID font: no character map to ask; trusted
+        return True
+    return code in face.charToGlyph
+
+
+def _fc_files_with(code: int) -> list[str]:
+    """TrueType files fontconfig says hold the character."""
+    if shutil.which("fc-list") is None:
+        return []
+    try:
+        done = subprocess.run(["fc-list", f":charset={code:x}", "file"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = sorted({line.split(":")[0].strip() for line in done.stdout.splitlines() if line.strip()})
+    return [f for f in files if f.lower().endswith((".ttf", ".ttc"))]
+
+
+def fallback_candidates(code: int) -> list[str]:
+    """Font files to try for a character the report font lacks: known paths, then fontconfig's."""
+    return [*(p for p in FALLBACK_PATHS if Path(p).is_file()), *_fc_files_with(code)]
+
+
+def _fallback_for(code: int) -> str | None:
+    """The registered name of a font that has the character, registering one if needed; None if
+    no font of the machine has it (reportlab reads TrueType outlines only: a colour emoji font
+    does not count)."""
+    if code in _font_of:
+        return _font_of[code]
+    found = next((f.fontName for f in _fallbacks if _has(f, code)), None)
+    if found is None:
+        for path in fallback_candidates(code):
+            if path in _tried:
+                continue
+            _tried.add(path)
+            try:
+                font = TTFont(f"{FALLBACK_PREFIX}{len(_fallbacks) + 1}", path, subfontIndex=0)
+            except (TTFError, OSError, ValueError, KeyError) as exc:
+                log.info("fallback font %s not usable: %s", path, exc)
+                continue
+            pdfmetrics.registerFont(font)
+            _fallbacks.append(font)
+            if _has(font, code):
+                found = font.fontName
+                break
+    _font_of[code] = found
+    return found
+
+
+def segments(value: str) -> list[tuple[str | None, str]]:
+    """The text in runs of one font each: None for the report font, else a fallback font's name.
+    A character no font of the machine has becomes MARK, so it never vanishes unseen."""
+    main = pdfmetrics.getFont(register().name)
+    runs: list[tuple[str | None, str]] = []
+    for ch in value:
+        code = ord(ch)
+        if code in _INVISIBLE:
+            continue
+        font: str | None = None
+        shown = ch
+        if not (ch.isspace() or _has(main, code)):
+            font = _fallback_for(code)
+            if font is None:
+                shown = MARK if _has(main, ord(MARK)) else "?"
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + shown)
+        else:
+            runs.append((font, shown))
+    return runs
+
+
+def visible(value: str) -> str:
+    """The text for a place set in the report font alone (a chart's label): a character no
+    font of the machine has becomes MARK; one only a fallback font has is kept (the PDF's
+    text keeps it, though the label may show it as an empty box)."""
+    return "".join(run for _font, run in segments(value))
+
+
+def string_width(value: str, font: str, size: float) -> float:
+    """The width of the text as `draw` sets it, in points."""
+    return sum(pdfmetrics.stringWidth(run, name or font, size) for name, run in segments(value))
+
+
+def draw(canvas: Canvas, at: tuple[float, float], value: str, font: str, size: float, *,
+         align: str = "L") -> float:
+    """Draw the text from `at` (align "L"), ending at it ("R") or centred on it ("C"), each run in
+    its own font; its width in points."""
+    x, y = at
+    width = string_width(value, font, size)
+    left = x - width if align == "R" else x - width / 2 if align == "C" else x
+    for name, run in segments(value):
+        canvas.setFont(name or font, size)
+        canvas.drawString(left, y, run)
+        left += pdfmetrics.stringWidth(run, name or font, size)
+    canvas.setFont(font, size)
+    return width

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,13 @@ class Styles:
 
 
 def text(value: str) -> str:
-    """Plain text made safe for a Paragraph."""
-    return escape(value).replace("\n", "<br/>")
+    """Plain text made safe for a Paragraph; a character the report font lacks is set in a
+    font that has it, or shown as a mark (reports.fonts)."""
+    out = []
+    for font, run in fonts.segments(value):
+        piece = escape(run).replace("\n", "<br/>")
+        out.append(piece if font is None else f'<font name="{font}">{piece}</font>')
+    return "".join(out)
 
 
 def note_mark(label: str, note: int | None) -> str:
@@ -194,6 +200,49 @@ def keep(*flowables: Flowable) -> KeepTogether:
 
 # ------------------------------------------------------------ page furniture
 
+HEADER_SIZE = 8.5
+_SIZES = (8.5, 8.0, 7.5, 7.0, 6.5)  # a long workshop name shrinks to these before it wraps further
+_HEADER_GAP = 12.0  # points between the workshop's name and the document's title
+# a line may break before or after any of these (Chinese, Japanese, Korean, full-width forms)
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_TOKENS = re.compile(f"\\s+|[{_CJK}]|[^\\s{_CJK}]+")
+
+
+def wrap(value: str, font: str, size: float, width: float) -> list[str]:
+    """The text in lines at most `width` points wide, broken at spaces or between Chinese
+    characters (and inside a word only where the word alone is wider than a line)."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(value):
+        if fonts.string_width((line + token).rstrip(), font, size) <= width:
+            line += token
+            continue
+        if token.isspace():
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        for ch in token:  # longer than a line on its own (or the line was full): by characters
+            if line and fonts.string_width(line + ch, font, size) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def header_lines(workshop: str, right: str, font: str, width: float) -> tuple[float, list[str]]:
+    """The workshop's name beside the document's title, on one line where both fit, else smaller
+    (down to 6.5 pt), then over two or three lines: never into the title, never cut off."""
+    room = width - fonts.string_width(right, font, HEADER_SIZE) - _HEADER_GAP
+    for most in (1, 2, 3):
+        for size in _SIZES:
+            lines = wrap(workshop, font, size, room)
+            if len(lines) <= most:
+                return size, lines
+    return _SIZES[-1], wrap(workshop, font, _SIZES[-1], room)
+
 
 def on_page(furniture: Furniture, font: str) -> Callable[[Canvas, Any], None]:
     """The header, the printed-at line and, on a draft, the stamp: drawn on every page."""
@@ -202,23 +251,22 @@ def on_page(furniture: Furniture, font: str) -> Callable[[Canvas, Any], None]:
         canvas.saveState()
         top = PAGE_H - 12 * mm
         canvas.setFillColor(GREY)
-        canvas.setFont(font, 8.5)
         left, right = MARGIN_X + FRAME_PAD, PAGE_W - MARGIN_X - FRAME_PAD
-        canvas.drawString(left, top, furniture.workshop)
-        canvas.drawRightString(right, top, f"{furniture.title} · {furniture.subject}")
+        title = f"{furniture.title} · {furniture.subject}"
+        size, lines = header_lines(furniture.workshop, title, font, right - left)
+        for i, line in enumerate(lines):  # the last line on the title's baseline, the others above it
+            fonts.draw(canvas, (left, top + (len(lines) - 1 - i) * size * 1.15), line, font, size)
+        fonts.draw(canvas, (right, top), title, font, HEADER_SIZE, align="R")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
         bottom = 10 * mm
         canvas.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
-        canvas.setFont(font, 7.5)
-        canvas.drawString(left, bottom, furniture.printed)
+        fonts.draw(canvas, (left, bottom), furniture.printed, font, 7.5)
         if furniture.signed:  # "SIGNED · audit chain head …", boxed, in the middle of the footer
             canvas.setFillColor(SEAL)
             canvas.setStrokeColor(SEAL)
-            canvas.setFont(font, 8)
-            width = canvas.stringWidth(furniture.seal, font, 8)
-            canvas.drawCentredString(PAGE_W / 2, bottom, furniture.seal)
+            width = fonts.draw(canvas, (PAGE_W / 2, bottom), furniture.seal, font, 8, align="C")
             canvas.setLineWidth(0.7)
             canvas.rect(PAGE_W / 2 - width / 2 - 2.5, bottom - 2.5, width + 5, 10.5, stroke=1, fill=0)
         if furniture.draft:

@@ -23,7 +23,7 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.model import EVERYTHING, Scope
 from qcdesk.store import Store
-from reports import layout
+from reports import fonts, layout
 from reports.daily import pareto_chart
 from reports.data import Figure
 from reports.layout import FAIL, FRAME_W, GREY, INK, Styles, nice_axis, note_mark, text
@@ -144,7 +144,8 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
             drawing.add(Circle(cx, cy, 3.6, strokeColor=FAIL, strokeWidth=1.1, fillColor=None))
     _legend(drawing, spec, font, plot.x, height - 9)
     if spec.title:
-        drawing.add(String(plot.x, height - 21, spec.title, fontName=font, fontSize=7.5, fillColor=INK))
+        drawing.add(String(plot.x, height - 21, fonts.visible(spec.title), fontName=font, fontSize=7.5,
+                           fillColor=INK))
     return drawing
 
 
@@ -160,7 +161,7 @@ def _legend(drawing: Drawing, spec: LineChart, font: str, x: float, y: float) ->
         label = " / ".join(names)
         drawing.add(Line(x, y + 2.5, x + 14, y + 2.5, strokeColor=color, strokeWidth=stroke,
                          strokeDashArray=list(dash) if dash else None))
-        drawing.add(String(x + 17, y, label, fontName=font, fontSize=7, fillColor=INK))
+        drawing.add(String(x + 17, y, fonts.visible(label), fontName=font, fontSize=7, fillColor=INK))
         x += 17 + stringWidth(label, font, 7) + 10
 
 

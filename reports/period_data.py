@@ -301,7 +301,7 @@ def _pareto(store: Store, t: Trends) -> tuple[tuple[ParetoBar, ...], Table]:
     elif rows:
         total = (_("Total"), _("{found} defect(s) found").format(found=count(found)), count(found), "", "",
                  "", "")
-    table = Table((Column(_("Code"), "L", 0.8), Column(_("Defect"), "L", 2.6), Column(_("Ingots"), "R", 0.8),
+    table = Table((Column(_("Code"), "L", 0.8), Column(_("Defect"), "L", 3.4), Column(_("Ingots"), "R", 0.8),
                    Column(_("Share"), "R", 0.8), Column(_("Cumulative"), "R", 1.0),
                    Column(_("Weight, t"), "R", 0.9), Column(_("Share of\nweight"), "R", 0.9)), rows, total,
                   empty=_("No defects found on the period's ingots."))

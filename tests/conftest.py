@@ -15,6 +15,7 @@ import pytest
 
 from qcdesk.demo import load_demo
 from qcdesk.i18n import set_language
+from qcdesk.journal import journal_path
 from qcdesk.store import Store
 
 
@@ -30,6 +31,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("QCDESK_DB", raising=False)
     monkeypatch.delenv("QCDESK_USER", raising=False)
     monkeypatch.delenv("QCDESK_LANG", raising=False)
+    monkeypatch.delenv("QCDESK_HEADS", raising=False)
     set_language(None)
     yield
     set_language(None)
@@ -63,6 +65,7 @@ def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
     """A copy of the demo month of this test's own (tmp_path/demo.sqlite), free to change."""
     path = tmp_path / "demo.sqlite"
     shutil.copyfile(demo_file, path)
+    shutil.copyfile(journal_path(demo_file), journal_path(path))  # with its journal of chain heads
     return path
 
 

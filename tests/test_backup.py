@@ -34,10 +34,14 @@ def table_counts(path: Path) -> dict[str, int]:
 
 
 def chain_head(path: Path) -> tuple[object, ...]:
-    """The last audit entry, every column of it (the hash too, once the chain has one)."""
+    """The last write of the audit chain: its last entry, every column of it, and the
+    write's head (hex) last."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return tuple(conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone())
+        last_id, digest = conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC "
+                                       "LIMIT 1").fetchone()
+        entry = conn.execute("SELECT * FROM audit WHERE id = ?", (last_id,)).fetchone()
+        return (*entry, bytes(digest).hex())
     finally:
         conn.close()
 
@@ -46,17 +50,24 @@ def as_backed_up(path: Path) -> dict[str, int]:
     """The table counts of a restored database without the audit entry of its restore."""
     counts = table_counts(path)
     counts["audit"] -= 1
+    counts["audit_block"] -= 1
     return counts
 
 
 def restored_from(path: Path) -> object:
     """The chain head a restored database was restored from: what its last entry (the
-    restore's) records, and what that entry's link starts from."""
-    last = dict(zip(("id", "at", "user", "action", "entity", "entity_key", "heat_no", "field",
-                     "old_value", "new_value", "reason", "prev_hash", "hash"), chain_head(path), strict=True))
-    assert (last["action"], last["entity"]) == ("insert", "restore")
-    assert json.loads(str(last["new_value"]))["backup_chain_head"] == last["prev_hash"]
-    return last["prev_hash"]
+    restore's) records, and the head its write went on from."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (action, entity, new_value), = conn.execute(
+            "SELECT action, entity, new_value FROM audit ORDER BY id DESC LIMIT 1").fetchall()
+        before = conn.execute("SELECT hash FROM audit_block ORDER BY last_id DESC LIMIT 1 OFFSET 1"
+                              ).fetchone()
+    finally:
+        conn.close()
+    assert (action, entity) == ("insert", "restore")
+    assert json.loads(str(new_value))["backup_chain_head"] == bytes(before[0]).hex()
+    return bytes(before[0]).hex()
 
 
 def integrity(path: Path) -> list[tuple[str]]:
@@ -298,6 +309,7 @@ def test_restore_drill_backup_while_another_process_writes(demo_db: Path, tmp_pa
     copy = sqlite3.connect(facts.path)
     try:
         copied = copy.execute("SELECT * FROM audit ORDER BY id").fetchall()
+        assert copied
         assert copied == live.execute("SELECT * FROM audit WHERE id <= ? ORDER BY id",
                                       (copied[-1][0],)).fetchall()
         heats = {r[0] for r in copy.execute("SELECT heat_no FROM heat")}
@@ -394,7 +406,7 @@ def test_a_tampered_backup_is_refused_unless_forced(demo_db: Path, tmp_path: Pat
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     good = backup.backup(demo_db, tmp_path / "good.sqlite")
     with sqlite3.connect(good.path) as raw:  # a plain client edits the backup
-        raw.execute("DROP TRIGGER audit_no_update")
+        raw.execute("DROP TRIGGER audit_entry_no_update")
         raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 7")
     before = demo_db.read_bytes()
     answers = io.StringIO("yes\n")
@@ -404,7 +416,7 @@ def test_a_tampered_backup_is_refused_unless_forced(demo_db: Path, tmp_path: Pat
     assert answers.tell() == 0
     assert main(["--db", str(demo_db), "restore", "--yes", str(good.path)]) == 1
     err = capsys.readouterr().err
-    assert "does not pass verify: audit entry 7 (" in err
+    assert "does not pass verify: the audit entries 1 to " in err
     assert "Nothing was restored" in err
     assert "--force" in err
     assert demo_db.read_bytes() == before
@@ -414,7 +426,7 @@ def test_a_tampered_backup_is_refused_unless_forced(demo_db: Path, tmp_path: Pat
     with Store.open(demo_db, "tester") as s:
         last = s.audit()[-1]
     assert (last.user, last.entity) == ("zhang", "restore")
-    assert json.loads(last.new_value or "")["verify"].startswith("audit entry 7 (")
+    assert json.loads(last.new_value or "")["verify"].startswith("the audit entries 1 to ")
 
 
 def test_a_restore_is_audited_as_the_administrator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -106,7 +106,8 @@ def assert_whole(db: Path, keys: dict[str, list[tuple[str, int]]]) -> None:
         assert conn.execute("SELECT count(*) FROM heat h WHERE n_ingots <> "
                             "(SELECT count(*) FROM ingot i WHERE i.heat_id = h.id)").fetchone()[0] == 0
         audited = {r[0] for r in conn.execute(
-            "SELECT entity_key FROM audit WHERE entity = 'heat' AND action = 'insert'")}
+            "SELECT h.heat_no FROM audit a JOIN heat h ON h.id = a.rec WHERE a.tbl = 'heat' "
+            "AND a.action = 'insert'")}
         assert heats <= audited
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:

@@ -606,7 +606,7 @@ def test_heat_import_failing_midway_changes_nothing(store: Store, db_path: Path,
     assert seen == [(1, 5), (2, 5), (3, 5)]  # two heats were written before the failure...
     assert snapshot(store, db_path) == before  # ...and are gone
     assert store.counts()["heat"] == 0
-    assert store.audit() == []
+    assert [e for e in store.audit() if e.entity != "schema" and e.field != "sealed"] == []
     # the same file imports cleanly afterwards
     assert csvio.import_heats(store, path) == 5
 
@@ -1151,6 +1151,7 @@ def test_export_onto_a_full_disk_is_a_plain_error(store: Store, tmp_path: Path,
             raise OSError(errno.ENOSPC, "No space left on device")
 
         analysis: dict[str, float] = {}  # noqa: RUF012
+        notes = ""
 
     monkeypatch.setattr(store, "heats", lambda *_a, **_k: [DiskFull()])
     with pytest.raises(QcError, match=r"heats-out\.csv cannot be written: No space left on device"):

@@ -278,7 +278,7 @@ def _contents(s: Store) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
     for table in tables:
         columns = [r[0] for r in s.conn.execute("SELECT name FROM pragma_table_info(?)", (table,))
-                   if not (table == "audit" and r[0] in ("at", "prev_hash", "hash"))]
+                   if not (table in ("audit", "audit_block") and r[0] in ("at", "prev_hash", "hash"))]
         # names read from the database's own schema, not from input
         sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns)}"
         out[table] = [tuple(r) for r in s.conn.execute(sql)]

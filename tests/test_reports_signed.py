@@ -50,7 +50,7 @@ def signed_file(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         for shift in SHIFTS:
             store.sign_shift(DAY, shift, PINS["wang"])
         store.login("hu", PINS["hu"])
-        head = store.conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
+        head = store.chain_head()
         store.sign_day(DAY, PINS["hu"])
     return path, head
 

@@ -113,7 +113,7 @@ def test_the_reports_menu_saves_and_prints_what_is_shown(qtbot: QtBot, view: Rep
     actions = {a.shortcut().toString(): a for a in keyed}
     assert len(actions) == len(keyed)  # no shortcut twice
     save, print_ = actions["Ctrl+Shift+S"], actions["Ctrl+Alt+P"]
-    assert (save.text(), print_.text()) == ("&Save PDF…", "P&rint…")
+    assert (save.text(), print_.text()) == ("S&ave PDF…", "Pri&nt…")
     assert {"Ctrl+P", "Ctrl+Shift+P"} <= set(actions)
     save.trigger()  # nothing shown yet: said, no file dialog
     assert window.statusBar().currentMessage() == "Show a report first."

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from qcdesk.model import IngotDefect
@@ -21,6 +21,7 @@ from qcdesk.store import Store
 from ui.audit_dialog import AuditDialog
 from ui.common import ReasonDialog
 from ui.heat_entry import NewHeatDialog
+from ui.heat_view import CorrectionDialog
 from ui.i18n import install_language
 from ui.import_dialog import ImportDialog
 from ui.ingot_grid import DefectDialog
@@ -115,6 +116,7 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
         SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
         VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),
         DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects"),
+        CorrectionDialog("Ingot 2 of heat 3-0425: accepted → conditioned", "why?", ["ground out"]),
         FreezeDialog("the p-chart", date(1959, 2, 1), date(1959, 2, 14))]
     shared = {}
     for dialog in dialogs:
@@ -126,3 +128,107 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
                        for letter, texts in _shown_mnemonics(dialog).items() if len(texts) > 1})
         dialog.close()
     assert shared == {}
+
+
+# ---- issue 15, part A: the shift view of a database with people, its sign-off row in sight
+
+
+@pytest.fixture(params=["en", "zh"])
+def signed_in(request: pytest.FixtureRequest, qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
+    from signed_shop import DAY, NOW, PINS, make_shop
+
+    make_shop(db_path)
+    install_language(request.param)
+    session = Session(db_path, "tester", clock=lambda: NOW)
+    try:
+        session.sign_in("hu", PINS["hu"])
+        qtbot.waitUntil(lambda: session.person is not None, timeout=10000)
+        w = MainWindow(session)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        qtbot.waitUntil(lambda: bool(w.shift_view.schedule))
+        with qtbot.waitSignal(w.shift_view.loaded, timeout=10000):
+            w.shift_view.show_shift(DAY, "day")
+        yield w
+        qtbot.waitUntil(session.idle)
+    finally:
+        session.close()
+        install_language("en")
+
+
+def test_the_shift_view_with_its_sign_off_shares_no_alt_letter(qtbot: QtBot, signed_in: MainWindow) -> None:
+    view = signed_in.shift_view
+    assert view.signoff_box.isVisibleTo(signed_in)
+    assert view.sign_day_button.isVisibleTo(signed_in)
+    shared = {letter: texts for letter, texts in _shown_mnemonics(signed_in).items() if len(texts) > 1}
+    assert shared == {}
+
+
+def test_every_tab_letter_reaches_its_tab_from_anywhere_in_the_shift_view(qtbot: QtBot,
+                                                                         signed_in: MainWindow) -> None:
+    view = signed_in.shift_view
+    for place in (view.date_edit, view.shift_box, view.table, view.now_button, view.close_button):
+        for i in range(signed_in.tabs.count()):
+            signed_in.tabs.setCurrentWidget(view)
+            place.setFocus()
+            letter = _letter(signed_in.tabs.tabText(i))
+            assert letter is not None
+            qtbot.keyClick(place, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+            assert signed_in.tabs.currentIndex() == i, (type(place).__name__, signed_in.tabs.tabText(i))
+    assert view.sign_dialog is None
+
+
+def test_an_open_menu_takes_no_letter_of_the_menu_bar_or_the_tabs(qtbot: QtBot, window: MainWindow) -> None:
+    """An open menu answers Alt+letter with its own item (QMenu matches mnemonics with Alt held):
+    with the File menu open, Alt+P went to the preferences instead of the Reports tab, Alt+E to
+    People instead of the Heat menu. The View menu's items are the tabs themselves."""
+    live = [a.text() for a in window.menuBar().actions()]
+    live += [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    live_letters = {_letter(t): t for t in live}
+    shared = {}
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if not isinstance(menu, QMenu) or menu is window.view_menu:
+            continue
+        seen: dict[str, str] = {}
+        for item in menu.actions():
+            letter = _letter(item.text())
+            if letter is None:
+                continue
+            if letter in live_letters:
+                shared[f"{action.text()}: Alt+{letter}"] = [item.text(), live_letters[letter]]
+            if letter in seen:
+                shared[f"{action.text()}: Alt+{letter}"] = [item.text(), seen[letter]]
+            seen[letter] = item.text()
+    assert shared == {}
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise",
+                           "does not support grabbing the keyboard")
+def test_alt_p_in_the_open_file_menu_reaches_the_reports_tab(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    reports = next(i for i in range(window.tabs.count()) if window.tabs.widget(i) is window.reports_view)
+    letter = _letter(window.tabs.tabText(reports))
+    assert letter is not None
+    triggered: list[str] = []
+    for item in file_menu.actions():
+        item.blockSignals(True)  # the menu says what it triggered; the item itself does nothing
+    file_menu.triggered.connect(lambda item: triggered.append(item.text()))
+    file_menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(file_menu.isVisible)
+    # a real keyboard gives the letter as the event's text, as here (QTest would give none)
+    press = QKeyEvent(QEvent.Type.KeyPress, getattr(Qt.Key, f"Key_{letter.upper()}"),
+                      Qt.KeyboardModifier.AltModifier, letter)
+    QApplication.sendEvent(file_menu, press)
+    file_menu.hide()
+    for item in file_menu.actions():
+        item.blockSignals(False)
+    assert triggered == []

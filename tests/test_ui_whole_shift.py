@@ -82,7 +82,7 @@ def test_a_whole_shift_with_the_keyboard(qtbot: QtBot, window: MainWindow, sessi
     dialog = window.new_heat_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.heat_no.text() == "1-0001")
-    assert dialog.tapped_at.dateTime().toPython() == NOW
+    assert dialog.tapped_at.moment() == NOW
     _type(qtbot, dialog.grade, "q235b")
     _type(qtbot, dialog.weight, "30")
     _type(qtbot, dialog.temperature, "1600")

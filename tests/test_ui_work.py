@@ -314,7 +314,7 @@ def test_defects_are_picked_by_code_or_name(qtbot: QtBot, heat_view: HeatView, d
     assert dialog is not None
     popup = dialog.code.completer().popup()
     _type(qtbot, dialog.code, "tcrk")
-    dialog.location.setCurrentIndex(dialog.location.findData(Location.TOP.value))
+    dialog.set_location(Location.TOP)
     popup.hide()  # the completion list offered as one types; Esc would close it too
     qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
     _type(qtbot, dialog.code, "scab")
@@ -329,7 +329,7 @@ def test_defects_are_picked_by_code_or_name(qtbot: QtBot, heat_view: HeatView, d
     qtbot.waitUntil(lambda: session.idle() and "SCAB" in str(heat_view.model.index(1, COL_DEFECTS).data()))
     with _stored(db_path) as store:
         assert store.ingots("1-0001")[1].defects == (IngotDefect("TCRK", Location.TOP),
-                                                     IngotDefect("SCAB", Location.TOP))
+                                                     IngotDefect("SCAB"))  # each defect says its place
 
 
 # ---------------------------------------------------------------- new heat, history, first run
@@ -370,7 +370,7 @@ def test_the_history_dialog_shows_who_what_and_why(qtbot: QtBot, db_path: Path, 
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
     rows = [[dialog.model.index(r, c).data() for c in range(dialog.model.columnCount())]
             for r in range(dialog.model.rowCount())]
-    assert rows[-1][1:] == ["check", "corrected", "1-0001/2 · disposition", "scrap", "conditioned",
+    assert rows[-1][1:] == ["check", "corrected", "ingot 2 · disposition", "scrap → conditioned",
                             "ground out"]
 
 

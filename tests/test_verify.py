@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from attacker import plain_sqlite, rehash
 from signed_shop import DAY, NOW, PINS, make_shop, open_as
 
 from qcdesk import migrations
@@ -34,18 +35,32 @@ def by_hand(prev: str, fields: list[object]) -> str:
     return hashlib.sha256(prev.encode("ascii") + text.encode("utf-8")).hexdigest()
 
 
-def test_the_chain_is_the_documented_hash_of_each_entry(store: Store) -> None:
+def block_by_hand(prev: str, last_id: int, at: str, user: str, entries: list[list[object]]) -> str:
+    """The documented block hash: SHA-256 of the previous head (hex, ASCII), then the header
+    [last entry's id, time, author], then each entry's fields, each array as compact JSON."""
+    def enc(values: list[object]) -> bytes:
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = enc([last_id, at, user]) + b"".join(enc(e) for e in entries)
+    return hashlib.sha256(prev.encode("ascii") + body).hexdigest()
+
+
+def test_the_chain_is_the_documented_hash_of_each_write(store: Store) -> None:
+    seal = store.chain_head()  # the seed data sealed by migration 9
+    sealed = store.last_entry_id()
     store.add_grade("20", "quality carbon steel")
     store.add_grade("45")
-    first, second = store.audit()
-    assert first.prev_hash == "0" * 64
-    assert first.hash == by_hand("0" * 64, [
-        1, first.at, "tester", "insert", "grade", "20", None, None, None,
-        '{"code": "20", "description": "quality carbon steel"}', None])
-    assert second.prev_hash == first.hash
-    assert second.hash == by_hand(first.hash or "", [
-        2, second.at, "tester", "insert", "grade", "45", None, None, None,
-        '{"code": "45", "description": ""}', None])
+    first, second = store.audit()[-2:]
+    grades = {r[0]: r[1] for r in store.conn.execute("SELECT code, rowid FROM grade")}
+    assert (first.id, second.id) == (sealed + 1, sealed + 2)
+    one = block_by_hand(seal, first.id, first.at, "tester", [[
+        first.id, "insert", None, "20", None, None, None,
+        '{"code": "20", "description": "quality carbon steel"}', None, "grade", grades["20"],
+        '["20","quality carbon steel"]']])
+    assert first.hash == one
+    assert second.hash == block_by_hand(one, second.id, second.at, "tester", [[
+        second.id, "insert", None, "45", None, None, None, '{"code": "45", "description": ""}', None,
+        "grade", grades["45"], '["45",""]']])
+    assert store.chain_head() == second.hash
 
 
 def test_verify_passes_on_the_demo_database(demo_copy: Path) -> None:
@@ -59,27 +74,36 @@ def test_verify_passes_on_the_demo_database(demo_copy: Path) -> None:
     assert report.entries == entries > 936
 
 
-def test_a_changed_byte_of_an_audit_entry_is_named(demo_file: Path, tmp_path: Path) -> None:
-    db = tmp_path / "attacked.sqlite"
-    shutil.copy(demo_file, db)  # the shared demo is only read
-    with sqlite3.connect(db) as raw:  # an attacker with a plain sqlite3 client
-        raw.execute("DROP TRIGGER audit_no_update")
-        at, value = raw.execute("SELECT at, new_value FROM audit WHERE id = 500").fetchone()
-        raw.execute("UPDATE audit SET new_value = ? WHERE id = 500", (value.replace("1", "7", 1),))
-    code, out, _err = run("--db", str(db), "verify")
+def _block_of(raw: sqlite3.Connection, entry_id: int) -> tuple[int, int, str, str]:
+    """(first entry, last entry, time, author) of the write holding an entry."""
+    last, at, user = raw.execute("SELECT last_id, at, user FROM audit_block WHERE last_id >= ? "
+                                 "ORDER BY last_id LIMIT 1", (entry_id,)).fetchone()
+    before = raw.execute("SELECT coalesce(max(last_id), 0) FROM audit_block WHERE last_id < ?",
+                         (entry_id,)).fetchone()[0]
+    return before + 1, last, at, user
+
+
+def test_a_changed_byte_of_an_audit_entry_is_named(demo_copy: Path) -> None:
+    with sqlite3.connect(demo_copy) as raw:  # an attacker with a plain sqlite3 client
+        raw.execute("DROP TRIGGER audit_entry_no_update")
+        value = raw.execute("SELECT state FROM audit WHERE id = 500").fetchone()[0]
+        raw.execute("UPDATE audit SET reason = 'typo' WHERE id = 500")
+        first, last, at, user = _block_of(raw, 500)
+    assert value is not None
+    code, out, _err = run("--db", str(demo_copy), "verify")
     assert code == 1
-    assert "verify FAILED: audit entry 500 (" + at + ", insert " in out
+    assert (f"verify FAILED: the audit entries {first} to {last} (written {at} by {user}) do not match "
+            "the chain") in out
 
 
-def test_an_entry_removed_from_the_middle_is_found(demo_file: Path, tmp_path: Path) -> None:
-    db = tmp_path / "attacked.sqlite"
-    shutil.copy(demo_file, db)  # the shared demo is only read
-    with sqlite3.connect(db) as raw:
-        raw.execute("DROP TRIGGER audit_no_delete")
+def test_an_entry_removed_from_the_middle_is_found(demo_copy: Path) -> None:
+    with sqlite3.connect(demo_copy) as raw:
+        raw.execute("DROP TRIGGER audit_entry_no_delete")
         raw.execute("DELETE FROM audit WHERE id = 10")
-    code, out, _err = run("--db", str(db), "verify")
+        first, last, _at, _user = _block_of(raw, 10)
+    code, out, _err = run("--db", str(demo_copy), "verify")
     assert code == 1
-    assert "audit entry 11 (" in out
+    assert f"the audit entries {first} to {last} (" in out
 
 
 def _signed(db_path: Path) -> None:
@@ -99,8 +123,8 @@ def test_a_changed_weight_of_a_signed_ingot_is_named(db_path: Path) -> None:
                     "(SELECT id FROM heat WHERE heat_no = 'D1')")
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
-    # the first signature covering it: the day shift closed by wang
-    assert "the records of 2025-03-10, shift day signed by wang (shift closed by inspector)" in out
+    assert "ingot D1/1 (ingot row 1): weight_kg is 701.0, but its audit trail" in out
+    assert "says 700.0" in out
 
 
 def test_a_correction_through_the_program_keeps_verify_passing(db_path: Path) -> None:
@@ -114,19 +138,14 @@ def test_a_rebuilt_chain_is_betrayed_by_a_signature(db_path: Path) -> None:
     """An attacker who rewrites an entry and re-hashes the whole chain after it still
     leaves the signatures' chain heads behind."""
     _signed(db_path)
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("DROP TRIGGER audit_no_update")
+    with plain_sqlite(db_path, drop_triggers=True) as raw:
         raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 1")
-        prev = "0" * 64
-        rows = raw.execute("SELECT id, at, user, action, entity, entity_key, heat_no, field, "
-                           "old_value, new_value, reason FROM audit ORDER BY id").fetchall()
-        for row in rows:
-            digest = by_hand(prev, list(row))
-            raw.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row[0]))
-            prev = digest
+        rehash(raw)
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
-    assert "refers to an audit chain head that is not in the log" in out
+    assert "the signature #1 of 2025-03-10, shift day by wang" in out
+    assert "names the chain head" in out
+    assert "but the chain's head when it was signed was" in out
 
 
 def test_two_connections_writing_in_turn_keep_one_chain(db_path: Path) -> None:
@@ -136,7 +155,7 @@ def test_two_connections_writing_in_turn_keep_one_chain(db_path: Path) -> None:
             b.add_grade(f"B{i}")
         assert verify(a).ok
         assert verify(b).ok
-        assert [e.user for e in a.audit()] == ["a", "b"] * 5
+        assert [e.user for e in a.audit() if e.entity == "grade" and e.action == "insert"] == ["a", "b"] * 5
 
 
 def test_the_migration_chains_an_existing_log(db_path: Path) -> None:
@@ -153,7 +172,7 @@ def test_the_migration_chains_an_existing_log(db_path: Path) -> None:
                          ("2024-01-02T08:01:00+08:00", "li", "20", None)])
     with Store.open(db_path, "tester") as s:
         assert s.schema_version() == LATEST
-        first, second = s.audit()
+        first, second = s.audit()[:2]  # the old log, kept as it was sealed then
         assert first.hash == by_hand("0" * 64, [1, "2024-01-02T08:00:00+08:00", "王", "insert", "grade",
                                                 "Q235B", None, None, None, '{"code": "Q235B"}', None])
         assert second.prev_hash == first.hash
@@ -161,7 +180,9 @@ def test_the_migration_chains_an_existing_log(db_path: Path) -> None:
                                                          "grade", "20", None, None, None, None, None])
         assert verify(s).ok
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            s.conn.execute("UPDATE audit SET hash = NULL")
+            s.conn.execute("UPDATE audit_v1 SET hash = NULL")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            s.conn.execute("UPDATE audit SET state = NULL")
 
 
 def test_verify_reports_a_dangling_reference(db_path: Path) -> None:
@@ -200,7 +221,8 @@ def test_two_threads_writing_at_once_keep_one_chain(db_path: Path) -> None:
     with Store.open(db_path, "tester") as s:
         report = verify(s)
         assert report.ok, report.problem
-        assert report.entries == 30
+        assert report.entries == len(s.audit())
+        assert sum(e.entity == "grade" and e.action == "insert" for e in s.audit()) == 30
 
 
 def test_changed_ingot_sums_of_a_signed_heat_are_named(db_path: Path) -> None:
@@ -236,7 +258,9 @@ def test_a_changed_analysis_judged_again_is_found(db_path: Path) -> None:
     with sqlite3.connect(db_path) as raw:
         raw.execute("UPDATE heat_analysis SET value_pct = 0.90 WHERE element = 'C' AND heat_id = "
                     "(SELECT id FROM heat WHERE heat_no = 'D2')")
-    assert "verdict of heat D2 (conforms)" in run("--db", str(db_path), "verify")[1]
+    out = run("--db", str(db_path), "verify")[1]
+    assert "heat D2 (row 2): rows is" in out
+    assert "but its audit trail" in out
 
 
 def test_signatures_marked_superseded_behind_the_program_are_named(db_path: Path) -> None:
@@ -244,13 +268,12 @@ def test_signatures_marked_superseded_behind_the_program_are_named(db_path: Path
     no longer be re-hashed. Each superseding must have its audit entry."""
     _signed(db_path)
     with sqlite3.connect(db_path) as raw:
-        raw.execute("UPDATE ingot SET disposition = 'accepted' WHERE disposition = 'scrap'")
         raw.execute("UPDATE signature SET superseded_at = '2025-03-11T08:00:00+00:00', "
                     "superseded_reason = 'x'")
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
-    assert ("the signature #1 of 2025-03-10, shift day by wang (shift closed by inspector) at "
-            "2025-03-10T20:00:00+00:00 is marked superseded without an audit entry of its correction") in out
+    assert ("signature #1 (shift 2025-03-10): superseded_at is '2025-03-11T08:00:00+00:00', but its "
+            "audit trail") in out
 
 
 def test_a_rewritten_records_hash_is_named(db_path: Path) -> None:
@@ -268,8 +291,7 @@ def test_a_rewritten_records_hash_is_named(db_path: Path) -> None:
                         [(h, i) for i, h in rehashed.items()])
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
-    assert "the signature #1 of 2025-03-10, shift day by wang" in out
-    assert "does not match the audit entry of its signing (records_hash)" in out
+    assert "ingot D1/2 (ingot row 2): disposition is 'accepted', but its audit trail" in out
 
 
 @pytest.mark.parametrize(("column", "value"), [("signer", "zhao"),
@@ -282,8 +304,7 @@ def test_a_forged_signer_time_or_meaning_is_named(db_path: Path, column: str, va
         raw.execute(f"UPDATE signature SET {column} = ? WHERE id = 2", (value,))
     code, out, _err = run("--db", str(db_path), "verify")
     assert code == 1
-    assert "the signature #2 of 2025-03-10, shift evening by " in out
-    assert f"does not match the audit entry of its signing ({column})" in out
+    assert f"signature #2 (shift 2025-03-10): {column} is '{value}', but its audit trail" in out
 
 
 def test_a_deleted_or_revived_signature_is_named(db_path: Path, tmp_path: Path) -> None:
@@ -294,19 +315,19 @@ def test_a_deleted_or_revived_signature_is_named(db_path: Path, tmp_path: Path) 
         raw.execute("DROP TRIGGER signature_no_delete")
         raw.execute("DELETE FROM signature WHERE id = 3")
     out = run("--db", str(deleted), "verify")[1]
-    assert "records the signature day 2025-03-10 #3, which is missing" in out
+    assert "signature #3 (day 2025-03-10) is gone, but its audit trail" in out
     with open_as(db_path, "hu") as s:  # a correction: all three superseded, with entries
         s.update_ingot("D1", 1, weight_kg=701.0, reason="scale recalibrated")
         assert verify(s).ok
     with sqlite3.connect(db_path) as raw:
         raw.execute("DROP TRIGGER signature_superseded_once")
         raw.execute("UPDATE signature SET superseded_at = NULL, superseded_reason = NULL WHERE id = 3")
-    assert "is shown as in force, but the audit log records it superseded" in run(
+    assert "signature #3 (day 2025-03-10): superseded_at is null, but its audit trail" in run(
         "--db", str(db_path), "verify")[1]
 
 
-@pytest.mark.parametrize("trigger", ["audit_no_delete", "signature_fixed", "ingot_no_delete",
-                                     "ingot_rollup_update"])
+@pytest.mark.parametrize("trigger", ["audit_no_delete", "audit_entry_no_update", "audit_block_no_delete",
+                                     "signature_fixed", "ingot_no_delete", "ingot_rollup_update"])
 def test_a_dropped_trigger_is_named(db_path: Path, trigger: str) -> None:
     _signed(db_path)
     with sqlite3.connect(db_path) as raw:
@@ -319,14 +340,15 @@ def test_a_dropped_trigger_is_named(db_path: Path, trigger: str) -> None:
 def test_a_trigger_replaced_by_one_that_does_nothing_is_named(db_path: Path) -> None:
     _signed(db_path)
     with sqlite3.connect(db_path) as raw:
-        raw.execute("DROP TRIGGER audit_no_update")
-        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
+        original = raw.execute("SELECT sql FROM sqlite_schema WHERE name = 'audit_entry_no_update'"
+                               ).fetchone()[0]
+        raw.execute("DROP TRIGGER audit_entry_no_update")
+        raw.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
     out = run("--db", str(db_path), "verify")[1]
-    assert "the trigger audit_no_update is not the one qcdesk wrote" in out
+    assert "the trigger audit_entry_no_update is not the one qcdesk wrote" in out
     with sqlite3.connect(db_path) as raw:
-        raw.execute("DROP TRIGGER audit_no_update")
-        raw.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
-                    "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+        raw.execute("DROP TRIGGER audit_entry_no_update")
+        raw.execute(original)
         raw.execute("CREATE TRIGGER sneak AFTER INSERT ON ingot BEGIN SELECT 1; END")
     assert "the trigger sneak was not written by qcdesk" in run("--db", str(db_path), "verify")[1]
 
@@ -340,13 +362,45 @@ def test_a_database_made_before_the_replace_guard_gets_it(db_path: Path,
     before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
     monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
     monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
-    make_shop(db_path, people=False)
+    Store.open(db_path, "tester").close()
     with sqlite3.connect(db_path) as raw:
         raw.execute("DROP TRIGGER audit_no_replace")
     monkeypatch.undo()
     with Store.open(db_path, "tester") as s:
         assert "audit_no_replace" in s.triggers()
         assert verify(s).ok
+        s.conn.execute("INSERT INTO audit_v1 (id, at, user, action, entity, entity_key) "
+                       "VALUES (1, 'x', 'x', 'insert', 'x', 'x')")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            s.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, action, entity, entity_key) "
-                           "VALUES (1, 'x', 'x', 'insert', 'x', 'x')")
+            s.conn.execute("INSERT OR REPLACE INTO audit_v1 (id, at, user, action, entity, entity_key) "
+                           "VALUES (1, 'y', 'y', 'insert', 'y', 'y')")
+
+
+@pytest.mark.parametrize("text", ["plain", "王丽 \"quoted\" back\\slash", "tab\tnew\nline\r", "nul\x00x",
+                                  "\x01\x1f\x7f", "\u2028\u2029", "emoji 🔥", "é" * 300])
+def test_sqlite_writes_an_old_entry_as_the_chain_does(text: str) -> None:
+    """verify reads the log before schema 9 through SQLite's json_array, which must give the
+    bytes `chain.content` hashed (else verify falls back to Python, entry by entry)."""
+    from qcdesk import chain
+
+    values = (7, "2025-03-10T08:00:00+08:00", text, "update", "heat", text, None, "C", "0.1", text, None)
+    raw = sqlite3.connect(":memory:")
+    (written,) = raw.execute("SELECT json_array(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).fetchone()
+    assert written.encode("utf-8") == chain.content(values)
+
+
+@pytest.mark.parametrize("text", ["王丽 \"quoted\" back\\slash", "tab\tnew\nline\r", "nul\x00x",
+                                  "\x01\x1f\x7f", "\u2028\u2029", "emoji 🔥"])
+def test_the_database_writes_an_entry_as_the_documented_rule(text: str) -> None:
+    """A write's entries are hashed as SQLite's json_array writes them; the documented rule is
+    Python's compact JSON: the two must be the same bytes, whatever the text."""
+    from qcdesk import chain
+
+    raw = sqlite3.connect(":memory:")
+    raw.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, action TEXT, entity TEXT, entity_key TEXT, "
+                "heat_no TEXT, field TEXT, old_value TEXT, new_value TEXT, reason TEXT, tbl TEXT, rec ANY, "
+                "state TEXT) STRICT")
+    values = (3, "update", None, text, None, "notes", text, text + "!", text, "heat", 12, f'["{text}"]')
+    raw.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    (written,) = raw.execute(f"SELECT {chain.ENTRY_SQL} FROM audit").fetchone()
+    assert written.encode("utf-8") == chain.entry(values)

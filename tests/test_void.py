@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from signed_shop import DAY, NOW, make_shop
+from signed_shop import DAY, GOOD, NOW, make_shop
 
 from qcdesk.cli import main
 from qcdesk.errors import NotFound, ReasonRequired
@@ -159,11 +159,15 @@ def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pyte
     before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
     monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])
     monkeypatch.setattr(store_module, "LATEST", migrations.MIGRATIONS[before - 1][0])
-    make_shop(db_path, people=False)
-    with Store.open(db_path, "tester") as s:
-        s.set_analysis("D1", {"S": None}, reason="sample mixed up")
-        old = sorted(tuple(r) for r in s.conn.execute("SELECT heat_id, element, value_pct, voided "
-                                                      "FROM heat_analysis"))
+    Store.open(db_path, "tester").close()
+    with sqlite3.connect(db_path) as raw:  # as qcdesk of that schema left it: D1 with S withdrawn
+        raw.execute("INSERT INTO heat (id, heat_no, converter_id, tapped_at, production_date, shift_id, "
+                    "grade, tap_weight_t, inspector) VALUES (1, 'D1', 1, '2025-03-10 09:00', '2025-03-10', "
+                    "2, 'Q235B', 30.0, 'wang')")
+        raw.executemany("INSERT INTO heat_analysis (heat_id, element, value_pct, voided) VALUES (1, ?, ?, ?)",
+                        [(el, v, int(el == "S")) for el, v in GOOD.items()])
+        old = sorted(tuple(r) for r in raw.execute("SELECT heat_id, element, value_pct, voided "
+                                                   "FROM heat_analysis"))
     monkeypatch.undo()
     with Store.open(db_path, "tester") as s:
         assert s.schema_version() == migrations.LATEST
@@ -172,7 +176,7 @@ def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pyte
         s.set_analysis("D1", {"S": 0.03})
         assert s.heat("D1").analysis["S"] == 0.03
         assert s.counts()["heat_analysis"] == len(old) + 1
-        assert verify(s).ok
+        assert verify(s).ok, verify(s).problem
 
 
 def test_the_audit_keeps_when_an_ingot_was_judged(shop: Store) -> None:

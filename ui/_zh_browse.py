@@ -134,3 +134,9 @@ ZH.update({
     "this is a folder: name a file in it": "这是一个文件夹：请指定其中的文件",
     "the folder {folder} does not exist": "文件夹 {folder} 不存在",
 })
+# ux-first: more heats at a press, dates on a calendar
+ZH.update({
+    "Pick the date on a calendar (Alt+Down)": "在日历上选择日期（Alt+下箭头）",
+    "Sho&w {n} more": "再显示 {n} 条(&W)",
+    "Scrolling to the end of the list shows more as well": "滚动到列表末尾也会显示更多",
+})

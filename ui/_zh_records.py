@@ -96,4 +96,24 @@ ZH = {
         "{name} 已停用：其记录和签字仍归其所有。",
     "{name} has a new PIN (and is no longer locked out).": "{name} 已有新 PIN（且不再被锁定）。",
     "Say why {name} is deactivated.": "请说明停用 {name} 的原因。",
+    # ux-first: the menus' letters apart from the menu bar's and the tabs'
+    "Import in&gots…": "导入钢锭(&G)…",
+    "Peop&le…": "人员(&L)…",
+    "Preferen&ces…": "首选项(&C)…",
+    "Qu&it": "退出(&X)",
+    "S&ave": "保存(&A)",
+    "Void heat…": "作废炉次…",
+    "S&ave PDF…": "保存 PDF(&A)…",
+    "Pri&nt…": "打印(&N)…",
+    "Period qua&lity report (PDF)…": "期间质量报告 PDF(&L)…",
+    # ux-first: large text (preferences)
+    "Lar&ge text: the whole window's text, rows and charts about a third larger":
+        "大字体(&G)：整个窗口的文字、行高和图表放大约三分之一",
+    "For a screen read from a distance (at the converter). Kept for this workstation. Applies at the next "
+    "start.": "适用于需要远距离阅读的屏幕（在转炉旁）。仅保存在本工作站。下次启动时生效。",
+    # ux-first: after the demo is loaded
+    "The demo workshop is in February 1959 ({first} to {last}): shown is its last production day, {last}. "
+    "Ctrl+T goes to the current shift.":
+        "演示车间的数据在 1959 年 2 月（{first} 至 {last}）：这里显示的是其最后一个生产日 {last}。"
+        "按 Ctrl+T 回到当前班次。",
 }

@@ -186,4 +186,20 @@ ZH = {
     "Target (by weight)": "目标（按重量）",
     "No day at or above a target yet: the targets come from the plans (Set-up ▸ Production plans).":
         "尚无达到目标的日子：目标来自生产计划（设置 ▸ 生产计划）。",
+    # ux-first: "none" for no rule broken, the calm mark of a better-than-usual point, the plan's scope
+    "None: no rule is chosen (Rules 1–4 in the filter bar).":
+        "无：未选择任何判异准则（筛选栏中的准则 1–4）。",
+    "None: no point breaks rule {rule}.": "无：没有点违反准则 {rule}。",
+    "None: no point breaks rules {rules}.": "无：没有点违反准则 {rules}。",
+    "Rule broken: more non-qualified": "判异：不合格品偏多",
+    "Better than usual: fewer non-qualified": "好于平常：不合格品偏少",
+    "above: more non-qualified": "在中心线上方：不合格品偏多",
+    "below: fewer non-qualified, better than usual": "在中心线下方：不合格品偏少，好于平常",
+    "{first} – {last}: {pattern}, {side}": "{first} – {last}：{pattern}，{side}",
+    "converter {converter}": "转炉 {converter}",
+    "shift {shift}": "班次 {shift}",
+    "grade {grade}": "钢种 {grade}",
+    "Plans are set for the whole workshop, so this page counts every converter, shift and grade: the filter "
+    "({chosen}) does not apply here.":
+        "生产计划按整个车间制定，因此本页统计所有转炉、班次和钢种：筛选条件（{chosen}）在此不适用。",
 }

@@ -114,8 +114,9 @@ ZH = {
     "kg": "kg",
     "&Defects…": "缺陷(&D)…",
     "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-    "D defects · digits type the weight":
-        "按键：A 合格 · C 精整后合格 · R 改判 · S 废品 · P 待判 · D 缺陷 · 数字键输入重量",
+    "D defects · digits type the weight · Ctrl+Z takes back your last change":
+        "按键：A 合格 · C 精整后合格 · R 改判 · S 废品 · P 待判 · D 缺陷 · 数字键输入重量 · "
+        "Ctrl+Z 撤销上一项修改",
     "ingot weight": "钢锭重量",
     "Heat {heat} fails its grade: none of its ingots counts as qualified, whatever its surface.":
         "炉次 {heat} 成分不合格：无论外观如何，其钢锭均不计为合格。",
@@ -164,4 +165,63 @@ ZH = {
     "Unsaved changes": "未保存的修改",
     "Heat {heat} has changes that are not saved yet.": "炉次 {heat} 有尚未保存的修改。",
     "&Discard": "放弃(&D)",
+    # ---- issue 15, part A: the inspector's work on one heat
+    "This database has people: the signed-in person is the inspector and the author of every change.":
+        "此数据库设有人员：登录者即检验员，也是每项修改的记录人。",
+    "Type the time alone (10:30) to keep the date, or the whole 2024-03-04 10:30 to change it; Up and Down "
+    "move it a minute.":
+        "只输入时间（10:30）则日期不变；输入完整的 2024-03-04 10:30 可改日期；上下键增减一分钟。",
+    # the defects dialog
+    "where:": "部位：",
+    "a&nywhere": "未注明(&N)",
+    "&top": "上部(&T)",
+    "&middle": "中部(&M)",
+    "&bottom": "下部(&B)",
+    "Alt+T top · Alt+M middle · Alt+B bottom, before or after the code · Enter adds · Enter on an empty "
+    "line keeps the list · Del removes":
+        "Alt+T 上部 · Alt+M 中部 · Alt+B 下部（在代码前后均可）· 回车添加 · 空行回车保存列表 · Del 删除",
+    "Defects of ingot {n} of heat {heat} ({kg} kg, {disposition})":
+        "炉次 {heat} 钢锭 {n} 的缺陷（{kg} kg，{disposition}）",
+    # the heat's history, in words
+    "converter": "转炉",
+    "tap time": "出钢时间",
+    "production date": "生产日期",
+    "shift": "班次",
+    "grade": "钢种",
+    "tapped weight": "出钢量",
+    "tap temperature": "出钢温度",
+    "inspector": "检验员",
+    "notes": "备注",
+    "analysis": "分析",
+    "weight": "重量",
+    "disposition": "判定",
+    "defects": "缺陷",
+    "judged at": "判定时间",
+    "voided": "作废",
+    "plausibility": "合理性",
+    "none": "无",
+    "ingot {n}": "钢锭 {n}",
+    "analysis · {element}": "分析 · {element}",
+    "heat {heat_no}": "炉次 {heat_no}",
+    "warned": "提示",
+    "judged": "判定",
+    "voided (was: {record})": "作废（原为：{record}）",
+    "Change": "变更",
+    "{when}, {who}: {action} {what}: {change}": "{when}，{who}：{action} {what}：{change}",
+    "Reason: {reason}": "原因：{reason}",
+    "✓ Analysis saved at {time}": "✓ 分析已于 {time} 保存",
+    # corrections
+    "Reasons given before (Up, Down):": "以前用过的原因（上下键选择）：",
+    "Heat {heat_no}: {changes}": "炉次 {heat_no}：{changes}",
+    "Ingot {n} of heat {heat_no}: {changes}": "炉次 {heat_no} 钢锭 {n}：{changes}",
+    # sign-off readiness in the shift view
+    "Shifts of the day:": "当日各班：",
+    "Ready to sign: every shift with heats is closed.": "可以签署：有炉次的各班均已关闭。",
+    "Before the day is signed: {missing}.": "签署当日之前：{missing}。",
+    "The day cannot be signed yet: {missing}.": "当日尚不能签署：{missing}。",
+    # undo
+    "Nothing taken back: {why}.": "未撤销：{why}。",
+    "↶ Taken back: {what}.": "↶ 已撤销：{what}。",
+    "Undo &my last change (within the minute)": "撤销我的上一项修改（一分钟内）(&M)",
+    "right?": "对吗？",
 }

@@ -17,13 +17,17 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +36,7 @@ from qcdesk.errors import QcError, ReasonRequired
 from qcdesk.i18n import _
 from qcdesk.rates import FORMULAS, format_rate
 from qcdesk.store import Store
+from ui import settings as keys
 from ui.session import Session
 
 T = TypeVar("T")
@@ -43,6 +48,51 @@ ERROR_STYLE = "color: #b00020;"
 GOOD_BACKGROUND = "#c8efc8"
 BAD_BACKGROUND = "#f6c4c4"
 DOUBT_BACKGROUND = "#ffe2a8"
+
+
+# ---------------------------------------------------------------- large text
+
+LARGE_TEXT_SCALE = 1.35  # "large text": 9 pt becomes about 12 pt, legible from the converter's floor
+_SCALE_PROPERTY = "qcdesk_text_scale"
+
+
+def large_text_wanted() -> bool:
+    """Whether this workstation's preferences ask for large text."""
+    return keys.settings().value(keys.LARGE_TEXT, False, bool) is True
+
+
+def apply_text_size(app: QApplication, large: bool | None = None) -> float:
+    """Set the program's font to the preferred size, before any window is made: every widget's
+    text, the row heights taken from it and the charts' text (Qt Charts starts from the program's
+    font) follow. Returns the scale."""
+    scale = LARGE_TEXT_SCALE if (large_text_wanted() if large is None else large) else 1.0
+    base = app.property("qcdesk_base_font")
+    if not isinstance(base, QFont):
+        base = QFont(app.font())
+        app.setProperty("qcdesk_base_font", base)
+    font = QFont(base)
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * scale)
+    else:
+        font.setPixelSize(round(base.pixelSize() * scale))
+    app.setFont(font)
+    app.setProperty(_SCALE_PROPERTY, scale)
+    return scale
+
+
+def text_scale() -> float:
+    """How much larger than Qt's own the program's text is (1.0, or the large text's scale)."""
+    app = QApplication.instance()
+    value = app.property(_SCALE_PROPERTY) if app is not None else None
+    return value if isinstance(value, float) else 1.0
+
+
+def keep_columns_together(view: QTableView) -> None:
+    """A table's columns as wide as their text, the spare width after the last: on a wide screen
+    one stretched column would take most of the width and part a row's cells from each other."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def qdate(day: date) -> QDate:

@@ -3,7 +3,7 @@ then load the demo workshop, or start empty."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,7 @@ class FirstRunPage(QWidget):
     the worker while a busy bar runs."""
 
     finished = Signal()
+    demo_loaded = Signal(object)  # the DemoSummary, before finished
     admin_created = Signal(object)  # the Person, signed in
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -52,6 +53,7 @@ class FirstRunPage(QWidget):
         explain = QLabel(self.tr("Look around with a month of a three-converter workshop (February 1959), "
                                  "or start logging your own heats."), page)
         explain.setWordWrap(True)
+        self.explain = explain
         self.demo_button = QPushButton(self.tr("&Load the February 1959 demo workshop"), page)
         self.empty_button = QPushButton(self.tr("&Start empty"), page)
         for b in (self.demo_button, self.empty_button):
@@ -63,10 +65,22 @@ class FirstRunPage(QWidget):
         self.busy.hide()
         self.message = QLabel(page)
         self.message.setWordWrap(True)
+        # a column of readable width, centred: the texts get its whole width to wrap in (a word-wrapped
+        # label aligned on its own gets a guessed width, and was cut to half-lines)
+        column = QWidget(page)
+        readable = explain.fontMetrics().averageCharWidth() * 70  # about 70 characters a line
+        column.setMaximumWidth(max(self.demo_button.minimumWidth(), readable))
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for w in (heading, explain, self.demo_button, self.empty_button, self.busy, self.message):
+            inner.addWidget(w)
+        across = QHBoxLayout()
+        across.addStretch(1)
+        across.addWidget(column, 4)
+        across.addStretch(1)
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        for w in (heading, explain, self.demo_button, self.empty_button, self.busy, self.message):
-            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(across)
         layout.addStretch(2)
         self.demo_button.clicked.connect(self.load_demo)
         self.empty_button.clicked.connect(self.finished)
@@ -94,6 +108,7 @@ class FirstRunPage(QWidget):
     def _loaded(self, summary: DemoSummary) -> None:
         self.busy.hide()
         self.message.setText("\n".join(summary.lines()))
+        self.demo_loaded.emit(summary)
         self.finished.emit()
 
     def _failed(self, message: str) -> None:

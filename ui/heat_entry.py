@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,13 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcdesk import taptime
 from qcdesk.errors import Conflict, InputError, NotFound, QcError
 from qcdesk.i18n import _
-from qcdesk.model import Converter, Heat
+from qcdesk.model import Converter, Heat, Shift
 from qcdesk.numbers import TAP_TEMP_C, TAP_WEIGHT_T, format_number, parse_in_range, parse_optional
 from qcdesk.store import NewHeat, Store
-from ui.common import ERROR_STYLE, guarded, to_datetime, translate_buttons
+from ui.common import ERROR_STYLE, guarded, translate_buttons
 from ui.session import Session
+
+QUESTION_STYLE = "color: #8a4b00;"
 
 _TRAILING_DIGITS = re.compile(r"(\d+)(\D*)$")
 
@@ -42,25 +46,64 @@ def next_heat_no(last: str | None, converter: str) -> str:
     return last[:match.start(1)] + bumped + match.group(2)
 
 
+class TapTimeEdit(QLineEdit):
+    """A tap time, yyyy-MM-dd HH:mm: one field, so one Tab leaves it. Typed alone, a time keeps the
+    date shown (qcdesk.taptime); Up and Down move it a minute."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shown = datetime(2000, 1, 1)
+        self.setObjectName("tap_time")
+        self.setToolTip(self.tr("Type the time alone (10:30) to keep the date, or the whole "
+                                "2024-03-04 10:30 to change it; Up and Down move it a minute."))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("2024-03-04 10:30 ") + 16)
+
+    def set_moment(self, moment: datetime) -> None:
+        self._shown = moment.replace(second=0, microsecond=0)
+        self.setText(taptime.format_tap_time(self._shown))
+
+    def moment(self) -> datetime:
+        """The tap time typed (InputError when the text is none); its date is the one shown unless
+        a date was typed."""
+        return taptime.parse_tap_time(self.text(), self._shown)
+
+    # QWidget.keyPressEvent: Up and Down a minute
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+        if step is not None and not event.modifiers():
+            try:
+                moment = self.moment() + timedelta(minutes=step)
+            except InputError:
+                return
+            self._shown = moment
+            self.setText(taptime.format_tap_time(moment))
+            self.textEdited.emit(self.text())
+            return
+        super().keyPressEvent(event)
+
+
 class NewHeatDialog(QDialog):
     """Enter saves; Esc cancels; a refused value is said beside its field and stays as typed."""
 
     saved = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None,
+                 shown: tuple[date, str] | None = None) -> None:
+        """`shown`: the production date and shift the shift view shows (a tap time in another
+        production date is questioned)."""
         super().__init__(parent)
         self.session = session
+        self.shown = shown
         self.setWindowTitle(self.tr("New heat"))
         self._grades: list[str] = []
         self._weights: dict[str, float | None] = {}
+        self._schedule: list[Shift] = []
+        self._confirmed: datetime | None = None  # a doubtful tap time the inspector confirmed
 
         self.converter = QComboBox(self)
         self.heat_no = QLineEdit(self)
-        self.tapped_at = QDateTimeEdit(self)
-        self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        now = session.clock()
-        self.tapped_at.setDateTime(QDateTime(QDate(now.year, now.month, now.day),
-                                             QTime(now.hour, now.minute)))
+        self.tapped_at = TapTimeEdit(self)
+        self.tapped_at.set_moment(_local(session.clock()))
         self.grade = QLineEdit(self)
         self.grade.setPlaceholderText(self.tr("type a few letters, e.g. Q235"))
         self.weight = QLineEdit(self)
@@ -93,6 +136,10 @@ class NewHeatDialog(QDialog):
         self.general = QLabel(self)
         self.general.setStyleSheet(ERROR_STYLE)
         self.general.setWordWrap(True)
+        self.question = QLabel(self)  # a doubtful tap time, asked about once (the whole width: it is long)
+        self.question.setObjectName("tap_question")
+        self.question.setStyleSheet(QUESTION_STYLE)
+        self.question.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
@@ -101,23 +148,27 @@ class NewHeatDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.question)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
 
         self.converter.currentIndexChanged.connect(self._suggest)
+        # converter, number and tap time are suggested (Shift+Tab or Alt+letter reach them): the cursor
+        # starts where typing does
+        self.grade.setFocus()
         session.submit(self._read_choices, done=self._choices_loaded, receiver=self)
 
     @staticmethod
     def _read_choices(store: Store) -> tuple[list[Converter], dict[str, str | None], list[str],
-                                              dict[str, float | None]]:
+                                              dict[str, float | None], list[Shift]]:
         converters = store.converters(active_only=True)
         return (converters, {c.code: store.last_heat_no(c.code) for c in converters}, store.grades(),
-                {c.code: c.nominal_t for c in converters})
+                {c.code: c.nominal_t for c in converters}, store.shifts())
 
     def _choices_loaded(self, choices: tuple[list[Converter], dict[str, str | None], list[str],
-                                              dict[str, float | None]]) -> None:
-        converters, self._last, self._grades, self._weights = choices
+                                              dict[str, float | None], list[Shift]]) -> None:
+        converters, self._last, self._grades, self._weights, self._schedule = choices
         completer = QCompleter(self._grades, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -140,7 +191,8 @@ class NewHeatDialog(QDialog):
     # ---------------------------------------------------------------- saving
 
     def _clear_errors(self) -> None:
-        for label in (*self.errors.values(), self.general):
+        self.errors["tapped_at"].setStyleSheet(ERROR_STYLE)
+        for label in (*self.errors.values(), self.general, self.question):
             label.clear()
 
     def _refuse(self, key: str, message: str) -> None:
@@ -167,16 +219,44 @@ class NewHeatDialog(QDialog):
             self._refuse("heat_no", self.tr("a heat number is needed"))
         if self.converter.currentData() is None:
             self._refuse("converter", self.tr("no converter in service"))
-        if any(label.text() for label in self.errors.values()):
+        tapped: datetime | None = None
+        try:
+            tapped = self.tapped_at.moment()
+        except InputError as exc:
+            self._refuse("tapped_at", exc.problem)
+        if tapped is None or any(label.text() for label in self.errors.values()):
             return
-        tapped = to_datetime(self.tapped_at.dateTime())
-        new = NewHeat(heat_no=self.heat_no.text().strip(), converter=str(self.converter.currentData()),
-                      tapped_at=tapped, grade=match[0], tap_weight_t=float(values["weight"] or 0),
-                      tap_temp_c=values["temperature"], inspector=self.session.user,
-                      notes=self.notes.text())
+        if self._question(tapped):
+            return
+        heat_no, converter = self.heat_no.text().strip(), str(self.converter.currentData())
+        grade, weight, temperature, notes = (match[0], float(values["weight"] or 0), values["temperature"],
+                                             self.notes.text())
+
+        def work(store: Store) -> Heat:
+            with store.transaction():  # the heat, and a doubtful tap temperature noted in its history
+                # the store's user is whoever signed in (else the preferences' name): the inspector
+                heat = store.add_heat(NewHeat(heat_no=heat_no, converter=converter, tapped_at=tapped,
+                                              grade=grade, tap_weight_t=weight, tap_temp_c=temperature,
+                                              inspector=store.user, notes=notes))
+                store.note_plausibility(heat.heat_no)
+            return heat
+
         self.buttons.setEnabled(False)
-        self.session.submit(guarded(lambda store: store.add_heat(new)), done=self._answered,
-                            failed=self._failed, receiver=self, changes="heats")
+        self.session.submit(guarded(work), done=self._answered, failed=self._failed, receiver=self,
+                            changes="heats")
+
+    def _question(self, tapped: datetime) -> bool:
+        """Ask once about a doubtful tap time (said beside it; Enter again saves): True if asked."""
+        said = taptime.doubts(tapped, self.session.clock(), self._schedule, self.shown)
+        if not said or tapped == self._confirmed:
+            return False
+        self._confirmed = tapped
+        self.errors["tapped_at"].setText(self.tr("right?"))
+        self.errors["tapped_at"].setStyleSheet(QUESTION_STYLE)
+        self.question.setText(taptime.question(tapped, said))
+        self.tapped_at.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tapped_at.selectAll()  # typed again at once if it was wrong
+        return True
 
     def _failed(self, message: str) -> None:
         self.buttons.setEnabled(True)
@@ -198,3 +278,8 @@ class NewHeatDialog(QDialog):
             self._refuse("grade", str(result))
         else:
             self.general.setText(str(result))
+
+
+def _local(moment: datetime) -> datetime:
+    """A clock's reading as a local wall-clock time (tap times are)."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment

@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
-    QDateTimeEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import standards
-from qcdesk.errors import InputError
+from qcdesk import plausibility, standards, taptime, undo
+from qcdesk.errors import InputError, QcError, ReasonRequired
 from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
 from qcdesk.numbers import (
@@ -38,6 +39,7 @@ from qcdesk.numbers import (
     TAP_TEMP_C,
     TAP_WEIGHT_T,
     format_chemistry,
+    format_fixed,
     format_number,
     parse_in_range,
     parse_optional,
@@ -45,7 +47,7 @@ from qcdesk.numbers import (
 from qcdesk.rates import RateRow
 from qcdesk.standards import HeatCheck
 from qcdesk.store import NewIngot, Store
-from ui.audit_dialog import AuditDialog
+from ui.audit_dialog import AuditDialog, field_name, value_words
 from ui.common import (
     BAD_BACKGROUND,
     DOUBT_BACKGROUND,
@@ -53,15 +55,20 @@ from ui.common import (
     GOOD_BACKGROUND,
     Corrector,
     Note,
+    ReasonDialog,
     formula,
+    guarded,
     rate_text,
-    to_datetime,
 )
-from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate
+from ui.heat_entry import QUESTION_STYLE, TapTimeEdit
+from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate, disposition_name
 from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
 
+T = TypeVar("T")
+DOUBT_STYLE = "color: #8a4b00; font-weight: bold;"
+SAVED_STYLE = "color: #1b5e20; font-weight: bold;"
 
 @dataclass(frozen=True)
 class HeatData:
@@ -75,17 +82,27 @@ class HeatData:
     grades: list[str]
     defects: list[Defect]
     shifts: list[Shift]
+    doubts: list[plausibility.Doubt]  # DOMAIN.md's plausibility: warned, never refused
 
 
 def load_heat(store: Store, heat_no: str) -> HeatData:
     heat = store.heat(heat_no)
-    return HeatData(heat, store.check_heat(heat.heat_no), store.ingots(heat.heat_no),
+    ingots = store.ingots(heat.heat_no)
+    return HeatData(heat, store.check_heat(heat.heat_no), ingots,
                     store.heat_rates(heat.heat_no), store.editions_in_force(heat.tapped_at.date()),
-                    store.grades(), store.defects(), store.shifts())
+                    store.grades(), store.defects(), store.shifts(),
+                    plausibility.check(heat.tap_weight_t, heat.tap_temp_c,
+                                       [(i.weight_kg, i.disposition) for i in ingots]))
 
 
-def _qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute))
+def noting(heat_no: str, work: Callable[[Store, str | None], T]) -> Callable[[Store, str | None], T]:
+    """`work`, then the heat's plausibility doubts noted in its history, in one transaction."""
+    def run(store: Store, reason: str | None) -> T:
+        with store.transaction():
+            result = work(store, reason)
+            store.note_plausibility(heat_no)
+        return result
+    return run
 
 
 def _limit(value: float | None, element: str) -> str:
@@ -107,13 +124,16 @@ class AnalysisPanel(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.marks: dict[str, QLabel] = {}
         self.last_check: HeatCheck | None = None
+        self._rows_key: tuple[tuple[str, ...], int | None] | None = None  # the elements and edition shown
 
         self.edition_label = QLabel(self)
         self.edition_label.setWordWrap(True)
         self.grid = QGridLayout()
         self.other = QLineEdit(self)
-        self.other.setPlaceholderText(self.tr("another element, e.g. Cr; Enter adds it"))
-        self.other.setMaximumWidth(260)
+        hint = self.tr("another element, e.g. Cr; Enter adds it")
+        self.other.setPlaceholderText(hint)
+        # as wide as its hint in the language and text size in force (large text: wider), no wider
+        self.other.setMaximumWidth(self.other.fontMetrics().horizontalAdvance(hint) + 24)
         self.other.returnPressed.connect(self._add_other)
         self.status = QLabel(self)
         font = QFont(self.status.font())
@@ -124,6 +144,8 @@ class AnalysisPanel(QWidget):
         self.detail = Note(self)
         self.satisfied = Note(self)
         self.error = Note(self, ERROR_STYLE)
+        self.saved_note = Note(self, SAVED_STYLE)
+        self.saved_note.setObjectName("analysis_saved")
         self.save_button = QPushButton(self.tr("Save &analysis"), self)
         self.save_button.clicked.connect(self.save_requested)
 
@@ -136,6 +158,7 @@ class AnalysisPanel(QWidget):
         layout.addWidget(self.satisfied)
         layout.addWidget(self.error)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.saved_note)
         layout.addStretch(1)
 
     def typed(self) -> dict[str, str]:
@@ -161,7 +184,10 @@ class AnalysisPanel(QWidget):
                 date=self.edition.effective_from.isoformat()))
         elements = [v.element for v in data.check.elements]
         elements += [el for el in typed if el not in elements]
-        self._build_rows(elements)
+        key = (tuple(elements), self.edition.id if self.edition else None)
+        if key != self._rows_key:  # the same rows stay, and the cursor in them
+            self._rows_key = key
+            self._build_rows(elements)
         for el, edit in self.edits.items():
             value = data.heat.analysis.get(el)
             edit.setText(typed.get(el, "" if value is None else format_chemistry(el, value)))
@@ -217,6 +243,8 @@ class AnalysisPanel(QWidget):
         self.error.clear()
         self.other.clear()
         edit = self.edits.get(element) or self._add_row(element)
+        if self._rows_key is not None:
+            self._rows_key = ((*self._rows_key[0], element), self._rows_key[1])
         edit.setFocus()
 
     def parsed(self) -> tuple[dict[str, float], dict[str, str]]:
@@ -276,8 +304,15 @@ class AnalysisPanel(QWidget):
             self.detail.clear()
             self.satisfied.clear()
         self.last_check = check
+        if bad or values != self.saved_values:
+            self.saved_note.clear()  # typed since: not the saved analysis any more
         self.judged.emit(check)
         return check
+
+    def first_to_type(self) -> QLineEdit | None:
+        """The first element still without a value (else the first element)."""
+        edits = list(self.edits.values())
+        return next((e for e in edits if not e.text().strip()), edits[0] if edits else None)
 
     def revert(self) -> None:
         """Back to the saved values (Esc)."""
@@ -299,6 +334,105 @@ class AnalysisPanel(QWidget):
         return out
 
 
+class CorrectionDialog(ReasonDialog):
+    """Why is this corrected? Says what changes (accepted → conditioned, with the ingot named) and
+    offers the reasons given before: Up and Down pick one into the line, Enter keeps it."""
+
+    def __init__(self, what: str, message: str, reasons: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(message, parent)
+        self.change = QLabel(what, self)
+        self.change.setObjectName("change")
+        self.change.setWordWrap(True)
+        font = self.change.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.change.setFont(font)
+        self.choices = QListWidget(self)
+        self.choices.setObjectName("earlier_reasons")
+        self.choices.addItems(reasons)
+        self.choices.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # picked from the line with Up and Down
+        self.choices.setMaximumHeight(self.choices.sizeHintForRow(0) * min(len(reasons), 6) + 8
+                                      if reasons else 0)
+        self.choices.itemClicked.connect(lambda item: self.edit.setText(item.text()))
+        self.choices.itemDoubleClicked.connect(self._pick)
+        earlier = QLabel(self.tr("Reasons given before (Up, Down):"), self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.change)
+        at = layout.indexOf(self.buttons)
+        layout.insertWidget(at, earlier)
+        layout.insertWidget(at + 1, self.choices)
+        earlier.setVisible(bool(reasons))
+        self.choices.setVisible(bool(reasons))
+        self.edit.installEventFilter(self)
+        self.edit.setFocus()
+        self.setMinimumWidth(480)
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.edit.setText(item.text())
+        self.accept()
+
+    # QObject.eventFilter: Up and Down in the reason's line walk the earlier reasons
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.choices.count()):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.choices.count() - 1, self.choices.currentRow() + step))
+            self.choices.setCurrentRow(row)
+            self.edit.setText(self.choices.item(row).text())
+            return True
+        return super().eventFilter(watched, event)
+
+
+class HeatCorrector(Corrector):
+    """A Corrector whose reason dialog says what changes and offers the reasons given before."""
+
+    dialog: CorrectionDialog | None
+
+    def run(self, work: Callable[[Store, str | None], Any], *, done: Callable[[Any], None],
+            failed: Callable[[str], None], changes: str, reason: str | None = None, what: str = "",
+            place: Callable[[QWidget], None] | None = None) -> None:
+        """`what`: the change in words; `place`: puts the reason's dialog (beside the ingot's row)."""
+        def answered(result: Any) -> None:
+            if isinstance(result, ReasonRequired) and reason is None:
+                def ask(reasons: list[str]) -> None:
+                    self._ask_what(str(result), what, reasons, work, done, failed, changes, place)
+
+                self.session.submit(lambda store: store.earlier_reasons(), done=ask, failed=failed,
+                                    receiver=self.widget)
+            elif isinstance(result, QcError):
+                failed(str(result))
+            else:
+                done(result)
+
+        self.session.submit(guarded(lambda store: work(store, reason)), done=answered, failed=failed,
+                            receiver=self.widget, changes=changes)
+
+    def _ask_what(self, message: str, what: str, reasons: list[str],  # noqa: PLR0917
+                  work: Callable[[Store, str | None], Any], done: Callable[[Any], None],
+                  failed: Callable[[str], None], changes: str,
+                  place: Callable[[QWidget], None] | None) -> None:
+        dialog = CorrectionDialog(what or message, message if what else "", reasons, self.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if place is not None:
+            dialog.adjustSize()
+            place(dialog)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            self.dialog = None
+            self.run(work, done=done, failed=failed, changes=changes, reason=dialog.reason(), what=what,
+                     place=place)
+
+        def rejected() -> None:
+            self.dialog = None
+            failed(self.tr("Not saved: a correction needs a reason."))
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.open()
+
+
 class HeatView(QWidget):
     """A heat's record, analysis and ingots; every write through the store, with a reason where needed."""
 
@@ -307,7 +441,7 @@ class HeatView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.corrector = Corrector(session, self)
+        self.corrector = HeatCorrector(session, self)
         self.heat_no: str | None = None
         self.data: HeatData | None = None
         self.audit_dialog: AuditDialog | None = None
@@ -317,6 +451,7 @@ class HeatView(QWidget):
         self._loading = False
         self._reload_wanted = False
         self._weight_typed = False
+        self._focus_analysis = False  # a new heat: the cursor to its analysis once it is shown
 
         # ---- the record
         self.title = QLabel(self.tr("No heat open: pick one in the shift view or press Ctrl+N"), self)
@@ -328,17 +463,23 @@ class HeatView(QWidget):
         self.history_button = QPushButton(self.tr("&History"), self)
         self.history_button.setToolTip(self.tr("Who changed what in this heat, when and why (Ctrl+H)"))
         self.history_button.clicked.connect(self.show_history)
-        self.tapped_at = QDateTimeEdit(self)
-        self.tapped_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.tapped_at = TapTimeEdit(self)
+        self._confirmed_tap: datetime | None = None  # a doubtful tap time the inspector confirmed
         self.grade = QLineEdit(self)
         self.weight = QLineEdit(self)
         self.temperature = QLineEdit(self)
         self.notes = QLineEdit(self)
         self.save_header_button = QPushButton(self.tr("Save re&cord"), self)
         self.save_header_button.clicked.connect(self.save_header)
-        for edit in (self.grade, self.weight, self.temperature, self.notes):
+        for edit in (self.tapped_at, self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)
         self.header_error = Note(self, ERROR_STYLE)
+        self.tap_question = Note(self, QUESTION_STYLE)
+        self.doubts = Note(self, DOUBT_STYLE)
+        self.doubts.setObjectName("doubts")
+        self.undo_note = Note(self)  # what Ctrl+Z took back, or why nothing
+        self.undo_note.setObjectName("undo_note")
+        self._goto_ingot: int | None = None  # the ingot the cursor goes to once the ingots are shown
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -379,6 +520,7 @@ class HeatView(QWidget):
         self.add_button = QPushButton(self.tr("Add &ingots"), self)
         self.add_button.clicked.connect(self.add_ingots)
         self.add_weight.returnPressed.connect(self.add_ingots)
+        self.add_count.lineEdit().returnPressed.connect(self.add_ingots)  # a spin box's Enter
         self.add_count.editingFinished.connect(self._suggest_weight)
         self.add_weight.textEdited.connect(lambda _t: setattr(self, "_weight_typed", True))
         self.defects_button = QPushButton(self.tr("&Defects…"), self)
@@ -402,7 +544,7 @@ class HeatView(QWidget):
         self.ingot_hint = Note(self)
         self.keys_hint = QLabel(self.tr(
             "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-            "D defects · digits type the weight"), self)
+            "D defects · digits type the weight · Ctrl+Z takes back your last change"), self)
         self.keys_hint.setWordWrap(True)
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
@@ -438,6 +580,9 @@ class HeatView(QWidget):
         layout.addLayout(top)
         layout.addLayout(record)
         layout.addWidget(self.header_error)
+        layout.addWidget(self.tap_question)
+        layout.addWidget(self.doubts)
+        layout.addWidget(self.undo_note)
         layout.addWidget(self.splitter, 1)
         # tab order: record, analysis, ingots
         QWidget.setTabOrder(self.tapped_at, self.grade)
@@ -445,6 +590,8 @@ class HeatView(QWidget):
         QWidget.setTabOrder(self.weight, self.temperature)
         QWidget.setTabOrder(self.temperature, self.notes)
         QWidget.setTabOrder(self.notes, self.save_header_button)
+        QWidget.setTabOrder(self.add_count, self.add_weight)
+        QWidget.setTabOrder(self.add_weight, self.add_button)
         self._set_enabled(False)
         session.changed.connect(lambda _what: self.reload())
 
@@ -463,10 +610,17 @@ class HeatView(QWidget):
             return
         self._open(heat_no)
 
+    def open_new(self, heat_no: str) -> None:
+        """A heat just logged: shown with the cursor in the first element of its analysis."""
+        self._focus_analysis = True
+        self.load(heat_no)
+
     def _open(self, heat_no: str) -> None:
         if heat_no != self.heat_no:
             self._reset_analysis = self._reset_header = True
             self._weight_typed = False
+            self.analysis.saved_note.clear()
+            self.undo_note.clear()
         self.heat_no = heat_no
         self.reload()
 
@@ -511,20 +665,36 @@ class HeatView(QWidget):
         self.analysis.set_heat(data, keep_typed=same and not self._reset_analysis and self.analysis.dirty())
         self._reset_analysis = False
         self._show_ingots(data)
+        self.doubts.setText("\n".join("⚠ " + d.text() for d in data.doubts))
+        if self._focus_analysis:
+            self._focus_analysis = False
+            # on the next turn of the loop: the element rows just made are shown by then
+            QTimer.singleShot(0, self, self._focus_first_element)
         self.loaded.emit(heat.heat_no)
 
+    def _focus_first_element(self) -> None:
+        first = self.analysis.first_to_type()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            first.selectAll()
+
     def _show_header(self, heat: Heat) -> None:
-        self.tapped_at.setDateTime(_qdatetime(heat.tapped_at))
+        self.tapped_at.set_moment(heat.tapped_at)
         self.grade.setText(heat.grade)
         self.weight.setText(format_number(heat.tap_weight_t))
         self.temperature.setText("" if heat.tap_temp_c is None else format_number(heat.tap_temp_c))
         self.notes.setText(heat.notes)
         self.header_error.clear()
+        self.tap_question.clear()
 
     def _show_ingots(self, data: HeatData) -> None:
         current = self.table.currentIndex()
         row, column = current.row(), current.column()
         self.model.set_ingots(data.ingots, data.heat.chem_status, data.heat.heat_no, data.heat.grade)
+        if self._goto_ingot is not None:
+            numbers = [self.model.ingot(r).ingot_no for r in range(self.model.rowCount())]
+            row = numbers.index(self._goto_ingot) if self._goto_ingot in numbers else row
+            self._goto_ingot = None
         if self.model.rowCount():
             row = min(max(row, 0), self.model.rowCount() - 1)
             self.table.setCurrentIndex(self.model.index(row, max(column, 0)))
@@ -569,7 +739,7 @@ class HeatView(QWidget):
             "Ingot qualified rate <b>{iq}</b> by weight, {iqc} by count · surface rate {sq} by weight, "
             "{sqc} by count").format(
             n=s.ingots, judged=s.ingots_surface_judged, pending=s.ingots_pending,
-            kg=format_number(round(s.weight_surface_judged_kg, 3)),
+            kg=format_fixed(round(s.weight_surface_judged_kg, 3), 0, at_least=True),
             iq=rate("ingot_qualified_rate"), iqc=rate("ingot_qualified_rate_by_count"),
             sq=rate("surface_qualified_rate"), sqc=rate("surface_qualified_rate_by_count")))
         self.totals.setToolTip("\n".join(formula(k) for k in (
@@ -627,8 +797,8 @@ class HeatView(QWidget):
         assert self.data is not None
         heat = self.data.heat
         changes: dict[str, Any] = {}
-        tapped = to_datetime(self.tapped_at.dateTime())
-        if tapped.replace(second=0, microsecond=0) != heat.tapped_at:
+        tapped = self.tapped_at.moment()
+        if tapped != heat.tapped_at:
             changes["tapped_at"] = tapped
         if self.grade.text().strip() != heat.grade:
             changes["grade"] = self.grade.text().strip()
@@ -657,8 +827,12 @@ class HeatView(QWidget):
         try:
             changes = self._header_changes()
         except InputError as exc:
+            self.tap_question.clear()
             self.header_error.setText(str(exc))
             return
+        if "tapped_at" in changes and self._question(changes["tapped_at"]):
+            return
+        self.tap_question.clear()
         if not changes:
             self.header_error.clear()
             if after is not None:
@@ -672,8 +846,28 @@ class HeatView(QWidget):
             if after is not None:
                 after()
 
-        self.corrector.run(lambda store, reason: store.update_heat(heat_no, **changes, reason=reason),
-                           done=done, failed=self.header_error.setText, changes="heats")
+        heat = self.data.heat
+        what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes="; ".join(
+            f"{field_name(f)} {value_words(f, _shown(getattr(heat, f)))} → {value_words(f, _shown(v))}"
+            for f, v in changes.items()))
+        self.corrector.run(noting(heat_no, lambda store, reason: store.update_heat(heat_no, **changes,
+                                                                                   reason=reason)),
+                           done=done, failed=self.header_error.setText, changes="heats", what=what)
+
+    def _question(self, tapped: datetime) -> bool:
+        """Ask once about a doubtful new tap time (said under the record; Enter again saves)."""
+        assert self.data is not None
+        heat = self.data.heat
+        said = taptime.doubts(tapped, self.session.clock(), self.data.shifts,
+                              (heat.production_date, heat.shift))
+        if not said or tapped == self._confirmed_tap:
+            return False
+        self._confirmed_tap = tapped
+        self.header_error.clear()
+        self.tap_question.setText(taptime.question(tapped, said))
+        self.tapped_at.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tapped_at.selectAll()
+        return True
 
     # ---------------------------------------------------------------- the analysis
 
@@ -689,11 +883,18 @@ class HeatView(QWidget):
         def done(_check: HeatCheck) -> None:
             self._reset_analysis = True
             self.analysis.error.clear()
+            self.analysis.saved_note.setText(self.tr("✓ Analysis saved at {time}").format(
+                time=self.session.clock().strftime("%H:%M")))
             if after is not None:
                 after()
 
+        saved = self.analysis.saved_values
+        what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes="; ".join(
+            f"{el} {value_words(el, _chemistry(el, saved[el]), element=True)} → "
+            f"{value_words(el, _chemistry(el, v), element=True)}"
+            for el, v in values.items() if el in saved and saved[el] != v))
         self.corrector.run(lambda store, reason: store.set_analysis(heat_no, values, reason=reason),
-                           done=done, failed=self.analysis.error.setText, changes="analysis")
+                           done=done, failed=self.analysis.error.setText, changes="analysis", what=what)
 
     def save(self, after: Callable[[], None] | None = None) -> None:
         """Ctrl+S: save what was typed in the record, then the analysis; then `after`, if given and
@@ -715,6 +916,14 @@ class HeatView(QWidget):
 
     # ---------------------------------------------------------------- the ingots
 
+    def start_adding(self) -> None:
+        """Ctrl+I: the cursor in "how many" (Tab reaches the kg each); Enter adds, nothing before."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return
+        self.add_count.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.add_count.selectAll()
+
     def add_ingots(self) -> None:
         if self.data is None:
             return
@@ -724,18 +933,20 @@ class HeatView(QWidget):
             self.ingot_error.setText(str(exc))
             return
         self.ingot_error.clear()
-        heat_no, n, user = self.data.heat.heat_no, self.add_count.value(), self.session.user
+        heat_no, n = self.data.heat.heat_no, self.add_count.value()
 
         def work(store: Store, _reason: str | None) -> list[Ingot]:
             first = store.next_ingot_no(heat_no)
-            return store.add_ingots(heat_no, [NewIngot(first + i, kg, Disposition.PENDING, user)
+            # the store's user is whoever signed in (else the preferences' name): the inspector
+            return store.add_ingots(heat_no, [NewIngot(first + i, kg, Disposition.PENDING, store.user)
                                               for i in range(n)])
 
         def done(_ingots: list[Ingot]) -> None:
             self.table.setFocus()
             self.table.setCurrentIndex(self.model.index(max(0, self.model.rowCount() - n), 0))
 
-        self.corrector.run(work, done=done, failed=self.ingot_error.setText, changes="ingots")
+        self.corrector.run(noting(heat_no, work), done=done, failed=self.ingot_error.setText,
+                           changes="ingots")
 
     def _selected_rows(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -752,29 +963,48 @@ class HeatView(QWidget):
             return
         heat_no = self.data.heat.heat_no
         numbers = [self.model.ingot(r).ingot_no for r in rows]
-        user = self.session.user
+        ingots = [self.model.ingot(r) for r in rows]
+        corrected = [i for i in ingots if i.disposition.judged and i.disposition != disposition]
+        what = "\n".join(self.tr("Ingot {n} of heat {heat_no}: {changes}").format(
+            n=i.ingot_no, heat_no=heat_no,
+            changes=f"{disposition_name(i.disposition)} → {disposition_name(disposition)}")
+            for i in corrected)
+        row, column = rows[0], self.table.currentIndex().column()
+
+        def move_on() -> None:
+            if len(rows) == 1 and row + 1 < self.model.rowCount() and self.table.currentIndex().row() == row:
+                self.table.setCurrentIndex(self.model.index(row + 1, column))
+
+        def done(_ingots: list[Ingot]) -> None:
+            self.ingot_error.clear()
+            if corrected:
+                move_on()  # a correction: on to the next only once it is answered and saved
 
         def work(store: Store, reason: str | None) -> list[Ingot]:
             # one transaction: a judged ingot that needs a reason stops the lot, nothing half-saved;
             # the reason goes only to the judged ingots (a first judgement is no correction)
             with store.transaction():
                 judged = {i.ingot_no for i in store.ingots(heat_no) if i.disposition.judged}
-                return [store.update_ingot(heat_no, no, disposition=disposition, inspector=user,
+                return [store.update_ingot(heat_no, no, disposition=disposition, inspector=store.user,
                                            reason=reason if no in judged else None) for no in numbers]
 
-        self.corrector.run(work, done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
-                           changes="ingots")
-        if len(rows) == 1 and rows[0] + 1 < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(rows[0] + 1, self.table.currentIndex().column()))
+        self.corrector.run(noting(heat_no, work), done=done, failed=self.ingot_error.setText,
+                           changes="ingots", what=what, place=lambda dialog: self._beside_row(dialog, row))
+        if not corrected:
+            move_on()  # a first judgement: on to the next at once (judging runs ahead of the saving)
 
     def _save_weight(self, ingot_no: int, kg: float) -> None:
         if self.data is None:
             return
         heat_no = self.data.heat.heat_no
-        self.corrector.run(lambda store, reason: store.update_ingot(heat_no, ingot_no, weight_kg=kg,
-                                                                    reason=reason),
+        old = next((i.weight_kg for i in self.data.ingots if i.ingot_no == ingot_no), None)
+        change = f"{field_name('weight_kg')} {value_words('weight_kg', old)} → {value_words('weight_kg', kg)}"
+        what = self.tr("Ingot {n} of heat {heat_no}: {changes}").format(n=ingot_no, heat_no=heat_no,
+                                                                       changes=change)
+        self.corrector.run(noting(heat_no, lambda store, reason: store.update_ingot(
+                               heat_no, ingot_no, weight_kg=kg, reason=reason)),
                            done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
-                           changes="ingots")
+                           changes="ingots", what=what, place=self._beside_current_row)
 
     def _ingot_refused(self, message: str) -> None:
         self.ingot_error.setText(message)
@@ -783,10 +1013,14 @@ class HeatView(QWidget):
         """The defects of the current ingot, from the catalogue (D or Enter on the defects column)."""
         if self.data is None or not self.table.currentIndex().isValid():
             return
-        ingot = self.model.ingot(self.table.currentIndex().row())
-        dialog = DefectDialog(self.data.defects, ingot.defects,
-                              self.tr("Defects of ingot {n}").format(n=ingot.ingot_no), self)
+        row = self.table.currentIndex().row()
+        ingot = self.model.ingot(row)
+        dialog = DefectDialog(self.data.defects, ingot.defects, self.tr(
+            "Defects of ingot {n} of heat {heat} ({kg} kg, {disposition})").format(
+            n=ingot.ingot_no, heat=ingot.heat_no, kg=format_number(ingot.weight_kg),
+            disposition=disposition_name(ingot.disposition)), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._beside_row(dialog, row)
         self.defect_dialog = dialog
         heat_no = self.data.heat.heat_no
 
@@ -804,7 +1038,53 @@ class HeatView(QWidget):
         dialog.rejected.connect(lambda: setattr(self, "defect_dialog", None))
         dialog.open()
 
+    def _beside_current_row(self, dialog: QWidget) -> None:
+        if self.table.currentIndex().isValid():
+            self._beside_row(dialog, self.table.currentIndex().row())
+
+    def _beside_row(self, dialog: QWidget, row: int) -> None:
+        """Place a dialog about an ingot below its grid row, or above it where the screen ends: the row
+        stays in sight."""
+        self.table.scrollTo(self.model.index(row, 0))
+        rect = self.table.visualRect(self.model.index(row, 0))
+        viewport = self.table.viewport()
+        top = viewport.mapToGlobal(QPoint(0, rect.top()))
+        bottom = viewport.mapToGlobal(QPoint(0, rect.bottom()))
+        screen = (self.screen() or dialog.screen()).availableGeometry()
+        frame = dialog.frameGeometry().size().expandedTo(dialog.size())
+        margin = 8 + (dialog.frameGeometry().height() - dialog.geometry().height())
+        x = viewport.mapToGlobal(QPoint(0, 0)).x()
+        x = max(screen.left(), min(x, screen.right() - frame.width()))
+        below = bottom.y() + margin
+        if below + frame.height() <= screen.bottom() or top.y() - screen.top() < screen.bottom() - bottom.y():
+            dialog.move(x, below)
+        else:
+            dialog.move(x, top.y() - margin - frame.height())
+
     # ---------------------------------------------------------------- history
+
+    # ---------------------------------------------------------------- undo
+
+    def undo(self) -> None:
+        """Ctrl+Z: take back the last judgement or entry of this heat made by whoever is signed in,
+        within the minute (qcdesk/undo.py); the history records it as a correction, reason "undone"."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return
+        heat_no = self.data.heat.heat_no
+
+        def answered(result: undo.Plan | QcError) -> None:
+            if isinstance(result, QcError):
+                self.undo_note.setStyleSheet(ERROR_STYLE)
+                self.undo_note.setText(self.tr("Nothing taken back: {why}.").format(why=result))
+                return
+            self.undo_note.setStyleSheet(SAVED_STYLE)
+            self.undo_note.setText(self.tr("↶ Taken back: {what}.").format(what=result.text()))
+            if result.ingot_nos:
+                self._goto_ingot = result.ingot_nos[0]
+
+        self.session.submit(guarded(lambda store: undo.take_back(store, heat_no)), done=answered,
+                            failed=self.ingot_error.setText, receiver=self, changes="ingots")
 
     # ---------------------------------------------------------------- voiding, never deleting
 
@@ -851,3 +1131,12 @@ class HeatView(QWidget):
         dialog.destroyed.connect(lambda: setattr(self, "audit_dialog", None))
         self.audit_dialog = dialog
         dialog.open()
+
+
+def _shown(value: object) -> object:
+    """A record's value as its history writes it (a tap time to the minute)."""
+    return taptime.format_tap_time(value) if isinstance(value, datetime) else value
+
+
+def _chemistry(element: str, value: float | None) -> str | None:
+    return None if value is None else format_chemistry(element, value)

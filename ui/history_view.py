@@ -21,6 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDate,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,18 +30,23 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from qcdesk.errors import InputError
@@ -48,7 +55,7 @@ from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Shift
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import FORMULAS, format_rate
 from qcdesk.store import HISTORY_QUICK_SORTS, HeatFilter, HeatListRow, HeatPage, Store
-from ui.common import converter_label, refill_choices
+from ui.common import converter_label, qdate, refill_choices, to_date
 from ui.session import Session
 
 PAGE = 200
@@ -279,6 +286,65 @@ class HistoryModel(QAbstractTableModel):
         return format_rate(row.ingot_qualified_rate)
 
 
+class CalendarButton(QToolButton):
+    """A calendar beside a date typed as YYYY-MM-DD: picking a day writes it into the field.
+    Alt+Down in the field opens it too; it opens on the date typed, else on `fallback`."""
+
+    def __init__(self, edit: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = edit
+        self.fallback: date | None = None  # the day to open on when nothing is typed
+        self.setText("▾")
+        self.setToolTip(self.tr("Pick the date on a calendar (Alt+Down)"))
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setGridVisible(True)
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        menu = QMenu(self)
+        holder = QWidgetAction(menu)
+        holder.setDefaultWidget(self.calendar)
+        menu.addAction(holder)
+        menu.aboutToShow.connect(self._open_on_the_date)
+        self.setMenu(menu)
+        self.calendar.activated.connect(self._picked)  # Enter or a double-click
+        self.calendar.clicked.connect(self._picked)
+        edit.installEventFilter(self)  # Alt+Down in the field, as in a combo box (no window-wide shortcut)
+
+    # QObject.eventFilter: Alt+Down in the date field opens the calendar
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.open_calendar()
+            return True
+        return super().eventFilter(watched, event)
+
+    def open_calendar(self) -> None:
+        """The calendar under the field (from the keyboard; a click on the button opens it too)."""
+        menu = self.menu()
+        if menu is not None:
+            menu.popup(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+
+    def _open_on_the_date(self) -> None:
+        typed = self.edit.text().strip()
+        day = None
+        if _ISO_DATE.fullmatch(typed):
+            try:
+                day = date.fromisoformat(typed)
+            except ValueError:
+                day = None
+        day = day or self.fallback or date.today()
+        self.calendar.setSelectedDate(qdate(day))
+        self.calendar.setCurrentPage(day.year, day.month)
+        self.calendar.setFocus()
+
+    def _picked(self, picked: QDate) -> None:
+        self.edit.setText(to_date(picked).isoformat())
+        menu = self.menu()
+        if menu is not None:
+            menu.hide()
+        self.edit.setFocus()
+
+
 class HistoryView(QWidget):
     """Every heat, filtered by dates, converter, grade, shift and chemistry status; sortable;
     a double-click or Enter opens the heat."""
@@ -303,6 +369,9 @@ class HistoryView(QWidget):
         self.clear_button = QPushButton(self.tr("C&lear filters"), self)
         self.clear_button.clicked.connect(self.clear_filters)
 
+        self.from_calendar = CalendarButton(self.date_from, self)
+        self.to_calendar = CalendarButton(self.date_to, self)
+        calendars = {self.date_from: self.from_calendar, self.date_to: self.to_calendar}
         bar = QHBoxLayout()
         for text, widget in ((self.tr("Fro&m"), self.date_from), (self.tr("T&o"), self.date_to),
                              (self.tr("&Converter"), self.converter_box),
@@ -313,6 +382,8 @@ class HistoryView(QWidget):
             label.setMinimumWidth(label.sizeHint().width() + 4)  # "To" was clipped to "Tc" without
             bar.addWidget(label)
             bar.addWidget(widget)
+            if widget in calendars:
+                bar.addWidget(calendars[widget])
             bar.addSpacing(8)
         bar.addWidget(self.clear_button)
         bar.addStretch(1)
@@ -332,12 +403,19 @@ class HistoryView(QWidget):
         self.table.activated.connect(self._activated)
 
         self.count_label = QLabel(self)
+        # the rows come as the table is scrolled; this says there are more, and fetches them at a press
+        self.more_button = QPushButton(self.tr("Sho&w {n} more").format(n=PAGE), self)
+        self.more_button.setToolTip(self.tr("Scrolling to the end of the list shows more as well"))
+        self.more_button.clicked.connect(self.show_more)
+        self.more_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its text's width
+        self.more_button.hide()
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         foot = QHBoxLayout()
         foot.addWidget(self.count_label)
+        foot.addWidget(self.more_button)
         foot.addWidget(self.error_label, 1)
 
         layout = QVBoxLayout(self)
@@ -447,13 +525,16 @@ class HistoryView(QWidget):
         self.apply_filters()
 
     def _load_choices(self) -> None:
-        def choices(store: Store) -> tuple[list[Converter], list[str], list[Shift]]:
-            return store.converters(), store.grades(), store.shifts()
+        def choices(store: Store) -> tuple[list[Converter], list[str], list[Shift], tuple[date, date] | None]:
+            return store.converters(), store.grades(), store.shifts(), store.date_span()
 
         self.session.submit(choices, done=self._fill_choices, failed=self._show_error, receiver=self)
 
-    def _fill_choices(self, found: tuple[list[Converter], list[str], list[Shift]]) -> None:
-        converters, grades, shifts = found
+    def _fill_choices(self, found: tuple[list[Converter], list[str], list[Shift], tuple[date, date] | None]
+                      ) -> None:
+        converters, grades, shifts, span = found
+        if span is not None:  # an empty field's calendar opens where the heats are (the demo: 1959)
+            self.from_calendar.fallback, self.to_calendar.fallback = span
         zh = language() == "zh"
         refill_choices(self.converter_box, [(converter_label(c.code, c.name), c.code) for c in converters])
         refill_choices(self.grade_box, [(g, g) for g in grades])
@@ -484,8 +565,14 @@ class HistoryView(QWidget):
         self._show_count(self.model.total)
         self.page_shown.emit(rows)
 
+    def show_more(self) -> None:
+        """The next page of heats, without scrolling for it."""
+        if self.model.canFetchMore():
+            self.model.fetchMore()
+
     def _show_count(self, total: int | None) -> None:
         shown = self.model.rowCount()
+        self.more_button.setVisible(self.model.canFetchMore() and (total is None or shown < total))
         if total is None:
             self.count_label.setText(self.tr("{shown} heats shown").format(shown=shown))
         else:

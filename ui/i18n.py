@@ -59,6 +59,9 @@ def install_language(lang: str) -> None:
         return
     while _installed:
         app.removeTranslator(_installed.pop())
+    # month and weekday names (the calendar popups) in the language too; numbers read the same
+    QLocale.setDefault(QLocale(_QT_LOCALES.get(lang, lang)) if lang != "en"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     if lang != "en":
         # Qt's own dialogs (files, printing, message-box buttons) from Qt's shipped catalogue
         qt_own = QTranslator(app)

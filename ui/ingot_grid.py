@@ -6,16 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QAbstractItemModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
+    QButtonGroup,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QRadioButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -218,9 +219,62 @@ class IngotTable(QTableView):
         super().keyPressEvent(event)
 
 
+# The keys that say where a defect is, typed in the code field with Alt (or as a word of their own):
+# T, M, B as top, middle, bottom; N as nowhere in particular.
+LOCATION_KEYS = {Qt.Key.Key_T: Location.TOP, Qt.Key.Key_M: Location.MIDDLE, Qt.Key.Key_B: Location.BOTTOM,
+                 Qt.Key.Key_N: None}
+_LOCATION_WORDS = {"t": Location.TOP, "top": Location.TOP, "上": Location.TOP, "上部": Location.TOP,
+                   "顶": Location.TOP, "m": Location.MIDDLE, "middle": Location.MIDDLE, "中": Location.MIDDLE,
+                   "中部": Location.MIDDLE, "b": Location.BOTTOM, "bottom": Location.BOTTOM,
+                   "下": Location.BOTTOM, "下部": Location.BOTTOM, "底": Location.BOTTOM}
+
+
+def split_location(text: str) -> tuple[str, Location | None]:
+    """A defect as typed, "TCRK t" or "t TCRK" alike: the defect, and the location a word of its own
+    says (the first or the last word; only beside another word)."""
+    words = normalise_code(text.split("—", maxsplit=1)[0]).split()
+    if len(words) >= 2:
+        for at in (-1, 0):
+            where = _LOCATION_WORDS.get(words[at].casefold())
+            if where is not None:
+                del words[at]
+                return " ".join(words), where
+    return " ".join(words), None
+
+
+class DefectLine(QLineEdit):
+    """The code field: Alt+T, Alt+M, Alt+B (Alt+N: nowhere in particular) say where, before or after
+    the code, and the cursor stays."""
+
+    location_keyed = Signal(object)  # Location | None
+
+    def _location_key(self, event: QKeyEvent) -> bool:
+        return (event.modifiers() == Qt.KeyboardModifier.AltModifier
+                and Qt.Key(event.key()) in LOCATION_KEYS)
+
+    # QObject.event: Alt+T is the field's own, not a shortcut's (also while the completions show)
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and self._location_key(event)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    # QWidget.keyPressEvent
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._location_key(event):
+            self.location_keyed.emit(LOCATION_KEYS[Qt.Key(event.key())])
+            event.accept()
+            return
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # returnPressed said it all: the dialog's OK must not take it too
+
+
 class DefectDialog(QDialog):
-    """An ingot's defects: type a code or a name (completed from the catalogue), pick where, Enter adds;
-    Enter on an empty line (or OK) keeps the list; Del removes the selected one; Esc cancels."""
+    """An ingot's defects: type a code or a name (completed from the catalogue) and say where with a key
+    (Alt+T, Alt+M, Alt+B, before or after the code), Enter adds; Enter on an empty line (or OK) keeps
+    the list; Del removes the selected one; Esc cancels."""
 
     def __init__(self, catalogue: list[Defect], current: tuple[IngotDefect, ...], title: str,
                  parent: QWidget | None = None) -> None:
@@ -230,23 +284,44 @@ class DefectDialog(QDialog):
         self._usable = [d for d in catalogue if d.active] + [
             d for d in catalogue if not d.active and d.code in {c.code for c in current}]
         self.defects: list[IngotDefect] = list(current)
+        self.heading = QLabel(title, self)
+        self.heading.setObjectName("defects_heading")
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
         self.list = QListWidget(self)
-        self.code = QLineEdit(self)
+        self.code = DefectLine(self)
         self.code.setPlaceholderText(self.tr("code or name, e.g. TCRK or crack"))
         zh = language() == "zh"
         completer = QCompleter([self._label(d, zh) for d in self._usable], self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # a completion chosen with Enter fills the field, and that same Enter adds it (returnPressed):
+        # one Enter, one defect
         self.code.setCompleter(completer)
-        # a completion chosen with Enter is added at once (the popup keeps that Enter)
-        completer.activated.connect(lambda _text: QTimer.singleShot(0, self, self._add))
-        self.location = QComboBox(self)
-        self.location.addItem(self.tr("(anywhere)"), None)
-        for loc in Location:
-            self.location.addItem(_location_name(loc), loc.value)
+        self.places = QButtonGroup(self)
+        self.place_buttons: dict[Location | None, QRadioButton] = {}
+        row = QHBoxLayout()
+        row.addWidget(self.code, 2)
+        where = QLabel(self.tr("where:"), self)
+        row.addWidget(where)
+        for loc, text in ((None, self.tr("a&nywhere")), (Location.TOP, self.tr("&top")),
+                          (Location.MIDDLE, self.tr("&middle")), (Location.BOTTOM, self.tr("&bottom"))):
+            button = QRadioButton(text, self)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the cursor stays in the code field
+            self.places.addButton(button)
+            self.place_buttons[loc] = button
+            row.addWidget(button)
+        self.place_buttons[None].setChecked(True)
         add = QPushButton(self.tr("&Add"), self)
         add.setAutoDefault(False)
         add.clicked.connect(self._add)
+        row.addWidget(add)
+        self.code.location_keyed.connect(self.set_location)
+        self.keys = QLabel(self.tr("Alt+T top · Alt+M middle · Alt+B bottom, before or after the code · "
+                                   "Enter adds · Enter on an empty line keeps the list · Del removes"), self)
+        self.keys.setWordWrap(True)
         self.error = QLabel(self)
         self.error.setStyleSheet(ERROR_STYLE)
         buttons = translate_buttons(QDialogButtonBox(
@@ -256,22 +331,28 @@ class DefectDialog(QDialog):
                 b.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.code, 2)
-        row.addWidget(self.location, 1)
-        row.addWidget(add)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
+        layout.addWidget(self.heading)
         layout.addLayout(row)
+        layout.addWidget(self.keys)
         layout.addWidget(self.error)
+        layout.addWidget(self.list)
         layout.addWidget(buttons)
         self.code.returnPressed.connect(self._enter)
         self._show()
-        self.resize(520, 320)
+        self.resize(640, 300)
+        self.code.setFocus()  # typed text goes into the code field from the start
 
     @staticmethod
     def _label(d: Defect, zh: bool) -> str:
         return f"{d.code} — {d.name_zh if zh else d.name_en}"
+
+    def location(self) -> Location | None:
+        """Where the next defect added was found (None: nowhere in particular)."""
+        return next(loc for loc, b in self.place_buttons.items() if b.isChecked())
+
+    def set_location(self, where: Location | None) -> None:
+        self.place_buttons[where].setChecked(True)
 
     def _show(self) -> None:
         self.list.clear()
@@ -298,16 +379,20 @@ class DefectDialog(QDialog):
             self._add()
 
     def _add(self) -> None:
-        found = self.find_defect(self.code.text())
+        typed, where = split_location(self.code.text())
+        found = self.find_defect(self.code.text()) or self.find_defect(typed)
         if found is None:
             self.error.setText(self.tr("{text!r} is not one defect of the catalogue").format(
                 text=self.code.text().strip()))
             return
+        if self.find_defect(self.code.text()) is not None:
+            where = None  # the whole text named the defect: no word of it was a location
         self.error.clear()
-        where = self.location.currentData()  # Qt hands the enum back as its text
-        self.defects.append(IngotDefect(found.code, Location(where) if where else None))
+        self.defects.append(IngotDefect(found.code, where or self.location()))
         self.code.clear()
+        self.set_location(None)  # each defect says its own place
         self._show()
+        self.list.scrollToBottom()
 
     # QWidget.keyPressEvent: Del removes the selected defect
     def keyPressEvent(self, event: QKeyEvent) -> None:

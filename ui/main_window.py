@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -14,16 +14,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from qcdesk import health
 from qcdesk.backup import automatic_backup, default_backup_folder
+from qcdesk.demo import DemoSummary
 from qcdesk.people import Permission
+from qcdesk.store import Store
 from ui import settings as keys
+from ui.common import keep_columns_together
 from ui.first_run import FirstRunPage
 from ui.heat_entry import NewHeatDialog
 from ui.heat_view import HeatView
@@ -36,6 +42,8 @@ from ui.session import Session
 from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
 from ui.trends_view import DaysRequest, TrendsView
+
+DAMAGE_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 8px;"
 
 
 class MainWindow(QMainWindow):
@@ -53,16 +61,33 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.first_run = FirstRunPage(session, self)
         self.first_run.finished.connect(self._show_work)
+        self.first_run.demo_loaded.connect(self._demo_loaded)
+        self._demo: DemoSummary | None = None  # loaded from the first screen: shown where it lies
         self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.first_run)
-        self.setCentralWidget(self.stack)
+        # a red banner above everything while the database's last integrity check failed
+        self.damage_banner = QLabel(self)
+        self.damage_banner.setObjectName("damage_banner")
+        self.damage_banner.setWordWrap(True)
+        self.damage_banner.setStyleSheet(DAMAGE_STYLE)
+        self.damage_banner.hide()
+        self.damage_box: QMessageBox | None = None
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.damage_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.shift_view = ShiftView(session, self)
         self.heat_view = HeatView(session, self)
         self.history_view = HistoryView(session, self)
         self.setup_view = SetupView(session, self)
         self.reports_view = ReportsView(session, self)
         self.trends_view = TrendsView(session, self)
+        for table in (self.shift_view.table, self.heat_view.table):  # the converter's desk, on any screen
+            keep_columns_together(table)
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
@@ -89,6 +114,7 @@ class MainWindow(QMainWindow):
         session.person_changed.connect(self._person_changed)
         self._person_changed()
         self._restore()
+        self.show_health()
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
@@ -122,29 +148,35 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # An open menu answers Alt+letter with its own item (QMenu matches mnemonics with Alt
+        # held), so a menu's letters stay off the menu bar's and the tabs' (F E R V; S T Y U P Q):
+        # Alt+P with the File menu open goes to Reports, not to the preferences. "Void heat…"
+        # has none left, and is reached on purpose (Ctrl+Shift+Del).
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
-        self._action(file_menu, self.tr("Import &ingots…"), lambda: self._import("ingots"))
+        self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
-        self.people_action = self._action(file_menu, self.tr("P&eople…"), self.people)
+        self.people_action = self._action(file_menu, self.tr("Peop&le…"), self.people)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Preferences…"), self._preferences,
+        self._action(file_menu, self.tr("Preferen&ces…"), self._preferences,
                      "Ctrl+,")
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("&Save"), self.heat_view.save, "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), self.heat_view.add_ingots, "Ctrl+I")
+        self._action(heat_menu, self.tr("S&ave"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
         self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
         self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
+        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self.heat_view.undo,
+                     QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
-        self._action(heat_menu, self.tr("&Void heat…"), self._void_heat, "Ctrl+Shift+Del")
+        self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
         self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
@@ -154,12 +186,12 @@ class MainWindow(QMainWindow):
         self._action(reports_menu, self.tr("&Daily quality report of this day"), self._daily_report,
                      "Ctrl+Shift+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("&Save PDF…"), lambda: self._report_file(self.reports_view.save),
+        self._action(reports_menu, self.tr("S&ave PDF…"), lambda: self._report_file(self.reports_view.save),
                      "Ctrl+Shift+S")
-        self._action(reports_menu, self.tr("P&rint…"), lambda: self._report_file(self.reports_view.print_),
+        self._action(reports_menu, self.tr("Pri&nt…"), lambda: self._report_file(self.reports_view.print_),
                      "Ctrl+Alt+P")
         reports_menu.addSeparator()
-        self._action(reports_menu, self.tr("Period &quality report (PDF)…"), self._period_report)
+        self._action(reports_menu, self.tr("Period qua&lity report (PDF)…"), self._period_report)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
 
@@ -212,12 +244,18 @@ class MainWindow(QMainWindow):
         then()
 
     def new_heat(self) -> None:
-        dialog = NewHeatDialog(self.session, self)
+        dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.open_heat)
+        dialog.saved.connect(self._new_heat_saved)
         dialog.finished.connect(lambda _r: setattr(self, "new_heat_dialog", None))
         self.new_heat_dialog = dialog
         dialog.open()
+
+    def _new_heat_saved(self, heat_no: str) -> None:
+        """The heat just logged, with the cursor in its analysis."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.open_new(heat_no)
 
     def _ask_heat(self) -> None:
         dialog = QInputDialog(self)
@@ -280,6 +318,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _add_ingots(self) -> None:
+        """Ctrl+I: the cursor in the heat view's "how many"; Enter adds."""
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.heat_view)
+        self.heat_view.start_adding()
+
     def _void_heat(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.heat_view)
@@ -296,18 +340,76 @@ class MainWindow(QMainWindow):
         target = folder or default_backup_folder(path)
 
         def backed_up(made: Path | None) -> None:
+            self.show_health()  # a check that passes takes the banner away
             self.statusBar().showMessage(
                 self.tr("Backed up to {path}").format(path=made) if made is not None
                 else self.tr("Today's backup is already in {folder}").format(folder=target), 15000)
 
+        def not_backed_up(message: str) -> None:
+            self.statusBar().showMessage(self.tr("The automatic backup failed: {why}").format(why=message),
+                                         30000)
+            if self.show_health() is not None:  # its check found the database damaged: say it loudly
+                self._say_damage()
+
         self.session.submit(lambda _store: automatic_backup(path, target, datetime.now()), done=backed_up,
-                            failed=lambda message: self.statusBar().showMessage(
-                                self.tr("The automatic backup failed: {why}").format(why=message), 30000),
-                            receiver=self, lane="long")
+                            failed=not_backed_up, receiver=self, lane="long")
+
+    def show_health(self) -> health.Check | None:
+        """Show the red banner while the database's last integrity check failed (as recorded beside
+        the database, which a damaged file cannot be trusted to say); that check, or None."""
+        check = health.damaged(self.session.path)
+        if check is not None:
+            self.damage_banner.setText(self._damage_text(check))
+        self.damage_banner.setVisible(check is not None)
+        return check
+
+    def _damage_text(self, check: health.Check) -> str:
+        return self.tr("The database {path} failed its integrity check on {when} ({found}). Nothing more "
+                       "can be saved in it: restore a backup (qcdesk restore), or, if the file was "
+                       "repaired, check it again (qcdesk verify).").format(
+            path=self.session.path, when=check.when, found=check.found)
+
+    def _say_damage(self) -> None:
+        """A message over the window, once: the daily check found the database damaged."""
+        check = health.damaged(self.session.path)
+        if check is None or self.damage_box is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("The database is damaged"),
+                          self._damage_text(check), QMessageBox.StandardButton.Ok, self)
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setText(QCoreApplication.translate("Buttons", "OK"))
+        box.setObjectName("damage_box")
+        box.open()  # window-modal, without a nested event loop
+        self.damage_box = box
 
     def _show_work(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
-        self.shift_view.go_now()
+        self.tabs.setCurrentWidget(self.shift_view)
+        if self._demo is None:
+            self.shift_view.go_now()
+
+    def _demo_loaded(self, summary: DemoSummary) -> None:
+        """The demo lies in February 1959, not today: the Shift tab opens on its last production
+        day, at the last shift with heats, and the status bar says where the demo is."""
+        self._demo = summary
+        last = summary.last_date
+
+        def last_shift(store: Store) -> str | None:
+            heats = store.heats(last, last)
+            return max(heats, key=lambda h: h.tapped_at).shift if heats else None
+
+        def show(code: str | None) -> None:
+            if code is None:
+                self.shift_view.go_now()
+            else:
+                self.shift_view.show_shift(last, code)
+            self.statusBar().showMessage(self.tr(
+                "The demo workshop is in February 1959 ({first} to {last}): shown is its last production "
+                "day, {last}. Ctrl+T goes to the current shift.").format(
+                first=summary.first_date.isoformat(), last=last.isoformat()), 120000)
+
+        self.session.submit(last_shift, done=show, receiver=self)
 
     # ---------------------------------------------------------------- remembered layout
 

@@ -1,10 +1,11 @@
-"""Preferences: the rate basis that leads, the inspector's name, the database, the language."""
+"""Preferences: the rate basis that leads, the inspector's name, the database, the language, large text."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -63,14 +64,26 @@ class PreferencesDialog(QDialog):
         self.language_box.setCurrentIndex(max(self.language_box.findData(
             stored.value(keys.LANGUAGE, "en", str)), 0))
 
+        self.large_text_box = QCheckBox(self.tr("Lar&ge text: the whole window's text, rows and charts "
+                                                "about a third larger"), self)
+        self.large_text_box.setChecked(stored.value(keys.LARGE_TEXT, False, bool) is True)
+
         form = QFormLayout()
         form.addRow(self.tr("Leading rate &basis:"), self.basis_box)
         form.addRow("", self._note(self.tr("Both bases are always computed; this one is shown first. "
                                            "Applies at once.")))
         form.addRow(self.tr("&Inspector name:"), self.inspector_edit)
         form.addRow("", self.inspector_error)
-        form.addRow("", self._note(self.tr("Written into the audit log with every change. "
-                                           "Blank: the computer's user name. Applies at the next start.")))
+        if session.has_people:  # the signed-in person is the inspector: no name to set here
+            self.inspector_edit.setEnabled(False)
+            self.inspector_edit.setText(session.person.name if session.person else "")
+            self.inspector_edit.setPlaceholderText("")
+            inspector_note = self.tr("This database has people: the signed-in person is the inspector "
+                                     "and the author of every change.")
+        else:
+            inspector_note = self.tr("Written into the audit log with every change. "
+                                     "Blank: the computer's user name. Applies at the next start.")
+        form.addRow("", self._note(inspector_note))
         database_label = QLabel(self.tr("&Database:"), self)
         database_label.setBuddy(self.database_edit)  # a row of two widgets gets no buddy of its own
         form.addRow(database_label, database_row)
@@ -79,6 +92,9 @@ class PreferencesDialog(QDialog):
                                            "next start. Applies at the next start.")))
         form.addRow(self.tr("&Language:"), self.language_box)
         form.addRow("", self._note(self.tr("Applies at the next start.")))
+        form.addRow("", self.large_text_box)
+        form.addRow("", self._note(self.tr("For a screen read from a distance (at the converter). Kept for "
+                                           "this workstation. Applies at the next start.")))
 
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = translate_buttons(QDialogButtonBox(ok_cancel, self))
@@ -146,10 +162,12 @@ class PreferencesDialog(QDialog):
         old_basis = stored.value(keys.LEADING_BASIS, "weight", str)
         basis = self.basis_box.currentData()
         stored.setValue(keys.LEADING_BASIS, basis)
-        stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
+        if self.inspector_edit.isEnabled():  # with people, the name kept for databases without stays
+            stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
         database = self.database_edit.text().strip()
         stored.setValue(keys.DATABASE, str(Path(database).expanduser().resolve()) if database else "")
         stored.setValue(keys.LANGUAGE, self.language_box.currentData())
+        stored.setValue(keys.LARGE_TEXT, self.large_text_box.isChecked())
         stored.sync()
         if basis != old_basis:
             self.session.changed.emit("preferences")  # views showing rates put the other basis first

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcdesk.errors import QcError
+from qcdesk.outputs import check_target
 from qcdesk.store import Store
 from reports import daily, heat_sheet
 from reports.cli import default_name
@@ -184,7 +186,11 @@ class ReportsView(QWidget):
 
     def save_to(self, path: Path) -> bool:
         try:
+            check_target(path, self.session.path, force=True)  # the dialog asked before replacing
             path.write_bytes(self._pdf)
+        except QcError as exc:  # the database or a file kept for it, a folder: refused, said
+            warn(self, self.tr("Save the report"), str(exc))
+            return False
         except OSError as exc:
             warn(self, self.tr("Save the report"), self.tr("{path}: {error}").format(
                 path=path, error=exc.strerror or exc))
@@ -210,6 +216,12 @@ class ReportsView(QWidget):
         pages = self.document.pageCount()
         if not pages:
             return False
+        if printer.outputFileName():  # "print to file" writes a file too: never over the database's
+            try:
+                check_target(Path(printer.outputFileName()), self.session.path, force=True)
+            except QcError as exc:
+                warn(self, self.tr("Print"), str(exc))
+                return False
         printer.setFullPage(True)  # the PDF carries its own margins
         first, last = 0, pages - 1
         if printer.fromPage() > 0:

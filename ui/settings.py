@@ -34,6 +34,7 @@ LANGUAGE = "preferences/language"            # "en" | "zh"
 LEADING_BASIS = "preferences/leading_basis"  # "weight" | "count"
 INSPECTOR = "preferences/inspector"          # the name written into the audit log
 DATABASE = "preferences/database"            # the database file last chosen
+LARGE_TEXT = "preferences/large_text"        # "true": the whole window's text larger (this workstation)
 # window state (the main window's geometry, docks and splitters)
 WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"

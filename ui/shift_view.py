@@ -30,19 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import shifts
+from qcdesk import readiness, shifts
 from qcdesk.i18n import _, language
 from qcdesk.model import STATUS_NAMES, ChemStatus, Converter, Heat, Shift
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import RateRow, RateSums
-from qcdesk.signoff import Signoff, Status
+from qcdesk.signoff import Signature, Signoff, Status
 from qcdesk.store import Store
 from ui import settings as keys
-from ui.common import ERROR_STYLE, RowsModel, formula, rate_text, to_date
+from ui.common import ERROR_STYLE, Note, RowsModel, formula, rate_text, to_date
 from ui.records import SignDialog, signoff_text
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
+NEEDS_STYLE = "color: #8a4b00;"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class ShiftData:
     day_heats: dict[str, int]
     shift_signoff: Signoff
     day_signoff: Signoff
+    schedule: list[Shift]
+    day_heats_by_shift: dict[str, int]  # heats of the day per shift code
+    signatures: list[Signature]  # of the day, oldest first
 
 
 def load_shift(store: Store, day: date, shift: str) -> ShiftData:
@@ -78,6 +82,9 @@ def load_shift(store: Store, day: date, shift: str) -> ShiftData:
         day_heats={r.keys["converter"]: r.sums.heats for r in day_conv},
         shift_signoff=store.shift_signoff(day, shift),
         day_signoff=store.day_signoff(day),
+        schedule=store.shifts(),
+        day_heats_by_shift={code: r.sums.heats for code, r in by_shift.items()},
+        signatures=store.signatures(day),
     )
 
 
@@ -206,6 +213,15 @@ class ShiftView(QWidget):
         sign_grid.addWidget(QLabel(self.tr("Day:"), self.signoff_box), 1, 0)
         sign_grid.addWidget(self.day_status, 1, 1)
         sign_grid.addWidget(self.sign_day_button, 1, 2)
+        # every shift of the day, and what the day still needs before it is signed
+        self.shifts_status = QLabel("—", self.signoff_box)
+        self.shifts_status.setObjectName("shifts_status")
+        self.shifts_status.setWordWrap(True)
+        self.day_needs = Note(self.signoff_box, NEEDS_STYLE)
+        self.day_needs.setObjectName("day_needs")
+        sign_grid.addWidget(QLabel(self.tr("Shifts of the day:"), self.signoff_box), 2, 0)
+        sign_grid.addWidget(self.shifts_status, 2, 1, 1, 2)
+        sign_grid.addWidget(self.day_needs, 3, 1, 1, 2)
         sign_grid.setColumnStretch(1, 1)
         self.sign_dialog: SignDialog | None = None
 
@@ -346,6 +362,8 @@ class ShiftView(QWidget):
         for button, standing in ((self.close_button, data.shift_signoff if data else None),
                                  (self.sign_day_button, data.day_signoff if data else None)):
             button.setEnabled(signed_in and (standing is None or standing.status is not Status.SIGNED))
+        if data is not None:
+            self._show_readiness()
 
     def _show_signoff(self, data: ShiftData) -> None:
         self._person_changed()
@@ -353,6 +371,28 @@ class ShiftView(QWidget):
             label.setText(signoff_text(standing))
             label.setStyleSheet(ERROR_STYLE if standing.status is Status.SUPERSEDED
                                 else "color: #1b5e20;" if standing.status is Status.SIGNED else "")
+        self._show_readiness()
+
+    def readiness(self) -> readiness.DayReadiness | None:
+        """Where the day shown stands before its signature, for whoever is signed in."""
+        data = self.data
+        if data is None:
+            return None
+        return readiness.day_readiness(data.day, data.schedule, data.day_heats_by_shift, data.signatures,
+                                       self.session.person)
+
+    def _show_readiness(self) -> None:
+        ready = self.readiness()
+        if ready is None:
+            return
+        self.shifts_status.setText(" · ".join(s.text() for s in ready.shifts))
+        if ready.standing.status is Status.SIGNED:
+            self.day_needs.clear()
+        elif ready.ready:
+            self.day_needs.setText(self.tr("Ready to sign: every shift with heats is closed."))
+        else:
+            self.day_needs.setText(self.tr("Before the day is signed: {missing}.").format(
+                missing="; ".join(ready.missing)))
 
     def close_shift(self) -> SignDialog | None:
         """The signed-in inspector closes the shift shown: the PIN again; a refusal said in the dialog."""
@@ -372,6 +412,11 @@ class ShiftView(QWidget):
         if chosen is None:
             return None
         day = chosen[0]
+        ready = self.readiness()
+        if ready is not None and ready.day == day and not ready.ready:  # said now, not after the PIN
+            self.day_needs.setText(self.tr("The day cannot be signed yet: {missing}.").format(
+                missing="; ".join(ready.missing)))
+            return None
         return self._sign(self.tr("Sign the day"), self.tr(
             "Approve {day}: you sign every heat, analysis and ingot of the production day as they are "
             "now. Every shift with heats must be closed first.").format(day=day.isoformat()),

@@ -28,6 +28,8 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetrics, QMouse
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from qcdesk import trends
+from qcdesk.errors import QcError
+from qcdesk.outputs import check_target
 from ui.common import warn
 
 BLUE = QColor("#1f5fa8")
@@ -36,6 +38,7 @@ RED = QColor("#c62828")
 GREY = QColor("#555555")
 ORANGE = QColor("#e65100")
 DARK = QColor("#263238")
+TEAL = QColor("#00796b")  # calm: a p-chart's points better than usual (fewer non-qualified)
 
 Table = trends.Table
 
@@ -248,12 +251,17 @@ def add_lines(chart: QChart, parts: Sequence[Sequence[QPointF]], name: str, line
 
 
 def add_markers(chart: QChart, points: Sequence[QPointF], name: str, color: QColor,
-                axes: Sequence[QAbstractAxis], *, size: float = 10.0) -> QScatterSeries:
+                axes: Sequence[QAbstractAxis], *, size: float = 10.0, hollow: bool = False) -> QScatterSeries:
+    """Points marked with filled discs, or `hollow` rings (a calm mark beside the alarm's discs)."""
     series = QScatterSeries()
     series.setName(name)
     series.setMarkerSize(size)
-    series.setColor(color)
+    series.setColor(QColor(255, 255, 255, 0) if hollow else color)
     series.setBorderColor(color)
+    if hollow:
+        ring = QPen(color)
+        ring.setWidthF(2.5)
+        series.setPen(ring)
     series.replace(list(points))
     chart.addSeries(series)
     for axis in axes:
@@ -298,6 +306,7 @@ class ChartView(QChartView):
         self.setMinimumSize(200, 150)
         self.table: Callable[[], Table | None] = lambda: None
         self.file_stem = "chart"
+        self.database: Path | None = None  # whose files a PNG or CSV must not replace (set by the view)
         self.setChart(new_chart())
 
     def show_chart(self, chart: QChart) -> None:
@@ -345,7 +354,20 @@ class ChartView(QChartView):
         if path:
             self.save_png(Path(path))
 
+    def _refused(self, path: Path) -> str | None:
+        """Why `path` may not be written (the database or a file kept for it, a folder), or None;
+        the file dialog asked before replacing a file."""
+        try:
+            check_target(path, self.database, force=True)
+        except QcError as exc:
+            return str(exc)
+        return None
+
     def save_png(self, path: Path) -> bool:
+        refused = self._refused(path)
+        if refused is not None:
+            warn(self, self.tr("Save chart as PNG"), refused)
+            return False
         if not self.grab().save(str(path), "PNG"):
             warn(self, self.tr("Save chart as PNG"), self.tr("{path} could not be written").format(path=path))
             return False
@@ -360,6 +382,10 @@ class ChartView(QChartView):
     def save_csv(self, path: Path) -> bool:
         table = self.table()
         if table is None:
+            return False
+        refused = self._refused(path)
+        if refused is not None:
+            warn(self, self.tr("Save data as CSV"), refused)
             return False
         try:
             trends.write_csv(path, table)

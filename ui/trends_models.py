@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from ui.common import Index, RowsModel
 
@@ -22,6 +22,7 @@ class TextRow:
     key: object = None  # what the row stands for
     marked: bool = False  # shown in bold
     tips: tuple[str, ...] = field(default=())  # a tooltip per cell ("" none)
+    color: str = ""  # the text's colour ("" the table's own)
 
 
 class TextTable(RowsModel[TextRow]):
@@ -54,6 +55,8 @@ class TextTable(RowsModel[TextRow]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and row.marked:
             return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and row.color:
+            return QColor(row.color)
         if role == Qt.ItemDataRole.ToolTipRole and column < len(row.tips) and row.tips[column]:
             return row.tips[column]
         return None

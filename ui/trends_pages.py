@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from qcdesk import spc, trends
 from qcdesk.i18n import _, language
-from qcdesk.model import DISPOSITION_NAMES, DefectIngot, Disposition
+from qcdesk.model import DISPOSITION_NAMES, EVERYTHING, DefectIngot, Disposition, Scope
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import RateRow
 from ui.common import Note, formula, rate_text
@@ -51,6 +51,7 @@ from ui.trends_charts import (
     GREY,
     ORANGE,
     RED,
+    TEAL,
     ChartView,
     add_lines,
     add_markers,
@@ -194,6 +195,10 @@ class RatePage(Page):
         self.violations = TextTable((self.tr("Period"), self.tr("Rule"), self.tr("Pattern")), (1,), self)
         self.violations_view = table_view(self.violations, "trends_violations", self)
         self.violations_view.activated.connect(lambda index: self._violation_chosen(index.row()))
+        self.no_violations = QLabel(self)  # "none", where an empty table would say nothing
+        self.no_violations.setObjectName("no_violations")
+        self.no_violations.setWordWrap(True)
+        self.no_violations.hide()
 
         charts = QSplitter(Qt.Orientation.Vertical, self)
         charts.setObjectName("trends_rate_charts")
@@ -211,7 +216,9 @@ class RatePage(Page):
         buttons.addStretch(1)
         side_layout.addLayout(buttons)
         side_layout.addWidget(QLabel(self.tr("<b>Rules broken</b>"), side))
+        side_layout.addWidget(self.no_violations)
         side_layout.addWidget(self.violations_view, 1)
+        side_layout.addStretch(0)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.setObjectName("trends_rate_split")
         split.addWidget(charts)
@@ -243,10 +250,11 @@ class RatePage(Page):
         if 0 <= index < len(self.result.buckets) and self.result.buckets[index].sums.heats:
             self.bucket_clicked.emit(index)
 
-    def show_result(self, t: trends.Trends) -> None:
+    def show_result(self, t: trends.Trends, rules: Sequence[spc.Rule] = spc.ALL_RULES) -> None:
+        """Show a result; `rules` are the rules it was judged by (said when none is broken)."""
         self.result = t
         self.update_charts(new=True)
-        self._list_violations(t)
+        self._list_violations(t, rules)
         self._say_limits(t)
 
     def redraw(self) -> None:
@@ -297,24 +305,42 @@ class RatePage(Page):
             for marker in chart.legend().markers(series):
                 marker.setVisible(False)
         add_lines(chart, runs(ps), self.tr("p"), pen(DARK, 1.5), axes, points=len(ps) <= MANY_POINTS)
-        flagged = sorted({v.index for v in pc.violations})
-        if flagged:
-            add_markers(chart, [QPointF(i, p) for i in flagged if (p := ps[i]) is not None],
-                        self.tr("Rule broken"), RED, axes)
+        # above the centre: more non-qualified than usual, the alarm; below it: fewer, better
+        # than usual, worth knowing why but no alarm, so a calm ring rather than the red disc
+        worse = sorted({v.index for v in pc.violations if v.above})
+        better = sorted({v.index for v in pc.violations if not v.above})
+        if worse:
+            add_markers(chart, [QPointF(i, p) for i in worse if (p := ps[i]) is not None],
+                        self.tr("Rule broken: more non-qualified"), RED, axes)
+        if better:
+            add_markers(chart, [QPointF(i, p) for i in better if (p := ps[i]) is not None],
+                        self.tr("Better than usual: fewer non-qualified"), TEAL, axes, size=13.0, hollow=True)
         self.p_view.show_chart(chart)
 
-    def _list_violations(self, t: trends.Trends) -> None:
+    def _list_violations(self, t: trends.Trends, rules: Sequence[spc.Rule]) -> None:
         rows = []
         for v in sorted(t.p_chart.violations, key=lambda v: (v.index, v.rule)):
-            side = self.tr("above") if v.above else self.tr("below")
+            side = self.tr("above: more non-qualified") if v.above \
+                else self.tr("below: fewer non-qualified, better than usual")
             text = self.tr("{pattern}, {side}").format(pattern=self.rule_text(v.rule), side=side)
             bucket = t.buckets[v.index]
-            tip = self.tr("{first} – {last}: {pattern}, {side} the centre line").format(
+            tip = self.tr("{first} – {last}: {pattern}, {side}").format(
                 first=bucket.first.isoformat(), last=bucket.last.isoformat(), pattern=self.rule_text(v.rule),
                 side=side)
-            rows.append(TextRow((bucket.key, str(int(v.rule)), text), v.index, tips=(tip, tip, tip)))
+            rows.append(TextRow((bucket.key, str(int(v.rule)), text), v.index, tips=(tip, tip, tip),
+                                color="" if v.above else TEAL.name()))
         self.violations.set_rows(rows)
         self.violations_view.resizeColumnsToContents()
+        self.violations_view.setVisible(bool(rows))
+        self.no_violations.setVisible(not rows)
+        if not rules:
+            self.no_violations.setText(self.tr("None: no rule is chosen (Rules 1–4 in the filter bar)."))
+        elif len(rules) == 1:
+            self.no_violations.setText(self.tr("None: no point breaks rule {rule}.").format(
+                rule=int(rules[0])))
+        else:
+            self.no_violations.setText(self.tr("None: no point breaks rules {rules}.").format(
+                rules=", ".join(str(int(r)) for r in sorted(rules))))
 
     def rule_text(self, rule: spc.Rule) -> str:
         return _(spc.RULE_SHORT[rule])
@@ -951,6 +977,9 @@ class PlanPage(Page):
         self.view.file_stem = "plan"
         self.view.table = self._table
         self.hint = Note(self, "color: #555555;")
+        # the filters this page does not follow, said where they would be missed
+        self.scope_note = Note(self, "color: #8a5a00;")
+        self.scope_note.setObjectName("plan_scope_note")
         self.figures: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, text in (("quarter", self.tr("Quarter")), ("plan", self.tr("Plan")),
@@ -970,6 +999,7 @@ class PlanPage(Page):
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.scope_note)
         side_layout.addWidget(self.hint)
         side_layout.addLayout(form)
         side_layout.addWidget(self.months_view, 1)
@@ -992,8 +1022,11 @@ class PlanPage(Page):
     def _table(self) -> trends.Table | None:
         return trends.plan_table(self.result) if self.result is not None else None
 
-    def show_result(self, plan: trends.PlanProgress | None) -> None:
+    def show_result(self, plan: trends.PlanProgress | None, scope: Scope = EVERYTHING,
+                    names: Names | None = None) -> None:
+        """Show the quarter's progress; a `scope` narrower than the workshop is said to be ignored."""
         self.result = plan
+        self.scope_note.setText(self._scope_text(scope, names or Names()))
         if plan is None:
             self.view.empty(self.tr("No production in this period"))
             return
@@ -1019,6 +1052,22 @@ class PlanPage(Page):
                                        fixed(m.output_t), rate_text(m.target_rate), rate_text(m.rate)),
                                       m.month) for m in plan.months])
         self.update_charts(new=True)
+
+    def _scope_text(self, scope: Scope, names: Names) -> str:
+        """'' for the whole workshop; else which filters this page leaves aside, and why."""
+        if scope.everything:
+            return ""
+        chosen = []
+        if scope.converter is not None:
+            chosen.append(self.tr("converter {converter}").format(
+                converter=names.of("converter", scope.converter)))
+        if scope.shift is not None:
+            chosen.append(self.tr("shift {shift}").format(shift=names.of("shift", scope.shift)))
+        if scope.grade is not None:
+            chosen.append(self.tr("grade {grade}").format(grade=scope.grade))
+        return self.tr("Plans are set for the whole workshop, so this page counts every converter, shift "
+                       "and grade: the filter ({chosen}) does not apply here.").format(
+            chosen=", ".join(chosen))
 
     def redraw(self) -> None:
         plan = self.result

@@ -39,6 +39,7 @@ from qcdesk import spc, trends
 from qcdesk.errors import QcError
 from qcdesk.i18n import _, language
 from qcdesk.model import ChartKey, ControlLimits, Converter, DefectIngot, Scope, Shift
+from qcdesk.outputs import check_target
 from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import (
@@ -54,6 +55,7 @@ from ui.common import (
     translate_buttons,
 )
 from ui.session import Session
+from ui.trends_charts import ChartView
 from ui.trends_pages import (
     ChemistryPage,
     ComparisonsPage,
@@ -219,6 +221,8 @@ class TrendsView(QWidget):
         self.chemistry_page = ChemistryPage(self)
         self.plan_page = PlanPage(self)
         self.records_page = RecordsPage(self)
+        for chart in self.findChildren(ChartView):  # their PNG and CSV never replace the database's files
+            chart.database = session.path
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.rate_page, self.tr("R&ate trend"))
@@ -433,10 +437,10 @@ class TrendsView(QWidget):
             period=t.period.label, grain=_(trends.GRAIN_NAMES[t.grain]), heats=f"{t.total.sums.heats:,}",
             output=f"{t.total.sums.output_t:,.1f}", judged=f"{t.total.sums.ingots_judged:,}",
             rate=rate_text(rate), basis=basis))
-        self.rate_page.show_result(t)
+        self.rate_page.show_result(t, self.rules())
         self.comparisons_page.show_result(t, self.names)
         self.defects_page.show_result(t)
-        self.plan_page.show_result(t.plan)
+        self.plan_page.show_result(t.plan, t.scope, self.names)
         self.records_page.show_result(t, self.names)
         if self.defects_page.chosen is not None:
             self._load_defect_ingots(self.defects_page.chosen)
@@ -625,7 +629,10 @@ class TrendsView(QWidget):
                                                     self.tr("CSV files (*.csv)"))
         if path:
             try:
+                check_target(path, self.session.path, force=True)  # the dialog asked before replacing
                 trends.write_csv(Path(path), found)
+            except QcError as exc:
+                self.error.setText(str(exc))
             except OSError as exc:
                 self.error.setText(f"{path}: {exc.strerror or exc}")
 
@@ -643,6 +650,11 @@ class TrendsView(QWidget):
             self.make_period_report(Path(path))
 
     def make_period_report(self, path: Path) -> None:
+        try:
+            check_target(path, self.session.path, force=True)  # the dialog asked before replacing
+        except QcError as exc:
+            self.error.setText(str(exc))
+            return
         period, basis, scope = self.period(), self.basis(), self.scope()
         self.message.emit(self.tr("Making the period report of {period}…").format(period=period.label))
 

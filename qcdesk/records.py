@@ -1,0 +1,87 @@
+"""The records the audit trail proves: each table the program writes, and its state.
+
+Every audit entry written since schema 9 that changes a record names it — the
+table (``tbl``) and the record's key (``rec``: the row id, or a composed key for
+control limits) — and the newest entry of a record carries ``state``: the record
+as the write left it, rendered by the SQL expression below (a JSON array of its
+columns in a fixed order, with the rows folded into it: a heat's analysis, an
+ingot's defects, an edition's limits), or ``null`` once the record was removed.
+`qcdesk verify` renders every live row with the same expression and compares it
+with the state of its newest entry, one pass over each table.
+
+Columns that are computed from others (a heat's verdict and ingot sums) are not
+part of a state: verify computes them again instead. Neither are a person's
+failed sign-ins and lock-out (they change with every wrong PIN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qcdesk.migrations import RECORD_TABLES
+
+REMOVED = "null"  # the state of a record that is no longer there
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table whose rows the audit trail proves."""
+
+    name: str                 # the SQL table, and the `tbl` of its entries
+    columns: tuple[str, ...]  # the state's fields, in order (for saying what differs)
+    state: str                # SQL: the state of the row aliased ``t``
+    key: str = "t.rowid"      # SQL: the record's key (`rec`) of the row aliased ``t``
+    key_columns: tuple[str, ...] = ()  # for a composed key: its columns, in order
+
+    @property
+    def select(self) -> str:
+        """SQL: every row as (rec, state)."""
+        return f"SELECT {self.key} AS rec, {self.state} AS state FROM {self.name} t"  # noqa: S608
+
+    @property
+    def entries(self) -> str:
+        """SQL: the condition on `audit` that picks this table's entries (and its index)."""
+        return f"tbl = '{self.name}'"
+
+
+def _folded(table: str, columns: str, parent: str, order: str) -> str:
+    """SQL: the rows of a child table belonging to the row ``t``, as a JSON array."""
+    return (f"json(coalesce((SELECT json_group_array(json_array({columns})) FROM "  # noqa: S608
+            f"(SELECT {columns} FROM {table} WHERE {parent} = t.id ORDER BY {order})), '[]'))")
+
+
+def _table(name: str, columns: tuple[str, ...], folded: str | None = None, **kw: object) -> Table:
+    values = ", ".join(f"t.{c}" for c in columns)
+    state = f"json_array({values}{', ' + folded if folded else ''})"
+    return Table(name, columns + (("rows",) if folded else ()), state, **kw)  # type: ignore[arg-type]
+
+
+TABLES: tuple[Table, ...] = (
+    _table("converter", ("code", "name", "nominal_t", "active")),
+    _table("shift", ("code", "name_en", "name_zh", "start_min", "seq")),
+    _table("grade", ("code", "description")),
+    _table("standard", ("grade", "standard", "edition", "effective_from"),
+           _folded("standard_limit", "element, min_pct, max_pct", "standard_id", "element")),
+    _table("defect", ("code", "name_en", "name_zh", "category", "active")),
+    _table("heat", ("heat_no", "converter_id", "tapped_at", "production_date", "shift_id", "grade",
+                    "tap_weight_t", "tap_temp_c", "inspector", "notes", "void_reason"),
+           _folded("heat_analysis", "element, seq, value_pct, voided", "heat_id", "element, seq")),
+    _table("ingot", ("heat_id", "ingot_no", "weight_kg", "disposition", "inspector", "judged_at",
+                     "void_reason"),
+           _folded("ingot_defect", "seq, defect_code, location, voided", "ingot_id", "seq")),
+    _table("person", ("name", "role", "pin_hash", "active")),
+    _table("signature", ("kind", "production_date", "shift_id", "person_id", "signer", "role",
+                         "meaning", "signed_at", "records_hash", "chain_head", "superseded_at",
+                         "superseded_reason")),
+    _table("plan", ("period", "output_t", "ingot_rate")),
+    _table("workshop", ("name_en", "name_zh")),
+    _table("control_limits", ("date_from", "date_to", "centre", "spread", "n"),
+           key="json_array(t.chart, t.grade, t.element, t.converter, t.shift)",
+           key_columns=("chart", "grade", "element", "converter", "shift")),
+)
+BY_NAME = {t.name: t for t in TABLES}
+assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migration 9)
+
+# Tables kept by name in code (a typo is an error at import, not a silent miss).
+CONVERTER, SHIFT, GRADE, STANDARD, DEFECT, HEAT, INGOT, PERSON, SIGNATURE, PLAN, WORKSHOP, LIMITS = (
+    t.name for t in TABLES)
