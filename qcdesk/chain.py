@@ -26,7 +26,7 @@ def content(values: Sequence[object]) -> bytes:
     """The canonical bytes of an entry's fields, in CONTENT_FIELDS order."""
     if len(values) != len(CONTENT_FIELDS):
         raise ValueError(f"an audit entry has {len(CONTENT_FIELDS)} fields, not {len(values)}")
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def link(prev_hash: str, values: Sequence[object]) -> str:
@@ -57,11 +57,11 @@ def entry(values: Sequence[object]) -> bytes:
     """An entry's canonical bytes, from its ENTRY_FIELDS in order (ENTRY_SQL's text)."""
     if len(values) != len(ENTRY_FIELDS):
         raise ValueError(f"an audit entry has {len(ENTRY_FIELDS)} fields, not {len(values)}")
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> str:
     """The hash of a block: its entries' canonical bytes, sealed with its header and the
     head before it."""
-    header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode()
     return hashlib.sha256(prev_head.encode("ascii") + header + entries).hexdigest()

@@ -98,7 +98,7 @@ def canonical(day: date, shift: str | None, heats: Sequence[Mapping[str, object]
         ordered.append({**heat, "ingots": sorted(ingots, key=lambda i: int(i["ingot_no"]))})
     document = {"date": day.isoformat(), "shift": shift, "heats": ordered}
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=_plain).encode("utf-8")
+                      default=_plain).encode()
 
 
 def records_hash(day: date, shift: str | None, heats: Sequence[Mapping[str, object]]) -> str:
@@ -107,7 +107,7 @@ def records_hash(day: date, shift: str | None, heats: Sequence[Mapping[str, obje
 
 def pin_digest(pin_hash: str) -> str:
     """What a signing records of the PIN hash the PIN was checked against: its SHA-256."""
-    return hashlib.sha256(pin_hash.encode("utf-8")).hexdigest()
+    return hashlib.sha256(pin_hash.encode()).hexdigest()
 
 
 def _plain(value: object) -> str:
