@@ -31,7 +31,7 @@ def content(values: Sequence[object]) -> bytes:
 
 def link(prev_hash: str, values: Sequence[object]) -> str:
     """The hash of an entry whose predecessor's hash is `prev_hash`."""
-    return hashlib.sha256(prev_hash.encode("ascii") + content(values)).hexdigest()
+    return hashlib.sha256(prev_hash.encode() + content(values)).hexdigest()
 
 
 # ---------------------------------------------------------------- since schema 9
@@ -64,4 +64,4 @@ def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> s
     """The hash of a block: its entries' canonical bytes, sealed with its header and the
     head before it."""
     header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode()
-    return hashlib.sha256(prev_head.encode("ascii") + header + entries).hexdigest()
+    return hashlib.sha256(prev_head.encode() + header + entries).hexdigest()
