@@ -18,6 +18,8 @@ import json
 from collections.abc import Sequence
 
 GENESIS = "0" * 64
+# compact JSON as the chain writes it: no spaces, non-ASCII as itself (SQLite's json_array too)
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CONTENT_FIELDS = ("id", "at", "user", "action", "entity", "entity_key", "heat_no", "field",
                   "old_value", "new_value", "reason")
 
@@ -26,7 +28,7 @@ def content(values: Sequence[object]) -> bytes:
     """The canonical bytes of an entry's fields, in CONTENT_FIELDS order."""
     if len(values) != len(CONTENT_FIELDS):
         raise ValueError(f"an audit entry has {len(CONTENT_FIELDS)} fields, not {len(values)}")
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+    return _compact(list(values)).encode()
 
 
 def link(prev_hash: str, values: Sequence[object]) -> str:
@@ -57,11 +59,11 @@ def entry(values: Sequence[object]) -> bytes:
     """An entry's canonical bytes, from its ENTRY_FIELDS in order (ENTRY_SQL's text)."""
     if len(values) != len(ENTRY_FIELDS):
         raise ValueError(f"an audit entry has {len(ENTRY_FIELDS)} fields, not {len(values)}")
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+    return _compact(list(values)).encode()
 
 
 def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> str:
     """The hash of a block: its entries' canonical bytes, sealed with its header and the
     head before it."""
-    header = json.dumps([last_id, at, user], ensure_ascii=False, separators=(",", ":")).encode()
+    header = _compact([last_id, at, user]).encode()
     return hashlib.sha256(prev_head.encode() + header + entries).hexdigest()

@@ -404,3 +404,12 @@ def test_the_database_writes_an_entry_as_the_documented_rule(text: str) -> None:
     raw.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
     (written,) = raw.execute(f"SELECT {chain.ENTRY_SQL} FROM audit").fetchone()
     assert written.encode("utf-8") == chain.entry(values)
+
+
+def test_an_entry_of_the_wrong_length_is_a_programming_error() -> None:
+    from qcdesk import chain
+
+    with pytest.raises(ValueError, match="an audit entry has 11 fields, not 2"):
+        chain.content([1, 2])
+    with pytest.raises(ValueError, match="an audit entry has 12 fields, not 3"):
+        chain.entry([1, 2, 3])
