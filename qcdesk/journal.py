@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -46,27 +48,30 @@ def journal_path(db_path: str | Path) -> Path:
     return db_path.with_name(db_path.name + SUFFIX)
 
 
-def _append(path: Path, text: str, *, sync: bool) -> None:
+@contextmanager
+def _appending(path: Path) -> Iterator[int]:
+    """The journal opened for appending (made, readable by all, if there is none)."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, text.encode("ascii"))
-        if sync:
-            os.fsync(fd)
+        yield fd
     finally:
         os.close(fd)
 
 
 def begin(path: Path, prev_last: int, prev_head: str, last_id: int, head: str) -> None:
-    """Note a write's new head before its commit (and where the journal starts, if new)."""
+    """Note a write's new head before its commit (and where the journal starts, if new),
+    on the disk before the commit: a committed write is never missing from the journal."""
     start = "" if path.exists() and path.stat().st_size else f"start {prev_last} {prev_head}\n"
-    _append(path, f"{start}begin {prev_last} {last_id} {head}\n", sync=True)
+    with _appending(path) as fd:
+        os.write(fd, f"{start}begin {prev_last} {last_id} {head}\n".encode())
+        os.fsync(fd)
 
 
 def confirm(path: Path, head: str) -> None:
     """Note that the write with this head committed. A confirmation that cannot be written
     is left out: the write is then shown as unconfirmed, which is no alarm."""
-    with contextlib.suppress(OSError):
-        _append(path, f"ok {head[:16]}\n", sync=False)
+    with contextlib.suppress(OSError), _appending(path) as fd:
+        os.write(fd, f"ok {head[:16]}\n".encode())
 
 
 Line = tuple[str, int, int, str]  # (kind, prev last entry id, last entry id, head or its 16 digits)
@@ -78,7 +83,7 @@ def lines(path: Path) -> Iterator[Line | int]:
     these, its number. FileNotFoundError if there is no journal."""
     with path.open("rb") as handle:
         for number, raw in enumerate(_lines(handle), start=1):
-            parts = raw.split()
+            parts = raw.split() if raw is not None else []
             try:
                 if parts[0] == b"start" and len(parts) == 3:
                     yield ("start", 0, int(parts[1]), _head(parts[2]))
@@ -87,7 +92,7 @@ def lines(path: Path) -> Iterator[Line | int]:
                 elif parts[0] == b"ok" and len(parts) == 2:
                     yield ("ok", 0, 0, _head(parts[1], 16))
                 else:
-                    raise ValueError(raw)
+                    raise ValueError
             except (ValueError, IndexError):
                 yield number
 
@@ -163,8 +168,9 @@ def compare(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
     return found
 
 
-def _lines(handle: BinaryIO) -> Iterator[bytes]:
-    """The file's complete lines (a last line cut short by a crash is not one)."""
+def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The file's complete lines (a last line cut short by a crash is not one); None for
+    a line longer than MAX_LINE, which is not the journal's."""
     while True:
         line = handle.readline(MAX_LINE + 1)
         if not line:
@@ -174,13 +180,13 @@ def _lines(handle: BinaryIO) -> Iterator[bytes]:
         elif len(line) > MAX_LINE:  # not ours: skip to its end
             while line and not line.endswith(b"\n"):
                 line = handle.readline(MAX_LINE + 1)
-            yield b"?"
+            yield None
 
 
 def _head(text: bytes, digits: int = 64) -> str:
-    head = text.decode("ascii")
+    head = text.decode()
     if len(head) != digits or any(c not in "0123456789abcdef" for c in head):
-        raise ValueError(head)
+        raise ValueError
     return head
 
 
@@ -188,27 +194,24 @@ def copy_up_to(source: Path, target: Path, head: str) -> bool:
     """Copy the journal `source` into `target` up to the write whose head is `head`, and
     that write's confirmation (a backup's journal ends where its database ends). False,
     and `target` not written, if `source` is missing or does not reach `head`."""
-    partial = target.with_name(target.name + ".part")
-    reached = False
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=target.name)
     try:
-        with partial.open("w", encoding="ascii") as out:
-            for line in lines(source):
-                if isinstance(line, int):
-                    continue
-                kind, prev_last, last_id, noted = line
-                if kind == "start":
-                    out.write(f"start {last_id} {noted}\n")
-                elif kind == "begin" and not reached:
-                    out.write(f"begin {prev_last} {last_id} {noted}\n")
-                elif kind == "ok" and (not reached or noted == head[:16]):
-                    out.write(f"ok {noted}\n")
-                if noted == head and kind in ("start", "begin"):
-                    reached = True
+        with os.fdopen(fd, "wb") as out:
+            records = (line for line in lines(source) if not isinstance(line, int))
+            for kind, prev_last, last_id, noted in records:  # up to the write's head
+                out.write((f"{kind} {last_id} {noted}\n" if kind == "start" else
+                           f"{kind} {prev_last} {last_id} {noted}\n" if kind == "begin" else
+                           f"{kind} {noted}\n").encode())
+                if noted == head and kind != "ok":
+                    break
+            else:
+                raise FileNotFoundError(head)
+            for kind, _prev, _last, noted in records:  # and its confirmation, if any
+                if kind == "ok" and noted == head[:16]:
+                    out.write(f"{kind} {noted}\n".encode())
+                    break
+        os.replace(name, target)
     except FileNotFoundError:
-        partial.unlink(missing_ok=True)
+        os.unlink(name)
         return False
-    if not reached:
-        partial.unlink()
-        return False
-    os.replace(partial, target)
     return True
