@@ -202,10 +202,10 @@ def copy_up_to(source: Path, target: Path, head: str) -> bool:
                 out.write((f"{kind} {last_id} {noted}\n" if kind == "start" else
                            f"{kind} {prev_last} {last_id} {noted}\n" if kind == "begin" else
                            f"{kind} {noted}\n").encode())
-                if noted == head and kind != "ok":
+                if noted == head:  # a start or a begin: a confirmation has 16 digits
                     break
             else:
-                raise FileNotFoundError(head)
+                raise FileNotFoundError
             for kind, _prev, _last, noted in records:  # and its confirmation, if any
                 if kind == "ok" and noted == head[:16]:
                     out.write(f"{kind} {noted}\n".encode())

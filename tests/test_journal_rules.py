@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,11 @@ def test_a_journal_may_start_at_any_write_of_the_chain() -> None:
     assert (found.problem, found.matched, found.starts_at) == (None, 2, 5)
 
 
+def test_a_journal_started_at_the_last_write_agrees() -> None:
+    found = said([("start", 0, 9, B)], [(5, A), (9, B)])
+    assert (found.problem, found.matched, found.starts_at) == (None, 0, 9)
+
+
 def test_a_chain_with_no_write_yet_and_its_journal_agree() -> None:
     found = said([("start", 0, 0, ZERO)], [])
     assert (found.problem, found.matched, found.unconfirmed, found.starts_at) == (None, 0, 0, 0)
@@ -103,6 +109,17 @@ def test_long_lines_are_skipped_whole_and_a_line_at_the_limit_is_read(tmp_path: 
     over = f"ok {B[:16]}".ljust(MAX_LINE + 1).encode() + b"\n"
     path = write(tmp_path / "j", b"x" * 1000 + b"\n" + at_limit + over + f"ok {C[:16]}\n".encode())
     assert list(journal.lines(path)) == [1, ("ok", 0, 0, A[:16]), 3, ("ok", 0, 0, C[:16])]
+
+
+def test_a_line_of_any_length_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    path = write(tmp_path / "j", b"x" * 50_000_000 + f"\nok {A[:16]}\n".encode())
+    tracemalloc.start()
+    try:
+        assert list(journal.lines(path)) == [1, ("ok", 0, 0, A[:16])]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000  # bytes: a 50 MB line is skipped a few hundred bytes at a time
 
 
 def test_a_last_line_cut_short_by_a_crash_is_not_read(tmp_path: Path) -> None:
