@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -194,9 +193,9 @@ def copy_up_to(source: Path, target: Path, head: str) -> bool:
     """Copy the journal `source` into `target` up to the write whose head is `head`, and
     that write's confirmation (a backup's journal ends where its database ends). False,
     and `target` not written, if `source` is missing or does not reach `head`."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=target.name)
+    name = target.with_name(target.name + ".part")  # beside it: renamed into place at once
     try:
-        with os.fdopen(fd, "wb") as out:
+        with name.open("wb") as out:
             records = (line for line in lines(source) if not isinstance(line, int))
             for kind, prev_last, last_id, noted in records:  # up to the write's head
                 out.write((f"{kind} {last_id} {noted}\n" if kind == "start" else
