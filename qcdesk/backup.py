@@ -258,7 +258,7 @@ def chain_head_of(conn: sqlite3.Connection) -> tuple[int, str] | None:
                                ).fetchone()
             if row:
                 return int(row[0]), bytes(row[1]).hex()
-        table = "audit_v1" if version >= 9 else "audit"
+        table = "audit_v1" if version >= 9 else "audit"  # one of two fixed names, never input
         row = conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()  # noqa: S608
     except sqlite3.Error:
         return None

@@ -901,7 +901,7 @@ class Store:
 
     def legacy_entry(self, entry_id: int) -> tuple[object, ...]:
         """An entry of the log kept before schema 9: its content fields in chain order."""
-        columns = ", ".join(chain.CONTENT_FIELDS)
+        columns = ", ".join(chain.CONTENT_FIELDS)  # fixed column names; the id is bound
         return tuple(self.conn.execute(f"SELECT {columns} FROM audit_v1 WHERE id = ?",  # noqa: S608
                                        (entry_id,)).fetchone())
 

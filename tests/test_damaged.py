@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 from signed_shop import PINS, make_shop
+from windows import shown_window
 
 from qcdesk import backup, csvio, health
 from qcdesk.cli import main
@@ -169,17 +170,8 @@ def test_a_damaged_database_with_people_is_restored_without_a_pin(db_path: Path,
 
 @pytest.fixture
 def window(qtbot: QtBot, damaged: Path) -> Iterator[MainWindow]:
-    session = Session(damaged, "tester")
-    try:
-        w = MainWindow(session)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
+    with shown_window(qtbot, damaged) as w:
         yield w
-        qtbot.waitUntil(session.idle)
-    finally:
-        session.close()
 
 
 def test_the_window_shows_a_red_banner_and_the_daily_check_a_message(qtbot: QtBot, window: MainWindow,

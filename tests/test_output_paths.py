@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from qcdesk import backup, health, outputs
 from qcdesk.cli import main
@@ -23,7 +24,6 @@ from qcdesk.errors import QcError
 from qcdesk.journal import journal_path
 from ui.launcher import EXTENSIONS
 from ui.main_window import MainWindow
-from ui.session import Session
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -200,22 +200,11 @@ def test_an_ordinary_target_is_still_written(demo_copy: Path, tmp_path: Path) ->
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_copy: Path) -> Iterator[MainWindow]:
-    session = Session(demo_copy, "tester")
-    try:
-        w = MainWindow(session)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
-        with qtbot.waitSignal(w.trends_view.trends_shown, timeout=10000):
-            w.tabs.setCurrentWidget(w.trends_view)
+    with shown_window(qtbot, demo_copy, trends=True) as w:
         with qtbot.waitSignal(w.reports_view.loaded, timeout=20000):
             w.reports_view.show_day(datetime(1959, 2, 2).date())
-        qtbot.waitUntil(session.idle)
+        qtbot.waitUntil(w.session.idle)
         yield w
-        qtbot.waitUntil(session.idle)
-    finally:
-        session.close()
 
 
 def test_every_desktop_writer_refuses_every_protected_path(qtbot: QtBot, window: MainWindow,

@@ -19,6 +19,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from qcdesk import trends
 from qcdesk.model import Scope
@@ -36,20 +37,8 @@ LAST = date(1959, 2, 28)  # the demo month's last production date
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_copy: Path) -> Iterator[MainWindow]:
-    session = Session(demo_copy, "tester")
-    try:
-        w = MainWindow(session)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
-        with qtbot.waitSignal(w.trends_view.trends_shown, timeout=10000):
-            w.tabs.setCurrentWidget(w.trends_view)
-        qtbot.waitUntil(session.idle)
+    with shown_window(qtbot, demo_copy, trends=True) as w:
         yield w
-        qtbot.waitUntil(session.idle)
-    finally:
-        session.close()
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ import pytest
 from PySide6.QtCharts import QScatterSeries
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from qcdesk.model import EVERYTHING, ChartKey, ControlLimits
 from qcdesk.store import Store
-from ui.main_window import MainWindow
-from ui.session import Session
 from ui.trends_charts import RED
 from ui.trends_view import TrendsView
 
@@ -30,20 +29,8 @@ BETTER = "Better than usual: fewer non-qualified"
 
 @pytest.fixture
 def view(qtbot: QtBot, demo_copy: Path) -> Iterator[TrendsView]:
-    session = Session(demo_copy, "tester")
-    try:
-        w = MainWindow(session)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
-        with qtbot.waitSignal(w.trends_view.trends_shown, timeout=10000):
-            w.tabs.setCurrentWidget(w.trends_view)
-        qtbot.waitUntil(session.idle)
+    with shown_window(qtbot, demo_copy, trends=True) as w:
         yield w.trends_view
-        qtbot.waitUntil(session.idle)
-    finally:
-        session.close()
 
 
 def _daily_fractions(path: Path) -> dict[date, float]:
