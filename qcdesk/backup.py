@@ -258,8 +258,8 @@ def chain_head_of(conn: sqlite3.Connection) -> tuple[int, str] | None:
                                ).fetchone()
             if row:
                 return int(row[0]), bytes(row[1]).hex()
-        table = "audit_v1" if version >= 9 else "audit"  # one of two fixed names, never input
-        row = conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()  # noqa: S608
+        row = conn.execute("SELECT id, hash FROM audit_v1 ORDER BY id DESC LIMIT 1" if version >= 9
+                           else "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.Error:
         return None
     return (int(row[0]), str(row[1])) if row and row[1] else None

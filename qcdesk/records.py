@@ -43,6 +43,45 @@ class Table:
         """SQL: the condition on `audit` that picks this table's entries (and its index)."""
         return f"tbl = '{self.name}'"
 
+    # The statements verify runs on the table, composed here of the table's fixed name and
+    # expressions (nothing of them comes from input); values are bound.
+
+    @property
+    def against_trail(self) -> str:
+        """SQL: one pass over the rows and the newest entries: (records the trail says are
+        there, the key of the first record whose row differs from its newest state)."""
+        return ("SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
+                "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT "
+                f"t.state) THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {self.entries} "
+                f"GROUP BY rec) l JOIN audit a ON a.id = l.id LEFT JOIN ({self.select}) t ON t.rec = l.rec")
+
+    @property
+    def count(self) -> str:
+        """SQL: how many rows the table holds."""
+        return f"SELECT count(*) FROM {self.name}"  # noqa: S608
+
+    @property
+    def without_entry(self) -> str:
+        """SQL: the key of a row no audit entry names."""
+        return (f"SELECT t.rec FROM ({self.select}) t WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM audit WHERE {self.entries} AND rec = t.rec) LIMIT 1")
+
+    @property
+    def newest_entry(self) -> str:
+        """SQL: (id, state) of a record's newest entry; the record's key bound."""
+        return f"SELECT id, state FROM audit WHERE {self.entries} AND rec = ? ORDER BY id DESC LIMIT 1"  # noqa: S608
+
+    @property
+    def newest_state(self) -> str:
+        """SQL: the newest state in which a record was there; its key bound."""
+        return (f"SELECT state FROM audit WHERE {self.entries} AND rec = ? "  # noqa: S608
+                "AND state IS NOT NULL AND state <> 'null' ORDER BY id DESC LIMIT 1")
+
+    @property
+    def live_state(self) -> str:
+        """SQL: a record's live row rendered as a state; its key bound."""
+        return f"SELECT state FROM ({self.select}) WHERE rec = ?"  # noqa: S608
+
 
 def _folded(table: str, columns: str, parent: str, order: str) -> str:
     """SQL: the rows of a child table belonging to the row ``t``, as a JSON array."""

@@ -85,9 +85,7 @@ from qcdesk.people import (
 from qcdesk.rate_sql import GROUP_ORDER as _GROUP_ORDER
 from qcdesk.rate_sql import GROUP_SQL as _GROUP_SQL
 from qcdesk.rate_sql import HEAT_SUMS_SQL as _HEAT_SUMS_SQL
-from qcdesk.rate_sql import INT_SUMS as _INT_SUMS
 from qcdesk.rate_sql import RATE_SQL as _RATE_SQL
-from qcdesk.rate_sql import SUM_FIELDS as _SUM_FIELDS
 from qcdesk.rate_sql import SUMS_SQL as _SUMS_SQL
 from qcdesk.rate_sql import sums_of as _sums_of
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, Rates, RateSums, check_group_keys
@@ -901,9 +899,7 @@ class Store:
 
     def legacy_entry(self, entry_id: int) -> tuple[object, ...]:
         """An entry of the log kept before schema 9: its content fields in chain order."""
-        columns = ", ".join(chain.CONTENT_FIELDS)  # fixed column names; the id is bound
-        return tuple(self.conn.execute(f"SELECT {columns} FROM audit_v1 WHERE id = ?",  # noqa: S608
-                                       (entry_id,)).fetchone())
+        return tuple(self.conn.execute(_LEGACY_ENTRY_SQL, (entry_id,)).fetchone())
 
     def blocks(self) -> Iterator[tuple[int, str, str, str]]:
         """Every block of the chain as (last entry id, at, user, hash), oldest first."""
@@ -998,47 +994,33 @@ class Store:
 
     def audit_entries(self, after: int, last: int) -> Iterator[tuple[int, str]]:
         """(id, canonical text) of the entries after `after` up to `last`, in id order."""
-        # only chain.ENTRY_SQL, a fixed expression, goes into the statement
-        yield from self.conn.execute(f"SELECT id, {chain.ENTRY_SQL} FROM audit "  # noqa: S608
-                                     "WHERE id > ? AND id <= ? ORDER BY id", (after, last))
+        yield from self.conn.execute(_ENTRIES_SQL, (after, last))
 
     def records_against_trail(self, table: records.Table) -> tuple[int, object | None, int]:
         """One pass over a table and its newest entries: (records the trail says are there,
         the key of the first whose row differs from its newest entry's state or is missing,
         rows in the table)."""
-        # the table's name and expressions come from qcdesk.records, a fixed list
-        live, bad = self.conn.execute(
-            "SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
-            "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT t.state) "
-            f"THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {table.entries} "
-            "GROUP BY rec) l "
-            f"JOIN audit a ON a.id = l.id LEFT JOIN ({table.select}) t ON t.rec = l.rec").fetchone()
-        rows = self.conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]  # noqa: S608
+        live, bad = self.conn.execute(table.against_trail).fetchone()
+        rows = self.conn.execute(table.count).fetchone()[0]
         return int(live), bad, int(rows)
 
     def record_without_entry(self, table: records.Table) -> object:
         """The key of a row that no audit entry names."""
-        row = self.conn.execute(
-            f"SELECT t.rec FROM ({table.select}) t WHERE NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM audit WHERE {table.entries} AND rec = t.rec) LIMIT 1").fetchone()
+        row = self.conn.execute(table.without_entry).fetchone()
         return None if row is None else row[0]
 
     def record_and_trail(self, table: records.Table, rec: object) -> tuple[int | None, str | None,
                                                                           str | None]:
         """A record's newest entry (id, state) and the live row's state (None: no row)."""
-        entry = self.conn.execute(f"SELECT id, state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
-                                  "ORDER BY id DESC LIMIT 1", (rec,)).fetchone()
-        live = self.conn.execute(f"SELECT state FROM ({table.select}) WHERE rec = ?",  # noqa: S608
-                                 (rec,)).fetchone()
+        entry = self.conn.execute(table.newest_entry, (rec,)).fetchone()
+        live = self.conn.execute(table.live_state, (rec,)).fetchone()
         return (entry[0] if entry else None, entry[1] if entry else None, live[0] if live else None)
 
     def record_label(self, table: records.Table, rec: object) -> str:
         """How a person names a record: a heat's number, an ingot as heat/number, a code."""
         _id, logged, live = self.record_and_trail(table, rec)
         if logged in (None, records.REMOVED):
-            row = self.conn.execute(f"SELECT state FROM audit WHERE {table.entries} AND rec = ? "  # noqa: S608
-                                    "AND state IS NOT NULL AND state <> 'null' ORDER BY id DESC LIMIT 1",
-                                    (rec,)).fetchone()
+            row = self.conn.execute(table.newest_state, (rec,)).fetchone()
             logged = row[0] if row else None
         state = json.loads(live or logged or "null")
         if not isinstance(state, list) or not state:
@@ -1968,8 +1950,7 @@ class Store:
         out = []
         for r in self.conn.execute(sql, self._scope_params(date_from, date_to, scope)):
             values = tuple(r)
-            sums = RateSums(*(int(v) if f in _INT_SUMS else v
-                              for f, v in zip(_SUM_FIELDS, values[len(keys):], strict=True)))
+            sums = _sums_of(values[len(keys):])
             if not keys and sums.heats == 0:
                 continue
             out.append(({KEY_FIELDS[k]: values[i] for i, k in enumerate(by)}, sums))
@@ -2325,10 +2306,7 @@ class Store:
     def heat_sums(self, heat_no: str) -> RateSums:
         """The sums behind every rate, for one heat (the same aggregate as `rate_sums`)."""
         row = self._heat_row(heat_no)
-        values = self.conn.execute(f"SELECT {_SUMS_SQL} FROM heat h WHERE h.id = ?",  # noqa: S608
-                                   (row["id"],)).fetchone()
-        return RateSums(*(int(v) if f in _INT_SUMS else v
-                          for f, v in zip(_SUM_FIELDS, tuple(values), strict=True)))
+        return _sums_of(tuple(self.conn.execute(_HEAT_SUMS_SQL, (row["id"],)).fetchone()))
 
     def nonconforming_heats(self, date_from: date, date_to: date) -> list[tuple[Heat, HeatCheck]]:
         """The heats of production dates from..to whose chemistry fails, with their verdicts."""
@@ -2551,6 +2529,10 @@ def _key_name(key: ChartKey) -> str:
     return "/".join(parts)
 
 
+# entries' canonical text in id order (chain.ENTRY_SQL, a fixed expression)
+_ENTRIES_SQL = "SELECT id, " + chain.ENTRY_SQL + " FROM audit WHERE id > ? AND id <= ? ORDER BY id"  # noqa: S608
+# an entry of the log kept before schema 9, its content fields in chain order (fixed names)
+_LEGACY_ENTRY_SQL = "SELECT " + ", ".join(chain.CONTENT_FIELDS) + " FROM audit_v1 WHERE id = ?"  # noqa: S608
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
                          "ingot", "ingot_defect", "audit", "audit_v1", "audit_block", "person",
