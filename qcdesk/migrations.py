@@ -16,10 +16,8 @@ from qcdesk import chain
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
-# A heat's ingot sums, in the order of ROLLUP_COLUMNS, as aggregates over its ingots:
-# the one definition, used by the rollup triggers and by `qcdesk verify`.
-ROLLUP_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg")
-INGOT_SUMS = """count(*),
+# A heat's ingot sums until migration 10 (the rollup triggers of migrations 1 and 4).
+_INGOT_SUMS_1 = """count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
                total(weight_kg) FILTER (WHERE disposition <> 'pending'),
@@ -28,8 +26,23 @@ LIVE_INGOTS = "void_reason IS NULL"  # the ingots that count, since migration 4
 
 # Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
 _ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT """ + INGOT_SUMS + """
+        SELECT """ + _INGOT_SUMS_1 + """
         FROM ingot WHERE heat_id = heat.id)"""
+
+# A heat's ingot sums, in the order of ROLLUP_COLUMNS, as aggregates over its ingots since
+# migration 10: the one definition, used by the rollup triggers and by `qcdesk verify`. The
+# last four leave out (n_pa_ok, w_pa_ok_kg) or count (n_pa_fails, w_pa_fails_kg) the ingots
+# one of whose product analyses fails.
+ROLLUP_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg",
+                  "n_pa_ok", "w_pa_ok_kg", "n_pa_fails", "w_pa_fails_kg")
+INGOT_SUMS = _INGOT_SUMS_1 + """,
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
+               count(*) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1)"""
+_ROLLUP_10 = ("UPDATE heat SET (" + ", ".join(ROLLUP_COLUMNS) + """) = (
+        SELECT """ + INGOT_SUMS + """
+        FROM ingot WHERE heat_id = heat.id AND """ + LIVE_INGOTS + ")")
 
 # (added to migration 1 after databases of that schema were made: migration 5 gives it
 # to those that lack it)
@@ -371,9 +384,12 @@ CREATE TABLE control_limits (
 """
 
 # The tables whose records the audit trail proves (qcdesk.records.TABLES, by name): each has
-# an index of its records' entries, so a record's newest entry is found at once.
-RECORD_TABLES = ("converter", "shift", "grade", "standard", "defect", "heat", "ingot", "person",
-                 "signature", "plan", "workshop", "control_limits")
+# an index of its records' entries, so a record's newest entry is found at once. Those of
+# migration 9, then those migration 10 adds.
+RECORD_TABLES_9 = ("converter", "shift", "grade", "standard", "defect", "heat", "ingot", "person",
+                   "signature", "plan", "workshop", "control_limits")
+RECORD_TABLES_10 = ("sample", "tolerance_edition")
+RECORD_TABLES = RECORD_TABLES_9 + RECORD_TABLES_10
 
 # Records proven by the audit trail (qcdesk.records): the log kept until now stays, as it was
 # written, in audit_v1; from here on an entry names the record it changes and the newest
@@ -400,7 +416,7 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_by_heat_no ON audit(heat_no) WHERE heat_no IS NOT NULL;
 """ + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
-""" for name in RECORD_TABLES) + """
+""" for name in RECORD_TABLES_9) + """
 -- One row per write: its last entry, when, by whom, and the hash sealing its entries.
 CREATE TABLE audit_block (
     last_id     INTEGER PRIMARY KEY,
@@ -426,9 +442,9 @@ def _seal_records(conn: sqlite3.Connection) -> None:
     entry per record holding its state as it stands (qcdesk.records)."""
     from qcdesk import records  # noqa: PLC0415 - records imports nothing of this module
 
-    # the names of records.TABLES, a fixed list in the code, each counted
+    # the names of records.TABLES_9, a fixed list in the code, each counted
     counts = {t.name: conn.execute("SELECT count(*) FROM " + t.name).fetchone()[0]
-              for t in records.TABLES}
+              for t in records.TABLES_9}
     first, before = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM audit_v1").fetchone()
     head = conn.execute("SELECT hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
     conn.execute(
@@ -436,9 +452,158 @@ def _seal_records(conn: sqlite3.Connection) -> None:
         "'schema', '9', json_object('sealed', json(?), 'log_before', 'audit_v1', "
         "'entries_before', ?, 'head_before', ?))",
         (first, json.dumps(counts, sort_keys=True), before, head[0] if head else chain.GENESIS))
-    for table in records.TABLES:
+    for table in records.TABLES_9:
         conn.execute(
             f"INSERT INTO audit (action, field, tbl, rec, state) "
+            f"SELECT 'update', 'sealed', '{table.name}', rec, state "
+            f"FROM ({table.select}) ORDER BY rec")
+
+
+# The lab's results and the product analysis (issue 16, DOMAIN.md "Samples from the lab").
+#
+# Every result of the lab is a sample of a heat: `preliminary` (the bath), `heat` (the ladle:
+# the heat analysis of record, one live per heat) or `product` (drillings of a named ingot).
+# A `heat` sample's element values are the heat's analysis, kept where they always were
+# (heat_analysis, folded into the heat's state: nothing changes for existing heats and their
+# signatures); the values of the other samples are in sample_value. Each existing heat with
+# an analysis gets its `heat` sample (taken at its tap, entered by its inspector, no lab
+# number). The product-analysis tolerances are data: editions in force from a date, each a
+# table of classes (GB/T 222-2006, table 1, as DOMAIN.md gives it, is seeded). A re-graded
+# ingot may name the grade it is released as. Whether an ingot's product analysis fails is
+# derived (kept by the store, checked by verify, like a heat's verdict) and the heat's sums
+# gain the qualified ingots leaving those out, and the count and weight of those.
+_SAMPLES = """
+CREATE TABLE sample (
+    id          INTEGER PRIMARY KEY,
+    heat_id     INTEGER NOT NULL REFERENCES heat(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('preliminary', 'heat', 'product')),
+    sample_no   TEXT CHECK (sample_no IS NULL OR length(trim(sample_no)) BETWEEN 1 AND 32),
+    ingot_id    INTEGER REFERENCES ingot(id),
+    taken_at    TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', julianday(taken_at)) IS taken_at),
+    entered_by  TEXT NOT NULL CHECK (length(trim(entered_by)) BETWEEN 1 AND 80),
+    void_reason TEXT CHECK (void_reason IS NULL OR length(trim(void_reason)) >= 1),
+    CHECK ((kind = 'product') = (ingot_id IS NOT NULL)),
+    CHECK (sample_no IS NOT NULL OR kind = 'heat')
+) STRICT;
+CREATE UNIQUE INDEX sample_no_of_heat ON sample(heat_id, sample_no) WHERE void_reason IS NULL;
+CREATE UNIQUE INDEX sample_of_record ON sample(heat_id) WHERE kind = 'heat' AND void_reason IS NULL;
+CREATE INDEX sample_by_heat ON sample(heat_id, kind);
+CREATE INDEX sample_by_ingot ON sample(ingot_id) WHERE ingot_id IS NOT NULL;
+CREATE TRIGGER sample_no_delete BEFORE DELETE ON sample BEGIN
+    SELECT RAISE(ABORT, 'quality records are voided, never deleted');
+END;
+CREATE TRIGGER sample_ingot_of_heat BEFORE INSERT ON sample
+WHEN NEW.ingot_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM ingot WHERE id = NEW.ingot_id AND heat_id = NEW.heat_id) BEGIN
+    SELECT RAISE(ABORT, 'a product sample names an ingot of its own heat');
+END;
+CREATE TRIGGER sample_fixed BEFORE UPDATE OF heat_id, kind, ingot_id ON sample BEGIN
+    SELECT RAISE(ABORT, 'a sample keeps its heat, kind and ingot: void it and enter it again');
+END;
+
+CREATE TABLE sample_value (
+    sample_id   INTEGER NOT NULL REFERENCES sample(id),
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    value_pct   REAL NOT NULL CHECK (value_pct BETWEEN 0 AND 100),
+    PRIMARY KEY (sample_id, element)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER sample_value_no_delete BEFORE DELETE ON sample_value BEGIN
+    SELECT RAISE(ABORT, 'quality records are voided, never deleted');
+END;
+
+-- An edition of the product-analysis tolerances; a heat is judged by the one in force on
+-- its tap date. A class holds the specified limits up to up_to_pct (above the class before;
+-- NULL: no upper end) and the deviations allowed below the minimum and above the maximum
+-- (NULL: none on that side).
+CREATE TABLE tolerance_edition (
+    id            INTEGER PRIMARY KEY,
+    standard      TEXT NOT NULL CHECK (length(trim(standard)) BETWEEN 1 AND 40),
+    edition       TEXT NOT NULL CHECK (length(trim(edition)) BETWEEN 1 AND 20),
+    in_force_from TEXT NOT NULL UNIQUE CHECK (date(julianday(in_force_from)) IS in_force_from)
+) STRICT;
+CREATE TABLE tolerance_class (
+    edition_id  INTEGER NOT NULL REFERENCES tolerance_edition(id),
+    element     TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    up_to_pct   REAL CHECK (up_to_pct IS NULL OR up_to_pct BETWEEN 0 AND 100),
+    below_pct   REAL CHECK (below_pct IS NULL OR below_pct BETWEEN 0 AND 100),
+    above_pct   REAL CHECK (above_pct IS NULL OR above_pct BETWEEN 0 AND 100),
+    CHECK (below_pct IS NOT NULL OR above_pct IS NOT NULL),
+    PRIMARY KEY (edition_id, element, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER tolerance_edition_no_delete BEFORE DELETE ON tolerance_edition BEGIN
+    SELECT RAISE(ABORT, 'editions are added, never removed');
+END;
+CREATE TRIGGER tolerance_class_no_delete BEFORE DELETE ON tolerance_class BEGIN
+    SELECT RAISE(ABORT, 'editions are added, never removed');
+END;
+
+ALTER TABLE ingot ADD COLUMN regrade_to TEXT REFERENCES grade(code) ON UPDATE CASCADE
+    CHECK (regrade_to IS NULL OR disposition = 'regraded');
+ALTER TABLE ingot ADD COLUMN pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (pa_fails IN (0, 1));
+ALTER TABLE heat ADD COLUMN n_pa_ok INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_ok >= 0);
+ALTER TABLE heat ADD COLUMN w_pa_ok_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_ok_kg >= 0);
+ALTER TABLE heat ADD COLUMN n_pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_fails >= 0);
+ALTER TABLE heat ADD COLUMN w_pa_fails_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_fails_kg >= 0);
+-- no ingot has a product analysis yet: the qualified sums are the surface ones
+UPDATE heat SET n_pa_ok = n_surface_ok, w_pa_ok_kg = w_surface_ok_kg;
+DROP TRIGGER ingot_rollup_insert;
+DROP TRIGGER ingot_rollup_update;
+CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot BEGIN
+    """ + _ROLLUP_10 + """ WHERE id = NEW.heat_id;
+END;
+CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition, void_reason, pa_fails
+ON ingot BEGIN
+    """ + _ROLLUP_10 + """ WHERE id IN (NEW.heat_id, OLD.heat_id);
+END;
+-- the daily report's best day reads the qualified weight now
+DROP INDEX heat_live_by_day;
+CREATE INDEX heat_live_by_day ON heat(production_date, converter_id, chem_status, w_judged_kg,
+    w_surface_ok_kg, w_pa_ok_kg) WHERE void_reason IS NULL;
+
+-- existing heats' analyses: each its heat sample
+INSERT INTO sample (heat_id, kind, sample_no, ingot_id, taken_at, entered_by)
+    SELECT h.id, 'heat', NULL, NULL, h.tapped_at, h.inspector FROM heat h
+    WHERE EXISTS (SELECT 1 FROM heat_analysis a WHERE a.heat_id = h.id AND a.voided = 0)
+    ORDER BY h.id;
+""" + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
+""" for name in RECORD_TABLES_10)
+
+
+# GB/T 222-2006, table 1 (non-alloy and low-alloy steel), as DOMAIN.md gives it: in force from
+# 2007-02-01. (element, up to %, below, above): None up to: no upper end; None: no deviation.
+GBT222_STANDARD, GBT222_EDITION, GBT222_IN_FORCE = "GB/T 222", "2006", "2007-02-01"
+GBT222_2006 = (
+    ("C", 0.25, 0.02, 0.02), ("C", 0.55, 0.03, 0.03), ("C", None, 0.04, 0.04),
+    ("Mn", 0.80, 0.03, 0.03), ("Mn", 1.70, 0.06, 0.06),
+    ("Si", 0.37, 0.03, 0.03), ("Si", None, 0.05, 0.05),
+    ("S", 0.050, None, 0.005), ("S", 0.35, 0.01, 0.02),
+    ("P", 0.060, None, 0.005), ("P", 0.15, 0.01, 0.01),
+)
+
+
+def _seal_samples(conn: sqlite3.Connection) -> None:
+    """Seed GB/T 222-2006; then write, in the migration's own block, an entry that says what
+    happened and one entry per record of the new tables holding its state (qcdesk.records)."""
+    from qcdesk import records  # noqa: PLC0415 - records imports nothing of this module
+
+    edition = conn.execute("INSERT INTO tolerance_edition (standard, edition, in_force_from) "
+                           "VALUES (?, ?, ?)", (GBT222_STANDARD, GBT222_EDITION, GBT222_IN_FORCE)).lastrowid
+    seq: dict[str, int] = {}
+    for element, up_to, below, above in GBT222_2006:
+        seq[element] = seq.get(element, 0) + 1
+        conn.execute("INSERT INTO tolerance_class (edition_id, element, seq, up_to_pct, below_pct, "
+                     "above_pct) VALUES (?, ?, ?, ?, ?, ?)", (edition, element, seq[element], up_to,
+                                                              below, above))
+    added = [records.BY_NAME[name] for name in RECORD_TABLES_10]
+    counts = {t.name: conn.execute("SELECT count(*) FROM " + t.name).fetchone()[0] for t in added}
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()[0]
+    conn.execute(
+        "INSERT INTO audit (id, action, entity, entity_key, new_value) VALUES (?, 'update', "
+        "'schema', '10', json_object('sealed', json(?)))", (first, json.dumps(counts, sort_keys=True)))
+    for table in added:  # fixed names and expressions of qcdesk.records
+        conn.execute(
+            f"INSERT INTO audit (action, field, tbl, rec, state) "  # noqa: S608
             f"SELECT 'update', 'sealed', '{table.name}', rec, state "
             f"FROM ({table.select}) ORDER BY rec")
 
@@ -457,5 +622,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (7, _WORKSHOP),
     (8, _CONTROL_LIMITS),
     (9, _PROVEN_RECORDS, _seal_records),
+    (10, _SAMPLES, _seal_samples),
 )
 LATEST = MIGRATIONS[-1][0]

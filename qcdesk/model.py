@@ -176,6 +176,8 @@ class Ingot:
     inspector: str
     judged_at: datetime | None
     defects: tuple[IngotDefect, ...] = ()
+    regrade_to: str | None = None  # the grade a re-graded ingot is released as, when named
+    product_fails: bool = False  # one of its product analyses fails (DOMAIN.md): not qualified
 
 
 @dataclass(frozen=True)
@@ -249,3 +251,66 @@ class DefectIngot:
 
 
 EVERYTHING = Scope()  # every converter, shift and grade
+
+
+# ---- samples from the lab, and the product analysis (issue 16)
+
+class SampleKind(StrEnum):
+    """What a lab sample was taken from (DOMAIN.md, "Samples from the lab")."""
+
+    PRELIMINARY = "preliminary"  # the bath, during the blow: process control only, never judged
+    HEAT = "heat"                # the ladle, at tapping: the heat analysis of record
+    PRODUCT = "product"          # drillings of a named ingot: judged with the tolerances
+
+
+SAMPLE_KIND_NAMES = {
+    SampleKind.PRELIMINARY: (N_("preliminary"), "炉前分析"),
+    SampleKind.HEAT: (N_("heat analysis"), "熔炼分析"),
+    SampleKind.PRODUCT: (N_("product analysis"), "成品分析"),
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One result of the lab: a sample of a heat and its element values (mass %).
+
+    The `heat` sample's values are the heat's analysis (`Heat.analysis`); its lab number
+    is None when the analysis was typed in without one (the desktop, a heats file, or a
+    database from before samples)."""
+
+    id: int
+    heat_no: str
+    kind: SampleKind
+    sample_no: str | None
+    ingot_no: int | None  # a product sample's ingot; None for the others
+    taken_at: datetime
+    entered_by: str
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToleranceClass:
+    """One row of a product-analysis tolerance table: for an element whose specified limit
+    is up to `up_to_pct` (inclusive, above the class before; None: no upper end), the
+    product analysis may lie `below_pct` under the minimum and `above_pct` over the maximum
+    (None: no deviation on that side)."""
+
+    element: str
+    up_to_pct: float | None
+    below_pct: float | None
+    above_pct: float | None
+
+
+@dataclass(frozen=True)
+class ToleranceEdition:
+    """An edition of the product-analysis tolerances (GB/T 222), in force from a date on."""
+
+    id: int
+    standard: str
+    edition: str
+    in_force_from: date
+    classes: tuple[ToleranceClass, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.standard}-{self.edition}"

@@ -6,7 +6,8 @@ shown as "—", never as 0% or 100%.
 
 - judged ingots: disposition not pending;
 - checked heats: heats that conform or fail (not "not yet checked");
-- qualified ingot: accepted or conditioned, and its heat conforms;
+- qualified ingot: accepted or conditioned, its heat conforms, and none of its own
+  product analyses fails (DOMAIN.md, "Samples from the lab, and the product analysis");
 - awaiting chemistry: judged ingots of heats not yet checked;
 - ingot qualified rate: qualified ÷ judged ingots of checked heats;
 - surface qualified rate: accepted or conditioned ÷ all judged ingots;
@@ -52,6 +53,9 @@ class RateSums:
     weight_qualified_kg: float = 0.0
     ingots_awaiting_chemistry: int = 0
     weight_awaiting_chemistry_kg: float = 0.0
+    # judged ingots one of whose product analyses fails (whatever their heat's verdict)
+    ingots_failing_product_analysis: int = 0
+    weight_failing_product_analysis_kg: float = 0.0
 
     def __add__(self, other: RateSums) -> RateSums:
         return RateSums(**{f.name: getattr(self, f.name) + getattr(other, f.name)
@@ -171,14 +175,20 @@ class Standing(StrEnum):
     NOT_QUALIFIED = "not_qualified"     # regraded or scrap
     HEAT_FAILS = "heat_fails"           # accepted or conditioned, but the heat fails: not qualified
     AWAITING_CHEMISTRY = "awaiting"     # judged, heat not yet checked: left out of the ingot rate
+    PRODUCT_FAILS = "product_fails"     # accepted or conditioned, heat conforms, but its product
+                                        # analysis fails: not qualified
 
 
-def ingot_standing(heat_status: ChemStatus, disposition: Disposition) -> Standing:
-    """One ingot's standing from its heat's verdict and its own disposition."""
+def ingot_standing(heat_status: ChemStatus, disposition: Disposition,
+                   product_fails: bool = False) -> Standing:
+    """One ingot's standing from its heat's verdict, its own disposition and whether one of its
+    product analyses fails."""
     if not disposition.judged:
         return Standing.PENDING
     if heat_status is ChemStatus.NOT_CHECKED:
         return Standing.AWAITING_CHEMISTRY
     if not disposition.surface_ok:
         return Standing.NOT_QUALIFIED
-    return Standing.QUALIFIED if heat_status is ChemStatus.CONFORMS else Standing.HEAT_FAILS
+    if heat_status is not ChemStatus.CONFORMS:
+        return Standing.HEAT_FAILS
+    return Standing.PRODUCT_FAILS if product_fails else Standing.QUALIFIED

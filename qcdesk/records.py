@@ -95,7 +95,9 @@ def _table(name: str, columns: tuple[str, ...], folded: str | None = None, **kw:
     return Table(name, columns + (("rows",) if folded else ()), state, **kw)  # type: ignore[arg-type]
 
 
-TABLES: tuple[Table, ...] = (
+# The tables as migration 9 sealed them (it runs on databases of its own schema, and seals
+# with these very expressions).
+TABLES_9: tuple[Table, ...] = (
     _table("converter", ("code", "name", "nominal_t", "active")),
     _table("shift", ("code", "name_en", "name_zh", "start_min", "seq")),
     _table("grade", ("code", "description")),
@@ -118,9 +120,32 @@ TABLES: tuple[Table, ...] = (
            key="json_array(t.chart, t.grade, t.element, t.converter, t.shift)",
            key_columns=("chart", "grade", "element", "converter", "shift")),
 )
+
+
+def _ingot_10() -> Table:
+    """An ingot since migration 10: the state of migration 9, and the grade a re-graded ingot
+    is released as after it only when one is named (so the ingots of before keep their state)."""
+    ingot = next(t for t in TABLES_9 if t.name == "ingot")
+    named = ingot.state.removesuffix(")") + ", t.regrade_to)"
+    return Table(ingot.name, (*ingot.columns, "regrade_to"),
+                 f"CASE WHEN t.regrade_to IS NULL THEN {ingot.state} ELSE {named} END")
+
+
+# Since migration 10 (issue 16): the ingot's grade when re-graded; a heat's samples from the
+# lab with their element values (a `heat` sample's values are the heat's analysis, folded
+# into the heat's state); the editions of the product-analysis tolerances with their classes.
+TABLES: tuple[Table, ...] = (
+    *(t if t.name != "ingot" else _ingot_10() for t in TABLES_9),
+    _table("sample", ("heat_id", "kind", "sample_no", "ingot_id", "taken_at", "entered_by",
+                      "void_reason"),
+           _folded("sample_value", "element, value_pct", "sample_id", "element")),
+    _table("tolerance_edition", ("standard", "edition", "in_force_from"),
+           _folded("tolerance_class", "element, seq, up_to_pct, below_pct, above_pct", "edition_id",
+                   "element, seq")),
+)
 BY_NAME = {t.name: t for t in TABLES}
-assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migration 9)
+assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migrations 9 and 10)
 
 # Tables kept by name in code (a typo is an error at import, not a silent miss).
-CONVERTER, SHIFT, GRADE, STANDARD, DEFECT, HEAT, INGOT, PERSON, SIGNATURE, PLAN, WORKSHOP, LIMITS = (
-    t.name for t in TABLES)
+(CONVERTER, SHIFT, GRADE, STANDARD, DEFECT, HEAT, INGOT, PERSON, SIGNATURE, PLAN, WORKSHOP, LIMITS,
+ SAMPLE, TOLERANCES) = (t.name for t in TABLES)

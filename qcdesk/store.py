@@ -19,13 +19,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
 
-from qcdesk import chain, health, journal, plausibility, records, seed, shifts, signoff
+from qcdesk import chain, health, journal, plausibility, product, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
@@ -46,9 +46,13 @@ from qcdesk.model import (
     IngotDefect,
     Limit,
     Location,
+    Sample,
+    SampleKind,
     Scope,
     Shift,
     Standard,
+    ToleranceClass,
+    ToleranceEdition,
     element_sort_key,
 )
 from qcdesk.names import LookAlikes, clean_code, clean_person, clean_text, readable
@@ -89,7 +93,7 @@ from qcdesk.rate_sql import RATE_SQL as _RATE_SQL
 from qcdesk.rate_sql import SUMS_SQL as _SUMS_SQL
 from qcdesk.rate_sql import sums_of as _sums_of
 from qcdesk.rates import KEY_FIELDS, RateReport, RateRow, Rates, RateSums, check_group_keys
-from qcdesk.standards import HeatCheck, in_force
+from qcdesk.standards import HeatCheck, in_force, satisfied_grades
 from qcdesk.standards import check as check_chemistry
 
 BUSY_TIMEOUT_S = 5.0
@@ -146,6 +150,19 @@ class NewIngot:
     inspector: str
     defects: tuple[IngotDefect, ...] = ()
     judged_at: datetime | None = None  # for records judged earlier; else when saved
+    regrade_to: str | None = None  # a re-graded ingot's grade: one its heat satisfies
+
+
+@dataclass(frozen=True)
+class NewSample:
+    """A result of the lab as entered, before it is saved (`Store.add_sample`)."""
+
+    heat_no: str
+    kind: SampleKind
+    values: Mapping[str, float]
+    sample_no: str | None = None  # the lab's number; a heat sample may have none
+    ingot_no: int | None = None   # a product sample's ingot, and only its
+    taken_at: datetime | None = None  # a heat sample: its tap when not given
 
 
 @dataclass(frozen=True)
@@ -778,6 +795,7 @@ class Store:
             "WHERE h.production_date = ? AND (s.code = ? OR ? IS NULL) AND h.void_reason IS NULL",
             (day.isoformat(), shift, shift)).fetchall()
         out = []
+        samples = self._samples_of([h["id"] for h in heats])
         for h in heats:
             analysis = {r[0]: r[1] for r in self.conn.execute(
                 "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0",
@@ -790,13 +808,19 @@ class Store:
                     "ORDER BY seq", (i["id"],))]
                 ingots.append({"ingot_no": i["ingot_no"], "weight_kg": i["weight_kg"],
                                "disposition": i["disposition"], "inspector": i["inspector"],
-                               "judged_at": i["judged_at"], "defects": defects})
+                               "judged_at": i["judged_at"], "defects": defects,
+                               # (since schema 10, where named: what was signed before stays as it was)
+                               **({"regrade_to": i["regrade_to"]} if i["regrade_to"] else {})})
+            # the lab's other samples (the heat sample's values are the analysis), where there are any
+            others = [{"kind": m.kind.value, "sample": m.sample_no, "ingot_no": m.ingot_no,
+                       "taken_at": _minutes(m.taken_at), "values": m.values}
+                      for m in samples.get(h["id"], []) if m.kind is not SampleKind.HEAT]
             out.append({"heat_no": h["heat_no"], "converter": h["converter_code"],
                         "tapped_at": h["tapped_at"], "production_date": h["production_date"],
                         "shift": h["shift_code"], "grade": h["grade"],
                         "tap_weight_t": h["tap_weight_t"], "tap_temp_c": h["tap_temp_c"],
                         "inspector": h["inspector"], "notes": h["notes"], "analysis": analysis,
-                        "ingots": ingots})
+                        "ingots": ingots, **({"samples": others} if others else {})})
         return out
 
     def sign_shift(self, day: date, shift: str, pin: str) -> signoff.Signature:
@@ -968,6 +992,34 @@ class Store:
         row = self.conn.execute(_WRONG_VERDICT_SQL).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
 
+    def first_ingot_with_wrong_product_verdict(self) -> tuple[str, int, bool] | None:
+        """The first live ingot whose stored product-analysis verdict (failing or not) is not what
+        its heat's product analyses give, judged again (`qcdesk.product`): (heat number, ingot
+        number, stored failing); None if none. Only heats with product samples or marked ingots
+        can differ."""
+        heat_ids = [r[0] for r in self.conn.execute(
+            "SELECT heat_id FROM sample WHERE kind = 'product' UNION SELECT heat_id FROM ingot "
+            "WHERE pa_fails = 1 ORDER BY 1")]
+        live = {r[0] for r in self.conn.execute("SELECT id FROM heat WHERE void_reason IS NULL")} \
+            if heat_ids else set()
+        checks = self._product_checks([h for h in heat_ids if h in live])
+        for heat_id, check in sorted(checks.items()):
+            for heat_no, ingot_no, stored in self.conn.execute(
+                    "SELECT h.heat_no, i.ingot_no, i.pa_fails FROM ingot i JOIN heat h ON h.id = i.heat_id "
+                    "WHERE i.heat_id = ? AND i.void_reason IS NULL ORDER BY i.ingot_no", (heat_id,)):
+                if bool(stored) != (ingot_no in check.failing_ingots):
+                    return str(heat_no), int(ingot_no), bool(stored)
+        return None
+
+    def first_heat_without_heat_sample(self) -> str | None:
+        """The first live heat with analysis values but no heat sample holding them; None if none."""
+        row = self.conn.execute(
+            "SELECT h.heat_no FROM heat h WHERE h.void_reason IS NULL AND EXISTS (SELECT 1 FROM "
+            "heat_analysis a WHERE a.heat_id = h.id AND a.voided = 0) AND NOT EXISTS (SELECT 1 FROM "
+            "sample m WHERE m.heat_id = h.id AND m.kind = 'heat' AND m.void_reason IS NULL) "
+            "ORDER BY h.id LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
     # ------------------------------------------------- what verify reads
 
     def legacy_tip(self) -> tuple[int, str]:
@@ -1035,6 +1087,12 @@ class Store:
             return str(rec)
         if table.name == records.STANDARD:
             return f"{state[0]} {state[1]}-{state[2]} @{state[3]}"
+        if table.name == records.TOLERANCES:
+            return f"{state[0]}-{state[1]} @{state[2]}"
+        if table.name == records.SAMPLE:
+            heat = self.conn.execute("SELECT heat_no FROM heat WHERE id = ?", (state[0],)).fetchone()
+            return _("{heat}/{sample} ({kind} sample row {rec})").format(
+                heat=heat[0] if heat else state[0], sample=state[2] or "-", kind=_(str(state[1])), rec=rec)
         return _("{name} (row {rec})").format(name=state[0], rec=rec)
 
     def signing_entry(self, sig_id: int) -> tuple[int, str, str | None, str | None] | None:
@@ -1515,6 +1573,8 @@ class Store:
                 "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
                 [(cur.lastrowid, el, v) for el, v in analysis.items()])
             self._audit("insert", "heat", heat_no, record=(records.HEAT, cur.lastrowid))
+            if analysis:  # the heat analysis of record is the heat's `heat` sample
+                self._new_heat_sample(int(cur.lastrowid or 0), heat_no, _minutes(tapped))
             if progress:
                 progress(done, len(heats))
 
@@ -1603,10 +1663,14 @@ class Store:
 
     def set_analysis(self, heat_no: str, values: Mapping[str, float | None],
                      reason: str | None = None) -> HeatCheck:
-        """Enter or correct analysis values (None removes one); a change needs a reason."""
+        """Enter or correct analysis values (None removes one); a change needs a reason.
+        The values are the heat's `heat` sample's (made, taken at the tap, when there is none)."""
         with self.transaction() as db:
             self._require(Permission.RECORD)
             row = self._heat_row(heat_no)
+            if not self._heat_sample_row(row["id"]) and any(v is not None for v in values.values()):
+                _validate_analysis({k: v for k, v in values.items() if v is not None})
+                self._new_heat_sample(row["id"], row["heat_no"], row["tapped_at"])
             current = {r[0]: r[1] for r in db.execute(
                 "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0",
                 (row["id"],))}
@@ -1652,8 +1716,10 @@ class Store:
             by_grade[s.grade].append(s)
         return by_grade
 
-    def _refresh_status(self, heat_ids: Sequence[int]) -> dict[int, HeatCheck]:
+    def _refresh_status(self, heat_ids: Sequence[int], changed: set[int] | None = None
+                        ) -> dict[int, HeatCheck]:
         """Judge each heat again and store its verdict (after its analysis, grade or standard
+        changed), and its product analyses (`changed` collects the heats where what they fail
         changed); the verdicts by heat id."""
         editions = self._editions_by_grade()
         updates = []
@@ -1668,7 +1734,345 @@ class Store:
                 verdicts[heat.id] = verdict
         self.conn.executemany("UPDATE heat SET standard_id = ?, chem_status = ? WHERE id = ?",
                               updates)
+        self._refresh_product(heat_ids, changed)
         return verdicts
+
+    # ---- samples from the lab, and the product analysis (issue 16; docs/samples.md)
+
+    def samples(self, heat_no: str) -> list[Sample]:
+        """A heat's samples, in the order they were taken (a heat sample first of its minute,
+        then the preliminary, then the product ones by ingot): the heat sample's values are the
+        heat's analysis. Samples voided, or of ingots voided, are left out."""
+        row = self._heat_row(heat_no)
+        return self._samples_of([row["id"]]).get(row["id"], [])
+
+    def _samples_of(self, heat_ids: Sequence[int]) -> dict[int, list[Sample]]:
+        """The live samples of these heats, by heat id (see `samples`)."""
+        out: dict[int, list[Sample]] = defaultdict(list)
+        for chunk in _chunks(list(heat_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(  # only '?' placeholders go into the statement
+                "SELECT m.id, m.heat_id, h.heat_no, m.kind, m.sample_no, i.ingot_no, m.taken_at, "  # noqa: S608
+                "m.entered_by, CASE m.kind WHEN 'heat' THEN (SELECT json_group_object(element, value_pct) "
+                "FROM heat_analysis WHERE heat_id = m.heat_id AND voided = 0) ELSE (SELECT "
+                "json_group_object(element, value_pct) FROM sample_value WHERE sample_id = m.id) END "
+                "FROM sample m JOIN heat h ON h.id = m.heat_id LEFT JOIN ingot i ON i.id = m.ingot_id "
+                f"WHERE m.heat_id IN ({marks}) AND m.void_reason IS NULL AND i.void_reason IS NULL "
+                "ORDER BY m.taken_at, CASE m.kind WHEN 'heat' THEN 0 WHEN 'preliminary' THEN 1 ELSE 2 END, "
+                "i.ingot_no, m.sample_no, m.id", chunk).fetchall()
+            for r in rows:
+                values = {el: float(v) for el, v in json.loads(r[8] or "{}").items()}
+                out[r[1]].append(Sample(r[0], r[2], SampleKind(r[3]), r[4], r[5],
+                                        datetime.fromisoformat(r[6]), r[7],
+                                        dict(sorted(values.items(), key=lambda kv: element_sort_key(kv[0])))))
+        return out
+
+    def add_sample(self, heat_no: str, kind: SampleKind | str, values: Mapping[str, float], *,
+                   sample_no: str | None = None, ingot_no: int | None = None,
+                   taken_at: datetime | None = None, reason: str | None = None) -> Sample:
+        """Save a result of the lab. A preliminary or product sample is added (a product sample
+        names an ingot of the heat); a heat sample becomes the heat analysis of record, and one
+        for a heat that has a heat analysis replaces it only with a reason (a correction, audited).
+        Into a signed shift or day only with a reason, by a role that may correct signed records."""
+        new = NewSample(heat_no, _sample_kind(kind), values, sample_no, ingot_no, taken_at)
+        with self.transaction():
+            sample_id = self._insert_samples([new], reason)[0]
+        return next(s for s in self.samples(heat_no) if s.id == sample_id)
+
+    def import_samples(self, samples: Sequence[NewSample], *, reason: str | None = None,
+                       progress: Progress | None = None) -> int:
+        """Save many results of the lab in one transaction: all, or none. With a reason, heat
+        samples replace heat analyses already there, and samples go into signed shifts (by a role
+        that may correct them); without one, both are refused."""
+        with self.transaction():
+            self._insert_samples(samples, reason, progress, imported=reason is None)
+        return len(samples)
+
+    def void_sample(self, heat_no: str, sample_id: int, reason: str) -> None:
+        """Void a preliminary or product sample entered by mistake (kept, with the reason); a heat
+        sample is corrected (`add_sample` again, or `set_analysis`), not voided."""
+        with self.transaction() as db:
+            self._require(Permission.RECORD)
+            row = self._heat_row(heat_no)
+            found = next((s for s in self._samples_of([row["id"]]).get(row["id"], []) if s.id == sample_id),
+                         None)
+            if found is None:
+                raise NotFound(_("heat {heat_no} has no sample #{id}").format(heat_no=row["heat_no"],
+                                                                             id=sample_id))
+            if found.kind is SampleKind.HEAT:
+                raise Conflict(_("the heat analysis of record is corrected, not voided: enter the "
+                                 "right values with a reason"))
+            if not _reason(reason):
+                raise ReasonRequired(_("say why sample {sample} of heat {heat_no} is voided").format(
+                    sample=found.sample_no, heat_no=row["heat_no"]))
+            self._guard([(row["production_date"], row["shift_id"])], reason)
+            db.execute("UPDATE sample SET void_reason = ? WHERE id = ?", (_reason(reason), sample_id))
+            self._audit("update", "sample", f"{row['heat_no']}/{found.sample_no}", heat_no=row["heat_no"],
+                        field_name="voided", old=_sample_record(found), new=True, reason=reason,
+                        record=(records.SAMPLE, sample_id))
+            self._refresh_product([row["id"]])
+
+    def _insert_samples(self, news: Sequence[NewSample], reason: str | None,
+                        progress: Progress | None = None, *, imported: bool = False) -> list[int]:
+        """Save samples inside the caller's transaction; their ids, in order."""
+        self._require(Permission.RECORD)
+        live = self._live_signatures()
+        now = self._clock()
+        ids: list[int] = []
+        judged: dict[int, None] = {}  # the heats to judge again, in order
+        for done, new in enumerate(news, start=1):
+            row = self._heat_row(new.heat_no)
+            kind = _sample_kind(new.kind)
+            values = _validate_analysis(new.values)
+            if not values:
+                raise InputError(_("values"), _("a sample needs the value of at least one element"))
+            number = (None if new.sample_no is None or not new.sample_no.strip()
+                      else _clean_name(new.sample_no, N_("sample"), 32))
+            if number is None and kind is not SampleKind.HEAT:
+                raise InputError(_("sample"), _("a {kind} sample needs the lab's sample number").format(
+                    kind=_(kind.value)))
+            tapped = datetime.fromisoformat(row["tapped_at"])
+            taken = _check_taken_at(kind, new.taken_at or tapped, tapped, now)
+            ingot_id = self._sample_ingot(row, kind, new.ingot_no)
+            self._guard([(row["production_date"], row["shift_id"])], reason, live, imported=imported)
+            if kind is SampleKind.HEAT:
+                ids.append(self._put_heat_sample(row, number, _minutes(taken), values, reason))
+            else:
+                if number is not None and self.conn.execute(
+                        "SELECT 1 FROM sample WHERE heat_id = ? AND sample_no = ? AND void_reason IS NULL",
+                        (row["id"], number)).fetchone():
+                    raise Conflict(_("heat {heat_no} already has sample {sample}").format(
+                        heat_no=row["heat_no"], sample=number))
+                cur = self.conn.execute(
+                    "INSERT INTO sample (heat_id, kind, sample_no, ingot_id, taken_at, entered_by) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (row["id"], kind.value, number, ingot_id, _minutes(taken),
+                                                  self.user))
+                self.conn.executemany("INSERT INTO sample_value (sample_id, element, value_pct) "
+                                      "VALUES (?, ?, ?)", [(cur.lastrowid, el, v) for el, v in values.items()])
+                self._audit("insert", "sample", f"{row['heat_no']}/{number}", heat_no=row["heat_no"], new={
+                    "kind": kind.value, "sample": number, "ingot_no": new.ingot_no,
+                    "taken_at": _minutes(taken), "values": values}, reason=reason,
+                    record=(records.SAMPLE, cur.lastrowid))
+                ids.append(int(cur.lastrowid or 0))
+            judged[row["id"]] = None
+            if progress:
+                progress(done, len(news))
+        self._refresh_status(list(judged))
+        return ids
+
+    def _sample_ingot(self, row: sqlite3.Row, kind: SampleKind, ingot_no: int | None) -> int | None:
+        """The id of a product sample's ingot (a live one of the heat); None for other kinds."""
+        if kind is not SampleKind.PRODUCT:
+            if ingot_no is not None:
+                raise InputError(_("ingot_no"), _("only a product sample names an ingot"))
+            return None
+        if ingot_no is None:
+            raise InputError(_("ingot_no"), _("a product sample names the ingot it was drilled from"))
+        found = self.conn.execute("SELECT id FROM ingot WHERE heat_id = ? AND ingot_no = ? "
+                                  "AND void_reason IS NULL", (row["id"], ingot_no)).fetchone()
+        if found is None:
+            raise NotFound(_("heat {heat_no} has no ingot {n}").format(heat_no=row["heat_no"], n=ingot_no))
+        return int(found[0])
+
+    def _heat_sample_row(self, heat_id: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM sample WHERE heat_id = ? AND kind = 'heat' "
+                                 "AND void_reason IS NULL", (heat_id,)).fetchone()
+
+    def _new_heat_sample(self, heat_id: int, heat_no: str, taken_at: str,
+                         sample_no: str | None = None, *, lab: bool = False) -> int:
+        """The heat sample of a heat analysis: typed in (no lab number, taken at the tap), or the
+        lab's. One that comes with a heat analysis typed in is not told in the heat's history
+        (its analysis entries say it all): its entry names no heat number."""
+        cur = self.conn.execute(
+            "INSERT INTO sample (heat_id, kind, sample_no, taken_at, entered_by) VALUES (?, 'heat', ?, ?, ?)",
+            (heat_id, sample_no, taken_at, self.user))
+        self._audit("insert", "sample", f"{heat_no}/{sample_no or SampleKind.HEAT.value}",
+                    heat_no=heat_no if lab else None,
+                    new={"kind": SampleKind.HEAT.value, "sample": sample_no, "taken_at": taken_at},
+                    record=(records.SAMPLE, cur.lastrowid))
+        return int(cur.lastrowid or 0)
+
+    def _put_heat_sample(self, row: sqlite3.Row, number: str | None, taken_at: str,
+                         values: Mapping[str, float], reason: str | None) -> int:
+        """Make a heat sample the heat analysis of record: its values become the heat's analysis
+        (elements it lacks are withdrawn). Replacing an analysis of other values needs a reason."""
+        db = self.conn
+        current = {r[0]: r[1] for r in db.execute(
+            "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0", (row["id"],))}
+        if current and current != dict(values) and not _reason(reason):
+            raise ReasonRequired(_("heat {heat_no} already has a heat analysis: say why it is "
+                                   "replaced").format(heat_no=row["heat_no"]))
+        if number is not None and db.execute(
+                "SELECT 1 FROM sample WHERE heat_id = ? AND sample_no = ? AND kind <> 'heat' "
+                "AND void_reason IS NULL", (row["id"], number)).fetchone():
+            raise Conflict(_("heat {heat_no} already has sample {sample}").format(
+                heat_no=row["heat_no"], sample=number))
+        existing = self._heat_sample_row(row["id"])
+        if existing is None:
+            sample_id = self._new_heat_sample(row["id"], row["heat_no"], taken_at, number, lab=True)
+        else:
+            sample_id = int(existing["id"])
+            key = f"{row['heat_no']}/{number or existing['sample_no'] or SampleKind.HEAT.value}"
+            for column, value in (("sample_no", number), ("taken_at", taken_at), ("entered_by", self.user)):
+                if existing[column] != value:
+                    db.execute(_SAMPLE_UPDATES[column], (value, sample_id))
+                    self._audit("update", "sample", key, heat_no=row["heat_no"], field_name=column,
+                                old=existing[column], new=value, reason=reason,
+                                record=(records.SAMPLE, sample_id))
+        for el, value in values.items():
+            old = current.get(el)
+            if old == value:
+                continue
+            if old is None:
+                db.execute("INSERT INTO heat_analysis (heat_id, element, value_pct, seq) "
+                           "SELECT ?, ?, ?, coalesce(max(seq), 0) + 1 FROM heat_analysis "
+                           "WHERE heat_id = ? AND element = ?", (row["id"], el, value, row["id"], el))
+            else:
+                db.execute("UPDATE heat_analysis SET value_pct = ? WHERE heat_id = ? AND element = ? "
+                           "AND voided = 0", (value, row["id"], el))
+            self._audit("insert" if old is None else "update", "analysis", f"{row['heat_no']}/{el}",
+                        heat_no=row["heat_no"], field_name=el, old=old, new=value, reason=reason,
+                        record=(records.HEAT, row["id"]))
+        for el in sorted(set(current) - set(values), key=element_sort_key):
+            db.execute("UPDATE heat_analysis SET voided = 1 WHERE heat_id = ? AND element = ? AND voided = 0",
+                       (row["id"], el))
+            self._audit("delete", "analysis", f"{row['heat_no']}/{el}", heat_no=row["heat_no"],
+                        field_name=el, old=current[el], reason=reason, record=(records.HEAT, row["id"]))
+        return sample_id
+
+    def product_check(self, heat_no: str) -> product.ProductCheck:
+        """The heat's product analyses judged (`qcdesk.product`): against the limits of the edition
+        in force on its tap date, widened by the tolerances in force then when the heat has a heat
+        analysis of record."""
+        row = self._heat_row(heat_no)
+        return self._product_checks([row["id"]])[row["id"]]
+
+    def _product_checks(self, heat_ids: Sequence[int]) -> dict[int, product.ProductCheck]:
+        editions = self._editions_by_grade()
+        tolerances = self.tolerance_editions()
+        samples = self._samples_of(heat_ids)
+        checks = {}
+        for chunk in _chunks(list(heat_ids), 500):
+            for heat in self._heats_from_rows(self.conn.execute(
+                    f"SELECT * FROM heat WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                    chunk).fetchall()):
+                tap_date = heat.tapped_at.date()
+                checks[heat.id] = product.check(in_force(editions.get(heat.grade, ()), tap_date),
+                                                product.tolerances_in_force(tolerances, tap_date),
+                                                bool(heat.analysis), samples.get(heat.id, []))
+        return checks
+
+    def _refresh_product(self, heat_ids: Sequence[int], changed: set[int] | None = None) -> None:
+        """Judge the product analyses of these heats again and mark the ingots whose product
+        analysis fails (the heat's sums follow, by trigger); `changed` collects the heats where
+        that changed. Only heats with product samples, or with ingots marked, are looked at."""
+        wanted: list[int] = []
+        for chunk in _chunks(list(heat_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            wanted += [r[0] for r in self.conn.execute(  # only '?' placeholders go in
+                f"SELECT heat_id FROM sample WHERE kind = 'product' AND heat_id IN ({marks}) "  # noqa: S608
+                f"UNION SELECT heat_id FROM ingot WHERE pa_fails = 1 AND heat_id IN ({marks})",
+                [*chunk, *chunk])]
+        if not wanted:
+            return
+        for heat_id, check in self._product_checks(wanted).items():
+            failing = json.dumps(sorted(check.failing_ingots))
+            cur = self.conn.execute(
+                "UPDATE ingot SET pa_fails = (ingot_no IN (SELECT value FROM json_each(?))) "
+                "WHERE heat_id = ? AND pa_fails IS NOT (ingot_no IN (SELECT value FROM json_each(?)))",
+                (failing, heat_id, failing))
+            if cur.rowcount and changed is not None:
+                changed.add(heat_id)
+
+    def regrade_grades(self, heat_no: str) -> list[str]:
+        """The grades an ingot of this heat may be re-graded to: every grade but its aim grade
+        whose edition in force on the tap date the heat analysis satisfies (DOMAIN.md)."""
+        heat = self.heat(heat_no)
+        return self._satisfied(heat.grade, heat.tapped_at.date(), heat.analysis)
+
+    def _satisfied(self, aim: str, tap_date: date, analysis: Mapping[str, float]) -> list[str]:
+        editions = self._editions_by_grade()
+        found = [in_force(editions.get(g, ()), tap_date) for g in self.grades() if g != aim]
+        return satisfied_grades(analysis, [s for s in found if s is not None])
+
+    def _check_regrade(self, heat: sqlite3.Row, disposition: Disposition, grade: str | None) -> str | None:
+        """A re-graded ingot's grade as saved: refused unless the ingot is re-graded and the heat
+        satisfies the grade."""
+        if grade is None or not grade.strip():
+            return None
+        grade = normalise_code(grade).strip()
+        if disposition is not Disposition.REGRADED:
+            raise InputError(_("regrade_to"), _("only a re-graded ingot is released as another grade"))
+        analysis = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0", (heat["id"],))}
+        choices = self._satisfied(heat["grade"], date.fromisoformat(heat["tapped_at"][:10]), analysis)
+        if grade not in choices:
+            raise InputError(_("regrade_to"), _(
+                "heat {heat_no} does not satisfy {grade}; the grades it satisfies: {grades}").format(
+                heat_no=heat["heat_no"], grade=grade, grades=", ".join(choices) or _("none")))
+        return grade
+
+    def tolerance_editions(self) -> list[ToleranceEdition]:
+        """Every edition of the product-analysis tolerances, by the date it came into force."""
+        classes: dict[int, list[ToleranceClass]] = defaultdict(list)
+        for r in self.conn.execute("SELECT edition_id, element, up_to_pct, below_pct, above_pct "
+                                   "FROM tolerance_class ORDER BY edition_id, element, seq"):
+            classes[r[0]].append(ToleranceClass(r[1], r[2], r[3], r[4]))
+        return [ToleranceEdition(r[0], r[1], r[2], date.fromisoformat(r[3]),
+                                 tuple(sorted(classes[r[0]], key=lambda c: element_sort_key(c.element))))
+                for r in self.conn.execute("SELECT id, standard, edition, in_force_from FROM tolerance_edition "
+                                           "ORDER BY in_force_from")]
+
+    def tolerances_in_force(self, on: date) -> ToleranceEdition | None:
+        """The edition of the product-analysis tolerances in force on a day, if any."""
+        return product.tolerances_in_force(self.tolerance_editions(), on)
+
+    def add_tolerance_edition(self, standard: str, edition: str, in_force_from: date,
+                              classes: Sequence[ToleranceClass], *,
+                              reason: str | None = None) -> tuple[ToleranceEdition, bool]:
+        """Add an edition of the product-analysis tolerances, in force from a date: (the edition,
+        whether it was added). The very same edition again changes nothing; another one in force
+        from the same date is refused: editions are added, never overwritten. Product analyses of
+        heats tapped from that date on are judged again; where that changes what is qualified in a
+        signed shift or day, it needs a reason (and supersedes those signatures)."""
+        standard = _clean_name(standard, N_("standard"), 40)
+        edition = _clean_name(edition, N_("edition"), 20)
+        ordered = _validate_tolerances(classes)
+        with self.transaction() as db:
+            self._require(Permission.SETUP)
+            same_day = [e for e in self.tolerance_editions() if e.in_force_from == in_force_from]
+            if same_day:
+                there = same_day[0]
+                if (there.standard, there.edition) == (standard, edition) and \
+                        _class_set(there.classes) == _class_set(ordered):
+                    return there, False
+                raise Conflict(_("{title} is in force from {day}; an edition is added, never "
+                                 "overwritten: give another date").format(title=there.title, day=in_force_from))
+            cur = db.execute("INSERT INTO tolerance_edition (standard, edition, in_force_from) VALUES (?, ?, ?)",
+                             (standard, edition, in_force_from.isoformat()))
+            seq: dict[str, int] = defaultdict(int)
+            for cls in ordered:
+                seq[cls.element] += 1
+                db.execute("INSERT INTO tolerance_class (edition_id, element, seq, up_to_pct, below_pct, "
+                           "above_pct) VALUES (?, ?, ?, ?, ?, ?)", (cur.lastrowid, cls.element,
+                                                                    seq[cls.element], cls.up_to_pct,
+                                                                    cls.below_pct, cls.above_pct))
+            self._audit("insert", "tolerance_edition", f"{standard}-{edition}@{in_force_from}", new={
+                "standard": standard, "edition": edition, "in_force_from": in_force_from.isoformat(),
+                "classes": [(c.element, c.up_to_pct, c.below_pct, c.above_pct) for c in ordered]},
+                reason=reason, record=(records.TOLERANCES, cur.lastrowid))
+            places = {r[0]: (r[1], r[2]) for r in db.execute(
+                "SELECT DISTINCT h.id, h.production_date, h.shift_id FROM heat h JOIN sample m ON "
+                "m.heat_id = h.id AND m.kind = 'product' WHERE h.tapped_at >= ? AND h.void_reason IS NULL",
+                (in_force_from.isoformat(),))}
+            changed: set[int] = set()
+            self._refresh_product(list(places), changed)
+            self._guard({places[h] for h in changed}, reason,
+                        ask=N_("the new tolerances change what is qualified in signed shifts ({day}): "
+                               "say why they apply to them"))
+        return next(e for e in self.tolerance_editions() if e.in_force_from == in_force_from), True
+
+    # ---- end of samples
 
     # ------------------------------------------------------------------ ingots
 
@@ -1684,7 +2088,7 @@ class Store:
         return [Ingot(r["id"], row["heat_no"], r["ingot_no"], r["weight_kg"],
                       Disposition(r["disposition"]), r["inspector"],
                       datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None,
-                      tuple(defects[r["id"]]))
+                      tuple(defects[r["id"]]), r["regrade_to"], bool(r["pa_fails"]))
                 for r in self.conn.execute(
                     "SELECT * FROM ingot WHERE heat_id = ? AND void_reason IS NULL ORDER BY ingot_no",
                     (row["id"],))]
@@ -1718,6 +2122,7 @@ class Store:
         people = self._people()
         inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
         heat_ids: dict[str, int] = {}
+        heat_rows: dict[str, sqlite3.Row] = {}
         now = self._clock().strftime(_SECONDS)
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
@@ -1728,16 +2133,19 @@ class Store:
             if heat_no not in heat_ids:
                 heat_row = self._heat_row(heat_no)
                 heat_ids[heat_no] = heat_row["id"]
+                heat_rows[heat_no] = heat_row
                 self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
                             imported=imported)
             _validate_ingot(new, catalogue)
             judged_at = _judged_at(new, now)
+            regrade_to = (None if new.regrade_to is None else
+                          self._check_regrade(heat_rows[heat_no], new.disposition, new.regrade_to))
             try:
                 cur = db.execute(
                     "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
-                    "judged_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "judged_at, regrade_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
-                     new.inspector.strip(), judged_at))
+                     new.inspector.strip(), judged_at, regrade_to))
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
                     raise Conflict(_("heat {heat_no} already has ingot {n}").format(
@@ -1755,18 +2163,27 @@ class Store:
     def update_ingot(self, heat_no: str, ingot_no: int, *, weight_kg: float | None = None,
                      disposition: Disposition | None = None,
                      defects: Sequence[IngotDefect] | None = None,
-                     inspector: str | None = None, reason: str | None = None) -> Ingot:
-        """Judge or correct an ingot; changing a judged one's weight or disposition needs a reason."""
+                     inspector: str | None = None, reason: str | None = None,
+                     regrade_to: str | None = _UNSET) -> Ingot:
+        """Judge or correct an ingot; changing a judged one's weight or disposition needs a reason.
+        `regrade_to`: the grade a re-graded ingot is released as, one its heat satisfies (None
+        or '' for none named; kept while the ingot stays re-graded, dropped when it does not)."""
         with self.transaction() as db:
             self._require(Permission.RECORD)
             current = self._ingot(heat_no, ingot_no)
+            wanted = current.disposition if disposition is None else disposition
+            if regrade_to is _UNSET:
+                regrade_to = current.regrade_to if wanted is Disposition.REGRADED else None
+            elif regrade_to is not None and regrade_to.strip():
+                regrade_to = self._check_regrade(self._heat_row(heat_no), wanted, regrade_to)
             proposed = replace(
                 current,
                 weight_kg=current.weight_kg if weight_kg is None else weight_kg,
-                disposition=current.disposition if disposition is None else disposition,
+                disposition=wanted,
                 defects=current.defects if defects is None else tuple(defects),
                 inspector=current.inspector if inspector is None else clean_person(
-                    inspector, N_("inspector"), 80, self._people()))
+                    inspector, N_("inspector"), 80, self._people()),
+                regrade_to=regrade_to or None)
             _validate_ingot(NewIngot(ingot_no, proposed.weight_kg, proposed.disposition,
                                      proposed.inspector, proposed.defects),
                             # a retired defect stays on the ingots it was found on, and no more
@@ -1774,6 +2191,8 @@ class Store:
                             | {d.code for d in current.defects})
             corrected = [f for f in ("weight_kg", "disposition")
                          if getattr(current, f) != getattr(proposed, f)]
+            if current.regrade_to is not None and proposed.regrade_to != current.regrade_to:
+                corrected.append("regrade_to")  # a grade named once is corrected with a reason
             if current.disposition.judged and corrected and not _reason(reason):
                 raise ReasonRequired(_(
                     "ingot {n} of heat {heat_no} is already judged: say why its {fields} changes"
@@ -1789,11 +2208,12 @@ class Store:
                 judged_at = self._clock().strftime(_SECONDS)
             else:
                 judged_at = current.judged_at.strftime(_SECONDS)
-            db.execute("UPDATE ingot SET weight_kg = ?, disposition = ?, inspector = ?, judged_at = ? "
-                       "WHERE id = ?", (proposed.weight_kg, proposed.disposition.value,
-                                        proposed.inspector, judged_at, current.id))
+            db.execute("UPDATE ingot SET weight_kg = ?, disposition = ?, inspector = ?, judged_at = ?, "
+                       "regrade_to = ? WHERE id = ?", (proposed.weight_kg, proposed.disposition.value,
+                                                       proposed.inspector, judged_at, proposed.regrade_to,
+                                                       current.id))
             key = f"{current.heat_no}/{ingot_no}"
-            for f in ("weight_kg", "disposition", "inspector"):
+            for f in ("weight_kg", "disposition", "inspector", "regrade_to"):
                 if getattr(current, f) != getattr(proposed, f):
                     self._audit("update", "ingot", key, heat_no=current.heat_no, field_name=f,
                                 old=getattr(current, f), new=getattr(proposed, f), reason=reason,
@@ -1830,6 +2250,7 @@ class Store:
             self._audit("update", "ingot", f"{current.heat_no}/{ingot_no}", heat_no=current.heat_no,
                         field_name="voided", old=_ingot_record(current), new=True, reason=reason,
                         record=(records.INGOT, current.id))
+            self._refresh_product([heat_row["id"]])  # its product samples leave the one-side rule
 
     def _ingot(self, heat_no: str, ingot_no: int) -> Ingot:
         for ingot in self.ingots(heat_no):
@@ -1881,7 +2302,8 @@ class Store:
                                                    (r["defect_list"] or "").split(";") if d))
             yield Ingot(r["id"], r["heat_no"], r["ingot_no"], r["weight_kg"],
                         Disposition(r["disposition"]), r["inspector"],
-                        datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None, defects)
+                        datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None, defects,
+                        r["regrade_to"], bool(r["pa_fails"]))
 
     # ------------------------------------------------------------------- audit
 
@@ -2346,7 +2768,7 @@ class Store:
         `before`, and the first date it was reached; None when no earlier day has one."""
         row = self.conn.execute(
             "SELECT production_date, rate FROM (SELECT production_date, "
-            "total(w_surface_ok_kg) FILTER (WHERE chem_status = 'conforms') "
+            "total(w_pa_ok_kg) FILTER (WHERE chem_status = 'conforms') "
             "/ total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS rate "
             "FROM heat WHERE production_date < ? AND void_reason IS NULL GROUP BY production_date) "
             "WHERE rate IS NOT NULL ORDER BY rate DESC, production_date LIMIT 1",
@@ -2423,6 +2845,7 @@ def _history_row(r: sqlite3.Row) -> HeatListRow:
     checked = status is not ChemStatus.NOT_CHECKED
     conforms = status is ChemStatus.CONFORMS
     n_judged, n_ok, w_judged, w_ok = r["n_judged"], r["n_surface_ok"], r["w_judged_kg"], r["w_surface_ok_kg"]
+    n_qualified, w_qualified = r["n_pa_ok"], r["w_pa_ok_kg"]  # leaving out a failing product analysis
     # one heat's RateSums: the same sums _SUMS_SQL adds up over many heats
     sums = RateSums(
         heats=1, heats_checked=int(checked), heats_conforming=int(conforms),
@@ -2431,10 +2854,12 @@ def _history_row(r: sqlite3.Row) -> HeatListRow:
         ingots=r["n_ingots"], ingots_pending=r["n_ingots"] - n_judged,
         ingots_surface_judged=n_judged, ingots_surface_ok=n_ok,
         weight_surface_judged_kg=w_judged, weight_surface_ok_kg=w_ok,
-        ingots_judged=n_judged if checked else 0, ingots_qualified=n_ok if conforms else 0,
-        weight_judged_kg=w_judged if checked else 0.0, weight_qualified_kg=w_ok if conforms else 0.0,
+        ingots_judged=n_judged if checked else 0, ingots_qualified=n_qualified if conforms else 0,
+        weight_judged_kg=w_judged if checked else 0.0,
+        weight_qualified_kg=w_qualified if conforms else 0.0,
         ingots_awaiting_chemistry=0 if checked else n_judged,
-        weight_awaiting_chemistry_kg=0.0 if checked else w_judged)
+        weight_awaiting_chemistry_kg=0.0 if checked else w_judged,
+        ingots_failing_product_analysis=r["n_pa_fails"], weight_failing_product_analysis_kg=r["w_pa_fails_kg"])
     return HeatListRow(r["heat_no"], date.fromisoformat(r["production_date"]), r["shift_code"],
                        r["converter_code"], r["grade"], datetime.fromisoformat(r["tapped_at"]),
                        r["tap_weight_t"], status, n_judged, r["n_ingots"], sums)
@@ -2474,7 +2899,8 @@ _HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id 
                   for dated, where in _HISTORY_FILTERS.items()}
 _HISTORY_COLUMNS = ("SELECT h.heat_no, h.production_date, s.code AS shift_code, c.code AS converter_code, "
                     "h.grade, h.tapped_at, h.tap_weight_t, h.chem_status, h.n_ingots, h.n_judged, "
-                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg")
+                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg, h.n_pa_ok, h.w_pa_ok_kg, h.n_pa_fails, "
+                    "h.w_pa_fails_kg")
 
 
 def _history_page_sql(keys: tuple[str, ...], descending: bool, dated: bool) -> tuple[str, str]:
@@ -2536,7 +2962,7 @@ _LEGACY_ENTRY_SQL = "SELECT " + ", ".join(chain.CONTENT_FIELDS) + " FROM audit_v
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
                          "ingot", "ingot_defect", "audit", "audit_v1", "audit_block", "person",
-                         "signature", "plan", "control_limits")}
+                         "signature", "plan", "control_limits", "sample", "tolerance_edition")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
@@ -2591,6 +3017,75 @@ def _validate_analysis(values: Mapping[str, float]) -> dict[str, float]:
                 symbol=element))
         out[symbol] = check_range(value, symbol, CHEMISTRY_PCT)
     return out
+
+
+# A preliminary sample is taken from the bath during the blow, before the tap: this long at most.
+PRELIMINARY_BEFORE_TAP = timedelta(hours=2)
+# The columns of a heat sample that a replacement may change: names from this fixed tuple only.
+_SAMPLE_UPDATES = {column: f"UPDATE sample SET {column} = ? WHERE id = ?"  # noqa: S608
+                   for column in ("sample_no", "taken_at", "entered_by")}
+
+
+def _sample_kind(kind: SampleKind | str) -> SampleKind:
+    try:
+        return SampleKind(kind)
+    except ValueError:
+        raise InputError(_("kind"), _("{kind!r} is not a kind of sample; use one of: {known}").format(
+            kind=kind, known=" ".join(k.value for k in SampleKind))) from None
+
+
+def _check_taken_at(kind: SampleKind, taken: datetime, tapped: datetime, now: datetime) -> datetime:
+    """When a sample was taken, to the minute: not before the tap (a preliminary sample, taken
+    during the blow, PRELIMINARY_BEFORE_TAP before it at most), and not far ahead of the clock."""
+    taken = check_tap_time(taken.replace(second=0, microsecond=0), now, N_("taken_at"))
+    if kind is SampleKind.PRELIMINARY and taken < tapped - PRELIMINARY_BEFORE_TAP:
+        raise InputError(_("taken_at"), _(
+            "{taken} is more than {hours} hours before the tap ({tapped}): a preliminary sample is "
+            "taken during the blow").format(taken=_minutes(taken), hours=int(
+                PRELIMINARY_BEFORE_TAP.total_seconds() // 3600), tapped=_minutes(tapped)))
+    if kind is not SampleKind.PRELIMINARY and taken < tapped:
+        raise InputError(_("taken_at"), _("{taken} is before the tap ({tapped})").format(
+            taken=_minutes(taken), tapped=_minutes(tapped)))
+    return taken
+
+
+def _sample_record(sample: Sample) -> dict[str, object]:
+    """Everything recorded of a sample, as the audit log keeps it."""
+    return {"kind": sample.kind.value, "sample": sample.sample_no, "ingot_no": sample.ingot_no,
+            "taken_at": _minutes(sample.taken_at), "entered_by": sample.entered_by,
+            "values": dict(sample.values)}
+
+
+def _validate_tolerances(classes: Sequence[ToleranceClass]) -> tuple[ToleranceClass, ...]:
+    """A tolerance table's classes, checked and in order (by element, then by the limits they
+    hold): per element, the classes' upper ends rise, and only the last may have none."""
+    if not classes:
+        raise InputError(_("tolerances"), _("an edition must give at least one class"))
+    by_element: dict[str, list[ToleranceClass]] = defaultdict(list)
+    for cls in classes:
+        if cls.element not in ELEMENTS:
+            raise InputError(_("element"), _("{symbol!r} is not a chemical element symbol").format(
+                symbol=cls.element))
+        if cls.below_pct is None and cls.above_pct is None:
+            raise InputError(cls.element, _("a class needs a deviation below, above or both"))
+        for value in (cls.up_to_pct, cls.below_pct, cls.above_pct):
+            if value is not None:
+                check_range(value, cls.element, CHEMISTRY_PCT)
+        by_element[cls.element].append(cls)
+    ordered: list[ToleranceClass] = []
+    for element in sorted(by_element, key=element_sort_key):
+        rows = sorted(by_element[element], key=lambda c: (c.up_to_pct is None, c.up_to_pct or 0.0))
+        ends = [c.up_to_pct for c in rows]
+        if None in ends[:-1] or len(set(ends)) != len(ends):
+            raise InputError(element, _("two classes hold the same limits: each class ends where "
+                                        "the next begins, and only the last may have no upper end"))
+        ordered += rows
+    return tuple(ordered)
+
+
+def _class_set(classes: Iterable[ToleranceClass]) -> list[tuple[object, ...]]:
+    return sorted(((c.element, c.up_to_pct is None, c.up_to_pct or 0.0, c.below_pct, c.above_pct)
+                   for c in classes), key=repr)
 
 
 def _validate_limits(limits: Sequence[Limit]) -> None:
@@ -2671,13 +3166,16 @@ SELECT heat_no, chem_status, expected FROM v
 WHERE chem_status IS NOT expected OR standard_id IS NOT edition ORDER BY id LIMIT 1
 """
 
-# Per day and shift: the newest audit entry of its heats (voided ones too) and their ingots,
-# leaving out the seal of schema 9 (entries :lo < id <= :hi), with that heat's number.
+# Per day and shift: the newest audit entry of its heats (voided ones too), their ingots and
+# their samples, leaving out the seal of schema 9 (entries :lo < id <= :hi) and that of schema
+# 10 (the samples' entries 'sealed'), with that heat's number.
 _CHANGED_SINCE_SQL = """
 SELECT h.production_date, h.shift_id, max(coalesce(
     (SELECT max(id) FROM audit WHERE tbl = 'heat' AND rec = h.id AND (id <= :lo OR id > :hi)), 0),
     coalesce((SELECT max(a.id) FROM ingot i JOIN audit a ON a.tbl = 'ingot' AND a.rec = i.id
-              WHERE i.heat_id = h.id AND (a.id <= :lo OR a.id > :hi)), 0)), h.heat_no
+              WHERE i.heat_id = h.id AND (a.id <= :lo OR a.id > :hi)), 0),
+    coalesce((SELECT max(a.id) FROM sample m JOIN audit a ON a.tbl = 'sample' AND a.rec = m.id
+              WHERE m.heat_id = h.id AND a.field IS NOT 'sealed'), 0)), h.heat_no
 FROM heat h WHERE h.production_date IN (SELECT production_date FROM signature WHERE superseded_at IS NULL)
 """
 
@@ -2712,11 +3210,12 @@ def _described(tbl: str, state: list[Any], converters: Mapping[int, str],
                 "shift": shift_codes.get(shift, shift), "grade": grade, "tap_weight_t": weight,
                 "tap_temp_c": temp, "inspector": inspector, "notes": notes,
                 "analysis": {el: value for el, _seq, value, voided in rows if not voided}}
-    (_heat, _no, weight, disposition, inspector, judged_at, _void, rows) = state
-    return {"weight_kg": weight, "disposition": disposition, "inspector": inspector,
-            "judged_at": judged_at,
-            "defects": [code + (f"@{where}" if where else "") for _seq, code, where, voided in rows
-                        if not voided]}
+    (_heat, _no, weight, disposition, inspector, judged_at, _void, rows, *regrade_to) = state
+    described = {"weight_kg": weight, "disposition": disposition, "inspector": inspector,
+                 "judged_at": judged_at,
+                 "defects": [code + (f"@{where}" if where else "") for _seq, code, where, voided in rows
+                             if not voided]}
+    return {**described, "regrade_to": regrade_to[0]} if regrade_to else described
 
 
 def _judged_at(new: NewIngot, now: str) -> str | None:
@@ -2730,9 +3229,13 @@ def _ingot_record(ingot: Ingot | NewIngot, judged_at: str | None = None) -> dict
     for a new ingot; a saved one's own)."""
     if isinstance(ingot, Ingot) and ingot.judged_at is not None:
         judged_at = ingot.judged_at.strftime(_SECONDS)
-    return {"weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
-            "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip(),
-            "judged_at": judged_at}
+    record: dict[str, object] = {
+        "weight_kg": ingot.weight_kg, "disposition": ingot.disposition.value,
+        "defects": [str(d) for d in ingot.defects], "inspector": ingot.inspector.strip(),
+        "judged_at": judged_at}
+    if ingot.regrade_to is not None:
+        record["regrade_to"] = ingot.regrade_to
+    return record
 
 
 def _person(row: sqlite3.Row) -> Person:

@@ -14,7 +14,8 @@ The checks, each one pass over what it reads:
    who the audit trail says they were then: name, role, active, and the PIN hash the
    PIN was checked against; and no record a signature in force covers changed since;
 5. the triggers the migrations create, each present as written, and no other;
-6. what the rates are computed from: every live heat's ingot sums and verdict, again;
+6. what the rates are computed from: every live heat's ingot sums and verdict, and every
+   ingot's product-analysis verdict, again (and every heat analysis held by a heat sample);
 7. the journal of chain heads kept beside the database (`qcdesk.journal`): every write
    of the chain noted there, every write confirmed there still in the chain.
 
@@ -395,7 +396,8 @@ def _triggers(store: Store) -> str | None:
 
 def _derived(store: Store) -> str | None:
     """What the rates are computed from, recomputed in SQL: each live heat's ingot sums and
-    its chemistry verdict against the edition in force on its tap date."""
+    its chemistry verdict against the edition in force on its tap date; then each ingot's
+    product-analysis verdict, judged again in Python (only heats with product samples)."""
     heat_no = store.first_heat_with_wrong_sums()
     if heat_no is not None:
         return _("the stored ingot sums of heat {heat_no} do not match its ingots: they were "
@@ -406,6 +408,15 @@ def _derived(store: Store) -> str | None:
         return _("the stored chemistry verdict of heat {heat_no} ({stored}) is not what its "
                  "analysis and the edition in force give ({expected})").format(
             heat_no=heat_no, stored=stored, expected=expected)
+    heat_no = store.first_heat_without_heat_sample()
+    if heat_no is not None:
+        return _("heat {heat_no} has a heat analysis but no heat sample holding it").format(heat_no=heat_no)
+    wrong_ingot = store.first_ingot_with_wrong_product_verdict()
+    if wrong_ingot is not None:
+        heat_no, ingot_no, failing = wrong_ingot
+        return _("ingot {heat_no}/{n} is stored as {stored} its product analysis, but its heat's product "
+                 "analyses and the tolerances in force give otherwise").format(
+            heat_no=heat_no, n=ingot_no, stored=_("failing") if failing else _("passing"))
     return None
 
 

@@ -96,7 +96,8 @@ def test_the_seed_data(store: Store) -> None:
     # the only audit entries: migration 9's, sealing the seed data (3 + 3 + 11 + 11 + 11 records)
     assert [(e.entity, e.field) for e in store.audit()] == [("schema", None)] + [
         (table, "sealed") for table, n in (("converter", 3), ("shift", 3), ("grade", 11),
-                                           ("standard", 11), ("defect", 11)) for _ in range(n)]
+                                           ("standard", 11), ("defect", 11)) for _ in range(n)] + [
+        ("schema", None), ("tolerance_edition", "sealed")]  # and migration 10's, sealing GB/T 222-2006
 
 
 # -------------------------------------------------------- opened again, or not

@@ -265,7 +265,8 @@ def test_every_rate_has_its_formula_to_show_beside_it() -> None:
 
 
 def test_an_ingots_standing_keeps_its_name_for_callers() -> None:
-    assert [s.value for s in Standing] == ["pending", "qualified", "not_qualified", "heat_fails", "awaiting"]
+    assert [s.value for s in Standing] == ["pending", "qualified", "not_qualified", "heat_fails", "awaiting",
+                                           "product_fails"]
 
 
 def test_sums_read_back_in_the_wrong_shape_are_refused() -> None:
