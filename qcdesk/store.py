@@ -3197,7 +3197,10 @@ _WRONG_SUMS_SQL = (
     "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
     "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
     "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
-    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005) "
+    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005 "
+    "OR h.n_pa_ok IS NOT coalesce(s.n_pa_ok, 0) OR h.n_pa_fails IS NOT coalesce(s.n_pa_fails, 0) "
+    "OR NOT abs(h.w_pa_ok_kg - coalesce(s.w_pa_ok_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_pa_fails_kg - coalesce(s.w_pa_fails_kg, 0)) < 0.0005) "
     "ORDER BY h.id LIMIT 1")
 
 
