@@ -150,9 +150,16 @@ def test_set_up_needs_a_workshop_head_or_administrator(db_path: Path,
         "qcdesk: as inspector, wang may not change set-up data\n")
     assert refused("--db", d, "--user", "wang", "shifts", "set", "night=00:00", "day=08:00",
                    "evening=16:00") == "qcdesk: as inspector, wang may not change set-up data\n"
+    catalogue = write(db_path.parent / "defects.csv", "code,name_en,name_zh,category\n"
+                      "PIPE,shrinkage cavity (pipe),缩孔,internal\nCRZY,crazing,龟裂,surface\n")
+    assert refused("--db", d, "--user", "wang", "defects", "import", str(catalogue)) == (
+        "qcdesk: as inspector, wang may not change set-up data\n")
     assert state(db_path) == before
     monkeypatch.setenv("QCDESK_PIN", PINS["hu"])
     ok("--db", d, "--user", "hu", "converters", "add", "4", "--name", "x")
+    ok("--db", d, "--user", "hu", "defects", "import", str(catalogue))
+    assert [e["user"] for e in as_json("--db", d, "history") if e["entity_key"] in ("4", "CRZY")] == [
+        "hu", "hu"]
     monkeypatch.delenv("QCDESK_PIN")  # reading needs no sign-in
     assert [c["code"] for c in as_json("--db", d, "converters", "list")] == ["1", "2", "3", "4"]
     assert as_json("--db", d, "--user", "hu", "converters", "list")[3]["name"] == "x"
