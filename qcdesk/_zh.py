@@ -568,6 +568,9 @@ ZH: dict[str, str] = {
     "replace the schedule: the shifts in the order they work, the first starting the production day, "
     "e.g. night=00:00 day=08:00 evening=16:00":
         "替换班次安排：按作业先后列出班次，第一个班次开始生产日，例如 night=00:00 day=08:00 evening=16:00",
+    "each shift and when it starts, in the order they work; the first starts the production day (at 12:00 "
+    "or later: the evening before)":
+        "各班次及其开始时间，按作业先后排列；第一个班次开始生产日（12:00 或更晚开始的，从前一天晚上开始）",
     "a shift's English name (needed for a new shift)": "班次的英文名称（新班次必须给出）",
     "a shift's Chinese name (needed for a new shift)": "班次的中文名称（新班次必须给出）",
     "the defect catalogue: list, import, export": "缺陷目录：列出、导入、导出",

@@ -72,7 +72,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q = actions.add_parser("set", help=_("replace the schedule: the shifts in the order they work, the "
                                          "first starting the production day, e.g. night=00:00 "
                                          "day=08:00 evening=16:00"))
-    q.add_argument("shifts", nargs="+", metavar="CODE=HH:MM")
+    q.add_argument("shifts", nargs="+", metavar="CODE=HH:MM",
+                   help=_("each shift and when it starts, in the order they work; the first starts the "
+                          "production day (at 12:00 or later: the evening before)"))
     q.add_argument("--name", action="append", default=[], metavar="CODE=NAME",
                    help=_("a shift's English name (needed for a new shift)"))
     q.add_argument("--zh", action="append", default=[], metavar="CODE=NAME",
