@@ -555,4 +555,91 @@ ZH: dict[str, str] = {
     "more than {n} problems: the rest of the file was not read": "问题超过 {n} 个：文件其余部分未读取",
     "{path}: more than {n} records; split the file (nothing imported)":
         "{path}：记录超过 {n} 条；请拆分文件（未导入任何内容）",
+    # setup-cli (issue 16): the workshop's set-up from the command line and from files
+    "the workshop's converters: list, add, rename, retire": "车间的转炉：列出、新增、改名、停用",
+    "every converter, in service or not": "全部转炉，在用的和停用的",
+    "add a converter": "新增一座转炉",
+    "nominal heat size, tonnes": "公称炉容量，吨",
+    "give a converter another name (its code stays)": "给转炉改名（代码不变）",
+    "take a converter out of service (its heats stay)": "停用一座转炉（其炉次保留）",
+    "put a retired converter back into service": "让停用的转炉恢复使用",
+    "the shift schedule": "班次安排",
+    "the shifts and when each starts": "各班次及其开始时间",
+    "replace the schedule: the shifts in the order they work, the first starting the production day, "
+    "e.g. night=00:00 day=08:00 evening=16:00":
+        "替换班次安排：按作业先后列出班次，第一个班次开始生产日，例如 night=00:00 day=08:00 evening=16:00",
+    "each shift and when it starts, in the order they work; the first starts the production day (at 12:00 "
+    "or later: the evening before)":
+        "各班次及其开始时间，按作业先后排列；第一个班次开始生产日（12:00 或更晚开始的，从前一天晚上开始）",
+    "a shift's English name (needed for a new shift)": "班次的英文名称（新班次必须给出）",
+    "a shift's Chinese name (needed for a new shift)": "班次的中文名称（新班次必须给出）",
+    "the defect catalogue: list, import, export": "缺陷目录：列出、导入、导出",
+    "every defect, in use or retired": "全部缺陷，在用的和停用的",
+    "add and change defects from a CSV file (all or nothing)": "从 CSV 文件新增和修改缺陷（全部导入或全不导入）",
+    "write the catalogue to a CSV file": "把缺陷目录写入 CSV 文件",
+    "add grades and standard editions from a CSV file, one row per limit (all or nothing)":
+        "从 CSV 文件新增钢种和标准版本，每行一个限值（全部导入或全不导入）",
+    "write every edition to a CSV file, one row per limit": "把全部标准版本写入 CSV 文件，每行一个限值",
+    "why new editions apply to heats of signed shifts or days whose verdict they change":
+        "新版本改变已签字班次或日期炉次的判定时，说明其适用的原因",
+    "in service": "在用", "retired": "停用", "in use": "在用", "code": "代码", "nominal": "公称",
+    "starts at": "开始时间", "{clock} (next day)": "{clock}（次日）", "As a command: {line}": "写成命令：{line}",
+    "surface": "表面", "internal": "内部", "dimensional": "尺寸",
+    "Converter {code} added: {name}.": "已新增转炉 {code}：{name}。",
+    "Converter {code} is named {name}.": "转炉 {code} 现名为 {name}。",
+    "Converter {code} is back in service.": "转炉 {code} 已恢复使用。",
+    "Converter {code} is retired: no new heats on it; its heats stay as they are.":
+        "转炉 {code} 已停用：不再记录新炉次；其已有炉次保持不变。",
+    "Converter {code} is already in service; nothing changed.": "转炉 {code} 本来就在用；未作任何修改。",
+    "Converter {code} is already retired; nothing changed.": "转炉 {code} 本来就已停用；未作任何修改。",
+    "The schedule is saved. Heats already saved keep their shift and production date; it applies to heats "
+    "saved from now on.":
+        "班次安排已保存。已保存的炉次保留其班次和生产日期；新安排适用于此后保存的炉次。",
+    "write it as CODE=NAME, e.g. night=Night": "请写成 代码=名称，例如 night=夜班",
+    "write each shift as CODE=HH:MM, e.g. night=00:00": "每个班次请写成 代码=HH:MM，例如 night=00:00",
+    "shift {code} is named twice": "班次 {code} 出现了两次",
+    "{clock!r} is not a time of day: write HH:MM, from 00:00 to 23:59":
+        "{clock!r} 不是一天中的时刻：请写成 HH:MM，从 00:00 到 23:59",
+    "{code} is a new shift: give its names with --name {code}=NAME and --zh {code}=NAME":
+        "{code} 是新班次：请用 --name {code}=名称 和 --zh {code}=名称 给出其名称",
+    "there is no shift {code!r} in the schedule given": "给出的班次安排中没有班次 {code!r}",
+    "starts when shift {code} starts": "与班次 {code} 同时开始",
+    "at {clock} the next production day has begun (shift {first} starts it at {first_clock}): list the shifts "
+    "in the order they work, from the one that starts the production day":
+        "到 {clock} 下一个生产日已经开始（由班次 {first} 于 {first_clock} 开始）：请按作业先后列出班次，"
+        "从开始生产日的那个班次列起",
+    "{file}: {added} defect(s) added, {changed} changed, {unchanged} unchanged.":
+        "{file}：新增 {added} 个缺陷，修改 {changed} 个，{unchanged} 个未变。",
+    "{n} defect(s) written to {file}.": "已向 {file} 写出 {n} 个缺陷。",
+    "{file}: {added} edition(s) added, {unchanged} already in the database.":
+        "{file}：新增 {added} 个标准版本，{unchanged} 个数据库中已有。",
+    "{n} edition(s) written to {file}.": "已向 {file} 写出 {n} 个标准版本。",
+    "{error}; give it with --reason TEXT (nothing was imported)": "{error}；请用 --reason 说明原因（未导入任何内容）",
+    "{n} grade(s) added: {grades}.": "新增 {n} 个钢种：{grades}。",
+    "{text!r} is not a category; use one of: {known}": "{text!r} 不是缺陷类别；请用以下之一：{known}",
+    "defect {code} is also on line {line}": "缺陷 {code} 也在第 {line} 行",
+    "{code!r} looks like {other!r} on line {line}: two codes nobody can tell apart":
+        "{code!r} 看起来像第 {line} 行的 {other!r}：两个代码无法分辨",
+    "{grade}'s {title} is in force from {day} on line {line}: an edition has one date":
+        "第 {line} 行中 {grade} 的 {title} 自 {day} 起实施：一个版本只有一个实施日期",
+    "line {line} gives {grade} from {day} as {title}: one grade has one edition a date":
+        "第 {line} 行给出 {grade} 自 {day} 起为 {title}：一个钢种在同一日期只有一个版本",
+    "{element} of this edition is also limited on line {line}": "本版本的 {element} 在第 {line} 行也有限值",
+    "{saved} saved, {here} in the file": "数据库中为 {saved}，文件中为 {here}",
+    "{element}: {saved} saved, {here} in the file": "{element}：数据库中为 {saved}，文件中为 {here}",
+    "{element}: not limited saved, {here} in the file": "{element}：数据库中无限值，文件中为 {here}",
+    "{element}: {saved} saved, not limited in the file": "{element}：数据库中为 {saved}，文件中无限值",
+    "{grade} already has an edition in force from {day} ({title}) and this one differs: {differences}. "
+    "Editions are added, never overwritten: give a new edition a date of its own":
+        "{grade} 已有自 {day} 起实施的版本（{title}），与本版本不同：{differences}。标准版本只能新增，"
+        "不能覆盖：新版本请给出自己的实施日期",
+    "{grade}'s {title} is already in force from {day}: an edition has one date":
+        "{grade} 的 {title} 已自 {day} 起实施：一个版本只有一个实施日期",
+    "{n} heat(s) cannot be judged and stay \"not checked\": no standard edition in force on their tap date.":
+        "{n} 炉无法判定，保持“未检验”：其出钢日期没有现行的标准版本。",
+    "{grade}: {n} heat(s) tapped {days}; {grade} has no standard edition (add one in Set-up, or with "
+    "qcdesk standards import)":
+        "{grade}：{n} 炉，出钢于 {days}；{grade} 没有任何标准版本（请在设置中添加，或用 qcdesk standards import）",
+    "{grade}: {n} heat(s) tapped {days}; its first edition is in force from {day}":
+        "{grade}：{n} 炉，出钢于 {days}；其第一个版本自 {day} 起实施",
 }

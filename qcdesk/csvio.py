@@ -58,6 +58,7 @@ from qcdesk.numbers import (
     parse_optional,
 )
 from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.unjudged import Unjudged, unjudged
 
 HEAT_COLUMNS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector")
 HEAT_OPTIONAL = ("notes",)  # a heats file may leave them out
@@ -654,6 +655,30 @@ def import_heats(store: Store, path: Path, *, encoding: str | None = None,
     """Import a heats file whole, or nothing; the number of heats imported."""
     return _import(store, _parse_heats(Path(path), encoding), _check_heats, store.import_heats,
                    progress)
+
+
+@dataclass(frozen=True)
+class HeatsImported:
+    """What an import of heats did: how many heats it saved, and which of them no standard
+    edition judges (their grade has none in force on their tap date)."""
+
+    count: int
+    unjudged: list[Unjudged]
+
+
+def import_heats_summary(store: Store, path: Path, *, encoding: str | None = None,
+                         progress: Progress | None = None) -> HeatsImported:
+    """Import a heats file whole, or nothing, as `import_heats` does; and say which heats are
+    left unjudgeable (looked at after the write, outside its lock)."""
+    taps: list[tuple[str, date]] = []
+
+    def insert(heats: list[NewHeat], progress: Progress | None) -> int:
+        count = store.import_heats(heats, progress)
+        taps.extend((h.grade, h.tapped_at.date()) for h in heats)  # once saved: all of them
+        return count
+
+    count = _import(store, _parse_heats(Path(path), encoding), _check_heats, insert, progress)
+    return HeatsImported(count, unjudged(taps, store.standards()))
 
 
 def export_heats(store: Store, path: Path, date_from: date | None = None,

@@ -32,15 +32,16 @@ def _product_element(e: ProductElement) -> dict[str, Any]:
 
 
 def _sample_head(sample: Sample) -> dict[str, Any]:
-    return {"id": sample.id, "kind": sample.kind.value, "sample": sample.sample_no,
+    return {"kind": sample.kind.value, "sample": sample.sample_no,
             "ingot_no": sample.ingot_no, "taken_at": sample.taken_at.strftime("%Y-%m-%d %H:%M"),
             "entered_by": sample.entered_by}
 
 
 def check_json(store: Store, heat: Heat, result: HeatCheck) -> dict[str, Any]:
     """What `qcdesk check --json` adds: every sample with its verdict (the heat sample: the heat's;
-    a product sample: its own, element by element; a preliminary one: not judged), the grades an
-    ingot of the heat may be re-graded to, and the tolerances applied."""
+    a product sample: its own, element by element, with the tolerance applied and the range it
+    allows; a preliminary one: not judged), and the grades an ingot of the heat may be re-graded
+    to."""
     products = store.product_check(heat.heat_no)
     by_id = {v.sample.id: v for v in products.samples}
     samples = []
@@ -57,9 +58,7 @@ def check_json(store: Store, heat: Heat, result: HeatCheck) -> dict[str, Any]:
         else:
             samples.append({**head, "status": NOT_JUDGED, "elements": [
                 {"element": el, "value": v} for el, v in sample.values.items()]})
-    return {"samples": samples, "heat_analysis_of_record": products.heat_analysis,
-            "tolerances": _tolerances_json(products.tolerances),
-            "regrade_to": store.regrade_grades(heat.heat_no)}
+    return {"samples": samples, "regrade_to": store.regrade_grades(heat.heat_no)}
 
 
 def _pct(element: str, value: float | None) -> str:

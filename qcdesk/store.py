@@ -1234,7 +1234,8 @@ class Store:
         return self.converter(code)
 
     def update_converter(self, code: str, *, name: str | None = None,
-                         nominal_t: float | None = _UNSET, active: bool | None = None) -> Converter:
+                         nominal_t: float | None = _UNSET, active: bool | None = None,
+                         reason: str | None = None) -> Converter:
         changes: dict[str, object] = {}
         if name is not None:
             changes["name"] = _clean_name(name, N_("converter name"), 80)
@@ -1249,18 +1250,19 @@ class Store:
             current = self.converter(code)
             self._update_fields("converter", current, changes, key=current.code,
                                 statements=_CONVERTER_UPDATES, row_id=current.id,
-                                record=(records.CONVERTER, current.id))
+                                record=(records.CONVERTER, current.id), reason=reason)
         return self.converter(code)
 
     def _update_fields(self, entity: str, current: object, changes: Mapping[str, object], *,
                        key: str, statements: Mapping[str, str], row_id: object,
-                       record: tuple[str, object]) -> None:
+                       record: tuple[str, object], reason: str | None = None) -> None:
         """Write each field of a reference record that really changes, with its audit entry."""
         for column, value in changes.items():
             old = getattr(current, column)
             if old != value:
                 self.conn.execute(statements[column], (value, row_id))
-                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record)
+                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record,
+                            reason=reason)
 
     def shifts(self) -> list[Shift]:
         rows = self.conn.execute(
