@@ -61,7 +61,8 @@ def test_the_allowed_range_and_the_tolerance_are_told() -> None:
     c = next(e for e in check.samples[0].elements if e.element == "C")
     assert (c.min_pct, c.max_pct, c.below_pct, c.above_pct, c.low_pct, c.high_pct) == (
         0.17, 0.23, 0.02, 0.02, 0.15, 0.25)
-    assert check.tolerances is TABLE and check.heat_analysis
+    assert check.tolerances is TABLE
+    assert check.heat_analysis
 
 
 def test_the_class_is_the_specified_maximums() -> None:
@@ -79,7 +80,8 @@ def test_the_class_is_the_specified_maximums() -> None:
 
 def test_s_and_p_widen_above_only() -> None:
     # S 0.020–0.040 and P 0.010–0.040: their class (≤0.050, ≤0.060) gives no deviation below
-    low_sp = Standard(5, "Z", "T", "1", date(2000, 1, 1), (Limit("S", 0.020, 0.040), Limit("P", 0.010, 0.040)))
+    low_sp = Standard(5, "Z", "T", "1", date(2000, 1, 1),
+                      (Limit("S", 0.020, 0.040), Limit("P", 0.010, 0.040)))
     assert verdict(low_sp, "S", 0.020) is True
     assert verdict(low_sp, "S", 0.019) is False
     assert verdict(low_sp, "S", 0.045) is True   # 0.040 + 0.005
@@ -107,7 +109,8 @@ def test_no_heat_analysis_of_record_means_no_tolerance() -> None:
     assert verdict(Q235B, "C", 0.21, heat_analysis=False) is False
     assert verdict(Q235B, "C", 0.20, heat_analysis=False) is True
     check = product.check(Q235B, TABLE, False, drillings({"C": 0.20}))
-    assert check.tolerances is None and not check.heat_analysis
+    assert check.tolerances is None
+    assert not check.heat_analysis
 
 
 def test_no_tolerances_in_force_means_no_tolerance() -> None:
@@ -121,11 +124,13 @@ def test_the_one_side_rule_fails_every_product_analysis_of_the_element() -> None
                                                            {"C": 0.20, "Mn": 0.50}))
     for v in check.samples:
         c = next(e for e in v.elements if e.element == "C")
-        assert c.ok is False and c.one_side
+        assert c.ok is False
+        assert c.one_side
         assert v.status is ChemStatus.FAILS
     assert check.failing_ingots == {1, 2, 3}
     mn = next(e for e in check.samples[0].elements if e.element == "Mn")
-    assert mn.ok is True and not mn.one_side  # the rule is per element
+    assert mn.ok is True
+    assert not mn.one_side
 
 
 @pytest.mark.parametrize("values", [
@@ -144,7 +149,8 @@ def test_a_sample_with_no_limited_value_is_not_checked_and_no_standard_checks_no
     check = product.check(Q235B, TABLE, True, drillings({"Ni": 0.10}))
     assert check.samples[0].status is ChemStatus.NOT_CHECKED
     check = product.check(None, TABLE, True, drillings({"C": 0.99}))
-    assert check.samples[0].status is ChemStatus.NOT_CHECKED and check.failing_ingots == frozenset()
+    assert check.samples[0].status is ChemStatus.NOT_CHECKED
+    assert check.failing_ingots == frozenset()
 
 
 def test_only_product_samples_are_judged() -> None:
@@ -155,7 +161,8 @@ def test_only_product_samples_are_judged() -> None:
 
 
 def test_the_edition_in_force_on_the_tap_date() -> None:
-    later = ToleranceEdition(2, "GB/T 222", "2025", date(2025, 12, 1), (ToleranceClass("C", None, 0.05, 0.05),))
+    later = ToleranceEdition(2, "GB/T 222", "2025", date(2025, 12, 1),
+                             (ToleranceClass("C", None, 0.05, 0.05),))
     assert product.tolerances_in_force([TABLE, later], date(2007, 1, 31)) is None
     assert product.tolerances_in_force([TABLE, later], date(2007, 2, 1)) is TABLE
     assert product.tolerances_in_force([later, TABLE], date(2025, 11, 30)) is TABLE

@@ -64,8 +64,9 @@ def test_a_second_heat_sample_replaces_the_first_only_with_a_reason(shop: Store)
     with pytest.raises(ReasonRequired, match="already has a heat analysis"):
         shop.add_sample("H1", "heat", replacement, sample_no="L-17", taken_at=TAP)
     assert shop.heat("H1").analysis == GOOD
-    sample = shop.add_sample("H1", "heat", replacement, sample_no="L-17", taken_at=datetime(2025, 3, 10, 9, 5),
-                             reason="the ladle sample of record came late")
+    late = "the ladle sample of record came late"
+    sample = shop.add_sample("H1", "heat", replacement, sample_no="L-17",
+                             taken_at=datetime(2025, 3, 10, 9, 5), reason=late)
     assert (sample.sample_no, sample.values) == ("L-17", replacement)
     assert shop.heat("H1").analysis == replacement
     assert shop.heat("H1").chem_status is ChemStatus.NOT_CHECKED  # S is missing now
@@ -79,7 +80,7 @@ def test_a_second_heat_sample_replaces_the_first_only_with_a_reason(shop: Store)
     assert verify(shop).ok
 
 
-@pytest.mark.parametrize(("kind", "number", "ingot", "taken", "error", "words"), [
+@pytest.mark.parametrize("case", [
     ("product", "P1", None, LAB, InputError, "names the ingot"),
     ("preliminary", "L1", 1, TAP, InputError, "only a product sample names an ingot"),
     ("product", "P1", 9, LAB, NotFound, "has no ingot 9"),
@@ -89,9 +90,9 @@ def test_a_second_heat_sample_replaces_the_first_only_with_a_reason(shop: Store)
     ("product", None, 1, LAB, InputError, "sample number"),
     ("alloy", "X1", None, LAB, InputError, "not a kind of sample"),
 ])
-def test_a_bad_sample_is_refused_and_changes_nothing(shop: Store, kind: str, number: str | None,
-                                                     ingot: int | None, taken: datetime,
-                                                     error: type[QcError], words: str) -> None:
+def test_a_bad_sample_is_refused_and_changes_nothing(
+        shop: Store, case: tuple[str, str | None, int | None, datetime, type[QcError], str]) -> None:
+    kind, number, ingot, taken, error, words = case
     before = list(shop.conn.iterdump())
     with pytest.raises(error, match=words):
         shop.add_sample("H1", kind, {"C": 0.15}, sample_no=number, ingot_no=ingot, taken_at=taken)
@@ -177,12 +178,15 @@ def test_tolerance_editions_are_added_never_overwritten(shop: Store) -> None:
     same, added = shop.add_tolerance_edition("GB/T 222", "2006", date(2007, 2, 1), seeded.classes)
     assert (same, added) == (seeded, False)
     with pytest.raises(Conflict, match="never overwritten"):
-        shop.add_tolerance_edition("GB/T 222", "2006", date(2007, 2, 1), [ToleranceClass("C", None, 0.1, 0.1)])
+        shop.add_tolerance_edition("GB/T 222", "2006", date(2007, 2, 1),
+                                   [ToleranceClass("C", None, 0.1, 0.1)])
     shop.add_sample("H1", "product", {"C": 0.23}, sample_no="P1", ingot_no=1, taken_at=LAB)
     assert failing(shop) == [1]
     # a made-up later edition, in force from before the tap: C widened by 0.05
-    wider, added = shop.add_tolerance_edition("TEST", "1", date(2025, 3, 1), [ToleranceClass("C", None, 0.05, 0.05)])
-    assert added and shop.tolerances_in_force(date(2025, 3, 10)) == wider
+    wider, added = shop.add_tolerance_edition("TEST", "1", date(2025, 3, 1),
+                                              [ToleranceClass("C", None, 0.05, 0.05)])
+    assert added
+    assert shop.tolerances_in_force(date(2025, 3, 10)) == wider
     assert failing(shop) == []
     assert verify(shop).ok
 
@@ -227,9 +231,8 @@ def test_signed_shifts_guard_samples_like_analyses(db_path: Path) -> None:
     make_shop(db_path)
     with open_as(db_path, "wang") as s:
         s.sign_shift(DAY, "day", "insp-pin")
-    with open_as(db_path, "wang") as s:
-        with pytest.raises(QcError, match="signed"):
-            s.add_sample("D1", "product", {"C": 0.30}, sample_no="P1", ingot_no=1, taken_at=LAB)
+    with open_as(db_path, "wang") as s, pytest.raises(QcError, match="signed"):
+        s.add_sample("D1", "product", {"C": 0.30}, sample_no="P1", ingot_no=1, taken_at=LAB)
     with open_as(db_path, "hu") as s:
         s.add_sample("D1", "product", {"C": 0.30}, sample_no="P1", ingot_no=1, taken_at=LAB,
                      reason="drillings analysed after the shift")
@@ -241,7 +244,8 @@ def test_signed_shifts_guard_samples_like_analyses(db_path: Path) -> None:
     with open_as(db_path, None) as s:
         report = verify(s)
     assert not report.ok
-    assert "sample D1/P1" in (report.problem or "") and "rows" in (report.problem or "")
+    assert "sample D1/P1" in (report.problem or "")
+    assert "rows" in (report.problem or "")
 
 
 def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: Store, db_path: Path) -> None:
@@ -250,12 +254,14 @@ def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: St
     with plain_sqlite(db_path) as raw:  # the heat's qualified weight made good
         raw.execute("UPDATE heat SET n_pa_ok = 3, w_pa_ok_kg = 2150.0, n_pa_fails = 0, w_pa_fails_kg = 0")
     report = verify(shop)
-    assert not report.ok and "the stored ingot sums of heat H1" in (report.problem or "")
+    assert not report.ok
+    assert "the stored ingot sums of heat H1" in (report.problem or "")
     with plain_sqlite(db_path) as raw:  # the ingot made to pass (its heat's sums follow, by trigger)
         raw.execute("UPDATE ingot SET pa_fails = 0")
     assert shop.heat_sums("H1").weight_qualified_kg == 2150.0
     report = verify(shop)
-    assert not report.ok and "ingot H1/1 is stored as passing its product analysis" in (report.problem or "")
+    assert not report.ok
+    assert "ingot H1/1 is stored as passing its product analysis" in (report.problem or "")
 
 
 def test_the_sample_records_are_proven_by_the_trail(shop: Store, db_path: Path) -> None:
@@ -269,7 +275,8 @@ def test_the_sample_records_are_proven_by_the_trail(shop: Store, db_path: Path) 
         raw.execute("UPDATE sample SET taken_at = '2025-03-11 10:00' WHERE id = ?", (sample.id,))
         raw.execute("UPDATE tolerance_class SET above_pct = 0.05 WHERE element = 'C' AND seq = 1")
     report = verify(shop)
-    assert not report.ok and "tolerance_edition GB/T 222-2006 @2007-02-01" in (report.problem or "")
+    assert not report.ok
+    assert "tolerance_edition GB/T 222-2006 @2007-02-01" in (report.problem or "")
 
 
 def test_the_history_tells_the_samples(shop: Store) -> None:
