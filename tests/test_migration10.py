@@ -68,7 +68,8 @@ def test_the_migration_is_audited_in_a_block_of_its_own(old: Path) -> None:
     with Store.open(old, "it") as s:
         entries = s.audit()
         marker = next(e for e in entries if e.entity == "schema" and e.entity_key == "10")
-        assert marker.id == 57 and marker.user == "it"
+        assert marker.id == 57
+        assert marker.user == "it"
         assert json.loads(marker.new_value or "{}") == {"sealed": {"sample": 3, "tolerance_edition": 1}}
         sealed = [e for e in entries if e.id > marker.id]
         assert all(e.field == "sealed" for e in sealed)
@@ -94,7 +95,8 @@ def test_a_migrated_sample_changed_behind_the_programs_back_is_named(old: Path) 
     with open_as(old, None) as s:
         report = verify(s)
     assert not report.ok
-    assert "sample D2/- (heat analysis, sample row 2): taken_at is '2025-03-10 09:30'" in (report.problem or "")
+    said = report.problem or ""
+    assert "sample D2/- (heat analysis, sample row 2): taken_at is '2025-03-10 09:30'" in said
 
 
 def test_a_product_sample_of_a_signed_day_supersedes_it_and_is_signed_again(old: Path) -> None:
