@@ -643,3 +643,80 @@ ZH: dict[str, str] = {
     "{grade}: {n} heat(s) tapped {days}; its first edition is in force from {day}":
         "{grade}：{n} 炉，出钢于 {days}；其第一个版本自 {day} 起实施",
 }
+
+# ---- samples (issue 16): the lab's samples, the product analysis, tolerances, re-grading
+ZH.update({
+    "preliminary analysis": "炉前分析", "heat analysis": "熔炼分析", "product analysis": "成品分析",
+    "taken_at": "取样时间", "tolerances": "允许偏差", "ingot_no": "钢锭号", "regrade_to": "改判钢种",
+    "kind": "类别", "values": "成分值", "sample": "试样号", "none": "无", "tolerance": "允许偏差",
+    "allowed %": "允许范围 %", "specified limit %": "规定成分界限值 %", "below %": "下偏差 %",
+    "above %": "上偏差 %", "not judged": "不判定", "(one side only)": "（同一炉只允许单向偏差）",
+    "failing its product analysis": "成品分析不合格", "passing its product analysis": "成品分析合格",
+    "analyses: heat samples replace heat analyses already there, and samples of signed shifts are taken "
+    "(a correction, audited)":
+        "成分分析：熔炼分析试样替换已有的熔炼分析，并接收已签字班次的试样（作为更正，记入审计）",
+    "the editions of the product-analysis tolerances (GB/T 222)": "成品化学成分允许偏差的版本（GB/T 222）",
+    "every edition and its classes": "所有版本及其分档",
+    "add the editions of a CSV file (never overwriting one)": "新增 CSV 文件中的版本（从不覆盖已有版本）",
+    "why an edition applies to signed shifts, where it changes them": "新版本改变已签字班次时，说明其适用的原因",
+    "write every edition to a CSV file in the import format": "将所有版本按导入格式写入 CSV 文件",
+    "--reason is for an import of analyses": "--reason 只用于导入成分分析",
+    "{n} sample(s) imported from {file}.": "已从 {file} 导入 {n} 个试样。",
+    "{n} sample(s) written to {file}.": "已将 {n} 个试样写入 {file}。",
+    "only a re-graded ingot is released as another grade": "只有改判的钢锭才按其他钢种放行",
+    "heat {heat_no} does not satisfy {grade}; the grades it satisfies: {grades}":
+        "炉号 {heat_no} 不符合 {grade}；其符合的钢种：{grades}",
+    "{kind} {sample}, taken {taken_at}": "{kind} {sample}，取样于 {taken_at}",
+    "{title}, ingot {n}: {status}": "{title}，钢锭 {n}：{status}",
+    "An ingot re-graded may be released as: {grades}": "改判钢锭可按以下钢种放行：{grades}",
+    "No tolerance editions: product analyses are judged with no tolerance.":
+        "没有允许偏差版本：成品分析按无偏差判定。",
+    "No heat analysis of record: the product analyses must meet the heat limits with no tolerance.":
+        "没有有效的熔炼分析：成品分析须符合熔炼成分界限值，不得采用允许偏差。",
+    "No tolerances in force on the tap date: the product analyses must meet the heat limits with no "
+    "tolerance.":
+        "出钢日期没有现行的允许偏差：成品分析须符合熔炼成分界限值，不得采用允许偏差。",
+    "no grade (the heat analysis satisfies none)": "无（熔炼分析不符合任何钢种）",
+    "Product analyses judged with the tolerances of {title} (in force from {day}).":
+        "成品分析按 {title} 的允许偏差判定（{day} 起实施）。",
+    "{added} edition(s) added from {file}; {same} already there, the very same.":
+        "已从 {file} 新增 {added} 个版本；{same} 个完全相同的版本已存在。",
+    "unknown column: neither a sample field nor a chemical element symbol": "未知列：既不是试样字段，也不是化学元素符号",
+    "two editions of the file come into force on the same date": "文件中有两个版本在同一天实施",
+    "{kind!r} is not a kind of sample; use one of: {known}": "{kind!r} 不是试样类别；请使用：{known}",
+    "a product sample names the ingot it was drilled from": "成品分析须注明取样的钢锭",
+    "only a product sample names an ingot": "只有成品分析才注明钢锭",
+    "a sample needs the value of at least one element": "试样至少需要一个元素的含量",
+    "a class needs a deviation below, above or both": "每一档须有下偏差、上偏差或两者",
+    "heat {heat_no} is in a signed shift or day ({day}): a workshop head adds its samples with --reason":
+        "炉号 {heat_no} 属于已签字的班次或日期（{day}）：须由车间主任用 --reason 添加其试样",
+    "{taken} is more than {hours} hours before the tap ({tapped}): a preliminary sample is taken during "
+    "the blow":
+        "{taken} 早于出钢（{tapped}）超过 {hours} 小时：炉前分析试样在吹炼过程中取样",
+    "heat {heat_no} already has sample {sample}": "炉号 {heat_no} 已有试样 {sample}",
+    "heat {heat_no} already has a heat analysis: give --reason to replace it":
+        "炉号 {heat_no} 已有熔炼分析：如需替换请给出 --reason",
+    "{title} is in force from {day}; an edition is added, never overwritten: give another date":
+        "{title} 自 {day} 起实施；版本只能新增、不能覆盖：请使用其他日期",
+    "a {kind} needs the lab's sample number": "{kind}需要化验室的试样号",
+    "{taken} is before the tap ({tapped})": "{taken} 早于出钢时间（{tapped}）",
+    "sample {sample} of heat {heat_no} is also on line {line}": "炉号 {heat_no} 的试样 {sample} 也在第 {line} 行",
+    "heat {heat_no} has another heat sample on line {line}: a heat has one heat analysis":
+        "炉号 {heat_no} 在第 {line} 行还有一个熔炼分析试样：每炉只有一个熔炼分析",
+    "an edition must give at least one class": "一个版本至少要有一档",
+    "two classes hold the same limits: each class ends where the next begins, and only the last may "
+    "have no upper end":
+        "两档覆盖了相同的界限值：每一档止于下一档的起点，只有最后一档可以没有上限",
+    "{heat}/{sample} ({kind}, sample row {rec})": "{heat}/{sample}（{kind}，试样行 {rec}）",
+    "the heat analysis of record is corrected, not voided: enter the right values with a reason":
+        "熔炼分析只能更正、不能作废：请输入正确的数值并说明原因",
+    "the new tolerances change what is qualified in signed shifts ({day}): say why they apply to them":
+        "新的允许偏差改变了已签字班次（{day}）的合格判定：请说明其适用的原因",
+    "heat {heat_no} already has a heat analysis: say why it is replaced": "炉号 {heat_no} 已有熔炼分析：请说明替换的原因",
+    "heat {heat_no} has no sample #{id}": "炉号 {heat_no} 没有试样 #{id}",
+    "say why sample {sample} of heat {heat_no} is voided": "请说明作废炉号 {heat_no} 试样 {sample} 的原因",
+    "heat {heat_no} has a heat analysis but no heat sample holding it": "炉号 {heat_no} 有熔炼分析，但没有对应的熔炼分析试样",
+    "ingot {heat_no}/{n} is stored as {stored}, but its heat's product analyses and the tolerances in "
+    "force give otherwise: it was changed behind the program's back":
+        "钢锭 {heat_no}/{n} 记录为{stored}，但按该炉的成品分析和现行允许偏差结果不同：有人绕过程序修改了它",
+})
