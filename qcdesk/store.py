@@ -3036,7 +3036,7 @@ _LEGACY_ENTRY_SQL = "SELECT " + ", ".join(chain.CONTENT_FIELDS) + " FROM audit_v
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
                          "ingot", "ingot_defect", "audit", "audit_v1", "audit_block", "person",
-                         "signature", "plan", "control_limits", "sample", "tolerance_edition")}
+                         "signature", "plan", "control_limits", "sample")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
