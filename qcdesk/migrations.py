@@ -16,10 +16,10 @@ from qcdesk import chain
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
-# A heat's ingot sums until migration 10 (the rollup triggers of migrations 1 and 4), and
-# the first five of them since: the columns of SURFACE_COLUMNS.
+# A heat's ingot sums, in the order of SURFACE_COLUMNS, as aggregates over its ingots: the one
+# definition, used by the rollup triggers and by `qcdesk verify`.
 SURFACE_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg")
-_INGOT_SUMS_1 = """count(*),
+SURFACE_SUMS = """count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
                total(weight_kg) FILTER (WHERE disposition <> 'pending'),
@@ -28,24 +28,22 @@ LIVE_INGOTS = "void_reason IS NULL"  # the ingots that count, since migration 4
 
 # Recompute a heat's ingot sums from its ingots (the outer WHERE picks the heats).
 _ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
-        SELECT """ + _INGOT_SUMS_1 + """
+        SELECT """ + SURFACE_SUMS + """
         FROM ingot WHERE heat_id = heat.id)"""
 
-# A heat's ingot sums, in the order of ROLLUP_COLUMNS, as aggregates over its ingots since
-# migration 10: the one definition, used by the rollup triggers and by `qcdesk verify`. The
-# last four leave out (n_pa_ok, w_pa_ok_kg) or count (n_pa_fails, w_pa_fails_kg) the ingots
-# one of whose product analyses fails.
-SURFACE_SUMS = _INGOT_SUMS_1
-PRODUCT_COLUMNS = ("n_pa_ok", "w_pa_ok_kg", "n_pa_fails", "w_pa_fails_kg")
-PRODUCT_SUMS = """count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
-               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
-               count(*) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1),
-               total(weight_kg) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1)"""
-ROLLUP_COLUMNS = SURFACE_COLUMNS + PRODUCT_COLUMNS
-INGOT_SUMS = SURFACE_SUMS + ",\n               " + PRODUCT_SUMS
-_ROLLUP_10 = ("UPDATE heat SET (" + ", ".join(ROLLUP_COLUMNS) + """) = (
-        SELECT """ + INGOT_SUMS + """
-        FROM ingot WHERE heat_id = heat.id AND """ + LIVE_INGOTS + ")")
+# Since migration 10, the same sums of a heat's live ingots one of whose product analyses fails
+# (`ingot.pa_fails`, kept by the store), in the order of PRODUCT_COLUMNS: judged, and accepted or
+# conditioned (these are not qualified: the rates take them off the surface sums). Kept by
+# triggers that fire only where such an ingot is concerned (a handful), summing only those.
+PRODUCT_COLUMNS = ("n_pa_fails", "w_pa_fails_kg", "n_pa_fails_ok", "w_pa_fails_ok_kg")
+PRODUCT_SUMS = """count(*) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))"""
+FAILING_INGOTS = LIVE_INGOTS + " AND pa_fails = 1"
+_PRODUCT_ROLLUP = ("UPDATE heat SET (" + ", ".join(PRODUCT_COLUMNS) + """) = (
+        SELECT """ + PRODUCT_SUMS + """
+        FROM ingot WHERE heat_id = heat.id AND """ + FAILING_INGOTS + ")")
 
 # (added to migration 1 after databases of that schema were made: migration 5 gives it
 # to those that lack it)
@@ -465,12 +463,14 @@ def _seal_records(conn: sqlite3.Connection) -> None:
 # The lab's results and the product analysis (issue 16, DOMAIN.md "Samples from the lab").
 #
 # Every result of the lab is a sample of a heat: `preliminary` (the bath), `heat` (the ladle:
-# the heat analysis of record, one live per heat) or `product` (drillings of a named ingot).
-# A `heat` sample's element values are the heat's analysis, kept where they always were
-# (heat_analysis, folded into the heat's state: nothing changes for existing heats and their
-# signatures); the values of the other samples are in sample_value. Each existing heat with
-# an analysis gets its `heat` sample (taken at its tap, entered by its inspector, no lab
-# number). The product-analysis tolerances are data: editions in force from a date, each a
+# the heat analysis of record, one per heat) or `product` (drillings of a named ingot). A heat's
+# analysis is its `heat` sample's values, kept where they always were (heat_analysis, folded
+# into the heat's state: nothing changes for existing heats and their signatures); a row of
+# `sample` records the lab's heat sample (its number, when it was taken, who entered it) when
+# the lab's result is entered as such, and an analysis typed in (the desktop, a heats file,
+# a database from before) is the heat sample taken at the tap, entered by the heat's
+# inspector, with no number (Store.samples). The values of the other samples are in
+# sample_value. The product-analysis tolerances are data: editions in force from a date, each a
 # table of classes (GB/T 222-2006, table 1, as DOMAIN.md gives it, is seeded). A re-graded
 # ingot may name the grade it is released as. Whether an ingot's product analysis fails is
 # derived (kept by the store, checked by verify, like a heat's verdict) and the heat's sums
@@ -546,31 +546,23 @@ ALTER TABLE ingot ADD COLUMN regrade_to TEXT REFERENCES grade(code) ON UPDATE CA
     CHECK (regrade_to IS NULL OR disposition = 'regraded');
 ALTER TABLE ingot ADD COLUMN pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (pa_fails IN (0, 1));
 CREATE INDEX ingot_failing_product ON ingot(heat_id) WHERE pa_fails = 1;
-ALTER TABLE heat ADD COLUMN n_pa_ok INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_ok >= 0);
-ALTER TABLE heat ADD COLUMN w_pa_ok_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_ok_kg >= 0);
+-- (no ingot fails a product analysis yet: 0 is every heat's sum)
 ALTER TABLE heat ADD COLUMN n_pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_fails >= 0);
 ALTER TABLE heat ADD COLUMN w_pa_fails_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_fails_kg >= 0);
--- no ingot has a product analysis yet: the qualified sums are the surface ones
-UPDATE heat SET n_pa_ok = n_surface_ok, w_pa_ok_kg = w_surface_ok_kg;
-DROP TRIGGER ingot_rollup_insert;
-DROP TRIGGER ingot_rollup_update;
-CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot BEGIN
-    """ + _ROLLUP_10 + """ WHERE id = NEW.heat_id;
+ALTER TABLE heat ADD COLUMN n_pa_fails_ok INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_fails_ok >= 0);
+ALTER TABLE heat ADD COLUMN w_pa_fails_ok_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_fails_ok_kg >= 0);
+CREATE TRIGGER ingot_product_rollup_insert AFTER INSERT ON ingot WHEN NEW.pa_fails = 1 BEGIN
+    """ + _PRODUCT_ROLLUP + """ WHERE id = NEW.heat_id;
 END;
-CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition, void_reason, pa_fails
-ON ingot BEGIN
-    """ + _ROLLUP_10 + """ WHERE id IN (NEW.heat_id, OLD.heat_id);
+CREATE TRIGGER ingot_product_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition, void_reason,
+pa_fails ON ingot WHEN NEW.pa_fails = 1 OR OLD.pa_fails = 1 BEGIN
+    """ + _PRODUCT_ROLLUP + """ WHERE id IN (NEW.heat_id, OLD.heat_id);
 END;
 -- the daily report's best day reads the qualified weight now
 DROP INDEX heat_live_by_day;
 CREATE INDEX heat_live_by_day ON heat(production_date, converter_id, chem_status, w_judged_kg,
-    w_surface_ok_kg, w_pa_ok_kg) WHERE void_reason IS NULL;
+    w_surface_ok_kg, w_pa_fails_ok_kg) WHERE void_reason IS NULL;
 
--- existing heats' analyses: each its heat sample
-INSERT INTO sample (heat_id, kind, sample_no, ingot_id, taken_at, entered_by)
-    SELECT h.id, 'heat', NULL, NULL, h.tapped_at, h.inspector FROM heat h
-    WHERE EXISTS (SELECT 1 FROM heat_analysis a WHERE a.heat_id = h.id AND a.voided = 0)
-    ORDER BY h.id;
 """ + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
 """ for name in RECORD_TABLES_10)
 

@@ -274,11 +274,12 @@ SAMPLE_KIND_NAMES = {
 class Sample:
     """One result of the lab: a sample of a heat and its element values (mass %).
 
-    The `heat` sample's values are the heat's analysis (`Heat.analysis`); its lab number
-    is None when the analysis was typed in without one (the desktop, a heats file, or a
-    database from before samples)."""
+    The `heat` sample's values are the heat's analysis (`Heat.analysis`). An analysis typed in
+    (the desktop, a heats file, a database from before samples) is its heat sample with no
+    record of its own: id None, no lab number, taken at the tap, entered by the heat's
+    inspector."""
 
-    id: int
+    id: int | None
     heat_no: str
     kind: SampleKind
     sample_no: str | None

@@ -13,7 +13,8 @@ from typing import Any
 from qcdesk.rates import RateSums
 
 # The history browser's sort key for the ingot qualified rate (by weight) of one heat.
-RATE_SQL = ("coalesce(CASE h.chem_status WHEN 'conforms' THEN h.w_pa_ok_kg / nullif(h.w_judged_kg, 0) "
+RATE_SQL = ("coalesce(CASE h.chem_status WHEN 'conforms' THEN (h.w_surface_ok_kg - h.w_pa_fails_ok_kg) "
+            "/ nullif(h.w_judged_kg, 0) "
             "WHEN 'fails' THEN 0.0 * nullif(h.w_judged_kg, 0) END, -1.0)")  # undefined sorts first
 
 # The expression each group key selects: a fixed table, never user text.
@@ -45,9 +46,9 @@ SUMS_SQL = """
     total(h.w_judged_kg),
     total(h.w_surface_ok_kg),
     total(h.n_judged) FILTER (WHERE h.chem_status <> 'not_checked'),
-    total(h.n_pa_ok) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.n_surface_ok - h.n_pa_fails_ok) FILTER (WHERE h.chem_status = 'conforms'),
     total(h.w_judged_kg) FILTER (WHERE h.chem_status <> 'not_checked'),
-    total(h.w_pa_ok_kg) FILTER (WHERE h.chem_status = 'conforms'),
+    total(h.w_surface_ok_kg - h.w_pa_fails_ok_kg) FILTER (WHERE h.chem_status = 'conforms'),
     total(h.n_judged) FILTER (WHERE h.chem_status = 'not_checked'),
     total(h.w_judged_kg) FILTER (WHERE h.chem_status = 'not_checked'),
     total(h.n_pa_fails),

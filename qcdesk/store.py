@@ -30,6 +30,7 @@ from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import (
     APPLICATION_ID,
+    FAILING_INGOTS,
     LATEST,
     LIVE_INGOTS,
     MIGRATIONS,
@@ -1032,15 +1033,6 @@ class Store:
                     return str(heat_no), int(ingot_no), bool(stored)
         return None
 
-    def first_heat_without_heat_sample(self) -> str | None:
-        """The first live heat with analysis values but no heat sample holding them; None if none."""
-        row = self.conn.execute(
-            "SELECT h.heat_no FROM heat h WHERE h.void_reason IS NULL AND EXISTS (SELECT 1 FROM "
-            "heat_analysis a WHERE a.heat_id = h.id AND a.voided = 0) AND NOT EXISTS (SELECT 1 FROM "
-            "sample m WHERE m.heat_id = h.id AND m.kind = 'heat' AND m.void_reason IS NULL) "
-            "ORDER BY h.id LIMIT 1").fetchone()
-        return None if row is None else str(row[0])
-
     # ------------------------------------------------- what verify reads
 
     def legacy_tip(self) -> tuple[int, str]:
@@ -1598,8 +1590,6 @@ class Store:
                 "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
                 [(cur.lastrowid, el, v) for el, v in analysis.items()])
             self._audit("insert", "heat", heat_no, record=(records.HEAT, cur.lastrowid))
-            if analysis:  # the heat analysis of record is the heat's `heat` sample
-                self._new_heat_sample(int(cur.lastrowid or 0), heat_no, _minutes(tapped))
             if progress:
                 progress(done, len(heats))
 
@@ -1689,13 +1679,10 @@ class Store:
     def set_analysis(self, heat_no: str, values: Mapping[str, float | None],
                      reason: str | None = None) -> HeatCheck:
         """Enter or correct analysis values (None removes one); a change needs a reason.
-        The values are the heat's `heat` sample's (made, taken at the tap, when there is none)."""
+        They are the values of the heat's `heat` sample (see `samples`)."""
         with self.transaction() as db:
             self._require(Permission.RECORD)
             row = self._heat_row(heat_no)
-            if not self._heat_sample_row(row["id"]) and any(v is not None for v in values.values()):
-                _validate_analysis({k: v for k, v in values.items() if v is not None})
-                self._new_heat_sample(row["id"], row["heat_no"], row["tapped_at"])
             current = {r[0]: r[1] for r in db.execute(
                 "SELECT element, value_pct FROM heat_analysis WHERE heat_id = ? AND voided = 0",
                 (row["id"],))}
@@ -1766,25 +1753,35 @@ class Store:
 
     def samples(self, heat_no: str) -> list[Sample]:
         """A heat's samples, in the order they were taken (a heat sample first of its minute,
-        then the preliminary, then the product ones by ingot): the heat sample's values are the
-        heat's analysis. Samples voided, or of ingots voided, are left out."""
+        then the preliminary, then the product ones by ingot). The heat sample's values are the
+        heat's analysis: the lab's record of it where one was entered (`add_sample`, an analyses
+        file), else, for an analysis typed in (the desktop, a heats file, a database from before
+        samples), the heat sample taken at the tap, entered by the heat's inspector, with no
+        number and no id of its own (id None). Samples voided, or of ingots voided, are left out."""
         row = self._heat_row(heat_no)
         return self._samples_of([row["id"]]).get(row["id"], [])
 
     def _samples_of(self, heat_ids: Sequence[int]) -> dict[int, list[Sample]]:
-        """The live samples of these heats, by heat id (see `samples`)."""
+        """The live samples of these heats, by heat id (see `samples`): the rows of `sample`, and
+        for a heat whose analysis has no row of the lab's, its heat sample as typed in."""
         out: dict[int, list[Sample]] = defaultdict(list)
         for chunk in _chunks(list(heat_ids), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(  # only '?' placeholders go into the statement
-                "SELECT m.id, m.heat_id, h.heat_no, m.kind, m.sample_no, i.ingot_no, m.taken_at, "  # noqa: S608
-                "m.entered_by, CASE m.kind WHEN 'heat' THEN (SELECT json_group_object(element, value_pct) "
-                "FROM heat_analysis WHERE heat_id = m.heat_id AND voided = 0) ELSE (SELECT "
-                "json_group_object(element, value_pct) FROM sample_value WHERE sample_id = m.id) END "
-                "FROM sample m JOIN heat h ON h.id = m.heat_id LEFT JOIN ingot i ON i.id = m.ingot_id "
-                f"WHERE m.heat_id IN ({marks}) AND m.void_reason IS NULL AND i.void_reason IS NULL "
-                "ORDER BY m.taken_at, CASE m.kind WHEN 'heat' THEN 0 WHEN 'preliminary' THEN 1 ELSE 2 END, "
-                "i.ingot_no, m.sample_no, m.id", chunk).fetchall()
+                "SELECT m.id AS id, m.heat_id, h.heat_no, m.kind, m.sample_no AS sample_no, "  # noqa: S608
+                "i.ingot_no AS ingot_no, m.taken_at AS taken_at, m.entered_by, CASE m.kind WHEN 'heat' THEN "
+                "(SELECT json_group_object(element, value_pct) FROM heat_analysis WHERE heat_id = m.heat_id "
+                "AND voided = 0) ELSE (SELECT json_group_object(element, value_pct) FROM sample_value "
+                "WHERE sample_id = m.id) END, CASE m.kind WHEN 'heat' THEN 0 WHEN 'preliminary' THEN 1 "
+                "ELSE 2 END AS kind_order FROM sample m JOIN heat h ON h.id = m.heat_id "
+                f"LEFT JOIN ingot i ON i.id = m.ingot_id WHERE m.heat_id IN ({marks}) "
+                "AND m.void_reason IS NULL AND i.void_reason IS NULL "
+                "UNION ALL SELECT NULL, h.id, h.heat_no, 'heat', NULL, NULL, h.tapped_at, h.inspector, "
+                "(SELECT json_group_object(element, value_pct) FROM heat_analysis WHERE heat_id = h.id "
+                f"AND voided = 0), 0 FROM heat h WHERE h.id IN ({marks}) AND EXISTS (SELECT 1 FROM "
+                "heat_analysis WHERE heat_id = h.id AND voided = 0) AND NOT EXISTS (SELECT 1 FROM sample "
+                "WHERE heat_id = h.id AND kind = 'heat' AND void_reason IS NULL) "
+                "ORDER BY taken_at, kind_order, ingot_no, sample_no, id", [*chunk, *chunk]).fetchall()
             for r in rows:
                 values = {el: float(v) for el, v in json.loads(r[8] or "{}").items()}
                 out[r[1]].append(Sample(r[0], r[2], SampleKind(r[3]), r[4], r[5],
@@ -1904,18 +1901,15 @@ class Store:
         return self.conn.execute("SELECT * FROM sample WHERE heat_id = ? AND kind = 'heat' "
                                  "AND void_reason IS NULL", (heat_id,)).fetchone()
 
-    def _new_heat_sample(self, heat_id: int, heat_no: str, taken_at: str,
-                         sample_no: str | None = None, *, lab: bool = False) -> int:
-        """The heat sample of a heat analysis: typed in (no lab number, taken at the tap), or the
-        lab's. One that comes with a heat analysis typed in is not told in the heat's history
-        (its analysis entries say it all): its entry names no heat number."""
+    def _new_heat_sample(self, heat_id: int, heat_no: str, taken_at: str, sample_no: str | None,
+                         reason: str | None) -> int:
+        """The record of the lab's heat sample (its values are the heat's analysis)."""
         cur = self.conn.execute(
             "INSERT INTO sample (heat_id, kind, sample_no, taken_at, entered_by) VALUES (?, 'heat', ?, ?, ?)",
             (heat_id, sample_no, taken_at, self.user))
-        self._audit("insert", "sample", f"{heat_no}/{sample_no or SampleKind.HEAT.value}",
-                    heat_no=heat_no if lab else None,
+        self._audit("insert", "sample", f"{heat_no}/{sample_no or SampleKind.HEAT.value}", heat_no=heat_no,
                     new={"kind": SampleKind.HEAT.value, "sample": sample_no, "taken_at": taken_at},
-                    record=(records.SAMPLE, cur.lastrowid))
+                    reason=reason, record=(records.SAMPLE, cur.lastrowid))
         return int(cur.lastrowid or 0)
 
     def _put_heat_sample(self, row: sqlite3.Row, number: str | None, taken_at: str,
@@ -1935,7 +1929,7 @@ class Store:
                 heat_no=row["heat_no"], sample=number))
         existing = self._heat_sample_row(row["id"])
         if existing is None:
-            sample_id = self._new_heat_sample(row["id"], row["heat_no"], taken_at, number, lab=True)
+            sample_id = self._new_heat_sample(row["id"], row["heat_no"], taken_at, number, reason)
         else:
             sample_id = int(existing["id"])
             key = f"{row['heat_no']}/{number or existing['sample_no'] or SampleKind.HEAT.value}"
@@ -2128,10 +2122,12 @@ class Store:
         return found
 
     def samples_between(self, date_from: date, date_to: date) -> Iterator[Sample]:
-        """The live samples of the heats of production dates from..to, heat by heat in tap order."""
+        """The live samples of the heats of production dates from..to (their analyses typed in
+        too: `samples`), heat by heat in tap order."""
         heat_ids = [r[0] for r in self.conn.execute(
             "SELECT id FROM heat WHERE production_date BETWEEN ? AND ? AND void_reason IS NULL "
-            "AND EXISTS (SELECT 1 FROM sample WHERE heat_id = heat.id) ORDER BY tapped_at, heat_no",
+            "AND (EXISTS (SELECT 1 FROM sample WHERE heat_id = heat.id) OR EXISTS (SELECT 1 FROM "
+            "heat_analysis WHERE heat_id = heat.id AND voided = 0)) ORDER BY tapped_at, heat_no",
             (date_from.isoformat(), date_to.isoformat()))]
         for chunk in _chunks(heat_ids, 500):
             samples = self._samples_of(chunk)
@@ -2841,7 +2837,7 @@ class Store:
         `before`, and the first date it was reached; None when no earlier day has one."""
         row = self.conn.execute(
             "SELECT production_date, rate FROM (SELECT production_date, "
-            "total(w_pa_ok_kg) FILTER (WHERE chem_status = 'conforms') "
+            "total(w_surface_ok_kg - w_pa_fails_ok_kg) FILTER (WHERE chem_status = 'conforms') "
             "/ total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS rate "
             "FROM heat WHERE production_date < ? AND void_reason IS NULL GROUP BY production_date) "
             "WHERE rate IS NOT NULL ORDER BY rate DESC, production_date LIMIT 1",
@@ -2918,7 +2914,8 @@ def _history_row(r: sqlite3.Row) -> HeatListRow:
     checked = status is not ChemStatus.NOT_CHECKED
     conforms = status is ChemStatus.CONFORMS
     n_judged, n_ok, w_judged, w_ok = r["n_judged"], r["n_surface_ok"], r["w_judged_kg"], r["w_surface_ok_kg"]
-    n_qualified, w_qualified = r["n_pa_ok"], r["w_pa_ok_kg"]  # leaving out a failing product analysis
+    # leaving out the ingots failing a product analysis (the same subtraction as _SUMS_SQL's)
+    n_qualified, w_qualified = n_ok - r["n_pa_fails_ok"], w_ok - r["w_pa_fails_ok_kg"]
     # one heat's RateSums: the same sums _SUMS_SQL adds up over many heats
     sums = RateSums(
         heats=1, heats_checked=int(checked), heats_conforming=int(conforms),
@@ -2973,8 +2970,8 @@ _HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id 
                   for dated, where in _HISTORY_FILTERS.items()}
 _HISTORY_COLUMNS = ("SELECT h.heat_no, h.production_date, s.code AS shift_code, c.code AS converter_code, "
                     "h.grade, h.tapped_at, h.tap_weight_t, h.chem_status, h.n_ingots, h.n_judged, "
-                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg, h.n_pa_ok, h.w_pa_ok_kg, "
-                    "h.n_pa_fails, h.w_pa_fails_kg")
+                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg, h.n_pa_fails, h.w_pa_fails_kg, "
+                    "h.n_pa_fails_ok, h.w_pa_fails_ok_kg")
 
 
 def _history_page_sql(keys: tuple[str, ...], descending: bool, dated: bool) -> tuple[str, str]:
@@ -3199,26 +3196,23 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
 
 # The first live heat whose stored sums differ from its live ingots summed again by the
 # migrations' own definition (weights within half a gram: the order of a float sum). The sums
-# leaving out or counting the ingots failing a product analysis are summed again only for the
-# heats with such an ingot (a few: the partial index ingot_failing_product); every other heat's
-# are its surface sums, the same aggregate over the same rows, and no failing ones.
+# of the ingots failing a product analysis are summed again for the heats with such an ingot (a
+# few: the partial index ingot_failing_product); every other heat's are 0.
 # (constants of the migrations only)
 _WRONG_SUMS_SQL = (
     "WITH s (heat_id, " + ", ".join(SURFACE_COLUMNS) + ") AS (SELECT heat_id, " + SURFACE_SUMS  # noqa: S608
     + " FROM ingot WHERE " + LIVE_INGOTS + " GROUP BY heat_id), "
     "f (heat_id, " + ", ".join(PRODUCT_COLUMNS) + ") AS (SELECT heat_id, " + PRODUCT_SUMS
-    + " FROM ingot WHERE " + LIVE_INGOTS + " AND heat_id IN (SELECT heat_id FROM ingot WHERE pa_fails = 1) "
-    "GROUP BY heat_id) "
+    + " FROM ingot WHERE " + FAILING_INGOTS + " GROUP BY heat_id) "
     "SELECT h.heat_no FROM heat h LEFT JOIN s ON s.heat_id = h.id LEFT JOIN f ON f.heat_id = h.id "
     "WHERE h.void_reason IS NULL AND ("
     "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
     "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
     "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
     "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005 "
-    "OR h.n_pa_ok IS NOT coalesce(f.n_pa_ok, s.n_surface_ok, 0) "
-    "OR h.n_pa_fails IS NOT coalesce(f.n_pa_fails, 0) "
-    "OR NOT abs(h.w_pa_ok_kg - coalesce(f.w_pa_ok_kg, s.w_surface_ok_kg, 0)) < 0.0005 "
-    "OR NOT abs(h.w_pa_fails_kg - coalesce(f.w_pa_fails_kg, 0)) < 0.0005) "
+    "OR h.n_pa_fails IS NOT coalesce(f.n_pa_fails, 0) OR h.n_pa_fails_ok IS NOT coalesce(f.n_pa_fails_ok, 0) "
+    "OR NOT abs(h.w_pa_fails_kg - coalesce(f.w_pa_fails_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_pa_fails_ok_kg - coalesce(f.w_pa_fails_ok_kg, 0)) < 0.0005) "
     "ORDER BY h.id LIMIT 1")
 
 

@@ -15,7 +15,7 @@ The checks, each one pass over what it reads:
    PIN was checked against; and no record a signature in force covers changed since;
 5. the triggers the migrations create, each present as written, and no other;
 6. what the rates are computed from: every live heat's ingot sums and verdict, and every
-   ingot's product-analysis verdict, again (and every heat analysis held by a heat sample);
+   ingot's product-analysis verdict, again;
 7. the journal of chain heads kept beside the database (`qcdesk.journal`): every write
    of the chain noted there, every write confirmed there still in the chain.
 
@@ -408,9 +408,6 @@ def _derived(store: Store) -> str | None:
         return _("the stored chemistry verdict of heat {heat_no} ({stored}) is not what its "
                  "analysis and the edition in force give ({expected})").format(
             heat_no=heat_no, stored=stored, expected=expected)
-    heat_no = store.first_heat_without_heat_sample()
-    if heat_no is not None:
-        return _("heat {heat_no} has a heat analysis but no heat sample holding it").format(heat_no=heat_no)
     wrong_ingot = store.first_ingot_with_wrong_product_verdict()
     if wrong_ingot is not None:
         heat_no, ingot_no, failing = wrong_ingot

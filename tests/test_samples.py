@@ -43,9 +43,9 @@ def failing(store: Store) -> list[int]:
 # ------------------------------------------------------------------ the heat sample
 
 def test_the_heat_analysis_is_the_heat_sample(shop: Store) -> None:
-    [heat_sample] = shop.samples("H1")
-    assert (heat_sample.kind, heat_sample.sample_no, heat_sample.ingot_no, heat_sample.taken_at,
-            heat_sample.entered_by) == (SampleKind.HEAT, None, None, TAP, "lab")
+    [heat_sample] = shop.samples("H1")  # typed in with the heat: no record of its own
+    assert (heat_sample.id, heat_sample.kind, heat_sample.sample_no, heat_sample.ingot_no,
+            heat_sample.taken_at, heat_sample.entered_by) == (None, SampleKind.HEAT, None, None, TAP, "wang")
     assert heat_sample.values == GOOD == shop.heat("H1").analysis
 
 
@@ -74,7 +74,7 @@ def test_a_second_heat_sample_replaces_the_first_only_with_a_reason(shop: Store)
     reasons = {(e.entity, e.field, e.reason) for e in shop.audit("H1") if e.reason}
     assert ("analysis", "C", "the ladle sample of record came late") in reasons
     assert ("analysis", "S", "the ladle sample of record came late") in reasons  # withdrawn
-    assert ("sample", "sample_no", "the ladle sample of record came late") in reasons
+    assert ("sample", None, "the ladle sample of record came late") in reasons  # the lab's record
     # the same values again need no reason: nothing of the analysis changes
     shop.add_sample("H1", "heat", replacement, sample_no="L-17", taken_at=datetime(2025, 3, 10, 9, 5))
     assert verify(shop).ok
@@ -251,8 +251,9 @@ def test_signed_shifts_guard_samples_like_analyses(db_path: Path) -> None:
 def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: Store, db_path: Path) -> None:
     shop.add_sample("H1", "product", {"C": 0.25}, sample_no="P1", ingot_no=1, taken_at=LAB)
     assert failing(shop) == [1]
-    with plain_sqlite(db_path) as raw:  # the heat's qualified weight made good
-        raw.execute("UPDATE heat SET n_pa_ok = 3, w_pa_ok_kg = 2150.0, n_pa_fails = 0, w_pa_fails_kg = 0")
+    with plain_sqlite(db_path) as raw:  # the heat's qualified weight made good: nothing failing
+        raw.execute("UPDATE heat SET n_pa_fails_ok = 0, w_pa_fails_ok_kg = 0, n_pa_fails = 0, "
+                    "w_pa_fails_kg = 0")
     report = verify(shop)
     assert not report.ok
     assert "the stored ingot sums of heat H1" in (report.problem or "")
@@ -264,10 +265,9 @@ def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: St
     assert "ingot H1/1 is stored as passing its product analysis" in (report.problem or "")
 
 
-def test_verify_names_qualified_sums_made_good_on_a_heat_without_product_analyses(
-        shop: Store, db_path: Path) -> None:
-    with plain_sqlite(db_path) as raw:  # the scrapped ingot's weight counted as qualified
-        raw.execute("UPDATE heat SET n_pa_ok = 4, w_pa_ok_kg = 2750.0")
+def test_verify_names_failing_sums_on_a_heat_without_product_analyses(shop: Store, db_path: Path) -> None:
+    with plain_sqlite(db_path) as raw:  # a rival's heat made to look worse
+        raw.execute("UPDATE heat SET n_pa_fails_ok = 1, w_pa_fails_ok_kg = 700.0")
     report = verify(shop)
     assert not report.ok
     assert "the stored ingot sums of heat H1" in (report.problem or "")

@@ -64,9 +64,10 @@ _FLOOR_SUMS = """
     total(w_judged_kg) AS weight_surface_judged_kg,
     total(w_surface_ok_kg) AS weight_surface_ok_kg,
     coalesce(sum(n_judged) FILTER (WHERE chem_status <> 'not_checked'), 0) AS ingots_judged,
-    coalesce(sum(n_pa_ok) FILTER (WHERE chem_status = 'conforms'), 0) AS ingots_qualified,
+    coalesce(sum(n_surface_ok - n_pa_fails_ok) FILTER (WHERE chem_status = 'conforms'), 0)
+        AS ingots_qualified,
     total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS weight_judged_kg,
-    total(w_pa_ok_kg) FILTER (WHERE chem_status = 'conforms') AS weight_qualified_kg,
+    total(w_surface_ok_kg - w_pa_fails_ok_kg) FILTER (WHERE chem_status = 'conforms') AS weight_qualified_kg,
     coalesce(sum(n_judged) FILTER (WHERE chem_status = 'not_checked'), 0) AS ingots_awaiting_chemistry,
     total(w_judged_kg) FILTER (WHERE chem_status = 'not_checked') AS weight_awaiting_chemistry_kg,
     coalesce(sum(n_pa_fails), 0) AS ingots_failing_product_analysis,
