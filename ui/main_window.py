@@ -1,9 +1,9 @@
 """The main window: the views of the program as tabs, the menus, the status bar.
 
-It paints as soon as it can: the tab in front is made at the start, every other view (and its
-modules: Qt Charts, Qt PDF) when its tab is first shown or the program asks for it, so a start
-neither makes nor fills views no one looks at. The day's automatic backup begins once the
-window has painted.
+It paints as soon as it can: the Shift tab (or the tab left in front) is made at the start,
+every other view (and its modules: Qt Charts, Qt PDF, reportlab) when its tab is first shown or
+the program asks for it, so a start neither makes nor fills views no one looks at. The day's
+automatic backup begins once the window has painted.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from qcdesk import health
 from qcdesk.people import Permission
 from ui import settings as keys
 from ui.common import keep_columns_together
-from ui.heat_entry import NewHeatDialog
-from ui.heat_view import HeatView
 from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.session import Session
 from ui.shift_view import ShiftView
@@ -45,6 +43,8 @@ if TYPE_CHECKING:  # imported when first made (see the module's docstring)
     from qcdesk.demo import DemoSummary
     from qcdesk.store import Store
     from ui.first_run import FirstRunPage
+    from ui.heat_entry import NewHeatDialog
+    from ui.heat_view import HeatView
     from ui.history_view import HistoryView
     from ui.reports_view import ReportsView
     from ui.setup_view import SetupView
@@ -106,14 +106,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.shift_view = ShiftView(session, self)
-        self.heat_view = HeatView(session, self)
-        for table in (self.shift_view.table, self.heat_view.table):  # the converter's desk, on any screen
-            keep_columns_together(table)
+        keep_columns_together(self.shift_view.table)  # the converter's desk, on any screen
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
         self.add_tab(self.shift_view, self.tr("&Shift"))
-        self.add_tab(self.heat_view, self.tr("Hea&t"))
+        self._add_later("heat_view", self.tr("Hea&t"), self._make_heat)
         self._add_later("history_view", self.tr("Histor&y"), self._make_history)
         self._add_later("setup_view", self.tr("Set-&up"), self._make_setup)
         self._add_later("reports_view", self.tr("Re&ports"), self._make_reports)
@@ -187,11 +185,30 @@ class MainWindow(QMainWindow):
         self._restore_layout(view)
         return view
 
+    def _name_of(self, page: QWidget | None) -> str | None:
+        """The name of the tab made later whose page (its placeholder or its view) is `page`."""
+        for name, (placeholder, _make) in self._later.items():
+            if placeholder is page:
+                return name
+        return next((name for name, view in self._made.items() if view is page), None)
+
     def _tab_shown(self, index: int) -> None:
-        shown = self.tabs.widget(index)
-        for name, (placeholder, _make) in list(self._later.items()):
-            if placeholder is shown:
-                self._view(name)
+        name = self._name_of(self.tabs.widget(index))
+        if name in self._later:
+            self._view(name)
+
+    def _heat_does(self, method: str) -> Callable[[], None]:
+        """A menu's slot: the heat view's `method` (the view made first, if not yet)."""
+        def call() -> None:
+            getattr(self.heat_view, method)()
+        return call
+
+    def _make_heat(self) -> QWidget:
+        from ui.heat_view import HeatView  # noqa: PLC0415 - see the module's docstring
+
+        view = HeatView(self.session, self)
+        keep_columns_together(view.table)  # the converter's desk, on any screen
+        return view
 
     def _make_history(self) -> QWidget:
         from ui.history_view import HistoryView  # noqa: PLC0415 - see the module's docstring
@@ -218,6 +235,10 @@ class MainWindow(QMainWindow):
         view.heat_activated.connect(self.open_heat)
         view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         return view
+
+    @property
+    def heat_view(self) -> HeatView:
+        return cast("HeatView", self._view("heat_view"))
 
     @property
     def history_view(self) -> HistoryView:
@@ -280,11 +301,11 @@ class MainWindow(QMainWindow):
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("S&ave"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S")
         self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
-        self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
-        self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
-        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self.heat_view.undo,
+        self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"), "Ctrl+D")
+        self._action(heat_menu, self.tr("&History of this heat"), self._heat_does("show_history"), "Ctrl+H")
+        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
                      QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
@@ -329,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def _heat_sheet(self) -> None:
         """The inspection sheet of the heat in the Heat tab, previewed in the Reports tab."""
-        if self.heat_view.heat_no is None:
+        if "heat_view" not in self._made or self.heat_view.heat_no is None:
             self.statusBar().showMessage(self.tr("Open a heat first."), 5000)
             return
         self.stack.setCurrentWidget(self.tabs)
@@ -355,6 +376,8 @@ class MainWindow(QMainWindow):
         then()
 
     def new_heat(self) -> None:
+        from ui.heat_entry import NewHeatDialog  # noqa: PLC0415 - see the module's docstring
+
         dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._new_heat_saved)
@@ -569,7 +592,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._restore_layout(self)
         tab = keys.int_value(stored, keys.WINDOW_TAB, 0)
-        if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
+        if 0 <= tab < self.tabs.count() and self._name_of(self.tabs.widget(tab)) != "heat_view":
             self.tabs.setCurrentIndex(tab)
 
     def _restore_layout(self, root: QWidget) -> None:
@@ -591,7 +614,7 @@ class MainWindow(QMainWindow):
 
     # QWidget.closeEvent: ask about unsaved edits; remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closing and self.heat_view.unsaved():
+        if not self._closing and "heat_view" in self._made and self.heat_view.unsaved():
             event.ignore()
             self.heat_view.leave(self._close_now)
             return
