@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
-import json
 import os
 import re
 import sys
@@ -319,6 +317,8 @@ def check_json(heat_no: str, grade: str, result: HeatCheck) -> dict[str, Any]:
 # ---------------------------------------------------------------- commands
 
 def _print_json(data: object, out: TextIO) -> None:
+    import json  # noqa: PLC0415 - see the module's docstring
+
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -426,6 +426,8 @@ def _brief(value: str | None) -> str:
         if isinstance(item, list):
             return ";".join(plain(v) for v in item)
         return str(item)
+
+    import json  # noqa: PLC0415 - see the module's docstring
 
     record = json.loads(value)
     if not isinstance(record, dict):
@@ -633,6 +635,8 @@ def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
     if sys.stdin is None or not sys.stdin.isatty():
         raise QcError(_("a PIN is needed and there is no terminal to type it in: set {variable} "
                         "(for scripts); nothing was changed").format(variable=variable))
+    import getpass  # noqa: PLC0415 - see the module's docstring
+
     try:
         return getpass.getpass(prompt)
     except EOFError:  # Ctrl+D at the prompt
