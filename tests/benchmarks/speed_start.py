@@ -18,6 +18,9 @@ the day's automatic backup, a migration), and the program and its floors work on
   window showing one label, until its first paint. The child then closes its window; the
   program's run ends when the backup has been made, and each run's backup is checked.
 
+Each row's note also gives the medians of the processor time (user + system, all threads; for a
+window, used by its first paint), which a busy machine disturbs less than the wall time.
+
 Windows need a display: the one in DISPLAY, else an Xvfb started here (as `xvfb-run -a`
 would), else Qt's offscreen platform (said in the row's note). The children run with the
 bytecode cache on (as an installed program has it), whatever PYTHONDONTWRITEBYTECODE says.
@@ -32,6 +35,7 @@ import argparse
 import ast
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -108,39 +112,57 @@ def qcdesk_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from ui.launcher import main; sys.exit(main())"]
 
 
-def timed(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
-    """Wall seconds of one whole process, spawn to exit; its output. A failure stops the benchmark."""
+Timing = tuple[float, float]  # wall seconds, and the processor seconds the process used (all threads)
+
+
+def _cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[Timing, str]:
+    """One whole process, spawn to exit: its wall and processor seconds, and its output.
+    A failure stops the benchmark."""
+    cpu = _cpu_of_children()
     start = time.monotonic()
     done = subprocess.run(list(argv), env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
                           check=False)
     seconds = time.monotonic() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return seconds, done.stdout
+    return (seconds, _cpu_of_children() - cpu), done.stdout
 
 
-def first_paint(kind: str, db: Path, env: dict[str, str], cwd: Path) -> float:
-    """Seconds from spawning a window child to its first paint (the child's own clock reading
-    of the system-wide monotonic clock)."""
+def first_paint(kind: str, db: Path, env: dict[str, str], cwd: Path) -> Timing:
+    """From spawning a window child to its first paint: wall seconds (the child's reading of the
+    system-wide monotonic clock) and the processor seconds the child had used by then."""
     start = time.monotonic()
     done = subprocess.run([sys.executable, "-c", WINDOW_CHILD, repr(start), kind, str(db)], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=WINDOW_TIMEOUT_S, check=False)
     painted = [line.split() for line in done.stdout.splitlines() if line.startswith("painted ")]
     if done.returncode != 0 or not painted:
         raise SystemExit(f"the {kind} window child failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return float(painted[0][1])
+    return float(painted[0][1]), float(painted[0][3])
 
 
-def interleaved(program: Callable[[], float], floor: Callable[[], float], runs: int) -> tuple[float, float]:
-    """Medians of `runs` alternating runs of each, after one warm-up of each."""
+def interleaved(program: Callable[[], Timing], floor: Callable[[], Timing],
+                runs: int) -> tuple[Timing, Timing]:
+    """Medians (wall, processor) of `runs` alternating runs of each, after one warm-up of each."""
     program()
     floor()
-    mine: list[float] = []
-    theirs: list[float] = []
+    mine: list[Timing] = []
+    theirs: list[Timing] = []
     for _ in range(runs):
         mine.append(program())
         theirs.append(floor())
-    return statistics.median(mine), statistics.median(theirs)
+    return ((statistics.median(t[0] for t in mine), statistics.median(t[1] for t in mine)),
+            (statistics.median(t[0] for t in theirs), statistics.median(t[1] for t in theirs)))
+
+
+def cpu_note(program: Timing, floor: Timing) -> str:
+    """The processor time beside the wall time: steadier than wall time on a busy machine."""
+    return (f"processor time {program[1] * 1000:.0f} ms vs {floor[1] * 1000:.0f} ms "
+            f"({program[1] / floor[1]:.1f}×)")
 
 
 @contextmanager
@@ -238,37 +260,37 @@ def rows(db: Path, runs: int, tree: Path | None = None) -> list[Row]:
         out: list[Row] = []
 
         before = load()
-        help_s, pass_s = interleaved(lambda: timed([*qcdesk, "--help"], env, work)[0],
+        helped, passed = interleaved(lambda: timed([*qcdesk, "--help"], env, work)[0],
                                      lambda: timed([sys.executable, "-c", "pass"], env, work)[0], runs)
-        out.append(Row("qcdesk --help", help_s, "python -c pass", pass_s, 4.0, None,
-                       f"{runs} runs each; {before} → {load()}"))
+        out.append(Row("qcdesk --help", helped[0], "python -c pass", passed[0], 4.0, None,
+                       f"{cpu_note(helped, passed)}; {runs} runs each; {before} → {load()}"))
 
         day = middle_day(copy).isoformat()
         rates = [*qcdesk, "--db", str(copy), "rates", "--from", day, "--to", day]
         floor = [sys.executable, "-c", rates_floor_code(), str(copy), day]
         before = load()
-        rates_s, floor_s = interleaved(lambda: timed(rates, env, work)[0], lambda: timed(floor, env, work)[0],
-                                       runs)
+        rated, floored = interleaved(lambda: timed(rates, env, work)[0], lambda: timed(floor, env, work)[0],
+                                     runs)
         equal = same_sums(timed([*rates, "--json"], env, work)[1], timed(floor, env, work)[1])
-        out.append(Row("qcdesk rates, one day", rates_s, "the same SQL in a bare Python process", floor_s,
+        out.append(Row("qcdesk rates, one day", rated[0], "the same SQL in a bare Python process", floored[0],
                        4.0, None, f"{day}; figures equal the floor's: {'yes' if equal else 'NO'}; "
-                       f"{runs} runs each; {before} → {load()}"))
+                       f"{cpu_note(rated, floored)}; {runs} runs each; {before} → {load()}"))
 
         backups = work / "backups"
         made: list[bool] = []
 
-        def start() -> float:
+        def start() -> Timing:
             shutil.rmtree(backups, ignore_errors=True)  # so that the day's backup is made again
-            seconds = first_paint("qcdesk", copy, env, work)
+            timing = first_paint("qcdesk", copy, env, work)
             made.append(any(p.suffix == ".sqlite" for p in backups.glob("*-auto-*.sqlite")))
-            return seconds
+            return timing
 
         before = load()
-        window_s, label_s = interleaved(start, lambda: first_paint("floor", copy, env, work), runs)
-        out.append(Row("first painted window (ten years, daily backup running)", window_s,
-                       "a bare PySide6 window showing one label", label_s, 2.5, None,
+        window, label = interleaved(start, lambda: first_paint("floor", copy, env, work), runs)
+        out.append(Row("first painted window (ten years, daily backup running)", window[0],
+                       "a bare PySide6 window showing one label", label[0], 2.5, None,
                        f"{platform}; the day's backup made in {sum(made)} of {len(made)} starts; "
-                       f"{runs} runs each; {before} → {load()}"))
+                       f"{cpu_note(window, label)}; {runs} runs each; {before} → {load()}"))
         return out
 
 
