@@ -146,11 +146,7 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """A view as a tab, with Ctrl+<its number> in the View menu."""
         index = self.tabs.addTab(widget, title)
-        action = QAction(title, self)
-        if index < 9:
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-        action.triggered.connect(lambda: self.tabs.setCurrentWidget(widget))
-        self.view_menu.addAction(action)
+        self._view_menu_item(index, title, lambda: self.tabs.setCurrentWidget(widget))
         return index
 
     def _add_later(self, name: str, title: str, make: Callable[[], QWidget]) -> None:
@@ -159,10 +155,13 @@ class MainWindow(QMainWindow):
         placeholder = QWidget(self.tabs)
         self._later[name] = (placeholder, make)
         index = self.tabs.addTab(placeholder, title)
+        self._view_menu_item(index, title, lambda: self.tabs.setCurrentWidget(self._view(name)))
+
+    def _view_menu_item(self, index: int, title: str, show: Callable[[], None]) -> None:
         action = QAction(title, self)
         if index < 9:
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-        action.triggered.connect(lambda: self.tabs.setCurrentWidget(self._view(name)))
+        action.triggered.connect(show)
         self.view_menu.addAction(action)
 
     def _view(self, name: str) -> QWidget:
