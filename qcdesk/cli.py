@@ -3,31 +3,29 @@
 Errors a person can act on are printed as one plain message (exit 1); a usage
 mistake exits 2; a bug is logged to a file and summarised, never shown as a
 traceback.
+
+Start-up is part of the interface: `qcdesk --help` loads no storage, and no command
+loads reportlab or Qt unless it makes a document or a window. So what only some
+commands need (the store, backups, CSV, verify, the demo) is imported in the command
+itself (tests/test_start_imports.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
-import json
 import os
 import re
-import sqlite3
 import sys
 import time
-import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import platformdirs
-
-from qcdesk import backup, csvio, health, setup_cli
-from qcdesk.demo import load_demo
+from qcdesk import setup_cli
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
@@ -42,12 +40,11 @@ from qcdesk.rates import (
     format_rate,
     parse_group_keys,
 )
-from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES
-from qcdesk.signoff import Signature
-from qcdesk.standards import HeatCheck
-from qcdesk.store import Store, environment_error, parse_plan, resolve_db_path
-from qcdesk.unjudged import describe as describe_unjudged
-from qcdesk.verify import as_json, verify
+
+if TYPE_CHECKING:  # imported where they run (see the module's docstring)
+    from qcdesk.signoff import Signature
+    from qcdesk.standards import HeatCheck
+    from qcdesk.store import Store
 
 
 def _date(text: str) -> date:
@@ -66,9 +63,10 @@ class Command:
     cannot import: its name, help, arguments and what it runs on the opened database."""
 
     name: str
-    help: str
+    help: str  # in English: `translate` turns it into the language in force when the parser is made
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[Store, argparse.Namespace, TextIO], int]
+    translate: Callable[[str], str] = _
 
 
 def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
@@ -210,7 +208,7 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help=_("restore even a backup that fails verify (audited with what verify said)"))
     for command in extensions:
-        command.add_arguments(sub.add_parser(command.name, help=command.help))
+        command.add_arguments(sub.add_parser(command.name, help=command.translate(command.help)))
     return parser
 
 
@@ -337,6 +335,8 @@ def check_json(heat_no: str, grade: str, result: HeatCheck) -> dict[str, Any]:
 # ---------------------------------------------------------------- commands
 
 def _print_json(data: object, out: TextIO) -> None:
+    import json  # noqa: PLC0415 - see the module's docstring
+
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -455,6 +455,8 @@ def _brief(value: str | None) -> str:
             return ";".join(plain(v) for v in item)
         return str(item)
 
+    import json  # noqa: PLC0415 - see the module's docstring
+
     record = json.loads(value)
     if not isinstance(record, dict):
         return plain(record)
@@ -476,6 +478,8 @@ def cmd_history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk.demo import load_demo  # noqa: PLC0415 - see the module's docstring
+
     summary = load_demo(store)
     out.write("\n".join(summary.lines()) + "\n")
     return 0
@@ -499,6 +503,9 @@ def _terminal_progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import csvio  # noqa: PLC0415 - see the module's docstring
+    from qcdesk.unjudged import describe as describe_unjudged  # noqa: PLC0415
+
     progress = _terminal_progress(sys.stderr)
     if args.kind == "analyses":
         from qcdesk import samples_io  # noqa: PLC0415 - only this command needs it
@@ -526,6 +533,8 @@ def cmd_export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         count = samples_io.export_analyses(store, args.file, args.date_from, args.date_to, force=args.force)
         out.write(_("{n} sample(s) written to {file}.").format(n=count, file=args.file) + "\n")
         return 0
+    from qcdesk import csvio  # noqa: PLC0415 - see the module's docstring
+
     exporter = csvio.export_heats if args.kind == "heats" else csvio.export_ingots
     count = exporter(store, args.file, args.date_from, args.date_to, force=args.force)
     done = (_("{n} heat(s) written to {file}.") if args.kind == "heats"
@@ -548,6 +557,8 @@ def cmd_workshop(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.plan_command == "set":
+        from qcdesk.store import parse_plan  # noqa: PLC0415 - see the module's docstring
+
         output, rate = parse_plan(args.output, args.rate)
         plan = store.set_plan(args.period, output_t=output, ingot_rate=rate)
         out.write(_("Plan {period} set.").format(period=plan.period) + "\n")
@@ -572,6 +583,8 @@ def cmd_plan(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import health  # noqa: PLC0415 - see the module's docstring
+
     span = store.date_span()
     out.write(_("database: {path}").format(path=store.path) + "\n")
     out.write(_("schema version: {v}").format(v=store.schema_version()) + "\n")
@@ -588,6 +601,8 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+
     if args.auto:
         folder = args.file or backup.default_backup_folder(db_path)
         made = backup.automatic_backup(db_path, folder, datetime.now())
@@ -605,6 +620,8 @@ def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+
     facts = backup.inspect(args.file, db_path)
     out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
         path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
@@ -632,8 +649,12 @@ def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
     """A database with people is replaced only by an administrator, signed in with a PIN:
     their name. One that cannot be opened (damaged, foreign), or whose last integrity check
     failed, cannot say who that is: its restore goes on (None)."""
+    from qcdesk import health  # noqa: PLC0415 - see the module's docstring
+
     if not db_path.is_file() or health.damaged(db_path) is not None:  # a damaged file: who is in it?
         return None
+    from qcdesk.store import Store  # noqa: PLC0415 - see the module's docstring
+
     try:
         store = Store.open(db_path, user, create=False)
     except DatabaseError:
@@ -661,6 +682,8 @@ def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
     if sys.stdin is None or not sys.stdin.isatty():
         raise QcError(_("a PIN is needed and there is no terminal to type it in: set {variable} "
                         "(for scripts); nothing was changed").format(variable=variable))
+    import getpass  # noqa: PLC0415 - see the module's docstring
+
     try:
         return getpass.getpass(prompt)
     except EOFError:  # Ctrl+D at the prompt
@@ -734,6 +757,8 @@ def cmd_sign(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_signoff(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES  # noqa: PLC0415 - see the module's docstring
+
     standing = store.day_signoff(args.day)
     out.write(_("{day}: {status}").format(day=args.day, status=_(SIGNOFF_NAMES[standing.status])) + "\n")
     for sig in store.signatures(args.day):
@@ -758,6 +783,9 @@ def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import health  # noqa: PLC0415 - see the module's docstring
+    from qcdesk.verify import as_json, verify  # noqa: PLC0415
+
     report = verify(store, full=args.full)
     if report.ok:  # integrity_check passed, among the rest: writes may go on if they were refused
         health.record(store.path, True, "ok", "verify")
@@ -781,6 +809,8 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
 
 
 def _log_path() -> Path:
+    import platformdirs  # noqa: PLC0415 - only when a bug is logged
+
     return Path(platformdirs.user_log_dir("qcdesk", appauthor=False)) / "qcdesk.log"
 
 
@@ -816,6 +846,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if args.db is not None and not args.db.strip():
         err.write(_("qcdesk: --db needs a file name") + "\n")
         return 2
+    # what running a command needs, and --help does not
+    import sqlite3  # noqa: PLC0415
+
+    from qcdesk import health  # noqa: PLC0415
+    from qcdesk.store import Store, environment_error, resolve_db_path  # noqa: PLC0415
+
     try:
         # a named database (--db, QCDESK_DB) is made only by commands that bring data:
         # a mistyped name is said, not made; the default one is made on first use
@@ -857,6 +893,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             what=exc.filename or _("output"), error=exc.strerror or exc) + "\n")
         return 1
     except Exception as exc:  # a bug: log it whole, tell the user briefly
+        import traceback  # noqa: PLC0415
+
         path = _log_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

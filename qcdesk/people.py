@@ -8,9 +8,6 @@ PINs in a row lock a person out for 15 minutes.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,7 +104,12 @@ def check_pin_rules(pin: str) -> str:
     return pin
 
 
+# hashlib, hmac and secrets only where a PIN is hashed or checked: `qcdesk --help` lists the
+# roles, and should not load OpenSSL for that.
+
 def _scrypt(pin: str, salt: bytes, cost: Cost, length: int) -> bytes:
+    import hashlib  # noqa: PLC0415 - see above
+
     memory = 128 * cost.r * (cost.n + cost.p + 2)
     return hashlib.scrypt(unicodedata.normalize("NFC", pin).encode("utf-8"), salt=salt, n=cost.n,
                           r=cost.r, p=cost.p, maxmem=memory + 2 ** 20, dklen=length)
@@ -115,6 +117,8 @@ def _scrypt(pin: str, salt: bytes, cost: Cost, length: int) -> bytes:
 
 def hash_pin(pin: str, cost: Cost = OWASP, salt: bytes | None = None) -> str:
     """`scrypt$N$r$p$salt$key` of a PIN (hex salt and key) with a fresh random salt."""
+    import secrets  # noqa: PLC0415 - see above
+
     salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
     key = _scrypt(pin, salt, cost, KEY_BYTES)
     return f"scrypt${cost.n}${cost.r}${cost.p}${salt.hex()}${key.hex()}"
@@ -130,6 +134,8 @@ def pin_matches(pin: str, stored: str) -> bool:
         got = _scrypt(pin, bytes.fromhex(salt), Cost(int(n), int(r), int(p)), len(expected))
     except ValueError:
         return False
+    import hmac  # noqa: PLC0415 - see above
+
     return hmac.compare_digest(got, expected)
 
 

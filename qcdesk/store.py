@@ -23,8 +23,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
-
 from qcdesk import chain, health, journal, plausibility, product, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
@@ -116,6 +114,8 @@ Progress = Callable[[int, int], None]
 
 def default_db_path() -> Path:
     """Where the database lives when neither --db nor QCDESK_DB says otherwise."""
+    import platformdirs  # noqa: PLC0415 - only here, so commands given --db start without it
+
     return Path(platformdirs.user_data_dir("qcdesk", appauthor=False)) / "qcdesk.sqlite"
 
 

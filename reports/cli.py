@@ -1,5 +1,9 @@
 """`qcdesk report heat HEAT_NO`, `qcdesk report daily DATE` and `qcdesk report period --from DATE
---to DATE`: the documents as PDF files."""
+--to DATE`: the documents as PDF files.
+
+Every `qcdesk` command loads this module to list `report` in its help; reportlab and the
+documents are imported only when a report is made, so the other commands start without them.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qcdesk.cli import Command, _date
-from qcdesk.outputs import check_target
-from qcdesk.store import Store
-from reports import daily, fonts, heat_sheet, period
-from reports.i18n import _
-from reports.period_data import file_stem, period_of
+from reports.i18n import N_, _
+
+if TYPE_CHECKING:
+    from qcdesk.store import Store
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,11 +52,17 @@ def default_name(kind: str, subject: str) -> Path:
 def _target(store: Store, path: Path, force: bool) -> Path:
     """Where the PDF may be written: never over the database or the files kept for it,
     a folder or a device (`qcdesk.outputs`); an existing file only with --force."""
+    from qcdesk.outputs import check_target  # noqa: PLC0415 - see the module's docstring
+
     check_target(path, store.path, force=force)
     return path
 
 
 def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    # reportlab and the documents only now (see the module's docstring)
+    from reports import daily, fonts, heat_sheet, period  # noqa: PLC0415
+    from reports.period_data import file_stem, period_of  # noqa: PLC0415
+
     choice = fonts.register()
     if choice.warning:
         sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
@@ -74,6 +83,7 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("report", _("a printable PDF: a heat's inspection sheet, the daily or a period's quality report"),
-            _add_arguments, _run),
+    Command("report",
+            N_("a printable PDF: a heat's inspection sheet, the daily or a period's quality report"),
+            _add_arguments, _run, translate=_),
 )

@@ -1,13 +1,21 @@
-"""The main window: the views of the program as tabs, the menus, the status bar."""
+"""The main window: the views of the program as tabs, the menus, the status bar.
+
+It paints as soon as it can: the Shift tab (or the tab left in front) is made at the start,
+every other view (and its modules: Qt Charts, Qt PDF, reportlab) when its tab is first shown or
+the program asks for it, so a start neither makes nor fills views no one looks at. The day's
+automatic backup begins once the window has painted.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
@@ -24,26 +32,44 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk import health
-from qcdesk.backup import automatic_backup, default_backup_folder
-from qcdesk.demo import DemoSummary
 from qcdesk.people import Permission
-from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import keep_columns_together
-from ui.first_run import FirstRunPage
-from ui.heat_entry import NewHeatDialog
-from ui.heat_view import HeatView
-from ui.history_view import HistoryView
-from ui.import_dialog import ImportDialog
-from ui.preferences import PreferencesDialog
 from ui.records import PeopleDialog, SignInDialog, person_text
-from ui.reports_view import ReportsView
 from ui.session import Session
-from ui.setup_view import SetupView
 from ui.shift_view import ShiftView
-from ui.trends_view import DaysRequest, TrendsView
+
+if TYPE_CHECKING:  # imported when first made (see the module's docstring)
+    from qcdesk.demo import DemoSummary
+    from qcdesk.store import Store
+    from ui.first_run import FirstRunPage
+    from ui.heat_entry import NewHeatDialog
+    from ui.heat_view import HeatView
+    from ui.history_view import HistoryView
+    from ui.reports_view import ReportsView
+    from ui.setup_view import SetupView
+    from ui.trends_view import DaysRequest, TrendsView
 
 DAMAGE_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 8px;"
+BACKUP_WAIT_S = 3.0  # the automatic backup waits for the window's first paint at most this long
+
+
+class _FirstExpose(QObject):
+    """Calls `then` on the turn of the event loop after a window's first Expose event: Qt paints
+    the widgets of a window while it handles that event."""
+
+    def __init__(self, window: QWindow, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    # QObject.eventFilter: the watched window's first Expose
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -59,13 +85,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.stack = QStackedWidget(self)
-        self.first_run = FirstRunPage(session, self)
-        self.first_run.finished.connect(self._show_work)
-        self.first_run.demo_loaded.connect(self._demo_loaded)
+        self._first_run: FirstRunPage | None = None  # made when the database turns out empty
         self._demo: DemoSummary | None = None  # loaded from the first screen: shown where it lies
-        self.first_run.admin_created.connect(lambda _p: self._person_changed())
         self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.first_run)
+        # tabs whose view is made later: placeholder and maker by name, then the view made
+        self._later: dict[str, tuple[QWidget, Callable[[], QWidget]]] = {}
+        self._made: dict[str, QWidget] = {}
         # a red banner above everything while the database's last integrity check failed
         self.damage_banner = QLabel(self)
         self.damage_banner.setObjectName("damage_banner")
@@ -81,26 +106,17 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.shift_view = ShiftView(session, self)
-        self.heat_view = HeatView(session, self)
-        self.history_view = HistoryView(session, self)
-        self.setup_view = SetupView(session, self)
-        self.reports_view = ReportsView(session, self)
-        self.trends_view = TrendsView(session, self)
-        for table in (self.shift_view.table, self.heat_view.table):  # the converter's desk, on any screen
-            keep_columns_together(table)
+        keep_columns_together(self.shift_view.table)  # the converter's desk, on any screen
         self._build_menus()
         self.shift_view.heat_activated.connect(self.open_heat)
         self.shift_view.new_heat_requested.connect(self.new_heat)
         self.add_tab(self.shift_view, self.tr("&Shift"))
-        self.add_tab(self.heat_view, self.tr("Hea&t"))
-        self.history_view.heat_activated.connect(self.open_heat)
-        self.add_tab(self.history_view, self.tr("Histor&y"))
-        self.add_tab(self.setup_view, self.tr("Set-&up"))
-        self.add_tab(self.reports_view, self.tr("Re&ports"))
-        self.trends_view.days_requested.connect(self._show_days)
-        self.trends_view.heat_activated.connect(self.open_heat)
-        self.trends_view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.add_tab(self.trends_view, self.tr("&Quality trends"))
+        self._add_later("heat_view", self.tr("Hea&t"), self._make_heat)
+        self._add_later("history_view", self.tr("Histor&y"), self._make_history)
+        self._add_later("setup_view", self.tr("Set-&up"), self._make_setup)
+        self._add_later("reports_view", self.tr("Re&ports"), self._make_reports)
+        self._add_later("trends_view", self.tr("&Quality trends"), self._make_trends)
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         self.who = QLabel(self)
         self.who.setObjectName("who")
@@ -130,12 +146,127 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """A view as a tab, with Ctrl+<its number> in the View menu."""
         index = self.tabs.addTab(widget, title)
+        self._view_menu_item(index, title, lambda: self.tabs.setCurrentWidget(widget))
+        return index
+
+    def _add_later(self, name: str, title: str, make: Callable[[], QWidget]) -> None:
+        """A tab whose view `make` makes when the tab is first shown, or when the view is asked
+        for by `name` (`_view`); till then an empty page holds its place."""
+        placeholder = QWidget(self.tabs)
+        self._later[name] = (placeholder, make)
+        index = self.tabs.addTab(placeholder, title)
+        self._view_menu_item(index, title, lambda: self.tabs.setCurrentWidget(self._view(name)))
+
+    def _view_menu_item(self, index: int, title: str, show: Callable[[], None]) -> None:
         action = QAction(title, self)
         if index < 9:
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-        action.triggered.connect(lambda: self.tabs.setCurrentWidget(widget))
+        action.triggered.connect(show)
         self.view_menu.addAction(action)
-        return index
+
+    def _view(self, name: str) -> QWidget:
+        """The view of a tab added by `_add_later`, made now in its tab's place if not yet."""
+        made = self._made.get(name)
+        if made is not None:
+            return made
+        placeholder, make = self._later.pop(name)
+        view = self._made[name] = make()
+        index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the same tab stays in front: nothing to announce
+        try:
+            title = self.tabs.tabText(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, view, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        self._restore_layout(view)
+        return view
+
+    def _name_of(self, page: QWidget | None) -> str | None:
+        """The name of the tab made later whose page (its placeholder or its view) is `page`."""
+        for name, (placeholder, _make) in self._later.items():
+            if placeholder is page:
+                return name
+        return next((name for name, view in self._made.items() if view is page), None)
+
+    def _tab_shown(self, index: int) -> None:
+        name = self._name_of(self.tabs.widget(index))
+        if name in self._later:
+            self._view(name)
+
+    def _heat_does(self, method: str) -> Callable[[], None]:
+        """A menu's slot: the heat view's `method` (the view made first, if not yet)."""
+        def call() -> None:
+            getattr(self.heat_view, method)()
+        return call
+
+    def _make_heat(self) -> QWidget:
+        from ui.heat_view import HeatView  # noqa: PLC0415 - see the module's docstring
+
+        view = HeatView(self.session, self)
+        keep_columns_together(view.table)  # the converter's desk, on any screen
+        return view
+
+    def _make_history(self) -> QWidget:
+        from ui.history_view import HistoryView  # noqa: PLC0415 - see the module's docstring
+
+        view = HistoryView(self.session, self)
+        view.heat_activated.connect(self.open_heat)
+        return view
+
+    def _make_setup(self) -> QWidget:
+        from ui.setup_view import SetupView  # noqa: PLC0415 - see the module's docstring
+
+        return SetupView(self.session, self)
+
+    def _make_reports(self) -> QWidget:
+        from ui.reports_view import ReportsView  # noqa: PLC0415 - see the module's docstring
+
+        return ReportsView(self.session, self)
+
+    def _make_trends(self) -> QWidget:
+        from ui.trends_view import TrendsView  # noqa: PLC0415 - see the module's docstring
+
+        view = TrendsView(self.session, self)
+        view.days_requested.connect(self._show_days)
+        view.heat_activated.connect(self.open_heat)
+        view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        return view
+
+    @property
+    def heat_view(self) -> HeatView:
+        return cast("HeatView", self._view("heat_view"))
+
+    @property
+    def history_view(self) -> HistoryView:
+        return cast("HistoryView", self._view("history_view"))
+
+    @property
+    def setup_view(self) -> SetupView:
+        return cast("SetupView", self._view("setup_view"))
+
+    @property
+    def reports_view(self) -> ReportsView:
+        return cast("ReportsView", self._view("reports_view"))
+
+    @property
+    def trends_view(self) -> TrendsView:
+        return cast("TrendsView", self._view("trends_view"))
+
+    @property
+    def first_run(self) -> FirstRunPage:
+        """The first screen of a database without heats, made when first needed."""
+        if self._first_run is None:
+            from ui.first_run import FirstRunPage  # noqa: PLC0415 - see the module's docstring
+
+            page = self._first_run = FirstRunPage(self.session, self)
+            page.finished.connect(self._show_work)
+            page.demo_loaded.connect(self._demo_loaded)
+            page.admin_created.connect(lambda _p: self._person_changed())
+            self.stack.addWidget(page)
+        return self._first_run
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
@@ -169,11 +300,11 @@ class MainWindow(QMainWindow):
         heat_menu = bar.addMenu(self.tr("H&eat"))
         self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("S&ave"), self.heat_view.save, "Ctrl+S")
+        self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S")
         self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
-        self._action(heat_menu, self.tr("&Defects of the ingot…"), self.heat_view.edit_defects, "Ctrl+D")
-        self._action(heat_menu, self.tr("&History of this heat"), self.heat_view.show_history, "Ctrl+H")
-        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self.heat_view.undo,
+        self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"), "Ctrl+D")
+        self._action(heat_menu, self.tr("&History of this heat"), self._heat_does("show_history"), "Ctrl+H")
+        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
                      QKeySequence.StandardKey.Undo)
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
@@ -218,7 +349,7 @@ class MainWindow(QMainWindow):
 
     def _heat_sheet(self) -> None:
         """The inspection sheet of the heat in the Heat tab, previewed in the Reports tab."""
-        if self.heat_view.heat_no is None:
+        if "heat_view" not in self._made or self.heat_view.heat_no is None:
             self.statusBar().showMessage(self.tr("Open a heat first."), 5000)
             return
         self.stack.setCurrentWidget(self.tabs)
@@ -236,7 +367,7 @@ class MainWindow(QMainWindow):
 
     def _report_file(self, then: Callable[[], None]) -> None:
         """Save or print the report shown in the Reports tab."""
-        if not self.reports_view.pdf:
+        if "reports_view" not in self._made or not self.reports_view.pdf:
             self.statusBar().showMessage(self.tr("Show a report first."), 5000)
             return
         self.stack.setCurrentWidget(self.tabs)
@@ -244,6 +375,8 @@ class MainWindow(QMainWindow):
         then()
 
     def new_heat(self) -> None:
+        from ui.heat_entry import NewHeatDialog  # noqa: PLC0415 - see the module's docstring
+
         dialog = NewHeatDialog(self.session, self, shown=self.shift_view.current())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._new_heat_saved)
@@ -273,9 +406,13 @@ class MainWindow(QMainWindow):
         self.shift_view.go_now()
 
     def _import(self, kind: str) -> None:
+        from ui.import_dialog import ImportDialog  # noqa: PLC0415 - see the module's docstring
+
         ImportDialog(self.session, kind, self).exec()
 
     def _preferences(self) -> None:
+        from ui.preferences import PreferencesDialog  # noqa: PLC0415 - see the module's docstring
+
         PreferencesDialog(self.session, self).exec()
 
     def _counted(self, found: tuple[bool, bool]) -> None:
@@ -335,11 +472,24 @@ class MainWindow(QMainWindow):
         self.heat_view.void_ingot()
 
     def start_backup(self, folder: Path | None = None) -> None:
-        """The day's automatic backup, on the long lane: said in the status bar, never in the way."""
-        path = self.session.path
-        target = folder or default_backup_folder(path)
+        """The day's automatic backup, on the long lane: said in the status bar, never in the way.
 
-        def backed_up(made: Path | None) -> None:
+        It is handed to the lane at once (a window closed at once still waits for it), and
+        begins once the window has painted, at most BACKUP_WAIT_S later: its copy of the
+        database would take the disk and a processor from the start."""
+        path = self.session.path
+        painted = threading.Event()
+        self._when_painted(painted.set)
+
+        def back_up(_store: Store) -> tuple[Path | None, Path]:
+            painted.wait(BACKUP_WAIT_S)
+            from qcdesk.backup import automatic_backup, default_backup_folder  # noqa: PLC0415 - off the start
+
+            target = folder or default_backup_folder(path)
+            return automatic_backup(path, target, datetime.now()), target
+
+        def backed_up(done: tuple[Path | None, Path]) -> None:
+            made, target = done
             self.show_health()  # a check that passes takes the banner away
             self.statusBar().showMessage(
                 self.tr("Backed up to {path}").format(path=made) if made is not None
@@ -351,8 +501,15 @@ class MainWindow(QMainWindow):
             if self.show_health() is not None:  # its check found the database damaged: say it loudly
                 self._say_damage()
 
-        self.session.submit(lambda _store: automatic_backup(path, target, datetime.now()), done=backed_up,
-                            failed=not_backed_up, receiver=self, lane="long")
+        self.session.submit(back_up, done=backed_up, failed=not_backed_up, receiver=self, lane="long")
+
+    def _when_painted(self, then: Callable[[], None]) -> None:
+        """Call `then` once the window has painted: at once if it has, or is not shown."""
+        handle = self.windowHandle()
+        if not self.isVisible() or handle is None or handle.isExposed():
+            then()
+        else:
+            _FirstExpose(handle, then)
 
     def show_health(self) -> health.Check | None:
         """Show the red banner while the database's last integrity check failed (as recorded beside
@@ -413,14 +570,14 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- remembered layout
 
-    def _splitters(self) -> list[QSplitter]:
-        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+    def _splitters(self, root: QWidget | None = None) -> list[QSplitter]:
+        return [s for s in (root or self).findChildren(QSplitter) if s.objectName()]
 
-    def _tables(self) -> list[tuple[QHeaderView, str]]:
-        """The headers of the named tables, with their settings keys."""
+    def _tables(self, root: QWidget | None = None) -> list[tuple[QHeaderView, str]]:
+        """The headers of the named tables (in `root`, else in the window), with their settings keys."""
         return [(t.horizontalHeader(), keys.TABLE_HEADER.format(name=t.objectName(),
                                                                 columns=t.model().columnCount()))
-                for t in self.findChildren(QTableView) if t.objectName() and t.model() is not None]
+                for t in (root or self).findChildren(QTableView) if t.objectName() and t.model() is not None]
 
     def _restore(self) -> None:
         stored = keys.settings()
@@ -432,17 +589,23 @@ class MainWindow(QMainWindow):
         state = stored.value(keys.WINDOW_STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        for splitter in self._splitters():
+        self._restore_layout(self)
+        tab = keys.int_value(stored, keys.WINDOW_TAB, 0)
+        if 0 <= tab < self.tabs.count() and self._name_of(self.tabs.widget(tab)) != "heat_view":
+            self.tabs.setCurrentIndex(tab)
+
+    def _restore_layout(self, root: QWidget) -> None:
+        """The splitters and table headers in `root` as they were left (a view made later
+        gets its own when it is made; one never made keeps what was stored)."""
+        stored = keys.settings()
+        for splitter in self._splitters(root):
             sizes = stored.value(keys.SPLITTER.format(name=splitter.objectName()))
             if isinstance(sizes, QByteArray):
                 splitter.restoreState(sizes)
-        for header, key in self._tables():  # widths, order and sort (a sorted table re-sorts)
+        for header, key in self._tables(root):  # widths, order and sort (a sorted table re-sorts)
             columns = stored.value(key)
             if isinstance(columns, QByteArray):
                 header.restoreState(columns)
-        tab = keys.int_value(stored, keys.WINDOW_TAB, 0)
-        if 0 <= tab < self.tabs.count() and self.tabs.widget(tab) is not self.heat_view:
-            self.tabs.setCurrentIndex(tab)
 
     def _close_now(self) -> None:
         self._closing = True
@@ -450,7 +613,7 @@ class MainWindow(QMainWindow):
 
     # QWidget.closeEvent: ask about unsaved edits; remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closing and self.heat_view.unsaved():
+        if not self._closing and "heat_view" in self._made and self.heat_view.unsaved():
             event.ignore()
             self.heat_view.leave(self._close_now)
             return

@@ -4,6 +4,9 @@ The PDF is made by `reports` on the session's worker thread (it reads the databa
 the view only shows the bytes it gets back. Printing renders each page of the
 previewed document onto the printer's painter; the dialog step is separate from
 the printing step, so the printing can be tested without a dialog.
+
+reportlab is imported by the work itself, on the worker, the first time a document is made:
+not while the window starts, nor on the GUI thread.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from PySide6.QtWidgets import (
 from qcdesk.errors import QcError
 from qcdesk.outputs import check_target
 from qcdesk.store import Store
-from reports import daily, heat_sheet
 from reports.cli import default_name
 from ui.common import qdate, to_date, warn
 from ui.session import Session
@@ -40,6 +42,18 @@ from ui.session import Session
 # Pages are rendered for the printer at its resolution, but at most this many dots per inch:
 # an A4 page at a printer's 1200 dpi would be a 550 MB image; 300 dpi prints text cleanly.
 MAX_PRINT_DPI = 300
+
+
+def _daily(store: Store, day: date) -> bytes:
+    from reports import daily  # noqa: PLC0415 - see the module's docstring
+
+    return daily.build(store, day)
+
+
+def _heat_sheet(store: Store, heat_no: str) -> bytes:
+    from reports import heat_sheet  # noqa: PLC0415 - see the module's docstring
+
+    return heat_sheet.build(store, heat_no)
 
 
 class ReportsView(QWidget):
@@ -120,7 +134,7 @@ class ReportsView(QWidget):
     def show_day(self, day: date) -> None:
         """Make and show the daily quality report of a production date."""
         self.day_edit.setDate(qdate(day))
-        self._make(lambda store: daily.build(store, day), default_name("daily", day.isoformat()).name,
+        self._make(lambda store: _daily(store, day), default_name("daily", day.isoformat()).name,
                    self.tr("Making the daily report of {date}…").format(date=day.isoformat()))
 
     def show_heat(self, heat_no: str) -> None:
@@ -130,7 +144,7 @@ class ReportsView(QWidget):
             self.status.setText(self.tr("Type a heat number."))
             return
         self.heat_edit.setText(heat_no)
-        self._make(lambda store: heat_sheet.build(store, heat_no), default_name("heat", heat_no).name,
+        self._make(lambda store: _heat_sheet(store, heat_no), default_name("heat", heat_no).name,
                    self.tr("Making the inspection sheet of heat {heat_no}…").format(heat_no=heat_no))
 
     def _make(self, work: Callable[[Store], bytes], name: str, message: str) -> None:
