@@ -324,6 +324,7 @@ class SampleDialog(QDialog):
                  taken_at: datetime, ingot_no: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind, self.heat, self.check, self.ingot_no = kind, heat, check, ingot_no
+        self.saving = False  # a save asked and not answered yet: Enter and Save ask once
         self.others = [s for s in samples if s.kind is SampleKind.PRODUCT]
         if kind is SampleKind.PRODUCT:
             title = tr("Product sample of ingot {n} of heat {heat_no}").format(n=ingot_no,
@@ -493,6 +494,8 @@ class SampleDialog(QDialog):
 
     def submit(self) -> None:
         """Save: the sample as typed goes to the view, which saves it (or says here why not)."""
+        if self.saving:
+            return
         values, bad = self.parsed()
         if bad:
             self.error.setText("; ".join(f"{el}: {why}" for el, why in bad.items()))
@@ -504,10 +507,12 @@ class SampleDialog(QDialog):
             self.taken_at.setFocus()
             return
         self.error.clear()
+        self.saving = True
         self.submitted.emit(NewSample(self.heat.heat_no, self.kind, values,
                                       sample_no=self.sample_no.text().strip() or None,
                                       ingot_no=self.ingot_no, taken_at=taken))
 
     def refused(self, message: str) -> None:
         """The core's refusal, said plainly; what was typed stays."""
+        self.saving = False
         self.error.setText(message)

@@ -1209,14 +1209,20 @@ class HeatView(QWidget):
 
         def done(_sample: Sample) -> None:
             self.samples_box.error.clear()
-            if dialog.isVisible():
+            if self.sample_dialog is dialog:
                 dialog.accept()
+
+        def failed(message: str) -> None:  # said in the dialog, or under the list once it is closed
+            if self.sample_dialog is dialog:
+                dialog.refused(message)
+            else:
+                self.samples_box.error.setText(message)
 
         what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes=self.tr(
             "sample {sample} added").format(sample=new.sample_no or "—"))
         self.corrector.run(lambda store, reason: store.add_sample(
             heat_no, new.kind, new.values, sample_no=new.sample_no, ingot_no=new.ingot_no,
-            taken_at=new.taken_at, reason=reason), done=done, failed=dialog.refused, changes="analysis",
+            taken_at=new.taken_at, reason=reason), done=done, failed=failed, changes="analysis",
             what=what)
 
     def void_sample(self) -> VoidDialog | None:
