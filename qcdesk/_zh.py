@@ -555,4 +555,168 @@ ZH: dict[str, str] = {
     "more than {n} problems: the rest of the file was not read": "问题超过 {n} 个：文件其余部分未读取",
     "{path}: more than {n} records; split the file (nothing imported)":
         "{path}：记录超过 {n} 条；请拆分文件（未导入任何内容）",
+    # setup-cli (issue 16): the workshop's set-up from the command line and from files
+    "the workshop's converters: list, add, rename, retire": "车间的转炉：列出、新增、改名、停用",
+    "every converter, in service or not": "全部转炉，在用的和停用的",
+    "add a converter": "新增一座转炉",
+    "nominal heat size, tonnes": "公称炉容量，吨",
+    "give a converter another name (its code stays)": "给转炉改名（代码不变）",
+    "take a converter out of service (its heats stay)": "停用一座转炉（其炉次保留）",
+    "put a retired converter back into service": "让停用的转炉恢复使用",
+    "the shift schedule": "班次安排",
+    "the shifts and when each starts": "各班次及其开始时间",
+    "replace the schedule: the shifts in the order they work, the first starting the production day, "
+    "e.g. night=00:00 day=08:00 evening=16:00":
+        "替换班次安排：按作业先后列出班次，第一个班次开始生产日，例如 night=00:00 day=08:00 evening=16:00",
+    "each shift and when it starts, in the order they work; the first starts the production day (at 12:00 "
+    "or later: the evening before)":
+        "各班次及其开始时间，按作业先后排列；第一个班次开始生产日（12:00 或更晚开始的，从前一天晚上开始）",
+    "a shift's English name (needed for a new shift)": "班次的英文名称（新班次必须给出）",
+    "a shift's Chinese name (needed for a new shift)": "班次的中文名称（新班次必须给出）",
+    "the defect catalogue: list, import, export": "缺陷目录：列出、导入、导出",
+    "every defect, in use or retired": "全部缺陷，在用的和停用的",
+    "add and change defects from a CSV file (all or nothing)": "从 CSV 文件新增和修改缺陷（全部导入或全不导入）",
+    "write the catalogue to a CSV file": "把缺陷目录写入 CSV 文件",
+    "add grades and standard editions from a CSV file, one row per limit (all or nothing)":
+        "从 CSV 文件新增钢种和标准版本，每行一个限值（全部导入或全不导入）",
+    "write every edition to a CSV file, one row per limit": "把全部标准版本写入 CSV 文件，每行一个限值",
+    "why new editions apply to heats of signed shifts or days whose verdict they change":
+        "新版本改变已签字班次或日期炉次的判定时，说明其适用的原因",
+    "in service": "在用", "retired": "停用", "in use": "在用", "code": "代码", "nominal": "公称",
+    "starts at": "开始时间", "{clock} (next day)": "{clock}（次日）", "As a command: {line}": "写成命令：{line}",
+    "surface": "表面", "internal": "内部", "dimensional": "尺寸",
+    "Converter {code} added: {name}.": "已新增转炉 {code}：{name}。",
+    "Converter {code} is named {name}.": "转炉 {code} 现名为 {name}。",
+    "Converter {code} is back in service.": "转炉 {code} 已恢复使用。",
+    "Converter {code} is retired: no new heats on it; its heats stay as they are.":
+        "转炉 {code} 已停用：不再记录新炉次；其已有炉次保持不变。",
+    "Converter {code} is already in service; nothing changed.": "转炉 {code} 本来就在用；未作任何修改。",
+    "Converter {code} is already retired; nothing changed.": "转炉 {code} 本来就已停用；未作任何修改。",
+    "The schedule is saved. Heats already saved keep their shift and production date; it applies to heats "
+    "saved from now on.":
+        "班次安排已保存。已保存的炉次保留其班次和生产日期；新安排适用于此后保存的炉次。",
+    "write it as CODE=NAME, e.g. night=Night": "请写成 代码=名称，例如 night=夜班",
+    "write each shift as CODE=HH:MM, e.g. night=00:00": "每个班次请写成 代码=HH:MM，例如 night=00:00",
+    "shift {code} is named twice": "班次 {code} 出现了两次",
+    "{clock!r} is not a time of day: write HH:MM, from 00:00 to 23:59":
+        "{clock!r} 不是一天中的时刻：请写成 HH:MM，从 00:00 到 23:59",
+    "{code} is a new shift: give its names with --name {code}=NAME and --zh {code}=NAME":
+        "{code} 是新班次：请用 --name {code}=名称 和 --zh {code}=名称 给出其名称",
+    "there is no shift {code!r} in the schedule given": "给出的班次安排中没有班次 {code!r}",
+    "starts when shift {code} starts": "与班次 {code} 同时开始",
+    "at {clock} the next production day has begun (shift {first} starts it at {first_clock}): list the shifts "
+    "in the order they work, from the one that starts the production day":
+        "到 {clock} 下一个生产日已经开始（由班次 {first} 于 {first_clock} 开始）：请按作业先后列出班次，"
+        "从开始生产日的那个班次列起",
+    "{file}: {added} defect(s) added, {changed} changed, {unchanged} unchanged.":
+        "{file}：新增 {added} 个缺陷，修改 {changed} 个，{unchanged} 个未变。",
+    "{n} defect(s) written to {file}.": "已向 {file} 写出 {n} 个缺陷。",
+    "{file}: {added} edition(s) added, {unchanged} already in the database.":
+        "{file}：新增 {added} 个标准版本，{unchanged} 个数据库中已有。",
+    "{n} edition(s) written to {file}.": "已向 {file} 写出 {n} 个标准版本。",
+    "{error}; give it with --reason TEXT (nothing was imported)": "{error}；请用 --reason 说明原因（未导入任何内容）",
+    "{n} grade(s) added: {grades}.": "新增 {n} 个钢种：{grades}。",
+    "{text!r} is not a category; use one of: {known}": "{text!r} 不是缺陷类别；请用以下之一：{known}",
+    "defect {code} is also on line {line}": "缺陷 {code} 也在第 {line} 行",
+    "{code!r} looks like {other!r} on line {line}: two codes nobody can tell apart":
+        "{code!r} 看起来像第 {line} 行的 {other!r}：两个代码无法分辨",
+    "{grade}'s {title} is in force from {day} on line {line}: an edition has one date":
+        "第 {line} 行中 {grade} 的 {title} 自 {day} 起实施：一个版本只有一个实施日期",
+    "line {line} gives {grade} from {day} as {title}: one grade has one edition a date":
+        "第 {line} 行给出 {grade} 自 {day} 起为 {title}：一个钢种在同一日期只有一个版本",
+    "{element} of this edition is also limited on line {line}": "本版本的 {element} 在第 {line} 行也有限值",
+    "{saved} saved, {here} in the file": "数据库中为 {saved}，文件中为 {here}",
+    "{element}: {saved} saved, {here} in the file": "{element}：数据库中为 {saved}，文件中为 {here}",
+    "{element}: not limited saved, {here} in the file": "{element}：数据库中无限值，文件中为 {here}",
+    "{element}: {saved} saved, not limited in the file": "{element}：数据库中为 {saved}，文件中无限值",
+    "{grade} already has an edition in force from {day} ({title}) and this one differs: {differences}. "
+    "Editions are added, never overwritten: give a new edition a date of its own":
+        "{grade} 已有自 {day} 起实施的版本（{title}），与本版本不同：{differences}。标准版本只能新增，"
+        "不能覆盖：新版本请给出自己的实施日期",
+    "{grade}'s {title} is already in force from {day}: an edition has one date":
+        "{grade} 的 {title} 已自 {day} 起实施：一个版本只有一个实施日期",
+    "{n} heat(s) cannot be judged and stay \"not checked\": no standard edition in force on their tap date.":
+        "{n} 炉无法判定，保持“未检验”：其出钢日期没有现行的标准版本。",
+    "{grade}: {n} heat(s) tapped {days}; {grade} has no standard edition (add one in Set-up, or with "
+    "qcdesk standards import)":
+        "{grade}：{n} 炉，出钢于 {days}；{grade} 没有任何标准版本（请在设置中添加，或用 qcdesk standards import）",
+    "{grade}: {n} heat(s) tapped {days}; its first edition is in force from {day}":
+        "{grade}：{n} 炉，出钢于 {days}；其第一个版本自 {day} 起实施",
 }
+
+# ---- samples (issue 16): the lab's samples, the product analysis, tolerances, re-grading
+ZH.update({
+    "preliminary analysis": "炉前分析", "heat analysis": "熔炼分析", "product analysis": "成品分析",
+    "taken_at": "取样时间", "tolerances": "允许偏差", "ingot_no": "钢锭号", "regrade_to": "改判钢种",
+    "kind": "类别", "values": "成分值", "sample": "试样号", "none": "无", "tolerance": "允许偏差",
+    "allowed %": "允许范围 %", "specified limit %": "规定成分界限值 %", "below %": "下偏差 %",
+    "above %": "上偏差 %", "not judged": "不判定", "(one side only)": "（同一炉只允许单向偏差）",
+    "failing its product analysis": "成品分析不合格", "passing its product analysis": "成品分析合格",
+    "analyses: heat samples replace heat analyses already there, and samples of signed shifts are taken "
+    "(a correction, audited)":
+        "成分分析：熔炼分析试样替换已有的熔炼分析，并接收已签字班次的试样（作为更正，记入审计）",
+    "the editions of the product-analysis tolerances (GB/T 222)": "成品化学成分允许偏差的版本（GB/T 222）",
+    "every edition and its classes": "所有版本及其分档",
+    "add the editions of a CSV file (never overwriting one)": "新增 CSV 文件中的版本（从不覆盖已有版本）",
+    "why an edition applies to signed shifts, where it changes them": "新版本改变已签字班次时，说明其适用的原因",
+    "write every edition to a CSV file in the import format": "将所有版本按导入格式写入 CSV 文件",
+    "--reason is for an import of analyses": "--reason 只用于导入成分分析",
+    "{n} sample(s) imported from {file}.": "已从 {file} 导入 {n} 个试样。",
+    "{n} sample(s) written to {file}.": "已将 {n} 个试样写入 {file}。",
+    "only a re-graded ingot is released as another grade": "只有改判的钢锭才按其他钢种放行",
+    "heat {heat_no} does not satisfy {grade}; the grades it satisfies: {grades}":
+        "炉号 {heat_no} 不符合 {grade}；其符合的钢种：{grades}",
+    "{kind} {sample}, taken {taken_at}": "{kind} {sample}，取样于 {taken_at}",
+    "{title}, ingot {n}: {status}": "{title}，钢锭 {n}：{status}",
+    "An ingot re-graded may be released as: {grades}": "改判钢锭可按以下钢种放行：{grades}",
+    "No tolerance editions: product analyses are judged with no tolerance.":
+        "没有允许偏差版本：成品分析按无偏差判定。",
+    "No heat analysis of record: the product analyses must meet the heat limits with no tolerance.":
+        "没有有效的熔炼分析：成品分析须符合熔炼成分界限值，不得采用允许偏差。",
+    "No tolerances in force on the tap date: the product analyses must meet the heat limits with no "
+    "tolerance.":
+        "出钢日期没有现行的允许偏差：成品分析须符合熔炼成分界限值，不得采用允许偏差。",
+    "no grade (the heat analysis satisfies none)": "无（熔炼分析不符合任何钢种）",
+    "Product analyses judged with the tolerances of {title} (in force from {day}).":
+        "成品分析按 {title} 的允许偏差判定（{day} 起实施）。",
+    "{added} edition(s) added from {file}; {same} already there, the very same.":
+        "已从 {file} 新增 {added} 个版本；{same} 个完全相同的版本已存在。",
+    "unknown column: neither a sample field nor a chemical element symbol": "未知列：既不是试样字段，也不是化学元素符号",
+    "two editions of the file come into force on the same date": "文件中有两个版本在同一天实施",
+    "{kind!r} is not a kind of sample; use one of: {known}": "{kind!r} 不是试样类别；请使用：{known}",
+    "a product sample names the ingot it was drilled from": "成品分析须注明取样的钢锭",
+    "only a product sample names an ingot": "只有成品分析才注明钢锭",
+    "a sample needs the value of at least one element": "试样至少需要一个元素的含量",
+    "a class needs a deviation below, above or both": "每一档须有下偏差、上偏差或两者",
+    "heat {heat_no} is in a signed shift or day ({day}): a workshop head adds its samples with --reason":
+        "炉号 {heat_no} 属于已签字的班次或日期（{day}）：须由车间主任用 --reason 添加其试样",
+    "{taken} is more than {hours} hours before the tap ({tapped}): a preliminary sample is taken during "
+    "the blow":
+        "{taken} 早于出钢（{tapped}）超过 {hours} 小时：炉前分析试样在吹炼过程中取样",
+    "heat {heat_no} already has sample {sample}": "炉号 {heat_no} 已有试样 {sample}",
+    "heat {heat_no} already has a heat analysis: give --reason to replace it":
+        "炉号 {heat_no} 已有熔炼分析：如需替换请给出 --reason",
+    "{title} is in force from {day}; an edition is added, never overwritten: give another date":
+        "{title} 自 {day} 起实施；版本只能新增、不能覆盖：请使用其他日期",
+    "a {kind} needs the lab's sample number": "{kind}需要化验室的试样号",
+    "{taken} is before the tap ({tapped})": "{taken} 早于出钢时间（{tapped}）",
+    "sample {sample} of heat {heat_no} is also on line {line}": "炉号 {heat_no} 的试样 {sample} 也在第 {line} 行",
+    "heat {heat_no} has another heat sample on line {line}: a heat has one heat analysis":
+        "炉号 {heat_no} 在第 {line} 行还有一个熔炼分析试样：每炉只有一个熔炼分析",
+    "an edition must give at least one class": "一个版本至少要有一档",
+    "two classes hold the same limits: each class ends where the next begins, and only the last may "
+    "have no upper end":
+        "两档覆盖了相同的界限值：每一档止于下一档的起点，只有最后一档可以没有上限",
+    "{heat}/{sample} ({kind}, sample row {rec})": "{heat}/{sample}（{kind}，试样行 {rec}）",
+    "the heat analysis of record is corrected, not voided: enter the right values with a reason":
+        "熔炼分析只能更正、不能作废：请输入正确的数值并说明原因",
+    "the new tolerances change what is qualified in signed shifts ({day}): say why they apply to them":
+        "新的允许偏差改变了已签字班次（{day}）的合格判定：请说明其适用的原因",
+    "heat {heat_no} already has a heat analysis: say why it is replaced": "炉号 {heat_no} 已有熔炼分析：请说明替换的原因",
+    "heat {heat_no} has no sample #{id}": "炉号 {heat_no} 没有试样 #{id}",
+    "say why sample {sample} of heat {heat_no} is voided": "请说明作废炉号 {heat_no} 试样 {sample} 的原因",
+    "heat {heat_no} has a heat analysis but no heat sample holding it": "炉号 {heat_no} 有熔炼分析，但没有对应的熔炼分析试样",
+    "ingot {heat_no}/{n} is stored as {stored}, but its heat's product analyses and the tolerances in "
+    "force give otherwise: it was changed behind the program's back":
+        "钢锭 {heat_no}/{n} 记录为{stored}，但按该炉的成品分析和现行允许偏差结果不同：有人绕过程序修改了它",
+})

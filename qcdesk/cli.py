@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 import platformdirs
 
-from qcdesk import backup, csvio, health
+from qcdesk import backup, csvio, health, setup_cli
 from qcdesk.demo import load_demo
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
@@ -46,6 +46,7 @@ from qcdesk.signoff import STATUS_NAMES as SIGNOFF_NAMES
 from qcdesk.signoff import Signature
 from qcdesk.standards import HeatCheck
 from qcdesk.store import Store, environment_error, parse_plan, resolve_db_path
+from qcdesk.unjudged import describe as describe_unjudged
 from qcdesk.verify import as_json, verify
 
 
@@ -103,9 +104,7 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--status", choices=[s.value for s in ChemStatus])
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("standards", help=_("grades, standard editions and their limits"))
-    p.add_argument("--grade")
-    p.add_argument("--json", action="store_true")
+    setup_cli.add_parsers(sub)  # converters, shifts, defects, standards
 
     p = sub.add_parser("history", help=_("the audit log of a heat (or of everything)"))
     p.add_argument("heat_no", nargs="?", metavar="HEAT_NO")
@@ -114,16 +113,30 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     sub.add_parser("demo", help=_("fill an empty database with February 1959 of a demo workshop"))
 
     p = sub.add_parser("import", help=_("import heats or ingots from a CSV file (all or nothing)"))
-    p.add_argument("kind", choices=("heats", "ingots"))
+    p.add_argument("kind", choices=("heats", "ingots", "analyses"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--encoding", help=_("the file's encoding (default: UTF-8 or GB18030, detected)"))
+    p.add_argument("--reason", help=_("analyses: heat samples replace heat analyses already there, and "
+                                      "samples of signed shifts are taken (a correction, audited)"))
 
     p = sub.add_parser("export", help=_("export heats or ingots to a CSV file in the import format"))
-    p.add_argument("kind", choices=("heats", "ingots"))
+    p.add_argument("kind", choices=("heats", "ingots", "analyses"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+
+    p = sub.add_parser("tolerances", help=_("the editions of the product-analysis tolerances (GB/T 222)"))
+    tol = p.add_subparsers(dest="tolerances_command", metavar="ACTION", required=True)
+    q = tol.add_parser("list", help=_("every edition and its classes"))
+    q.add_argument("--json", action="store_true")
+    q = tol.add_parser("import", help=_("add the editions of a CSV file (never overwriting one)"))
+    q.add_argument("file", type=Path, metavar="FILE")
+    q.add_argument("--encoding", help=_("the file's encoding (default: UTF-8 or GB18030, detected)"))
+    q.add_argument("--reason", help=_("why an edition applies to signed shifts, where it changes them"))
+    q = tol.add_parser("export", help=_("write every edition to a CSV file in the import format"))
+    q.add_argument("file", type=Path, metavar="FILE")
+    q.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
     p = sub.add_parser("workshop", help=_("the workshop's name, printed on every sheet and report"))
     shop = p.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
@@ -152,7 +165,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                                        "is asked, or read from QCDESK_NEW_PIN"))
     q.add_argument("name", metavar="NAME")
     q.add_argument("--role", required=True, choices=[r.value for r in Role])
-    users.add_parser("list", help=_("everyone who may sign in, or could"))
+    q = users.add_parser("list", help=_("everyone who may sign in, or could"))
+    q.add_argument("--json", action="store_true", help=_("machine-readable output"))
     q = users.add_parser("deactivate", help=_("take someone's right to sign in away"))
     q.add_argument("name", metavar="NAME")
     q.add_argument("--reason")
@@ -332,13 +346,23 @@ def cmd_rates(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import samples_cli  # noqa: PLC0415 - the samples, only for this command
+
     heat = store.heat(args.heat_no)
     result = store.check_heat(heat.heat_no)
     if args.json:
-        _print_json(check_json(heat.heat_no, heat.grade, result), out)
+        _print_json({**check_json(heat.heat_no, heat.grade, result),
+                     **samples_cli.check_json(store, heat, result)}, out)
     else:
-        out.write(check_table(heat.heat_no, heat.grade, result) + "\n")
+        out.write(check_table(heat.heat_no, heat.grade, result) + "\n\n"
+                  + samples_cli.check_text(store, heat, render_table) + "\n")
     return 0
+
+
+def cmd_tolerances(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import samples_cli  # noqa: PLC0415 - only for this command
+
+    return samples_cli.cmd_tolerances(store, args, out, render_table)
 
 
 def _shift_names(store: Store) -> dict[str, str]:
@@ -440,7 +464,7 @@ def cmd_history(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _print_json([e.__dict__ for e in entries], out)
         return 0
-    rows = [[e.at, e.user, _(e.action), e.entity_key, e.field or "", _brief(e.old_value),
+    rows = [[e.at, e.user, _(e.action), e.entity_key or "", e.field or "", _brief(e.old_value),
              _brief(e.new_value), e.reason or ""] for e in entries]
     out.write(render_table([_("when"), _("who"), _("what"), _("record"), _("field"), _("old"), _("new"),
                             _("reason")], rows, [False] * 8) + "\n")
@@ -471,15 +495,33 @@ def _terminal_progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    importer = csvio.import_heats if args.kind == "heats" else csvio.import_ingots
-    count = importer(store, args.file, encoding=args.encoding, progress=_terminal_progress(sys.stderr))
-    done = (_("{n} heat(s) imported from {file}.") if args.kind == "heats"
-            else _("{n} ingot(s) imported from {file}."))
-    out.write(done.format(n=count, file=args.file) + "\n")
+    progress = _terminal_progress(sys.stderr)
+    if args.kind == "analyses":
+        from qcdesk import samples_io  # noqa: PLC0415 - only this command needs it
+
+        count = samples_io.import_analyses(store, args.file, encoding=args.encoding, reason=args.reason,
+                                           progress=progress)
+        out.write(_("{n} sample(s) imported from {file}.").format(n=count, file=args.file) + "\n")
+        return 0
+    if args.reason is not None:
+        raise QcError(_("--reason is for an import of analyses"))
+    if args.kind == "heats":  # and say which heats no standard edition judges
+        summary = csvio.import_heats_summary(store, args.file, encoding=args.encoding, progress=progress)
+        out.write(_("{n} heat(s) imported from {file}.").format(n=summary.count, file=args.file) + "\n")
+        out.writelines(line + "\n" for line in describe_unjudged(summary.unjudged))
+        return 0
+    count = csvio.import_ingots(store, args.file, encoding=args.encoding, progress=progress)
+    out.write(_("{n} ingot(s) imported from {file}.").format(n=count, file=args.file) + "\n")
     return 0
 
 
 def cmd_export(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    if args.kind == "analyses":
+        from qcdesk import samples_io  # noqa: PLC0415 - only this command needs it
+
+        count = samples_io.export_analyses(store, args.file, args.date_from, args.date_to, force=args.force)
+        out.write(_("{n} sample(s) written to {file}.").format(n=count, file=args.file) + "\n")
+        return 0
     exporter = csvio.export_heats if args.kind == "heats" else csvio.export_ingots
     count = exporter(store, args.file, args.date_from, args.date_to, force=args.force)
     done = (_("{n} heat(s) written to {file}.") if args.kind == "heats"
@@ -629,6 +671,11 @@ def cmd_user(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         if store.roles_enforced() and (store.person is None or store.person.role not in LISTS_PEOPLE):
             raise QcError(_("only an administrator or a workshop head may list the people "
                             "(sign in as one with --user)"))
+        if args.json:
+            _print_json([{"name": p.name, "role": p.role.value, "active": p.active,
+                          "locked_until": p.locked_until.isoformat(sep=" ", timespec="minutes")
+                          if p.locked_until else None} for p in store.people()], out)
+            return 0
         rows = [[p.name, _(ROLE_NAMES[p.role]), _("active") if p.active else _("deactivated"),
                  p.locked_until.strftime("%Y-%m-%d %H:%M") if p.locked_until else ""]
                 for p in store.people()]
@@ -715,16 +762,18 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 # Commands that write, and so sign in with a PIN once the database has people.
-WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan", "workshop"})
+WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan", "workshop", "tolerances",
+                              *setup_cli.WRITING})
 READING_SUBCOMMANDS = {"plan_command": "list", "workshop_command": "show"}  # of writing commands
+READING_ACTIONS = {("tolerances_command", "list"), ("tolerances_command", "export")}  # the same, more
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "rates": cmd_rates, "check": cmd_check, "heats": cmd_heats, "standards": cmd_standards,
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
     "info": cmd_info, "plan": cmd_plan, "workshop": cmd_workshop, "user": cmd_user, "sign": cmd_sign,
     "signoff": cmd_signoff,
-    "void": cmd_void, "verify": cmd_verify,
-}
+    "void": cmd_void, "verify": cmd_verify, "tolerances": cmd_tolerances,
+} | setup_cli.COMMANDS
 
 
 def _log_path() -> Path:
@@ -770,9 +819,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
-                        create=args.command in CREATING_COMMANDS or not explicit) as store:
+                        create=args.command in CREATING_COMMANDS or setup_cli.creates(args)
+                        or not explicit) as store:
             args.pin = None
-            reads = any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
+            reads = (any(getattr(args, k, "-") == v for k, v in READING_SUBCOMMANDS.items())
+                     or setup_cli.reads(args) or any(getattr(args, k, "-") == v for k, v in READING_ACTIONS))
             if args.command in WRITING_COMMANDS and not reads:
                 health.refuse_writes_if_damaged(store.path)  # said before the PIN is asked
             if args.command in WRITING_COMMANDS and store.roles_enforced() and not reads:

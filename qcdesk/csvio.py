@@ -58,10 +58,12 @@ from qcdesk.numbers import (
     parse_optional,
 )
 from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.unjudged import Unjudged, unjudged
 
 HEAT_COLUMNS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector")
 HEAT_OPTIONAL = ("notes",)  # a heats file may leave them out
 INGOT_COLUMNS = ("heat_no", "ingot_no", "weight_kg", "disposition", "defects", "inspector")
+INGOT_OPTIONAL = ("regrade_to",)  # the grade a re-graded ingot is released as (issue 16)
 Progress = Callable[[int, int], None]
 
 _TAPPED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
@@ -456,7 +458,7 @@ def _element_column(name: str) -> str | None:
 
 
 def _no_extra(name: str) -> str | None:
-    return _("unknown column; the columns are: {all}").format(all=", ".join(INGOT_COLUMNS))
+    return _("unknown column; the columns are: {all}").format(all=", ".join(INGOT_COLUMNS + INGOT_OPTIONAL))
 
 
 def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], _T]) -> _T | None:
@@ -655,6 +657,30 @@ def import_heats(store: Store, path: Path, *, encoding: str | None = None,
                    progress)
 
 
+@dataclass(frozen=True)
+class HeatsImported:
+    """What an import of heats did: how many heats it saved, and which of them no standard
+    edition judges (their grade has none in force on their tap date)."""
+
+    count: int
+    unjudged: list[Unjudged]
+
+
+def import_heats_summary(store: Store, path: Path, *, encoding: str | None = None,
+                         progress: Progress | None = None) -> HeatsImported:
+    """Import a heats file whole, or nothing, as `import_heats` does; and say which heats are
+    left unjudgeable (looked at after the write, outside its lock)."""
+    taps: list[tuple[str, date]] = []
+
+    def insert(heats: list[NewHeat], progress: Progress | None) -> int:
+        count = store.import_heats(heats, progress)
+        taps.extend((h.grade, h.tapped_at.date()) for h in heats)  # once saved: all of them
+        return count
+
+    count = _import(store, _parse_heats(Path(path), encoding), _check_heats, insert, progress)
+    return HeatsImported(count, unjudged(taps, store.standards()))
+
+
 def export_heats(store: Store, path: Path, date_from: date | None = None,
                  date_to: date | None = None, *, force: bool = False) -> int:
     """Write heats (with their analysis and, when any has them, notes) in the import format;
@@ -685,7 +711,7 @@ def _parse_ingots(path: Path, encoding: str | None) -> _File[_IngotLine]:
 
 
 def _ingots_of(source: _Source) -> _File[_IngotLine]:
-    _columns, rows, problems = _read_rows(source, INGOT_COLUMNS, _no_extra)
+    _columns, rows, problems = _read_rows(source, INGOT_COLUMNS, _no_extra, INGOT_OPTIONAL)
     weight_of = partial(parse_in_range, field="weight_kg", valid=INGOT_WEIGHT_KG)
     seen: dict[tuple[str, int], int] = {}
     lines: list[_IngotLine] = []
@@ -697,6 +723,7 @@ def _ingots_of(source: _Source) -> _File[_IngotLine]:
         disposition = _cell(row, "disposition", problems, _parse_disposition)
         defects = _cell(row, "defects", problems, parse_defects)
         inspector = _text_cell(row, "inspector", problems, 80)
+        regrade_to = _regrade_cell(row, disposition, problems)
         repeat = False
         if heat_no is not None and ingot_no is not None:
             key = (heat_no, ingot_no)
@@ -710,7 +737,7 @@ def _ingots_of(source: _Source) -> _File[_IngotLine]:
         ingot = None
         if (len(problems.items) == before and ingot_no is not None and weight is not None
                 and disposition is not None and defects is not None and inspector):
-            ingot = NewIngot(ingot_no, weight, disposition, inspector, defects)
+            ingot = NewIngot(ingot_no, weight, disposition, inspector, defects, regrade_to=regrade_to)
         lines.append(_IngotLine(row.line, heat_no, ingot_no, defects, repeat, ingot))
     return _File(source.path, lines, problems)
 
@@ -722,6 +749,7 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
     catalogue = {d.code for d in store.defects(active_only=True)}
     inspectors = _Inspectors(store)
     saved = store.existing_ingot_nos({ln.heat_no for ln in file.lines if ln.heat_no is not None})
+    grades: dict[str, list[str]] = {}  # the grades each heat's ingots may be re-graded to
     ingots: list[tuple[str, NewIngot]] = []
     for ln in file.lines:
         if ln.heat_no is not None and ln.heat_no not in saved:
@@ -737,6 +765,14 @@ def _check_ingots(store: Store, file: _File[_IngotLine]) -> list[tuple[str, NewI
         problem = inspectors.refusal(ln.ingot.inspector) if ln.ingot is not None else None
         if problem:
             problems.add(ln.line, "inspector", problem)
+        if ln.ingot is not None and ln.ingot.regrade_to and ln.heat_no in saved:
+            if ln.heat_no not in grades:
+                grades[ln.heat_no] = store.regrade_grades(ln.heat_no)
+            if ln.ingot.regrade_to not in grades[ln.heat_no]:
+                problems.add(ln.line, "regrade_to", _(
+                    "heat {heat_no} does not satisfy {grade}; the grades it satisfies: {grades}").format(
+                    heat_no=ln.heat_no, grade=ln.ingot.regrade_to,
+                    grades=", ".join(grades[ln.heat_no]) or _("none")))
         if ln.heat_no is not None and ln.ingot is not None:
             ingots.append((ln.heat_no, ln.ingot))
     _refuse(file, problems)
@@ -763,15 +799,34 @@ def export_ingots(store: Store, path: Path, date_from: date | None = None,
     target = _export_target(store, path, date_from, date_to, force)
     span = _span(store, date_from, date_to)
     count = 0
+    regraded = span is not None and store.any_regrade_to(*span)  # a column when any ingot names one
     with _open_out(target) as out:
         writer = SafeWriter(out, lineterminator="\n")
-        writer.writerow(INGOT_COLUMNS)
+        writer.writerow(INGOT_COLUMNS + (INGOT_OPTIONAL if regraded else ()))
         for ingot in store.iter_ingots(*span) if span else iter(()):
             writer.writerow([ingot.heat_no, ingot.ingot_no, format_number(ingot.weight_kg),
                              ingot.disposition.value, ";".join(str(d) for d in ingot.defects),
-                             ingot.inspector])
+                             ingot.inspector, *([ingot.regrade_to or ""] if regraded else [])])
             count += 1
     return count
+
+
+def _regrade_cell(row: Row, disposition: Disposition | None, problems: _Problems) -> str | None:
+    """The optional regrade_to cell: a grade, only for a re-graded ingot (whether the heat
+    satisfies it is checked against the database)."""
+    if "regrade_to" not in row.cells or "regrade_to" in row.refused:
+        return None
+    typed = row.cells["regrade_to"]
+    grade = normalise_code(typed).strip()
+    if not grade:
+        return None
+    problem = unseen(typed) or (_("is longer than {n} characters").format(n=32) if len(grade) > 32 else None)
+    if problem is None and disposition is not None and disposition is not Disposition.REGRADED:
+        problem = _("only a re-graded ingot is released as another grade")
+    if problem:
+        problems.add(row.line, "regrade_to", problem)
+        return None
+    return grade
 
 
 def _parse_ingot_no(text: str) -> int:

@@ -603,7 +603,7 @@ def _seal_samples(conn: sqlite3.Connection) -> None:
         "'schema', '10', json_object('sealed', json(?)))", (first, json.dumps(counts, sort_keys=True)))
     for table in added:  # fixed names and expressions of qcdesk.records
         conn.execute(
-            f"INSERT INTO audit (action, field, tbl, rec, state) "  # noqa: S608
+            f"INSERT INTO audit (action, field, tbl, rec, state) "
             f"SELECT 'update', 'sealed', '{table.name}', rec, state "
             f"FROM ({table.select}) ORDER BY rec")
 

@@ -264,7 +264,7 @@ class SampleKind(StrEnum):
 
 
 SAMPLE_KIND_NAMES = {
-    SampleKind.PRELIMINARY: (N_("preliminary"), "炉前分析"),
+    SampleKind.PRELIMINARY: (N_("preliminary analysis"), "炉前分析"),
     SampleKind.HEAT: (N_("heat analysis"), "熔炼分析"),
     SampleKind.PRODUCT: (N_("product analysis"), "成品分析"),
 }

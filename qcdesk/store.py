@@ -33,6 +33,7 @@ from qcdesk.model import (
     DEFECT_CATEGORIES,
     ELEMENTS,
     EVERYTHING,
+    SAMPLE_KIND_NAMES,
     AnalysisPoint,
     ChartKey,
     ChemStatus,
@@ -151,6 +152,18 @@ class NewIngot:
     defects: tuple[IngotDefect, ...] = ()
     judged_at: datetime | None = None  # for records judged earlier; else when saved
     regrade_to: str | None = None  # a re-graded ingot's grade: one its heat satisfies
+
+
+@dataclass(frozen=True)
+class SampleTarget:
+    """A heat as an analyses file is checked against it (`Store.sample_targets`)."""
+
+    heat_no: str
+    tapped_at: datetime
+    ingots: frozenset[int]           # its live ingots' numbers
+    sample_nos: frozenset[str]       # the lab numbers of its live samples
+    analysis: dict[str, float]       # its heat analysis of record
+    signed: str | None               # the day of a signature in force covering it, if any
 
 
 @dataclass(frozen=True)
@@ -1091,8 +1104,10 @@ class Store:
             return f"{state[0]}-{state[1]} @{state[2]}"
         if table.name == records.SAMPLE:
             heat = self.conn.execute("SELECT heat_no FROM heat WHERE id = ?", (state[0],)).fetchone()
-            return _("{heat}/{sample} ({kind} sample row {rec})").format(
-                heat=heat[0] if heat else state[0], sample=state[2] or "-", kind=_(str(state[1])), rec=rec)
+            kind = SAMPLE_KIND_NAMES.get(SampleKind(state[1])) if state[1] in set(SampleKind) else None
+            return _("{heat}/{sample} ({kind}, sample row {rec})").format(
+                heat=heat[0] if heat else state[0], sample=state[2] or "-",
+                kind=_(kind[0]) if kind else state[1], rec=rec)
         return _("{name} (row {rec})").format(name=state[0], rec=rec)
 
     def signing_entry(self, sig_id: int) -> tuple[int, str, str | None, str | None] | None:
@@ -1219,7 +1234,8 @@ class Store:
         return self.converter(code)
 
     def update_converter(self, code: str, *, name: str | None = None,
-                         nominal_t: float | None = _UNSET, active: bool | None = None) -> Converter:
+                         nominal_t: float | None = _UNSET, active: bool | None = None,
+                         reason: str | None = None) -> Converter:
         changes: dict[str, object] = {}
         if name is not None:
             changes["name"] = _clean_name(name, N_("converter name"), 80)
@@ -1234,18 +1250,19 @@ class Store:
             current = self.converter(code)
             self._update_fields("converter", current, changes, key=current.code,
                                 statements=_CONVERTER_UPDATES, row_id=current.id,
-                                record=(records.CONVERTER, current.id))
+                                record=(records.CONVERTER, current.id), reason=reason)
         return self.converter(code)
 
     def _update_fields(self, entity: str, current: object, changes: Mapping[str, object], *,
                        key: str, statements: Mapping[str, str], row_id: object,
-                       record: tuple[str, object]) -> None:
+                       record: tuple[str, object], reason: str | None = None) -> None:
         """Write each field of a reference record that really changes, with its audit entry."""
         for column, value in changes.items():
             old = getattr(current, column)
             if old != value:
                 self.conn.execute(statements[column], (value, row_id))
-                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record)
+                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record,
+                            reason=reason)
 
     def shifts(self) -> list[Shift]:
         rows = self.conn.execute(
@@ -1829,8 +1846,8 @@ class Store:
             number = (None if new.sample_no is None or not new.sample_no.strip()
                       else _clean_name(new.sample_no, N_("sample"), 32))
             if number is None and kind is not SampleKind.HEAT:
-                raise InputError(_("sample"), _("a {kind} sample needs the lab's sample number").format(
-                    kind=_(kind.value)))
+                raise InputError(_("sample"), _("a {kind} needs the lab's sample number").format(
+                    kind=_(SAMPLE_KIND_NAMES[kind][0])))
             tapped = datetime.fromisoformat(row["tapped_at"])
             taken = _check_taken_at(kind, new.taken_at or tapped, tapped, now)
             ingot_id = self._sample_ingot(row, kind, new.ingot_no)
@@ -1847,8 +1864,9 @@ class Store:
                     "INSERT INTO sample (heat_id, kind, sample_no, ingot_id, taken_at, entered_by) "
                     "VALUES (?, ?, ?, ?, ?, ?)", (row["id"], kind.value, number, ingot_id, _minutes(taken),
                                                   self.user))
-                self.conn.executemany("INSERT INTO sample_value (sample_id, element, value_pct) "
-                                      "VALUES (?, ?, ?)", [(cur.lastrowid, el, v) for el, v in values.items()])
+                self.conn.executemany(
+                    "INSERT INTO sample_value (sample_id, element, value_pct) VALUES (?, ?, ?)",
+                    [(cur.lastrowid, el, v) for el, v in values.items()])
                 self._audit("insert", "sample", f"{row['heat_no']}/{number}", heat_no=row["heat_no"], new={
                     "kind": kind.value, "sample": number, "ingot_no": new.ingot_no,
                     "taken_at": _minutes(taken), "values": values}, reason=reason,
@@ -1913,11 +1931,11 @@ class Store:
         else:
             sample_id = int(existing["id"])
             key = f"{row['heat_no']}/{number or existing['sample_no'] or SampleKind.HEAT.value}"
-            for column, value in (("sample_no", number), ("taken_at", taken_at), ("entered_by", self.user)):
-                if existing[column] != value:
-                    db.execute(_SAMPLE_UPDATES[column], (value, sample_id))
+            for column, given in (("sample_no", number), ("taken_at", taken_at), ("entered_by", self.user)):
+                if existing[column] != given:
+                    db.execute(_SAMPLE_UPDATES[column], (given, sample_id))
                     self._audit("update", "sample", key, heat_no=row["heat_no"], field_name=column,
-                                old=existing[column], new=value, reason=reason,
+                                old=existing[column], new=given, reason=reason,
                                 record=(records.SAMPLE, sample_id))
         for el, value in values.items():
             old = current.get(el)
@@ -2020,8 +2038,8 @@ class Store:
             classes[r[0]].append(ToleranceClass(r[1], r[2], r[3], r[4]))
         return [ToleranceEdition(r[0], r[1], r[2], date.fromisoformat(r[3]),
                                  tuple(sorted(classes[r[0]], key=lambda c: element_sort_key(c.element))))
-                for r in self.conn.execute("SELECT id, standard, edition, in_force_from FROM tolerance_edition "
-                                           "ORDER BY in_force_from")]
+                for r in self.conn.execute("SELECT id, standard, edition, in_force_from "
+                                           "FROM tolerance_edition ORDER BY in_force_from")]
 
     def tolerances_in_force(self, on: date) -> ToleranceEdition | None:
         """The edition of the product-analysis tolerances in force on a day, if any."""
@@ -2047,9 +2065,11 @@ class Store:
                         _class_set(there.classes) == _class_set(ordered):
                     return there, False
                 raise Conflict(_("{title} is in force from {day}; an edition is added, never "
-                                 "overwritten: give another date").format(title=there.title, day=in_force_from))
-            cur = db.execute("INSERT INTO tolerance_edition (standard, edition, in_force_from) VALUES (?, ?, ?)",
-                             (standard, edition, in_force_from.isoformat()))
+                                 "overwritten: give another date").format(
+                    title=there.title, day=in_force_from))
+            cur = db.execute(
+                "INSERT INTO tolerance_edition (standard, edition, in_force_from) VALUES (?, ?, ?)",
+                (standard, edition, in_force_from.isoformat()))
             seq: dict[str, int] = defaultdict(int)
             for cls in ordered:
                 seq[cls.element] += 1
@@ -2071,6 +2091,51 @@ class Store:
                         ask=N_("the new tolerances change what is qualified in signed shifts ({day}): "
                                "say why they apply to them"))
         return next(e for e in self.tolerance_editions() if e.in_force_from == in_force_from), True
+
+    def sample_targets(self, heat_nos: Iterable[str]) -> dict[str, SampleTarget]:
+        """What an analyses file is checked against, for each of these heats that exists and is
+        not voided: its tap, live ingots, live sample numbers, heat analysis, and the day of a
+        signature in force covering it."""
+        wanted = sorted({normalise_code(n).strip() for n in heat_nos})
+        live = self._live_signatures()
+        found: dict[str, SampleTarget] = {}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(  # only '?' placeholders go into the statement
+                "SELECT h.id, h.heat_no, h.tapped_at, h.production_date, h.shift_id, "  # noqa: S608
+                "(SELECT json_group_array(ingot_no) FROM ingot WHERE heat_id = h.id "
+                "AND void_reason IS NULL), (SELECT json_group_array(sample_no) FROM sample "
+                "WHERE heat_id = h.id AND void_reason IS NULL AND sample_no IS NOT NULL), "
+                "(SELECT json_group_object(element, value_pct) FROM heat_analysis "
+                f"WHERE heat_id = h.id AND voided = 0) FROM heat h WHERE h.heat_no IN ({marks}) "
+                "AND h.void_reason IS NULL", chunk).fetchall()
+            for r in rows:
+                signed = sorted({day for _id, kind, day, shift_id in live if day == r[3]
+                                 and (kind == "day" or shift_id == r[4])})
+                found[r[1]] = SampleTarget(r[1], datetime.fromisoformat(r[2]),
+                                           frozenset(json.loads(r[5] or "[]")),
+                                           frozenset(json.loads(r[6] or "[]")),
+                                           {el: float(v) for el, v in json.loads(r[7] or "{}").items()},
+                                           signed[0] if signed else None)
+        return found
+
+    def samples_between(self, date_from: date, date_to: date) -> Iterator[Sample]:
+        """The live samples of the heats of production dates from..to, heat by heat in tap order."""
+        heat_ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM heat WHERE production_date BETWEEN ? AND ? AND void_reason IS NULL "
+            "AND EXISTS (SELECT 1 FROM sample WHERE heat_id = heat.id) ORDER BY tapped_at, heat_no",
+            (date_from.isoformat(), date_to.isoformat()))]
+        for chunk in _chunks(heat_ids, 500):
+            samples = self._samples_of(chunk)
+            for heat_id in chunk:
+                yield from samples.get(heat_id, [])
+
+    def any_regrade_to(self, date_from: date, date_to: date) -> bool:
+        """Whether an ingot of the heats of production dates from..to names its re-graded grade."""
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM heat h JOIN ingot i ON i.heat_id = h.id WHERE "
+            "h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL AND i.void_reason IS NULL "
+            "AND i.regrade_to IS NOT NULL)", (date_from.isoformat(), date_to.isoformat())).fetchone()[0])
 
     # ---- end of samples
 
@@ -2859,7 +2924,8 @@ def _history_row(r: sqlite3.Row) -> HeatListRow:
         weight_qualified_kg=w_qualified if conforms else 0.0,
         ingots_awaiting_chemistry=0 if checked else n_judged,
         weight_awaiting_chemistry_kg=0.0 if checked else w_judged,
-        ingots_failing_product_analysis=r["n_pa_fails"], weight_failing_product_analysis_kg=r["w_pa_fails_kg"])
+        ingots_failing_product_analysis=r["n_pa_fails"],
+        weight_failing_product_analysis_kg=r["w_pa_fails_kg"])
     return HeatListRow(r["heat_no"], date.fromisoformat(r["production_date"]), r["shift_code"],
                        r["converter_code"], r["grade"], datetime.fromisoformat(r["tapped_at"]),
                        r["tap_weight_t"], status, n_judged, r["n_ingots"], sums)
@@ -2899,8 +2965,8 @@ _HISTORY_WHERE = {dated: "FROM heat h JOIN converter c ON c.id = h.converter_id 
                   for dated, where in _HISTORY_FILTERS.items()}
 _HISTORY_COLUMNS = ("SELECT h.heat_no, h.production_date, s.code AS shift_code, c.code AS converter_code, "
                     "h.grade, h.tapped_at, h.tap_weight_t, h.chem_status, h.n_ingots, h.n_judged, "
-                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg, h.n_pa_ok, h.w_pa_ok_kg, h.n_pa_fails, "
-                    "h.w_pa_fails_kg")
+                    "h.n_surface_ok, h.w_judged_kg, h.w_surface_ok_kg, h.n_pa_ok, h.w_pa_ok_kg, "
+                    "h.n_pa_fails, h.w_pa_fails_kg")
 
 
 def _history_page_sql(keys: tuple[str, ...], descending: bool, dated: bool) -> tuple[str, str]:
@@ -3133,7 +3199,10 @@ _WRONG_SUMS_SQL = (
     "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
     "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
     "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
-    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005) "
+    "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005 "
+    "OR h.n_pa_ok IS NOT coalesce(s.n_pa_ok, 0) OR h.n_pa_fails IS NOT coalesce(s.n_pa_fails, 0) "
+    "OR NOT abs(h.w_pa_ok_kg - coalesce(s.w_pa_ok_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_pa_fails_kg - coalesce(s.w_pa_fails_kg, 0)) < 0.0005) "
     "ORDER BY h.id LIMIT 1")
 
 

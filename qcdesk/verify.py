@@ -414,9 +414,10 @@ def _derived(store: Store) -> str | None:
     wrong_ingot = store.first_ingot_with_wrong_product_verdict()
     if wrong_ingot is not None:
         heat_no, ingot_no, failing = wrong_ingot
-        return _("ingot {heat_no}/{n} is stored as {stored} its product analysis, but its heat's product "
-                 "analyses and the tolerances in force give otherwise").format(
-            heat_no=heat_no, n=ingot_no, stored=_("failing") if failing else _("passing"))
+        return _("ingot {heat_no}/{n} is stored as {stored}, but its heat's product analyses and the "
+                 "tolerances in force give otherwise: it was changed behind the program's back").format(
+            heat_no=heat_no, n=ingot_no, stored=_("failing its product analysis") if failing
+            else _("passing its product analysis"))
     return None
 
 

@@ -12,12 +12,29 @@ DOMAIN.md, "Definitions the program must follow":
 - a heat conforms when every element its aim grade limits has a value inside the
   limits (bounds inclusive); a limited element with no value makes the heat not
   yet checked, never conforming; no edition in force on the tap date: not checked;
-- qualified ingot: ``accepted`` or ``conditioned`` and its heat conforms;
+- qualified ingot: ``accepted`` or ``conditioned``, its heat conforms, and none of its own
+  product analyses fails;
 - awaiting chemistry: judged ingots of heats not yet checked;
 - ingot qualified rate: qualified ÷ judged ingots of checked heats (weight, count);
 - surface qualified rate: accepted or conditioned ÷ judged ingots (weight, count);
 - chemistry conformance: conforming ÷ checked heats (count, tapped weight);
 - output: tapped weight; a rate over nothing is undefined (None).
+
+DOMAIN.md, "Samples from the lab, and the product analysis" (the product analysis check):
+
+- a product value passes within [min − deviation, max + deviation] of the heat limits in
+  force, a side with no limit open; the deviation is the tolerance table's (in force on the
+  tap date) for the class of the specified limit's value; a side the table gives none for
+  is not widened; an element outside the table gets none;
+- within one heat, product values of an element outside the heat limits on both sides make
+  every product analysis of that element fail;
+- no heat analysis of record: no tolerance;
+- an ingot with a failing product analysis is not qualified, and counted (when judged).
+
+Readings chosen here, as the program chose them (docs/samples.md): the class is looked up by
+the maximum (the minimum where there is none), and holds both deviations; a limit beyond the
+table's last class gets no tolerance; a heat analysis of record is a heat analysis with a
+value; the product analyses of voided ingots are left out.
 
 Two readings DOMAIN.md leaves open, chosen here and named in the test report:
 
@@ -32,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 ACCEPTED, CONDITIONED, REGRADED, SCRAP, PENDING = (
@@ -43,6 +61,17 @@ CONFORMS, FAILS, NOT_CHECKED = "conforms", "fails", "not_checked"
 
 # element → (min %, max %), either may be None
 Limits = Mapping[str, tuple[float | None, float | None]]
+# element → its classes, lowest first: (specified limits up to %, None: no end; deviation below,
+# deviation above, None: none on that side)
+Classes = Mapping[str, Sequence[tuple[float | None, float | None, float | None]]]
+
+
+@dataclass(frozen=True)
+class RefTolerances:
+    """An edition of the product-analysis tolerances, in force from `in_force_from` on."""
+
+    in_force_from: date
+    classes: Classes
 
 
 @dataclass(frozen=True)
@@ -72,6 +101,8 @@ class RefHeat:
     limits: Limits | None
     analysis: dict[str, float] = field(default_factory=dict)
     ingots: dict[int, RefIngot] = field(default_factory=dict)
+    tolerances: Classes | None = None  # the tolerances in force on the tap date (None: none)
+    products: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (ingot, values)
 
 
 # --------------------------------------------------------------------- chemistry
@@ -104,6 +135,45 @@ def chem_status(limits: Limits | None, analysis: Mapping[str, float]) -> str:
     return NOT_CHECKED if missing else CONFORMS
 
 
+# ------------------------------------------------------------- product analysis
+
+def tolerances_in_force(editions: Iterable[RefTolerances], tap_date: date) -> RefTolerances | None:
+    best: RefTolerances | None = None
+    for edition in editions:
+        if edition.in_force_from <= tap_date and (best is None or edition.in_force_from > best.in_force_from):
+            best = edition
+    return best
+
+
+def _written(value: float, change: float) -> float:
+    """value + change, in decimals as written (0.20 + 0.02 = 0.22 exactly)."""
+    return float(Decimal(str(value)) + Decimal(str(change)))
+
+
+def failing_ingots(limits: Limits | None, tolerances: Classes | None, heat_analysis: bool,
+                   products: Sequence[tuple[int, Mapping[str, float]]]) -> set[int]:
+    """The ingots with a product analysis outside what the definition allows."""
+    failing: set[int] = set()
+    for element, (low, high) in (limits or {}).items():
+        values = [(ingot, v[element]) for ingot, v in products if element in v]
+        below = above = None
+        if heat_analysis and tolerances:
+            specified = high if high is not None else low
+            for up_to, dev_below, dev_above in tolerances.get(element, ()):
+                if specified is not None and (up_to is None or specified <= up_to):
+                    below, above = dev_below, dev_above
+                    break
+        allowed_low = low if low is None or below is None else _written(low, -below)
+        allowed_high = high if high is None or above is None else _written(high, above)
+        both_sides = (high is not None and any(v > high for _i, v in values)
+                      and low is not None and any(v < low for _i, v in values))
+        for ingot, v in values:
+            if both_sides or (allowed_low is not None and v < allowed_low) or (
+                    allowed_high is not None and v > allowed_high):
+                failing.add(ingot)
+    return failing
+
+
 # ------------------------------------------------------------------------ shifts
 
 def production_shift(moment: datetime, schedule: Sequence[tuple[str, int]]) -> tuple[date, str]:
@@ -133,11 +203,12 @@ SUM_FIELDS = (
     "weight_surface_judged_kg", "weight_surface_ok_kg",
     "ingots_judged", "ingots_qualified", "weight_judged_kg", "weight_qualified_kg",
     "ingots_awaiting_chemistry", "weight_awaiting_chemistry_kg",
+    "ingots_failing_product_analysis", "weight_failing_product_analysis_kg",
 )
 INT_FIELDS = frozenset({
     "heats", "heats_checked", "heats_conforming", "ingots", "ingots_pending",
     "ingots_surface_judged", "ingots_surface_ok", "ingots_judged", "ingots_qualified",
-    "ingots_awaiting_chemistry"})
+    "ingots_awaiting_chemistry", "ingots_failing_product_analysis"})
 RATE_FIELDS = (
     "ingot_qualified_rate", "ingot_qualified_rate_by_count",
     "surface_qualified_rate", "surface_qualified_rate_by_count",
@@ -158,11 +229,15 @@ def figures(heats: Iterable[RefHeat]) -> dict[str, Any]:
     status = {h.heat_no: chem_status(h.limits, h.analysis) for h in heats}
     checked = [h for h in heats if status[h.heat_no] != NOT_CHECKED]
     conforming = [h for h in heats if status[h.heat_no] == CONFORMS]
+    failing = {h.heat_no: failing_ingots(h.limits, h.tolerances, bool(h.analysis), h.products)
+               for h in heats}
+    failed = {id(i) for h in heats for n, i in h.ingots.items() if n in failing[h.heat_no]}
     ingots = [(h, i) for h in heats for i in h.ingots.values()]
     judged = [(h, i) for h, i in ingots if i.disposition != PENDING]
     judged_checked = [(h, i) for h, i in judged if status[h.heat_no] != NOT_CHECKED]
     qualified = [(h, i) for h, i in judged_checked
-                 if i.disposition in SURFACE_OK and status[h.heat_no] == CONFORMS]
+                 if i.disposition in SURFACE_OK and status[h.heat_no] == CONFORMS and id(i) not in failed]
+    failing_product = [(h, i) for h, i in judged if id(i) in failed]
     surface_ok = [(h, i) for h, i in judged if i.disposition in SURFACE_OK]
     awaiting = [(h, i) for h, i in judged if status[h.heat_no] == NOT_CHECKED]
 
@@ -191,6 +266,8 @@ def figures(heats: Iterable[RefHeat]) -> dict[str, Any]:
         "weight_qualified_kg": kg(qualified),
         "ingots_awaiting_chemistry": len(awaiting),
         "weight_awaiting_chemistry_kg": kg(awaiting),
+        "ingots_failing_product_analysis": len(failing_product),
+        "weight_failing_product_analysis_kg": kg(failing_product),
     }
     out.update(
         ingot_qualified_rate=_share(out["weight_qualified_kg"], out["weight_judged_kg"]),

@@ -315,7 +315,7 @@ def test_help_goes_to_the_output_stream(db: Path) -> None:
 
 def test_check_json_conforming_heat_with_values_on_the_limits(workshop: Path) -> None:
     result = run_json("--db", str(workshop), "check", "24A001")
-    assert set(result) == {"heat_no", "grade", "standard", "status", "elements"}
+    assert set(result) == {"heat_no", "grade", "standard", "status", "elements", "samples", "regrade_to"}
     assert (result["heat_no"], result["grade"], result["status"]) == ("24A001", "Q235B", "conforms")
     assert result["standard"]["standard"] == "GB/T 700"
     assert result["standard"]["edition"] == "2006"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from qcdesk import csvio
+from qcdesk import csvio, samples_io
 from qcdesk.errors import InputError, QcError
 from qcdesk.model import Disposition
 from qcdesk.numbers import CHEMISTRY_PCT, INGOT_WEIGHT_KG, TAP_TEMP_C, TAP_WEIGHT_T, Range, parse_in_range
@@ -123,6 +123,7 @@ def test_any_text_in_a_numeric_field_is_refused_or_stored_as_meant(
 
 HEAT_HEADER = [*csvio.HEAT_COLUMNS, "C", "Mn"]
 INGOT_HEADER = list(csvio.INGOT_COLUMNS)
+SAMPLE_HEADER = [*samples_io.ANALYSIS_COLUMNS, "C", "Mn"]
 TRICKY = ["", " ", "nan", "1e3", "1,5", "-1", "0", "99999", "０．２０", "Q235B", "Q999", "9",
           "2024-02-30 10:00", "1899-12-31 23:59", "2024-01-01 25:00", "合格", "待判", "scrap",
           "PIPE@top", "PIPE@nowhere", "NOPE", "\x00", '"', "a\nb", "=1+1", "１", "x" * 90]
@@ -149,14 +150,19 @@ def good_ingot(n: int) -> list[str]:
     return [f"T-{n % 5 + 1}", str(n % 9000 + 1000), "8500", "accepted", "", "Wang"]
 
 
+def good_sample(n: int) -> list[str]:
+    """A preliminary sample of one of the heats T-1 … T-5 (tapped 01:00 … 05:00), at its tap."""
+    return [f"T-{n % 5 + 1}", f"L{n:07d}", "preliminary", "", f"2024-01-01 0{n % 5 + 1}:00", "0.15", "0.45"]
+
+
 @st.composite
 def csv_files(draw: st.DrawFn, kind: str) -> bytes:
     """A file around the valid format: good rows with some cells, rows or the header spoilt,
     in one of the encodings a workshop uses; or any bytes at all."""
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=300))
-    header = list(HEAT_HEADER if kind == "heats" else INGOT_HEADER)
-    make = good_heat if kind == "heats" else good_ingot
+    header = list({"heats": HEAT_HEADER, "ingots": INGOT_HEADER, "analyses": SAMPLE_HEADER}[kind])
+    make = {"heats": good_heat, "ingots": good_ingot, "analyses": good_sample}[kind]
     rows = [make(next(_serial)) for _ in range(draw(st.integers(0, 6)))]
     for row in rows:
         if draw(st.integers(0, 3)) == 0:  # spoil a cell
@@ -181,9 +187,10 @@ def csv_files(draw: st.DrawFn, kind: str) -> bytes:
 
 def whole_or_nothing(store: Store, db_path: Path, file: Path, kind: str) -> None:
     before = db_path.read_bytes()
-    table = "heat" if kind == "heats" else "ingot"
+    table = {"heats": "heat", "ingots": "ingot", "analyses": "sample"}[kind]
     count = store.counts()[table]
-    importer = csvio.import_heats if kind == "heats" else csvio.import_ingots
+    importer = {"heats": csvio.import_heats, "ingots": csvio.import_ingots,
+                "analyses": samples_io.import_analyses}[kind]
     try:
         n = importer(store, file)
     except QcError:  # refused (ImportRefused, or a file that cannot be read): nothing written
@@ -215,3 +222,13 @@ def test_any_ingots_file_imports_whole_or_leaves_the_database_unchanged(
     file = tmp_path_factory.getbasetemp() / "ingots.csv"
     file.write_bytes(data)
     whole_or_nothing(store, db_path, file, "ingots")
+
+
+@SETTINGS
+@given(data=csv_files("analyses"))
+def test_any_analyses_file_imports_whole_or_leaves_the_database_unchanged(
+        csv_store: tuple[Store, Path], tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    store, db_path = csv_store
+    file = tmp_path_factory.getbasetemp() / "analyses.csv"
+    file.write_bytes(data)
+    whole_or_nothing(store, db_path, file, "analyses")

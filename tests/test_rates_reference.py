@@ -5,9 +5,11 @@ chem_status in SQL. Here hypothesis builds random workshops the way people do:
 a shift schedule, grades and editions, heats at shift boundaries, analyses on
 and just outside the limits or missing, ingots of every disposition, then
 corrections (re-judged ingots, removed ingots and heats, changed or withdrawn
-analysis values, editions added after the fact). The truth is kept in memory as
-it is entered and the store's rates must equal the reference's: the same groups
-in the same order, counts exactly, weights and rates to 1e-9.
+analysis values, editions added after the fact), product analyses of ingots on and
+around their widened limits, on both sides of a heat's limits, voided, and tolerance
+editions added. The truth is kept in memory as it is entered and the store's rates must
+equal the reference's: the same groups in the same order, counts exactly, weights and
+rates to 1e-9.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import reference as ref
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from qcdesk.model import Disposition, Limit
+from qcdesk.model import Disposition, Limit, SampleKind, ToleranceClass
 from qcdesk.rates import parse_group_keys
 from qcdesk.store import NewHeat, NewIngot, Store
 
@@ -46,6 +48,17 @@ GRADES = ("Q195", "Q235B", "Q275D", "20", "X1")  # X1: a grade with no edition a
 ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr")
 UNLIMITED = ("Ni", "Cu", "Mo", "V")
 BOUNDS = (0.0, 0.01, 0.035, 0.04, 0.045, 0.1, 0.12, 0.17, 0.2, 0.23, 0.3, 0.35, 0.5, 0.65, 1.4, 1.5)
+# GB/T 222-2006, table 1, as DOMAIN.md gives it (typed here again), in force from 2007-02-01
+GBT222_2006 = ref.RefTolerances(date(2007, 2, 1), {
+    "C": [(0.25, 0.02, 0.02), (0.55, 0.03, 0.03), (None, 0.04, 0.04)],
+    "Mn": [(0.80, 0.03, 0.03), (1.70, 0.06, 0.06)],
+    "Si": [(0.37, 0.03, 0.03), (None, 0.05, 0.05)],
+    "S": [(0.050, None, 0.005), (0.35, 0.01, 0.02)],
+    "P": [(0.060, None, 0.005), (0.15, 0.01, 0.01)],
+})
+# a product value around a bound: on it, on it widened by a usual deviation, one step beyond
+STEPS = (0.0, 0.001, 0.005, 0.0051, 0.01, 0.011, 0.02, 0.021, 0.03, 0.031, 0.04, 0.06, 0.061)
+DEVIATIONS = (None, 0.0, 0.005, 0.01, 0.02, 0.03)
 
 SCHEDULE_CODES = ("night", "day", "evening", "late", "early")
 DEFAULT_SCHEDULE = [("night", 0), ("day", 480), ("evening", 960)]
@@ -71,6 +84,7 @@ class TruthHeat:
     schedule: list[tuple[str, int]]  # the schedule in force when its tap time was entered
     analysis: dict[str, float] = field(default_factory=dict)
     ingots: dict[int, ref.RefIngot] = field(default_factory=dict)
+    products: dict[str, tuple[int, dict[str, float]]] = field(default_factory=dict)  # by sample no
 
 
 @dataclass
@@ -80,6 +94,7 @@ class Truth:
     schedule: list[tuple[str, int]]
     editions: dict[str, list[ref.RefEdition]]
     heats: dict[str, TruthHeat] = field(default_factory=dict)
+    tolerances: list[ref.RefTolerances] = field(default_factory=lambda: [GBT222_2006])
 
     def limits_for(self, grade: str, tapped_at: datetime) -> ref.Limits | None:
         edition = ref.edition_in_force(self.editions.get(grade, ()), tapped_at.date())
@@ -89,9 +104,11 @@ class Truth:
         out = []
         for heat_no, h in self.heats.items():
             day, shift = ref.production_shift(h.tapped_at, h.schedule)
+            tolerances = ref.tolerances_in_force(self.tolerances, h.tapped_at.date())
             out.append(ref.RefHeat(heat_no, h.converter, day, shift, h.grade, h.tap_weight_t,
                                    self.limits_for(h.grade, h.tapped_at), dict(h.analysis),
-                                   dict(h.ingots)))
+                                   dict(h.ingots), tolerances.classes if tolerances else None,
+                                   list(h.products.values())))
         return out
 
 
@@ -176,6 +193,57 @@ def add_edition(data: st.DataObject, store: Store, truth: Truth, grade: str) -> 
     truth.editions.setdefault(grade, []).append(ref.RefEdition(effective, limits))
 
 
+def draw_product(data: st.DataObject, limits: ref.Limits | None) -> dict[str, float]:
+    """A product analysis: each element around one of its heat limits (on it, widened by a usual
+    deviation, one step beyond, either side), or anywhere."""
+    values: dict[str, float] = {}
+    for el in data.draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=3, unique=True),
+                        label="product elements"):
+        bounds = [b for b in (limits or {}).get(el, (None, None)) if b is not None]
+        if bounds and data.draw(st.booleans(), label="near a bound"):
+            step = data.draw(st.sampled_from(STEPS), label="step") * data.draw(st.sampled_from([1, -1]))
+            value = round(data.draw(st.sampled_from(bounds), label="bound") + step, 6)
+        else:
+            value = data.draw(st.sampled_from(BOUNDS), label="anywhere")
+        values[el] = min(max(value, 0.0), 100.0)
+    return values
+
+
+def add_product(data: st.DataObject, store: Store, truth: Truth, heat_no: str) -> None:
+    heat = truth.heats[heat_no]
+    if not heat.ingots:
+        return
+    ingot_no = data.draw(st.sampled_from(sorted(heat.ingots)), label="drilled ingot")
+    values = draw_product(data, truth.limits_for(heat.grade, heat.tapped_at))
+    number = f"P{len(heat.products) + 1}"
+    while number in heat.products:
+        number += "'"
+    store.add_sample(heat_no, SampleKind.PRODUCT, values, sample_no=number, ingot_no=ingot_no,
+                     taken_at=heat.tapped_at + timedelta(days=1))
+    heat.products[number] = (ingot_no, values)
+
+
+def add_tolerances(data: st.DataObject, store: Store, truth: Truth) -> None:
+    """A made-up tolerance edition, in force from a day of the window."""
+    effective = draw_edition_date(data)
+    if any(t.in_force_from == effective for t in truth.tolerances):
+        return
+    classes: dict[str, list[tuple[float | None, float | None, float | None]]] = {}
+    for el in data.draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=3, unique=True),
+                        label="tolerance elements"):
+        ends = sorted(data.draw(st.lists(st.sampled_from(BOUNDS), min_size=1, max_size=2, unique=True),
+                                label="class ends"))
+        rows: list[tuple[float | None, float | None, float | None]] = []
+        for end in [*ends, *([None] if data.draw(st.booleans(), label="open class") else [])]:
+            below = data.draw(st.sampled_from(DEVIATIONS), label="below")
+            above = data.draw(st.sampled_from(DEVIATIONS[1:] if below is None else DEVIATIONS), label="above")
+            rows.append((end, below, above))
+        classes[el] = rows
+    store.add_tolerance_edition("TEST", effective.isoformat(), effective, [
+        ToleranceClass(el, *row) for el, rows in classes.items() for row in rows])
+    truth.tolerances.append(ref.RefTolerances(effective, classes))
+
+
 def build_workshop(data: st.DataObject, store: Store) -> Truth:
     schedule = draw_schedule(data)
     if schedule != DEFAULT_SCHEDULE:
@@ -226,6 +294,8 @@ def build_workshop(data: st.DataObject, store: Store) -> Truth:
         if news:
             store.add_ingots(heat_no, news)
         heat.ingots = {i.ingot_no: ref.RefIngot(i.weight_kg, i.disposition.value) for i in news}
+        for _ in range(data.draw(st.integers(0, 3), label="product samples")):
+            add_product(data, store, truth, heat_no)
 
     for _ in range(data.draw(st.integers(0, 8), label="corrections")):
         correct(data, store, truth)
@@ -235,9 +305,13 @@ def build_workshop(data: st.DataObject, store: Store) -> Truth:
 def correct(data: st.DataObject, store: Store, truth: Truth) -> None:
     """One correction, as an inspector or the lab would make it, with its reason."""
     kind = data.draw(st.sampled_from(["ingot", "ingot", "remove ingot", "analysis", "analysis",
-                                      "remove heat", "edition", "heat", "schedule"]), label="correction")
+                                      "remove heat", "edition", "heat", "schedule", "product",
+                                      "remove product", "tolerances"]), label="correction")
     if kind == "edition":
         add_edition(data, store, truth, data.draw(st.sampled_from(GRADES)))
+        return
+    if kind == "tolerances":
+        add_tolerances(data, store, truth)
         return
     if kind == "schedule":
         # shifts with heats cannot go: keep every code, maybe add one; saved heats stay put
@@ -255,6 +329,14 @@ def correct(data: st.DataObject, store: Store, truth: Truth) -> None:
     if kind == "remove heat":
         store.void_heat(heat_no, reason="logged twice")
         del truth.heats[heat_no]
+    elif kind == "product":
+        add_product(data, store, truth, heat_no)
+    elif kind == "remove product":
+        if heat.products:
+            number = data.draw(st.sampled_from(sorted(heat.products)), label="sample")
+            sample = next(x for x in store.samples(heat_no) if x.sample_no == number)
+            store.void_sample(heat_no, sample.id, "drillings mixed up")
+            del heat.products[number]
     elif kind == "heat":
         what = data.draw(st.sampled_from(["converter", "tapped_at", "grade", "tap_weight_t"]),
                          label="heat field")
@@ -288,6 +370,8 @@ def correct(data: st.DataObject, store: Store, truth: Truth) -> None:
         if kind == "remove ingot":
             store.void_ingot(heat_no, ingot_no, reason="mixed up")
             del heat.ingots[ingot_no]
+            # its product analyses go with it
+            heat.products = {n: p for n, p in heat.products.items() if p[0] != ingot_no}
             return
         disposition = data.draw(st.sampled_from(list(Disposition)), label="new disposition")
         weight = data.draw(st.one_of(st.just(ingot.weight_kg), weights_kg), label="new kg")
@@ -321,6 +405,8 @@ def test_store_rates_equal_the_reference(data: st.DataObject) -> None:
             Store.open(Path(folder) / "qcdesk.sqlite", "prop") as store:
         truth = build_workshop(data, store)
         heats = truth.ref_heats()
+        failing = ref.figures(heats)["ingots_failing_product_analysis"]
+        event("ingots failing a product analysis: " + ("some" if failing else "none"))
 
         # each heat's production date, shift and verdict, as the program stored them
         shown = {h.heat_no: h for h in store.heats(date(2000, 1, 1), date(2100, 1, 1))}

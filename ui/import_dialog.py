@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from qcdesk import csvio
 from qcdesk.errors import ImportRefused
 from qcdesk.store import Store
+from qcdesk.unjudged import describe as describe_unjudged
 from ui.session import Cancelled, Session, Task
 
 KINDS = ("heats", "ingots")
@@ -119,7 +120,7 @@ class ImportDialog(QDialog):
             self.path_edit.setFocus()
             return
         path, encoding = Path(text), self.encoding_box.currentData()
-        run = csvio.import_heats if self.kind == "heats" else csvio.import_ingots
+        run = csvio.import_heats_summary if self.kind == "heats" else csvio.import_ingots
         self._refused = None
         self.problems.clear()
         self.problems.hide()
@@ -127,7 +128,7 @@ class ImportDialog(QDialog):
         self.status_label.setText(self.tr("Reading and checking {name}…").format(name=path.name))
         self._set_running(True)
 
-        def work(store: Store, task: Task) -> int:
+        def work(store: Store, task: Task) -> int | csvio.HeatsImported:
             def progress(done: int, total: int) -> None:
                 if task.cancelled:
                     raise Cancelled
@@ -154,13 +155,16 @@ class ImportDialog(QDialog):
         self.progress.setValue(done)
         self.status_label.setText(self.tr("Saving row {done} of {total}…").format(done=done, total=total))
 
-    def _imported(self, n: int) -> None:
+    def _imported(self, result: int | csvio.HeatsImported) -> None:
         self.task = None
         self._set_running(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.status_label.setText(self.tr("{n} heats imported.").format(n=n) if self.kind == "heats"
-                                  else self.tr("{n} ingots imported.").format(n=n))
+        if isinstance(result, csvio.HeatsImported):  # and the heats no standard edition judges
+            self.status_label.setText("\n".join([self.tr("{n} heats imported.").format(n=result.count),
+                                                 *describe_unjudged(result.unjudged)]))
+        else:
+            self.status_label.setText(self.tr("{n} ingots imported.").format(n=result))
         self.cancel_button.setText(self.tr("Close"))
 
     def _failed(self, message: str) -> None:

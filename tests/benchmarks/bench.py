@@ -64,11 +64,13 @@ _FLOOR_SUMS = """
     total(w_judged_kg) AS weight_surface_judged_kg,
     total(w_surface_ok_kg) AS weight_surface_ok_kg,
     coalesce(sum(n_judged) FILTER (WHERE chem_status <> 'not_checked'), 0) AS ingots_judged,
-    coalesce(sum(n_surface_ok) FILTER (WHERE chem_status = 'conforms'), 0) AS ingots_qualified,
+    coalesce(sum(n_pa_ok) FILTER (WHERE chem_status = 'conforms'), 0) AS ingots_qualified,
     total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS weight_judged_kg,
-    total(w_surface_ok_kg) FILTER (WHERE chem_status = 'conforms') AS weight_qualified_kg,
+    total(w_pa_ok_kg) FILTER (WHERE chem_status = 'conforms') AS weight_qualified_kg,
     coalesce(sum(n_judged) FILTER (WHERE chem_status = 'not_checked'), 0) AS ingots_awaiting_chemistry,
-    total(w_judged_kg) FILTER (WHERE chem_status = 'not_checked') AS weight_awaiting_chemistry_kg
+    total(w_judged_kg) FILTER (WHERE chem_status = 'not_checked') AS weight_awaiting_chemistry_kg,
+    coalesce(sum(n_pa_fails), 0) AS ingots_failing_product_analysis,
+    total(w_pa_fails_kg) AS weight_failing_product_analysis_kg
 """
 _FLOOR_RATES = """
     weight_qualified_kg / nullif(weight_judged_kg, 0) AS ingot_qualified_rate,
@@ -109,11 +111,11 @@ _RAW_SUMS = """
         AS weight_surface_ok_kg,
     count(*) FILTER (WHERE i.disposition <> 'pending' AND h.chem_status <> 'not_checked')
         AS ingots_judged,
-    count(*) FILTER (WHERE i.disposition IN ('accepted', 'conditioned')
+    count(*) FILTER (WHERE i.disposition IN ('accepted', 'conditioned') AND i.pa_fails = 0
                      AND h.chem_status = 'conforms') AS ingots_qualified,
     total(i.weight_kg) FILTER (WHERE i.disposition <> 'pending' AND h.chem_status <> 'not_checked')
         AS weight_judged_kg,
-    total(i.weight_kg) FILTER (WHERE i.disposition IN ('accepted', 'conditioned')
+    total(i.weight_kg) FILTER (WHERE i.disposition IN ('accepted', 'conditioned') AND i.pa_fails = 0
                                AND h.chem_status = 'conforms') AS weight_qualified_kg,
     count(*) FILTER (WHERE i.disposition <> 'pending' AND h.chem_status = 'not_checked')
         AS ingots_awaiting_chemistry,
