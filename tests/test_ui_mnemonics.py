@@ -113,7 +113,8 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
         heat, check, samples = store.heat("3-0425"), store.product_check("3-0425"), store.samples("3-0425")
     dialogs: list[QWidget] = [
         NewHeatDialog(session), PreferencesDialog(session), ImportDialog(session, "heats"),
-        ImportDialog(session, "ingots"), SignInDialog(session), PeopleDialog(session),
+        ImportDialog(session, "ingots"), ImportDialog(session, "analyses"), SignInDialog(session),
+        PeopleDialog(session),
         ReasonDialog("why?"), AuditDialog(session, "3-0425"),
         SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
         VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),

@@ -111,4 +111,14 @@ ZH = {
     "entered by": "录入人",
     "values": "数值",
     "sample {sample}": "试样 {sample}",
+    # the File menu's import of analyses
+    "Import &analyses…": "导入化验结果(&A)…",
+    "Import analyses": "导入化验结果",
+    "only to replace heat analyses already there": "仅在替换已有熔炼分析时填写",
+    "&Reason for heat-sample corrections:": "熔炼试样更正原因(&R)：",
+    "A heat sample in the file replaces a heat's analysis of other values only with a reason (a correction, "
+    "kept in the heat's history); without one such a line is refused, and nothing is imported.":
+        "文件中的熔炼试样只有在注明原因时才能替换数值不同的已有熔炼分析（作为更正记入炉次历史）；"
+        "未注明原因时该行被拒绝，整个文件不导入。",
+    "{n} sample(s) imported.": "已导入 {n} 个试样。",
 }
