@@ -77,7 +77,7 @@ def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
     h = report.headings
     story = layout.opening(report.furniture, h["draft"], report.draft_reasons, st)
     story += [layout.heading(h["summary"], st), layout.table(report.summary, st, FRAME_W * 0.85)]
-    if lab is not None:  # said where the rates are given
+    if lab is not None and lab.failing_line:  # said where the rates are given
         story += [Spacer(1, 1.5 * mm), Paragraph(text(lab.failing_line), st.body)]
     if report.quarter_plan:
         story += [Spacer(1, 1.5 * mm), Paragraph(text(report.quarter_plan), st.body)]

@@ -169,8 +169,9 @@ def heat_lab(store: Store, heat_no: str) -> HeatLab:
 
 @dataclass(frozen=True)
 class DailyLab:
-    """The daily report's product analyses and re-graded ingots: the line said under the rates, the
-    ingots failing their product analysis, the re-graded ingots with the grade each is released as."""
+    """The daily report's product analyses and re-graded ingots: the line said under the rates (""
+    when no ingot of the month to date fails), the ingots failing their product analysis, the
+    re-graded ingots with the grade they are released as."""
 
     failing_line: str
     failing: Table
@@ -183,9 +184,10 @@ def daily_lab(store: Store, day: date) -> DailyLab:
     day_sums = store.rates(day, day).total.sums
     month_sums = store.rates(day.replace(day=1), day).total.sums
     n, month = day_sums.ingots_failing_product_analysis, month_sums.ingots_failing_product_analysis
+    # said as the awaiting chemistry is: where there is something to say
     failing_line = _("{n} ingot(s) fail product analysis this day ({kg} kg), {month} this month to date: "
                      "not qualified, whatever their surface.").format(
-        n=count(n), kg=kg(day_sums.weight_failing_product_analysis_kg), month=count(month))
+        n=count(n), kg=kg(day_sums.weight_failing_product_analysis_kg), month=count(month)) if month else ""
     heats = {h.heat_no: h for h in store.heats(day, day)}
     ingots = list(store.iter_ingots(day, day))
     # one row per heat and grade released as: a heat re-graded whole is one line, not one per ingot
