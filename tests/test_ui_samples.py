@@ -186,7 +186,7 @@ def test_a_preliminary_sample_is_listed_and_never_judged(qtbot: QtBot, desk: Mai
         keys.press(Qt.Key.Key_Return)
     v1 = _cells(view, "V-1")
     assert (v1["Kind"], v1["Taken at"], v1["C, %"], v1["Verdict"]) == (
-        "preliminary", "2024-03-04 08:40", "0.45", "not judged (process control)")
+        "preliminary analysis", "2024-03-04 08:40", "0.45", "not judged (process control)")
     with stored(db_path) as store:
         assert store.heat("1-0001").analysis["C"] == 0.18  # the analysis of record is untouched
 
