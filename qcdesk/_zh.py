@@ -719,4 +719,6 @@ ZH.update({
     "ingot {heat_no}/{n} is stored as {stored}, but its heat's product analyses and the tolerances in "
     "force give otherwise: it was changed behind the program's back":
         "钢锭 {heat_no}/{n} 记录为{stored}，但按该炉的成品分析和现行允许偏差结果不同：有人绕过程序修改了它",
+    "{n} judged ingot(s) fail their product analysis: not qualified, whatever their disposition.":
+        "{n} 支已判钢锭成品分析不合格：无论其判定如何，均不计为合格。",
 })

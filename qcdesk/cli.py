@@ -298,6 +298,10 @@ def rates_table(report: RateReport, shift_names: dict[str, str] | None = None) -
             "chemistry_conformance_rate", "chemistry_conformance_rate_by_weight"), strict=True)),
         _("— : undefined (nothing to divide by)."),
     ]
+    failing = report.total.sums.ingots_failing_product_analysis
+    if failing:  # DOMAIN.md: counted, "2 ingots fail product analysis"
+        notes.insert(2, _("{n} judged ingot(s) fail their product analysis: not qualified, whatever their "
+                          "disposition.").format(n=failing))
     return render_table(header, rows, right) + "\n\n" + "\n".join(notes)
 
 

@@ -16,7 +16,9 @@ from qcdesk import chain
 # 'QCK1': marks a SQLite file as a qcdesk database.
 APPLICATION_ID = 0x51434B31
 
-# A heat's ingot sums until migration 10 (the rollup triggers of migrations 1 and 4).
+# A heat's ingot sums until migration 10 (the rollup triggers of migrations 1 and 4), and
+# the first five of them since: the columns of SURFACE_COLUMNS.
+SURFACE_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg")
 _INGOT_SUMS_1 = """count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
@@ -33,13 +35,14 @@ _ROLLUP = """UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_s
 # migration 10: the one definition, used by the rollup triggers and by `qcdesk verify`. The
 # last four leave out (n_pa_ok, w_pa_ok_kg) or count (n_pa_fails, w_pa_fails_kg) the ingots
 # one of whose product analyses fails.
-ROLLUP_COLUMNS = ("n_ingots", "n_judged", "n_surface_ok", "w_judged_kg", "w_surface_ok_kg",
-                  "n_pa_ok", "w_pa_ok_kg", "n_pa_fails", "w_pa_fails_kg")
-INGOT_SUMS = _INGOT_SUMS_1 + """,
-               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
+SURFACE_SUMS = _INGOT_SUMS_1
+PRODUCT_COLUMNS = ("n_pa_ok", "w_pa_ok_kg", "n_pa_fails", "w_pa_fails_kg")
+PRODUCT_SUMS = """count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
                total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned') AND pa_fails = 0),
                count(*) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1),
                total(weight_kg) FILTER (WHERE disposition <> 'pending' AND pa_fails = 1)"""
+ROLLUP_COLUMNS = SURFACE_COLUMNS + PRODUCT_COLUMNS
+INGOT_SUMS = SURFACE_SUMS + ",\n               " + PRODUCT_SUMS
 _ROLLUP_10 = ("UPDATE heat SET (" + ", ".join(ROLLUP_COLUMNS) + """) = (
         SELECT """ + INGOT_SUMS + """
         FROM ingot WHERE heat_id = heat.id AND """ + LIVE_INGOTS + ")")
@@ -488,6 +491,7 @@ CREATE TABLE sample (
 CREATE UNIQUE INDEX sample_no_of_heat ON sample(heat_id, sample_no) WHERE void_reason IS NULL;
 CREATE UNIQUE INDEX sample_of_record ON sample(heat_id) WHERE kind = 'heat' AND void_reason IS NULL;
 CREATE INDEX sample_by_heat ON sample(heat_id, kind);
+CREATE INDEX sample_product ON sample(heat_id) WHERE kind = 'product';  -- the heats to judge
 CREATE INDEX sample_by_ingot ON sample(ingot_id) WHERE ingot_id IS NOT NULL;
 CREATE TRIGGER sample_no_delete BEFORE DELETE ON sample BEGIN
     SELECT RAISE(ABORT, 'quality records are voided, never deleted');
@@ -541,6 +545,7 @@ END;
 ALTER TABLE ingot ADD COLUMN regrade_to TEXT REFERENCES grade(code) ON UPDATE CASCADE
     CHECK (regrade_to IS NULL OR disposition = 'regraded');
 ALTER TABLE ingot ADD COLUMN pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (pa_fails IN (0, 1));
+CREATE INDEX ingot_failing_product ON ingot(heat_id) WHERE pa_fails = 1;
 ALTER TABLE heat ADD COLUMN n_pa_ok INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_ok >= 0);
 ALTER TABLE heat ADD COLUMN w_pa_ok_kg REAL NOT NULL DEFAULT 0 CHECK (w_pa_ok_kg >= 0);
 ALTER TABLE heat ADD COLUMN n_pa_fails INTEGER NOT NULL DEFAULT 0 CHECK (n_pa_fails >= 0);

@@ -28,7 +28,16 @@ import platformdirs
 from qcdesk import chain, health, journal, plausibility, product, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
 from qcdesk.i18n import N_, _
-from qcdesk.migrations import APPLICATION_ID, INGOT_SUMS, LATEST, LIVE_INGOTS, MIGRATIONS, ROLLUP_COLUMNS
+from qcdesk.migrations import (
+    APPLICATION_ID,
+    LATEST,
+    LIVE_INGOTS,
+    MIGRATIONS,
+    PRODUCT_COLUMNS,
+    PRODUCT_SUMS,
+    SURFACE_COLUMNS,
+    SURFACE_SUMS,
+)
 from qcdesk.model import (
     DEFECT_CATEGORIES,
     ELEMENTS,
@@ -1011,11 +1020,10 @@ class Store:
         number, stored failing); None if none. Only heats with product samples or marked ingots
         can differ."""
         heat_ids = [r[0] for r in self.conn.execute(
-            "SELECT heat_id FROM sample WHERE kind = 'product' UNION SELECT heat_id FROM ingot "
-            "WHERE pa_fails = 1 ORDER BY 1")]
-        live = {r[0] for r in self.conn.execute("SELECT id FROM heat WHERE void_reason IS NULL")} \
-            if heat_ids else set()
-        checks = self._product_checks([h for h in heat_ids if h in live])
+            "SELECT m.heat_id FROM sample m JOIN heat h ON h.id = m.heat_id AND h.void_reason IS NULL "
+            "WHERE m.kind = 'product' UNION SELECT i.heat_id FROM ingot i JOIN heat h ON h.id = i.heat_id "
+            "AND h.void_reason IS NULL WHERE i.pa_fails = 1 ORDER BY 1")]
+        checks = self._product_checks(heat_ids)
         for heat_id, check in sorted(checks.items()):
             for heat_no, ingot_no, stored in self.conn.execute(
                     "SELECT h.heat_no, i.ingot_no, i.pa_fails FROM ingot i JOIN heat h ON h.id = i.heat_id "
@@ -3028,7 +3036,7 @@ _LEGACY_ENTRY_SQL = "SELECT " + ", ".join(chain.CONTENT_FIELDS) + " FROM audit_v
 _COUNTS = {table: f"SELECT count(*) FROM {table}"  # noqa: S608 - fixed table names
            for table in ("converter", "shift", "grade", "standard", "defect", "heat", "heat_analysis",
                          "ingot", "ingot_defect", "audit", "audit_v1", "audit_block", "person",
-                         "signature", "plan", "control_limits", "sample", "tolerance_edition")}
+                         "signature", "plan", "control_limits", "sample")}
 
 
 def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
@@ -3190,19 +3198,27 @@ def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
 
 
 # The first live heat whose stored sums differ from its live ingots summed again by the
-# migrations' own definition (weights within half a gram: the order of a float sum).
+# migrations' own definition (weights within half a gram: the order of a float sum). The sums
+# leaving out or counting the ingots failing a product analysis are summed again only for the
+# heats with such an ingot (a few: the partial index ingot_failing_product); every other heat's
+# are its surface sums, the same aggregate over the same rows, and no failing ones.
 # (constants of the migrations only)
 _WRONG_SUMS_SQL = (
-    "WITH s (heat_id, " + ", ".join(ROLLUP_COLUMNS) + ") AS (SELECT heat_id, " + INGOT_SUMS  # noqa: S608
-    + " FROM ingot WHERE " + LIVE_INGOTS + " GROUP BY heat_id) "
-    "SELECT h.heat_no FROM heat h LEFT JOIN s ON s.heat_id = h.id WHERE h.void_reason IS NULL AND ("
+    "WITH s (heat_id, " + ", ".join(SURFACE_COLUMNS) + ") AS (SELECT heat_id, " + SURFACE_SUMS  # noqa: S608
+    + " FROM ingot WHERE " + LIVE_INGOTS + " GROUP BY heat_id), "
+    "f (heat_id, " + ", ".join(PRODUCT_COLUMNS) + ") AS (SELECT heat_id, " + PRODUCT_SUMS
+    + " FROM ingot WHERE " + LIVE_INGOTS + " AND heat_id IN (SELECT heat_id FROM ingot WHERE pa_fails = 1) "
+    "GROUP BY heat_id) "
+    "SELECT h.heat_no FROM heat h LEFT JOIN s ON s.heat_id = h.id LEFT JOIN f ON f.heat_id = h.id "
+    "WHERE h.void_reason IS NULL AND ("
     "h.n_ingots IS NOT coalesce(s.n_ingots, 0) OR h.n_judged IS NOT coalesce(s.n_judged, 0) "
     "OR h.n_surface_ok IS NOT coalesce(s.n_surface_ok, 0) "
     "OR NOT abs(h.w_judged_kg - coalesce(s.w_judged_kg, 0)) < 0.0005 "
     "OR NOT abs(h.w_surface_ok_kg - coalesce(s.w_surface_ok_kg, 0)) < 0.0005 "
-    "OR h.n_pa_ok IS NOT coalesce(s.n_pa_ok, 0) OR h.n_pa_fails IS NOT coalesce(s.n_pa_fails, 0) "
-    "OR NOT abs(h.w_pa_ok_kg - coalesce(s.w_pa_ok_kg, 0)) < 0.0005 "
-    "OR NOT abs(h.w_pa_fails_kg - coalesce(s.w_pa_fails_kg, 0)) < 0.0005) "
+    "OR h.n_pa_ok IS NOT coalesce(f.n_pa_ok, s.n_surface_ok, 0) "
+    "OR h.n_pa_fails IS NOT coalesce(f.n_pa_fails, 0) "
+    "OR NOT abs(h.w_pa_ok_kg - coalesce(f.w_pa_ok_kg, s.w_surface_ok_kg, 0)) < 0.0005 "
+    "OR NOT abs(h.w_pa_fails_kg - coalesce(f.w_pa_fails_kg, 0)) < 0.0005) "
     "ORDER BY h.id LIMIT 1")
 
 

@@ -80,6 +80,8 @@ def test_an_analyses_file_imports_whole(shop: Path, tmp_path: Path) -> None:
     assert rates["ingots_failing_product_analysis"] == 1
     assert rates["weight_qualified_kg"] == 1000 + 800 + 900  # 24A001/2 is out
     assert rates["weight_judged_kg"] == 1000 + 1000 + 800 + 900
+    table = run("--db", str(shop), "rates", "--from", "2024-03-05", "--to", "2024-03-05")[1]
+    assert "1 judged ingot(s) fail their product analysis: not qualified" in table
 
 
 @pytest.mark.parametrize(("line", "where", "words"), [

@@ -264,6 +264,15 @@ def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: St
     assert "ingot H1/1 is stored as passing its product analysis" in (report.problem or "")
 
 
+def test_verify_names_qualified_sums_made_good_on_a_heat_without_product_analyses(
+        shop: Store, db_path: Path) -> None:
+    with plain_sqlite(db_path) as raw:  # the scrapped ingot's weight counted as qualified
+        raw.execute("UPDATE heat SET n_pa_ok = 4, w_pa_ok_kg = 2750.0")
+    report = verify(shop)
+    assert not report.ok
+    assert "the stored ingot sums of heat H1" in (report.problem or "")
+
+
 def test_the_sample_records_are_proven_by_the_trail(shop: Store, db_path: Path) -> None:
     sample = shop.add_sample("H1", "product", {"C": 0.16}, sample_no="P1", ingot_no=1, taken_at=LAB)
     with plain_sqlite(db_path) as raw:
