@@ -266,4 +266,37 @@ ZH: dict[str, str] = {
     # ux-first: the heat sheet's weights in kg, as its ingots are listed
     "Judged weight, kg": "已判重量 kg",
     "Qualified weight, kg": "合格重量 kg",
+    # samples-ui (issue 16): the lab's samples, the product analysis and re-graded ingots
+    "{disposition} as {grade}": "{disposition}为 {grade}",
+    "FAILS (one side only)": "不合格（单向偏差）",
+    "the heat has no heat analysis of record": "本炉次没有熔炼分析记录值",
+    "no tolerance table in force on the tap date": "出钢日期没有有效的允许偏差表",
+    "Judged against the limits of {grade}, {standard}, widened by the tolerances of {table} (one side only "
+    "within a heat).": "按 {grade}（{standard}）的界限判定，界限按 {table} 的允许偏差放宽（同一炉次只允许单向偏差）。",
+    "Judged against the limits of {grade}, {standard}, with no tolerance: {why}.":
+        "按 {grade}（{standard}）的界限判定，不加允许偏差：{why}。",
+    "Grade {grade} has no edition in force on the tap date: the product analyses are not checked.":
+        "钢种 {grade} 在出钢日期没有有效的标准版本：成品分析未检验。",
+    "{n} ingot(s) fail product analysis this day ({kg} kg), {month} this month to date: not qualified, "
+    "whatever their surface.": "当日成品分析不合格钢锭 {n} 支（{kg} kg），本月累计 {month} 支：无论外观如何，均不计为合格。",
+    "No re-graded ingots.": "无改判钢锭。",
+    "None: no product analysis fails.": "无：成品分析全部合格。",
+    "Samples from the lab": "化验室试样",
+    "Product analysis": "成品分析",
+    "Ingot": "钢锭",
+    "Released as": "改判为",
+    "Sample": "试样号",
+    "Ingots failing product analysis": "成品分析不合格钢锭",
+    "Re-graded ingots": "改判钢锭",
+    "Kind": "类别",
+    "Taken at": "取样时间",
+    "Entered by": "录入人",
+    "Values, %": "数值 %",
+    "Tolerance": "允许偏差",
+    "Allowed, %": "允许范围 %",
+    "{element} {value} (one side only)": "{element} {value}（单向偏差）",
+    "Ingot(s) {numbers} fail their product analysis: not qualified, whatever their surface.":
+        "钢锭 {numbers} 成品分析不合格：无论外观如何，均不计为合格。",
+    "not named": "未指定",
+    "Count": "支数",
 }

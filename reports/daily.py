@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from qcdesk.store import Store
 from reports import fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
+from reports.lab_data import DailyLab, daily_lab
 from reports.layout import FRAME_W, INK, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
@@ -70,12 +71,14 @@ def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumu
     return drawing
 
 
-def layout_report(report: DailyReport) -> bytes:
-    """The report as PDF bytes."""
+def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
+    """The report as PDF bytes; with `lab`, the product analyses and the re-graded ingots too."""
     st = Styles()
     h = report.headings
     story = layout.opening(report.furniture, h["draft"], report.draft_reasons, st)
     story += [layout.heading(h["summary"], st), layout.table(report.summary, st, FRAME_W * 0.85)]
+    if lab is not None and lab.failing_line:  # said where the rates are given
+        story += [Spacer(1, 1.5 * mm), Paragraph(text(lab.failing_line), st.body)]
     if report.quarter_plan:
         story += [Spacer(1, 1.5 * mm), Paragraph(text(report.quarter_plan), st.body)]
     records = [Paragraph("• " + text(r), st.body) for r in report.records] or [
@@ -91,6 +94,11 @@ def layout_report(report: DailyReport) -> bytes:
     pareto.append(layout.table(report.pareto_table, st))
     story.append(layout.keep(*pareto))
     story.append(layout.keep(layout.heading(h["nonconforming"], st), layout.table(report.nonconforming, st)))
+    if lab is not None and lab.failing.rows:  # a day without either says nothing of it
+        story.append(layout.keep(layout.heading(lab.headings["failing"], st), layout.table(lab.failing, st)))
+    if lab is not None and lab.regraded.rows:
+        story.append(layout.keep(layout.heading(lab.headings["regraded"], st),
+                                 layout.table(lab.regraded, st)))
     # the notes, the formulas, the sign-off and the signature line go over a page together: the
     # sign-off is never left alone on a last page, away from what it signs off
     closing: list[Flowable] = layout.signoff(report.signoff, st) if report.signoff else []
@@ -103,7 +111,7 @@ def layout_report(report: DailyReport) -> bytes:
 
 def build(store: Store, day: date, printed_at: datetime | None = None) -> bytes:
     """The daily quality report of a production date, as PDF bytes."""
-    return layout_report(daily_report(store, day, printed_at))
+    return layout_report(daily_report(store, day, printed_at), daily_lab(store, day))
 
 
 def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None) -> Path:

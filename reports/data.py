@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from qcdesk import i18n as core_i18n
-from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, IngotDefect
+from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, Ingot, IngotDefect
 from qcdesk.numbers import format_chemistry, format_fixed, format_number
 from qcdesk.people import ROLE_NAMES, Role
 from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
@@ -350,6 +350,14 @@ def _defects(defects: tuple[IngotDefect, ...], names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+def _disposition_text(ingot: Ingot) -> str:
+    """An ingot's disposition; a re-graded one with the grade it is released as (issue 16)."""
+    words = core_i18n._(DISPOSITION_NAMES[ingot.disposition][0])
+    if ingot.regrade_to is None:
+        return words
+    return _("{disposition} as {grade}").format(disposition=words, grade=ingot.regrade_to)
+
+
 def _status_text(check: HeatCheck) -> str:
     status = core_i18n._(STATUS_NAMES[check.status])
     if check.standard is None:
@@ -400,15 +408,17 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
 
     ingot_rows = tuple(
         (str(i.ingot_no), kg(i.weight_kg), _defects(i.defects, defect_names) or DASH,
-         core_i18n._(DISPOSITION_NAMES[i.disposition][0]),
+         _disposition_text(i),
          i.inspector, i.judged_at.strftime("%Y-%m-%d %H:%M") if i.judged_at else DASH)
         for i in ingots)
     ingot_table = Table(
         (Column(_("No."), "R", 0.6), Column(_("Weight, kg"), "R", 1.1),
-         Column(_("Defects (location)"), "L", 3.4),
-         Column(_("Disposition"), "L", 1.3), Column(_("Inspector"), "L", 1.1),
+         Column(_("Defects (location)"), "L", 3.0),
+         Column(_("Disposition"), "L", 1.7), Column(_("Inspector"), "L", 1.1),
          Column(_("Judged"), "L", 1.9)),
         ingot_rows, (_("Total"), kg(sum(i.weight_kg for i in ingots)), "", "", "", ""),
+        # an ingot whose product analysis fails: its number marked (the lab's part says why)
+        marked=frozenset((r, 0) for r, i in enumerate(ingots) if i.product_fails),
         empty=_("No ingots recorded yet."))
 
     totals = (
@@ -421,6 +431,8 @@ def heat_sheet(store: Store, heat_no: str, printed_at: datetime | None = None) -
                kg(sums.weight_qualified_kg)),
         *(Figure(k, _(RATE_LABELS[k]), _rate(rates, k), format_rate(_rate(rates, k)), NOTE[k])
           for k in RATE_KEYS[:4]),
+        Figure("ingots_failing_product_analysis", _("Ingots failing product analysis"),
+               sums.ingots_failing_product_analysis, count(sums.ingots_failing_product_analysis)),
     )
 
     reasons = []

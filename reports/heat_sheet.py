@@ -12,7 +12,8 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.store import Store
 from reports import layout
-from reports.data import DASH, Figure, HeatSheet, SignoffBlock, heat_sheet
+from reports.data import DASH, Figure, Footnote, HeatSheet, SignoffBlock, heat_sheet
+from reports.lab_data import HeatLab, heat_lab
 from reports.layout import FRAME_W, GREY, INK, Styles, note_mark, text
 
 
@@ -54,8 +55,20 @@ def _figures(figures: tuple[Figure, ...], st: Styles) -> Flowable:
     return t
 
 
-def layout_sheet(sheet: HeatSheet) -> bytes:
-    """The sheet as PDF bytes."""
+def _lab(lab: HeatLab, st: Styles) -> list[Flowable]:
+    """The samples from the lab and the product analyses, judged element by element."""
+    out: list[Flowable] = []
+    if lab.samples is not None:
+        out.append(layout.keep(layout.heading(lab.headings["samples"], st), layout.table(lab.samples, st)))
+    if lab.product is not None:
+        out.append(layout.keep(layout.heading(lab.headings["product"], st),
+                               Paragraph(text(lab.basis), st.body), Spacer(1, 1.5 * mm),
+                               layout.table(lab.product, st)))
+    return out
+
+
+def layout_sheet(sheet: HeatSheet, lab: HeatLab | None = None) -> bytes:
+    """The sheet as PDF bytes; with `lab`, the heat's samples and product analyses too."""
     st = Styles()
     h = sheet.headings
     story = layout.opening(sheet.furniture, h["draft"], sheet.draft_reasons, st)
@@ -64,10 +77,12 @@ def layout_sheet(sheet: HeatSheet) -> bytes:
         layout.heading(h["analysis"], st),
         Paragraph(text(h["chemistry"].format(verdict=sheet.verdict)), st.body), Spacer(1, 1.5 * mm),
         layout.table(sheet.analysis, st, FRAME_W * 0.7)))
+    story += _lab(lab, st) if lab else []
     story += [layout.heading(h["ingots"], st), layout.table(sheet.ingots, st)]
     story.append(layout.keep(layout.heading(h["totals"], st), _figures(sheet.totals, st)))
     story += [Spacer(1, 3 * mm), layout.box(h["notes"], sheet.notes, 11 * mm, st)]
-    story += layout.footnotes(sheet.footnotes, st)
+    lab_notes = tuple(Footnote(None, n) for n in (lab.notes if lab else ()))
+    story += layout.footnotes((*sheet.footnotes, *lab_notes), st)
     if sheet.signoff and sheet.signoff.lines:  # a signed sheet: the full hashes, in small type
         story += [Spacer(1, 1 * mm), *(Paragraph(text(line), st.small) for line in sheet.signoff.lines)]
     story += [Spacer(1, 3 * mm), layout.signatures(sheet.signatures, h["signature"], h["date"], st,
@@ -77,7 +92,7 @@ def layout_sheet(sheet: HeatSheet) -> bytes:
 
 def build(store: Store, heat_no: str, printed_at: datetime | None = None) -> bytes:
     """The inspection sheet of a heat, as PDF bytes."""
-    return layout_sheet(heat_sheet(store, heat_no, printed_at))
+    return layout_sheet(heat_sheet(store, heat_no, printed_at), heat_lab(store, heat_no))
 
 
 def write(store: Store, heat_no: str, path: str | Path, printed_at: datetime | None = None) -> Path:

@@ -95,13 +95,15 @@ def test_the_signed_day_keeps_its_sign_off_with_what_it_closes(signed: Path, tmp
 
 def test_the_sign_off_is_never_alone_on_its_page_however_long_the_day(signed: Path, tmp_path: Path) -> None:
     """One more non-conforming heat at a time lengthens the report by a row: wherever the page
-    breaks, the sign-off goes over with the notes and the formulas, never alone."""
+    breaks, the sign-off goes over with the notes and the formulas, never alone. (Heats are added
+    until the closing part has crossed a page break: how many that takes depends on how long the
+    rest of the report is.)"""
     day = date(1959, 2, 14)
     failing = {"C": 0.15, "Si": 0.2, "Mn": 0.5, "P": 0.03, "S": 0.06}  # S above Q235A's 0.050
     pages_seen = set()
     with Store.open(signed, "tester") as store:
         store.login("wang", "insp-pin")
-        for k in range(16):
+        for k in range(48):
             if k:
                 store.add_heat(NewHeat(f"X-{k:03d}", "1", datetime(1959, 2, 14, 1, k), "Q235A", 6.0, 1600.0,
                                        "wang", analysis=failing))
@@ -110,6 +112,8 @@ def test_the_sign_off_is_never_alone_on_its_page_however_long_the_day(signed: Pa
             assert "Notes" in page.splitlines(), (k, page)
             assert "Ingot qualified rate (weight) = weight of qualified ingots" in page
             pages_seen.add(len(page_texts(path)))
+            if len(pages_seen) > 1:
+                break
     assert len(pages_seen) > 1  # the rows added did push the closing part over a page break
 
 

@@ -16,11 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
-from qcdesk.model import IngotDefect
+from qcdesk.model import IngotDefect, SampleKind
 from qcdesk.store import Store
 from ui.audit_dialog import AuditDialog
 from ui.common import ReasonDialog
 from ui.heat_entry import NewHeatDialog
+from ui.heat_samples import SampleDialog
 from ui.heat_view import CorrectionDialog
 from ui.i18n import install_language
 from ui.import_dialog import ImportDialog
@@ -109,15 +110,19 @@ def test_no_two_things_in_a_dialog_share_an_alt_letter(qtbot: QtBot, window: Mai
     session = window.session
     with Store.open(session.path, "tester") as store:
         catalogue = store.defects()
+        heat, check, samples = store.heat("3-0425"), store.product_check("3-0425"), store.samples("3-0425")
     dialogs: list[QWidget] = [
         NewHeatDialog(session), PreferencesDialog(session), ImportDialog(session, "heats"),
-        ImportDialog(session, "ingots"), SignInDialog(session), PeopleDialog(session),
+        ImportDialog(session, "ingots"), ImportDialog(session, "analyses"), SignInDialog(session),
+        PeopleDialog(session),
         ReasonDialog("why?"), AuditDialog(session, "3-0425"),
         SignDialog(session, "Sign", "the day", lambda _store, _pin: None),
         VoidDialog(session, "heat 3-0425", lambda _store, _reason: None, "heats"),
         DefectDialog(catalogue, (IngotDefect("PIPE"),), "Defects"),
         CorrectionDialog("Ingot 2 of heat 3-0425: accepted → conditioned", "why?", ["ground out"]),
-        FreezeDialog("the p-chart", date(1959, 2, 1), date(1959, 2, 14))]
+        FreezeDialog("the p-chart", date(1959, 2, 1), date(1959, 2, 14)),
+        SampleDialog(SampleKind.PRELIMINARY, heat, check, samples, taken_at=heat.tapped_at),
+        SampleDialog(SampleKind.PRODUCT, heat, check, samples, taken_at=heat.tapped_at, ingot_no=1)]
     shared = {}
     for dialog in dialogs:
         qtbot.addWidget(dialog)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk import plausibility
-from qcdesk.model import Disposition, IngotDefect, Location, element_sort_key
+from qcdesk.i18n import _
+from qcdesk.model import SAMPLE_KIND_NAMES, Disposition, IngotDefect, Location, SampleKind, element_sort_key
 from qcdesk.numbers import format_chemistry, format_fixed, format_number
 from qcdesk.store import AuditEntry
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
@@ -58,7 +59,11 @@ def _field_names() -> dict[str, str]:
             "tap_weight_t": tr("tapped weight"), "tap_temp_c": tr("tap temperature"),
             "inspector": tr("inspector"), "notes": tr("notes"), "analysis": tr("analysis"),
             "weight_kg": tr("weight"), "disposition": tr("disposition"), "defects": tr("defects"),
-            "judged_at": tr("judged at"), "voided": tr("voided"), "plausibility": tr("plausibility")}
+            "judged_at": tr("judged at"), "voided": tr("voided"), "plausibility": tr("plausibility"),
+            # samples from the lab, re-graded ingots (issue 16)
+            "regrade_to": tr("released as"), "kind": tr("kind"), "sample": tr("sample"),
+            "sample_no": tr("sample"), "ingot_no": tr("ingot"), "taken_at": tr("taken at"),
+            "entered_by": tr("entered by"), "values": tr("values")}
 
 
 def field_name(field: str) -> str:
@@ -111,6 +116,8 @@ def value_words(field: str, value: object, element: bool = False) -> str:
             return f"{value} %"
     if field == "disposition":
         return _disposition(value)
+    if field == "kind" and str(value) in {k.value for k in SampleKind}:
+        return _(SAMPLE_KIND_NAMES[SampleKind(str(value))][0])
     if field == "weight_kg":
         return _number(value, "kg")
     if field == "tap_weight_t":
@@ -119,7 +126,7 @@ def value_words(field: str, value: object, element: bool = False) -> str:
         return _number(value, "°C", grouped=False)
     if field == "defects":
         return _defects(value)
-    if field == "analysis" and isinstance(value, dict):
+    if field in ("analysis", "values") and isinstance(value, dict):
         ordered = sorted(value.items(), key=lambda item: element_sort_key(item[0]))
         return ", ".join(f"{el} {value_words(el, v, element=True)}" for el, v in ordered) or "—"
     return str(value)
@@ -177,6 +184,8 @@ def _what(e: AuditEntry) -> str:
         return tr("analysis · {element}").format(element=e.field or key)
     elif e.entity == "heat":
         thing = tr("heat {heat_no}").format(heat_no=key)
+    elif e.entity == "sample":
+        thing = tr("sample {sample}").format(sample=key)
     else:
         thing = f"{e.entity} {key}"
     return thing + (f" · {names.get(e.field, e.field)}" if e.field else "")

@@ -32,7 +32,19 @@ from PySide6.QtWidgets import (
 from qcdesk import plausibility, standards, taptime, undo
 from qcdesk.errors import InputError, QcError, ReasonRequired
 from qcdesk.i18n import _
-from qcdesk.model import ELEMENTS, STATUS_NAMES, ChemStatus, Defect, Disposition, Heat, Ingot, Shift, Standard
+from qcdesk.model import (
+    ELEMENTS,
+    STATUS_NAMES,
+    ChemStatus,
+    Defect,
+    Disposition,
+    Heat,
+    Ingot,
+    Sample,
+    SampleKind,
+    Shift,
+    Standard,
+)
 from qcdesk.numbers import (
     CHEMISTRY_PCT,
     INGOT_WEIGHT_KG,
@@ -44,9 +56,10 @@ from qcdesk.numbers import (
     parse_in_range,
     parse_optional,
 )
+from qcdesk.product import ProductCheck
 from qcdesk.rates import RateRow
 from qcdesk.standards import HeatCheck
-from qcdesk.store import NewIngot, Store
+from qcdesk.store import NewIngot, NewSample, Store
 from ui.audit_dialog import AuditDialog, field_name, value_words
 from ui.common import (
     BAD_BACKGROUND,
@@ -61,7 +74,17 @@ from ui.common import (
     rate_text,
 )
 from ui.heat_entry import QUESTION_STYLE, TapTimeEdit
-from ui.ingot_grid import COL_WEIGHT, DefectDialog, IngotModel, IngotTable, WeightDelegate, disposition_name
+from ui.heat_samples import SampleDialog, SamplesBox
+from ui.ingot_grid import (
+    COL_REGRADE,
+    COL_WEIGHT,
+    DefectDialog,
+    IngotModel,
+    IngotTable,
+    RegradeDelegate,
+    WeightDelegate,
+    disposition_name,
+)
 from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
@@ -83,6 +106,9 @@ class HeatData:
     defects: list[Defect]
     shifts: list[Shift]
     doubts: list[plausibility.Doubt]  # DOMAIN.md's plausibility: warned, never refused
+    samples: tuple[Sample, ...] = ()  # the lab's samples, in the order taken
+    product: ProductCheck | None = None  # the product samples judged by the core
+    regrade: tuple[str, ...] = ()  # the grades a re-graded ingot of the heat may be released as
 
 
 def load_heat(store: Store, heat_no: str) -> HeatData:
@@ -92,7 +118,9 @@ def load_heat(store: Store, heat_no: str) -> HeatData:
                     store.heat_rates(heat.heat_no), store.editions_in_force(heat.tapped_at.date()),
                     store.grades(), store.defects(), store.shifts(),
                     plausibility.check(heat.tap_weight_t, heat.tap_temp_c,
-                                       [(i.weight_kg, i.disposition) for i in ingots]))
+                                       [(i.weight_kg, i.disposition) for i in ingots]),
+                    tuple(store.samples(heat.heat_no)), store.product_check(heat.heat_no),
+                    tuple(store.regrade_grades(heat.heat_no)))
 
 
 def noting(heat_no: str, work: Callable[[Store, str | None], T]) -> Callable[[Store, str | None], T]:
@@ -504,12 +532,19 @@ class HeatView(QWidget):
         self.analysis = AnalysisPanel(self)
         self.analysis.save_requested.connect(self.save_analysis)
         self.analysis.judged.connect(lambda _c: self._show_ingot_hint())
-        analysis_box = QGroupBox(self.tr("Heat analysis"), self)
+        analysis_box = QGroupBox(self.tr("Heat analysis of record"), self)
         scroll = QScrollArea(analysis_box)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.analysis)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        QVBoxLayout(analysis_box).addWidget(scroll)
+        # the heat sample whose values these are: the ladle's, at tapping (DOMAIN.md, samples)
+        self.heat_sample_note = QLabel(self)
+        self.heat_sample_note.setObjectName("heat_sample_note")
+        self.heat_sample_note.setWordWrap(True)
+        self.heat_sample_note.setStyleSheet("color: #555555;")
+        analysis_layout = QVBoxLayout(analysis_box)
+        analysis_layout.addWidget(self.heat_sample_note)
+        analysis_layout.addWidget(scroll, 1)
 
         # ---- the ingots
         self.add_count = QSpinBox(self)
@@ -525,10 +560,16 @@ class HeatView(QWidget):
         self.add_weight.textEdited.connect(lambda _t: setattr(self, "_weight_typed", True))
         self.defects_button = QPushButton(self.tr("&Defects…"), self)
         self.defects_button.clicked.connect(self.edit_defects)
+        self.product_button = QPushButton(self.tr("Product sa&mple…"), self)
+        self.product_button.setToolTip(self.tr("Enter the lab's product analysis of the ingot under the "
+                                               "cursor (L in the grid)"))
+        self.product_button.clicked.connect(self.enter_product_sample)
+        self.sample_dialog: SampleDialog | None = None
         self.model = IngotModel(self)
         self.table = IngotTable(self)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(COL_WEIGHT, WeightDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_REGRADE, RegradeDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -539,17 +580,25 @@ class HeatView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.disposition_keyed.connect(self.judge_selected)
         self.table.defects_requested.connect(self.edit_defects)
+        self.table.grade_requested.connect(self.choose_regrade)
+        self.table.product_requested.connect(self.enter_product_sample)
+        self.model.regrade_chosen.connect(self._save_regrade)
         self.model.weight_entered.connect(self._save_weight)
         self.model.refused.connect(self._ingot_refused)
         self.ingot_hint = Note(self)
         self.keys_hint = QLabel(self.tr(
             "Keys: A accepted · C conditioned · R regraded · S scrap · P pending · "
-            "D defects · digits type the weight · Ctrl+Z takes back your last change"), self)
+            "D defects · G grade released as · L product sample · digits type the weight · "
+            "Ctrl+Z takes back your last change"), self)
         self.keys_hint.setWordWrap(True)
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         self.ingot_error = Note(self, ERROR_STYLE)
+        self.product_hint = Note(self, ERROR_STYLE)
+        self.product_hint.setObjectName("product_hint")
+        self.regrade_hint = Note(self, "color: #8a6d00;")
+        self.regrade_hint.setObjectName("regrade_hint")
         adding = QHBoxLayout()
         count_label = QLabel(self.tr("Add"), self)
         count_label.setBuddy(self.add_count)
@@ -558,12 +607,15 @@ class HeatView(QWidget):
             adding.addWidget(w)
         adding.addStretch(1)
         adding.addWidget(self.defects_button)
+        adding.addWidget(self.product_button)
         ingots_box = QGroupBox(self.tr("Ingots"), self)
         ingots_layout = QVBoxLayout(ingots_box)
         ingots_layout.addLayout(adding)
         ingots_layout.addWidget(self.table, 1)
         ingots_layout.addWidget(self.keys_hint)
         ingots_layout.addWidget(self.ingot_hint)
+        ingots_layout.addWidget(self.product_hint)
+        ingots_layout.addWidget(self.regrade_hint)
         ingots_layout.addWidget(self.ingot_error)
         ingots_layout.addWidget(self.totals)
 
@@ -576,6 +628,19 @@ class HeatView(QWidget):
         self.splitter.setSizes([440, 900])  # until the window remembers the user's own
         analysis_box.setMinimumWidth(340)
 
+        # ---- the lab's samples, under both
+        self.samples_box = SamplesBox(self)
+        self.samples_box.preliminary_button.clicked.connect(self.enter_preliminary_sample)
+        self.samples_box.void_button.clicked.connect(self.void_sample)
+        self.outer_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.outer_splitter.setObjectName("heat_samples_splitter")
+        self.outer_splitter.addWidget(self.splitter)
+        self.outer_splitter.addWidget(self.samples_box)
+        self.outer_splitter.setStretchFactor(0, 3)
+        self.outer_splitter.setStretchFactor(1, 1)
+        self.outer_splitter.setChildrenCollapsible(False)
+        self.outer_splitter.setSizes([420, 220])  # until the window remembers the user's own
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(record)
@@ -583,7 +648,7 @@ class HeatView(QWidget):
         layout.addWidget(self.tap_question)
         layout.addWidget(self.doubts)
         layout.addWidget(self.undo_note)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.outer_splitter, 1)
         # tab order: record, analysis, ingots
         QWidget.setTabOrder(self.tapped_at, self.grade)
         QWidget.setTabOrder(self.grade, self.weight)
@@ -597,7 +662,7 @@ class HeatView(QWidget):
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.history_button, self.tapped_at, self.grade, self.weight, self.temperature, self.notes,
-                  self.save_header_button, self.splitter):
+                  self.save_header_button, self.splitter, self.samples_box):
             w.setEnabled(on)
 
     # ---------------------------------------------------------------- loading
@@ -690,7 +755,10 @@ class HeatView(QWidget):
     def _show_ingots(self, data: HeatData) -> None:
         current = self.table.currentIndex()
         row, column = current.row(), current.column()
-        self.model.set_ingots(data.ingots, data.heat.chem_status, data.heat.heat_no, data.heat.grade)
+        self.model.set_ingots(data.ingots, data.heat.chem_status, data.heat.heat_no, data.heat.grade,
+                              product=data.product, regrade=data.regrade)
+        self.samples_box.show_samples(list(data.samples), data.product, data.heat)
+        self._show_heat_sample(data)
         if self._goto_ingot is not None:
             numbers = [self.model.ingot(r).ingot_no for r in range(self.model.rowCount())]
             row = numbers.index(self._goto_ingot) if self._goto_ingot in numbers else row
@@ -727,6 +795,48 @@ class HeatView(QWidget):
             self.ingot_hint.setStyleSheet("color: #8a6d00;")
         else:
             self.ingot_hint.clear()
+        self._show_sample_hints(self.data)
+
+    def _show_sample_hints(self, data: HeatData) -> None:
+        """Under the grid: the ingots whose product analysis fails, and the re-graded ingots that name
+        no grade yet (with the grades the heat satisfies)."""
+        failing = [i.ingot_no for i in data.ingots if i.product_fails]
+        if failing:
+            self.product_hint.setText(self.tr(
+                "Ingot(s) {numbers} fail their product analysis: not qualified, whatever their "
+                "surface.").format(numbers=", ".join(str(n) for n in failing)))
+        else:
+            self.product_hint.clear()
+        unnamed = [i.ingot_no for i in data.ingots
+                   if i.disposition is Disposition.REGRADED and i.regrade_to is None]
+        if unnamed and data.regrade:
+            self.regrade_hint.setText(self.tr(
+                "Re-graded ingot(s) {numbers} name no grade yet: G chooses one the heat satisfies "
+                "({grades}).").format(numbers=", ".join(str(n) for n in unnamed),
+                                      grades=", ".join(data.regrade)))
+        elif unnamed:
+            self.regrade_hint.setText(self.tr(
+                "Re-graded ingot(s) {numbers}: the heat's analysis satisfies no other grade to "
+                "name.").format(numbers=", ".join(str(n) for n in unnamed)))
+        else:
+            self.regrade_hint.clear()
+
+    def _show_heat_sample(self, data: HeatData) -> None:
+        """Which sample the analysis of record is: the heat sample, its number, when and by whom."""
+        sample = next((s for s in data.samples if s.kind is SampleKind.HEAT), None)
+        if sample is None:
+            self.heat_sample_note.setText(self.tr(
+                "The ladle sample at tapping: what is saved here is the heat's analysis of record."))
+        else:
+            taken = sample.taken_at.strftime("%Y-%m-%d %H:%M")
+            if sample.sample_no:
+                said = self.tr("Heat sample {sample} · taken {taken} · entered by {who}.").format(
+                    sample=sample.sample_no, taken=taken, who=sample.entered_by)
+            else:
+                said = self.tr("Heat sample typed in · taken {taken} · entered by {who}.").format(
+                    taken=taken, who=sample.entered_by)
+            self.heat_sample_note.setText(said + " " + self.tr(
+                "A change to saved values is a correction and asks for a reason."))
 
     def _show_totals(self, row: RateRow) -> None:
         s, r = row.sums, row.rates
@@ -1061,6 +1171,108 @@ class HeatView(QWidget):
         else:
             dialog.move(x, top.y() - margin - frame.height())
 
+    # ---------------------------------------------------------------- samples and re-grading
+
+    def enter_preliminary_sample(self) -> SampleDialog | None:
+        """A preliminary sample of the open heat (the bath, during the blow): shown, never judged."""
+        if self.data is None:
+            self.header_error.setText(self.tr("Open a heat first."))
+            return None
+        return self._sample_dialog(SampleKind.PRELIMINARY, self.data.heat.tapped_at, None)
+
+    def enter_product_sample(self) -> SampleDialog | None:
+        """A product sample of the ingot under the cursor (L in the grid, or the button)."""
+        row = self.table.currentIndex().row()
+        if self.data is None or not 0 <= row < self.model.rowCount():
+            self.ingot_error.setText(self.tr("Pick an ingot first."))
+            return None
+        taken = max(self.session.clock().replace(second=0, microsecond=0), self.data.heat.tapped_at)
+        dialog = self._sample_dialog(SampleKind.PRODUCT, taken, self.model.ingot(row).ingot_no)
+        self._beside_row(dialog, row)
+        return dialog
+
+    def _sample_dialog(self, kind: SampleKind, taken: datetime, ingot_no: int | None) -> SampleDialog:
+        assert self.data is not None
+        dialog = SampleDialog(kind, self.data.heat, self.data.product, list(self.data.samples),
+                              taken_at=taken, ingot_no=ingot_no, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(lambda new: self._save_sample(dialog, new))
+        dialog.destroyed.connect(lambda: setattr(self, "sample_dialog", None))
+        self.sample_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save_sample(self, dialog: SampleDialog, new: NewSample) -> None:
+        """Save a sample typed in its dialog; the core's refusal is said in the dialog, which stays open
+        with what was typed. A sample into a signed shift asks for a reason."""
+        heat_no = new.heat_no
+
+        def done(_sample: Sample) -> None:
+            self.samples_box.error.clear()
+            if self.sample_dialog is dialog:
+                dialog.accept()
+
+        def failed(message: str) -> None:  # said in the dialog, or under the list once it is closed
+            if self.sample_dialog is dialog:
+                dialog.refused(message)
+            else:
+                self.samples_box.error.setText(message)
+
+        what = self.tr("Heat {heat_no}: {changes}").format(heat_no=heat_no, changes=self.tr(
+            "sample {sample} added").format(sample=new.sample_no or "—"))
+        self.corrector.run(lambda store, reason: store.add_sample(
+            heat_no, new.kind, new.values, sample_no=new.sample_no, ingot_no=new.ingot_no,
+            taken_at=new.taken_at, reason=reason), done=done, failed=failed, changes="analysis",
+            what=what)
+
+    def void_sample(self) -> VoidDialog | None:
+        """Void the selected preliminary or product sample, with a reason."""
+        sample = self.samples_box.selected()
+        if self.data is None or sample is None:
+            self.samples_box.error.setText(self.tr("Pick a sample first."))
+            return None
+        if sample.kind is SampleKind.HEAT:
+            self.samples_box.error.setText(self.tr(
+                "The heat analysis of record is corrected, not voided: type the right values in the heat "
+                "analysis and give a reason."))
+            return None
+        self.samples_box.error.clear()
+        heat_no, sample_id = self.data.heat.heat_no, sample.id
+        dialog = VoidDialog(self.session, self.tr("Void sample {sample} of heat {heat_no}.").format(
+            sample=sample.sample_no or "—", heat_no=heat_no),
+            lambda store, reason: store.void_sample(heat_no, sample_id, reason), "analysis", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def choose_regrade(self) -> None:
+        """G: the grade the re-graded ingot under the cursor is released as, from those its heat
+        satisfies."""
+        row = self.table.currentIndex().row()
+        if self.data is None or not 0 <= row < self.model.rowCount():
+            return
+        ingot = self.model.ingot(row)
+        if ingot.disposition is not Disposition.REGRADED:
+            self.ingot_error.setText(self.tr("Ingot {n} is not re-graded: only a re-graded ingot is released "
+                                             "as another grade.").format(n=ingot.ingot_no))
+            return
+        index = self.model.index(row, COL_REGRADE)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
+    def _save_regrade(self, ingot_no: int, grade: str | None) -> None:
+        if self.data is None:
+            return
+        heat_no = self.data.heat.heat_no
+        old = next((i.regrade_to for i in self.data.ingots if i.ingot_no == ingot_no), None)
+        change = f"{value_words('regrade_to', old)} → {value_words('regrade_to', grade)}"
+        what = self.tr("Ingot {n} of heat {heat_no}: {changes}").format(
+            n=ingot_no, heat_no=heat_no, changes=f"{field_name('regrade_to')} {change}")
+        self.corrector.run(noting(heat_no, lambda store, reason: store.update_ingot(
+                               heat_no, ingot_no, regrade_to=grade or "", reason=reason)),
+                           done=lambda _r: self.ingot_error.clear(), failed=self.ingot_error.setText,
+                           changes="ingots", what=what, place=self._beside_current_row)
+
     # ---------------------------------------------------------------- history
 
     # ---------------------------------------------------------------- undo
@@ -1106,6 +1318,7 @@ class HeatView(QWidget):
         self.data = None
         self._set_enabled(False)
         self.model.set_ingots([], ChemStatus.NOT_CHECKED, "", "")
+        self.samples_box.model.set_samples([], None, ChemStatus.NOT_CHECKED)
         self.title.setText(self.tr("Heat {heat_no} was voided; its history is kept.").format(heat_no=heat_no))
 
     def void_ingot(self) -> VoidDialog | None:

@@ -1,12 +1,15 @@
-"""Import heats or ingots from the core's CSV formats, off the GUI thread, with progress and Cancel.
+"""Import heats, ingots or the lab's analyses from the core's CSV formats, off the GUI thread, with
+progress and Cancel.
 
-The work is `qcdesk.csvio.import_heats` / `import_ingots` on the session's "long"
+The work is `qcdesk.csvio.import_heats` / `import_ingots` (`qcdesk.samples_io.import_analyses`,
+as `qcdesk import analyses` does) on the session's "long"
 lane: the whole file in one transaction, or nothing. A refused file's problems
 are listed line by line; a cancelled import rolls back.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -26,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import csvio
+from qcdesk import csvio, samples_io
 from qcdesk.errors import ImportRefused
 from qcdesk.store import Store
 from qcdesk.unjudged import describe as describe_unjudged
 from ui.session import Cancelled, Session, Task
 
-KINDS = ("heats", "ingots")
+KINDS = ("heats", "ingots", "analyses")
 ENCODINGS = (None, "utf-8", "gb18030")  # None: UTF-8 if it reads so, else GB18030 (the core decides)
 REPORT_EVERY = 50  # rows between two progress reports (a report per row would flood the GUI thread)
 
@@ -48,7 +51,8 @@ class ImportDialog(QDialog):
         self.kind = kind
         self.task: Task | None = None
         self._refused: ImportRefused | None = None
-        self.setWindowTitle(self.tr("Import heats") if kind == "heats" else self.tr("Import ingots"))
+        self.setWindowTitle({"heats": self.tr("Import heats"), "ingots": self.tr("Import ingots"),
+                             "analyses": self.tr("Import analyses")}[kind])
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setPlaceholderText(self.tr("a .csv file"))
@@ -68,9 +72,29 @@ class ImportDialog(QDialog):
         form.addRow(self.tr("&Encoding:"), self.encoding_box)
         columns = (", ".join(csvio.HEAT_COLUMNS) + self.tr(", then one column per element (C, Si, …)")
                    if kind == "heats" else ", ".join(csvio.INGOT_COLUMNS))
+        if kind == "analyses":
+            columns = ", ".join(samples_io.ANALYSIS_COLUMNS) + self.tr(
+                ", then one column per element (C, Si, …)")
         self.columns_label = QLabel(self.tr("Columns: {columns}").format(columns=columns), self)
         self.columns_label.setWordWrap(True)
         form.addRow("", self.columns_label)
+        # analyses: a heat sample for a heat that has an analysis replaces it only with a reason
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setObjectName("import_reason")
+        self.reason_edit.setPlaceholderText(self.tr("only to replace heat analyses already there"))
+        reason_label = QLabel(self.tr("&Reason for heat-sample corrections:"), self)
+        reason_label.setBuddy(self.reason_edit)
+        self.reason_note = QLabel(self.tr(
+            "A heat sample in the file replaces a heat's analysis of other values only with a reason (a "
+            "correction, kept in the heat's history); without one such a line is refused, and nothing is "
+            "imported."), self)
+        self.reason_note.setWordWrap(True)
+        if kind == "analyses":
+            form.addRow(reason_label, self.reason_edit)
+            form.addRow("", self.reason_note)
+        else:
+            for widget in (reason_label, self.reason_edit, self.reason_note):
+                widget.hide()
 
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
@@ -121,6 +145,8 @@ class ImportDialog(QDialog):
             return
         path, encoding = Path(text), self.encoding_box.currentData()
         run = csvio.import_heats_summary if self.kind == "heats" else csvio.import_ingots
+        if self.kind == "analyses":
+            run = partial(samples_io.import_analyses, reason=self.reason_edit.text().strip() or None)
         self._refused = None
         self.problems.clear()
         self.problems.hide()
@@ -147,7 +173,8 @@ class ImportDialog(QDialog):
         self.task.destroyed.connect(self._ended)
 
     def _set_running(self, running: bool) -> None:
-        for widget in (self.path_edit, self.browse_button, self.encoding_box, self.import_button):
+        for widget in (self.path_edit, self.browse_button, self.encoding_box, self.import_button,
+                       self.reason_edit):
             widget.setEnabled(not running)
 
     def _progress(self, done: int, total: int) -> None:
@@ -163,6 +190,8 @@ class ImportDialog(QDialog):
         if isinstance(result, csvio.HeatsImported):  # and the heats no standard edition judges
             self.status_label.setText("\n".join([self.tr("{n} heats imported.").format(n=result.count),
                                                  *describe_unjudged(result.unjudged)]))
+        elif self.kind == "analyses":
+            self.status_label.setText(self.tr("{n} sample(s) imported.").format(n=result))
         else:
             self.status_label.setText(self.tr("{n} ingots imported.").format(n=result))
         self.cancel_button.setText(self.tr("Close"))

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QComboBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -37,15 +38,17 @@ from qcdesk.errors import InputError
 from qcdesk.i18n import _, language
 from qcdesk.model import DISPOSITION_NAMES, ChemStatus, Defect, Disposition, Ingot, IngotDefect, Location
 from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse_in_range
+from qcdesk.product import ProductCheck
 from qcdesk.rates import Standing, ingot_standing
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
+from ui.heat_samples import failing_words
 
 Index = QModelIndex | QPersistentModelIndex
 
 # One key per disposition, as the paper log abbreviates them.
 DISPOSITION_KEYS = {"A": Disposition.ACCEPTED, "C": Disposition.CONDITIONED, "R": Disposition.REGRADED,
                     "S": Disposition.SCRAP, "P": Disposition.PENDING}
-COL_NO, COL_WEIGHT, COL_DISPOSITION, COL_DEFECTS, COL_STANDING = range(5)
+COL_NO, COL_WEIGHT, COL_DISPOSITION, COL_DEFECTS, COL_REGRADE, COL_STANDING = range(6)
 
 
 def disposition_name(d: Disposition) -> str:
@@ -57,6 +60,7 @@ class IngotModel(RowsModel[Ingot]):
     with the reason as its tooltip, until it is typed again."""
 
     weight_entered = Signal(int, float)  # ingot number, kg
+    regrade_chosen = Signal(int, object)  # ingot number, the grade it is released as (None: none named)
     refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -65,15 +69,32 @@ class IngotModel(RowsModel[Ingot]):
         self._heat = ""
         self._grade = ""
         self._drafts: dict[int, tuple[str, str]] = {}  # ingot number → (text as typed, why refused)
+        self._product_why: dict[int, str] = {}  # ingot number → why its product analysis fails
+        self.regrade_choices: tuple[str, ...] = ()  # the grades the heat satisfies (the core's)
         self.headers = (self.tr("No."), self.tr("Weight, kg"), self.tr("Disposition"),
-                        self.tr("Defects"), self.tr("Counts as"))
+                        self.tr("Defects"), self.tr("Released as"), self.tr("Counts as"))
 
-    def set_ingots(self, ingots: list[Ingot], status: ChemStatus, heat_no: str, grade: str) -> None:
+    def set_ingots(self, ingots: list[Ingot], status: ChemStatus, heat_no: str, grade: str, *,
+                   product: ProductCheck | None = None, regrade: tuple[str, ...] = ()) -> None:
+        """The heat's ingots; `product`: its product samples as the core judged them; `regrade`: the
+        grades a re-graded ingot may be released as (Store.regrade_grades)."""
+        why: dict[int, list[str]] = {}
+        for verdict in product.samples if product else ():
+            if verdict.failing and verdict.sample.ingot_no is not None:
+                why.setdefault(verdict.sample.ingot_no, []).append(
+                    self.tr("sample {sample}: {elements}").format(sample=verdict.sample.sample_no or "—",
+                                                                  elements=failing_words(verdict)))
         self.beginResetModel()
         if heat_no != self._heat:
             self._drafts.clear()
         self.rows, self._status, self._heat, self._grade = list(ingots), status, heat_no, grade
+        self._product_why = {n: "; ".join(texts) for n, texts in why.items()}
+        self.regrade_choices = tuple(regrade)
         self.endResetModel()
+
+    def product_why(self, ingot_no: int) -> str:
+        """Why an ingot's product analysis fails ("" when it does not)."""
+        return self._product_why.get(ingot_no, "")
 
     def ingot(self, row: int) -> Ingot:
         return self.rows[row]
@@ -82,14 +103,20 @@ class IngotModel(RowsModel[Ingot]):
         return self._drafts.get(self.rows[row].ingot_no) if 0 <= row < len(self.rows) else None
 
     def standing(self, row: int) -> Standing:
-        return ingot_standing(self._status, self.rows[row].disposition)
+        return self._standing_of(self.rows[row])
+
+    def _standing_of(self, ingot: Ingot) -> Standing:
+        return ingot_standing(self._status, ingot.disposition, ingot.product_fails)
 
     # QAbstractItemModel.flags
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == COL_WEIGHT else base
+        ingot = self.row_at(index)
+        editable = index.column() == COL_WEIGHT or (
+            index.column() == COL_REGRADE and ingot is not None and ingot.disposition is Disposition.REGRADED)
+        return base | Qt.ItemFlag.ItemIsEditable if editable else base
 
     def _standing_text(self, standing: Standing) -> str:
         return {
@@ -98,9 +125,14 @@ class IngotModel(RowsModel[Ingot]):
             Standing.NOT_QUALIFIED: self.tr("not qualified"),
             Standing.HEAT_FAILS: self.tr("not qualified: heat fails"),
             Standing.AWAITING_CHEMISTRY: self.tr("awaiting chemistry"),
+            Standing.PRODUCT_FAILS: self.tr("not qualified: product analysis fails"),
         }[standing]
 
-    def _standing_tip(self, standing: Standing) -> str:
+    def _standing_tip(self, standing: Standing, ingot: Ingot) -> str:
+        if ingot.product_fails and ingot.disposition.judged:
+            return self.tr("Its product analysis fails ({why}): the ingot is not qualified, whatever its "
+                           "surface and its heat's analysis.").format(why=self.product_why(ingot.ingot_no)
+                                                                     or self.tr("see the samples"))
         if standing is Standing.HEAT_FAILS:
             return self.tr("Accepted on its surface, but it will not count as qualified: heat {heat} fails "
                            "the chemistry of {grade}.").format(heat=self._heat, grade=self._grade)
@@ -118,36 +150,77 @@ class IngotModel(RowsModel[Ingot]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if draft is not None:
                 return draft[0]
-            standing = ingot_standing(self._status, ingot.disposition)
+            if role == Qt.ItemDataRole.EditRole and column == COL_REGRADE:
+                return ingot.regrade_to
+            standing = self._standing_of(ingot)
             return (str(ingot.ingot_no), format_number(ingot.weight_kg), disposition_name(ingot.disposition),
-                    ", ".join(_defect_text(d) for d in ingot.defects),
+                    ", ".join(_defect_text(d) for d in ingot.defects), self._regrade_text(ingot),
                     self._standing_text(standing))[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if draft is not None:
                 return draft[1]
             if column == COL_STANDING:
-                return self._standing_tip(ingot_standing(self._status, ingot.disposition))
+                return self._standing_tip(self._standing_of(ingot), ingot)
+            if column == COL_NO and ingot.product_fails:
+                return self._standing_tip(self._standing_of(ingot), ingot)
+            if column == COL_REGRADE and ingot.disposition is Disposition.REGRADED:
+                return self._regrade_tip()
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if draft is not None:
                 return QColor("#b00020")
-            standing = ingot_standing(self._status, ingot.disposition)
-            if column == COL_STANDING and standing in (Standing.HEAT_FAILS, Standing.NOT_QUALIFIED):
+            standing = self._standing_of(ingot)
+            if column == COL_STANDING and standing in (Standing.HEAT_FAILS, Standing.NOT_QUALIFIED,
+                                                       Standing.PRODUCT_FAILS):
                 return QColor("#b00020")
+            if column == COL_NO and ingot.product_fails:
+                return QColor("#b00020")
+            if column == COL_REGRADE and ingot.regrade_to is None:
+                return QColor("#8a6d00")
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_STANDING:
-            standing = ingot_standing(self._status, ingot.disposition)
+            standing = self._standing_of(ingot)
             return {Standing.QUALIFIED: QColor("#2e7d32"), Standing.HEAT_FAILS: QColor("#b00020"),
-                    Standing.NOT_QUALIFIED: QColor("#b00020"),
+                    Standing.NOT_QUALIFIED: QColor("#b00020"), Standing.PRODUCT_FAILS: QColor("#b00020"),
                     Standing.AWAITING_CHEMISTRY: QColor("#e0a000")}.get(standing)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_NO, COL_WEIGHT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    # QAbstractItemModel.setData: the weight as typed; the view saves an accepted one
+    def _regrade_text(self, ingot: Ingot) -> str:
+        if ingot.disposition is not Disposition.REGRADED:
+            return ""
+        if ingot.regrade_to is not None:
+            return ingot.regrade_to
+        return self.tr("choose (G)") if self.regrade_choices else self.tr("no grade satisfied")
+
+    def _regrade_tip(self) -> str:
+        if not self.regrade_choices:
+            return self.tr("The heat's analysis satisfies no grade but its aim grade {grade}: no grade "
+                           "can be named.").format(grade=self._grade)
+        return self.tr("The grade it is released as, of those heat {heat}'s analysis satisfies: {grades} "
+                       "(G chooses)").format(heat=self._heat, grades=", ".join(self.regrade_choices))
+
+    def _set_regrade(self, ingot: Ingot, value: object) -> bool:
+        """A grade chosen for a re-graded ingot: only one of the grades the heat satisfies."""
+        grade = str(value).strip() if value else None
+        if grade is not None and grade not in self.regrade_choices:
+            grades = ", ".join(self.regrade_choices) or self.tr("no other grade")
+            self.refused.emit(self.tr("{grade} cannot be chosen: heat {heat}'s analysis satisfies "
+                                      "{grades}").format(grade=grade, heat=self._heat, grades=grades))
+            return False
+        if grade != ingot.regrade_to:
+            self.regrade_chosen.emit(ingot.ingot_no, grade)
+        return True
+
+    # QAbstractItemModel.setData: the weight as typed, or a re-graded ingot's grade; the view saves them
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         ingot = self.row_at(index)
-        if ingot is None or index.column() != COL_WEIGHT or role != Qt.ItemDataRole.EditRole:
+        if ingot is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        if index.column() == COL_REGRADE and ingot.disposition is Disposition.REGRADED:
+            return self._set_regrade(ingot, value)
+        if index.column() != COL_WEIGHT:
             return False
         text = str(value)
         try:
@@ -194,11 +267,44 @@ class WeightDelegate(QStyledItemDelegate):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
+class RegradeDelegate(QStyledItemDelegate):
+    """A re-graded ingot's grade, picked from the grades its heat satisfies (and none else)."""
+
+    # QStyledItemDelegate.createEditor
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QComboBox(parent)
+        editor.setObjectName("regrade_editor")
+        editor.addItem(QCoreApplication.translate("IngotGrid", "(none named)"), None)
+        model = index.model()
+        choices = model.regrade_choices if isinstance(model, IngotModel) else ()
+        for grade in choices:
+            editor.addItem(grade, grade)
+        return editor
+
+    # QStyledItemDelegate.updateEditorGeometry: as wide as its longest choice, whatever the column
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
+        rect = option.rect
+        editor.setGeometry(rect.x(), rect.y(), max(rect.width(), editor.sizeHint().width()), rect.height())
+
+    # QStyledItemDelegate.setEditorData
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    # QStyledItemDelegate.setModelData
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
 class IngotTable(QTableView):
-    """Keys: A C R S P judge the selected ingots; D picks defects; digits type a weight."""
+    """Keys: A C R S P judge the selected ingots; D picks defects; G the grade a re-graded ingot is
+    released as; L enters a product sample; digits type a weight."""
 
     disposition_keyed = Signal(object)  # Disposition
     defects_requested = Signal()
+    grade_requested = Signal()
+    product_requested = Signal()
 
     # QWidget.keyPressEvent
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -211,6 +317,12 @@ class IngotTable(QTableView):
                 return
             if text == "D":
                 self.defects_requested.emit()
+                return
+            if text == "G":
+                self.grade_requested.emit()
+                return
+            if text == "L":
+                self.product_requested.emit()
                 return
             if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                     and self.currentIndex().column() == COL_DEFECTS):

@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
         self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
+        self._action(file_menu, self.tr("Import &analyses…"), lambda: self._import("analyses"))
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
