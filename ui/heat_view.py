@@ -1231,7 +1231,7 @@ class HeatView(QWidget):
         if self.data is None or sample is None:
             self.samples_box.error.setText(self.tr("Pick a sample first."))
             return None
-        if sample.kind is SampleKind.HEAT:
+        if sample.kind is SampleKind.HEAT or sample.id is None:  # only a heat sample lacks a row
             self.samples_box.error.setText(self.tr(
                 "The heat analysis of record is corrected, not voided: type the right values in the heat "
                 "analysis and give a reason."))
