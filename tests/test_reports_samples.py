@@ -69,7 +69,7 @@ def test_the_heat_sheet_lists_the_samples_and_each_product_verdict(shop: Path) -
     assert lab.samples is not None
     assert [row[:5] for row in lab.samples.rows] == [
         ("preliminary analysis", "V1", "—", "2024-03-04 08:40", "tester"),
-        ("heat analysis", "—", "—", "2024-03-04 09:00", "tester"),
+        ("heat analysis", "—", "—", "2024-03-04 09:00", "wang"),  # typed in: the heat's inspector
         ("product analysis", "P1", "1", "2024-03-04 11:00", "tester"),
         ("product analysis", "P2", "2", "2024-03-04 11:05", "tester")]
     assert lab.product is not None
