@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import platformdirs
 
@@ -192,6 +192,25 @@ class DefectCount:
     ingots: int
     weight_kg: float
 
+
+
+# An ingot as an export writes it: heat number, ingot number, weight in kg, disposition code,
+# defects as "CODE@location;CODE", inspector (Store.ingot_export_rows).
+ExportIngot = tuple[str, int, float, str, str, str]
+
+
+class ExportHeat(NamedTuple):
+    """A heat as an export writes it (Store.heat_export_rows): tapped_at as stored."""
+
+    heat_no: str
+    converter: str
+    tapped_at: str
+    grade: str
+    tap_weight_t: float
+    tap_temp_c: float | None
+    inspector: str
+    notes: str
+    analysis: dict[str, float]
 
 _PLAN_PERIOD = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2]|Q[1-4])")
 PLAN_OUTPUT_T = Range(0, 10_000_000, "t", low_open=True)
@@ -1883,6 +1902,47 @@ class Store:
                         Disposition(r["disposition"]), r["inspector"],
                         datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None, defects)
 
+    # ---- exports: read as the file is written (speed-output, issue 17)
+
+    def ingot_export_rows(self, date_from: date, date_to: date) -> Iterator[ExportIngot]:
+        """What an ingots export writes for the ingots `iter_ingots` gives, in its order, as plain
+        values read while the file is written: (heat number, ingot number, weight in kg, the
+        disposition's code, the defects as ``CODE@location;CODE``, inspector)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a million rows are read
+        return cursor.execute(_EXPORT_INGOTS_SQL, (date_from.isoformat(), date_to.isoformat()))
+
+    def heat_export_columns(self, date_from: date, date_to: date) -> tuple[list[str], bool]:
+        """The elements analysed in the heats of production dates from..to (in the order of
+        `element_sort_key`), and whether any of these heats has notes: the optional columns of
+        a heats export."""
+        span = (date_from.isoformat(), date_to.isoformat())
+        elements = [r[0] for r in self.conn.execute(_EXPORT_ELEMENTS_SQL, span)]
+        notes = self.conn.execute(_EXPORT_NOTES_SQL, span).fetchone() is not None
+        return sorted(elements, key=element_sort_key), notes
+
+    def heat_export_rows(self, date_from: date, date_to: date) -> Iterator[ExportHeat]:
+        """The heats `heats` gives (production dates from..to, tap order), each with its live
+        analysis, read one at a time while the file is written: (heat number, converter, tapped
+        at as stored 'YYYY-MM-DD HH:MM', grade, tap weight, tap temperature, inspector, notes,
+        {element: value})."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        heat: tuple[Any, ...] | None = None
+        analysis: dict[str, float] = {}
+        # the rows of one heat follow each other: heats are ordered by a unique key
+        for row in cursor.execute(_EXPORT_HEATS_SQL, (date_from.isoformat(), date_to.isoformat())):
+            if heat is None or row[0] != heat[0]:
+                if heat is not None:
+                    yield ExportHeat._make((*heat[1:], analysis))
+                heat, analysis = row[:9], {}
+            if row[9] is not None:
+                analysis[row[9]] = row[10]
+        if heat is not None:
+            yield ExportHeat._make((*heat[1:], analysis))
+
+    # ---- end of exports
+
     # ------------------------------------------------------------------- audit
 
     def audit(self, heat_no: str | None = None) -> list[AuditEntry]:
@@ -2500,6 +2560,25 @@ _HISTORY_PAGE = {(sort, descending, dated): _history_page_sql(keys, descending, 
 _SCOPE_SQL = (" AND (:conv IS NULL OR h.converter_id = :conv) AND (:shift IS NULL OR h.shift_id = :shift)"
               " AND (:grade IS NULL OR h.grade = :grade)")
 _PARETO_WHERE = "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+# exports (speed-output, issue 17): the rows of Store.iter_ingots and Store.heats, as plain values
+_EXPORT_INGOTS_SQL = (
+    "SELECT h.heat_no, i.ingot_no, i.weight_kg, i.disposition, coalesce((SELECT group_concat("
+    "d.defect_code || coalesce('@' || d.location, ''), ';') FROM (SELECT * FROM ingot_defect "
+    "WHERE ingot_id = i.id AND voided = 0 ORDER BY seq) d), ''), i.inspector "
+    "FROM heat h JOIN ingot i ON i.heat_id = h.id "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL AND i.void_reason IS NULL "
+    "ORDER BY h.tapped_at, h.heat_no, i.ingot_no")
+_EXPORT_HEATS_SQL = (
+    "SELECT h.id, h.heat_no, c.code, h.tapped_at, h.grade, h.tap_weight_t, h.tap_temp_c, h.inspector, "
+    "h.notes, a.element, a.value_pct FROM heat h JOIN converter c ON c.id = h.converter_id "
+    "LEFT JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL "
+    "ORDER BY h.tapped_at, h.heat_no")
+_EXPORT_ELEMENTS_SQL = (
+    "SELECT DISTINCT a.element FROM heat h JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL")
+_EXPORT_NOTES_SQL = ("SELECT 1 FROM heat h WHERE h.production_date BETWEEN ? AND ? "
+                     "AND h.void_reason IS NULL AND h.notes <> '' LIMIT 1")
 _PARETO_BY_HEAT = (
     "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("  # noqa: S608 - fixed text
     "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "
