@@ -138,3 +138,14 @@ def test_the_command_line_export_of_a_large_span_is_the_streamed_one(tmp_path: P
                 out=out) == 0
     assert out.getvalue() == f"99 ingot(s) written to {tmp_path / 'after.csv'}.\n"
     assert (tmp_path / "after.csv").read_bytes() == (tmp_path / "before.csv").read_bytes()
+
+
+def test_an_export_forgetting_what_it_made_writes_the_same(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cells made once and reused are forgotten past a size (bounded memory): the file is
+    the same when that happens every few cells."""
+    monkeypatch.setattr(csvio._Memo, "SIZE", 3)
+    with workshop(tmp_path / "shop.sqlite") as store:
+        assert csvio.export_ingots(store, tmp_path / "ingots.csv") == 99
+        reference_ingots(store, tmp_path / "ingots-before.csv")
+    assert (tmp_path / "ingots.csv").read_bytes() == (tmp_path / "ingots-before.csv").read_bytes()
