@@ -82,6 +82,7 @@ from qcdesk.people import (
     parse_role,
     pin_matches,
 )
+from qcdesk.rate_sql import DAILY_JUDGED_SQL as _DAILY_JUDGED_SQL
 from qcdesk.rate_sql import GROUP_ORDER as _GROUP_ORDER
 from qcdesk.rate_sql import GROUP_SQL as _GROUP_SQL
 from qcdesk.rate_sql import HEAT_SUMS_SQL as _HEAT_SUMS_SQL
@@ -1880,9 +1881,10 @@ class Store:
 
     def date_span(self) -> tuple[date, date] | None:
         """The first and last production dates holding heats, if any."""
+        # each bound on its own: SQLite then reads one end of the index instead of all of it
         first, last = self.conn.execute(
-            "SELECT min(production_date), max(production_date) FROM heat "
-            "WHERE void_reason IS NULL").fetchone()
+            "SELECT (SELECT min(production_date) FROM heat WHERE void_reason IS NULL), "
+            "(SELECT max(production_date) FROM heat WHERE void_reason IS NULL)").fetchone()
         return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
 
     def iter_ingots(self, date_from: date, date_to: date) -> Iterator[Ingot]:
@@ -2269,6 +2271,62 @@ class Store:
             + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no", params)
         return [AnalysisPoint(r[0], datetime.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3])
                 for r in rows]
+
+    # ---- reports and trends: what was read a grade or an element at a time, in one statement
+    # (speed-output, issue 17)
+
+    def analysis_series(self, date_from: date, date_to: date,
+                        scope: Scope = EVERYTHING) -> dict[tuple[str, str], list[AnalysisPoint]]:
+        """The live heat-analysis values of heats of production dates from..to under the scope,
+        by (grade, element), each in tapping order: what `analysis_values` gives for each pair."""
+        found: dict[tuple[str, str], list[AnalysisPoint]] = defaultdict(list)
+        heat: tuple[str, str, str] | None = None
+        tapped_at, production_date = datetime.min, date.min
+        # the statement and _SCOPE_SQL are fixed texts; the dates and scope are bound
+        for grade, element, heat_no, tapped, day, value in self.conn.execute(
+                "SELECT h.grade, a.element, h.heat_no, h.tapped_at, h.production_date, a.value_pct "
+                "FROM heat h JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+                "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+                " AND h.tapped_at >= date(:from, '-2 days') AND h.tapped_at < date(:to, '+2 days')"
+                + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no",
+                self._scope_params(date_from, date_to, scope)):
+            if heat != (heat_no, tapped, day):  # a heat's elements follow each other: parsed once
+                heat = (heat_no, tapped, day)
+                tapped_at, production_date = datetime.fromisoformat(tapped), date.fromisoformat(day)
+            found[grade, element].append(AnalysisPoint(heat_no, tapped_at, production_date, value))
+        return dict(found)
+
+    def frozen_imr_limits(self, scope: Scope = EVERYTHING) -> dict[tuple[str, str], ControlLimits]:
+        """The limits frozen for the I-MR charts of the scope's converter and shift, by (grade,
+        element): what `control_limits` gives for each chart."""
+        found = {}
+        for r in self.conn.execute(
+                "SELECT grade, element, date_from, date_to, centre, spread, n FROM control_limits "
+                "WHERE chart = 'imr' AND converter = ? AND shift = ?",
+                (scope.converter or "", scope.shift or "")):
+            key = ChartKey.imr(scope, r[0], r[1])
+            found[r[0], r[1]] = ControlLimits(key, date.fromisoformat(r[2]), date.fromisoformat(r[3]),
+                                              r[4], r[5], r[6])
+        return found
+
+    def daily_judged(self, date_from: date, date_to: date, basis: str = "weight",
+                     scope: Scope = EVERYTHING) -> dict[date, tuple[float, float]]:
+        """Each production date with heats from..to under the scope, with the qualified and the
+        judged ingots of its checked heats, by weight (kg) or count: the ingot qualified rate's
+        two sums (as `rate_sums` by day has them), for the records over every day ever made."""
+        if basis not in _DAILY_JUDGED_SQL:
+            raise InputError("basis", _("the basis is weight or count"))
+        # a fixed text of rate_sql picked by the basis checked above; the dates and scope are bound
+        rows = self.conn.execute(
+            "SELECT h.production_date, " + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
+            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
+            + " GROUP BY h.production_date ORDER BY h.production_date",
+            self._scope_params(date_from, date_to, scope))
+        if basis == "count":  # whole ingots, as RateSums holds them
+            return {date.fromisoformat(r[0]): (int(r[1]), int(r[2])) for r in rows}
+        return {date.fromisoformat(r[0]): (r[1], r[2]) for r in rows}
+
+    # ---- end of reports and trends
 
     def heat_counts(self, date_from: date, date_to: date,
                     scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:

@@ -72,6 +72,14 @@ def _segments(values: tuple[float | None, ...]) -> list[list[tuple[float, float]
     return [run for run in out if run]
 
 
+def _ends_of_level(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A run whose points all lie at one height, as its first and last point (the same line,
+    its dashes too, drawn from 2 points instead of one per day or heat); any other run as it is."""
+    if len(run) > 2 and all(y == run[0][1] for _x, y in run):
+        return [run[0], run[-1]]
+    return run
+
+
 Style = tuple[colors.Color, float, tuple[float, ...] | None, bool]  # colour, width, dash, markers
 
 MAX_MARKERS = 120  # beyond, dots merge into the line, and each costs a drawing node
@@ -108,9 +116,13 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     data: list[list[tuple[float, float]]] = []
     styles: list[Style] = []
     for series in spec.lines:
+        style = STYLES[series.kind]
+        dotted = style[3] and markers and n <= MAX_MARKERS
         for run in _segments(series.values):
             data.append(run if len(run) > 1 else run * 2)
-            styles.append(STYLES[series.kind])
+            if not dotted:  # a level line (a limit, a centre) is drawn the same from its two ends
+                data[-1] = _ends_of_level(data[-1])
+            styles.append(style)
     if not data:  # nothing to draw: the frame and axes alone
         data, styles = [[(0.0, y_min), (0.0, y_min)]], [(colors.white, 0.1, None, False)]
     plot.data = data
