@@ -12,10 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import flatten
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from reportlab.platypus import Table as RLTable
@@ -72,6 +73,36 @@ def _segments(values: tuple[float | None, ...]) -> list[list[tuple[float, float]
     return [run for run in out if run]
 
 
+class _LinePlot(LinePlot):
+    """LinePlot, its lines made faster when none has markers, labels or fills (the individuals
+    and plan charts: hundreds of points): each line is the PolyLine LinePlot makes, without its
+    look, point by point, for a marker or label no point has."""
+
+    def makeLines(self) -> Group:  # LinePlot.makeLines
+        lines = self.lines
+        styles = [lines[i % len(lines)] for i in range(len(self._positions))]
+        plain = (self.lineLabelFormat is None and not self._inFill and not self._pairInFills
+                 and not self.reversePlotOrder and not getattr(self, "_bubblePlot", None)
+                 and all(getattr(s, "lineStyle", None) == "joinedLine"
+                         and not any(getattr(s, a, None) for a in ("symbol", "inFill", "shader"))
+                         for s in styles))
+        if not plain:
+            return super().makeLines()
+        group = Group()
+        into = getattr(self, "_lineG", group)
+        for row, style in zip(self._positions, styles, strict=True):
+            line = PolyLine(flatten(row), strokeColor=getattr(style, "strokeColor", None), strokeLineCap=0,
+                            strokeLineJoin=1)
+            width = style.strokeWidth if hasattr(style, "strokeWidth") else getattr(lines, "strokeWidth", 0)
+            if width:
+                line.strokeWidth = width
+            dash = getattr(style, "strokeDashArray", None)
+            if dash:
+                line.strokeDashArray = dash
+            into.add(line)
+        return group
+
+
 def _ends_of_level(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """A run whose points all lie at one height, as its first and last point (the same line,
     its dashes too, drawn from 2 points instead of one per day or heat); any other run as it is."""
@@ -98,7 +129,7 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     """A LinePlot of the chart's lines, each drawn as its kind is (STYLES); points marked by the
     data are ringed in red; the legend above the plot. `floor`: the y axis starts no lower."""
     drawing = Drawing(width, height)
-    plot = LinePlot()
+    plot = _LinePlot()
     left, bottom, top = 40, 20, 32 if spec.title else 22
     plot.x, plot.y = left, bottom
     plot.width, plot.height = width - left - 8, height - bottom - top
@@ -236,8 +267,9 @@ def layout_report(report: PeriodReport) -> bytes:
 def build(store: Store, date_from: date, date_to: date, *, basis: str = "weight", scope: Scope = EVERYTHING,
           printed_at: datetime | None = None) -> bytes:
     """The period quality report of production dates from..to, as PDF bytes."""
-    return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
-                                       printed_at=printed_at))
+    with fonts.registered_meanwhile():
+        report = period_report(store, date_from, date_to, basis=basis, scope=scope, printed_at=printed_at)
+    return layout_report(report)
 
 
 def build_period_report(store: Store, date_from: date, date_to: date, out: Path, *, basis: str | None = None,
