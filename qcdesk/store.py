@@ -2448,8 +2448,16 @@ class Store:
     def most_heats_per_converter(self, before: date) -> dict[str, tuple[int, date]]:
         """For each converter, the most heats it made in one production date before `before`
         and the first date it was reached (one pass over the heats, for the records)."""
+        return self.most_heats_before(before)[1]
+
+    def most_heats_before(self, before: date) -> tuple[tuple[int, date] | None, dict[str, tuple[int, date]]]:
+        """The most heats made in one production date before `before` by the whole workshop (as
+        `most_heats_in_a_day` gives it) and by each converter (as `most_heats_per_converter`),
+        each with the first date it was reached: one pass over the heats for both (the daily
+        report's records)."""
         codes = {c.id: c.code for c in self.converters()}
         best: dict[str, tuple[int, str]] = {}
+        per_day: dict[str, int] = defaultdict(int)
         # grouped in the order of the heat_live_by_day index (heats not voided), which covers it
         for conv_id, day, n in self.conn.execute(
                 "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
@@ -2457,7 +2465,11 @@ class Store:
             n_best, day_best = best.get(codes[conv_id], (0, ""))
             if n > n_best or (n == n_best and day < day_best):
                 best[codes[conv_id]] = (n, day)
-        return {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()}
+            per_day[day] += n
+        # the most, and of days with as many the first
+        top = min(per_day.items(), key=lambda kv: (-kv[1], kv[0])) if per_day else None
+        return ((top[1], date.fromisoformat(top[0])) if top else None,
+                {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()})
 
     def best_daily_rate(self, before: date) -> tuple[float, date] | None:
         """The best daily ingot qualified rate (by weight) of the production dates before

@@ -604,7 +604,7 @@ def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None)
     by_converter: dict[str, int] = {}
     for h in heats:
         by_converter[h.converter] = by_converter.get(h.converter, 0) + 1
-    bests = store.most_heats_per_converter(day) if by_converter else {}
+    best_all, bests = store.most_heats_before(day)  # one pass over the heats for both
     for conv, n in sorted(by_converter.items(), key=lambda kv: (len(kv[0]), kv[0])):
         best = bests.get(conv)
         if best is None:
@@ -616,7 +616,6 @@ def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None)
         elif n == best[0]:
             out.append(_("{n} heats on converter {conv} — equals the most in one day so far "
                          "(first on {date})").format(n=n, conv=conv, date=best[1].isoformat()))
-    best_all = store.most_heats_in_a_day(day)
     if best_all is not None and len(heats) > best_all[0]:
         out.append(_("{n} heats in the workshop — the most in one day so far (before: {best} on "
                      "{date})").format(n=len(heats), best=best_all[0], date=best_all[1].isoformat()))

@@ -104,3 +104,18 @@ def test_the_daily_sums_of_the_records_are_those_of_the_rates(demo: Store, scope
 def test_the_daily_sums_know_only_two_bases(demo: Store) -> None:
     with pytest.raises(InputError):
         demo.daily_judged(date(1959, 2, 1), date(1959, 2, 28), "heats")
+
+
+def test_the_most_heats_in_a_day_at_once_are_each_read_alone(demo: Store) -> None:
+    first, last = demo_month(demo).date_from, demo_month(demo).date_to
+    for before in (first, first.replace(day=first.day + 1), date(1959, 2, 15), last, date(1960, 1, 1)):
+        workshop, by_converter = demo.most_heats_before(before)
+        assert workshop == demo.most_heats_in_a_day(before)
+        assert by_converter == {c: demo.most_heats_in_a_day(before, c)
+                                for c in ("1", "2", "3") if demo.most_heats_in_a_day(before, c)}
+    assert demo.most_heats_before(first) == (None, {})
+    heats = {r.keys["date"]: r.sums.heats for r in demo.rates(first, last, ("day",)).rows}
+    before_last = {d: n for d, n in heats.items() if d < last.isoformat()}
+    most = max(before_last.values())
+    assert demo.most_heats_before(last)[0] == (most, date.fromisoformat(min(d for d, n in before_last.items()
+                                                                            if n == most)))
