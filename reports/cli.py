@@ -54,6 +54,9 @@ def _target(store: Store, path: Path, force: bool) -> Path:
 
 
 def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    choice = fonts.register()
+    if choice.warning:
+        sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
     if args.report == "heat":
         heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
         target = _target(store, args.output or default_name("heat", heat.heat_no), args.force)
@@ -66,9 +69,6 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         day: date = args.day
         target = _target(store, args.output or default_name("daily", day.isoformat()), args.force)
         daily.write(store, day, target)
-    choice = fonts.register()  # by the document, while it read the store (reports.fonts)
-    if choice.warning:
-        sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
     out.write(_("Written: {path}").format(path=target) + "\n")
     return 0
 

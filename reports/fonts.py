@@ -17,10 +17,6 @@ import logging
 import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +64,6 @@ class FontChoice:
 
 
 _chosen: FontChoice | None = None
-_registering = threading.Lock()
 
 
 def _fc_list() -> list[str]:
@@ -116,11 +111,6 @@ def _configured_problem(path: str) -> str:
 def register(paths: list[str] | None = None) -> FontChoice:
     """Register the report font once (later calls return the same choice). A font file named by
     QCDESK_CJK_FONT that cannot be used is warned about, and the search goes on."""
-    with _registering:  # once, whichever thread asks first
-        return _register(paths)
-
-
-def _register(paths: list[str] | None) -> FontChoice:
     global _chosen  # noqa: PLW0603 - one font per process: reportlab's registry is global
     if _chosen is not None and paths is None:
         return _chosen
@@ -144,20 +134,6 @@ def _register(paths: list[str] | None) -> FontChoice:
     warnings.append(warning)
     _chosen = FontChoice(FALLBACK_NAME, None, embedded=False, warning="; ".join(warnings))
     return _chosen
-
-
-@contextmanager
-def registered_meanwhile() -> Iterator[None]:
-    """Register the report font on another thread while the body runs: a document reads the
-    store meanwhile, and SQLite lets go of Python's lock while it works, so on two cores the
-    font (a tenth of a second of parsing) costs no time. The font is registered at the end."""
-    if _chosen is not None:
-        yield
-        return
-    with ThreadPoolExecutor(1, "qcdesk-font") as pool:
-        font = pool.submit(register)
-        yield
-        font.result()
 
 
 def reset() -> None:

@@ -267,9 +267,8 @@ def layout_report(report: PeriodReport) -> bytes:
 def build(store: Store, date_from: date, date_to: date, *, basis: str = "weight", scope: Scope = EVERYTHING,
           printed_at: datetime | None = None) -> bytes:
     """The period quality report of production dates from..to, as PDF bytes."""
-    with fonts.registered_meanwhile():
-        report = period_report(store, date_from, date_to, basis=basis, scope=scope, printed_at=printed_at)
-    return layout_report(report)
+    return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
+                                       printed_at=printed_at))
 
 
 def build_period_report(store: Store, date_from: date, date_to: date, out: Path, *, basis: str | None = None,
