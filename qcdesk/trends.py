@@ -16,11 +16,12 @@ a period and a scope (one converter, shift or grade, or all of them):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from qcdesk import spc
@@ -313,13 +314,21 @@ class Chemistry:
     period: Period
     scope: Scope
     points: tuple[AnalysisPoint, ...]
-    chart: spc.IMRChart
     frozen: ControlLimits | None
     standard: Standard | None  # the edition in force on the period's last day
     spec_min: float | None
     spec_max: float | None
     capability: spc.Capability
     conformance: tuple[Bucket, ...]  # chemistry conformance of the grade per bucket
+    rules: tuple[spc.Rule | int, ...] = spc.ALL_RULES  # judged on the chart
+
+    @cached_property
+    def chart(self) -> spc.IMRChart:
+        """The I-MR chart of the values, made when first asked for (the period report draws one
+        element's of each grade); `chemistry` makes it before it returns."""
+        frozen = self.frozen
+        return spc.imr_chart([p.value for p in self.points], frozen.centre if frozen else None,
+                             frozen.spread if frozen else None, self.rules)
 
 
 # ------------------------------------------------------------------ computing
@@ -387,15 +396,18 @@ def buckets_of(days: dict[date, RateSums], period: Period, grain: Grain,
     start = period.date_from
     while start <= period.date_to:
         end = min(bucket_end(start, grain), period.date_to)
-        sums = RateSums()
-        day = start
-        while day <= end:
-            if day in days:
-                sums += days[day]
-            day += timedelta(days=1)
+        found = [days[day] for day in _dates(start, end) if day in days]
+        # a day's sums alone are the bucket's as they are (nothing + x is x): a quarter by day adds nothing
+        sums = found[0] if len(found) == 1 else sum(found, RateSums())
         out.append(Bucket(bucket_key(start, grain), start, end, sums, Rates.of(sums), target_on(plans, end)))
         start = end + timedelta(days=1)
     return tuple(out)
+
+
+def _dates(first: date, last: date) -> Iterator[date]:
+    """Every date from first to last, both included."""
+    for n in range(first.toordinal(), last.toordinal() + 1):
+        yield date.fromordinal(n)
 
 
 def p_chart(buckets: Sequence[Bucket], frozen: ControlLimits | None,
@@ -552,8 +564,10 @@ def chemistry(store: Store, period: Period, scope: Scope, grade: str, element: s
     days = {date.fromisoformat(k["date"]): s
             for k, s in store.rate_sums(period.date_from, period.date_to, ("day",), scoped)}
     plans = {p.period: p for p in store.plans()}
-    return _chemistry_of(grade, element, period, scope, points, frozen=frozen, standard=standard,
-                         conformance=buckets_of(days, period, grain, plans), rules=rules)
+    found = _chemistry_of(grade, element, period, scope, points, frozen=frozen, standard=standard,
+                          conformance=buckets_of(days, period, grain, plans), rules=rules)
+    found.chart  # noqa: B018 - made here (a worker thread of the desktop), not where it is drawn
+    return found
 
 
 def chemistries(store: Store, period: Period, scope: Scope, grades: Iterable[str], *,
@@ -589,12 +603,10 @@ def chemistries(store: Store, period: Period, scope: Scope, grades: Iterable[str
 def _chemistry_of(grade: str, element: str, period: Period, scope: Scope, points: Sequence[AnalysisPoint], *,
                   frozen: ControlLimits | None, standard: Standard | None, conformance: tuple[Bucket, ...],
                   rules: Collection[spc.Rule | int]) -> Chemistry:
-    values = [p.value for p in points]
-    chart = spc.imr_chart(values, frozen.centre if frozen else None, frozen.spread if frozen else None, rules)
     limit = next((lim for lim in standard.limits if lim.element == element), None) if standard else None
     lsl, usl = (limit.min_pct, limit.max_pct) if limit else (None, None)
-    return Chemistry(grade, element, period, scope, tuple(points), chart, frozen, standard, lsl, usl,
-                     spc.capability(values, lsl, usl), conformance)
+    return Chemistry(grade, element, period, scope, tuple(points), frozen, standard, lsl, usl,
+                     spc.capability([p.value for p in points], lsl, usl), conformance, tuple(rules))
 
 
 # ------------------------------------------------------------------ baselines
