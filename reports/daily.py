@@ -103,7 +103,8 @@ def layout_report(report: DailyReport) -> bytes:
 
 def build(store: Store, day: date, printed_at: datetime | None = None) -> bytes:
     """The daily quality report of a production date, as PDF bytes."""
-    return layout_report(daily_report(store, day, printed_at))
+    with layout.fewer_collections():
+        return layout_report(daily_report(store, day, printed_at))
 
 
 def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None) -> Path:

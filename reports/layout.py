@@ -7,10 +7,12 @@ knows the page count when the document is saved.
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -326,6 +328,20 @@ def render(story: list[Flowable], furniture: Furniture, title: str, st: Styles) 
     finally:
         rl_config.useA85 = ascii85
     return buffer.getvalue()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cycle collector run less often while a document is made: it makes tens of
+    thousands of small objects, nearly all of them alive until the end, and every collection
+    walks them again (a quarter's period report: 45 ms of collecting, 9 ms so). The thresholds
+    as they were afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 50_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def write(pdf: bytes, path: str | Path) -> Path:

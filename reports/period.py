@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
@@ -103,12 +104,28 @@ class _LinePlot(LinePlot):
         return group
 
 
-def _ends_of_level(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """A run whose points all lie at one height, as its first and last point (the same line,
-    its dashes too, drawn from 2 points instead of one per day or heat); any other run as it is."""
-    if len(run) > 2 and all(y == run[0][1] for _x, y in run):
-        return [run[0], run[-1]]
-    return run
+def _runs(values: tuple[float | None, ...], level_ends: bool) -> list[list[tuple[float, float]]]:
+    """The runs of defined points of a line (a None breaks it), a lone point twice. With
+    `level_ends`, a run whose points all lie at one height is its first and last point: the same
+    line, its dashes too, drawn from 2 points instead of one per day or heat (a limit, a centre)."""
+    if level_ends and values and None not in values:
+        level = cast("tuple[float, ...]", values)  # no None in it
+        if min(level) == max(level):
+            return [[(0.0, float(level[0])), (float(len(level) - 1), float(level[0]))]]
+    runs = []
+    for run in _segments(values):
+        if len(run) == 1:
+            run = run * 2  # noqa: PLW2901 - a lone point, drawn as a line of no length
+        elif level_ends and len(run) > 2 and all(y == run[0][1] for _x, y in run):
+            run = [run[0], run[-1]]  # noqa: PLW2901
+        runs.append(run)
+    return runs
+
+
+def _bounds(values: tuple[float | None, ...]) -> tuple[float, float] | None:
+    """The least and the greatest defined value, if any."""
+    defined = [v for v in values if v is not None] if None in values else cast("tuple[float, ...]", values)
+    return (min(defined), max(defined)) if defined else None
 
 
 Style = tuple[colors.Color, float, tuple[float, ...] | None, bool]  # colour, width, dash, markers
@@ -134,8 +151,8 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     plot.x, plot.y = left, bottom
     plot.width, plot.height = width - left - 8, height - bottom - top
     n = len(spec.x_labels)
-    values = [v for s in spec.lines for v in s.values if v is not None]
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    bounds = [b for b in (_bounds(s.values) for s in spec.lines) if b is not None]
+    low, high = (min(b[0] for b in bounds), max(b[1] for b in bounds)) if bounds else (0.0, 1.0)
     if floor is not None:
         low = max(low, floor)
     y_min, y_max, y_step = nice_axis(low, high)
@@ -149,10 +166,8 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     for series in spec.lines:
         style = STYLES[series.kind]
         dotted = style[3] and markers and n <= MAX_MARKERS
-        for run in _segments(series.values):
-            data.append(run if len(run) > 1 else run * 2)
-            if not dotted:  # a level line (a limit, a centre) is drawn the same from its two ends
-                data[-1] = _ends_of_level(data[-1])
+        for run in _runs(series.values, level_ends=not dotted):  # a dot on every point: all points
+            data.append(run)
             styles.append(style)
     if not data:  # nothing to draw: the frame and axes alone
         data, styles = [[(0.0, y_min), (0.0, y_min)]], [(colors.white, 0.1, None, False)]
@@ -267,8 +282,9 @@ def layout_report(report: PeriodReport) -> bytes:
 def build(store: Store, date_from: date, date_to: date, *, basis: str = "weight", scope: Scope = EVERYTHING,
           printed_at: datetime | None = None) -> bytes:
     """The period quality report of production dates from..to, as PDF bytes."""
-    return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
-                                       printed_at=printed_at))
+    with layout.fewer_collections():
+        return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
+                                           printed_at=printed_at))
 
 
 def build_period_report(store: Store, date_from: date, date_to: date, out: Path, *, basis: str | None = None,
