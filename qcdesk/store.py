@@ -200,6 +200,17 @@ class DefectCount:
 ExportIngot = tuple[str, int, float, str, str, str]
 
 
+
+class RecordDay(NamedTuple):
+    """A production date as the records see it (Store.record_days): the heats each converter
+    made (converters without a heat left out), and the qualified and judged ingots of its
+    checked heats, by weight or count."""
+
+    day: date
+    heats: tuple[tuple[str, int], ...]  # (converter, heats), in the order of the converters' ids
+    qualified: float
+    judged: float
+
 class ExportHeat(NamedTuple):
     """A heat as an export writes it (Store.heat_export_rows): tapped_at as stored."""
 
@@ -2309,22 +2320,29 @@ class Store:
                                               r[4], r[5], r[6])
         return found
 
-    def daily_judged(self, date_from: date, date_to: date, basis: str = "weight",
-                     scope: Scope = EVERYTHING) -> dict[date, tuple[float, float]]:
-        """Each production date with heats from..to under the scope, with the qualified and the
-        judged ingots of its checked heats, by weight (kg) or count: the ingot qualified rate's
-        two sums (as `rate_sums` by day has them), for the records over every day ever made."""
+    def record_days(self, date_from: date, date_to: date, basis: str = "weight",
+                    scope: Scope = EVERYTHING) -> list[RecordDay]:
+        """Each production date with heats from..to under the scope, in date order: the heats
+        each converter made (as `heat_counts` has them) and the qualified and the judged ingots
+        of its checked heats, by weight (kg) or count (the ingot qualified rate's two sums, as
+        `rate_sums` by day has them). One pass over the heats, for the records over every day
+        ever made."""
         if basis not in _DAILY_JUDGED_SQL:
             raise InputError("basis", _("the basis is weight or count"))
-        # a fixed text of rate_sql picked by the basis checked above; the dates and scope are bound
+        converters = sorted((c.id, c.code) for c in self.converters())
+        params = {**self._scope_params(date_from, date_to, scope),
+                  **{f"c{i}": conv_id for i, (conv_id, _code) in enumerate(converters)}}
+        # a column per converter named :c0, :c1, … (its id bound) and a fixed text of rate_sql
+        # picked by the basis checked above; the dates and scope are bound
+        heats = "".join(f"count(*) FILTER (WHERE h.converter_id = :c{i}), " for i in range(len(converters)))
         rows = self.conn.execute(
-            "SELECT h.production_date, " + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
+            "SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
-            + " GROUP BY h.production_date ORDER BY h.production_date",
-            self._scope_params(date_from, date_to, scope))
-        if basis == "count":  # whole ingots, as RateSums holds them
-            return {date.fromisoformat(r[0]): (int(r[1]), int(r[2])) for r in rows}
-        return {date.fromisoformat(r[0]): (r[1], r[2]) for r in rows}
+            + " GROUP BY h.production_date ORDER BY h.production_date", params)
+        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
+        return [RecordDay(date.fromisoformat(r[0]),
+                          tuple((code, n) for (_id, code), n in zip(converters, r[1:-2], strict=True) if n),
+                          whole(r[-2]), whole(r[-1])) for r in rows]
 
     # ---- end of reports and trends
 
@@ -2448,16 +2466,8 @@ class Store:
     def most_heats_per_converter(self, before: date) -> dict[str, tuple[int, date]]:
         """For each converter, the most heats it made in one production date before `before`
         and the first date it was reached (one pass over the heats, for the records)."""
-        return self.most_heats_before(before)[1]
-
-    def most_heats_before(self, before: date) -> tuple[tuple[int, date] | None, dict[str, tuple[int, date]]]:
-        """The most heats made in one production date before `before` by the whole workshop (as
-        `most_heats_in_a_day` gives it) and by each converter (as `most_heats_per_converter`),
-        each with the first date it was reached: one pass over the heats for both (the daily
-        report's records)."""
         codes = {c.id: c.code for c in self.converters()}
         best: dict[str, tuple[int, str]] = {}
-        per_day: dict[str, int] = defaultdict(int)
         # grouped in the order of the heat_live_by_day index (heats not voided), which covers it
         for conv_id, day, n in self.conn.execute(
                 "SELECT converter_id, production_date, count(*) FROM heat WHERE production_date < ? "
@@ -2465,11 +2475,7 @@ class Store:
             n_best, day_best = best.get(codes[conv_id], (0, ""))
             if n > n_best or (n == n_best and day < day_best):
                 best[codes[conv_id]] = (n, day)
-            per_day[day] += n
-        # the most, and of days with as many the first
-        top = min(per_day.items(), key=lambda kv: (-kv[1], kv[0])) if per_day else None
-        return ((top[1], date.fromisoformat(top[0])) if top else None,
-                {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()})
+        return {code: (n, date.fromisoformat(day)) for code, (n, day) in best.items()}
 
     def best_daily_rate(self, before: date) -> tuple[float, date] | None:
         """The best daily ingot qualified rate (by weight) of the production dates before

@@ -486,17 +486,18 @@ def records(store: Store, period: Period, scope: Scope, *, plans: dict[str, Plan
     span = store.date_span()
     if span is None or span[0] > period.date_to:
         return ()
-    # each day ever made: the qualified and judged of its checked heats, by weight (the plan's
-    # target, so the runs) and by the basis that leads
-    by_weight = store.daily_judged(span[0], period.date_to, "weight", scope)
-    if not by_weight:
+    # each day ever made: the heats of each converter, and the qualified and judged of its checked
+    # heats by weight (the plan's target, so the runs) and by the basis that leads
+    made = store.record_days(span[0], period.date_to, "weight", scope)
+    if not made:
         return ()
-    judged = by_weight if basis == "weight" else store.daily_judged(span[0], period.date_to, basis, scope)
+    by_weight = {m.day: (m.qualified, m.judged) for m in made}
+    judged = by_weight if basis == "weight" else {
+        m.day: (m.qualified, m.judged) for m in store.record_days(span[0], period.date_to, basis, scope)}
     found: list[Record] = []
-    counts = store.heat_counts(min(by_weight), period.date_to, scope)
     best: tuple[int, date, str] | None = None  # before the last day
     last_best: tuple[int, str] | None = None  # on the last day
-    for day, conv, n in counts:
+    for day, conv, n in ((m.day, conv, n) for m in made for conv, n in m.heats):
         if day == last_day:
             if last_best is None or n > last_best[0] or (n == last_best[0] and conv < last_best[1]):
                 last_best = (n, conv)
@@ -516,8 +517,11 @@ def records(store: Store, period: Period, scope: Scope, *, plans: dict[str, Plan
     # a run counts production days with a judged rate and a target; a day with a rate
     # but no target, or below it, ends it (the target is by weight, as the plan is set)
     flags: list[bool | None] = []
+    targets: dict[tuple[int, int], float | None] = {}  # by month: the same for each of its days
     for d in ordered:
-        target = target_on(plans, d)
+        if (d.year, d.month) not in targets:
+            targets[d.year, d.month] = target_on(plans, d)
+        target = targets[d.year, d.month]
         qualified_kg, judged_kg = by_weight[d]
         rate = qualified_kg / judged_kg if judged_kg else None
         flags.append(None if rate is None else (target is not None and rate >= target))

@@ -2,14 +2,17 @@
 
 The period report asks for the chemistry of every grade and element of a period at once
 (`trends.chemistries`, over `Store.analysis_series` and `Store.frozen_imr_limits`), and the
-records compare every day ever made from two sums per day (`Store.daily_judged`). Each is
-checked here, on the demo month, against the reading it replaces: `trends.chemistry` one
-pair at a time, `Store.analysis_values`, `Store.control_limits` and `Store.rate_sums` by day.
+records (of the trends and of the daily report) read every day ever made in one pass: the heats
+of each converter and two sums a day (`Store.record_days`). Each is checked here, on the demo
+month, against the reading it replaces: `trends.chemistry` one pair at a time,
+`Store.analysis_values`, `Store.control_limits`, `Store.heat_counts`, `Store.rate_sums` by day,
+and the daily report's `Store.most_heats_in_a_day`, `most_heats_per_converter` and
+`best_daily_rate`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -18,6 +21,7 @@ from qcdesk.errors import InputError
 from qcdesk.model import EVERYTHING, ChartKey, Scope
 from qcdesk.store import Store
 from qcdesk.trends import Period
+from reports.data import Bests, bests_of
 
 SCOPES = [EVERYTHING, Scope(converter="2"), Scope(shift="evening"), Scope(grade="Q235B"),
           Scope(converter="1", shift="day")]
@@ -89,33 +93,39 @@ def test_frozen_imr_limits_at_once_are_each_chart_read_alone(demo: Store) -> Non
 
 
 @pytest.mark.parametrize("scope", SCOPES)
-def test_the_daily_sums_of_the_records_are_those_of_the_rates(demo: Store, scope: Scope) -> None:
+def test_the_days_of_the_records_are_the_heat_counts_and_the_rates_sums(demo: Store, scope: Scope) -> None:
     period = demo_month(demo)
     by_day = {date.fromisoformat(k["date"]): s
               for k, s in demo.rate_sums(period.date_from, period.date_to, ("day",), scope)}
     assert by_day
-    assert demo.daily_judged(period.date_from, period.date_to, "weight", scope) == {
-        d: (s.weight_qualified_kg, s.weight_judged_kg) for d, s in by_day.items()}
-    counted = demo.daily_judged(period.date_from, period.date_to, "count", scope)
-    assert counted == {d: (s.ingots_qualified, s.ingots_judged) for d, s in by_day.items()}
-    assert all(isinstance(n, int) for pair in counted.values() for n in pair)
+    weighed = demo.record_days(period.date_from, period.date_to, "weight", scope)
+    counted = demo.record_days(period.date_from, period.date_to, "count", scope)
+    assert [(d.day, d.qualified, d.judged) for d in weighed] == [
+        (d, s.weight_qualified_kg, s.weight_judged_kg) for d, s in sorted(by_day.items())]
+    assert [(d.day, d.qualified, d.judged) for d in counted] == [
+        (d, s.ingots_qualified, s.ingots_judged) for d, s in sorted(by_day.items())]
+    assert all(isinstance(n, int) for d in counted for n in (d.qualified, d.judged))
+    made = [(d.day, conv, n) for d in weighed for conv, n in d.heats]
+    assert made == demo.heat_counts(period.date_from, period.date_to, scope)
+    assert [d.heats for d in counted] == [d.heats for d in weighed]
+    assert sum(n for _d, _c, n in made) == sum(s.heats for s in by_day.values())
 
 
-def test_the_daily_sums_know_only_two_bases(demo: Store) -> None:
+def test_the_days_of_the_records_know_only_two_bases(demo: Store) -> None:
     with pytest.raises(InputError):
-        demo.daily_judged(date(1959, 2, 1), date(1959, 2, 28), "heats")
+        demo.record_days(date(1959, 2, 1), date(1959, 2, 28), "heats")
 
 
-def test_the_most_heats_in_a_day_at_once_are_each_read_alone(demo: Store) -> None:
+def test_the_daily_reports_records_from_one_pass_are_those_read_one_by_one(demo: Store) -> None:
     first, last = demo_month(demo).date_from, demo_month(demo).date_to
-    for before in (first, first.replace(day=first.day + 1), date(1959, 2, 15), last, date(1960, 1, 1)):
-        workshop, by_converter = demo.most_heats_before(before)
-        assert workshop == demo.most_heats_in_a_day(before)
-        assert by_converter == {c: demo.most_heats_in_a_day(before, c)
-                                for c in ("1", "2", "3") if demo.most_heats_in_a_day(before, c)}
-    assert demo.most_heats_before(first) == (None, {})
+    for before in (first, first + timedelta(days=1), date(1959, 2, 15), last, date(1960, 1, 1)):
+        found = bests_of(demo.record_days(date.min, before - timedelta(days=1)))
+        assert found.heats == demo.most_heats_in_a_day(before)
+        assert found.heats_by_converter == demo.most_heats_per_converter(before)
+        assert found.rate == demo.best_daily_rate(before)
+    assert bests_of(demo.record_days(date.min, first - timedelta(days=1))) == Bests(None, {}, None)
     heats = {r.keys["date"]: r.sums.heats for r in demo.rates(first, last, ("day",)).rows}
-    before_last = {d: n for d, n in heats.items() if d < last.isoformat()}
-    most = max(before_last.values())
-    assert demo.most_heats_before(last)[0] == (most, date.fromisoformat(min(d for d, n in before_last.items()
-                                                                            if n == most)))
+    most = max(n for d, n in heats.items() if d < last.isoformat())
+    earliest = min(d for d, n in heats.items() if n == most)
+    found = bests_of(demo.record_days(first, last - timedelta(days=1)))
+    assert found.heats == (most, date.fromisoformat(earliest))
