@@ -10,12 +10,12 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from qcdesk.store import Store
 from reports import fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
-from reports.layout import FRAME_W, INK, Styles, nice_axis, text
+from reports.layout import FRAME_W, INK, Paragraph, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
 LINE = colors.HexColor("#c0392b")

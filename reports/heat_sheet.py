@@ -6,14 +6,14 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.store import Store
 from reports import layout
 from reports.data import DASH, Figure, HeatSheet, SignoffBlock, heat_sheet
-from reports.layout import FRAME_W, GREY, INK, Styles, note_mark, text
+from reports.layout import FRAME_W, GREY, INK, Paragraph, Styles, note_mark, text
 
 
 def _fields(pairs: tuple[tuple[str, str], ...], st: Styles) -> Flowable:

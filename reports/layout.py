@@ -27,10 +27,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
 )
+from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
@@ -55,6 +55,22 @@ STAMP = colors.Color(0.75, 0.05, 0.05, alpha=0.22)
 SEAL = colors.HexColor("#1b5e20")
 
 _ALIGN = {"L": TA_LEFT, "R": TA_RIGHT, "C": TA_CENTER}
+
+
+class Paragraph(RLParagraph):
+    """reportlab's Paragraph, its lines broken once for a width: a table cell is wrapped three
+    times or more at the same width (the table measures its rows, the page tries to keep it
+    together, then places it), and each time gave the same lines."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # Paragraph.wrap
+        # the lines depend on the width alone (the text and style are fixed); the height given
+        # does not change them
+        if availWidth == getattr(self, "_wrapped_for", None):
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        # kept only when the lines were broken for this width (no room at all is answered apart)
+        self._wrapped_for = availWidth if size == (availWidth, getattr(self, "height", None)) else None
+        return size
 
 
 class Styles:

@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import flatten
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
@@ -28,7 +28,7 @@ from qcdesk.store import Store
 from reports import fonts, layout
 from reports.daily import pareto_chart
 from reports.data import Figure
-from reports.layout import FAIL, FRAME_W, GREY, INK, Styles, nice_axis, note_mark, text
+from reports.layout import FAIL, FRAME_W, GREY, INK, Paragraph, Styles, nice_axis, note_mark, text
 from reports.period_data import LineChart, PeriodReport, period_report
 
 # a colour and dash per line, by its place in the chart
