@@ -12,12 +12,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
+from reportlab.graphics.charts.axes import XValueAxis, YValueAxis
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import flatten
+from reportlab.lib.utils import flatten, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
@@ -104,6 +105,69 @@ class _LinePlot(LinePlot):
         return group
 
 
+class _TickLabels:
+    """The tick labels of a value axis made as reportlab's Label widget draws itself (a group
+    moved to the tick, the text in it) without making the widget for each tick: the labels were
+    half of an individuals chart's drawing. Only the plain labels the charts here have (one
+    format function, no box, padding or angle); any other as the axis makes them."""
+
+    def makeTickLabels(self) -> Group:  # ValueAxis.makeTickLabels
+        labels = self.labels  # type: ignore[attr-defined]
+        if not self.visibleLabels:  # type: ignore[attr-defined]
+            return Group()
+        if not self._plain_labels():
+            return super().makeTickLabels()  # type: ignore[misc]
+        font, size, colour = labels.fontName, labels.fontSize, labels.fillColor
+        north = labels.boxAnchor == "n"
+        leading = size * 1.2  # as Label: no leading given, no ascent and descent asked for
+        ratio = 1 / 1.2
+        at = [self._x, self._y]  # type: ignore[attr-defined]
+        d = self._dataIndex  # type: ignore[attr-defined]
+        at[1 - d] = self._labelAxisPos()  # type: ignore[attr-defined]
+        group = Group()
+        for tick in self._tickValues:  # type: ignore[attr-defined]
+            at[d] = self.scale(tick)  # type: ignore[attr-defined]
+            lines = simpleSplit(self.labelTextFormat(tick), font, size, None)  # type: ignore[attr-defined]
+            width = max((stringWidth(line, font, size) for line in lines), default=0)
+            label = Group()  # Label._rawDraw, box anchor "n" (below the tick) or "e" (left of it)
+            label.translate(at[0] + labels.dx, at[1] + labels.dy)
+            label.rotate(0)
+            y = (-0 if north else 0.5 * (leading * len(lines))) - leading * ratio
+            for line in lines:
+                shown = String(-width * 0.5 if north else 0 - width, y, line)
+                shown.textAnchor = "start"
+                shown.fontName = font
+                shown.fontSize = size
+                shown.fillColor = colour
+                label.add(shown)
+                y -= leading
+            group.add(label)
+        return group
+
+    def _plain_labels(self) -> bool:
+        labels = self.labels  # type: ignore[attr-defined]
+        return bool(
+            not labels._children and self._labelTextFormat is None  # type: ignore[attr-defined]
+            and callable(self.labelTextFormat) and not hasattr(self.labelTextFormat, "calcPlaces")  # type: ignore[attr-defined]
+            and self.labelTextPostFormat is None and self.labelTextScale is None  # type: ignore[attr-defined]
+            and self.skipEndL == "none" and not self.keepTickLabelsInside  # type: ignore[attr-defined]
+            and labels.visible and labels.angle == 0 and labels.boxAnchor in ("n", "e")
+            and labels.textAnchor == "start" and not labels.boxFillColor
+            and not (labels.boxStrokeColor and labels.boxStrokeWidth) and not labels.strokeColor
+            and labels.leading is None and labels.width is None and labels.maxWidth is None
+            and labels.height is None and not labels.useAscentDescent
+            and not getattr(labels, "ddfKlass", None) and not getattr(labels, "customDrawChanger", None)
+            and labels.topPadding == labels.bottomPadding == labels.leftPadding == labels.rightPadding == 0)
+
+
+class _XAxis(_TickLabels, XValueAxis):
+    pass
+
+
+class _YAxis(_TickLabels, YValueAxis):
+    pass
+
+
 def _runs(values: tuple[float | None, ...], level_ends: bool) -> list[list[tuple[float, float]]]:
     """The runs of defined points of a line (a None breaks it), a lone point twice. With
     `level_ends`, a run whose points all lie at one height is its first and last point: the same
@@ -147,6 +211,7 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     data are ringed in red; the legend above the plot. `floor`: the y axis starts no lower."""
     drawing = Drawing(width, height)
     plot = _LinePlot()
+    plot.xValueAxis, plot.yValueAxis = _XAxis(), _YAxis()
     left, bottom, top = 40, 20, 32 if spec.title else 22
     plot.x, plot.y = left, bottom
     plot.width, plot.height = width - left - 8, height - bottom - top
