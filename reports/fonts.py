@@ -321,6 +321,10 @@ def segments(value: str) -> list[tuple[str | None, str]]:
     """The text in runs of one font each: None for the report font, else a fallback font's name.
     A character no font of the machine has becomes MARK, so it never vanishes unseen."""
     main = pdfmetrics.getFont(register().name)
+    face = getattr(main, "face", None)
+    if face is not None and all(ord(ch) in face.charToGlyph for ch in value) \
+            and _INVISIBLE.isdisjoint(map(ord, value)):
+        return [(None, value)] if value else []  # the report font has every character: one run
     runs: list[tuple[str | None, str]] = []
     for ch in value:
         code = ord(ch)
