@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
 from qcdesk import outputs
-from qcdesk.cells import SafeWriter, read_cell, safe_cell
+from qcdesk.cells import read_cell, safe_cell
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
 from qcdesk.i18n import _
 from qcdesk.model import (
@@ -664,18 +664,27 @@ def export_heats(store: Store, path: Path, date_from: date | None = None,
     span = _span(store, date_from, date_to)
     elements, with_notes = store.heat_export_columns(*span) if span else ([], False)
     notes = ["notes"] if with_notes else []  # like the elements: when there are any
+    # every cell as SafeWriter makes it; the same few converters, grades, people and values
+    # over and over: each made once
+    cell, number = _Memo(safe_cell), _Memo(_safe_number)
     count = 0
     with _open_out(target) as out:
-        writer = SafeWriter(out, lineterminator="\n")
-        writer.writerow([*HEAT_COLUMNS, *notes, *elements])
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([safe_cell(c) for c in (*HEAT_COLUMNS, *notes, *elements)])
         for h in store.heat_export_rows(*span) if span else iter(()):
+            analysis = h.analysis
             writer.writerow([
-                h.heat_no, h.converter, h.tapped_at, h.grade, format_number(h.tap_weight_t),
-                "" if h.tap_temp_c is None else format_number(h.tap_temp_c), h.inspector,
-                *([h.notes] if notes else []),
-                *("" if el not in h.analysis else format_number(h.analysis[el]) for el in elements)])
+                cell[h.heat_no], cell[h.converter], cell[h.tapped_at], cell[h.grade], number[h.tap_weight_t],
+                "" if h.tap_temp_c is None else number[h.tap_temp_c], cell[h.inspector],
+                *([cell[h.notes]] if notes else []),
+                *("" if el not in analysis else number[analysis[el]] for el in elements)])
             count += 1
     return count
+
+
+def _safe_number(value: float) -> str:
+    """A number's cell: as `format_number` writes it, made safe as every cell is."""
+    return safe_cell(format_number(value))
 
 
 # ------------------------------------------------------------------ ingots
@@ -766,10 +775,10 @@ def export_ingots(store: Store, path: Path, date_from: date | None = None,
     target = _export_target(store, path, date_from, date_to, force)
     span = _span(store, date_from, date_to)
     # the same few inspectors, defect lists and weights over and over: each made once
-    cell, number = _Memo(safe_cell), _Memo(format_number)
+    cell, number = _Memo(safe_cell), _Memo(_safe_number)
     count = 0
 
-    def line(ingot: ExportIngot) -> tuple[str, int, str, str, str, str]:
+    def line(ingot: ExportIngot) -> tuple[str, int, str, str, str, str]:  # the ingot number: digits
         nonlocal count
         count += 1
         heat_no, ingot_no, weight_kg, disposition, defects, inspector = ingot

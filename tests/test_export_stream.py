@@ -147,5 +147,8 @@ def test_an_export_forgetting_what_it_made_writes_the_same(tmp_path: Path,
     monkeypatch.setattr(csvio._Memo, "SIZE", 3)
     with workshop(tmp_path / "shop.sqlite") as store:
         assert csvio.export_ingots(store, tmp_path / "ingots.csv") == 99
+        assert csvio.export_heats(store, tmp_path / "heats.csv") == 20
         reference_ingots(store, tmp_path / "ingots-before.csv")
+        reference_heats(store, tmp_path / "heats-before.csv")
     assert (tmp_path / "ingots.csv").read_bytes() == (tmp_path / "ingots-before.csv").read_bytes()
+    assert (tmp_path / "heats.csv").read_bytes() == (tmp_path / "heats-before.csv").read_bytes()
