@@ -82,8 +82,11 @@ class _LinePlot(LinePlot):
 
     def makeLines(self) -> Group:  # LinePlot.makeLines
         lines = self.lines
-        styles = [lines[i % len(lines)] for i in range(len(self._positions))]
-        plain = (self.lineLabelFormat is None and not self._inFill and not self._pairInFills
+        positions = getattr(self, "_positions", None)
+        if positions is None or not hasattr(self, "_pairInFills"):  # another reportlab: its own way
+            return super().makeLines()
+        styles = [lines[i % len(lines)] for i in range(len(positions))]
+        plain = (self.lineLabelFormat is None and not getattr(self, "_inFill", None) and not self._pairInFills
                  and not self.reversePlotOrder and not getattr(self, "_bubblePlot", None)
                  and all(getattr(s, "lineStyle", None) == "joinedLine"
                          and not any(getattr(s, a, None) for a in ("symbol", "inFill", "shader"))
@@ -92,7 +95,7 @@ class _LinePlot(LinePlot):
             return super().makeLines()
         group = Group()
         into = getattr(self, "_lineG", group)
-        for row, style in zip(self._positions, styles, strict=True):
+        for row, style in zip(positions, styles, strict=True):
             line = PolyLine(flatten(row), strokeColor=getattr(style, "strokeColor", None), strokeLineCap=0,
                             strokeLineJoin=1)
             width = style.strokeWidth if hasattr(style, "strokeWidth") else getattr(lines, "strokeWidth", 0)
@@ -146,6 +149,10 @@ class _TickLabels:
 
     def _plain_labels(self) -> bool:
         labels = self.labels  # type: ignore[attr-defined]
+        if not all(hasattr(self, a) for a in ("_x", "_y", "_dataIndex", "_labelAxisPos", "_tickValues",
+                                              "_labelTextFormat", "scale")) \
+                or not hasattr(labels, "_children"):
+            return False  # another reportlab: the axis makes its labels its own way
         return bool(
             not labels._children and self._labelTextFormat is None  # type: ignore[attr-defined]
             and callable(self.labelTextFormat) and not hasattr(self.labelTextFormat, "calcPlaces")  # type: ignore[attr-defined]
