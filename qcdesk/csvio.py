@@ -32,17 +32,15 @@ from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
 from qcdesk import outputs
-from qcdesk.cells import SafeWriter, read_cell
+from qcdesk.cells import read_cell, safe_cell
 from qcdesk.errors import ImportRefused, InputError, QcError, RowProblem
 from qcdesk.i18n import _
 from qcdesk.model import (
     DISPOSITION_NAMES,
     ELEMENTS,
     Disposition,
-    Heat,
     IngotDefect,
     Location,
-    element_sort_key,
 )
 from qcdesk.names import LookAlikes, code_problem, name_problem, unseen
 from qcdesk.numbers import (
@@ -57,7 +55,7 @@ from qcdesk.numbers import (
     parse_in_range,
     parse_optional,
 )
-from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.store import ExportIngot, NewHeat, NewIngot, Store
 from qcdesk.unjudged import Unjudged, unjudged
 
 HEAT_COLUMNS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector")
@@ -80,8 +78,10 @@ MAX_FILE_BYTES = 256 << 20  # a file (500,000 records of a heats file are some 4
 MAX_RECORDS = 500_000  # records of one file: each is held (about 2 KiB) until the file imports whole
 MAX_PROBLEMS = 1_000  # problems listed before the reading stops
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+BYTE_ORDER_MARK = "\ufeff"  # what the exports start with, so a spreadsheet reads them as UTF-8
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 _L = TypeVar("_L")
 
 
@@ -684,22 +684,33 @@ def import_heats_summary(store: Store, path: Path, *, encoding: str | None = Non
 def export_heats(store: Store, path: Path, date_from: date | None = None,
                  date_to: date | None = None, *, force: bool = False) -> int:
     """Write heats (with their analysis and, when any has them, notes) in the import format;
-    the number written. An existing file is replaced only with `force`."""
+    the number written. An existing file is replaced only with `force`. The heats are read
+    while the file is written: memory stays bounded however many there are."""
     target = _export_target(store, path, date_from, date_to, force)
-    heats = _heats_between(store, date_from, date_to)
-    elements = sorted({el for h in heats for el in h.analysis}, key=element_sort_key)
+    span = _span(store, date_from, date_to)
+    elements, with_notes = store.heat_export_columns(*span) if span else ([], False)
+    notes = ["notes"] if with_notes else []  # like the elements: when there are any
+    # every cell as SafeWriter makes it; the same few converters, grades, people and values
+    # over and over: each made once
+    cell, number = _Memo(safe_cell), _Memo(_safe_number)
+    count = 0
     with _open_out(target) as out:
-        writer = SafeWriter(out, lineterminator="\n")
-        notes = ["notes"] if any(h.notes for h in heats) else []  # like the elements: when there are any
-        writer.writerow([*HEAT_COLUMNS, *notes, *elements])
-        for h in heats:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([safe_cell(c) for c in (*HEAT_COLUMNS, *notes, *elements)])
+        for h in store.heat_export_rows(*span) if span else iter(()):
+            analysis = h.analysis
             writer.writerow([
-                h.heat_no, h.converter, h.tapped_at.strftime("%Y-%m-%d %H:%M"), h.grade,
-                format_number(h.tap_weight_t),
-                "" if h.tap_temp_c is None else format_number(h.tap_temp_c), h.inspector,
-                *([h.notes] if notes else []),
-                *("" if el not in h.analysis else format_number(h.analysis[el]) for el in elements)])
-    return len(heats)
+                cell[h.heat_no], cell[h.converter], cell[h.tapped_at], cell[h.grade], number[h.tap_weight_t],
+                "" if h.tap_temp_c is None else number[h.tap_temp_c], cell[h.inspector],
+                *([cell[h.notes]] if notes else []),
+                *("" if el not in analysis else number[analysis[el]] for el in elements)])
+            count += 1
+    return count
+
+
+def _safe_number(value: float) -> str:
+    """A number's cell: as `format_number` writes it, made safe as every cell is."""
+    return safe_cell(format_number(value))
 
 
 # ------------------------------------------------------------------ ingots
@@ -794,20 +805,27 @@ def import_ingots(store: Store, path: Path, *, encoding: str | None = None,
 
 def export_ingots(store: Store, path: Path, date_from: date | None = None,
                   date_to: date | None = None, *, force: bool = False) -> int:
-    """Write ingots in the import format; the number written.
-    An existing file is replaced only with `force`."""
+    """Write ingots in the import format; the number written. An existing file is replaced
+    only with `force`. The ingots are read while the file is written (ten years of them in
+    bounded memory), each cell made safe as `SafeWriter` makes it."""
     target = _export_target(store, path, date_from, date_to, force)
     span = _span(store, date_from, date_to)
+    # the same few inspectors, defect lists and weights over and over: each made once
+    cell, number = _Memo(safe_cell), _Memo(_safe_number)
     count = 0
     regraded = span is not None and store.any_regrade_to(*span)  # a column when any ingot names one
+
+    def line(ingot: ExportIngot) -> tuple[str | int, ...]:  # the ingot number: digits
+        nonlocal count
+        count += 1
+        heat_no, ingot_no, weight_kg, disposition, defects, inspector, regrade_to = ingot
+        return (cell[heat_no], ingot_no, number[weight_kg], cell[disposition], cell[defects], cell[inspector],
+                *((cell[regrade_to],) if regraded else ()))
+
     with _open_out(target) as out:
-        writer = SafeWriter(out, lineterminator="\n")
-        writer.writerow(INGOT_COLUMNS + (INGOT_OPTIONAL if regraded else ()))
-        for ingot in store.iter_ingots(*span) if span else iter(()):
-            writer.writerow([ingot.heat_no, ingot.ingot_no, format_number(ingot.weight_kg),
-                             ingot.disposition.value, ";".join(str(d) for d in ingot.defects),
-                             ingot.inspector, *([ingot.regrade_to or ""] if regraded else [])])
-            count += 1
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([safe_cell(c) for c in INGOT_COLUMNS + (INGOT_OPTIONAL if regraded else ())])
+        writer.writerows(map(line, store.ingot_export_rows(*span) if span else ()))
     return count
 
 
@@ -827,6 +845,23 @@ def _regrade_cell(row: Row, disposition: Disposition | None, problems: _Problems
         problems.add(row.line, "regrade_to", problem)
         return None
     return grade
+
+
+class _Memo(dict[_K, str]):
+    """A function's results by argument, made on first use; forgotten wholesale past a size, so
+    memory stays bounded whatever is read."""
+
+    SIZE = 50_000
+
+    def __init__(self, function: Callable[[_K], str]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: _K) -> str:
+        if len(self) >= self.SIZE:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
 
 
 def _parse_ingot_no(text: str) -> int:
@@ -854,11 +889,6 @@ def _span(store: Store, date_from: date | None, date_to: date | None) -> tuple[d
     return (date_from or whole[0], date_to or whole[1])
 
 
-def _heats_between(store: Store, date_from: date | None, date_to: date | None) -> list[Heat]:
-    span = _span(store, date_from, date_to)
-    return store.heats(*span) if span else []
-
-
 def _export_target(store: Store, path: Path, date_from: date | None, date_to: date | None,
                    force: bool) -> Path:
     """The file an export may write (symbolic links followed), or QcError before anything
@@ -882,10 +912,13 @@ class _open_out:
     def __enter__(self) -> io.TextIOWrapper:
         try:
             self.tmp.unlink(missing_ok=True)  # left by a crash; "x" below follows no link
-            self.file = self.tmp.open("x", encoding="utf-8-sig", newline="")
+            self.file = self.tmp.open("x", encoding="utf-8", newline="")
         except OSError as exc:
             raise QcError(_("{path} cannot be written: {error}").format(
                 path=self.path, error=exc.strerror)) from exc
+        # the mark by hand, then plain UTF-8: the same bytes as "utf-8-sig" writes, without its
+        # encoder's Python call on every line
+        self.file.write(BYTE_ORDER_MARK)
         return self.file
 
     def __exit__(self, exc_type: object, exc: BaseException | None, *rest: object) -> None:

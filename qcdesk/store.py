@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from qcdesk import chain, health, journal, plausibility, product, records, seed, shifts, signoff
 from qcdesk.errors import Conflict, DatabaseError, InputError, NotFound, QcError, ReasonRequired
@@ -95,6 +95,7 @@ from qcdesk.people import (
     parse_role,
     pin_matches,
 )
+from qcdesk.rate_sql import DAILY_JUDGED_SQL as _DAILY_JUDGED_SQL
 from qcdesk.rate_sql import GROUP_ORDER as _GROUP_ORDER
 from qcdesk.rate_sql import GROUP_SQL as _GROUP_SQL
 from qcdesk.rate_sql import HEAT_SUMS_SQL as _HEAT_SUMS_SQL
@@ -232,6 +233,36 @@ class DefectCount:
     ingots: int
     weight_kg: float
 
+
+
+# An ingot as an export writes it: heat number, ingot number, weight in kg, disposition code,
+# defects as "CODE@location;CODE", inspector (Store.ingot_export_rows).
+ExportIngot = tuple[str, int, float, str, str, str, str]
+
+
+
+class RecordDay(NamedTuple):
+    """A production date as the records see it (Store.record_days): the heats each converter
+    made (converters without a heat left out), and the qualified and judged ingots of its
+    checked heats, by weight or count."""
+
+    day: date
+    heats: tuple[tuple[str, int], ...]  # (converter, heats), in the order of the converters' ids
+    qualified: float
+    judged: float
+
+class ExportHeat(NamedTuple):
+    """A heat as an export writes it (Store.heat_export_rows): tapped_at as stored."""
+
+    heat_no: str
+    converter: str
+    tapped_at: str
+    grade: str
+    tap_weight_t: float
+    tap_temp_c: float | None
+    inspector: str
+    notes: str
+    analysis: dict[str, float]
 
 _PLAN_PERIOD = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2]|Q[1-4])")
 PLAN_OUTPUT_T = Range(0, 10_000_000, "t", low_open=True)
@@ -2351,9 +2382,10 @@ class Store:
 
     def date_span(self) -> tuple[date, date] | None:
         """The first and last production dates holding heats, if any."""
+        # each bound on its own: SQLite then reads one end of the index instead of all of it
         first, last = self.conn.execute(
-            "SELECT min(production_date), max(production_date) FROM heat "
-            "WHERE void_reason IS NULL").fetchone()
+            "SELECT (SELECT min(production_date) FROM heat WHERE void_reason IS NULL), "
+            "(SELECT max(production_date) FROM heat WHERE void_reason IS NULL)").fetchone()
         return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
 
     def iter_ingots(self, date_from: date, date_to: date) -> Iterator[Ingot]:
@@ -2373,6 +2405,48 @@ class Store:
                         Disposition(r["disposition"]), r["inspector"],
                         datetime.fromisoformat(r["judged_at"]) if r["judged_at"] else None, defects,
                         r["regrade_to"], bool(r["pa_fails"]))
+
+    # ---- exports: read as the file is written (speed-output, issue 17)
+
+    def ingot_export_rows(self, date_from: date, date_to: date) -> Iterator[ExportIngot]:
+        """What an ingots export writes for the ingots `iter_ingots` gives, in its order, as plain
+        values read while the file is written: (heat number, ingot number, weight in kg, the
+        disposition's code, the defects as ``CODE@location;CODE``, inspector, the grade a re-graded
+        ingot is released as or '')."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a million rows are read
+        return cursor.execute(_EXPORT_INGOTS_SQL, (date_from.isoformat(), date_to.isoformat()))
+
+    def heat_export_columns(self, date_from: date, date_to: date) -> tuple[list[str], bool]:
+        """The elements analysed in the heats of production dates from..to (in the order of
+        `element_sort_key`), and whether any of these heats has notes: the optional columns of
+        a heats export."""
+        span = (date_from.isoformat(), date_to.isoformat())
+        elements = [r[0] for r in self.conn.execute(_EXPORT_ELEMENTS_SQL, span)]
+        notes = self.conn.execute(_EXPORT_NOTES_SQL, span).fetchone() is not None
+        return sorted(elements, key=element_sort_key), notes
+
+    def heat_export_rows(self, date_from: date, date_to: date) -> Iterator[ExportHeat]:
+        """The heats `heats` gives (production dates from..to, tap order), each with its live
+        analysis, read one at a time while the file is written: (heat number, converter, tapped
+        at as stored 'YYYY-MM-DD HH:MM', grade, tap weight, tap temperature, inspector, notes,
+        {element: value})."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        heat: tuple[Any, ...] | None = None
+        analysis: dict[str, float] = {}
+        # the rows of one heat follow each other: heats are ordered by a unique key
+        for row in cursor.execute(_EXPORT_HEATS_SQL, (date_from.isoformat(), date_to.isoformat())):
+            if heat is None or row[0] != heat[0]:
+                if heat is not None:
+                    yield ExportHeat._make((*heat[1:], analysis))
+                heat, analysis = row[:9], {}
+            if row[9] is not None:
+                analysis[row[9]] = row[10]
+        if heat is not None:
+            yield ExportHeat._make((*heat[1:], analysis))
+
+    # ---- end of exports
 
     # ------------------------------------------------------------------- audit
 
@@ -2701,6 +2775,69 @@ class Store:
         return [AnalysisPoint(r[0], datetime.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3])
                 for r in rows]
 
+    # ---- reports and trends: what was read a grade or an element at a time, in one statement
+    # (speed-output, issue 17)
+
+    def analysis_series(self, date_from: date, date_to: date,
+                        scope: Scope = EVERYTHING) -> dict[tuple[str, str], list[AnalysisPoint]]:
+        """The live heat-analysis values of heats of production dates from..to under the scope,
+        by (grade, element), each in tapping order: what `analysis_values` gives for each pair."""
+        found: dict[tuple[str, str], list[AnalysisPoint]] = defaultdict(list)
+        heat: tuple[str, str, str] | None = None
+        tapped_at, production_date = datetime.min, date.min
+        # the statement and _SCOPE_SQL are fixed texts; the dates and scope are bound
+        for grade, element, heat_no, tapped, day, value in self.conn.execute(
+                "SELECT h.grade, a.element, h.heat_no, h.tapped_at, h.production_date, a.value_pct "
+                "FROM heat h JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+                "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+                " AND h.tapped_at >= date(:from, '-2 days') AND h.tapped_at < date(:to, '+2 days')"
+                + _SCOPE_SQL + " ORDER BY h.tapped_at, h.heat_no",
+                self._scope_params(date_from, date_to, scope)):
+            if heat != (heat_no, tapped, day):  # a heat's elements follow each other: parsed once
+                heat = (heat_no, tapped, day)
+                tapped_at, production_date = datetime.fromisoformat(tapped), date.fromisoformat(day)
+            found[grade, element].append(AnalysisPoint(heat_no, tapped_at, production_date, value))
+        return dict(found)
+
+    def frozen_imr_limits(self, scope: Scope = EVERYTHING) -> dict[tuple[str, str], ControlLimits]:
+        """The limits frozen for the I-MR charts of the scope's converter and shift, by (grade,
+        element): what `control_limits` gives for each chart."""
+        found = {}
+        for r in self.conn.execute(
+                "SELECT grade, element, date_from, date_to, centre, spread, n FROM control_limits "
+                "WHERE chart = 'imr' AND converter = ? AND shift = ?",
+                (scope.converter or "", scope.shift or "")):
+            key = ChartKey.imr(scope, r[0], r[1])
+            found[r[0], r[1]] = ControlLimits(key, date.fromisoformat(r[2]), date.fromisoformat(r[3]),
+                                              r[4], r[5], r[6])
+        return found
+
+    def record_days(self, date_from: date, date_to: date, basis: str = "weight",
+                    scope: Scope = EVERYTHING) -> list[RecordDay]:
+        """Each production date with heats from..to under the scope, in date order: the heats
+        each converter made (as `heat_counts` has them) and the qualified and the judged ingots
+        of its checked heats, by weight (kg) or count (the ingot qualified rate's two sums, as
+        `rate_sums` by day has them). One pass over the heats, for the records over every day
+        ever made."""
+        if basis not in _DAILY_JUDGED_SQL:
+            raise InputError("basis", _("the basis is weight or count"))
+        converters = sorted((c.id, c.code) for c in self.converters())
+        params = {**self._scope_params(date_from, date_to, scope),
+                  **{f"c{i}": conv_id for i, (conv_id, _code) in enumerate(converters)}}
+        # a column per converter named :c0, :c1, … (its id bound) and a fixed text of rate_sql
+        # picked by the basis checked above; the dates and scope are bound
+        heats = "".join(f"count(*) FILTER (WHERE h.converter_id = :c{i}), " for i in range(len(converters)))
+        rows = self.conn.execute(
+            "SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
+            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
+            + " GROUP BY h.production_date ORDER BY h.production_date", params)
+        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
+        return [RecordDay(date.fromisoformat(r[0]),
+                          tuple((code, n) for (_id, code), n in zip(converters, r[1:-2], strict=True) if n),
+                          whole(r[-2]), whole(r[-1])) for r in rows]
+
+    # ---- end of reports and trends
+
     def heat_counts(self, date_from: date, date_to: date,
                     scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:
         """Heats made per production date and converter (for the records), in date order."""
@@ -2997,6 +3134,25 @@ _HISTORY_PAGE = {(sort, descending, dated): _history_page_sql(keys, descending, 
 _SCOPE_SQL = (" AND (:conv IS NULL OR h.converter_id = :conv) AND (:shift IS NULL OR h.shift_id = :shift)"
               " AND (:grade IS NULL OR h.grade = :grade)")
 _PARETO_WHERE = "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
+# exports (speed-output, issue 17): the rows of Store.iter_ingots and Store.heats, as plain values
+_EXPORT_INGOTS_SQL = (
+    "SELECT h.heat_no, i.ingot_no, i.weight_kg, i.disposition, coalesce((SELECT group_concat("
+    "d.defect_code || coalesce('@' || d.location, ''), ';') FROM (SELECT * FROM ingot_defect "
+    "WHERE ingot_id = i.id AND voided = 0 ORDER BY seq) d), ''), i.inspector, "
+    "coalesce(i.regrade_to, '') FROM heat h JOIN ingot i ON i.heat_id = h.id "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL AND i.void_reason IS NULL "
+    "ORDER BY h.tapped_at, h.heat_no, i.ingot_no")
+_EXPORT_HEATS_SQL = (
+    "SELECT h.id, h.heat_no, c.code, h.tapped_at, h.grade, h.tap_weight_t, h.tap_temp_c, h.inspector, "
+    "h.notes, a.element, a.value_pct FROM heat h JOIN converter c ON c.id = h.converter_id "
+    "LEFT JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL "
+    "ORDER BY h.tapped_at, h.heat_no")
+_EXPORT_ELEMENTS_SQL = (
+    "SELECT DISTINCT a.element FROM heat h JOIN heat_analysis a ON a.heat_id = h.id AND a.voided = 0 "
+    "WHERE h.production_date BETWEEN ? AND ? AND h.void_reason IS NULL")
+_EXPORT_NOTES_SQL = ("SELECT 1 FROM heat h WHERE h.production_date BETWEEN ? AND ? "
+                     "AND h.void_reason IS NULL AND h.notes <> '' LIMIT 1")
 _PARETO_BY_HEAT = (
     "SELECT d.code, d.name_en, d.name_zh, count(*), total(x.weight_kg) FROM ("  # noqa: S608 - fixed text
     "  SELECT DISTINCT i.id, i.weight_kg, idf.defect_code FROM heat h "

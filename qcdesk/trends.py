@@ -16,11 +16,12 @@ a period and a scope (one converter, shift or grade, or all of them):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from qcdesk import spc
@@ -313,13 +314,21 @@ class Chemistry:
     period: Period
     scope: Scope
     points: tuple[AnalysisPoint, ...]
-    chart: spc.IMRChart
     frozen: ControlLimits | None
     standard: Standard | None  # the edition in force on the period's last day
     spec_min: float | None
     spec_max: float | None
     capability: spc.Capability
     conformance: tuple[Bucket, ...]  # chemistry conformance of the grade per bucket
+    rules: tuple[spc.Rule | int, ...] = spc.ALL_RULES  # judged on the chart
+
+    @cached_property
+    def chart(self) -> spc.IMRChart:
+        """The I-MR chart of the values, made when first asked for (the period report draws one
+        element's of each grade); `chemistry` makes it before it returns."""
+        frozen = self.frozen
+        return spc.imr_chart([p.value for p in self.points], frozen.centre if frozen else None,
+                             frozen.spread if frozen else None, self.rules)
 
 
 # ------------------------------------------------------------------ computing
@@ -349,7 +358,7 @@ def trends(store: Store, period: Period, scope: Scope = EVERYTHING, *, grain: Gr
     return Trends(
         period, scope, grain, basis, buckets, RateRow.of({}, total), target_on(plans, period.date_to), chart,
         frozen, *groups, by_count, by_weight, plan_progress(store, period, plans, scope, days),
-        records(store, period, scope, days=days, plans=plans, basis=basis, last_day=last_day), last_day)
+        records(store, period, scope, plans=plans, basis=basis, last_day=last_day), last_day)
 
 
 _LONG = 92  # days: beyond, trends() reads the Pareto on a second connection
@@ -361,12 +370,11 @@ def _read_pareto(store: Store, period: Period, scope: Scope) -> list[DefectCount
 
 
 def day_sums(store: Store, period: Period, scope: Scope) -> dict[date, RateSums]:
-    """The sums of every production date from the first heat ever to the period's end (the
-    records look at all of them), under the scope."""
-    span = store.date_span()
-    if span is None or span[0] > period.date_to:
-        return {}
-    first = min(span[0], period.date_from)
+    """The sums of every production date with heats, under the scope, from the start of the
+    period or of the quarter holding its end, whichever comes first, to its end: what the
+    buckets, the total and the plan's progress add up. (The records look at every day ever
+    made, and read only the two sums they compare: `records`.)"""
+    first = min(period.date_from, quarter_of(period.date_to)[0])
     return {date.fromisoformat(keys["date"]): sums
             for keys, sums in store.rate_sums(first, period.date_to, ("day",), scope)}
 
@@ -388,15 +396,18 @@ def buckets_of(days: dict[date, RateSums], period: Period, grain: Grain,
     start = period.date_from
     while start <= period.date_to:
         end = min(bucket_end(start, grain), period.date_to)
-        sums = RateSums()
-        day = start
-        while day <= end:
-            if day in days:
-                sums += days[day]
-            day += timedelta(days=1)
+        found = [days[day] for day in _dates(start, end) if day in days]
+        # a day's sums alone are the bucket's as they are (nothing + x is x): a quarter by day adds nothing
+        sums = found[0] if len(found) == 1 else sum(found, RateSums())
         out.append(Bucket(bucket_key(start, grain), start, end, sums, Rates.of(sums), target_on(plans, end)))
         start = end + timedelta(days=1)
     return tuple(out)
+
+
+def _dates(first: date, last: date) -> Iterator[date]:
+    """Every date from first to last, both included."""
+    for n in range(first.toordinal(), last.toordinal() + 1):
+        yield date.fromordinal(n)
 
 
 def p_chart(buckets: Sequence[Bucket], frozen: ControlLimits | None,
@@ -468,17 +479,25 @@ def plan_progress(store: Store, period: Period, plans: dict[str, Plan], scope: S
                         Rates.of(quarter_sums).ingot_qualified_rate, tuple(months))
 
 
-def records(store: Store, period: Period, scope: Scope, *, days: dict[date, RateSums],
-            plans: dict[str, Plan], basis: str, last_day: date | None) -> tuple[Record, ...]:
+def records(store: Store, period: Period, scope: Scope, *, plans: dict[str, Plan], basis: str,
+            last_day: date | None) -> tuple[Record, ...]:
     """The records over every day up to the period's end; new when the period's last
     production day set them."""
-    if not days:
+    span = store.date_span()
+    if span is None or span[0] > period.date_to:
         return ()
+    # each day ever made: the heats of each converter, and the qualified and judged of its checked
+    # heats by weight (the plan's target, so the runs) and by the basis that leads
+    made = store.record_days(span[0], period.date_to, "weight", scope)
+    if not made:
+        return ()
+    by_weight = {m.day: (m.qualified, m.judged) for m in made}
+    judged = by_weight if basis == "weight" else {
+        m.day: (m.qualified, m.judged) for m in store.record_days(span[0], period.date_to, basis, scope)}
     found: list[Record] = []
-    counts = store.heat_counts(min(days), period.date_to, scope)
     best: tuple[int, date, str] | None = None  # before the last day
     last_best: tuple[int, str] | None = None  # on the last day
-    for day, conv, n in counts:
+    for day, conv, n in ((m.day, conv, n) for m in made for conv, n in m.heats):
         if day == last_day:
             if last_best is None or n > last_best[0] or (n == last_best[0] and conv < last_best[1]):
                 last_best = (n, conv)
@@ -486,10 +505,8 @@ def records(store: Store, period: Period, scope: Scope, *, days: dict[date, Rate
             best = (n, day, conv)
     found.extend(_record(RecordKind.MOST_HEATS, best, last_best, last_day))
 
-    ordered = sorted(days)
-    rates = {d: (days[d].weight_qualified_kg / days[d].weight_judged_kg if basis == "weight"
-                 else days[d].ingots_qualified / days[d].ingots_judged)
-             for d in ordered if (days[d].weight_judged_kg if basis == "weight" else days[d].ingots_judged)}
+    ordered = sorted(by_weight)
+    rates = {d: judged[d][0] / judged[d][1] for d in ordered if judged[d][1]}
     best_rate: tuple[float, date, str] | None = None
     for d in ordered:
         if d in rates and d != last_day and (best_rate is None or rates[d] > best_rate[0]):
@@ -500,9 +517,13 @@ def records(store: Store, period: Period, scope: Scope, *, days: dict[date, Rate
     # a run counts production days with a judged rate and a target; a day with a rate
     # but no target, or below it, ends it (the target is by weight, as the plan is set)
     flags: list[bool | None] = []
+    targets: dict[tuple[int, int], float | None] = {}  # by month: the same for each of its days
     for d in ordered:
-        target = target_on(plans, d)
-        rate = days[d].weight_qualified_kg / days[d].weight_judged_kg if days[d].weight_judged_kg else None
+        if (d.year, d.month) not in targets:
+            targets[d.year, d.month] = target_on(plans, d)
+        target = targets[d.year, d.month]
+        qualified_kg, judged_kg = by_weight[d]
+        rate = qualified_kg / judged_kg if judged_kg else None
         flags.append(None if rate is None else (target is not None and rate >= target))
     length, start, end = spc.longest_run(flags)
     if length:
@@ -541,18 +562,55 @@ def chemistry(store: Store, period: Period, scope: Scope, grade: str, element: s
     edition in force on its last day, with Cp/Cpk and the grade's conformance per bucket."""
     grain = grain or Grain.auto(period)
     scoped = Scope(scope.converter, scope.shift, grade)
-    points = tuple(store.analysis_values(period.date_from, period.date_to, grade, element, scoped))
+    points = store.analysis_values(period.date_from, period.date_to, grade, element, scoped)
     frozen = store.control_limits(ChartKey.imr(scope, grade, element))
-    values = [p.value for p in points]
-    chart = spc.imr_chart(values, frozen.centre if frozen else None, frozen.spread if frozen else None, rules)
     standard = in_force(store.standards(grade), period.date_to)
-    limit = next((lim for lim in standard.limits if lim.element == element), None) if standard else None
-    lsl, usl = (limit.min_pct, limit.max_pct) if limit else (None, None)
     days = {date.fromisoformat(k["date"]): s
             for k, s in store.rate_sums(period.date_from, period.date_to, ("day",), scoped)}
     plans = {p.period: p for p in store.plans()}
-    return Chemistry(grade, element, period, scope, points, chart, frozen, standard, lsl, usl,
-                     spc.capability(values, lsl, usl), buckets_of(days, period, grain, plans))
+    found = _chemistry_of(grade, element, period, scope, points, frozen=frozen, standard=standard,
+                          conformance=buckets_of(days, period, grain, plans), rules=rules)
+    found.chart  # noqa: B018 - made here (a worker thread of the desktop), not where it is drawn
+    return found
+
+
+def chemistries(store: Store, period: Period, scope: Scope, grades: Iterable[str], *,
+                grain: Grain | None = None,
+                rules: Collection[spc.Rule | int] = spc.ALL_RULES) -> list[Chemistry]:
+    """What `chemistry` gives for each of the grades (in the order given) and each element its
+    edition in force on the period's last day limits (in the edition's order), read in a few
+    statements for all of them at once (the period report shows every pair)."""
+    grain = grain or Grain.auto(period)
+    within = Scope(scope.converter, scope.shift)  # every grade: each is picked below
+    editions: dict[str, list[Standard]] = defaultdict(list)
+    for edition in store.standards():
+        editions[edition.grade].append(edition)
+    series = store.analysis_series(period.date_from, period.date_to, within)
+    frozen = store.frozen_imr_limits(scope)
+    plans = {p.period: p for p in store.plans()}
+    days: dict[str, dict[date, RateSums]] = defaultdict(dict)
+    for keys, sums in store.rate_sums(period.date_from, period.date_to, ("day", "grade"), within):
+        days[keys["grade"]][date.fromisoformat(keys["date"])] = sums
+    found = []
+    for grade in grades:
+        standard = in_force(editions.get(grade, ()), period.date_to)
+        if standard is None:
+            continue
+        conformance = buckets_of(days[grade], period, grain, plans)  # the grade's, for each element
+        found += [_chemistry_of(grade, limit.element, period, scope, series.get((grade, limit.element), []),
+                                frozen=frozen.get((grade, limit.element)), standard=standard,
+                                conformance=conformance, rules=rules)
+                  for limit in standard.limits]
+    return found
+
+
+def _chemistry_of(grade: str, element: str, period: Period, scope: Scope, points: Sequence[AnalysisPoint], *,
+                  frozen: ControlLimits | None, standard: Standard | None, conformance: tuple[Bucket, ...],
+                  rules: Collection[spc.Rule | int]) -> Chemistry:
+    limit = next((lim for lim in standard.limits if lim.element == element), None) if standard else None
+    lsl, usl = (limit.min_pct, limit.max_pct) if limit else (None, None)
+    return Chemistry(grade, element, period, scope, tuple(points), frozen, standard, lsl, usl,
+                     spc.capability([p.value for p in points], lsl, usl), conformance, tuple(rules))
 
 
 # ------------------------------------------------------------------ baselines

@@ -10,13 +10,13 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from qcdesk.store import Store
 from reports import fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
 from reports.lab_data import DailyLab, daily_lab
-from reports.layout import FRAME_W, INK, Styles, nice_axis, text
+from reports.layout import FRAME_W, INK, Paragraph, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
 LINE = colors.HexColor("#c0392b")
@@ -111,7 +111,8 @@ def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
 
 def build(store: Store, day: date, printed_at: datetime | None = None) -> bytes:
     """The daily quality report of a production date, as PDF bytes."""
-    return layout_report(daily_report(store, day, printed_at), daily_lab(store, day))
+    with layout.fewer_collections():
+        return layout_report(daily_report(store, day, printed_at), daily_lab(store, day))
 
 
 def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None) -> Path:

@@ -8,8 +8,9 @@ language in force. `reports.heat_sheet` and `reports.daily` lay the data out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from qcdesk import i18n as core_i18n
 from qcdesk.model import DISPOSITION_NAMES, STATUS_NAMES, ChemStatus, Heat, Ingot, IngotDefect
@@ -18,7 +19,7 @@ from qcdesk.people import ROLE_NAMES, Role
 from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
 from qcdesk.signoff import Signoff, Status
 from qcdesk.standards import ElementVerdict, HeatCheck
-from qcdesk.store import Plan, Store
+from qcdesk.store import Plan, RecordDay, Store
 from reports.i18n import N_, _, pick
 
 # ------------------------------------------------------------------ the data
@@ -611,12 +612,43 @@ def _nonconforming(store: Store, day: date, shifts: dict[str, str]) -> Table:
                  empty=_("None: every checked heat conforms."))
 
 
+@dataclass(frozen=True)
+class Bests:
+    """The records of the production dates before a day: the most heats in one day by the whole
+    workshop and by each converter, and the best ingot qualified rate (by weight), each with the
+    first date it was reached (None: no such day)."""
+
+    heats: tuple[int, date] | None
+    heats_by_converter: dict[str, tuple[int, date]]
+    rate: tuple[float, date] | None
+
+
+def bests_of(days: Sequence[RecordDay]) -> Bests:
+    """The records of these days (`Store.record_days` by weight, in date order)."""
+    heats: tuple[int, date] | None = None
+    by_converter: dict[str, tuple[int, date]] = {}
+    rate: tuple[float, date] | None = None
+    for d in days:  # in date order: only a greater figure takes a record from an earlier day
+        made = sum(n for _conv, n in d.heats)
+        if heats is None or made > heats[0]:
+            heats = (made, d.day)
+        for conv, n in d.heats:
+            if conv not in by_converter or n > by_converter[conv][0]:
+                by_converter[conv] = (n, d.day)
+        if d.judged and (rate is None or d.qualified / d.judged > rate[0]):
+            rate = (d.qualified / d.judged, d.day)
+    return Bests(heats, by_converter, rate)
+
+
 def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None) -> tuple[str, ...]:
     out = []
     by_converter: dict[str, int] = {}
     for h in heats:
         by_converter[h.converter] = by_converter.get(h.converter, 0) + 1
-    bests = store.most_heats_per_converter(day) if by_converter else {}
+    # every day before this one, in one pass over the heats
+    before = bests_of(store.record_days(date.min, day - timedelta(days=1))) if day > date.min else \
+        Bests(None, {}, None)
+    best_all, bests = before.heats, before.heats_by_converter
     for conv, n in sorted(by_converter.items(), key=lambda kv: (len(kv[0]), kv[0])):
         best = bests.get(conv)
         if best is None:
@@ -628,11 +660,10 @@ def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None)
         elif n == best[0]:
             out.append(_("{n} heats on converter {conv} — equals the most in one day so far "
                          "(first on {date})").format(n=n, conv=conv, date=best[1].isoformat()))
-    best_all = store.most_heats_in_a_day(day)
     if best_all is not None and len(heats) > best_all[0]:
         out.append(_("{n} heats in the workshop — the most in one day so far (before: {best} on "
                      "{date})").format(n=len(heats), best=best_all[0], date=best_all[1].isoformat()))
-    best_rate = store.best_daily_rate(day)
+    best_rate = before.rate
     if best_rate is not None and day_rate is not None and day_rate > best_rate[0]:
         out.append(_("Ingot qualified rate {rate} — the best day so far (before: {best} on {date})").format(
             rate=format_rate(day_rate), best=format_rate(best_rate[0]), date=best_rate[1].isoformat()))

@@ -13,16 +13,25 @@ print as nothing: it is set in another TrueType font of the machine that has it
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import logging
 import os
+import pickle
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
+import platformdirs
+import reportlab
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from reports.i18n import _
@@ -81,21 +90,126 @@ def _fc_list() -> list[str]:
 
 def candidates() -> list[str]:
     """Font files to try, in order: QCDESK_CJK_FONT, known paths, then fontconfig's."""
-    out: list[str] = []
+    return list(_candidates())
+
+
+def _candidates() -> Iterator[str]:
+    """`candidates`, one at a time: fontconfig is asked only when no earlier file served."""
     env = os.environ.get(ENV, "").strip()
-    if env:
-        out.append(env)
-    out += [p for p in KNOWN_PATHS if Path(p).is_file()]
-    out += _fc_list()
-    return list(dict.fromkeys(out))
+    seen: set[str] = set()
+    for path in (*([env] if env else []), *(p for p in KNOWN_PATHS if Path(p).is_file())):
+        if path not in seen:
+            seen.add(path)
+            yield path
+    for path in _fc_list():
+        if path not in seen:
+            seen.add(path)
+            yield path
 
 
 def _try(path: str) -> TTFont | None:
+    # the font's tables are a hundred thousand small objects, all kept: Python's cycle collector
+    # would walk them again and again while they are made (a third of the time it takes)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return TTFont(FONT_NAME, path, subfontIndex=0)
+        return _cached(path) or _parsed(path)
     except (TTFError, OSError, ValueError, KeyError) as exc:
         log.info("font %s not usable: %s", path, exc)
         return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# ------------------------------------------------------------ the parsed font, kept
+
+# A report spends a tenth of a second parsing the CJK font's character map and widths
+# (tens of thousands of glyphs, in pure Python). What reportlab makes of it is kept in the
+# user's cache folder, one file per font file, and read back in a quarter of that time while
+# the font file is unchanged (size, time, inode) and the program's reportlab and Python are
+# those that made it. The font's own bytes are read again from its file (the subset embedded
+# in each PDF is cut from them): the cache holds metrics, never the font. A cache file that
+# cannot be read, or holds anything but reportlab's font classes and plain values, is ignored
+# and made again; one that cannot be written is simply not kept.
+CACHE_FORMAT = 1
+_CACHED_CLASSES = frozenset({("reportlab.pdfbase.ttfonts", name)
+                             for name in ("TTFont", "TTFontFace", "TTEncoding", "TTFNameBytes")})
+
+
+class _FontUnpickler(pickle.Unpickler):
+    """Builds reportlab's font classes and plain values only: a cache file runs no code."""
+
+    def find_class(self, module: str, name: str) -> Any:  # pickle.Unpickler.find_class
+        if (module, name) not in _CACHED_CLASSES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a font class")
+        return super().find_class(module, name)
+
+
+def cache_path(path: str) -> Path:
+    """Where the parsed font of a font file is kept."""
+    key = "\0".join((str(CACHE_FORMAT), reportlab.Version, sys.version.split()[0], FONT_NAME,
+                     os.path.realpath(path)))
+    return (Path(platformdirs.user_cache_dir("qcdesk", appauthor=False)) / "fonts"
+            / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle")
+
+
+def _stamp(path: str) -> tuple[int, int, int]:
+    found = os.stat(path)
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+def _parsed(path: str) -> TTFont:
+    """The font parsed from its file, and kept for next time."""
+    font = TTFont(FONT_NAME, path, subfontIndex=0)
+    _keep(path, font)
+    return font
+
+
+def _keep(path: str, font: TTFont) -> None:
+    face = dict(font.face.__dict__)
+    face.pop("_ttf_data", None)  # the font itself: read from its file
+    face.pop("_pdfScale", None)  # a function of unitsPerEm, made again
+    kept = {k: v for k, v in font.__dict__.items() if k not in ("face", "state")}
+    target = cache_path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps((CACHE_FORMAT, _stamp(path), kept, face), protocol=5))
+        partial.replace(target)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.info("font %s not kept in %s: %s", path, target, exc)
+
+
+def _cached(path: str) -> TTFont | None:
+    """The font as kept by `_parsed`, if it was kept from this very file; else None."""
+    try:
+        with cache_path(path).open("rb") as f:
+            version, stamp, kept, face_state = _FontUnpickler(f).load()
+        if version != CACHE_FORMAT or stamp != _stamp(path):
+            return None
+        face = TTFontFace.__new__(TTFontFace)
+        face.__dict__.update(face_state)
+        units = face.unitsPerEm
+        if units == 1000:  # as TTFontFile.extractInfo makes it
+            face._pdfScale = lambda x: x
+        else:
+            mult = 1000 / units
+            face._pdfScale = lambda x: x * mult
+        with open(path, "rb") as f:
+            face._ttf_data = f.read()
+        font = TTFont.__new__(TTFont)
+        font.__dict__.update(kept)
+        font.face = face
+        font.state = WeakKeyDictionary()  # per document, none yet
+        if font.fontName != FONT_NAME or face.filename != path:
+            return None
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged or foreign cache file, or another reportlab: parsed again
+        log.info("font cache of %s not used: %s", path, exc)
+        return None
+    return font
 
 
 def _configured_problem(path: str) -> str:
@@ -116,7 +230,7 @@ def register(paths: list[str] | None = None) -> FontChoice:
         return _chosen
     configured = os.environ.get(ENV, "").strip() if paths is None else ""
     warnings: list[str] = []
-    for path in candidates() if paths is None else paths:
+    for path in _candidates() if paths is None else paths:
         font = _try(path)
         if font is not None:
             pdfmetrics.registerFont(font)
@@ -207,6 +321,10 @@ def segments(value: str) -> list[tuple[str | None, str]]:
     """The text in runs of one font each: None for the report font, else a fallback font's name.
     A character no font of the machine has becomes MARK, so it never vanishes unseen."""
     main = pdfmetrics.getFont(register().name)
+    face = getattr(main, "face", None)
+    if face is not None and all(ord(ch) in face.charToGlyph for ch in value) \
+            and _INVISIBLE.isdisjoint(map(ord, value)):
+        return [(None, value)] if value else []  # the report font has every character: one run
     runs: list[tuple[str | None, str]] = []
     for ch in value:
         code = ord(ch)

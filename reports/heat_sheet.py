@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
@@ -14,7 +14,7 @@ from qcdesk.store import Store
 from reports import layout
 from reports.data import DASH, Figure, Footnote, HeatSheet, SignoffBlock, heat_sheet
 from reports.lab_data import HeatLab, heat_lab
-from reports.layout import FRAME_W, GREY, INK, Styles, note_mark, text
+from reports.layout import FRAME_W, GREY, INK, Paragraph, Styles, note_mark, text
 
 
 def _fields(pairs: tuple[tuple[str, str], ...], st: Styles) -> Flowable:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
+from reportlab.graphics.charts.axes import XValueAxis, YValueAxis
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import flatten, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
@@ -26,7 +29,7 @@ from qcdesk.store import Store
 from reports import fonts, layout
 from reports.daily import pareto_chart
 from reports.data import Figure
-from reports.layout import FAIL, FRAME_W, GREY, INK, Styles, nice_axis, note_mark, text
+from reports.layout import FAIL, FRAME_W, GREY, INK, Paragraph, Styles, nice_axis, note_mark, text
 from reports.period_data import LineChart, PeriodReport, period_report
 
 # a colour and dash per line, by its place in the chart
@@ -72,6 +75,130 @@ def _segments(values: tuple[float | None, ...]) -> list[list[tuple[float, float]
     return [run for run in out if run]
 
 
+class _LinePlot(LinePlot):
+    """LinePlot, its lines made faster when none has markers, labels or fills (the individuals
+    and plan charts: hundreds of points): each line is the PolyLine LinePlot makes, without its
+    look, point by point, for a marker or label no point has."""
+
+    def makeLines(self) -> Group:  # LinePlot.makeLines
+        lines = self.lines
+        positions = getattr(self, "_positions", None)
+        if positions is None or not hasattr(self, "_pairInFills"):  # another reportlab: its own way
+            return super().makeLines()
+        styles = [lines[i % len(lines)] for i in range(len(positions))]
+        plain = (self.lineLabelFormat is None and not getattr(self, "_inFill", None) and not self._pairInFills
+                 and not self.reversePlotOrder and not getattr(self, "_bubblePlot", None)
+                 and all(getattr(s, "lineStyle", None) == "joinedLine"
+                         and not any(getattr(s, a, None) for a in ("symbol", "inFill", "shader"))
+                         for s in styles))
+        if not plain:
+            return super().makeLines()
+        group = Group()
+        into = getattr(self, "_lineG", group)
+        for row, style in zip(positions, styles, strict=True):
+            line = PolyLine(flatten(row), strokeColor=getattr(style, "strokeColor", None), strokeLineCap=0,
+                            strokeLineJoin=1)
+            width = style.strokeWidth if hasattr(style, "strokeWidth") else getattr(lines, "strokeWidth", 0)
+            if width:
+                line.strokeWidth = width
+            dash = getattr(style, "strokeDashArray", None)
+            if dash:
+                line.strokeDashArray = dash
+            into.add(line)
+        return group
+
+
+class _TickLabels:
+    """The tick labels of a value axis made as reportlab's Label widget draws itself (a group
+    moved to the tick, the text in it) without making the widget for each tick: the labels were
+    half of an individuals chart's drawing. Only the plain labels the charts here have (one
+    format function, no box, padding or angle); any other as the axis makes them."""
+
+    def makeTickLabels(self) -> Group:  # ValueAxis.makeTickLabels
+        labels = self.labels  # type: ignore[attr-defined]
+        if not self.visibleLabels:  # type: ignore[attr-defined]
+            return Group()
+        if not self._plain_labels():
+            return super().makeTickLabels()  # type: ignore[misc]
+        font, size, colour = labels.fontName, labels.fontSize, labels.fillColor
+        north = labels.boxAnchor == "n"
+        leading = size * 1.2  # as Label: no leading given, no ascent and descent asked for
+        ratio = 1 / 1.2
+        at = [self._x, self._y]  # type: ignore[attr-defined]
+        d = self._dataIndex  # type: ignore[attr-defined]
+        at[1 - d] = self._labelAxisPos()  # type: ignore[attr-defined]
+        group = Group()
+        for tick in self._tickValues:  # type: ignore[attr-defined]
+            at[d] = self.scale(tick)  # type: ignore[attr-defined]
+            lines = simpleSplit(self.labelTextFormat(tick), font, size, None)  # type: ignore[attr-defined]
+            width = max((stringWidth(line, font, size) for line in lines), default=0)
+            label = Group()  # Label._rawDraw, box anchor "n" (below the tick) or "e" (left of it)
+            label.translate(at[0] + labels.dx, at[1] + labels.dy)
+            label.rotate(0)
+            y = (-0 if north else 0.5 * (leading * len(lines))) - leading * ratio
+            for line in lines:
+                shown = String(-width * 0.5 if north else 0 - width, y, line)
+                shown.textAnchor = "start"
+                shown.fontName = font
+                shown.fontSize = size
+                shown.fillColor = colour
+                label.add(shown)
+                y -= leading
+            group.add(label)
+        return group
+
+    def _plain_labels(self) -> bool:
+        labels = self.labels  # type: ignore[attr-defined]
+        if not all(hasattr(self, a) for a in ("_x", "_y", "_dataIndex", "_labelAxisPos", "_tickValues",
+                                              "_labelTextFormat", "scale")) \
+                or not hasattr(labels, "_children"):
+            return False  # another reportlab: the axis makes its labels its own way
+        return bool(
+            not labels._children and self._labelTextFormat is None  # type: ignore[attr-defined]
+            and callable(self.labelTextFormat) and not hasattr(self.labelTextFormat, "calcPlaces")  # type: ignore[attr-defined]
+            and self.labelTextPostFormat is None and self.labelTextScale is None  # type: ignore[attr-defined]
+            and self.skipEndL == "none" and not self.keepTickLabelsInside  # type: ignore[attr-defined]
+            and labels.visible and labels.angle == 0 and labels.boxAnchor in ("n", "e")
+            and labels.textAnchor == "start" and not labels.boxFillColor
+            and not (labels.boxStrokeColor and labels.boxStrokeWidth) and not labels.strokeColor
+            and labels.leading is None and labels.width is None and labels.maxWidth is None
+            and labels.height is None and not labels.useAscentDescent
+            and not getattr(labels, "ddfKlass", None) and not getattr(labels, "customDrawChanger", None)
+            and labels.topPadding == labels.bottomPadding == labels.leftPadding == labels.rightPadding == 0)
+
+
+class _XAxis(_TickLabels, XValueAxis):
+    pass
+
+
+class _YAxis(_TickLabels, YValueAxis):
+    pass
+
+
+def _runs(values: tuple[float | None, ...], level_ends: bool) -> list[list[tuple[float, float]]]:
+    """The runs of defined points of a line (a None breaks it), a lone point twice. With
+    `level_ends`, a run whose points all lie at one height is its first and last point: the same
+    line, its dashes too, drawn from 2 points instead of one per day or heat (a limit, a centre)."""
+    if level_ends and values and None not in values:
+        level = cast("tuple[float, ...]", values)  # no None in it
+        if min(level) == max(level):
+            return [[(0.0, float(level[0])), (float(len(level) - 1), float(level[0]))]]
+    runs = []
+    for run in _segments(values):
+        if len(run) == 1:
+            run = run * 2  # noqa: PLW2901 - a lone point, drawn as a line of no length
+        elif level_ends and len(run) > 2 and all(y == run[0][1] for _x, y in run):
+            run = [run[0], run[-1]]  # noqa: PLW2901
+        runs.append(run)
+    return runs
+
+
+def _bounds(values: tuple[float | None, ...]) -> tuple[float, float] | None:
+    """The least and the greatest defined value, if any."""
+    defined = [v for v in values if v is not None] if None in values else cast("tuple[float, ...]", values)
+    return (min(defined), max(defined)) if defined else None
+
+
 Style = tuple[colors.Color, float, tuple[float, ...] | None, bool]  # colour, width, dash, markers
 
 MAX_MARKERS = 120  # beyond, dots merge into the line, and each costs a drawing node
@@ -90,13 +217,14 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     """A LinePlot of the chart's lines, each drawn as its kind is (STYLES); points marked by the
     data are ringed in red; the legend above the plot. `floor`: the y axis starts no lower."""
     drawing = Drawing(width, height)
-    plot = LinePlot()
+    plot = _LinePlot()
+    plot.xValueAxis, plot.yValueAxis = _XAxis(), _YAxis()
     left, bottom, top = 40, 20, 32 if spec.title else 22
     plot.x, plot.y = left, bottom
     plot.width, plot.height = width - left - 8, height - bottom - top
     n = len(spec.x_labels)
-    values = [v for s in spec.lines for v in s.values if v is not None]
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    bounds = [b for b in (_bounds(s.values) for s in spec.lines) if b is not None]
+    low, high = (min(b[0] for b in bounds), max(b[1] for b in bounds)) if bounds else (0.0, 1.0)
     if floor is not None:
         low = max(low, floor)
     y_min, y_max, y_step = nice_axis(low, high)
@@ -108,9 +236,11 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     data: list[list[tuple[float, float]]] = []
     styles: list[Style] = []
     for series in spec.lines:
-        for run in _segments(series.values):
-            data.append(run if len(run) > 1 else run * 2)
-            styles.append(STYLES[series.kind])
+        style = STYLES[series.kind]
+        dotted = style[3] and markers and n <= MAX_MARKERS
+        for run in _runs(series.values, level_ends=not dotted):  # a dot on every point: all points
+            data.append(run)
+            styles.append(style)
     if not data:  # nothing to draw: the frame and axes alone
         data, styles = [[(0.0, y_min), (0.0, y_min)]], [(colors.white, 0.1, None, False)]
     plot.data = data
@@ -224,8 +354,9 @@ def layout_report(report: PeriodReport) -> bytes:
 def build(store: Store, date_from: date, date_to: date, *, basis: str = "weight", scope: Scope = EVERYTHING,
           printed_at: datetime | None = None) -> bytes:
     """The period quality report of production dates from..to, as PDF bytes."""
-    return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
-                                       printed_at=printed_at))
+    with layout.fewer_collections():
+        return layout_report(period_report(store, date_from, date_to, basis=basis, scope=scope,
+                                           printed_at=printed_at))
 
 
 def build_period_report(store: Store, date_from: date, date_to: date, out: Path, *, basis: str | None = None,

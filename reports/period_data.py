@@ -1,6 +1,6 @@
 """What the period quality report says, as data: figures, chart series and tables, no layout.
 
-Every figure comes from the trends core (`qcdesk.trends.trends` and `trends.chemistry`, over
+Every figure comes from the trends core (`qcdesk.trends.trends` and `trends.chemistries`, over
 the store's sums and `qcdesk.spc`); this module only picks, orders and formats them (rates
 to one decimal place, "—" where undefined) in the language in force. `reports.period` lays
 them out. A period report is never signed: it is a draft while its figures can still change
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 
 from qcdesk import i18n as core_i18n
 from qcdesk import spc
@@ -30,8 +31,7 @@ from qcdesk.trends import (
     RecordKind,
     Span,
     Trends,
-    chemistry,
-    chemistry_elements,
+    chemistries,
     trends,
 )
 from reports.data import (
@@ -314,10 +314,9 @@ def _chemistry(store: Store, t: Trends) -> tuple[Table, tuple[LineChart, ...]]:
     rows: list[tuple[str, ...]] = []
     marked: set[tuple[int, int]] = set()
     charts: list[LineChart] = []
-    for row in t.by_grade:
-        grade = row.keys["grade"]
-        found: list[Chemistry] = [chemistry(store, t.period, t.scope, grade, element, grain=t.grain)
-                                  for element in chemistry_elements(store, grade, t.period.date_to)]
+    every = chemistries(store, t.period, t.scope, [row.keys["grade"] for row in t.by_grade], grain=t.grain)
+    for grade, of_grade in groupby(every, key=lambda c: c.grade):  # in the order of t.by_grade
+        found: list[Chemistry] = list(of_grade)
         for c in found:
             cap = c.capability
             if cap.cpk is not None and cap.cpk < CPK_LOW:

@@ -764,7 +764,7 @@ def test_failed_export_keeps_the_previous_file(store: Store, tmp_path: Path,
     def broken_heats(*_args: object, **_kwargs: object) -> list[object]:
         return [SimpleNamespace(analysis={})]  # fails inside the writer, after the header
 
-    monkeypatch.setattr(store, "heats", broken_heats)
+    monkeypatch.setattr(store, "heat_export_rows", broken_heats)
     with pytest.raises(AttributeError):
         csvio.export_heats(store, target, force=True)
     assert target.read_text(encoding="utf-8") == "yesterday's export\n"
@@ -1153,7 +1153,7 @@ def test_export_onto_a_full_disk_is_a_plain_error(store: Store, tmp_path: Path,
         analysis: dict[str, float] = {}  # noqa: RUF012
         notes = ""
 
-    monkeypatch.setattr(store, "heats", lambda *_a, **_k: [DiskFull()])
+    monkeypatch.setattr(store, "heat_export_rows", lambda *_a, **_k: [DiskFull()])
     with pytest.raises(QcError, match=r"heats-out\.csv cannot be written: No space left on device"):
         csvio.export_heats(store, target, force=True)
     assert target.read_text(encoding="utf-8") == "yesterday's export\n"
