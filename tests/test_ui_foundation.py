@@ -132,3 +132,13 @@ def test_qt_own_dialogs_speak_chinese_too(qapp: object) -> None:
     finally:
         install_language("en")
         set_language(None)
+
+
+def test_work_asked_after_the_session_closed_runs_nothing_and_raises_nothing(qtbot: QtBot,
+                                                                              session: Session) -> None:
+    """A window's late timer (a filter typed just before closing) must not end in a traceback."""
+    called: list[object] = []
+    session.close()
+    task = session.submit(lambda store: called.append("ran"), done=called.append, failed=called.append)
+    qtbot.wait(50)
+    assert task.cancelled and called == []

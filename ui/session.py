@@ -160,6 +160,9 @@ class Session(QObject):
                 failed: Callable[[str], None] | None, receiver: QObject | None,
                 changes: str | None, lane: str) -> Task:
         task = Task(self)
+        if self._closed:  # a late timer of a window being closed: nothing runs, nothing is said
+            task.cancel()
+            return task
         job: _Job[Any] = _Job(task, done, failed, receiver, changes)
         self._pending += 1
         if self._pending == 1:
