@@ -578,12 +578,12 @@ def _bulk() -> Iterator[None]:
     """Python's cycle collector paused while a file is read and saved: the records it holds
     (some objects per row, none in a cycle) would have it walk them all again and again, a
     sixth of a large import's time. Restarted after, unless it was already paused."""
-    paused = gc.isenabled()
+    was_running = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_running:
             gc.enable()
 
 
