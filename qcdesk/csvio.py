@@ -729,7 +729,8 @@ def import_heats_summary(store: Store, path: Path, *, encoding: str | None = Non
         taps.extend((h.grade, h.tapped_at.date()) for h in heats)  # once saved: all of them
         return count
 
-    count = _import(store, _parse_heats(Path(path), encoding), _check_heats, insert, progress)
+    with _bulk():
+        count = _import(store, _parse_heats(Path(path), encoding), _check_heats, insert, progress)
     return HeatsImported(count, unjudged(taps, store.standards()))
 
 

@@ -339,7 +339,8 @@ class Runner:
         done = subprocess.run([sys.executable, "-m", "qcdesk", "--db", str(db), "verify"], cwd=self.work,
                               env=self.env, capture_output=True, text=True, check=False)
         if done.returncode:
-            raise SystemExit(f"qcdesk verify failed on {db.name}: {done.stdout[-2000:]}{done.stderr[-2000:]}")
+            raise AssertionError(f"qcdesk verify failed on {db.name}: "
+                                 f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
 def _stored(db: Path, sql: str, after: int) -> list[tuple[object, ...]]:
@@ -364,8 +365,8 @@ def _same(what: str, db: Path, floor: Path, sql: str, after: int, *, count: int 
     if mine != theirs or (count is not None and len(mine) != count):
         first = next(((m, t) for m, t in zip([*mine, None], [*theirs, None], strict=False) if m != t),
                      ("rows", len(mine)))
-        raise SystemExit(f"{what}: {db.name} holds other rows than the floor's (expected {count}), "
-                         f"first difference {first}")
+        raise AssertionError(f"{what}: {db.name} holds other rows than the floor's (expected {count}), "
+                             f"first difference {first}")
 
 
 @dataclass
