@@ -27,7 +27,8 @@ inspector) have PINs hashed at a low scrypt cost, so that a sign-in costs millis
 the imports sign in once, the building 29,000 times.
 
 `--program DIR` runs the timed program from another checkout (e.g. a worktree of an older
-commit, for a "before" figure); the set-up always uses this one.
+commit, for a "before" figure); the set-up always uses this one, so that checkout must know
+the schema this one writes.
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ def signed_copy(db: Path, log: Callable[[str], None] = print) -> Path:
     target = db.with_name(db.stem + "-signed.sqlite")
     made = target.with_name(target.name + ".made")
     if target.exists() and made.exists() and made.read_text() == _stamp(db):
+        Store.open(target, ADMIN[0]).close()  # brought to this program's schema, once
         return target
     started = time.perf_counter()
     building = target.with_name(target.name + ".building")
