@@ -2284,6 +2284,7 @@ class Store:
         people = self._people()
         inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
         checked: set[str] = set()  # inspectors as saved whose names passed _validate_ingot
+        dispositions = {d: d.value for d in Disposition}  # (an enum's value is a property: slower)
         found, taken = self._heats_of_ingots({no for no, _new in ingots})
         live = self._live_signatures()
         live.read({row["production_date"] for row in found.values()})  # in one query
@@ -2315,12 +2316,13 @@ class Store:
             judged_at = _judged_at(new, now)
             regrade_to = (None if new.regrade_to is None else
                           self._check_regrade(heat_rows[heat_no], new.disposition, new.regrade_to))
-            if (heat_id, new.ingot_no) in taken:  # as the UNIQUE (heat, number) would refuse it
+            number = (heat_id, new.ingot_no)
+            if number in taken:  # as the UNIQUE (heat, number) would refuse it
                 raise Conflict(_("heat {heat_no} already has ingot {n}").format(
                     heat_no=heat_no, n=new.ingot_no))
-            taken.add((heat_id, new.ingot_no))
+            taken.add(number)
             ingot_id = next_id + len(rows)
-            rows.append((ingot_id, heat_id, new.ingot_no, new.weight_kg, new.disposition.value,
+            rows.append((ingot_id, heat_id, new.ingot_no, new.weight_kg, dispositions[new.disposition],
                          inspector.strip(), judged_at, regrade_to))
             if new.defects:
                 defects.extend((ingot_id, seq, d.code, d.location.value if d.location else None)
