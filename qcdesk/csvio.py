@@ -428,7 +428,7 @@ def _records(source: _Source, reader: Iterator[list[str]], columns: list[str],
             if _CONTROL.search(joined):  # rare: then find the cells
                 refused = frozenset(_control_cells(start, columns, record, problems))
             cells = [read_cell(cell) for cell in record] if "'" in joined else record
-            yield Row(start, dict(zip(columns, cells)), refused)  # (as many cells as columns: above)
+            yield Row(start, dict(zip(columns, cells, strict=False)), refused)  # as many: checked above
     except csv.Error as exc:
         problems.add(source.record_start, None,
                      _("the file cannot be read from here on: {error}").format(error=exc))
