@@ -9,6 +9,7 @@ transaction. The rules (is this heat conforming? what is a rate?) live in
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import math
@@ -284,6 +285,50 @@ def parse_plan(output: str | None, rate: str | None) -> tuple[float | None, floa
 
 
 _UNSET: Any = object()
+# Per table keyed by row id: the entries that add records (bound: the first entry's id, the JSON
+# array of the records' keys, in order), each with the record's state, as _states renders it.
+# (the table's fixed name and state expression only)
+_ADDING = ("insert", None, None, None, None, None, None, None)  # an entry that only adds its record
+_ADDED = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT ? + e.key, 'insert', "  # noqa: S608
+          f"'{t.name}', e.value, coalesce((SELECT state FROM ({t.select}) WHERE rec = e.value), "
+          f"'{records.REMOVED}') FROM json_each(?) e"
+          for t in records.TABLES if not t.key_columns}
+_Signature = tuple[int, str, str, int | None]  # (id, kind, production date, shift id)
+
+
+class _LiveSignatures:
+    """The signatures not superseded on the production dates a write touches, each date read
+    once through the index of signatures by date: a guard costs the same whatever the number
+    of days signed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._on: dict[str, list[_Signature]] = {}  # production date → its live signatures
+
+    def read(self, days: Iterable[str]) -> None:
+        """Read the live signatures of these production dates, those not read yet."""
+        unread = sorted(set(days) - self._on.keys())
+        if not unread:
+            return
+        for day in unread:
+            self._on[day] = []
+        for row in self._conn.execute(
+                "SELECT id, kind, production_date, shift_id FROM signature WHERE superseded_at IS NULL "
+                "AND production_date IN (SELECT value FROM json_each(?))", (json.dumps(unread),)):
+            self._on[row[2]].append((row[0], row[1], row[2], row[3]))
+
+    def on(self, days: Iterable[str]) -> list[_Signature]:
+        """The live signatures of these production dates, oldest first."""
+        days = set(days)
+        if not days <= self._on.keys():
+            self.read(days)
+        return sorted(s for day in days for s in self._on[day])
+
+    def drop(self, superseded: Iterable[_Signature]) -> None:
+        for sig in superseded:
+            self._on[sig[2]].remove(sig)
+
+
 # One statement per column a correction may change: names from these fixed tuples only.
 _CONVERTER_UPDATES = {column: f"UPDATE converter SET {column} = ? WHERE id = ?"  # noqa: S608
                       for column in ("name", "nominal_t", "active")}
@@ -358,7 +403,7 @@ class Store:
         self._clock = clock
         self._depth = 0
         # this write's audit entries, written with the records' states when it commits
-        self._pending: list[list[object]] = []
+        self._pending: list[tuple[object, ...]] = []
         self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
         self._block: tuple[str, str] | None = None  # this write's (at, user), from its first entry
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
@@ -566,8 +611,9 @@ class Store:
             key, heat_no = None, None  # type: ignore[assignment]  # the record names them
         if record:
             self._changed[record] = len(self._pending)
-        self._pending.append([action, None if entity == tbl else entity, key, heat_no, field_name,
-                              _text(old), _text(new), _reason(reason), tbl, rec])
+        self._pending.append((action, None if entity == tbl else entity, key, heat_no, field_name,
+                              None if old is None else _text(old), None if new is None else _text(new),
+                              None if reason is None else _reason(reason), tbl, rec))
 
     def _seal_block(self) -> str | None:
         """Write this write's entries, each record's state with its last one, and the block
@@ -580,14 +626,7 @@ class Store:
         prev_last, prev_head = self._chain_tip()
         db = self.conn
         if self._pending:
-            states = self._states(self._changed)
-            last_of = {index: record for record, index in self._changed.items()}
-            next_id = db.execute("SELECT coalesce(max(id), ?) + 1 FROM audit", (prev_last,)).fetchone()[0]
-            db.executemany(
-                "INSERT INTO audit (id, action, entity, entity_key, heat_no, field, old_value, "
-                "new_value, reason, tbl, rec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(next_id + i, *values, states[last_of[i]] if i in last_of else None)
-                 for i, values in enumerate(self._pending)])
+            self._write_entries(prev_last)
         last_id = db.execute("SELECT max(id) FROM audit").fetchone()[0]
         if last_id is None or last_id <= prev_last:
             return None
@@ -604,6 +643,32 @@ class Store:
                 "It must be writable wherever the database is written (QCDESK_HEADS names its folder)."
             ).format(path=self.journal, error=exc.strerror or exc)) from exc
         return head
+
+    def _write_entries(self, prev_last: int) -> None:
+        """Write this write's entries, each record's state with its last one. A run of entries
+        that each only add a record of one table (an import's) goes in one INSERT … SELECT that
+        renders their states, the others one by one with their states read first."""
+        db = self.conn
+        last_of = {index: record for record, index in self._changed.items()}
+        next_id = int(db.execute("SELECT coalesce(max(id), ?) + 1 FROM audit", (prev_last,)).fetchone()[0])
+        runs: list[tuple[int, str, list[object]]] = []  # (first index, table, record keys)
+        others: list[int] = []
+        for i, values in enumerate(self._pending):
+            record = last_of.get(i)
+            if record is not None and record[0] in _ADDED and values[:8] == _ADDING:
+                if runs and runs[-1][1] == record[0] and runs[-1][0] + len(runs[-1][2]) == i:
+                    runs[-1][2].append(record[1])
+                else:
+                    runs.append((i, record[0], [record[1]]))
+            else:
+                others.append(i)
+        states = self._states(last_of[i] for i in others if i in last_of)
+        db.executemany(
+            "INSERT INTO audit (id, action, entity, entity_key, heat_no, field, old_value, "
+            "new_value, reason, tbl, rec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(next_id + i, *self._pending[i], states[last_of[i]] if i in last_of else None) for i in others])
+        for first, tbl, recs in runs:
+            db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
 
     def _states(self, changed: Iterable[tuple[str, object]]) -> dict[tuple[str, object], str]:
         """The state of each record (`qcdesk.records`) as it stands now; REMOVED if gone."""
@@ -782,22 +847,22 @@ class Store:
 
     # -------------------------------------------------------------- signatures
 
-    def _live_signatures(self) -> list[tuple[int, str, str, int | None]]:
-        """(id, kind, production date, shift id) of every signature not superseded."""
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT id, kind, production_date, shift_id FROM signature WHERE superseded_at IS NULL")]
+    def _live_signatures(self) -> _LiveSignatures:
+        """The signatures not superseded, read a production date at a time as a write needs them."""
+        return _LiveSignatures(self.conn)
 
     def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
-               live: list[tuple[int, str, str, int | None]] | None = None, *,
+               live: _LiveSignatures | None = None, *,
                imported: bool = False,
                ask: str = N_("these records are signed ({day}): say why they are corrected")) -> None:
         """Before a change to records of these (production date, shift id): if a signature
         covers them, a reason and a role that may correct; those signatures are then
-        superseded (the day is to be signed again). The caller has required RECORD."""
+        superseded (the day is to be signed again). The caller has required RECORD.
+        `live`: the write's signatures in force, when it guards many places one by one."""
         live = self._live_signatures() if live is None else live
         places = set(places)
         days = {d for d, _s in places}
-        hit = [s for s in live if (s[1] == "shift" and (s[2], s[3]) in places)
+        hit = [s for s in live.on(days) if (s[1] == "shift" and (s[2], s[3]) in places)
                or (s[1] == "day" and s[2] in days)]
         if not hit:
             return
@@ -815,8 +880,7 @@ class Store:
             self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
                         new={"at": now, "role": corrector.role.value if corrector else None},
                         reason=reason, record=(records.SIGNATURE, sig_id))
-        if live is not None:
-            live[:] = [s for s in live if s not in hit]
+        live.drop(hit)
 
     def signatures(self, day: date) -> list[signoff.Signature]:
         """Every signature of a production date (shifts and the day), oldest first."""
@@ -1573,6 +1637,8 @@ class Store:
 
     def _insert_heats(self, heats: Sequence[NewHeat], progress: Progress | None = None,
                       reason: str | None = None, *, imported: bool = False) -> None:
+        """Check each heat in turn (the first problem refuses them all), then write them all at
+        once: the heats, their analyses and their audit entries."""
         self._require(Permission.RECORD)
         live = self._live_signatures()
         converters = {c.code: c for c in self.converters()}
@@ -1582,47 +1648,72 @@ class Store:
         people = self._people()
         now = self._clock()
         db = self.conn
+        cleaned, taken = self._heat_nos_taken(heats)
+        next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM heat").fetchone()[0])
+        rows: list[tuple[object, ...]] = []
+        analyses: list[tuple[int, str, float]] = []
+        # what a file repeats, worked out once: codes and names as typed → as read, the
+        # edition in force by grade and day, the places (production date, shift) guarded
+        codes: dict[str, str] = {}
+        inspectors: dict[str, str] = {}
+        in_force_on: dict[tuple[str, date], Standard | None] = {}
+        guarded: set[tuple[str, int]] = set()
         for done, new in enumerate(heats, start=1):
-            heat_no = clean_code(new.heat_no, N_("heat number"), 32)
-            conv = converters.get(normalise_code(new.converter).strip())
+            heat_no = cleaned.get(new.heat_no) or clean_code(new.heat_no, N_("heat number"), 32)
+            code = codes.get(new.converter) or codes.setdefault(new.converter,
+                                                                normalise_code(new.converter).strip())
+            conv = converters.get(code)
             if conv is None:
                 raise NotFound(_("there is no converter {code!r}").format(code=new.converter))
             if not conv.active:
                 raise InputError(_("converter"), _("converter {code} is out of service").format(
                     code=conv.code))
-            grade = normalise_code(new.grade).strip()
+            grade = codes.get(new.grade) or codes.setdefault(new.grade, normalise_code(new.grade).strip())
             if grade not in grades:
                 raise NotFound(_("there is no grade {grade!r}").format(grade=new.grade))
             check_range(new.tap_weight_t, N_("tapped weight"), TAP_WEIGHT_T)
             if new.tap_temp_c is not None:
                 check_range(new.tap_temp_c, N_("tap temperature"), TAP_TEMP_C)
-            inspector = clean_person(new.inspector, N_("inspector"), 80, people)
+            inspector = inspectors.get(new.inspector) or inspectors.setdefault(
+                new.inspector, clean_person(new.inspector, N_("inspector"), 80, people))
             analysis = _validate_analysis(new.analysis)
             tapped = check_tap_time(new.tapped_at.replace(second=0, microsecond=0), now,
                                     N_("tap time"))
             prod_date, shift = shifts.assign(tapped, schedule)
-            self._guard([(prod_date.isoformat(), shift.id)], reason, live, imported=imported)
-            edition = in_force(editions.get(grade, ()), tapped.date())
+            place = (prod_date.isoformat(), shift.id)
+            if place not in guarded:  # once a place passed, its signatures are gone or none
+                self._guard([place], reason, live, imported=imported)
+                guarded.add(place)
+            day_grade = (grade, tapped.date())
+            if day_grade not in in_force_on:
+                in_force_on[day_grade] = in_force(editions.get(grade, ()), tapped.date())
+            edition = in_force_on[day_grade]
             verdict = check_chemistry(edition, analysis)
-            try:
-                cur = db.execute(
-                    "INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, "
-                    "grade, tap_weight_t, tap_temp_c, inspector, notes, standard_id, chem_status) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (heat_no, conv.id, _minutes(tapped), prod_date.isoformat(), shift.id, grade,
-                     new.tap_weight_t, new.tap_temp_c, inspector, new.notes.strip(),
-                     edition.id if edition else None, verdict.status.value))
-            except sqlite3.IntegrityError as exc:
-                if "heat.heat_no" in str(exc):
-                    raise Conflict(_("heat {heat_no} already exists").format(
-                        heat_no=heat_no)) from exc
-                raise
-            db.executemany(
-                "INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)",
-                [(cur.lastrowid, el, v) for el, v in analysis.items()])
-            self._audit("insert", "heat", heat_no, record=(records.HEAT, cur.lastrowid))
+            if heat_no in taken:  # as the heat number's UNIQUE would refuse it
+                raise Conflict(_("heat {heat_no} already exists").format(heat_no=heat_no))
+            taken.add(heat_no)
+            heat_id = next_id + len(rows)
+            rows.append((heat_id, heat_no, conv.id, _minutes(tapped), place[0], shift.id, grade,
+                         new.tap_weight_t, new.tap_temp_c, inspector, new.notes.strip(),
+                         edition.id if edition else None, verdict.status.value))
+            analyses.extend((heat_id, el, v) for el, v in analysis.items())
+            self._audit("insert", "heat", heat_no, record=(records.HEAT, heat_id))
             if progress:
                 progress(done, len(heats))
+        db.executemany(
+            "INSERT INTO heat (id, heat_no, converter_id, tapped_at, production_date, shift_id, "
+            "grade, tap_weight_t, tap_temp_c, inspector, notes, standard_id, chem_status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO heat_analysis (heat_id, element, value_pct) VALUES (?, ?, ?)", analyses)
+
+    def _heat_nos_taken(self, heats: Sequence[NewHeat]) -> tuple[dict[str, str], set[str]]:
+        """These heats' numbers as they are saved (each number as given → as saved), and which
+        of those the database already holds."""
+        cleaned: dict[str, str] = {}
+        for new in heats:
+            with contextlib.suppress(InputError):  # refused in its turn
+                cleaned[new.heat_no] = clean_code(new.heat_no, N_("heat number"), 32)
+        return cleaned, self.existing_heat_nos(set(cleaned.values()))
 
     def update_heat(self, heat_no: str, *, converter: str | None = None,
                     tapped_at: datetime | None = None, grade: str | None = None,
@@ -2142,9 +2233,10 @@ class Store:
                 "(SELECT json_group_object(element, value_pct) FROM heat_analysis "
                 f"WHERE heat_id = h.id AND voided = 0) FROM heat h WHERE h.heat_no IN ({marks}) "
                 "AND h.void_reason IS NULL", chunk).fetchall()
+            live.read({r[3] for r in rows})  # in one query
             for r in rows:
-                signed = sorted({day for _id, kind, day, shift_id in live if day == r[3]
-                                 and (kind == "day" or shift_id == r[4])})
+                signed = sorted({day for _id, kind, day, shift_id in live.on([r[3]])
+                                 if kind == "day" or shift_id == r[4]})
                 found[r[1]] = SampleTarget(r[1], datetime.fromisoformat(r[2]),
                                            frozenset(json.loads(r[5] or "[]")),
                                            frozenset(json.loads(r[6] or "[]")),
@@ -2215,50 +2307,79 @@ class Store:
     def _insert_ingots(self, ingots: Sequence[tuple[str, NewIngot]],
                        progress: Progress | None = None, reason: str | None = None, *,
                        imported: bool = False) -> None:
+        """Check each ingot in turn (the first problem refuses them all), then write them all
+        at once: the ingots, their defects and their audit entries."""
         self._require(Permission.RECORD)
-        live = self._live_signatures()
         db = self.conn
         catalogue = {d.code for d in self.defects(active_only=True)}
         people = self._people()
         inspectors: dict[str, str] = {}  # as given → as saved: a file repeats a few names
+        checked: set[str] = set()  # inspectors as saved whose names passed _validate_ingot
+        dispositions = {d: d.value for d in Disposition}  # (an enum's value is a property: slower)
+        found, taken = self._heats_of_ingots({no for no, _new in ingots})
+        live = self._live_signatures()
+        live.read({row["production_date"] for row in found.values()})  # in one query
         heat_ids: dict[str, int] = {}
         heat_rows: dict[str, sqlite3.Row] = {}
         now = self._clock().strftime(_SECONDS)
+        next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM ingot").fetchone()[0])
+        rows: list[tuple[object, ...]] = []
+        defects: list[tuple[int, int, str, str | None]] = []
         for done, (given_no, new) in enumerate(ingots, start=1):
             heat_no = given_no.strip()
-            if new.inspector not in inspectors:
-                inspectors[new.inspector] = clean_person(new.inspector, N_("inspector"), 80, people)
-            if inspectors[new.inspector] != new.inspector:
-                new = replace(new, inspector=inspectors[new.inspector])  # noqa: PLW2901 - the ingot as saved
-            if heat_no not in heat_ids:
-                heat_row = self._heat_row(heat_no)
-                heat_ids[heat_no] = heat_row["id"]
+            inspector = inspectors.get(new.inspector)
+            if inspector is None:
+                inspector = inspectors[new.inspector] = clean_person(new.inspector, N_("inspector"), 80,
+                                                                     people)
+            if inspector != new.inspector:
+                new = replace(new, inspector=inspector)  # noqa: PLW2901 - the ingot as saved
+            heat_id = heat_ids.get(heat_no)
+            if heat_id is None:
+                heat_row = found.get(given_no)
+                if heat_row is None or heat_row["void_reason"] is not None:
+                    heat_row = self._heat_row(heat_no)  # refused, as it says
+                heat_id = heat_ids[heat_no] = heat_row["id"]
                 heat_rows[heat_no] = heat_row
                 self._guard([(heat_row["production_date"], heat_row["shift_id"])], reason, live,
                             imported=imported)
-            _validate_ingot(new, catalogue)
+            _validate_ingot(new, catalogue, inspector_checked=inspector in checked)
+            checked.add(inspector)
             judged_at = _judged_at(new, now)
             regrade_to = (None if new.regrade_to is None else
                           self._check_regrade(heat_rows[heat_no], new.disposition, new.regrade_to))
-            try:
-                cur = db.execute(
-                    "INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, "
-                    "judged_at, regrade_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (heat_ids[heat_no], new.ingot_no, new.weight_kg, new.disposition.value,
-                     new.inspector.strip(), judged_at, regrade_to))
-            except sqlite3.IntegrityError as exc:
-                if "UNIQUE" in str(exc):
-                    raise Conflict(_("heat {heat_no} already has ingot {n}").format(
-                        heat_no=heat_no, n=new.ingot_no)) from exc
-                raise
-            db.executemany(
-                "INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) VALUES (?, ?, ?, ?)",
-                [(cur.lastrowid, seq, d.code, d.location.value if d.location else None)
-                 for seq, d in enumerate(new.defects, start=1)])
-            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}",
-                        record=(records.INGOT, cur.lastrowid))
+            number = (heat_id, new.ingot_no)
+            if number in taken:  # as the UNIQUE (heat, number) would refuse it
+                raise Conflict(_("heat {heat_no} already has ingot {n}").format(
+                    heat_no=heat_no, n=new.ingot_no))
+            taken.add(number)
+            ingot_id = next_id + len(rows)
+            rows.append((ingot_id, heat_id, new.ingot_no, new.weight_kg, dispositions[new.disposition],
+                         inspector.strip(), judged_at, regrade_to))
+            if new.defects:
+                defects.extend((ingot_id, seq, d.code, d.location.value if d.location else None)
+                               for seq, d in enumerate(new.defects, start=1))
+            self._audit("insert", "ingot", f"{heat_no}/{new.ingot_no}", record=(records.INGOT, ingot_id))
             if progress:
                 progress(done, len(ingots))
+        db.executemany("INSERT INTO ingot (id, heat_id, ingot_no, weight_kg, disposition, inspector, "
+                       "judged_at, regrade_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO ingot_defect (ingot_id, seq, defect_code, location) VALUES (?, ?, ?, ?)",
+                       defects)
+
+    def _heats_of_ingots(self, given: Iterable[str]) -> tuple[dict[str, sqlite3.Row],
+                                                                set[tuple[int, int]]]:
+        """The heats these heat numbers (as given) name, by those numbers, and the (heat id, ingot
+        number) of every ingot they have, voided ones too."""
+        saved_as = {no: normalise_code(no.strip()).strip() for no in given}  # as _heat_row reads them
+        rows = {r["heat_no"]: r for r in self.conn.execute(
+            "SELECT id, heat_no, production_date, shift_id, void_reason, grade, tapped_at FROM heat "
+            "WHERE heat_no IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(saved_as.values())), ensure_ascii=False),))}
+        found = {no: rows[saved] for no, saved in saved_as.items() if saved in rows}
+        taken = {(r[0], r[1]) for r in self.conn.execute(
+            "SELECT heat_id, ingot_no FROM ingot WHERE heat_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({r["id"] for r in rows.values()})),))}
+        return found, taken
 
     def update_ingot(self, heat_no: str, ingot_no: int, *, weight_kg: float | None = None,
                      disposition: Disposition | None = None,
@@ -3335,11 +3456,14 @@ def _validate_limits(limits: Sequence[Limit]) -> None:
             raise InputError(lim.element, _("the minimum is above the maximum"))
 
 
-def _validate_ingot(new: NewIngot, catalogue: set[str]) -> None:
+def _validate_ingot(new: NewIngot, catalogue: set[str], *, inspector_checked: bool = False) -> None:
+    """Refuse an ingot's number, weight, inspector or defects; `inspector_checked`: its
+    inspector's name already passed (an import repeats a few names)."""
     if not 1 <= new.ingot_no <= 9999:
         raise InputError(_("ingot number"), _("must be a whole number from 1 to 9999"))
     check_range(new.weight_kg, N_("ingot weight"), INGOT_WEIGHT_KG)
-    _clean_name(new.inspector, N_("inspector"), 80)
+    if not inspector_checked:
+        _clean_name(new.inspector, N_("inspector"), 80)
     seen = set()
     for d in new.defects:
         if d.code not in catalogue:
