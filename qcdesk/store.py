@@ -1269,16 +1269,18 @@ class Store:
             return None
         lo = self.legacy_tip()[0]
         first = self.conn.execute("SELECT min(last_id) FROM audit_block").fetchone()[0] or lo
-        changed: dict[tuple[str, int], tuple[int, str]] = {}
+        changed: dict[str, dict[int, tuple[int, str]]] = defaultdict(dict)  # day → shift → newest
         for day, shift_id, entry_id, heat_no in self.conn.execute(
                 _CHANGED_SINCE_SQL, {"lo": lo, "hi": first}):
-            if entry_id is not None and entry_id > changed.get((day, shift_id), (0, ""))[0]:
-                changed[(day, shift_id)] = (entry_id, heat_no)
+            if entry_id is not None and entry_id > changed[day].get(shift_id, (0, ""))[0]:
+                changed[day][shift_id] = (entry_id, heat_no)
         for sig_id, day, shift_id in live:
             signing = self.signing_entry(sig_id)
             if signing is None:
                 continue
-            places = [v for (d, s), v in changed.items() if d == day and shift_id in (None, s)]
+            shifts_of_day = changed.get(day, {})
+            places = list(shifts_of_day.values()) if shift_id is None else (
+                [shifts_of_day[shift_id]] if shift_id in shifts_of_day else [])
             latest = max(places, default=(0, ""))
             if latest[0] > signing[0]:
                 return sig_id, _("heat {heat_no}").format(heat_no=latest[1])
