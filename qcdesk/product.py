@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from qcdesk.model import ChemStatus, Limit, Sample, SampleKind, Standard, ToleranceClass, ToleranceEdition
 from qcdesk.model import element_sort_key as _order
+from qcdesk.numbers import format_chemistry
 
 
 @dataclass(frozen=True)
@@ -176,3 +177,29 @@ def _status(standard: Standard | None, elements: Sequence[ProductElement]) -> Ch
     if standard is None or not standard.limits or not judged:
         return ChemStatus.NOT_CHECKED
     return ChemStatus.FAILS if any(e.ok is False for e in judged) else ChemStatus.CONFORMS
+
+
+# ------------------------------------------------------------------ as people read it
+
+DASH = "—"
+
+
+def range_text(element: str, low: float | None, high: float | None) -> str:
+    """An allowed range as the lab reads it: 0.16–0.24, ≤ 0.22, ≥ 0.10 ("—": open on both sides)."""
+    if low is None and high is None:
+        return DASH
+    if low is None:
+        return f"≤ {format_chemistry(element, high)}" if high is not None else DASH
+    if high is None:
+        return f"≥ {format_chemistry(element, low)}"
+    return f"{format_chemistry(element, low)}–{format_chemistry(element, high)}"
+
+
+def tolerance_text(e: ProductElement) -> str:
+    """The deviations applied to an element's limits: −0.02/+0.02, +0.005, or "—" for none."""
+    parts = []
+    if e.below_pct is not None:
+        parts.append(f"−{format_chemistry(e.element, e.below_pct)}")
+    if e.above_pct is not None:
+        parts.append(f"+{format_chemistry(e.element, e.above_pct)}")
+    return "/".join(parts) or DASH

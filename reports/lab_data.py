@@ -15,7 +15,7 @@ from datetime import date
 from qcdesk import i18n as core_i18n
 from qcdesk.model import SAMPLE_KIND_NAMES, STATUS_NAMES, ChemStatus, Disposition, Ingot, SampleKind
 from qcdesk.numbers import format_chemistry
-from qcdesk.product import ProductCheck, ProductElement, ProductVerdict
+from qcdesk.product import ProductCheck, ProductElement, ProductVerdict, range_text, tolerance_text
 from qcdesk.store import Store
 from reports.data import DASH, Column, Table, count, kg
 from reports.i18n import _
@@ -25,27 +25,6 @@ from reports.i18n import _
 
 def chemistry(element: str, value: float | None) -> str:
     return DASH if value is None else format_chemistry(element, value)
-
-
-def allowed_range(e: ProductElement) -> str:
-    """The range a product value may lie in: 0.16–0.24, ≤ 0.22, ≥ 0.10 ("—": open on both sides)."""
-    if e.low_pct is None and e.high_pct is None:
-        return DASH
-    if e.low_pct is None:
-        return f"≤ {chemistry(e.element, e.high_pct)}"
-    if e.high_pct is None:
-        return f"≥ {chemistry(e.element, e.low_pct)}"
-    return f"{chemistry(e.element, e.low_pct)}–{chemistry(e.element, e.high_pct)}"
-
-
-def tolerance(e: ProductElement) -> str:
-    """The deviations the core applied to the element's limits: +0.02, −0.01/+0.02; "—" for none."""
-    parts = []
-    if e.below_pct is not None:
-        parts.append(f"−{format_chemistry(e.element, e.below_pct)}")
-    if e.above_pct is not None:
-        parts.append(f"+{format_chemistry(e.element, e.above_pct)}")
-    return "/".join(parts) or DASH
 
 
 def verdict_word(e: ProductElement) -> str:
@@ -148,8 +127,9 @@ def heat_lab(store: Store, heat_no: str) -> HeatLab:
                     marked.update({(len(rows), 3), (len(rows), 8)})
                 ingot = DASH if sample.ingot_no is None else str(sample.ingot_no)
                 rows.append((sample.sample_no or DASH, ingot, e.element, chemistry(e.element, e.value),
-                             chemistry(e.element, e.min_pct), chemistry(e.element, e.max_pct), tolerance(e),
-                             allowed_range(e), verdict_word(e)))
+                             chemistry(e.element, e.min_pct), chemistry(e.element, e.max_pct),
+                             tolerance_text(e), range_text(e.element, e.low_pct, e.high_pct),
+                             verdict_word(e)))
         product_table = Table(
             (Column(_("Sample"), "L", 0.9), Column(_("Ingot"), "R", 0.6), Column(_("Element"), "L", 0.8),
              Column(_("Value, %"), "R", 1.0), Column(_("Min, %"), "R", 0.9), Column(_("Max, %"), "R", 0.9),

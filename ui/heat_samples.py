@@ -31,7 +31,7 @@ from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, SAMPLE_KIND_NAMES, STATUS_NAMES, ChemStatus, Heat, Sample, SampleKind
 from qcdesk.model import element_sort_key as _order
 from qcdesk.numbers import CHEMISTRY_PCT, format_chemistry, parse_optional
-from qcdesk.product import ProductCheck, ProductElement, ProductVerdict
+from qcdesk.product import ProductCheck, ProductElement, ProductVerdict, range_text, tolerance_text
 from qcdesk.store import NewSample
 from ui.common import BAD_BACKGROUND, ERROR_STYLE, GOOD_BACKGROUND, Note, RowsModel, translate_buttons
 from ui.heat_entry import TapTimeEdit
@@ -53,27 +53,6 @@ def kind_name(kind: SampleKind) -> str:
 
 def chemistry(element: str, value: float | None) -> str:
     return DASH if value is None else format_chemistry(element, value)
-
-
-def range_text(element: str, low: float | None, high: float | None) -> str:
-    """An allowed range as the lab reads it: 0.16–0.24, ≤ 0.22, ≥ 0.10 ("—": open on both sides)."""
-    if low is None and high is None:
-        return DASH
-    if low is None:
-        return f"≤ {chemistry(element, high)}"
-    if high is None:
-        return f"≥ {chemistry(element, low)}"
-    return f"{chemistry(element, low)}–{chemistry(element, high)}"
-
-
-def tolerance_text(e: ProductElement) -> str:
-    """The deviations applied to an element's limits: −0.02/+0.02, +0.005, or "—" for none."""
-    parts = []
-    if e.below_pct is not None:
-        parts.append(f"−{format_chemistry(e.element, e.below_pct)}")
-    if e.above_pct is not None:
-        parts.append(f"+{format_chemistry(e.element, e.above_pct)}")
-    return "/".join(parts) or DASH
 
 
 def element_cell(e: ProductElement) -> str:
