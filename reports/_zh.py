@@ -299,4 +299,7 @@ ZH: dict[str, str] = {
         "钢锭 {numbers} 成品分析不合格：无论外观如何，均不计为合格。",
     "not named": "未指定",
     "Count": "支数",
+    # period report: ingots failing their product analysis (issue 16)
+    "{n} judged ingot(s) fail their product analysis: not qualified, whatever their disposition.":
+        "{n} 支已判钢锭成品分析不合格：无论处置如何，均不计为合格。",
 }

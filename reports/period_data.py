@@ -203,6 +203,8 @@ def _headline(t: Trends, basis: str) -> tuple[Table, tuple[Figure, ...]]:
         Figure("ingots_awaiting_chemistry", _("Ingots awaiting chemistry"), s.ingots_awaiting_chemistry,
                count(s.ingots_awaiting_chemistry)),
         Figure("ingots_pending", _("Ingots not judged yet"), s.ingots_pending, count(s.ingots_pending)),
+        Figure("ingots_failing_product_analysis", _("Ingots failing product analysis"),
+               s.ingots_failing_product_analysis, count(s.ingots_failing_product_analysis)),
         Figure("target", _("Target ingot qualified rate (plan)"), t.target, format_rate(t.target)),
         Figure("p_bar", _("Non-qualified fraction, centre line (count)"), t.p_chart.centre,
                percent(t.p_chart.centre)),
@@ -478,6 +480,10 @@ def period_report(store: Store, date_from: date, date_to: date, *, basis: str = 
         notes.append(Footnote(None, _("{n} ingot(s) awaiting chemistry are left out of the ingot "
                                       "qualified rate.").format(
             n=count(t.total.sums.ingots_awaiting_chemistry))))
+    if t.total.sums.ingots_failing_product_analysis:
+        notes.append(Footnote(None, _("{n} judged ingot(s) fail their product analysis: not qualified, "
+                                      "whatever their disposition.").format(
+            n=count(t.total.sums.ingots_failing_product_analysis))))
     frozen = t.frozen
     if frozen is not None:
         notes.append(Footnote(None, _("The p-chart's centre is frozen from the baseline {frm} to {to}.")

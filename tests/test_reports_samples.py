@@ -150,3 +150,13 @@ def test_the_documents_in_chinese(shop: Path, tmp_path: Path) -> None:
 def test_ingot_numbers_are_written_as_runs() -> None:
     assert numbers([9, 1, 2, 3, 4, 7, 10]) == "1–4, 7, 9–10"
     assert numbers([5]) == "5"
+
+
+def test_the_period_report_counts_the_ingots_failing_product_analysis(shop: Path) -> None:
+    from reports.period_data import period_report  # noqa: PLC0415
+
+    with Store.open(shop, "reader") as store:
+        report = period_report(store, DAY, DAY)
+    figures = {f.key: f.text for f in report.figures}
+    assert figures["ingots_failing_product_analysis"] == "3"  # 1-0001/2 and both ingots of 2-0001
+    assert any("3 judged ingot(s) fail their product analysis" in note.text for note in report.footnotes)

@@ -121,4 +121,6 @@ ZH = {
         "文件中的熔炼试样只有在注明原因时才能替换数值不同的已有熔炼分析（作为更正记入炉次历史）；"
         "未注明原因时该行被拒绝，整个文件不导入。",
     "{n} sample(s) imported.": "已导入 {n} 个试样。",
+    # the shift view's figures
+    "Ingots failing product analysis": "成品分析不合格钢锭",
 }

@@ -492,6 +492,7 @@ class ShiftView(QWidget):
                 row += 1
         for key, text in (("output", self.tr("Output, t")),
                           ("awaiting", self.tr("Ingots awaiting chemistry")),
+                          ("failing", self.tr("Ingots failing product analysis")),
                           ("pending", self.tr("Ingots pending"))):
             grid.addWidget(QLabel(text, self), row, 0)
             for col, scope in ((1, "shift"), (2, "day")):
@@ -514,6 +515,7 @@ class ShiftView(QWidget):
             sums = rates_row.sums
             self.rate_labels[(scope, "output")].setText(format_fixed(sums.output_t, 1))  # as the reports
             self.rate_labels[(scope, "awaiting")].setText(str(sums.ingots_awaiting_chemistry))
+            self.rate_labels[(scope, "failing")].setText(str(sums.ingots_failing_product_analysis))
             self.rate_labels[(scope, "pending")].setText(str(sums.ingots_pending))
         # heats per converter: rows rebuilt, since the converters may change
         grid = self.rates_grid
