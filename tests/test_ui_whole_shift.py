@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from qcdesk.model import Disposition
+from qcdesk.model import Disposition, SampleKind
 from qcdesk.store import Store
 from ui.common import BAD_BACKGROUND, GOOD_BACKGROUND
 from ui.ingot_grid import COL_WEIGHT
@@ -174,3 +174,11 @@ def test_a_whole_shift_with_the_keyboard(qtbot: QtBot, window: MainWindow, sessi
     with Store.open(db_path, "check") as store:
         assert store.rates(NOW.date(), NOW.date()).total.rates.ingot_qualified_rate == pytest.approx(
             20120 / 30120)
+
+    # the lab's product analysis of ingot 1 fails (C far above any tolerance): counted in the view
+    assert shift.rate_labels[("day", "failing")].text() == "0"
+    with Store.open(db_path, "tester") as store:
+        store.login("tester", "tester-pin")
+        store.add_sample("1-0001", SampleKind.PRODUCT, {"C": 0.90}, sample_no="P1", ingot_no=1, taken_at=NOW)
+    shift.reload()
+    qtbot.waitUntil(lambda: shift.rate_labels[("day", "failing")].text() == "1")
