@@ -153,7 +153,7 @@ def test_ingot_numbers_are_written_as_runs() -> None:
 
 
 def test_the_period_report_counts_the_ingots_failing_product_analysis(shop: Path) -> None:
-    from reports.period_data import period_report  # noqa: PLC0415
+    from reports.period_data import period_report
 
     with Store.open(shop, "reader") as store:
         report = period_report(store, DAY, DAY)
