@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from attacker import plain_sqlite, rehash
 from signed_shop import NOW, PINS, add_people, open_as
 
-from qcdesk import csvio
+from qcdesk import csvio, records
 from qcdesk.errors import Conflict, NotFound
 from qcdesk.journal import journal_path
 from qcdesk.model import Disposition, IngotDefect, Location
@@ -257,3 +258,29 @@ def test_an_imported_ingot_changed_behind_the_programs_back_is_found(wang: Store
     report = verify(wang)
     assert not report.ok
     assert "0302-D/4" in (report.problem or "")
+
+
+def test_a_signed_ingot_changed_with_its_trail_and_chain_rewritten_is_found_by_its_signature(
+        db: Path) -> None:
+    # someone with sqlite3 changes an ingot of a signed shift, writes its entry as the program
+    # would, and seals the chain again by the documented rule: only the signatures can tell
+    with Store.open(db, "reader") as s:
+        assert verify(s).ok
+    with plain_sqlite(db, drop_triggers=True) as raw:
+        ingot = raw.execute("SELECT i.id FROM ingot i JOIN heat h ON h.id = i.heat_id "
+                            "WHERE h.heat_no = '0214-D' AND i.ingot_no = 1").fetchone()[0]
+        raw.execute("UPDATE ingot SET weight_kg = 710.0 WHERE id = ?", (ingot,))
+        state = raw.execute(  # the state as the program renders it (records' fixed expression)
+            f"SELECT state FROM ({records.BY_NAME['ingot'].select}) WHERE rec = ?", (ingot,)).fetchone()[0]
+        last = raw.execute("SELECT max(id) FROM audit").fetchone()[0]
+        raw.execute("INSERT INTO audit (id, action, field, old_value, new_value, tbl, rec, state) "
+                    "VALUES (?, 'update', 'weight_kg', '700', '710', 'ingot', ?, ?)",
+                    (last + 1, ingot, state))
+        raw.execute("UPDATE audit_block SET last_id = ? WHERE last_id = ?", (last + 1, last))
+        rehash(raw)
+    with Store.open(db, "reader") as s:
+        report = verify(s)
+    assert not report.ok
+    assert report.problem is not None
+    assert report.problem.startswith("heat 0214-D is covered by the signature #")
+    assert report.problem.endswith("in force, but was changed after it was signed without superseding it")
