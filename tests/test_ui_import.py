@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from qcdesk import csvio
+from qcdesk.csvio import Progress
 from qcdesk.store import Store
-from ui.import_dialog import ImportDialog
+from ui.import_dialog import REPORT_EVERY, ImportDialog
 from ui.session import Session
 
 HEADER = "heat_no,converter,tapped_at,grade,tap_weight_t,tap_temp_c,inspector,C,Si,Mn,P,S\n"
@@ -104,11 +107,28 @@ def test_an_unreadable_file_is_said_plainly(qtbot: QtBot, session: Session, tmp_
     assert "Traceback" not in dialog.status_label.text()
 
 
-def test_cancel_leaves_nothing_imported(qtbot: QtBot, session: Session, tmp_path: Path) -> None:
+def test_cancel_leaves_nothing_imported(qtbot: QtBot, session: Session, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = _dialog(qtbot, session)
     dialog.path_edit.setText(str(_heats_file(tmp_path / "heats.csv", 3000)))
     changes: list[str] = []
     session.changed.connect(changes.append)
+    real = csvio.import_heats_summary
+
+    def held_after_the_first_rows(store: Store, path: Path, *, encoding: str | None = None,
+                                  progress: Progress | None = None) -> csvio.HeatsImported:
+        """The import, held after its first report (inside the transaction) until Cancel is
+        pressed: 3,000 heats are checked faster than a click lands."""
+        def held(done: int, total: int) -> None:
+            if done == REPORT_EVERY + 1:
+                deadline = time.monotonic() + 20
+                while not (dialog.task and dialog.task.cancelled) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            assert progress is not None
+            progress(done, total)
+        return real(store, path, encoding=encoding, progress=held)
+
+    monkeypatch.setattr(csvio, "import_heats_summary", held_after_the_first_rows)
     dialog.import_button.click()
     # Cancel as soon as the first rows are saved (inside the transaction)
     qtbot.waitUntil(lambda: dialog.progress.maximum() > 1, timeout=20_000)
