@@ -721,4 +721,6 @@ ZH.update({
         "钢锭 {heat_no}/{n} 记录为{stored}，但按该炉的成品分析和现行允许偏差结果不同：有人绕过程序修改了它",
     "{n} judged ingot(s) fail their product analysis: not qualified, whatever their disposition.":
         "{n} 支已判钢锭成品分析不合格：无论其判定如何，均不计为合格。",
+    # a failing product sample's elements, short (heat view, ingot grid, reports)
+    "{element} {value} (one side only)": "{element} {value}（单向偏差）",
 })

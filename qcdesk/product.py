@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from qcdesk.i18n import _
 from qcdesk.model import ChemStatus, Limit, Sample, SampleKind, Standard, ToleranceClass, ToleranceEdition
 from qcdesk.model import element_sort_key as _order
 from qcdesk.numbers import format_chemistry
@@ -203,3 +204,19 @@ def tolerance_text(e: ProductElement) -> str:
     if e.above_pct is not None:
         parts.append(f"+{format_chemistry(e.element, e.above_pct)}")
     return "/".join(parts) or DASH
+
+
+def failing_text(verdict: ProductVerdict) -> str:
+    """A failing product sample's elements, short: C 0.23 > 0.22 (the allowed range's end)."""
+    out = []
+    for e in verdict.failing:
+        value = DASH if e.value is None else format_chemistry(e.element, e.value)
+        if e.one_side:
+            out.append(_("{element} {value} (one side only)").format(element=e.element, value=value))
+        elif e.high_pct is not None and e.value is not None and e.value > e.high_pct:
+            out.append(f"{e.element} {value} > {format_chemistry(e.element, e.high_pct)}")
+        elif e.low_pct is not None and e.value is not None and e.value < e.low_pct:
+            out.append(f"{e.element} {value} < {format_chemistry(e.element, e.low_pct)}")
+        else:
+            out.append(f"{e.element} {value}")
+    return ", ".join(out)

@@ -294,7 +294,6 @@ ZH: dict[str, str] = {
     "Values, %": "数值 %",
     "Tolerance": "允许偏差",
     "Allowed, %": "允许范围 %",
-    "{element} {value} (one side only)": "{element} {value}（单向偏差）",
     "Ingot(s) {numbers} fail their product analysis: not qualified, whatever their surface.":
         "钢锭 {numbers} 成品分析不合格：无论外观如何，均不计为合格。",
     "not named": "未指定",

@@ -15,7 +15,13 @@ from datetime import date
 from qcdesk import i18n as core_i18n
 from qcdesk.model import SAMPLE_KIND_NAMES, STATUS_NAMES, ChemStatus, Disposition, Ingot, SampleKind
 from qcdesk.numbers import format_chemistry
-from qcdesk.product import ProductCheck, ProductElement, ProductVerdict, range_text, tolerance_text
+from qcdesk.product import (
+    ProductCheck,
+    ProductElement,
+    failing_text,
+    range_text,
+    tolerance_text,
+)
 from qcdesk.store import Store
 from reports.data import DASH, Column, Table, count, kg
 from reports.i18n import _
@@ -33,22 +39,6 @@ def verdict_word(e: ProductElement) -> str:
     if e.ok:
         return _("ok")
     return _("FAILS (one side only)") if e.one_side else _("FAILS")
-
-
-def failing_text(verdict: ProductVerdict) -> str:
-    """A failing product sample's elements, short: C 0.23 > 0.22 (the allowed range's end)."""
-    out = []
-    for e in verdict.failing:
-        value = chemistry(e.element, e.value)
-        if e.one_side:
-            out.append(_("{element} {value} (one side only)").format(element=e.element, value=value))
-        elif e.high_pct is not None and e.value is not None and e.value > e.high_pct:
-            out.append(f"{e.element} {value} > {chemistry(e.element, e.high_pct)}")
-        elif e.low_pct is not None and e.value is not None and e.value < e.low_pct:
-            out.append(f"{e.element} {value} < {chemistry(e.element, e.low_pct)}")
-        else:
-            out.append(f"{e.element} {value}")
-    return ", ".join(out)
 
 
 def numbers(values: list[int]) -> str:

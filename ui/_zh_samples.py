@@ -28,7 +28,6 @@ ZH = {
     "not judged (process control)": "不判定（过程控制）",
     "heat analysis of record: {status}": "熔炼分析记录值：{status}",
     "{status}: {elements}": "{status}：{elements}",
-    "{element} {value} (one side only)": "{element} {value}（单向偏差规则）",
     "A preliminary sample is taken from the bath during the blow: process control only, never judged.":
         "炉前分析试样取自吹炼过程中的熔池：仅用于过程控制，不作判定。",
     "No product analysis yet: a product sample is entered from the ingot grid.":

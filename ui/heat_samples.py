@@ -31,7 +31,14 @@ from qcdesk.i18n import _
 from qcdesk.model import ELEMENTS, SAMPLE_KIND_NAMES, STATUS_NAMES, ChemStatus, Heat, Sample, SampleKind
 from qcdesk.model import element_sort_key as _order
 from qcdesk.numbers import CHEMISTRY_PCT, format_chemistry, parse_optional
-from qcdesk.product import ProductCheck, ProductElement, ProductVerdict, range_text, tolerance_text
+from qcdesk.product import (
+    ProductCheck,
+    ProductElement,
+    ProductVerdict,
+    failing_text,
+    range_text,
+    tolerance_text,
+)
 from qcdesk.store import NewSample
 from ui.common import BAD_BACKGROUND, ERROR_STYLE, GOOD_BACKGROUND, Note, RowsModel, translate_buttons
 from ui.heat_entry import TapTimeEdit
@@ -83,22 +90,6 @@ def element_why(e: ProductElement, check: ProductCheck) -> str:
     return tr("{element} {value} %: limits {limits}, {tolerance}; allowed {range}: {verdict}").format(
         element=e.element, value=chemistry(e.element, e.value), limits=limits, tolerance=tolerance,
         range=range_text(e.element, e.low_pct, e.high_pct), verdict=verdict)
-
-
-def failing_words(verdict: ProductVerdict) -> str:
-    """A failing product sample's elements, short: C 0.23 > 0.22."""
-    out = []
-    for e in verdict.failing:
-        value = chemistry(e.element, e.value)
-        if e.one_side:
-            out.append(tr("{element} {value} (one side only)").format(element=e.element, value=value))
-        elif e.high_pct is not None and e.value is not None and e.value > e.high_pct:
-            out.append(f"{e.element} {value} > {chemistry(e.element, e.high_pct)}")
-        elif e.low_pct is not None and e.value is not None and e.value < e.low_pct:
-            out.append(f"{e.element} {value} < {chemistry(e.element, e.low_pct)}")
-        else:
-            out.append(f"{e.element} {value}")
-    return ", ".join(out)
 
 
 @dataclass(frozen=True)
@@ -153,7 +144,7 @@ class SamplesModel(RowsModel[SampleRow]):
             return _(STATUS_NAMES[ChemStatus.NOT_CHECKED])
         status = _(STATUS_NAMES[row.verdict.status])
         if row.verdict.status is ChemStatus.FAILS:
-            return tr("{status}: {elements}").format(status=status, elements=failing_words(row.verdict))
+            return tr("{status}: {elements}").format(status=status, elements=failing_text(row.verdict))
         return status
 
     def _text(self, row: SampleRow, column: int) -> str:

@@ -38,10 +38,9 @@ from qcdesk.errors import InputError
 from qcdesk.i18n import _, language
 from qcdesk.model import DISPOSITION_NAMES, ChemStatus, Defect, Disposition, Ingot, IngotDefect, Location
 from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse_in_range
-from qcdesk.product import ProductCheck
+from qcdesk.product import ProductCheck, failing_text
 from qcdesk.rates import Standing, ingot_standing
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
-from ui.heat_samples import failing_words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,7 +82,7 @@ class IngotModel(RowsModel[Ingot]):
             if verdict.failing and verdict.sample.ingot_no is not None:
                 why.setdefault(verdict.sample.ingot_no, []).append(
                     self.tr("sample {sample}: {elements}").format(sample=verdict.sample.sample_no or "—",
-                                                                  elements=failing_words(verdict)))
+                                                                  elements=failing_text(verdict)))
         self.beginResetModel()
         if heat_no != self._heat:
             self._drafts.clear()
