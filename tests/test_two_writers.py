@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from test_crash import assert_whole, finish, reported, start_writer, wait_ready
 
 from qcdesk import csvio
-from qcdesk import store as store_module
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.store import NewHeat, Store
+from qcdesk.store import base as store_module
 from ui.session import Session
 
 

@@ -357,7 +357,7 @@ def test_a_database_made_before_the_replace_guard_gets_it(db_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """audit_no_replace joined migration 1 after databases of schema 1 were made (the
     ten-year benchmark's among them): a later migration gives it to them, and verify passes."""
-    import qcdesk.store as store_module
+    import qcdesk.store.base as store_module
 
     before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)
     monkeypatch.setattr(store_module, "MIGRATIONS", migrations.MIGRATIONS[:before])

@@ -153,7 +153,7 @@ def test_voiding_from_the_command_line(db_path: Path) -> None:
 def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A database from before withdrawn values got a seq keeps its values, withdrawn ones
     marked, and an element entered again then gets a row of its own."""
-    import qcdesk.store as store_module
+    import qcdesk.store.base as store_module
     from qcdesk import migrations
 
     before = next(i for i, m in enumerate(migrations.MIGRATIONS) if m[1] is migrations._ANALYSIS_SEQ)

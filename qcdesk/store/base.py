@@ -1,0 +1,587 @@
+"""The store's foundation: opening a database, its schema version and migrations, transactions,
+and writing the audit trail (each write's entries and the block that seals them)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Self
+
+from qcdesk import chain, health, journal, records, seed
+from qcdesk.errors import Conflict, DatabaseError, NotFound, QcError, ReasonRequired
+from qcdesk.i18n import N_, _
+from qcdesk.migrations import (
+    APPLICATION_ID,
+    LATEST,
+    MIGRATIONS,
+)
+from qcdesk.model import (
+    Ingot,
+    Limit,
+)
+from qcdesk.names import LookAlikes
+from qcdesk.numbers import (
+    normalise_code,
+)
+from qcdesk.people import (
+    PERMISSION_NAMES,
+    ROLE_NAMES,
+    Permission,
+    Person,
+)
+from qcdesk.standards import HeatCheck
+from qcdesk.store.common import as_text, chunks, clean_name, clean_reason, person_from_row, split_statements
+
+BUSY_TIMEOUT_S = 5.0
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def current_user(option: str | None = None) -> str:
+    """--user NAME, else QCDESK_USER, else the login name."""
+    for candidate in (option, os.environ.get("QCDESK_USER")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+# Per table keyed by row id: the entries that add records (bound: the first entry's id, the JSON
+# array of the records' keys, in order), each with the record's state, as _states renders it.
+# (the table's fixed name and state expression only)
+_ADDING = ("insert", None, None, None, None, None, None, None)  # an entry that only adds its record
+
+
+_ADDED = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT ? + e.key, 'insert', "  # noqa: S608
+          f"'{t.name}', e.value, coalesce((SELECT state FROM ({t.select}) WHERE rec = e.value), "
+          f"'{records.REMOVED}') FROM json_each(?) e"
+          for t in records.TABLES if not t.key_columns}
+
+
+_Signature = tuple[int, str, str, int | None]  # (id, kind, production date, shift id)
+
+
+class _LiveSignatures:
+    """The signatures not superseded on the production dates a write touches, each date read
+    once through the index of signatures by date: a guard costs the same whatever the number
+    of days signed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._on: dict[str, list[_Signature]] = {}  # production date → its live signatures
+
+    def read(self, days: Iterable[str]) -> None:
+        """Read the live signatures of these production dates, those not read yet."""
+        unread = sorted(set(days) - self._on.keys())
+        if not unread:
+            return
+        for day in unread:
+            self._on[day] = []
+        for row in self._conn.execute(
+                "SELECT id, kind, production_date, shift_id FROM signature WHERE superseded_at IS NULL "
+                "AND production_date IN (SELECT value FROM json_each(?))", (json.dumps(unread),)):
+            self._on[row[2]].append((row[0], row[1], row[2], row[3]))
+
+    def on(self, days: Iterable[str]) -> list[_Signature]:
+        """The live signatures of these production dates, oldest first."""
+        days = set(days)
+        if not days <= self._on.keys():
+            self.read(days)
+        return sorted(s for day in days for s in self._on[day])
+
+    def drop(self, superseded: Iterable[_Signature]) -> None:
+        for sig in superseded:
+            self._on[sig[2]].remove(sig)
+
+
+def environment_error(exc: sqlite3.Error) -> QcError:
+    """Say in plain words what went wrong with the database file itself."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError(_("the database is busy: another workstation is saving. "
+                               "Nothing was changed; try again in a moment."))
+    if "full" in text:
+        return DatabaseError(_("the disk is full: nothing was saved. Free some space and try again."))
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(_("the database file is read-only: nothing was saved."))
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseError(_("the database file is damaged ({error}); restore a backup.").format(
+            error=exc))
+    if "unable to open" in text:
+        return DatabaseError(_("the database file cannot be opened ({error}).").format(error=exc))
+    return DatabaseError(_("the database refused the change: {error}").format(error=exc))
+
+
+def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
+    """PRAGMAs take no bound parameters: only a known name and a whole number go in."""
+    if name not in ("busy_timeout", "application_id", "user_version") or not isinstance(value, int):
+        raise ValueError(f"refusing PRAGMA {name!r} = {value!r}")
+    conn.execute("PRAGMA " + name + " = " + str(value))
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse, before SQLite touches it, a file that is not a SQLite database."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise DatabaseError(_("{path} is a folder, not a database file").format(path=path))
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise DatabaseError(_("{path} cannot be read: {error}").format(
+            path=path, error=exc.strerror)) from exc
+    if head and head != _SQLITE_HEADER:
+        raise DatabaseError(_("{path} is not a qcdesk database; it was left untouched.").format(
+            path=path))
+
+
+class StoreBase:
+    def __init__(self, conn: sqlite3.Connection, path: Path, user: str,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        self.conn = conn
+        self.path = path
+        self.journal = journal.journal_path(path)  # where this database's chain heads are noted
+        self.user = clean_name(user, N_("user"), 80)
+        self.person: Person | None = None  # who signed in, once the database has people
+        self._clock = clock
+        self._depth = 0
+        # this write's audit entries, written with the records' states when it commits
+        self._pending: list[tuple[object, ...]] = []
+        self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
+        self._block: tuple[str, str] | None = None  # this write's (at, user), from its first entry
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+
+    @classmethod
+    def open(cls, path: str | Path, user: str | None = None,
+             clock: Callable[[], datetime] = datetime.now, *, create: bool = True,
+             person: Person | None = None, heads: Path | None = None) -> Self:
+        """Open (migrating if needed) the database at `path`; create it only if `create`.
+
+        `person`: someone this process has already signed in (`login`), for a second
+        connection such as a worker thread's; their role is checked again on every write.
+        `heads`: the journal of chain heads, if not where `qcdesk.journal` puts it.
+        """
+        path = Path(path)
+        _refuse_foreign_file(path)
+        if not path.exists() and not create:
+            raise DatabaseError(_("there is no database at {path}").format(path=path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise environment_error(exc) from exc
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise DatabaseError(_("the database cannot be created at {path}: a part of the folder "
+                                  "path is a file").format(path=path)) from exc
+        except OSError as exc:
+            raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
+                path=path, error=exc.strerror or exc)) from exc
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path, person.name if person else current_user(user), clock)
+        store.person = person
+        if heads is not None:
+            store.journal = heads
+        store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
+            store._check_version()
+            conn.execute("PRAGMA synchronous = FULL")
+            store._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise environment_error(exc) from exc
+        except QcError:
+            conn.close()
+            raise
+        return store
+
+    def reader(self) -> Self:
+        """A second connection to the same database, for reading on another thread at the same
+        time (the rollback journal lets readers share the file); close it after use."""
+        return type(self).open(self.path, self.user, self._clock, create=False, person=self.person,
+                          heads=self.journal)
+
+    def today(self) -> date:
+        """The date on the store's clock (the one its audit entries are stamped with)."""
+        return self._clock().date()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > LATEST:
+            raise DatabaseError(_(
+                "{path} was written by a newer qcdesk (schema {found}; this program knows up to "
+                "{known}). It was left untouched: open it with a newer qcdesk."
+            ).format(path=self.path, found=version, known=LATEST))
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = self.conn.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
+        if version > 0:
+            foreign = app_id != APPLICATION_ID
+        else:  # new to us: it must be empty and unclaimed
+            foreign = bool(has_tables) or app_id not in (0, APPLICATION_ID)
+        if foreign:
+            raise DatabaseError(_("{path} is a SQLite database of another program; "
+                                  "it was left untouched.").format(path=self.path))
+
+    def _migrate(self) -> None:
+        for version, script, *step in MIGRATIONS:
+            if self.schema_version() >= version:
+                continue
+            # executescript would commit on its own; run each statement in our transaction.
+            with self.transaction():
+                if self.schema_version() >= version:  # another process got there first
+                    continue
+                for statement in split_statements(script):
+                    self.conn.execute(statement)
+                if version == 1:
+                    self._seed()
+                for python_step in step:
+                    python_step(self.conn)
+                _set_pragma(self.conn, "application_id", APPLICATION_ID)
+                _set_pragma(self.conn, "user_version", version)
+
+    def _seed(self) -> None:
+        self.conn.executemany("INSERT INTO converter (code, name) VALUES (?, ?)", seed.CONVERTERS)
+        self.conn.executemany(
+            "INSERT INTO shift (code, name_en, name_zh, start_min, seq) VALUES (?, ?, ?, ?, ?)",
+            [(*s, i) for i, s in enumerate(seed.SHIFTS, start=1)])
+        self.conn.executemany(
+            "INSERT INTO defect (code, name_en, name_zh, category) VALUES (?, ?, ?, ?)",
+            seed.DEFECTS)
+        for grade, limits in seed.GBT700_GRADES.items():
+            self.conn.execute("INSERT INTO grade (code, description) VALUES (?, ?)",
+                              (grade, "carbon structural steel"))
+            self._insert_edition(grade, seed.GBT700_STANDARD, seed.GBT700_EDITION,
+                                 seed.GBT700_EFFECTIVE, limits)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; nests as one.
+
+        Before it commits, the write's audit entries are written with the states of the
+        records they changed and sealed by one block of the chain, whose head goes into the
+        journal beside the database (see `qcdesk.journal`) before the commit and is
+        confirmed there after it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        health.refuse_writes_if_damaged(self.path)  # a file that failed its check is not written
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise environment_error(exc) from exc
+        self._depth = 1
+        sealed: str | None = None
+        try:
+            yield self.conn
+            if (gone := health.moved(self.path, self._identity)) is not None:  # not into a lost file
+                raise gone
+            sealed = self._seal_block()
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
+            if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
+                raise gone from exc
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise Conflict(_("the change breaks a rule of the data: {error}").format(
+                    error=exc)) from exc
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.ProgrammingError):
+                raise environment_error(exc) from exc
+            raise
+        finally:
+            self._depth = 0
+            self._pending.clear()
+            self._changed.clear()
+            self._block = None
+        if sealed is not None:
+            journal.confirm(self.journal, sealed)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one state of the database throughout (a read transaction, taken at once):
+        a write elsewhere waits, within its busy timeout, until it ends."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _audit(self, action: str, entity: str, key: str, *, heat_no: str | None = None,
+               field_name: str | None = None, old: object = None, new: object = None,
+               reason: str | None = None, anyone: bool = False,
+               record: tuple[str, object] | None = None) -> None:
+        """Add an entry to this write's audit entries (inside the caller's write transaction).
+
+        `record`: the (table, key) of the record the entry changes (`qcdesk.records`); the
+        record's state as the write leaves it goes with its last entry. A heat's or ingot's
+        entries name it by the record alone, their bulk being the most of the log.
+        Once the database has people, an entry needs someone signed in (a backstop for a
+        write method that forgot `_require`); `anyone` only for a failed sign-in and the
+        first administrator."""
+        if self._block is None:
+            if not anyone and self.person is None and self.roles_enforced():
+                raise QcError(_("this database has people and roles: sign in first"))
+            self._block = (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
+        elif self._block[1] != self.user:
+            raise sqlite3.ProgrammingError("one write, one author: the audit block has " + self._block[1])
+        tbl, rec = record if record else (None, None)
+        if tbl in (records.HEAT, records.INGOT):
+            key, heat_no = None, None  # type: ignore[assignment]  # the record names them
+        if record:
+            self._changed[record] = len(self._pending)
+        self._pending.append((action, None if entity == tbl else entity, key, heat_no, field_name,
+                              None if old is None else as_text(old), None if new is None else as_text(new),
+                              None if reason is None else clean_reason(reason), tbl, rec))
+
+    def _seal_block(self) -> str | None:
+        """Write this write's entries, each record's state with its last one, and the block
+        that seals every entry added since the last block; its head goes into the journal.
+        Returns the new head (None when nothing was added, or before schema 9)."""
+        if self.schema_version() < 9:
+            if self._pending:
+                raise sqlite3.ProgrammingError("audit entries before schema 9")
+            return None
+        prev_last, prev_head = self._chain_tip()
+        db = self.conn
+        if self._pending:
+            self._write_entries(prev_last)
+        last_id = db.execute("SELECT max(id) FROM audit").fetchone()[0]
+        if last_id is None or last_id <= prev_last:
+            return None
+        at, user = self._block or (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
+        content = self.audit_content(prev_last, last_id)
+        head = chain.block(prev_head, last_id, at, user, content)
+        db.execute("INSERT INTO audit_block (last_id, at, user, hash) VALUES (?, ?, ?, ?)",
+                   (last_id, at, user, bytes.fromhex(head)))
+        try:
+            journal.begin(self.journal, prev_last, prev_head, last_id, head)
+        except OSError as exc:
+            raise DatabaseError(_(
+                "the journal of chain heads {path} cannot be written ({error}): nothing was saved. "
+                "It must be writable wherever the database is written (QCDESK_HEADS names its folder)."
+            ).format(path=self.journal, error=exc.strerror or exc)) from exc
+        return head
+
+    def _write_entries(self, prev_last: int) -> None:
+        """Write this write's entries, each record's state with its last one. A run of entries
+        that each only add a record of one table (an import's) goes in one INSERT … SELECT that
+        renders their states, the others one by one with their states read first."""
+        db = self.conn
+        last_of = {index: record for record, index in self._changed.items()}
+        next_id = int(db.execute("SELECT coalesce(max(id), ?) + 1 FROM audit", (prev_last,)).fetchone()[0])
+        runs: list[tuple[int, str, list[object]]] = []  # (first index, table, record keys)
+        others: list[int] = []
+        for i, values in enumerate(self._pending):
+            record = last_of.get(i)
+            if record is not None and record[0] in _ADDED and values[:8] == _ADDING:
+                if runs and runs[-1][1] == record[0] and runs[-1][0] + len(runs[-1][2]) == i:
+                    runs[-1][2].append(record[1])
+                else:
+                    runs.append((i, record[0], [record[1]]))
+            else:
+                others.append(i)
+        states = self._states(last_of[i] for i in others if i in last_of)
+        db.executemany(
+            "INSERT INTO audit (id, action, entity, entity_key, heat_no, field, old_value, "
+            "new_value, reason, tbl, rec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(next_id + i, *self._pending[i], states[last_of[i]] if i in last_of else None) for i in others])
+        for first, tbl, recs in runs:
+            db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
+
+    def _states(self, changed: Iterable[tuple[str, object]]) -> dict[tuple[str, object], str]:
+        """The state of each record (`qcdesk.records`) as it stands now; REMOVED if gone."""
+        wanted: dict[str, list[object]] = defaultdict(list)
+        for tbl, rec in changed:
+            wanted[tbl].append(rec)
+        states: dict[tuple[str, object], str] = {}
+        for tbl, recs in wanted.items():
+            table = records.BY_NAME[tbl]
+            if table.key_columns:  # a handful of rows: read them all
+                found = dict(self.conn.execute(table.select).fetchall())
+                states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in recs})
+                continue
+            for chunk in chunks(recs, 500):
+                found = dict(self.conn.execute(
+                    table.select + f" WHERE t.rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+                states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in chunk})
+        return states
+
+    def _chain_tip(self) -> tuple[int, str]:
+        """(the last sealed entry's id, the chain's head): the last block, else the last
+        entry of the log kept before schema 9, else (0, 64 zeros)."""
+        row = self.conn.execute("SELECT last_id, hash FROM audit_block ORDER BY last_id DESC LIMIT 1"
+                                ).fetchone()
+        if row:
+            return int(row[0]), bytes(row[1]).hex()
+        row = self.conn.execute("SELECT id, hash FROM audit_v1 ORDER BY id DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, chain.GENESIS)
+
+    def chain_head(self) -> str:
+        """The audit chain's head, what a report prints: the last block's hash (`qcdesk.chain`),
+        else the last entry's of the log kept before schema 9, else 64 zeros."""
+        return self._chain_tip()[1]
+
+
+    def audit_content(self, after: int, last: int) -> bytes:
+        """The canonical bytes of the entries after id `after` up to `last`, in id order
+        (`qcdesk.chain`), as the database computes them."""
+        # only chain.ENTRY_SQL, a fixed expression, goes into the statement
+        text = self.conn.execute(
+            f"SELECT group_concat(entry, '') FROM (SELECT {chain.ENTRY_SQL} AS entry "  # noqa: S608
+            "FROM audit WHERE id > ? AND id <= ? ORDER BY id)", (after, last)).fetchone()[0]
+        return (text or "").encode("utf-8")
+
+    def roles_enforced(self) -> bool:
+        """Whether the database has people: then every write needs someone signed in."""
+        return bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0])
+
+    def _people(self) -> LookAlikes:
+        """Everyone's name, to refuse a name or an inspector that looks like someone else."""
+        return LookAlikes(r[0] for r in self.conn.execute("SELECT name FROM person"))
+
+    def _require(self, permission: Permission) -> Person | None:
+        """Refuse (QcError) unless whoever is signed in may do this, once the database has
+        people; read again from the database, so a deactivation takes effect at once."""
+        if not self.roles_enforced():
+            return None
+        if self.person is None:
+            raise QcError(_("this database has people and roles: sign in first"))
+        row = self._proven_person_row(self.person.id)
+        current = person_from_row(row) if row else None
+        if current is None or not current.active:
+            raise QcError(_("{name} is deactivated").format(name=self.person.name))
+        if not current.may(permission):
+            raise QcError(_("as {role}, {name} may not {action}").format(
+                role=_(ROLE_NAMES[current.role]), name=current.name,
+                action=_(PERMISSION_NAMES[permission])))
+        return current
+
+    def _live_signatures(self) -> _LiveSignatures:
+        """The signatures not superseded, read a production date at a time as a write needs them."""
+        return _LiveSignatures(self.conn)
+
+    def _guard(self, places: Iterable[tuple[str, int]], reason: str | None,
+               live: _LiveSignatures | None = None, *,
+               imported: bool = False,
+               ask: str = N_("these records are signed ({day}): say why they are corrected")) -> None:
+        """Before a change to records of these (production date, shift id): if a signature
+        covers them, a reason and a role that may correct; those signatures are then
+        superseded (the day is to be signed again). The caller has required RECORD.
+        `live`: the write's signatures in force, when it guards many places one by one."""
+        live = self._live_signatures() if live is None else live
+        places = set(places)
+        days = {d for d, _s in places}
+        hit = [s for s in live.on(days) if (s[1] == "shift" and (s[2], s[3]) in places)
+               or (s[1] == "day" and s[2] in days)]
+        if not hit:
+            return
+        if imported:  # a file brings no reason: late records come one at a time
+            raise Conflict(_("{day} is signed: a record is added to a signed shift or day one at a "
+                             "time, by a workshop head, with a reason").format(
+                day=", ".join(sorted({s[2] for s in hit}))))
+        corrector = self._require(Permission.CORRECT_SIGNED)
+        if not clean_reason(reason):
+            raise ReasonRequired(_(ask).format(day=", ".join(sorted({s[2] for s in hit}))))
+        now = self._clock().astimezone().isoformat(timespec="seconds")
+        for sig_id, kind, day, _shift in hit:
+            self.conn.execute("UPDATE signature SET superseded_at = ?, superseded_reason = ? "
+                              "WHERE id = ?", (now, clean_reason(reason), sig_id))
+            self._audit("update", "signature", f"{kind} {day} #{sig_id}", field_name="superseded",
+                        new={"at": now, "role": corrector.role.value if corrector else None},
+                        reason=reason, record=(records.SIGNATURE, sig_id))
+        live.drop(hit)
+
+    def _proven_person_row(self, person_id: int) -> sqlite3.Row | None:
+        """The person's row, refused (QcError) unless it is what its newest audit entry says:
+        whoever signs in, writes or signs is who the audit trail says, with that role and PIN."""
+        row = self.conn.execute(  # the state's expression is qcdesk.records', fixed text
+            "SELECT t.*, " + records.BY_NAME[records.PERSON].state + " AS live, "  # noqa: S608
+            "(SELECT state FROM audit WHERE tbl = 'person' AND rec = t.id ORDER BY id DESC LIMIT 1) "
+            "AS logged FROM person t WHERE t.id = ?", (person_id,)).fetchone()
+        if row is not None and row["live"] != row["logged"] and self.schema_version() >= 9:
+            raise QcError(_("the record of {name} was changed outside qcdesk: nothing was done. "
+                            "An administrator should look at it with qcdesk verify.").format(
+                name=row["name"]))
+        return row
+
+    def _update_fields(self, entity: str, current: object, changes: Mapping[str, object], *,
+                       key: str, statements: Mapping[str, str], row_id: object,
+                       record: tuple[str, object], reason: str | None = None) -> None:
+        """Write each field of a reference record that really changes, with its audit entry."""
+        for column, value in changes.items():
+            old = getattr(current, column)
+            if old != value:
+                self.conn.execute(statements[column], (value, row_id))
+                self._audit("update", entity, key, field_name=column, old=old, new=value, record=record,
+                            reason=reason)
+
+    def _insert_edition(self, grade: str, standard: str, edition: str, effective_from: str,
+                        limits: Iterable[Limit]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO standard (grade, standard, edition, effective_from) VALUES (?, ?, ?, ?)",
+            (grade, standard, edition, effective_from))
+        self.conn.executemany(
+            "INSERT INTO standard_limit (standard_id, element, min_pct, max_pct) VALUES (?, ?, ?, ?)",
+            [(cur.lastrowid, lim.element, lim.min_pct, lim.max_pct) for lim in limits])
+        return int(cur.lastrowid or 0)
+
+    def _heat_row(self, heat_no: str) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM heat WHERE heat_no = ?",
+                                (normalise_code(heat_no).strip(),)).fetchone()
+        if row is None:
+            raise NotFound(_("there is no heat {heat_no!r}").format(heat_no=heat_no))
+        if row["void_reason"] is not None:  # kept, but out of every listing and change
+            raise NotFound(_("heat {heat_no} was voided ({reason}); its history is kept").format(
+                heat_no=row["heat_no"], reason=row["void_reason"]))
+        return row
+
+    def now(self) -> datetime:
+        """The store's clock (the one its history is written with)."""
+        return self._clock()
+
+    # ------------------------------------------------- what the layers above provide
+
+    def _refresh_status(self, heat_ids: Sequence[int], changed: set[int] | None = None
+                        ) -> dict[int, HeatCheck]:
+        """Recompute the chemistry verdict of these heats (`Heats`)."""
+        raise NotImplementedError
+
+    def _refresh_product(self, heat_ids: Sequence[int], changed: set[int] | None = None) -> None:
+        """Recompute the product-analysis verdicts of these heats' ingots (`Samples`)."""
+        raise NotImplementedError
+
+    def ingots(self, heat_no: str) -> list[Ingot]:
+        """A heat's ingots (`Ingots`)."""
+        raise NotImplementedError
