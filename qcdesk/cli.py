@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # imported where they run (see the module's docstring)
     from qcdesk.signoff import Signature
     from qcdesk.standards import HeatCheck
     from qcdesk.store import Store
+    from qcdesk.store.postgres import Server
 
 
 def _date(text: str) -> date:
@@ -600,8 +601,18 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+def _file_only(db_path: Path | Server) -> Path:
+    """Backup and restore of a server's database are not in this version: said plainly."""
+    if not isinstance(db_path, Path):
+        raise QcError(_("backup and restore of a PostgreSQL database are made with the server's own "
+                        "tools (pg_dump) in this version; nothing was done"))
+    return db_path
+
+
+def cmd_backup(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
     from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+
+    db_path = _file_only(db_path)
 
     if args.auto:
         folder = args.file or backup.default_backup_folder(db_path)
@@ -619,8 +630,10 @@ def cmd_backup(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_restore(db_path: Path, args: argparse.Namespace, out: TextIO) -> int:
+def cmd_restore(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
     from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+
+    db_path = _file_only(db_path)
 
     facts = backup.inspect(args.file, db_path)
     out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
@@ -670,7 +683,7 @@ def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
 
 
 # Commands on the database file as a whole: run without opening (or migrating) it.
-FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace, TextIO], int]] = {
+FILE_COMMANDS: dict[str, Callable[[Path | Server, argparse.Namespace, TextIO], int]] = {
     "backup": cmd_backup, "restore": cmd_restore,
 }
 def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:

@@ -11,17 +11,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qcdesk.errors import QcError
 from qcdesk.store import current_user, resolve_db_path
+from qcdesk.store.postgres import Server
 from ui import settings as keys
 from ui.i18n import install_language
 from ui.session import Session, describe, log_bug
 
 
-def database_path(option: str | None) -> Path:
+def database_path(option: str | None) -> Path | Server:
     """--db, else QCDESK_DB, else the file last chosen in the preferences, else the default."""
     if option or os.environ.get("QCDESK_DB"):
         return resolve_db_path(option)
     chosen = keys.text_value(keys.settings(), keys.DATABASE, "")
-    return Path(chosen) if chosen else resolve_db_path(None)
+    return resolve_db_path(chosen) if chosen else resolve_db_path(None)
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from qcdesk.errors import QcError
 from qcdesk.people import Person
 from qcdesk.store import Store, environment_error
+from qcdesk.store.postgres import Server, is_server
 
 T = TypeVar("T")
 LANES = ("db", "long")
@@ -123,13 +124,16 @@ class Session(QObject):
 
     _finished = Signal(object)  # a _Job, emitted on the worker thread, handled on the GUI thread
 
-    def __init__(self, path: str | Path, user: str | None = None,
+    def __init__(self, path: str | Path | Server, user: str | None = None,
                  clock: Callable[[], datetime] = datetime.now, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.path = Path(path)
+        # the database: a file, or a server's (plant mode)
+        self.database: Path | Server = (path if isinstance(path, Server) else Server(str(path))
+                                        if is_server(path) else Path(path))
         self.clock = clock
         # open once here, so a database that cannot be opened is said before any window shows
-        with Store.open(self.path, user, clock) as probe:
+        with Store.open(self.database, user, clock) as probe:
+            self.path = probe.path  # the file; on a server, this workstation's name for it
             self.user = probe.user
             self.has_people = probe.roles_enforced()
         self.person: Person | None = None  # who signed in (databases with people)
@@ -179,7 +183,7 @@ class Session(QObject):
             store.close()
             store = self._local.store = None
         if store is None:
-            store = Store.open(self.path, self.user, self.clock, person=person)
+            store = Store.open(self.database, self.user, self.clock, person=person)
             self._local.store = store
             self._local.generation = generation
         return store

@@ -7,12 +7,13 @@ import getpass
 import json
 import os
 import sqlite3
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Self
+from typing import Self, cast
 
 from qcdesk import chain, health, journal, records, seed
 from qcdesk.errors import Conflict, DatabaseError, NotFound, QcError, ReasonRequired
@@ -37,7 +38,9 @@ from qcdesk.people import (
     Person,
 )
 from qcdesk.standards import HeatCheck
+from qcdesk.store import postgres
 from qcdesk.store.common import as_text, chunks, clean_name, clean_reason, person_from_row, split_statements
+from qcdesk.store.dialect import POSTGRESQL, SQLITE, Dialect, postgres_schema, set_pragma
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -122,11 +125,6 @@ def environment_error(exc: sqlite3.Error) -> QcError:
     return DatabaseError(_("the database refused the change: {error}").format(error=exc))
 
 
-def _set_pragma(conn: sqlite3.Connection, name: str, value: int) -> None:
-    """PRAGMAs take no bound parameters: only a known name and a whole number go in."""
-    if name not in ("busy_timeout", "application_id", "user_version") or not isinstance(value, int):
-        raise ValueError(f"refusing PRAGMA {name!r} = {value!r}")
-    conn.execute("PRAGMA " + name + " = " + str(value))
 
 
 def _refuse_foreign_file(path: Path) -> None:
@@ -150,7 +148,9 @@ class StoreBase:
     def __init__(self, conn: sqlite3.Connection, path: Path, user: str,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.conn = conn
-        self.path = path
+        self.path = path  # the file; on a server, this workstation's name for the database
+        self.server: postgres.Server | None = None  # the PostgreSQL database, if on a server
+        self.dialect: Dialect = SQLITE
         self.journal = journal.journal_path(path)  # where this database's chain heads are noted
         self.user = clean_name(user, N_("user"), 80)
         self.person: Person | None = None  # who signed in, once the database has people
@@ -163,7 +163,7 @@ class StoreBase:
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     @classmethod
-    def open(cls, path: str | Path, user: str | None = None,
+    def open(cls, path: str | Path | postgres.Server, user: str | None = None,
              clock: Callable[[], datetime] = datetime.now, *, create: bool = True,
              person: Person | None = None, heads: Path | None = None) -> Self:
         """Open (migrating if needed) the database at `path`; create it only if `create`.
@@ -172,6 +172,9 @@ class StoreBase:
         connection such as a worker thread's; their role is checked again on every write.
         `heads`: the journal of chain heads, if not where `qcdesk.journal` puts it.
         """
+        if isinstance(path, postgres.Server) or postgres.is_server(path):
+            return cls._open_server(postgres.Server(str(path).strip()), user, clock, create=create,
+                                    person=person, heads=heads)
         path = Path(path)
         _refuse_foreign_file(path)
         if not path.exists() and not create:
@@ -195,7 +198,7 @@ class StoreBase:
         store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            _set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
+            set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
             store._check_version()
             conn.execute("PRAGMA synchronous = FULL")
             store._migrate()
@@ -207,11 +210,57 @@ class StoreBase:
             raise
         return store
 
+    @classmethod
+    def _open_server(cls, server: postgres.Server, user: str | None, clock: Callable[[], datetime], *,
+                     create: bool, person: Person | None, heads: Path | None) -> Self:
+        """Open the PostgreSQL database `server` (creating its schema in an empty database
+        only if `create`)."""
+        try:
+            conn = postgres.connect(server)
+        except sqlite3.Error as exc:
+            raise environment_error(exc) from exc
+        store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
+                    person.name if person else current_user(user), clock)
+        store.server, store.dialect, store.person = server, POSTGRESQL, person
+        store.journal = heads if heads is not None else journal.journal_path(store.path)
+        try:
+            store._check_version()
+            if store.schema_version() == 0:
+                if not create:
+                    raise DatabaseError(_("{path} holds no qcdesk database yet.").format(path=server.shown))
+                store._create_on_server()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise environment_error(exc) from exc
+        except QcError:
+            conn.close()
+            raise
+        return store
+
+    def _create_on_server(self) -> None:
+        """Give an empty PostgreSQL database the newest schema and the records a new SQLite
+        database starts with (the seed and their audit entries, made by the migrations in a
+        SQLite database in memory and copied over, so both begin alike)."""
+        from qcdesk.store import copy  # noqa: PLC0415
+
+        with tempfile.TemporaryDirectory(prefix="qcdesk-new-") as folder:
+            seed_file = Path(folder) / "new.sqlite"
+            new = type(self).open(seed_file, self.user, self._clock, heads=Path(folder) / "new.heads")
+            try:
+                copy.into_server(new.conn, cast(postgres.Connection, self.conn), schema=postgres_schema())
+            finally:
+                new.close()
+
+    @property
+    def location(self) -> str:
+        """The database as a person names it: the file's path, or the server's URI (no password)."""
+        return self.server.shown if self.server else str(self.path)
+
     def reader(self) -> Self:
         """A second connection to the same database, for reading on another thread at the same
         time (the rollback journal lets readers share the file); close it after use."""
-        return type(self).open(self.path, self.user, self._clock, create=False, person=self.person,
-                          heads=self.journal)
+        return type(self).open(self.server or self.path, self.user, self._clock, create=False,
+                               person=self.person, heads=self.journal)
 
     def today(self) -> date:
         """The date on the store's clock (the one its audit entries are stamped with)."""
@@ -227,7 +276,7 @@ class StoreBase:
         self.close()
 
     def schema_version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return self.dialect.version(self.conn)
 
     def _check_version(self) -> None:
         version = self.schema_version()
@@ -235,14 +284,16 @@ class StoreBase:
             raise DatabaseError(_(
                 "{path} was written by a newer qcdesk (schema {found}; this program knows up to "
                 "{known}). It was left untouched: open it with a newer qcdesk."
-            ).format(path=self.path, found=version, known=LATEST))
-        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-        has_tables = self.conn.execute(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
+            ).format(path=self.location, found=version, known=LATEST))
+        app_id = self.dialect.application_id(self.conn)
+        has_tables = self.dialect.has_tables(self.conn)
         if version > 0:
             foreign = app_id != APPLICATION_ID
         else:  # new to us: it must be empty and unclaimed
             foreign = bool(has_tables) or app_id not in (0, APPLICATION_ID)
+        if foreign and self.server:
+            raise DatabaseError(_("{path} is a PostgreSQL database of another program; "
+                                  "it was left untouched.").format(path=self.location))
         if foreign:
             raise DatabaseError(_("{path} is a SQLite database of another program; "
                                   "it was left untouched.").format(path=self.path))
@@ -261,8 +312,7 @@ class StoreBase:
                     self._seed()
                 for python_step in step:
                     python_step(self.conn)
-                _set_pragma(self.conn, "application_id", APPLICATION_ID)
-                _set_pragma(self.conn, "user_version", version)
+                self.dialect.set_version(self.conn, version)
 
     def _seed(self) -> None:
         self.conn.executemany("INSERT INTO converter (code, name) VALUES (?, ?)", seed.CONVERTERS)
@@ -331,9 +381,8 @@ class StoreBase:
     def snapshot(self) -> Iterator[None]:
         """Read one state of the database throughout (a read transaction, taken at once):
         a write elsewhere waits, within its busy timeout, until it ends."""
-        self.conn.execute("BEGIN")
+        self.dialect.begin_snapshot(self.conn)
         try:
-            self.conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
             yield
         finally:
             self.conn.execute("COMMIT")

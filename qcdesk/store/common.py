@@ -32,6 +32,7 @@ from qcdesk.people import (
     Person,
     Role,
 )
+from qcdesk.store.postgres import Server, is_server
 
 SECONDS = "%Y-%m-%d %H:%M:%S"  # how judged_at is stored
 
@@ -46,9 +47,12 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("qcdesk", appauthor=False)) / "qcdesk.sqlite"
 
 
-def resolve_db_path(option: str | None = None) -> Path:
-    """--db PATH, else the QCDESK_DB variable, else the user data folder."""
-    chosen = option or os.environ.get("QCDESK_DB")
+def resolve_db_path(option: str | None = None) -> Path | Server:
+    """--db PATH or URI, else the QCDESK_DB variable, else the user data folder's file. A
+    ``postgresql://`` URI names a database on a server (plant mode); anything else a file."""
+    chosen = (option or os.environ.get("QCDESK_DB") or "").strip()
+    if is_server(chosen):
+        return Server(chosen)
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 

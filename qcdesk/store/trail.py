@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from qcdesk.i18n import _
 from qcdesk.migrations import (
     FAILING_INGOTS,
     LIVE_INGOTS,
-    MIGRATIONS,
     PRODUCT_COLUMNS,
     PRODUCT_SUMS,
     SURFACE_COLUMNS,
@@ -31,7 +29,7 @@ from qcdesk.numbers import (
 from qcdesk.people import (
     Permission,
 )
-from qcdesk.store.common import as_text, split_statements
+from qcdesk.store.common import as_text
 from qcdesk.store.plans import PlansAndLimits
 
 
@@ -154,11 +152,11 @@ def _described(tbl: str, state: list[Any], converters: Mapping[int, str],
 class Trail(PlansAndLimits):
     def integrity_check(self) -> list[str]:
         """PRAGMA integrity_check: ['ok'] for a sound file."""
-        return [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        return self.dialect.integrity_check(self.conn)
 
     def foreign_key_check(self) -> list[tuple[str, int, str]]:
         """Rows whose reference points nowhere: (table, rowid, referred table)."""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute("PRAGMA foreign_key_check")]
+        return self.dialect.foreign_key_check(self.conn)
 
     def legacy_chain(self) -> Iterator[tuple[int, str, str | None, str | None]]:
         """Every entry of the log kept before schema 9 as (id, its content as SQLite's
@@ -208,24 +206,12 @@ class Trail(PlansAndLimits):
 
     def triggers(self) -> dict[str, str]:
         """The database's triggers: name → SQL, whitespace folded."""
-        return {r[0]: " ".join(r[1].split()) for r in self.conn.execute(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+        return self.dialect.triggers(self.conn)
 
-    @staticmethod
-    def expected_triggers() -> dict[str, str]:
+    def expected_triggers(self) -> dict[str, str]:
         """The triggers the migrations create (name → SQL, whitespace folded), from the
         migrations replayed on an empty database in memory."""
-        conn = sqlite3.connect(":memory:")
-        try:
-            for _version, script, *step in MIGRATIONS:
-                for statement in split_statements(script):
-                    conn.execute(statement)
-                for python_step in step:
-                    python_step(conn)
-            return {r[0]: " ".join(r[1].split()) for r in conn.execute(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
-        finally:
-            conn.close()
+        return self.dialect.expected_triggers()
 
     def first_heat_with_wrong_sums(self) -> str | None:
         """The number of the first live heat whose stored ingot sums (what the rates are
