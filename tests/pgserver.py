@@ -143,8 +143,9 @@ class PgServer:
         run = self._running
         settings = {**SETTINGS, "unix_socket_directories": str(self.socket_dir)}
         options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
-        # The server gets SIGTERM when this process dies without closing it (setpriv, util-linux);
-        # under runuser, runuser passes it on.
+        # The server gets SIGTERM when this process dies without closing it (setpriv, util-linux;
+        # under runuser, runuser passes it on). Strictly, when the thread that started it ends:
+        # start it from one that lives as long as the server (pytest's main thread does).
         watchdog = ["setpriv", "--pdeathsig", "TERM", "--"] if shutil.which("setpriv") else []
         with open(run.folder / "server.log", "wb") as log:
             run.process = subprocess.Popen(
