@@ -74,3 +74,28 @@ def demo(demo_copy: Path) -> Iterator[Store]:
     """The demo month in a copy of its own, opened for the user 'tester' (a test may add a plan)."""
     with Store.open(demo_copy, "tester") as s:
         yield s
+
+
+# -- PostgreSQL (plant mode): one throwaway server per session, an empty database per test --
+
+import itertools  # noqa: E402
+
+from pgserver import PgServer  # noqa: E402
+
+_pg_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server of the session's own (tests/pgserver.py), stopped and removed at the end."""
+    with PgServer() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_uri(pg_server: PgServer) -> Iterator[str]:
+    """The URI of a new empty database (a copy of template0) of this test's own, dropped after it."""
+    name = f"test_{next(_pg_database_numbers)}"
+    pg_server.create_database(name, template="template0")
+    yield pg_server.uri(name)
+    pg_server.drop_database(name)
