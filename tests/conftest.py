@@ -37,9 +37,43 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory,
     set_language(None)
 
 
+# The core suite runs on both databases: a test taking `db_path`, `store` or `demo` runs once on
+# a SQLite file and once on a PostgreSQL database of its own, unless it is marked `sqlite_only`
+# (it attacks the file itself, say) or its module uses Qt (the desktop is tested on SQLite, the
+# store under it on both).
+DATABASES = ("sqlite", "postgresql")
+
+
+def _sqlite_only(metafunc: pytest.Metafunc) -> bool:
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        return True
+    source = Path(metafunc.module.__file__ or "").read_text(encoding="utf-8")
+    return "qtbot" in metafunc.fixturenames or "PySide6" in source or "\nfrom ui" in source
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames:
+        kinds = DATABASES[:1] if _sqlite_only(metafunc) else DATABASES
+        metafunc.parametrize("database", kinds, indirect=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: runs on a SQLite file only (not on PostgreSQL)")
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "qcdesk.sqlite"
+def database(request: pytest.FixtureRequest) -> str:
+    """Which database this run of the test is on: "sqlite" or "postgresql"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_path(database: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's database is: a SQLite file in tmp_path (not made yet), or the URI of an
+    empty PostgreSQL database of its own."""
+    if database == "sqlite":
+        return tmp_path / "qcdesk.sqlite"
+    return str(request.getfixturevalue("pg_uri"))
 
 
 @pytest.fixture
@@ -70,10 +104,41 @@ def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(demo_copy: Path) -> Iterator[Store]:
+def demo_db(database: str, demo_copy: Path, request: pytest.FixtureRequest) -> Path | str:
+    """The demo month in a database of this test's own: `demo_copy`, or the same copied into an
+    empty PostgreSQL database (as `qcdesk migrate --to` copies it, journal of heads and all)."""
+    if database == "sqlite":
+        return demo_copy
+    uri = str(request.getfixturevalue("pg_uri"))
+    copy_into_server(demo_copy, uri)
+    return uri
+
+
+@pytest.fixture
+def demo(demo_db: Path) -> Iterator[Store]:
     """The demo month in a copy of its own, opened for the user 'tester' (a test may add a plan)."""
-    with Store.open(demo_copy, "tester") as s:
+    with Store.open(demo_db, "tester") as s:
         yield s
+
+
+def copy_into_server(path: Path, uri: str) -> None:
+    """Copy the SQLite database at `path` into the empty PostgreSQL database `uri`, and its
+    journal of chain heads to where this workstation keeps the server's."""
+    import sqlite3
+
+    from qcdesk.store import copy, postgres
+    from qcdesk.store.dialect import postgres_schema
+
+    source = sqlite3.connect(path)
+    target = postgres.connect(postgres.Server(uri))
+    try:
+        copy.into_server(source, target, schema=postgres_schema())
+    finally:
+        source.close()
+        target.close()
+    heads = journal_path(postgres.witness_folder() / postgres.Server(uri).key)
+    heads.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(journal_path(path), heads)
 
 
 # -- PostgreSQL (plant mode): one throwaway server per session, an empty database per test --
