@@ -524,9 +524,11 @@ def test_rows_sqlite_takes_the_server_takes(both: tuple[sqlite3.Connection, psyc
         run_both(lite, pg, statement)
 
 
-def test_the_date_checks_read_as_sqlites_date_functions(pg: psycopg.Connection[Any]) -> None:
-    """date(julianday(x)) IS x and strftime('%Y-%m-%d %H:%M', julianday(x)) IS x, on every day of
-    leap years and others, and strings that nearly are one."""
+def test_days_and_minutes_are_checked_as_sqlites_date_functions_check_them(
+        pg: psycopg.Connection[Any]) -> None:
+    """date(julianday(x)) IS x and strftime('%Y-%m-%d %H:%M', julianday(x)) IS x, against the
+    domains qc_day and qc_minute, on every day of leap years and others, and on strings that
+    nearly are one."""
     lite = sqlite3.connect(":memory:")
     rng = random.Random(13)
     days = [f"{y:04d}-{m:02d}-{d:02d}" for y in (0, 1, 4, 100, 400, 1582, 1900, 2000, 2023, 2024, 9999)
@@ -535,13 +537,15 @@ def test_the_date_checks_read_as_sqlites_date_functions(pg: psycopg.Connection[A
                for h, mi in ((0, 0), (23, 59), (24, 0), (12, 60), (rng.randint(0, 99), rng.randint(0, 99)))]
     odd = ["", " 2024-01-01", "2024-01-01 ", "2024-1-01", "+2024-01-01", "-001-01-01", "2024-01-01T10:00",
            "2024-01-01 10:00:00", "2024-01-01 9:00", "２０２４-01-01", "2024/01/01", "20240101", None]
-    for texts, lite_sql, pg_sql in (
-            (days + odd, "SELECT date(julianday(?)) IS ?", "qc_is_day"),
-            (minutes + odd, "SELECT strftime('%Y-%m-%d %H:%M', julianday(?)) IS ?", "qc_is_minute")):
+    pg.execute("CREATE FUNCTION pg_temp.takes(t text, domain regtype) RETURNS boolean LANGUAGE plpgsql AS $$ "
+               "BEGIN EXECUTE format('SELECT $1::%s', domain) USING t; RETURN true; "
+               "EXCEPTION WHEN check_violation THEN RETURN false; END $$")
+    for texts, lite_sql, domain in (
+            (days + odd, "SELECT date(julianday(?)) IS ?", "qc_day"),
+            (minutes + odd, "SELECT strftime('%Y-%m-%d %H:%M', julianday(?)) IS ?", "qc_minute")):
         want = [bool(lite.execute(lite_sql, (t, t)).fetchone()[0]) for t in texts]
-        got = [r[0] for r in pg.execute(
-            sql.SQL("SELECT {}(t) FROM unnest(%s::text[]) WITH ORDINALITY u (t, n) ORDER BY n").format(
-                sql.Identifier(pg_sql)), (texts,))]
+        got = [r[0] for r in pg.execute("SELECT pg_temp.takes(t, %s) FROM unnest(%s::text[]) "
+                                        "WITH ORDINALITY u (t, n) ORDER BY n", (domain, texts))]
         assert got == want
         assert sum(want) > 100  # (and some were days and minutes)
 
@@ -831,7 +835,7 @@ def test_the_application_role_works_with_the_records(pg_name: str, server: Serve
     with server.connect(pg_name, APP) as app:
         app.execute("INSERT INTO converter (code, name) VALUES ('1', 'Converter 1')")
         app.execute("INSERT INTO converter (id, code, name) VALUES (7, '7', 'Converter 7')")
-        app.execute("INSERT INTO converter (code, name) VALUES ('8', 'Converter 8')")
+        app.execute("INSERT INTO converter (id, code, name) VALUES (NULL, '8', 'Converter 8')")  # (the next)
         app.execute("UPDATE converter SET active = 0 WHERE code = '8'")
         app.execute("INSERT INTO plan (period, output_t) VALUES ('2024-05', 10.0), ('2024-06', 11.0)")
         app.execute("DELETE FROM plan WHERE period = '2024-05'")
@@ -840,8 +844,10 @@ def test_the_application_role_works_with_the_records(pg_name: str, server: Serve
             (1, "1"), (7, "7"), (8, "8")]
         app.execute("INSERT INTO grade (code, rowid) VALUES ('Q1', 40)")
         app.execute("INSERT INTO grade (code) VALUES ('Q2')")
+        app.execute("INSERT INTO grade (code, rowid) VALUES ('Q3', 7)")
+        app.execute("INSERT INTO grade (code) VALUES ('Q4')")
         assert app.execute("SELECT code, rowid FROM grade ORDER BY rowid").fetchall() == [
-            ("Q1", 40), ("Q2", 41)]
+            ("Q3", 7), ("Q1", 40), ("Q2", 41), ("Q4", 42)]
         assert app.execute("SELECT version FROM qcdesk_schema").fetchone() == (10,)
 
 
