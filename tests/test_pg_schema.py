@@ -849,6 +849,18 @@ def test_the_application_role_works_with_the_records(pg_name: str, server: Serve
         assert app.execute("SELECT code, rowid FROM grade ORDER BY rowid").fetchall() == [
             ("Q3", 7), ("Q1", 40), ("Q2", 41), ("Q4", 42)]
         assert app.execute("SELECT version FROM qcdesk_schema").fetchone() == (10,)
+        # the triggers and SQLite's functions work for it too
+        app.execute("INSERT INTO shift (code, name_en, name_zh, start_min, seq) VALUES ('d', 'D', 'D', 0, 1)")
+        app.execute("INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, grade, "
+                    "tap_weight_t, inspector) "
+                    "VALUES ('A1', 1, '2024-03-01 09:15', '2024-03-01', 1, 'Q1', 40, 'li')")
+        app.execute("INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector, pa_fails) "
+                    "VALUES (1, 1, 7000.5, 'accepted', 'li', 1), (1, 2, 6999.5, 'pending', 'li', 0)")
+        assert app.execute("SELECT n_ingots, n_judged, w_judged_kg, n_pa_fails_ok FROM heat").fetchone() == (
+            2, 1, 7000.5, 1)
+        found = app.execute("SELECT total(weight_kg), group_concat(disposition, ','), "
+                            "json_group_array(ingot_no), qc_json(sum(weight_kg) / 3) FROM ingot").fetchone()
+        assert found == (14000.0, "accepted,pending", "[1,2]", "4666.66666666667")
 
 
 def test_a_temporary_table_does_not_fool_a_trigger(
