@@ -118,7 +118,7 @@ def _error(exc: Exception) -> sqlite3.Error:
     if state == "25006":
         return OperationalError(f"attempt to write a readonly database ({message})")
     if state.startswith("23") or state == "P0001":
-        return IntegrityError(message)
+        return IntegrityError(_constraint_words(state, diag) or message)
     if state.startswith("08") or (isinstance(exc, psycopg.OperationalError) and not state):
         return Unreachable(message)
     if isinstance(exc, psycopg.OperationalError | psycopg.errors.InsufficientPrivilege):
@@ -126,6 +126,29 @@ def _error(exc: Exception) -> sqlite3.Error:
     if isinstance(exc, psycopg.ProgrammingError):
         return ProgrammingError(message)
     return DatabaseError(message)
+
+
+_KEY_COLUMNS = re.compile(r"^Key \((.+?)\)=\(")
+
+
+def _constraint_words(state: str, diag: Any) -> str | None:
+    """A broken constraint of the schema in SQLite's words ("CHECK constraint failed: …",
+    "UNIQUE constraint failed: table.column", …), which the user reads after "the change breaks
+    a rule of the data"; PostgreSQL words it "new row for relation … violates …". None for a
+    trigger's refusal, whose own message is the same on both databases."""
+    constraint = getattr(diag, "constraint_name", None)
+    table = getattr(diag, "table_name", None)
+    if state == "23502" and table and diag.column_name:
+        return f"NOT NULL constraint failed: {table}.{diag.column_name}"
+    if not constraint:
+        return None
+    if state == "23514":
+        return f"CHECK constraint failed: {constraint}"
+    if state == "23503":
+        return "FOREIGN KEY constraint failed"
+    if state == "23505" and table and (key := _KEY_COLUMNS.match(diag.message_detail or "")):
+        return "UNIQUE constraint failed: " + ", ".join(f"{table}.{c}" for c in key.group(1).split(", "))
+    return None
 
 
 # -------------------------------------------------------------- translation
