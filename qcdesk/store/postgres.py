@@ -255,6 +255,33 @@ def _json_arrays(sql: str) -> str:
     return "".join(out)
 
 
+_TOTAL = re.compile(r"(?<![\w.])total\(", re.IGNORECASE)
+_FILTER = re.compile(r"\s*FILTER\s*\(", re.IGNORECASE)
+
+
+def _totals(sql: str) -> str:
+    """SQLite's total(x) [FILTER (WHERE …)], a sum of doubles, summed exactly whatever the order
+    of the rows (schema: qc_total): PostgreSQL's plans feed one group's rows in orders that
+    differ from one statement to the next, and a float sum added one by one follows the order."""
+    out, pos = [], 0
+    for match in _TOTAL.finditer(sql):
+        if match.start() < pos or sql.count("'", 0, match.start()) % 2:
+            continue
+        end, args = _closing(sql, match.end())
+        clause, after = "", end + 1
+        if found := _FILTER.match(sql, after):
+            close, _args = _closing(sql, found.end())
+            clause, after = " " + sql[found.start():close + 1].strip(), close + 1
+        if len(args) != 1 or "?" in args[0] + clause:  # a value bound by position cannot be used twice
+            continue
+        arg = _totals(args[0])
+        out.append(f"{sql[pos:match.start()]}qc_total(sum(qc_total_hi({arg})){clause}, "
+                   f"sum(qc_total_lo({arg})){clause})")
+        pos = after
+    out.append(sql[pos:])
+    return "".join(out)
+
+
 _FROM_SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(\s*(SELECT|WITH|VALUES)\b", re.IGNORECASE)
 _ALIASED = re.compile(r"\s*(AS\s+)?(?!(WHERE|GROUP|ORDER|LIMIT|JOIN|LEFT|INNER|CROSS|ON|UNION|EXCEPT|"
                       r"INTERSECT|HAVING|WINDOW|OFFSET|FILTER)\b)[A-Za-z_]\w*", re.IGNORECASE)
@@ -292,6 +319,8 @@ def translate(sql: str) -> Statement:
     out: list[str] = []
     names: list[str] = []
     sql = sql.replace("json_group_array(json_array(", "qc_json_group(json_array(")
+    if "total(" in sql.lower():
+        sql = _totals(sql)
     if "json_array(" in sql.lower():
         sql = _json_arrays(sql)
     sql = sql.replace("t.rowid AS rec", "CAST(t.rowid AS TEXT) AS rec")
