@@ -457,8 +457,9 @@ class Queries(Trail):
         params = {**self._scope_params(date_from, date_to, scope), "code": code, "limit": limit}
         rows = self.conn.execute(  # the text is fixed: _SCOPE_SQL binds the scope
             "SELECT h.heat_no, i.ingot_no, h.production_date, c.code, h.grade, i.weight_kg, i.disposition, "  # noqa: S608
-            "  (SELECT group_concat(code, ', ') FROM (SELECT DISTINCT x.defect_code AS code "
-            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 ORDER BY x.seq)) "
+            "  (SELECT group_concat(code, ', ') FROM (SELECT x.defect_code AS code, min(x.seq) AS first "
+            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 GROUP BY x.defect_code "
+            "   ORDER BY first)) "
             "FROM heat h JOIN converter c ON c.id = h.converter_id JOIN ingot i ON i.heat_id = h.id "
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
             + _SCOPE_SQL + " AND i.void_reason IS NULL AND EXISTS (SELECT 1 FROM ingot_defect idf "
