@@ -724,3 +724,9 @@ ZH.update({
     # a failing product sample's elements, short (heat view, ingot grid, reports)
     "{element} {value} (one side only)": "{element} {value}（单向偏差）",
 })
+
+# ---- pg-io (issue 13): a file to write named as a server's database
+ZH.update({
+    "{path} cannot be written: it names a database on a server; give a file name":
+        "无法写入 {path}：它指的是服务器上的数据库；请给出文件名",
+})
