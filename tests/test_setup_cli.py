@@ -14,7 +14,7 @@ import json
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from signed_shop import PINS, make_shop
@@ -58,9 +58,12 @@ def refused(*argv: str) -> str:
 SET_UP_TABLES = ("converter", "shift", "grade", "standard", "standard_limit", "defect", "heat", "person")
 
 
-def connect(db: Path | str) -> sqlite3.Connection | postgres.Connection:
-    """A plain connection to the database (a SQLite file or a server's), apart from the program's."""
-    return sqlite3.connect(db) if isinstance(db, Path) else postgres.connect(postgres.Server(db))
+def connect(db: Path | str) -> sqlite3.Connection:
+    """A plain connection to the database (a SQLite file or a server's, which answers alike),
+    apart from the program's."""
+    if isinstance(db, Path):
+        return sqlite3.connect(db)
+    return cast(sqlite3.Connection, postgres.connect(postgres.Server(db)))
 
 
 def state(db: Path | str) -> dict[str, object]:
