@@ -734,3 +734,9 @@ ZH.update({
     "backup and restore of a PostgreSQL database are made with the server's own tools (pg_dump) in this "
     "version; nothing was done": "本版本中 PostgreSQL 数据库的备份和恢复使用服务器自带的工具（pg_dump）；未做任何操作",
 })
+
+# ---- pg-io (issue 13): a file to write named as a server's database
+ZH.update({
+    "{path} cannot be written: it names a database on a server; give a file name":
+        "无法写入 {path}：它指的是服务器上的数据库；请给出文件名",
+})

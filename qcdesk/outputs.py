@@ -34,6 +34,7 @@ from qcdesk.migrations import APPLICATION_ID
 SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 TEMPORARY = ".part"  # what writers add to the target's name for the file they write first
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_SERVER_URI = re.compile(r"\s*postgres(?:ql)?:/", re.IGNORECASE)  # as given, or made a Path (one slash)
 
 
 def kept_backup_patterns(db_path: str | Path) -> list[re.Pattern[str]]:
@@ -108,6 +109,9 @@ def check_target(path: str | Path, db_path: str | Path | None, *, force: bool = 
     one plain line before anything is written. `db_path` is the database to protect (None:
     no database, only the rules for folders and devices); `backup` when the file written
     is a backup of it (which may replace a qcdesk database named by hand, with `force`)."""
+    if _SERVER_URI.match(str(path)):  # a file name would make it a folder "postgresql:"
+        raise QcError(_("{path} cannot be written: it names a database on a server; give a file name"
+                        ).format(path=path))
     path = Path(path)
     database = None if db_path is None else Path(db_path)
     why = _protected(path, database, backup)

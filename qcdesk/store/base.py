@@ -201,7 +201,11 @@ class StoreBase:
             raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
         conn.row_factory = sqlite3.Row
-        store = cls(conn, path, person.name if person else current_user(user), clock)
+        try:
+            store = cls(conn, path, person.name if person else current_user(user), clock)
+        except QcError:  # a user name refused: the connection is not left open
+            conn.close()
+            raise
         store.person = person
         if heads is not None:
             store.journal = heads
@@ -229,8 +233,12 @@ class StoreBase:
             conn = postgres.connect(server)
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
-        store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
-                    person.name if person else current_user(user), clock)
+        try:
+            store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
+                        person.name if person else current_user(user), clock)
+        except QcError:  # a user name refused: the connection is not left open
+            conn.close()
+            raise
         store.server, store.dialect, store.person = server, POSTGRESQL, person
         store.journal = heads if heads is not None else journal.journal_path(store.path)
         try:
