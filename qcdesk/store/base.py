@@ -3,9 +3,11 @@ and writing the audit trail (each write's entries and the block that seals them)
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -231,12 +233,10 @@ class StoreBase:
                     person.name if person else current_user(user), clock)
         store.server, store.dialect, store.person = server, POSTGRESQL, person
         store.journal = heads if heads is not None else journal.journal_path(store.path)
-        try:
+        # A folder that cannot be made refuses the first write, as beside a file (_seal_block):
+        # reading needs no journal.
+        with contextlib.suppress(OSError):
             store.journal.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            conn.close()
-            raise DatabaseError(_("the journal of chain heads cannot be kept in {path}: {error}").format(
-                path=store.journal.parent, error=exc.strerror or exc)) from exc
         try:
             store._check_version()
             if store.schema_version() == 0:
@@ -259,11 +259,17 @@ class StoreBase:
 
         with tempfile.TemporaryDirectory(prefix="qcdesk-new-") as folder:
             seed_file = Path(folder) / "new.sqlite"
-            new = type(self).open(seed_file, self.user, self._clock, heads=Path(folder) / "new.heads")
+            seed_heads = Path(folder) / "new.heads"
+            new = type(self).open(seed_file, self.user, self._clock, heads=seed_heads)
             try:
                 copy.into_server(new.conn, cast(postgres.Connection, self.conn), schema=postgres_schema())
             finally:
                 new.close()
+            # This workstation wrote the seed's blocks: its journal of them begins this
+            # database's, as a new file's does (unless one is there already, which verify judges).
+            if seed_heads.is_file() and not self.journal.exists():
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(seed_heads, self.journal)
 
     @property
     def location(self) -> str:
