@@ -739,4 +739,22 @@ ZH.update({
 ZH.update({
     "{path} cannot be written: it names a database on a server; give a file name":
         "无法写入 {path}：它指的是服务器上的数据库；请给出文件名",
+    # --- verify on a PostgreSQL server (plant mode, pg-trust)
+    "the constraint {name} on {table} is not validated": "{table} 上的约束 {name} 未经验证",
+    "the constraint {name} on {table} is not enforced: its trigger was disabled":
+        "{table} 上的约束 {name} 未生效：其触发器已被禁用",
+    "the server's check of the schema's constraints: {result}": "服务器对数据库约束的检查：{result}",
+    "the protective trigger {name} is disabled: it does not fire": "保护触发器 {name} 已被禁用：不会触发",
+    "the function {function} is missing: it was dropped": "函数 {function} 缺失：已被删除",
+    "the function {function}, which the trigger {name} runs, is not the one qcdesk wrote: it was replaced":
+        "触发器 {name} 调用的函数 {function} 不是 qcdesk 所建：已被替换",
+    "the function {function} is not the one qcdesk wrote: it was replaced": "函数 {function} 不是 qcdesk 所建：已被替换",
+    "the function {function} was not written by qcdesk": "函数 {function} 不是 qcdesk 所建",
+    "this workstation has no journal of chain heads of this database at {path} (it wrote nothing to it from "
+    "here): the newest entries cannot be checked against a copy outside the server":
+        "本工作站在 {path} 处没有该数据库的链头日志（本机未曾向其写入）：最新的审计条目无法与服务器之外的副本核对",
+    "this workstation's journal of chain heads {path}: {problem}": "本工作站的链头日志 {path}：{problem}",
+    "the journal of chain heads {path} is this workstation's: its {n} write(s) are in the chain; the other "
+    "workstations' writes are checked against their own journals":
+        "链头日志 {path} 属于本工作站：其记录的 {n} 次写入均在链中；其他工作站的写入由各自的日志核对",
 })
