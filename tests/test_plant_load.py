@@ -1,0 +1,68 @@
+"""Plant mode under load (issue 13): twelve workstations, each a process of its own, save
+heats, analyses, judged ingots and corrections on one PostgreSQL database for a minute while
+a thirteenth polls the shift view. Nothing is lost, no error reaches a person, the chain is
+one chain with a block for every save, verify passes, and the shift view saw every heat.
+
+The desks and the reader are tests/plant_desk.py; the benchmark of their save latency is
+tests/benchmarks/bench_plant.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+from plant_desk import DAYS, percentile, run_plant
+
+from qcdesk.store import Store
+from qcdesk.verify import verify
+
+DESKS = 12
+SECONDS = float(os.environ.get("QCDESK_PLANT_SECONDS", "60"))
+
+
+@pytest.mark.slow
+def test_twelve_desks_for_a_minute_lose_nothing(pg_uri: str) -> None:
+    Store.open(pg_uri, "setup").close()
+    run = run_plant(pg_uri, desks=DESKS, seconds=SECONDS, pause_ms=500)
+
+    # no desk saw an error; a busy database was only ever saved again, successfully
+    assert run.errors == []
+    saves = run.saves
+    kinds = Counter(kind for kind, *_rest in saves)
+    assert set(kinds) == {"heat", "analysis", "ingots", "correct ingot", "correct analysis", "correct heat"}
+    assert all(len(desk["saves"]) >= 5 for desk in run.desks), [len(d["saves"]) for d in run.desks]
+    median, p95 = percentile(run.latencies, 50) * 1000, percentile(run.latencies, 95) * 1000
+    print(f"\n{len(saves)} saves by {DESKS} desks in {run.seconds:.0f} s ({dict(kinds)}); "
+          f"{run.retries} saved again after 'busy'; latency median {median:.0f} ms, 95th percentile "
+          f"{p95:.0f} ms; the shift view polled {len(run.reader['polls'])} times")
+
+    with Store.open(pg_uri, "check", create=False) as store:
+        # every heat each desk saved is there, as the desk last left it, and no other
+        expected = {number: heat for desk in run.desks for number, heat in desk["heats"].items()}
+        listed = {h.heat_no for h in store.heats(*DAYS)}
+        assert listed == set(expected)
+        for number, heat in expected.items():
+            found = store.heat(number)
+            assert found.tap_weight_t == heat["tap_weight_t"], number
+            assert found.analysis == heat["analysis"], number
+            ingots = {str(i.ingot_no): [i.weight_kg, i.disposition.value] for i in store.ingots(number)}
+            assert ingots == heat["ingots"], number
+        # every correction is in the trail with its reason, once
+        reasons = Counter(entry.reason for entry in store.audit() if entry.reason)
+        given = [reason for desk in run.desks for reason in desk["reasons"]]
+        assert len(given) == len(set(given)) == kinds["correct ingot"] + kinds["correct analysis"] \
+            + kinds["correct heat"]
+        assert all(reasons[reason] >= 1 for reason in given)
+        # one chain, one block for every save, each by the desk that made it
+        blocks = Counter(user for _last, _at, user, _hash in store.blocks())
+        for desk in run.desks:
+            assert blocks[f"desk{desk['desk']:02d}"] == len(desk["saves"]), desk["desk"]
+        assert sum(blocks.values()) == run.blocks_before + len(saves)
+        report = verify(store)
+    assert report.ok, report.problem
+
+    # the shift view saw every heat, and its rates always counted the heats it listed
+    assert set(run.reader["first_seen"]) == set(expected)
+    assert run.reader["disagreements"] == []
