@@ -412,9 +412,19 @@ class Connection:
 
     row_factory: object = None  # the store sets sqlite3.Row; rows here are always `Row`
 
-    def __init__(self, conn: Any, lock: int = WRITE_LOCK) -> None:
+    def __init__(self, conn: Any, lock: int = WRITE_LOCK, server: Server | None = None) -> None:
         self._conn = conn
         self._lock = lock
+        self._server = server  # to connect again after the server dropped the connection
+
+    def _alive(self) -> None:
+        """Connect again, between transactions, when the server closed the connection (a
+        restart, a network break): a desk left open overnight goes on working. Inside a
+        transaction the break is an error: what it wrote is gone, and the user is told."""
+        if self._server is None or not (self._conn.closed or self._conn.broken):
+            return
+        fresh = connect(self._server)
+        self._conn = fresh._conn
 
     @property
     def raw(self) -> Any:
@@ -425,10 +435,13 @@ class Connection:
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus  # noqa: PLC0415
 
-        return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+        status = self._conn.info.transaction_status
+        return status not in (TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
         command = sql.strip().upper()
+        if command.startswith("BEGIN") or not self.in_transaction:
+            self._alive()
         try:
             if command == "BEGIN IMMEDIATE":
                 self._conn.execute("BEGIN")
@@ -546,7 +559,7 @@ def connect(server: Server, *, application: str = "qcdesk") -> Connection:
     except psycopg.Error as exc:
         conn.close()
         raise _error(exc) from exc
-    return Connection(conn)
+    return Connection(conn, server=server)
 
 
 def witness_folder() -> Path:
