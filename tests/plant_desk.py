@@ -1,13 +1,13 @@
 """A workshop's desks on one PostgreSQL database, each a process of its own (issue 13):
 the load test (tests/test_plant_load.py) and the plant benchmark (benchmarks/bench_plant.py).
 
-    python tests/plant_desk.py desk URI DESK SECONDS SEED PAUSE_MS OUT.json
+    python tests/plant_desk.py desk URI DESK SECONDS SEED PAUSE_MS SERIES OUT.json
     python tests/plant_desk.py reader URI DAYS OUT.json
 
 A **desk** is an inspector's workstation at converter DESK: it opens its own `Store` on URI
 as the user ``deskNN``, prints "ready", waits for a line on its standard input (the start
 signal, so every desk begins at once), and then saves for SECONDS what a desk saves: new heats
-(heat numbers ``NN-0001`` … of its own converter), heat analyses, ingots judged in batches of
+(heat numbers ``SERIESNN-0001`` … of its own converter), heat analyses, ingots judged in batches of
 seven to nine, and corrections with reasons (an ingot's disposition, an element of the
 analysis, a heat's tapped weight), each a call of the store, then a pause of up to PAUSE_MS
 (a person's next entry). A save the store refuses as busy ("another workstation is saving")
@@ -56,8 +56,8 @@ BUSY_RETRIES = 20
 HERE = Path(__file__).resolve().parent
 
 
-def heat_no(desk: int, serial: int) -> str:
-    return f"{desk:02d}-{serial:04d}"
+def heat_no(series: str, desk: int, serial: int) -> str:
+    return f"{series}{desk:02d}-{serial:04d}"
 
 
 # ------------------------------------------------------------------- a desk
@@ -70,6 +70,7 @@ class Desk:
     store: Store
     desk: int
     rng: random.Random
+    series: str = ""  # before the heat numbers: runs on one database do not collide
     serial: int = 0
     heats: dict[str, dict[str, Any]] = field(default_factory=dict)  # heat_no → expected record
     reasons: list[str] = field(default_factory=list)
@@ -101,7 +102,7 @@ class Desk:
 
     def new_heat(self) -> None:
         self.serial += 1
-        number = heat_no(self.desk, self.serial)
+        number = heat_no(self.series, self.desk, self.serial)
         weight = round(self.rng.uniform(26.0, 34.0), 1)
         tapped = FIRST_TAP + timedelta(minutes=7 * self.serial + self.desk % 7)
         new = NewHeat(number, str(self.desk), tapped, "Q235B", weight, 1640.0, f"desk{self.desk:02d}")
@@ -175,10 +176,11 @@ class Desk:
             self.new_heat()
 
 
-def desk_main(uri: str, desk: int, *, seconds: float, seed: int, pause_ms: float, out: Path) -> int:
+def desk_main(uri: str, desk: int, *, seconds: float, seed: int, pause_ms: float, series: str,
+              out: Path) -> int:
     rng = random.Random(seed)
     store = Store.open(uri, f"desk{desk:02d}", create=False)
-    session = Desk(store, desk, rng)
+    session = Desk(store, desk, rng, series)
     print("ready", flush=True)
     sys.stdin.readline()  # everyone starts at once
     deadline = time.monotonic() + seconds
@@ -327,9 +329,10 @@ def _end(proc: subprocess.Popen[str], err: Path, timeout: float) -> None:
 
 
 def run_plant(uri: str, *, desks: int = 12, seconds: float = 60.0, pause_ms: float = 500.0,
-              seed: int = 13, work: Path | None = None) -> PlantRun:
+              seed: int = 13, series: str = "", work: Path | None = None) -> PlantRun:
     """`desks` desks saving for `seconds` on `uri` (its converters made first) and a reader
-    polling the shift view the while; every process's findings."""
+    polling the shift view the while; every process's findings. `series`: a letter or two
+    before the heat numbers, for a second run on the same database."""
     prepare(uri, desks)
     with Store.open(uri, "setup", create=False) as store:
         blocks_before = sum(1 for _block in store.blocks())
@@ -338,7 +341,7 @@ def run_plant(uri: str, *, desks: int = 12, seconds: float = 60.0, pause_ms: flo
         reader_args = ["reader", uri, f"{DAYS[0]}..{DAYS[1]}", str(tmp / "reader.json")]
         reader = _start(reader_args, tmp / "reader.err")
         procs = [(_start(["desk", uri, str(d), str(seconds), str(seed * 1000 + d), str(pause_ms),
-                          str(tmp / f"desk{d}.json")], tmp / f"desk{d}.err"), tmp / f"desk{d}.err")
+                          series, str(tmp / f"desk{d}.json")], tmp / f"desk{d}.err"), tmp / f"desk{d}.err")
                  for d in range(1, desks + 1)]
         try:
             _ready(reader, tmp / "reader.err")
@@ -372,10 +375,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["desk"] and len(argv) == 7:
-        _, uri, desk, seconds, seed, pause_ms, out = argv
+    if argv[:1] == ["desk"] and len(argv) == 8:
+        _, uri, desk, seconds, seed, pause_ms, series, out = argv
         return desk_main(uri, int(desk), seconds=float(seconds), seed=int(seed), pause_ms=float(pause_ms),
-                         out=Path(out))
+                         series=series, out=Path(out))
     if argv[:1] == ["reader"] and len(argv) == 4:
         _, uri, days, out = argv
         first, _dots, last = days.partition("..")

@@ -510,6 +510,11 @@ def _adapt(conn: Any) -> None:
         def dump(self, obj: Any) -> bytes:
             return str(int(obj)).encode()
 
+        def quote(self, obj: Any) -> bytes:
+            # written into a statement's text (psycopg's own FETCH FORWARD n of a server-side
+            # cursor, as copy.into_file reads): a number, not the string literal '5000'
+            return str(int(obj)).encode()
+
     class DayText(Dumper):
         oid = 25  # text
 
