@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from plant_desk import DAYS, percentile, run_plant
 
-from qcdesk.store import Store
+from qcdesk.errors import DatabaseError
+from qcdesk.store import NewHeat, Store, postgres
 from qcdesk.verify import verify
 
 DESKS = 12
@@ -66,3 +68,21 @@ def test_twelve_desks_for_a_minute_lose_nothing(pg_uri: str) -> None:
     # the shift view saw every heat, and its rates always counted the heats it listed
     assert set(run.reader["first_seen"]) == set(expected)
     assert run.reader["disagreements"] == []
+
+
+def test_a_desk_told_busy_saves_again_once_the_other_desk_is_done(
+        pg_uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that waited too long for another desk's is refused as busy, changes nothing,
+    and the same save pressed again afterwards goes in (the connection is not left in a
+    transaction the server has aborted)."""
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 200)
+    Store.open(pg_uri, "setup").close()
+    typed = NewHeat("1-0001", "1", datetime(2025, 3, 3, 9, 0), "Q235B", 30.0, 1640.0, "Wang")
+    desk, other = Store.open(pg_uri, "desk01", create=False), Store.open(pg_uri, "desk02", create=False)
+    with desk, other:
+        with other.transaction(), pytest.raises(DatabaseError, match="busy"):  # the other desk is saving
+            desk.add_heat(typed)
+        assert desk.add_heat(typed).heat_no == "1-0001"
+        desk.set_analysis("1-0001", {"C": 0.15})
+        assert desk.heat("1-0001").analysis == {"C": 0.15}
+        assert [h.heat_no for h in other.heats(typed.tapped_at.date(), typed.tapped_at.date())] == ["1-0001"]
