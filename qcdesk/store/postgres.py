@@ -20,6 +20,7 @@ server's own message, so a refusal reads the same on both databases.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -519,7 +520,7 @@ class Connection:
         try:
             if command == "BEGIN IMMEDIATE":
                 self._conn.execute("BEGIN")
-                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
+                self._write_lock()
                 return Cursor(self._conn.cursor())
             if command == "BEGIN":
                 return Cursor(self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ"))
@@ -532,6 +533,18 @@ class Connection:
             return Cursor(cur, lastrowid)
         except Exception as exc:
             raise _translated(exc) from exc
+
+    def _write_lock(self) -> None:
+        """The workshop's write lock, in the transaction just begun. Not had within the lock
+        timeout (another desk is saving), the transaction is rolled back: a write that found
+        the database busy has not begun, as on SQLite, and the same save pressed again begins
+        afresh instead of in a transaction the server has aborted."""
+        try:
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
+        except BaseException:
+            with contextlib.suppress(Exception):  # a connection gone ends its transaction too
+                self._conn.execute("ROLLBACK")
+            raise
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
         statement = translate(sql)
@@ -582,6 +595,11 @@ def _adapt(conn: Any) -> None:
         oid = 0  # unknown
 
         def dump(self, obj: Any) -> bytes:
+            return str(int(obj)).encode()
+
+        def quote(self, obj: Any) -> bytes:
+            # written into a statement's text (psycopg's own FETCH FORWARD n of a server-side
+            # cursor, as copy.into_file reads): a number, not the string literal '5000'
             return str(int(obj)).encode()
 
     class DayText(Dumper):
