@@ -36,6 +36,7 @@ PROGRAMS = ("initdb", "pg_ctl", "postgres")
 PACKAGE_HINT = ("install the system package `postgresql` (apt-get install postgresql), "
                 "or run ./dev test, which installs it")
 START_TIMEOUT = 60.0  # seconds; a loaded CI machine takes its time
+DROP_WAIT = 0.2  # seconds drop_database waits for connections just closed to end (then forces them)
 SERVER_USER_WHEN_ROOT = "postgres"
 VERSIONED_BINDIRS = Path("/usr/lib/postgresql")  # Debian and Ubuntu: <version>/bin
 SETTINGS = {
@@ -192,7 +193,14 @@ class PgServer:
 
     def drop_database(self, name: str) -> None:
         """DROP DATABASE `name` if it exists, closing any connection still open to it."""
-        self._admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin = self._admin()
+        # A backend whose client has just gone takes a moment to leave; DROP DATABASE finding it
+        # sleeps a whole 100 ms before looking again, so wait for it here, in steps of 2 ms.
+        deadline = time.monotonic() + DROP_WAIT
+        while time.monotonic() < deadline and admin.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = %s LIMIT 1", (name,)).fetchone():
+            time.sleep(0.002)
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def execute(self, statement: LiteralString | sql.SQL | sql.Composed,
                 params: tuple[object, ...] = ()) -> list[TupleRow]:

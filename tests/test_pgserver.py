@@ -148,3 +148,16 @@ def test_text_sorts_by_code_point_as_in_sqlite(pg_uri: str) -> None:
         conn.cursor().executemany("INSERT INTO w VALUES (%s)", [(w,) for w in words])
         ordered = [t for (t,) in conn.execute("SELECT t FROM w ORDER BY t").fetchall()]
     assert ordered == ["1", "B", "Z", "_", "a", "a b", "ab", "b", "Ä", "é", "中"]
+
+
+def test_a_database_is_dropped_with_a_connection_still_open(pg_server: PgServer) -> None:
+    pg_server.create_database("left_open", template="template0")
+    conn = psycopg.connect(pg_server.uri("left_open"))
+    try:
+        conn.execute("SELECT 1")
+        pg_server.drop_database("left_open")
+        assert pg_server.execute("SELECT 1 FROM pg_database WHERE datname = 'left_open'") == []
+        with pytest.raises(psycopg.OperationalError):
+            conn.execute("SELECT 1")
+    finally:
+        conn.close()

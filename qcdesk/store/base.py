@@ -144,6 +144,12 @@ def _refuse_foreign_file(path: Path) -> None:
             path=path))
 
 
+def record_key(rec: object) -> object:
+    """A record's key (`audit.rec`) as the program handles it: a row id is a number (PostgreSQL
+    keeps it as text beside the control limits' composed keys)."""
+    return int(rec) if isinstance(rec, str) and rec.isdigit() else rec
+
+
 class StoreBase:
     def __init__(self, conn: sqlite3.Connection, path: Path, user: str,
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -223,6 +229,12 @@ class StoreBase:
                     person.name if person else current_user(user), clock)
         store.server, store.dialect, store.person = server, POSTGRESQL, person
         store.journal = heads if heads is not None else journal.journal_path(store.path)
+        try:
+            store.journal.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            conn.close()
+            raise DatabaseError(_("the journal of chain heads cannot be kept in {path}: {error}").format(
+                path=store.journal.parent, error=exc.strerror or exc)) from exc
         try:
             store._check_version()
             if store.schema_version() == 0:
@@ -482,8 +494,8 @@ class StoreBase:
                 states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in recs})
                 continue
             for chunk in chunks(recs, 500):
-                found = dict(self.conn.execute(
-                    table.select + f" WHERE t.rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+                found = {record_key(rec): state for rec, state in self.conn.execute(
+                    table.select + f" WHERE t.rowid IN ({','.join('?' * len(chunk))})", chunk)}
                 states.update({(tbl, rec): found.get(rec, records.REMOVED) for rec in chunk})
         return states
 

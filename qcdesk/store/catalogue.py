@@ -42,7 +42,7 @@ class Catalogue(StoreBase):
     def converters(self, *, active_only: bool = False) -> list[Converter]:
         rows = self.conn.execute(
             "SELECT id, code, name, nominal_t, active FROM converter "
-            "WHERE active OR NOT ? ORDER BY length(code), code", (active_only,))
+            "WHERE active = 1 OR ? = 0 ORDER BY length(code), code", (active_only,))
         return [Converter(r["id"], r["code"], r["name"], r["nominal_t"], bool(r["active"]))
                 for r in rows]
 
@@ -163,7 +163,7 @@ class Catalogue(StoreBase):
     def defects(self, *, active_only: bool = False) -> list[Defect]:
         rows = self.conn.execute(
             "SELECT code, name_en, name_zh, category, active FROM defect "
-            "WHERE active OR NOT ? ORDER BY code", (active_only,))
+            "WHERE active = 1 OR ? = 0 ORDER BY code", (active_only,))
         return [Defect(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def add_defect(self, code: str, name_en: str, name_zh: str, category: str) -> None:

@@ -21,7 +21,7 @@ TABLES = ("converter", "shift", "grade", "standard", "standard_limit", "defect",
           "audit", "audit_block", "sample", "sample_value", "tolerance_edition", "tolerance_class")
 # Tables whose SQLite rowid is not one of their columns: PostgreSQL keeps it in `rowid`, since
 # the audit trail names their records by it.
-ROWID_TABLES = ("grade", "defect", "plan", "control_limits")
+ROWID_TABLES = ("grade", "defect", "plan")
 BATCH = 5000
 
 Progress = Callable[[str, int], None]

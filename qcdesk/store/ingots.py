@@ -174,7 +174,8 @@ class Ingots(Samples):
             (json.dumps(sorted(set(saved_as.values())), ensure_ascii=False),))}
         found = {no: rows[saved] for no, saved in saved_as.items() if saved in rows}
         taken = {(r[0], r[1]) for r in self.conn.execute(
-            "SELECT heat_id, ingot_no FROM ingot WHERE heat_id IN (SELECT value FROM json_each(?))",
+            "SELECT heat_id, ingot_no FROM ingot "
+            "WHERE heat_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
             (json.dumps(sorted({r["id"] for r in rows.values()})),))}
         return found, taken
 

@@ -203,7 +203,8 @@ class PlansAndLimits(PeopleAndSignoff):
             current = self.control_limits(key)
             db.execute("INSERT INTO control_limits (chart, grade, element, converter, shift, date_from, "
                        "date_to, centre, spread, n) VALUES (:chart, :grade, :element, :converter, :shift, "
-                       ":from, :to, :centre, :spread, :n) ON CONFLICT DO UPDATE SET "
+                       ":from, :to, :centre, :spread, :n) "
+                       "ON CONFLICT (chart, grade, element, converter, shift) DO UPDATE SET "
                        "date_from = excluded.date_from, date_to = excluded.date_to, "
                        "centre = excluded.centre, spread = excluded.spread, n = excluded.n",
                        {"chart": key.chart, "grade": key.grade, "element": key.element,

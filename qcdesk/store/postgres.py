@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -141,20 +141,44 @@ _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)\s*\([^)]*\)\s*VALUES\s*\([^;]*\
 ROW_KEYS = {"converter": "id", "shift": "id", "grade": "rowid", "standard": "id", "defect": "rowid",
             "heat": "id", "ingot": "id", "plan": "rowid", "person": "id", "signature": "id",
             "workshop": "id", "audit": "id", "sample": "id", "tolerance_edition": "id",
-            "control_limits": "rowid", "audit_block": "last_id"}
+            "audit_block": "last_id"}
 
 
-def _plain(text: str) -> str:
+_NULL_TEST = re.compile(r"(\?|(?<![:\w]):[A-Za-z_]\w*)(\s+IS\s+(NOT\s+)?NULL\b)", re.IGNORECASE)
+# An audit entry's record key `rec` is text on PostgreSQL (a row id, or the composed key of
+# control limits): a row id compared with it is compared as its text, and one taken from it
+# (a heat's, in a CASE) as the number it is.
+_REC_IS_ID = re.compile(r"\b((?:\w+\.)?rec)\s*=\s*(\+?\w+\.(?!rec\b|value\b)\w+)")
+_ID_IS_REC = re.compile(r"(\+?\w+\.(?!rec\b)\w+)\s*=\s*((?:\w+\.)?rec)\b")
+_REC_AS_ID = re.compile(r"\bTHEN\s+((?:\w+\.)?rec)\b")
+_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN\s+(\w+\s+\w+)\s+ON\b", re.IGNORECASE)  # SQLite's join order hint
+_USER = re.compile(r"(?<![:\w\"])user\b")  # the audit's column `user`: a reserved word in PostgreSQL
+
+
+def _plain(text: str, names: list[str]) -> str:
+    text = _USER.sub('"user"', text)
+    text = _CROSS_JOIN_ON.sub(r"JOIN \1 ON", text)
+    text = _REC_IS_ID.sub(r"\1 = CAST(\2 AS TEXT)", text)
+    text = _ID_IS_REC.sub(r"CAST(\1 AS TEXT) = \2", text)
+    text = _REC_AS_ID.sub(r"THEN CAST(\1 AS BIGINT)", text)
+    text = _NULL_TEST.sub(r"CAST(\1 AS TEXT)\2", text)  # a parameter only tested for NULL has no type
     text = _IS.sub(lambda m: "IS DISTINCT FROM " if m.group(1) else "IS NOT DISTINCT FROM ", text)
     text = _LIKE.sub("ILIKE", text)
     text = text.replace("%", "%%")
-    return _PLACEHOLDER.sub(lambda m: f"%({m.group(1)})s" if m.group(1) else "%s", text)
+
+    def placeholder(m: re.Match[str]) -> str:
+        if m.group(1):  # each use of a named parameter is a parameter of its own, typed where it is
+            names.append(m.group(1))
+        return "%s"
+    return _PLACEHOLDER.sub(placeholder, text)
 
 
 _JSON_ARRAY = re.compile(r"\bjson_array\(", re.IGNORECASE)
-_JSON_VALUED = re.compile(r"^(json|json_array|json_group_array|json_quote)\(", re.IGNORECASE)
+_JSON_VALUED = re.compile(r"^(json|json_array|json_group_array|qc_json_group|json_quote)\(", re.IGNORECASE)
 _REC = re.compile(r"^(\w+\.)?rec$")
-_JSON_TEXT = re.compile(r"(?<![\w.])json\(", re.IGNORECASE)  # SQLite's json(x): x, minified
+_FROM_T = re.compile(r"\bFROM\s+(\w+)\s+t\b")
+# the tables keyed by text, whose SQLite rowid is a column `rowid` of their own on PostgreSQL
+ROWID_TABLES = frozenset({"grade", "defect", "plan"})
 
 
 def _closing(sql: str, start: int) -> tuple[int, list[str]]:
@@ -182,10 +206,10 @@ def _closing(sql: str, start: int) -> tuple[int, list[str]]:
 
 
 def _json_arrays(sql: str) -> str:
-    """SQLite's json_array(a, b, …) takes values of any type and writes each as JSON; the
-    schema's json_array takes texts, so each value is written first by qc_json (as SQLite
-    writes it), a value that is JSON already (json(…), a nested array) as it is, and an audit
-    entry's record key (a row id kept as text) as the number it is."""
+    """SQLite's json_array(a, b, …) takes values of any type and writes each as JSON: here
+    '[' || qc_json(a) || ',' || … || ']', each value written by the schema's qc_json as SQLite
+    writes it, a value that is JSON already (json(…), a nested array) as it is, and an audit
+    entry's record key (a row id kept as text) as the number it is (qc_json_rec)."""
     out, pos = [], 0
     for match in _JSON_ARRAY.finditer(sql):
         if match.start() < pos:
@@ -199,10 +223,10 @@ def _json_arrays(sql: str) -> str:
             if _JSON_VALUED.match(arg):
                 wrapped.append(inner)
             elif _REC.match(arg):
-                wrapped.append(f"qc_rec({inner})")
+                wrapped.append(f"qc_json_rec({inner})")
             else:
                 wrapped.append(f"qc_json({inner})")
-        out.append(sql[pos:match.start()] + "json_array(" + ", ".join(wrapped) + ")")
+        out.append(sql[pos:match.start()] + "('[' || " + " || ',' || ".join(wrapped) + " || ']')")
         pos = end + 1
     out.append(sql[pos:])
     return "".join(out)
@@ -213,42 +237,63 @@ _ALIASED = re.compile(r"\s*(AS\s+)?(?!(WHERE|GROUP|ORDER|LIMIT|JOIN|LEFT|INNER|C
                       r"INTERSECT|HAVING|WINDOW|OFFSET|FILTER)\b)[A-Za-z_]\w*", re.IGNORECASE)
 
 
-def _aliased(sql: str) -> str:
+def _aliased(sql: str, counter: list[int] | None = None) -> str:
     """PostgreSQL 15 wants a name for every subquery in FROM; SQLite does not."""
-    out, pos, n = [], 0, 0
+    counter = counter if counter is not None else [0]
+    out, pos = [], 0
     for match in _FROM_SUBQUERY.finditer(sql):
         if match.start() < pos or sql.count("'", 0, match.start()) % 2:
             continue
         opening = sql.index("(", match.start())
         end, _args = _closing(sql, opening + 1)
+        out.append(sql[pos:opening + 1] + _aliased(sql[opening + 1:end], counter) + ")")
         if not _ALIASED.match(sql, end + 1):
-            n += 1
-            out.append(sql[pos:end + 1] + f" AS _q{n}")
-            pos = end + 1
+            counter[0] += 1
+            out.append(f" AS _q{counter[0]}")
+        pos = end + 1
     out.append(sql[pos:])
     return "".join(out)
 
 
+class Statement(NamedTuple):
+    """A statement of the store as psycopg sends it to PostgreSQL."""
+
+    query: str
+    names: tuple[str, ...]  # the named parameters, in the order of their uses (else positional)
+    returns_key: bool       # a one-row INSERT returning its row's key (lastrowid)
+
+
 @lru_cache(maxsize=4096)
-def translate(sql: str) -> str:
+def translate(sql: str) -> Statement:
     """A statement of the store, as psycopg sends it to PostgreSQL."""
-    out = []
+    out: list[str] = []
+    names: list[str] = []
+    sql = sql.replace("json_group_array(json_array(", "qc_json_group(json_array(")
     if "json_array(" in sql.lower():
         sql = _json_arrays(sql)
     sql = sql.replace("t.rowid AS rec", "CAST(t.rowid AS TEXT) AS rec")
     if "(" in sql:
         sql = _aliased(sql)
-    sql = _JSON_TEXT.sub("qc_min(", sql)
+    if "t.rowid" in sql and (table := _FROM_T.search(sql)) and table.group(1) not in ROWID_TABLES:
+        sql = sql.replace("t.rowid", "t.id")  # a table keyed by its id: SQLite's rowid is the id
     for token in _TOKENS.findall(sql):
         if token.startswith("'") or token.startswith(('"', "--")):
             out.append(token.replace("%", "%%"))
         else:
-            out.append(_plain(token))
+            out.append(_plain(token, names))
     text = "".join(out)
     insert = _INSERT.match(sql)
-    if insert and (key := ROW_KEYS.get(insert.group(1).lower())) and "RETURNING" not in sql.upper():
+    returns_key = bool(insert and (key := ROW_KEYS.get(insert.group(1).lower()))
+                       and "RETURNING" not in sql.upper())
+    if returns_key:
         text += f" RETURNING {key}"
-    return text
+    return Statement(text, tuple(names), returns_key)
+
+
+def _bound(statement: Statement, params: Sequence[Any] | Mapping[str, Any] | None) -> Sequence[Any]:
+    if isinstance(params, Mapping):
+        return [params[name] for name in statement.names]
+    return params if params is not None else ()
 
 
 # --------------------------------------------------------------------- rows
@@ -339,6 +384,28 @@ def _translated(exc: Exception) -> Exception:
     return _error(exc) if isinstance(exc, psycopg.Error) else exc
 
 
+class StreamCursor:
+    """sqlite3's cursor as the store uses it to read a million rows: `execute` gives an
+    iterator over rows fetched one at a time (psycopg's streaming), never all at once."""
+
+    row_factory: object = None  # rows come as tuples
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[tuple[Any, ...]]:
+        statement = translate(sql)
+        cur = self._conn.cursor(row_factory=_tuple_rows)
+        try:
+            yield from cur.stream(statement.query, _bound(statement, params))
+        except Exception as exc:
+            raise _translated(exc) from exc
+
+
+def _tuple_rows(cursor: Any) -> Any:
+    return tuple
+
+
 class Connection:
     """A psycopg connection (autocommit: transactions are the store's own BEGIN … COMMIT),
     answering like a sqlite3 connection."""
@@ -369,11 +436,10 @@ class Connection:
                 return Cursor(self._conn.cursor())
             if command == "BEGIN":
                 return Cursor(self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ"))
-            query = translate(sql)
-            cur = self._conn.execute(query, params if params is not None else ())
+            statement = translate(sql)
+            cur = self._conn.execute(statement.query, _bound(statement, params))
             lastrowid = None
-            if query.endswith(tuple(f" RETURNING {k}" for k in set(ROW_KEYS.values()))) and \
-                    "RETURNING" not in sql.upper():
+            if statement.returns_key:
                 row = cur.fetchone()
                 lastrowid = int(row[0]) if row is not None else None
             return Cursor(cur, lastrowid)
@@ -381,18 +447,37 @@ class Connection:
             raise _translated(exc) from exc
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
-        query = translate(sql)
-        if "RETURNING" in query and "RETURNING" not in sql.upper():
+        statement = translate(sql)
+        query = statement.query
+        if statement.returns_key:
             query = query[:query.rindex(" RETURNING ")]
         cur = self._conn.cursor()
         try:
-            cur.executemany(query, list(seq))
+            cur.executemany(query, [_bound(statement, params) for params in seq])
         except Exception as exc:
             raise _translated(exc) from exc
         return Cursor(cur)
 
     def close(self) -> None:
         self._conn.close()
+
+    def cursor(self) -> StreamCursor:
+        """A cursor whose rows come from the server as they are read (bounded memory)."""
+        return StreamCursor(self._conn)
+
+    def iterdump(self) -> Iterator[str]:
+        """Every row of every table, a line each, in a fixed order (as sqlite3's iterdump lets
+        one compare two states of a database)."""
+        from psycopg import sql  # noqa: PLC0415
+
+        tables = [r[0] for r in self._conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        for table in tables:
+            yield f"-- {table}"
+            rows = self._conn.execute(sql.SQL("SELECT * FROM {} t ORDER BY t::text").format(
+                sql.Identifier(table))).fetchall()
+            for row in rows:
+                yield f"{table} {tuple(row)!r}"
 
 
 # ------------------------------------------------------------------ connect
@@ -402,11 +487,15 @@ def _adapt(conn: Any) -> None:
     """Values as the store and sqlite3 know them: bools are 0/1, dates ISO text, sums of
     whole numbers whole numbers, JSON as its text."""
     from psycopg.adapt import Dumper, Loader  # noqa: PLC0415
-    from psycopg.types.numeric import IntDumper  # noqa: PLC0415
 
-    class BoolAsInt(IntDumper):
+    class Untyped(Dumper):
+        """A whole number as SQLite takes it: untyped, so that the server reads it as the
+        column or expression it meets wants (a bigint id, the text of a record key)."""
+
+        oid = 0  # unknown
+
         def dump(self, obj: Any) -> bytes:
-            return b"1" if obj else b"0"
+            return str(int(obj)).encode()
 
     class DayText(Dumper):
         oid = 25  # text
@@ -430,7 +519,8 @@ def _adapt(conn: Any) -> None:
             return bytes(data).decode()
 
     adapters = conn.adapters
-    adapters.register_dumper(bool, BoolAsInt)
+    adapters.register_dumper(bool, Untyped)
+    adapters.register_dumper(int, Untyped)
     adapters.register_dumper(date, DayText)
     adapters.register_dumper(datetime, MomentText)
     adapters.register_loader("numeric", NumericAsNumber)

@@ -342,8 +342,9 @@ class Samples(Heats):
         for heat_id, check in self._product_checks(wanted).items():
             failing = json.dumps(sorted(check.failing_ingots))
             cur = self.conn.execute(
-                "UPDATE ingot SET pa_fails = (ingot_no IN (SELECT value FROM json_each(?))) "
-                "WHERE heat_id = ? AND pa_fails IS NOT (ingot_no IN (SELECT value FROM json_each(?)))",
+                "UPDATE ingot SET pa_fails = CASE WHEN ingot_no IN (SELECT CAST(value AS INTEGER) "
+                "FROM json_each(?)) THEN 1 ELSE 0 END WHERE heat_id = ? AND pa_fails <> CASE WHEN "
+                "ingot_no IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) THEN 1 ELSE 0 END",
                 (failing, heat_id, failing))
             if cur.rowcount and changed is not None:
                 changed.add(heat_id)
