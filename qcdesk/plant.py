@@ -151,28 +151,31 @@ def _to_file(store: Store, target: Path, progress: Progress | None) -> Migrated:
 def _checked(source: Store, target: Path | Server, source_head: str | None, rows: dict[str, int],
              copy_s: float, *, heads: Path | None = None) -> Migrated:
     """The copy at `target`, with the source's journal of chain heads up to the copy's head,
-    verified; QcError if it does not pass verify or its head is not the source's."""
+    verified; QcError (and the journal copied taken away) if it does not pass verify or its
+    head is not the source's."""
     from qcdesk.verify import verify  # noqa: PLC0415 - only for this command
 
     started = time.monotonic()
     with Store.open(target, source.user, create=False, heads=heads) as copy:
         target_head = copy.chain_head()
         kept = _journal_up_to(source.journal, copy.journal, target_head)
-        report = verify(copy)
-        location = copy.location
-    verify_s = time.monotonic() - started
-    moved_on = False
-    if source_head is None:  # a server read in its own snapshot: its head now, or later
-        source_head = source.chain_head()
-        moved_on = source_head != target_head and source.entries_up_to(target_head) is not None
-    if not report.ok:
-        raise QcError(_("the copy does not pass verify: {problem}. Nothing was kept; check the source "
-                        "with qcdesk verify.").format(problem=report.problem))
-    if source_head != target_head and not moved_on:
-        raise QcError(_("the copy's chain head {copied} is not the source's ({source}): nothing was "
-                        "kept.").format(copied=target_head[:16], source=source_head[:16]))
-    done = Migrated(source.location, location, source_head, target_head, rows, copy_s, verify_s,
-                    report, copy.journal if kept else None, moved_on)
+        try:
+            report = verify(copy)
+            moved_on = False
+            if source_head is None:  # a server read in its own snapshot: its head now, or later
+                source_head = source.chain_head()
+                moved_on = source_head != target_head and source.entries_up_to(target_head) is not None
+            if not report.ok:
+                raise QcError(_("the copy does not pass verify: {problem}. Nothing was kept; check the "
+                                "source with qcdesk verify.").format(problem=report.problem))
+            if source_head != target_head and not moved_on:
+                raise QcError(_("the copy's chain head {copied} is not the source's ({source}): nothing "
+                                "was kept.").format(copied=target_head[:16], source=source_head[:16]))
+        except BaseException:
+            copy.journal.unlink(missing_ok=True)
+            raise
+    done = Migrated(source.location, copy.location, source_head, target_head, rows, copy_s,
+                    time.monotonic() - started, report, copy.journal if kept else None, moved_on)
     if not kept:
         done.notes.append(_("the source's journal of chain heads {path} does not reach the copy's head: "
                             "the copy has none (verify says so)").format(path=source.journal))
