@@ -838,6 +838,10 @@ def _migrate_schema(db_path: Path | Server, args: argparse.Namespace, out: TextI
     with Store.open(db_path, args.user, create=isinstance(db_path, Server) or not explicit) as store:
         out.write(_("{db}: schema {version}, the newest this program knows.").format(
             db=store.location, version=store.schema_version()) + "\n")
+    if isinstance(db_path, Server):
+        from qcdesk.plant import grant_again  # noqa: PLC0415 - plant mode only
+
+        out.writelines(line + "\n" for line in grant_again(db_path))
     return 0
 
 

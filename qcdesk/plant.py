@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -108,7 +109,9 @@ def _to_server(store: Store, server: Server, progress: Progress | None) -> Migra
         conn.close()
     copy_s = time.monotonic() - started
     try:
-        return _checked(store, server, source_head, rows, copy_s)
+        done = _checked(store, server, source_head, rows, copy_s)
+        done.notes += grant_again(server)  # the desks' role may work on the copy
+        return done
     except BaseException:
         undo = postgres.connect(server)
         try:
@@ -213,17 +216,29 @@ def _new_file_target(target: Path) -> Path:
 
 
 def _new_database(path: Path) -> sqlite3.Connection:
-    """A new SQLite database at `path` with the schema of the migrations (their statements,
-    without the seed and the steps that write records): every table empty."""
+    """A new SQLite database at `path` with the schema the migrations make, every table empty:
+    the migrations are replayed in memory (their statements and steps, without the seed),
+    and their tables, indexes, views and triggers made again here, without a row."""
+    made = sqlite3.connect(":memory:")
+    try:
+        for _version, script, *steps in MIGRATIONS:
+            for statement in split_statements(script):
+                made.execute(statement)
+            for step in steps:
+                step(made)
+        order = {"table": 0, "index": 1, "view": 2, "trigger": 3}
+        schema = sorted(made.execute("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL "
+                                     "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall(),
+                        key=lambda row: order.get(row[0], 4))
+    finally:
+        made.close()
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        for _version, script, *_steps in MIGRATIONS:
-            for statement in split_statements(script):
-                conn.execute(statement)
+        for _kind, _name, statement in schema:
+            conn.execute(statement)
         conn.execute("COMMIT")
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                             "AND name NOT LIKE 'sqlite_%'")]
+        tables = [r[1] for r in schema if r[0] == "table"]
         if set(tables) != set(whole.TABLES):
             raise DatabaseError(f"the migrations make the tables {sorted(tables)}, not the copy's")
     except BaseException:
@@ -263,44 +278,43 @@ def connect(server: Server) -> postgres.Connection:
 
 def _server_errors(work: Callable[[], dict[str, int]], server: Server | None) -> dict[str, int]:
     """`work` (a whole copy), a refusal of the server said in its own words."""
-    import psycopg  # noqa: PLC0415 - plant mode only
-
     try:
         return work()
-    except psycopg.Error as exc:
-        diag = getattr(exc, "diag", None)
-        message = (diag.message_primary if diag is not None else None) or str(exc).strip()
-        if getattr(exc, "sqlstate", None) == "42501":
+    except sqlite3.Error as exc:
+        state = getattr(exc.__cause__, "sqlstate", None)  # the server's refusal (`copy` keeps it)
+        if server is None or state is None:
+            raise  # the file's, or the connection's: said as any other command says them
+        if state == "42501":
             raise QcError(_("{db} refused the copy: {error}. Nothing was copied: the copy creates the "
                             "schema, so it runs as the database's owner role.").format(
-                db=server.shown if server else "", error=message)) from exc
+                db=server.shown, error=exc)) from exc
         raise QcError(_("{db} refused the copy: {error}. Nothing was copied.").format(
-            db=server.shown if server else "", error=message)) from exc
+            db=server.shown, error=exc)) from exc
 
 
 _CONTENTS = """
 SELECT c.relname, CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
-       WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'relation' END
+       WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'relation' END, 1
 FROM pg_class c
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.deptype IN ('a', 'i'))
 UNION ALL
-SELECT p.proname, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END
+SELECT p.proname, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END, 2
 FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace
 UNION ALL
-SELECT t.typname, 'type' FROM pg_type t
+SELECT t.typname, 'type', 3 FROM pg_type t
 WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'm')
   AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
   AND t.typelem = 0
-ORDER BY 2 DESC, 1
+ORDER BY 3, 1
 """
 
 
 def contents(conn: postgres.Connection | Any) -> list[str]:
     """What the database's schema holds, named ("table heat", …; up to SHOWN_OBJECTS and a
     count of the rest); empty for an empty database."""
-    found = [f"{_(KINDS.get(kind, kind))} {name}" for name, kind in conn.execute(_CONTENTS).fetchall()]
+    found = [f"{_(KINDS.get(kind, kind))} {name}" for name, kind, _rank in conn.execute(_CONTENTS).fetchall()]
     if len(found) > SHOWN_OBJECTS:
         rest = len(found) - SHOWN_OBJECTS
         found = [*found[:SHOWN_OBJECTS], _("{n} more").format(n=rest)]
@@ -363,18 +377,13 @@ def server_facts(store: Store) -> ServerFacts:
 
 # ------------------------------------------------------------------ setting a server up
 
-# What the application role may do: read and write the records, only read and add to the audit
-# trail and its blocks (an entry is never changed or removed: granted so, not only refused by a
-# trigger), only read the schema's version.
-APPEND_ONLY = ("audit", "audit_block", "audit_v1")
-READ_ONLY = ("qcdesk_schema",)
-
-
 def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None = None,
-          app_password: str | None = None, user: str | None = None) -> list[str]:
+          app_password: str | None = None) -> list[str]:
     """Set a server up for plant mode, as the superuser `superuser` connects as: the owner and
-    application roles and the database it names, if missing; the schema, created as the owner;
-    the application role's rights. What was done, a line each."""
+    application roles and the database it names, if missing, its schema the owner's and open to
+    the application role; once the database holds qcdesk's tables, the rights of
+    `postgres_roles.sql`. What was done, a line each. The tables themselves are made by
+    `qcdesk migrate`, as the owner: in an empty database, so that `migrate --to` can copy into it."""
     import psycopg  # noqa: PLC0415 - plant mode only
     from psycopg import sql  # noqa: PLC0415
     from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: PLC0415
@@ -414,16 +423,22 @@ def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None
             for statement in ("REVOKE ALL ON DATABASE {db} FROM PUBLIC",
                               "GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {app}"):
                 admin.execute(sql.SQL(statement).format(db=sql.Identifier(dbname), app=sql.Identifier(app)))
-        as_owner = _with_params(superuser.uri, options=f"-c role={owner}")
-        with Store.open(Server(as_owner), user) as store:
-            done.append(_("schema {version} in {db}, owned by {owner}").format(
-                version=store.schema_version(), db=dbname, owner=owner))
         with psycopg.connect(superuser.uri, autocommit=True, connect_timeout=10,
                              application_name="qcdesk") as conn, conn.transaction():
-            conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(owner)))
-            _grant(conn, owner, app)
-        done.append(_("{app} may read and write the records, and only read and add to the audit trail; "
-                      "{owner} owns the schema and runs qcdesk migrate").format(app=app, owner=owner))
+            schema = sql.Identifier(str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0]))
+            for statement in ("ALTER SCHEMA {schema} OWNER TO {owner}",
+                              "REVOKE ALL ON SCHEMA {schema} FROM PUBLIC",
+                              "GRANT USAGE ON SCHEMA {schema} TO {app}"):
+                conn.execute(sql.SQL(statement).format(schema=schema, owner=sql.Identifier(owner),
+                                                       app=sql.Identifier(app)))
+            made = conn.execute("SELECT to_regclass('qcdesk_schema')").fetchone() or (None,)
+            if made[0] is not None:
+                grant(conn, owner, app)
+                done.append(_granted(owner, app))
+            else:
+                done.append(_("the database is empty: as {owner}, create the schema (qcdesk --db URI "
+                              "migrate) or copy a database into it (qcdesk --db FILE migrate --to URI); its "
+                              "tables are then granted to {app}").format(owner=owner, app=app))
     except psycopg.Error as exc:
         raise QcError(_("{db} refused the set-up: {error}").format(db=superuser.shown, error=_message(exc))
                       ) from exc
@@ -472,42 +487,52 @@ def _database(admin: Any, name: str, owner: str) -> str:
     raise AssertionError("unreachable")
 
 
-def _grant(conn: Any, owner: str, app: str) -> None:
-    """The application role's rights on the schema's tables, as the owner grants them (and on
-    the tables a later qcdesk migrate creates, by default)."""
+def _granted(owner: str, app: str) -> str:
+    return _("{app} may read and write the records, and only read and add to the audit trail; {owner} owns "
+             "the schema and runs qcdesk migrate").format(app=app, owner=owner)
+
+
+def grant(conn: Any, owner: str, app: str) -> None:
+    """The rights of `postgres_roles.sql` (the schema's owner, the application role's records
+    and its read-and-add-only audit trail), on a psycopg connection as the owner or a superuser."""
     from psycopg import sql  # noqa: PLC0415
 
-    a, o = sql.Identifier(app), sql.Identifier(owner)
-    tables = [r[0] for r in conn.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1").fetchall()]
-    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-        sql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0]), a))
-    for table in tables:
-        t = sql.Identifier(table)
-        conn.execute(sql.SQL("REVOKE ALL ON TABLE {} FROM {}").format(t, a))
-        rights = ("SELECT" if table in READ_ONLY else "SELECT, INSERT" if table in APPEND_ONLY
-                  else "SELECT, INSERT, UPDATE, DELETE")
-        conn.execute(sql.SQL("GRANT " + rights + " ON TABLE {} TO {}").format(t, a))
-    conn.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
-        sql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0]), a))
-    conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} GRANT SELECT, INSERT, UPDATE, DELETE ON "
-                         "TABLES TO {}").format(o, a))
-    conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} GRANT USAGE, SELECT ON SEQUENCES "
-                         "TO {}").format(o, a))
+    text = resources.files("qcdesk.store").joinpath("postgres_roles.sql").read_text(encoding="utf-8")
+    schema = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
+    conn.execute(sql.SQL(text).format(schema=sql.Identifier(schema), owner=sql.Identifier(owner),
+                                      app=sql.Identifier(app)))
+
+
+_APPS = """
+SELECT pg_get_userbyid(n.nspowner), array_agg(a.grantee::regrole::text ORDER BY 1)
+       FILTER (WHERE a.grantee NOT IN (0, n.nspowner))
+FROM pg_namespace n LEFT JOIN LATERAL aclexplode(n.nspacl) a ON a.privilege_type = 'USAGE'
+WHERE n.oid = current_schema()::regnamespace
+GROUP BY n.nspowner
+"""
+
+
+def grant_again(server: Server) -> list[str]:
+    """After the schema was made or changed (`qcdesk migrate`): the rights of every application
+    role the schema's USAGE is granted to (`qcdesk plant setup` grants it), given again; what
+    was done, a line each (none for a database no application role was set up for)."""
+    import psycopg  # noqa: PLC0415 - plant mode only
+
+    try:
+        with psycopg.connect(server.uri, autocommit=True, connect_timeout=10,
+                             application_name="qcdesk") as conn, conn.transaction():
+            owner, apps = conn.execute(_APPS).fetchone() or ("", None)
+            for app in apps or ():
+                grant(conn, str(owner), str(app))
+    except psycopg.Error as exc:
+        raise QcError(_("{db} refused to grant the application role its rights: {error}").format(
+            db=server.shown, error=_message(exc))) from exc
+    return [_granted(str(owner), str(app)) for app in apps or ()]
 
 
 def _message(exc: Exception) -> str:
     diag = getattr(exc, "diag", None)
     return (diag.message_primary if diag is not None else None) or str(exc).strip()
-
-
-def _with_params(uri: str, **params: str) -> str:
-    """The URI with these query parameters set."""
-    from urllib.parse import parse_qsl, quote, urlencode, urlsplit  # noqa: PLC0415
-
-    parts = urlsplit(uri)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True)) | params
-    return _unsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def _unsplit(parts: Any) -> str:

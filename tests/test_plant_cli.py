@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -37,6 +39,17 @@ def contents(uri: str) -> list[tuple[str, str]]:
         ).fetchall())
 
 
+def _close(a: object, b: object) -> bool:
+    """The same JSON, numbers equal to 12 significant digits."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12)
+    return a == b
+
+
 def head_lines(out: str) -> list[str]:
     """The chain heads `qcdesk migrate` prints (of the source, then of the copy)."""
     return [line.rsplit(": ", 1)[1] for line in out.splitlines() if line.startswith("chain head of ")]
@@ -65,9 +78,17 @@ def test_migrate_to_a_server_and_back_keeps_every_figure_and_the_chain_head(
     assert head_lines(out) == [original, original]
     assert journal_path(back).is_file()  # the journal of chain heads went along
 
-    rates = [run("--db", db, "rates", "--from", "1959-02-01", "--to", "1959-02-28", "--by", "converter",
-                 "--json")[1] for db in (str(demo_copy), pg_uri, str(back))]
-    assert rates[0] == rates[1] == rates[2]
+    def rates(db: str, *how: str) -> str:
+        return run("--db", db, "rates", "--from", "1959-02-01", "--to", "1959-02-28", *how)[1]
+
+    # the file that went to the server and back gives the very same figures, to the last digit
+    by_converter = ("--by", "converter", "--json")
+    assert rates(str(back), *by_converter) == rates(str(demo_copy), *by_converter)
+    # and the server the same table (its sums of floating-point weights may differ in the last bits)
+    assert rates(pg_uri, "--by", "converter") == rates(str(demo_copy), "--by", "converter")
+    on_server = json.loads(rates(pg_uri, "--by", "converter", "--json"))
+    in_file = json.loads(rates(str(demo_copy), "--by", "converter", "--json"))
+    assert _close(on_server, in_file)
     # the record day of DOMAIN.md: 96.6% by weight, on every copy
     for db in (str(demo_copy), pg_uri, str(back)):
         code, out, _err = run("--db", db, "rates", "--from", "1959-02-02", "--to", "1959-02-02")
@@ -185,47 +206,76 @@ def setup_names() -> tuple[str, str, str]:
     return f"plant_{n}", f"qc_owner_{n}", f"qc_app_{n}"
 
 
-def test_plant_setup_makes_the_roles_and_the_database_and_the_app_role_cannot_rewrite_the_trail(
-        pg_server: PgServer, tmp_path: Path) -> None:
+def test_plant_setup_then_migrate_gives_the_desks_role_the_records_but_not_the_trail(
+        pg_server: PgServer, demo_copy: Path) -> None:
     database, owner, app = setup_names()
     code, out, err = run("plant", "setup", pg_server.uri(database), "--owner", owner, "--app", app)
     assert code == 0, err
     assert f"role {owner}: created" in out
     assert f"role {app}: created" in out
     assert f"database {database}: created, owned by {owner}" in out
+    assert "the database is empty" in out
     try:
         rows = pg_server.execute(sql.SQL("SELECT pg_get_userbyid(datdba) FROM pg_database "
                                          "WHERE datname = %s"), (database,))
         assert rows == [(owner,)]
-        app_uri = pg_server.uri(database, app)
-        # the desks' role works: a heat is saved, and its audit entries are written
-        code, out, err = run("--db", app_uri, "--user", "Wang", "import", "heats", str(_heats_csv(tmp_path)))
+        owner_uri, app_uri = pg_server.uri(database, owner), pg_server.uri(database, app)
+        # the desks' role cannot make the schema; the owner copies the demo month in
+        code, _out, err = run("--db", app_uri, "migrate")
+        assert code == 1
+        assert "permission denied for schema public" in err
+        code, out, err = run("--db", str(demo_copy), "migrate", "--to", owner_uri)
         assert code == 0, err
-        # but it may neither change nor remove an audit entry (a privilege, not only a trigger)
+        assert f"{app} may read and write the records" in out
+        # the desks' role reads it, and writes records with their audit entries
+        code, out, err = run("--db", app_uri, "rates", "--from", "1959-02-02", "--to", "1959-02-02")
+        assert code == 0, err
+        assert "96.6%" in out.splitlines()[3]
+        code, out, err = run("--db", app_uri, "--user", "Wang", "plan", "set", "1959-03", "--output", "5000")
+        assert code == 0, err
+        # but may neither change nor remove an audit entry (a privilege, not only a trigger)
         for statement in ("UPDATE audit SET reason = 'rewritten'", "DELETE FROM audit",
                           "DELETE FROM audit_block", "UPDATE audit_block SET at = 'x'"):
             with psycopg.connect(app_uri, autocommit=True) as conn, pytest.raises(psycopg.Error) as raw:
                 conn.execute(statement)
             assert raw.value.sqlstate == "42501"
-            conn_ = postgres.connect(Server(app_uri))
+            adapter = postgres.connect(Server(app_uri))
             try:
                 with pytest.raises(sqlite3.Error) as adapted:
-                    conn_.execute(statement)
+                    adapter.execute(statement)
             finally:
-                conn_.close()
+                adapter.close()
             said = str(environment_error(adapted.value))
             assert said.startswith("the database refused the change: permission denied for table audit")
             assert "42501" not in said
-            assert "Traceback" not in said
-        # the owner may migrate (the schema is there: nothing to do), the app role may not make tables
-        code, out, _err = run("--db", pg_server.uri(database, owner), "migrate")
-        assert code == 0
-        assert "schema 10" in out
-        # set up again: the roles and the database are kept
+        assert run("--db", owner_uri, "verify")[0] == 0
+        # set up again: the roles and the database are kept, the rights given again
         code, out, err = run("plant", "setup", pg_server.uri(database), "--owner", owner, "--app", app)
         assert code == 0, err
         assert f"role {owner}: there" in out
         assert f"database {database}: there" in out
+        assert f"{app} may read and write the records" in out
+    finally:
+        pg_server.drop_database(database)
+
+
+def test_a_new_plant_database_made_by_migrate_is_open_to_the_desks(pg_server: PgServer,
+                                                                   tmp_path: Path) -> None:
+    database, owner, app = setup_names()
+    assert run("plant", "setup", pg_server.uri(database), "--owner", owner, "--app", app)[0] == 0
+    try:
+        code, out, err = run("--db", pg_server.uri(database, owner), "migrate")
+        assert code == 0, err
+        assert "schema 10" in out
+        assert f"{app} may read and write the records" in out
+        code, out, err = run("--db", pg_server.uri(database, app), "--user", "Wang", "import", "heats",
+                             str(_heats_csv(tmp_path)))
+        assert code == 0, err
+        assert "1 heat(s) imported" in out
+        # the desks' role may not change the schema
+        code, _out, err = run("--db", pg_server.uri(database, app), "migrate")
+        assert code == 1
+        assert "refused to grant" in err or "must be owner" in err
     finally:
         pg_server.drop_database(database)
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import copy_into_server
+from pgserver import PgServer
 from pytestqt.qtbot import QtBot
 from windows import shown_window
 
@@ -19,12 +21,12 @@ from ui.session import Session
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def test_the_window_on_a_server_database(qtbot: QtBot, demo_copy: Path, pg_uri: str, tmp_path: Path) -> None:
+def test_the_window_on_a_server_database(qtbot: QtBot, demo_copy: Path, pg_server: PgServer, pg_uri: str,
+                                         tmp_path: Path) -> None:
     copy_into_server(demo_copy, pg_uri)
     with shown_window(qtbot, pg_uri) as w:  # type: ignore[arg-type]
-        name = pg_uri.split("?")[0].rsplit("/", 1)[1]
-        socket_folder = pg_uri.split("host=")[1].split("&")[0]
-        assert w.windowTitle() == f"qcdesk — {name} @ {socket_folder}"
+        name = urlsplit(pg_uri).path.lstrip("/")
+        assert w.windowTitle() == f"qcdesk — {name} @ {pg_server.socket_dir}"
         assert w.session.server is not None
         w.start_backup(tmp_path / "backups")
         assert "is on a server" in w.statusBar().currentMessage()
