@@ -816,7 +816,11 @@ ZH.update({
     "{db} refused the copy: {error}. Nothing was copied: the copy creates the schema, so it runs as the "
     "database's owner role.": "{db} 拒绝了复制：{error}。未复制任何内容：复制要创建数据库结构，须以数据库的属主角色运行。",
     "{name!r} cannot be a role's name": "{name!r} 不能用作角色名",
-    "schema {version} in {db}, owned by {owner}": "{db} 中的结构版本 {version}，属主 {owner}",
+    "{db} refused to grant the application role its rights: {error}": "{db} 拒绝授予应用角色权限：{error}",
+    "the database is empty: as {owner}, create the schema (qcdesk --db URI migrate) or copy a database into "
+    "it (qcdesk --db FILE migrate --to URI); its tables are then granted to {app}":
+        "数据库是空的：请以 {owner} 身份创建数据库结构（qcdesk --db URI migrate），或将数据库复制进来"
+        "（qcdesk --db FILE migrate --to URI）；之后其各表会授权给 {app}",
     "{db} refused the set-up: {error}": "{db} 拒绝了设置：{error}",
     "plant setup runs as a superuser (postgres): {uri} connects as another role":
         "plant setup 须以超级用户（postgres）运行：{uri} 连接的是其他角色",
