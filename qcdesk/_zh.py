@@ -723,6 +723,16 @@ ZH.update({
         "{n} 支已判钢锭成品分析不合格：无论其判定如何，均不计为合格。",
     # a failing product sample's elements, short (heat view, ingot grid, reports)
     "{element} {value} (one side only)": "{element} {value}（单向偏差）",
+    # plant mode: the store on a PostgreSQL server (issue 13)
+    "the database server cannot be reached ({error}): nothing was changed. "
+    "Check the network and that the server runs, then try again.":
+        "无法连接数据库服务器（{error}）：未做任何更改。请检查网络和服务器是否运行，然后重试。",
+    "the journal of chain heads cannot be kept in {path}: {error}": "链头日志无法保存在 {path}：{error}",
+    "{path} holds no qcdesk database yet.": "{path} 中还没有 qcdesk 数据库。",
+    "{path} is a PostgreSQL database of another program; it was left untouched.":
+        "{path} 是其他程序的 PostgreSQL 数据库；未做任何改动。",
+    "backup and restore of a PostgreSQL database are made with the server's own tools (pg_dump) in this "
+    "version; nothing was done": "本版本中 PostgreSQL 数据库的备份和恢复使用服务器自带的工具（pg_dump）；未做任何操作",
 })
 
 # plant mode at the edges: qcdesk migrate, plant setup, backups of a server's database, info

@@ -110,6 +110,10 @@ class _LiveSignatures:
 def environment_error(exc: sqlite3.Error) -> QcError:
     """Say in plain words what went wrong with the database file itself."""
     text = str(exc).lower()
+    if isinstance(exc, postgres.Unreachable):
+        return DatabaseError(_("the database server cannot be reached ({error}): nothing was changed. "
+                               "Check the network and that the server runs, then try again.").format(
+            error=str(exc).strip()))
     if "locked" in text or "busy" in text:
         return DatabaseError(_("the database is busy: another workstation is saving. "
                                "Nothing was changed; try again in a moment."))

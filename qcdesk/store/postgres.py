@@ -237,6 +237,26 @@ _ALIASED = re.compile(r"\s*(AS\s+)?(?!(WHERE|GROUP|ORDER|LIMIT|JOIN|LEFT|INNER|C
                       r"INTERSECT|HAVING|WINDOW|OFFSET|FILTER)\b)[A-Za-z_]\w*", re.IGNORECASE)
 
 
+_GROUP_CONCAT = re.compile(r"\bgroup_concat\(", re.IGNORECASE)
+
+
+def _string_aggs(sql: str) -> str:
+    """SQLite's group_concat(x, separator) as PostgreSQL's string_agg (the schema's group_concat
+    does the same, but slows down with every value it joins: an audit block of ten thousand
+    entries took seconds)."""
+    out, pos = [], 0
+    for match in _GROUP_CONCAT.finditer(sql):
+        if match.start() < pos or sql.count("'", 0, match.start()) % 2:
+            continue
+        end, args = _closing(sql, match.end())
+        if len(args) != 2:
+            continue
+        out.append(sql[pos:match.start()] + f"string_agg({_string_aggs(args[0])}, {args[1]})")
+        pos = end + 1
+    out.append(sql[pos:])
+    return "".join(out)
+
+
 def _aliased(sql: str, counter: list[int] | None = None) -> str:
     """PostgreSQL 15 wants a name for every subquery in FROM; SQLite does not."""
     counter = counter if counter is not None else [0]
@@ -274,6 +294,8 @@ def translate(sql: str) -> Statement:
     sql = sql.replace("t.rowid AS rec", "CAST(t.rowid AS TEXT) AS rec")
     if "(" in sql:
         sql = _aliased(sql)
+    if "group_concat(" in sql.lower():
+        sql = _string_aggs(sql)
     if "t.rowid" in sql and (table := _FROM_T.search(sql)) and table.group(1) not in ROWID_TABLES:
         sql = sql.replace("t.rowid", "t.id")  # a table keyed by its id: SQLite's rowid is the id
     for token in _TOKENS.findall(sql):
@@ -412,9 +434,19 @@ class Connection:
 
     row_factory: object = None  # the store sets sqlite3.Row; rows here are always `Row`
 
-    def __init__(self, conn: Any, lock: int = WRITE_LOCK) -> None:
+    def __init__(self, conn: Any, lock: int = WRITE_LOCK, server: Server | None = None) -> None:
         self._conn = conn
         self._lock = lock
+        self._server = server  # to connect again after the server dropped the connection
+
+    def _alive(self) -> None:
+        """Connect again, between transactions, when the server closed the connection (a
+        restart, a network break): a desk left open overnight goes on working. Inside a
+        transaction the break is an error: what it wrote is gone, and the user is told."""
+        if self._server is None or not (self._conn.closed or self._conn.broken):
+            return
+        fresh = connect(self._server)
+        self._conn = fresh._conn
 
     @property
     def raw(self) -> Any:
@@ -425,10 +457,13 @@ class Connection:
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus  # noqa: PLC0415
 
-        return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+        status = self._conn.info.transaction_status
+        return status not in (TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
         command = sql.strip().upper()
+        if command.startswith("BEGIN") or not self.in_transaction:
+            self._alive()
         try:
             if command == "BEGIN IMMEDIATE":
                 self._conn.execute("BEGIN")
@@ -546,7 +581,7 @@ def connect(server: Server, *, application: str = "qcdesk") -> Connection:
     except psycopg.Error as exc:
         conn.close()
         raise _error(exc) from exc
-    return Connection(conn)
+    return Connection(conn, server=server)
 
 
 def witness_folder() -> Path:

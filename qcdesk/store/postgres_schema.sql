@@ -14,8 +14,8 @@
 --   REAL -> double precision; BLOB -> bytea (so audit_block.hash is a blob, as its typeof()
 --     check asked);
 --   TEXT -> text COLLATE "C": compared, sorted and made unique byte by byte, as SQLite's BINARY
---     collation does (dates and times stay text in the same formats: the store compares them as
---     text);
+--     collation does; dates and times stay text in the same formats (the store compares them as
+--     text), checked by the domains qc_day and qc_minute as SQLite's date functions checked them;
 --   the rowid of the tables keyed by text (grade, defect, plan), which the audit trail names as
 --     their records' keys, is a column of its own, `rowid`, kept as SQLite keeps it;
 --   audit.rec (SQLite: ANY, an integer row id or, for control limits, a JSON text) is text
@@ -190,39 +190,25 @@ $$;
 
 
 -- ============================================================================================
--- Checks SQLite wrote with its date functions
+-- Days and minutes, as SQLite's date functions checked them
 -- ============================================================================================
 
--- a day of the proleptic Gregorian calendar
-CREATE FUNCTION qc_is_ymd(y integer, m integer, d integer) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT m BETWEEN 1 AND 12 AND d >= 1 AND d <= CASE
-        WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
-        WHEN (m + m / 8) % 2 = 1 THEN 31
-        ELSE 30 END
-$$;
+-- A day of the proleptic Gregorian calendar written 'YYYY-MM-DD' (years 0000-9999): SQLite's
+-- CHECK (date(julianday(x)) IS x). Day 29 of February in the years divisible by 4, but not by 100
+-- unless by 400 (0000 too). (A pattern rather than a function: a function called in a CHECK is
+-- planned again by every statement that writes the table.)
+CREATE DOMAIN qc_day AS text COLLATE "C" CHECK (VALUE ~ (
+    '^(([0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))'
+    '|([0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30))|([0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8]))'
+    '|(([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29))$'));
 
--- date(julianday(x)) IS x: a day of the proleptic Gregorian calendar written 'YYYY-MM-DD'
--- (years 0000-9999). NULL passes, as NULL IS NULL does.
-CREATE FUNCTION qc_is_day(x text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN x IS NULL THEN true
-        WHEN x !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN false
-        ELSE qc_is_ymd(substr(x, 1, 4)::integer, substr(x, 6, 2)::integer, substr(x, 9, 2)::integer)
-    END
-$$;
-
--- strftime('%Y-%m-%d %H:%M', julianday(x)) IS x: a minute written 'YYYY-MM-DD HH:MM'.
-CREATE FUNCTION qc_is_minute(x text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN x IS NULL THEN true
-        WHEN x !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' THEN false
-        ELSE qc_is_ymd(substr(x, 1, 4)::integer, substr(x, 6, 2)::integer, substr(x, 9, 2)::integer)
-             AND substr(x, 12, 2)::integer <= 23 AND substr(x, 15, 2)::integer <= 59
-    END
-$$;
+-- A minute written 'YYYY-MM-DD HH:MM': SQLite's
+-- CHECK (strftime('%Y-%m-%d %H:%M', julianday(x)) IS x). (The day as qc_day.)
+CREATE DOMAIN qc_minute AS text COLLATE "C" CHECK (VALUE ~ (
+    '^(([0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))'
+    '|([0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30))|([0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8]))'
+    '|(([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29))'
+    ' ([01][0-9]|2[0-3]):[0-5][0-9]$'));
 
 
 -- ============================================================================================
@@ -341,12 +327,13 @@ $$;
 -- (int)a, a >= 0 small
 CREATE FUNCTION qc_ld_trunc(a qc_ld) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT CASE WHEN a.e >= 0 THEN a.m * 2::numeric ^ a.e ELSE div(a.m, trunc(2::numeric ^ (-a.e))) END::integer
+    SELECT CASE WHEN a.e >= 0 THEN a.m * 2::numeric ^ a.e
+                ELSE div(a.m, trunc(2::numeric ^ (-a.e))) END::integer
 $$;
 
 -- SQLite 3.40's printf("%!0.15g", x) (src/printf.c, etGENERIC with the '!' flag), step by step
--- in long double arithmetic. Slow (a few milliseconds): qc_json(double precision) calls it only
--- for the doubles its short way cannot render (more than 15 significant digits, subnormals).
+-- in long double arithmetic. Slow (about a millisecond): qc_json(double precision) calls it only
+-- for the doubles its short ways cannot be sure of.
 CREATE FUNCTION qc_json_real_exact(x double precision) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -452,10 +439,16 @@ BEGIN
 END
 $$;
 
--- A REAL as SQLite's json_array writes it. The short way: a double whose shortest decimal form
--- (float8out, as with extra_float_digits > 0) has at most 15 significant digits is within 0.11
--- units of the 15th digit of that form, far from where SQLite's rounding could go either way:
--- SQLite writes those digits. The others take the long way.
+-- A REAL as SQLite's json_array writes it, the short way where it is sure to give SQLite's
+-- digits, else qc_json_real_exact:
+-- * a double whose shortest decimal form (float8out, with extra_float_digits > 0) has at most 15
+--   significant digits is within 0.11 units of the 15th digit of that form: SQLite writes those
+--   digits;
+-- * else its exact decimal expansion (m * 2^e) rounded half up at the 15th digit, unless the
+--   digits after the 15th are near one half: within 0.006 units (SQLite's long double steps
+--   stray less than 0.001 units below 1e27, where its powers of ten are exact) or, from 1e27 up,
+--   0.1 units (there they stray up to 0.05);
+-- * subnormals and infinities, and those near one half, the long way.
 CREATE FUNCTION qc_json(x double precision) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET extra_float_digits = 1 AS $$
@@ -465,9 +458,12 @@ DECLARE
     sign text := '';
     whole text;  -- its digits, without the point
     before integer;  -- how many of them come before the point
-    zeros integer;
-    digits text;
+    digits text;  -- the significant digits, at most 15, no trailing zeros
     ex integer := 0;  -- the power of ten of the first significant digit
+    bits bigint;
+    e integer;
+    expansion text;
+    after integer;  -- the three digits after the 15th
 BEGIN
     IF x IS NULL OR x = 'NaN'::double precision THEN
         RETURN 'null';
@@ -489,12 +485,29 @@ BEGIN
     END IF;
     before := length(split_part(s, '.', 1));
     whole := split_part(s, '.', 1) || split_part(s, '.', 2);
-    zeros := length(whole) - length(ltrim(whole, '0'));
-    digits := rtrim(ltrim(whole, '0'), '0');
+    digits := ltrim(whole, '0');
+    ex := ex + before - 1 - (length(whole) - length(digits));
+    digits := rtrim(digits, '0');
     IF length(digits) > 15 THEN
-        RETURN qc_json_real_exact(x);
+        bits := ('x' || encode(float8send(abs(x)), 'hex'))::bit(64)::bigint;
+        e := ((bits >> 52) & 2047)::integer - 1075;
+        expansion := trunc(((bits & 4503599627370495) + 4503599627370496)::numeric
+                           * CASE WHEN e >= 0 THEN 2::numeric ^ e ELSE 5::numeric ^ (-e) END)::text;
+        ex := length(expansion) - 1 + least(e, 0);
+        after := rpad(substr(expansion, 16, 3), 3, '0')::integer;
+        IF after BETWEEN 494 AND 505 OR (abs(x) >= 1e27 AND after BETWEEN 400 AND 599) THEN
+            RETURN qc_json_real_exact(x);
+        END IF;
+        digits := left(expansion, 15);
+        IF after >= 500 THEN
+            digits := (digits::bigint + 1)::text;
+            IF length(digits) > 15 THEN  -- 999999999999999 and up: 1.0 times ten to the next
+                digits := left(digits, 15);
+                ex := ex + 1;
+            END IF;
+        END IF;
+        digits := rtrim(digits, '0');
     END IF;
-    ex := ex + before - 1 - zeros;
     IF ex < -4 OR ex > 14 THEN
         RETURN sign || left(digits, 1) || '.' || coalesce(nullif(substr(digits, 2), ''), '0') || 'e'
                || CASE WHEN ex < 0 THEN '-' ELSE '+' END || CASE WHEN abs(ex) < 10 THEN '0' ELSE '' END
@@ -647,15 +660,32 @@ END
 $$;
 
 -- A heat's ingot sums, recomputed from its live ingots on every change of one (exact, with no
--- drift from adding and subtracting weights): qcdesk.migrations.SURFACE_SUMS.
+-- drift from adding and subtracting weights): qcdesk.migrations.SURFACE_SUMS. An ingot changed:
+-- its heat, and the heat it left.
 CREATE FUNCTION ingot_rollup() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    heats bigint[] := ARRAY[NEW.heat_id];
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.heat_id <> NEW.heat_id THEN
-        heats := heats || OLD.heat_id;
-    END IF;
+    UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
+        SELECT count(*),
+               count(*) FILTER (WHERE disposition <> 'pending'),
+               count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
+               total(weight_kg) FILTER (WHERE disposition <> 'pending'),
+               total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
+        FROM ingot WHERE heat_id = heat.id AND void_reason IS NULL)
+    WHERE id IN (NEW.heat_id, OLD.heat_id);
+    RETURN NULL;
+END
+$$;
+
+-- The ingots one statement added: their heats summed once each, after the statement. The same
+-- sums as a trigger per row leaves (each recomputes from the table), in one UPDATE for the
+-- thousand ingots of an import. (On INSERT only: a trigger on UPDATE OF columns may see no
+-- transition table.)
+CREATE FUNCTION ingot_rollup_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    heats bigint[] := ARRAY(SELECT DISTINCT heat_id FROM added);  -- (looked up by key, one by one)
+BEGIN
     UPDATE heat SET (n_ingots, n_judged, n_surface_ok, w_judged_kg, w_surface_ok_kg) = (
         SELECT count(*),
                count(*) FILTER (WHERE disposition <> 'pending'),
@@ -672,27 +702,23 @@ $$;
 -- (Its triggers fire only where such an ingot is concerned.)
 CREATE FUNCTION ingot_product_rollup() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    heats bigint[] := ARRAY[NEW.heat_id];
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.heat_id <> NEW.heat_id THEN
-        heats := heats || OLD.heat_id;
-    END IF;
     UPDATE heat SET (n_pa_fails, w_pa_fails_kg, n_pa_fails_ok, w_pa_fails_ok_kg) = (
         SELECT count(*) FILTER (WHERE disposition <> 'pending'),
                total(weight_kg) FILTER (WHERE disposition <> 'pending'),
                count(*) FILTER (WHERE disposition IN ('accepted', 'conditioned')),
                total(weight_kg) FILTER (WHERE disposition IN ('accepted', 'conditioned'))
         FROM ingot WHERE heat_id = heat.id AND void_reason IS NULL AND pa_fails = 1)
-    WHERE id = ANY (heats);
+    WHERE id IN (NEW.heat_id, OLD.heat_id);
     RETURN NULL;
 END
 $$;
 
--- SQLite gives a new row the rowid after the largest, whoever chose that one; an identity
--- column here takes the next of its sequence, which knows nothing of the ids the store (or a
--- copy from SQLite) gave itself. Before such a row goes in, the sequence is moved past its id.
--- (Runs as the owner: the application role may use the sequences, not set them.)
+-- SQLite gives a new row the rowid after the largest, whoever chose that one (and a NULL id the
+-- next); an identity column here takes the next of its sequence, which knows nothing of the ids
+-- the store (or a copy from SQLite) gave itself. Before such a row goes in, the sequence is
+-- moved past its id; a NULL id takes the next. (Runs as the owner: the application role may
+-- use the sequences, not set them.) Arguments: the column, its sequence.
 CREATE FUNCTION qc_identity_follows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
@@ -706,7 +732,16 @@ BEGIN
     ELSE
         id := NEW.id;
     END IF;
-    IF id > coalesce(pg_sequence_last_value(seq), 0) THEN
+    IF id IS NULL THEN
+        id := nextval(seq);
+        IF TG_ARGV[0] = 'rowid' THEN
+            NEW.rowid := id;
+        ELSIF TG_ARGV[0] = 'last_id' THEN
+            NEW.last_id := id;
+        ELSE
+            NEW.id := id;
+        END IF;
+    ELSIF id > coalesce(pg_sequence_last_value(seq), 0) THEN
         PERFORM setval(seq, id);
     END IF;
     RETURN NEW;
@@ -751,7 +786,7 @@ CREATE TABLE standard (
     grade           text COLLATE "C" NOT NULL REFERENCES grade(code) ON UPDATE CASCADE,
     standard        text COLLATE "C" NOT NULL CHECK (length(trim(standard)) >= 1),
     edition         text COLLATE "C" NOT NULL CHECK (length(trim(edition)) >= 1),
-    effective_from  text COLLATE "C" NOT NULL CHECK (qc_is_day(effective_from)),
+    effective_from  qc_day NOT NULL,
     UNIQUE (grade, effective_from)
 );
 
@@ -784,8 +819,8 @@ CREATE TABLE heat (
     id              bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
     heat_no         text COLLATE "C" NOT NULL UNIQUE CHECK (length(trim(heat_no)) BETWEEN 1 AND 32),
     converter_id    bigint NOT NULL REFERENCES converter(id),
-    tapped_at       text COLLATE "C" NOT NULL CHECK (qc_is_minute(tapped_at)),
-    production_date text COLLATE "C" NOT NULL CHECK (qc_is_day(production_date)),
+    tapped_at       qc_minute NOT NULL,
+    production_date qc_day NOT NULL,
     shift_id        bigint NOT NULL REFERENCES shift(id),
     grade           text COLLATE "C" NOT NULL REFERENCES grade(code) ON UPDATE CASCADE,
     tap_weight_t    double precision NOT NULL CHECK (tap_weight_t > 0 AND tap_weight_t <= 400),
@@ -840,9 +875,10 @@ CREATE TABLE ingot_defect (
 CREATE INDEX ingot_defect_by_code ON ingot_defect(defect_code);
 
 -- The heat's ingot sums, recomputed from its ingots on every change (an ingot is voided,
--- never deleted: no trigger on DELETE, as in SQLite since schema 4).
+-- never deleted: no trigger on DELETE, as in SQLite since schema 4). The ingots an INSERT adds
+-- are summed once the statement is done (SQLite: after each row; the same sums).
 CREATE TRIGGER ingot_rollup_insert AFTER INSERT ON ingot
-FOR EACH ROW EXECUTE FUNCTION ingot_rollup();
+REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ingot_rollup_added();
 CREATE TRIGGER ingot_rollup_update AFTER UPDATE OF heat_id, weight_kg, disposition, void_reason ON ingot
 FOR EACH ROW EXECUTE FUNCTION ingot_rollup();
 
@@ -910,7 +946,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION qc_refuse('people are deactivated, never del
 CREATE TABLE signature (
     id                bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
     kind              text COLLATE "C" NOT NULL CHECK (kind IN ('shift', 'day')),
-    production_date   text COLLATE "C" NOT NULL CHECK (qc_is_day(production_date)),
+    production_date   qc_day NOT NULL,
     shift_id          bigint REFERENCES shift(id),
     person_id         bigint NOT NULL REFERENCES person(id),
     signer            text COLLATE "C" NOT NULL,
@@ -980,8 +1016,8 @@ CREATE TABLE control_limits (
     element     text COLLATE "C" NOT NULL DEFAULT '' CHECK (length(element) <= 2),
     converter   text COLLATE "C" NOT NULL DEFAULT '' CHECK (length(converter) <= 32),
     shift       text COLLATE "C" NOT NULL DEFAULT '' CHECK (length(shift) <= 32),
-    date_from   text COLLATE "C" NOT NULL CHECK (qc_is_day(date_from)),
-    date_to     text COLLATE "C" NOT NULL CHECK (qc_is_day(date_to) AND date_to >= date_from),
+    date_from   qc_day NOT NULL,
+    date_to     qc_day NOT NULL CHECK (date_to >= date_from),
     centre      double precision NOT NULL CHECK (centre >= 0),
     spread      double precision CHECK (spread IS NULL OR spread >= 0),
     n           bigint NOT NULL CHECK (n >= 1),
@@ -1058,7 +1094,7 @@ CREATE TABLE sample (
     kind        text COLLATE "C" NOT NULL CHECK (kind IN ('preliminary', 'heat', 'product')),
     sample_no   text COLLATE "C" CHECK (sample_no IS NULL OR length(trim(sample_no)) BETWEEN 1 AND 32),
     ingot_id    bigint REFERENCES ingot(id),
-    taken_at    text COLLATE "C" NOT NULL CHECK (qc_is_minute(taken_at)),
+    taken_at    qc_minute NOT NULL,
     entered_by  text COLLATE "C" NOT NULL CHECK (length(trim(entered_by)) BETWEEN 1 AND 80),
     void_reason text COLLATE "C" CHECK (void_reason IS NULL OR length(trim(void_reason)) >= 1),
     CHECK ((kind = 'product') = (ingot_id IS NOT NULL)),
@@ -1076,7 +1112,8 @@ FOR EACH STATEMENT EXECUTE FUNCTION qc_refuse('quality records are voided, never
 CREATE TRIGGER sample_ingot_of_heat BEFORE INSERT ON sample
 FOR EACH ROW WHEN (NEW.ingot_id IS NOT NULL) EXECUTE FUNCTION sample_ingot_of_heat();
 CREATE TRIGGER sample_fixed BEFORE UPDATE OF heat_id, kind, ingot_id ON sample
-FOR EACH ROW EXECUTE FUNCTION qc_refuse('a sample keeps its heat, kind and ingot: void it and enter it again');
+FOR EACH ROW EXECUTE FUNCTION
+    qc_refuse('a sample keeps its heat, kind and ingot: void it and enter it again');
 
 CREATE TABLE sample_value (
     sample_id   bigint NOT NULL REFERENCES sample(id),
@@ -1097,7 +1134,7 @@ CREATE TABLE tolerance_edition (
     id            bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
     standard      text COLLATE "C" NOT NULL CHECK (length(trim(standard)) BETWEEN 1 AND 40),
     edition       text COLLATE "C" NOT NULL CHECK (length(trim(edition)) BETWEEN 1 AND 20),
-    in_force_from text COLLATE "C" NOT NULL UNIQUE CHECK (qc_is_day(in_force_from))
+    in_force_from qc_day NOT NULL UNIQUE
 );
 CREATE TABLE tolerance_class (
     edition_id  bigint NOT NULL REFERENCES tolerance_edition(id),

@@ -601,7 +601,7 @@ class Queries(Trail):
         row = self.conn.execute(
             "SELECT production_date, rate FROM (SELECT production_date, "
             "total(w_surface_ok_kg - w_pa_fails_ok_kg) FILTER (WHERE chem_status = 'conforms') "
-            "/ total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked') AS rate "
+            "/ nullif(total(w_judged_kg) FILTER (WHERE chem_status <> 'not_checked'), 0) AS rate "
             "FROM heat WHERE production_date < ? AND void_reason IS NULL GROUP BY production_date) "
             "WHERE rate IS NOT NULL ORDER BY rate DESC, production_date LIMIT 1",
             (before.isoformat(),)).fetchone()
