@@ -59,22 +59,28 @@ def _target(store: Store, path: Path, force: bool) -> Path:
 
 
 def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    # reportlab and the documents only now (see the module's docstring)
-    from reports import daily, fonts, heat_sheet, period  # noqa: PLC0415
-    from reports.period_data import file_stem, period_of  # noqa: PLC0415
+    # reportlab and the document asked for only now, not the others (see the module's docstring)
+    from reports import fonts  # noqa: PLC0415
 
     choice = fonts.register()
     if choice.warning:
         sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
     if args.report == "heat":
+        from reports import heat_sheet  # noqa: PLC0415
+
         heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
         target = _target(store, args.output or default_name("heat", heat.heat_no), args.force)
         heat_sheet.write(store, heat.heat_no, target)
     elif args.report == "period":
+        from reports import period  # noqa: PLC0415
+        from reports.period_data import file_stem, period_of  # noqa: PLC0415
+
         span = period_of(args.date_from, args.date_to)  # refuses --to before --from, before any file
         target = _target(store, args.output or Path(file_stem(span) + ".pdf"), args.force)
         period.build_period_report(store, span.date_from, span.date_to, target, basis=args.basis)
     else:
+        from reports import daily  # noqa: PLC0415
+
         day: date = args.day
         target = _target(store, args.output or default_name("daily", day.isoformat()), args.force)
         daily.write(store, day, target)
