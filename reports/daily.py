@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
 from qcdesk.store import Store
+from qcdesk.store.queries import RecordBests
 from reports import charts, fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
 from reports.lab_data import DailyLab, daily_lab
@@ -105,11 +107,14 @@ def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
     return layout.render(story, report.furniture, f"{report.furniture.title} {report.day}", st)
 
 
-def build(store: Store, day: date, printed_at: datetime | None = None) -> bytes:
-    """The daily quality report of a production date, as PDF bytes."""
+def build(store: Store, day: date, printed_at: datetime | None = None, *,
+          bests: Callable[[], RecordBests] | None = None) -> bytes:
+    """The daily quality report of a production date, as PDF bytes; `bests`: what gives the records
+    of the days before it, if they are being read already (`reports.data.bests_ahead`)."""
     with layout.fewer_collections():
-        return layout_report(daily_report(store, day, printed_at), daily_lab(store, day))
+        return layout_report(daily_report(store, day, printed_at, bests=bests), daily_lab(store, day))
 
 
-def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None) -> Path:
-    return layout.write(build(store, day, printed_at), path)
+def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None, *,
+          bests: Callable[[], RecordBests] | None = None) -> Path:
+    return layout.write(build(store, day, printed_at, bests=bests), path)
