@@ -46,7 +46,8 @@ def test_no_sql_outside_the_storage_layer() -> None:
     # plant.py, server_backup.py: a server's roles and database made, and its backups (pg_dump),
     # on a database that is not (yet) a qcdesk Store
     allowed = {*(ROOT / "qcdesk" / "store").glob("*.py"), ROOT / "qcdesk" / "migrations.py",
-               ROOT / "qcdesk" / "backup.py", ROOT / "qcdesk" / "plant.py", ROOT / "qcdesk" / "server_backup.py"}
+               ROOT / "qcdesk" / "backup.py", ROOT / "qcdesk" / "plant.py",
+               ROOT / "qcdesk" / "server_backup.py"}
     offenders = []
     for folder in ("qcdesk", "ui", "reports"):
         for path in (ROOT / folder).rglob("*.py"):
