@@ -67,6 +67,31 @@ class RecordDay(NamedTuple):
     judged: float
 
 
+class RecordBests(NamedTuple):
+    """The records of some production dates (Store.record_bests): the most heats in one day by
+    the whole workshop and by each converter that made any (in the order of the converters' ids),
+    and the best daily ingot qualified rate by weight or count, each with the first date it was
+    reached (None: no such day)."""
+
+    heats: tuple[int, date] | None
+    heats_by_converter: dict[str, tuple[int, date]]
+    rate: tuple[float, date] | None
+
+    def then(self, later: RecordBests) -> RecordBests:
+        """The records of these days and of later ones: a later figure takes a record only by
+        being greater."""
+        by_converter = dict(self.heats_by_converter)
+        for conv, found in later.heats_by_converter.items():
+            if conv not in by_converter or found[0] > by_converter[conv][0]:
+                by_converter[conv] = found
+        return RecordBests(_greater(self.heats, later.heats), by_converter, _greater(self.rate, later.rate))
+
+
+def _greater(first: tuple[Any, date] | None, later: tuple[Any, date] | None) -> tuple[Any, date] | None:
+    """The record of two spans of days, the second later: its figure only if greater."""
+    return later if first is None or (later is not None and later[0] > first[0]) else first
+
+
 class ExportHeat(NamedTuple):
     """A heat as an export writes it (Store.heat_export_rows): tapped_at as stored."""
 
@@ -457,8 +482,9 @@ class Queries(Trail):
         params = {**self._scope_params(date_from, date_to, scope), "code": code, "limit": limit}
         rows = self.conn.execute(  # the text is fixed: _SCOPE_SQL binds the scope
             "SELECT h.heat_no, i.ingot_no, h.production_date, c.code, h.grade, i.weight_kg, i.disposition, "  # noqa: S608
-            "  (SELECT group_concat(code, ', ') FROM (SELECT DISTINCT x.defect_code AS code "
-            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 ORDER BY x.seq)) "
+            "  (SELECT group_concat(code, ', ') FROM (SELECT x.defect_code AS code, min(x.seq) AS first "
+            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 GROUP BY x.defect_code "
+            "   ORDER BY first)) "
             "FROM heat h JOIN converter c ON c.id = h.converter_id JOIN ingot i ON i.heat_id = h.id "
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
             + _SCOPE_SQL + " AND i.void_reason IS NULL AND EXISTS (SELECT 1 FROM ingot_defect idf "
@@ -509,8 +535,43 @@ class Queries(Trail):
         """Each production date with heats from..to under the scope, in date order: the heats
         each converter made (as `heat_counts` has them) and the qualified and the judged ingots
         of its checked heats, by weight (kg) or count (the ingot qualified rate's two sums, as
-        `rate_sums` by day has them). One pass over the heats, for the records over every day
-        ever made."""
+        `rate_sums` by day has them). One pass over the heats."""
+        converters, rows = self._record_rows(date_from, date_to, basis, scope)
+        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
+        return [RecordDay(date.fromisoformat(r[0]),
+                          tuple((code, n) for code, n in zip(converters, r[1:-2], strict=True) if n),
+                          whole(r[-2]), whole(r[-1])) for r in rows]
+
+    def record_bests(self, date_from: date, date_to: date, basis: str = "weight",
+                     scope: Scope = EVERYTHING) -> RecordBests:
+        """The records of the production dates from..to under the scope: what `RecordBests.of`
+        makes of their `record_days`, from the same one pass over the heats (every day ever made,
+        for the daily report's and the trends' records) without making a RecordDay of each."""
+        converters, rows = self._record_rows(date_from, date_to, basis, scope)
+        heats = (0, "")  # every date has a heat: the first takes it
+        by_converter = [(0, "")] * len(converters)
+        rate: tuple[float, str] | None = None
+        for day, *made, qualified, judged in rows:  # in date order: only a greater figure takes a record
+            total = sum(made)
+            if total > heats[0]:
+                heats = (total, day)
+            for i, n in enumerate(made):
+                if n > by_converter[i][0]:
+                    by_converter[i] = (n, day)
+            if judged and (rate is None or qualified / judged > rate[0]):
+                rate = (qualified / judged, day)
+        return RecordBests(
+            (heats[0], date.fromisoformat(heats[1])) if heats[0] else None,
+            {code: (n, date.fromisoformat(day))
+             for code, (n, day) in zip(converters, by_converter, strict=True) if n},
+            (rate[0], date.fromisoformat(rate[1])) if rate else None)
+
+    def _record_rows(self, date_from: date, date_to: date, basis: str,
+                     scope: Scope) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The codes of the converters (in the order of their ids), and for each production date
+        from..to with heats under the scope, in date order: the date (ISO text), the heats of each
+        converter, and the qualified and judged ingots of its checked heats by the basis. The
+        heat_live_by_day index holds every column read by weight."""
         if basis not in _DAILY_JUDGED_SQL:
             raise InputError("basis", _("the basis is weight or count"))
         converters = sorted((c.id, c.code) for c in self.converters())
@@ -522,11 +583,8 @@ class Queries(Trail):
         rows = self.conn.execute(
             "SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
-            + " GROUP BY h.production_date ORDER BY h.production_date", params)
-        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
-        return [RecordDay(date.fromisoformat(r[0]),
-                          tuple((code, n) for (_id, code), n in zip(converters, r[1:-2], strict=True) if n),
-                          whole(r[-2]), whole(r[-1])) for r in rows]
+            + " GROUP BY h.production_date ORDER BY h.production_date", params).fetchall()
+        return [code for _id, code in converters], rows
 
     def heat_counts(self, date_from: date, date_to: date,
                     scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:
