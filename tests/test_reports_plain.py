@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import copy_into_server
 from reportlab.lib.units import mm
 from signed_shop import CHEAP
 
@@ -66,10 +67,16 @@ def signed_file(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture
-def signed(signed_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "signed.sqlite"
-    shutil.copyfile(signed_file, path)
-    return path
+def signed(signed_file: Path, database: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """`signed_file` in a database of the test's own: a copy of the file, or the same copied into
+    an empty database on the server."""
+    if database == "sqlite":
+        path = tmp_path / "signed.sqlite"
+        shutil.copyfile(signed_file, path)
+        return path
+    uri = str(request.getfixturevalue("pg_uri"))
+    copy_into_server(signed_file, uri)
+    return uri
 
 
 # ------------------------------------------------------------------ the sign-off's page
@@ -120,8 +127,8 @@ def test_the_sign_off_is_never_alone_on_its_page_however_long_the_day(signed: Pa
 # ------------------------------------------------------------------ the heat sheet
 
 
-def test_the_heat_sheet_adds_up_in_kg_and_its_times_carry_the_year(demo_copy: Path, tmp_path: Path) -> None:
-    with Store.open(demo_copy, "tester") as store:
+def test_the_heat_sheet_adds_up_in_kg_and_its_times_carry_the_year(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db, "tester") as store:
         ingots = store.ingots("3-0425")
         path = heat_sheet.write(store, "3-0425", tmp_path / "h.pdf", AT)
     judged = sum(i.weight_kg for i in ingots if i.disposition != "pending")
