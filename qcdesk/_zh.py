@@ -750,10 +750,10 @@ ZH.update({
         "触发器 {name} 调用的函数 {function} 不是 qcdesk 所建：已被替换",
     "the function {function} is not the one qcdesk wrote: it was replaced": "函数 {function} 不是 qcdesk 所建：已被替换",
     "the function {function} was not written by qcdesk": "函数 {function} 不是 qcdesk 所建",
-    "this workstation has no journal of chain heads of this database at {path} (it wrote nothing to it from "
-    "here): the newest entries cannot be checked against a copy outside the server":
-        "本工作站在 {path} 处没有该数据库的链头日志（本机未曾向其写入）：最新的审计条目无法与服务器之外的副本核对",
-    "this workstation's journal of chain heads {path}: {problem}": "本工作站的链头日志 {path}：{problem}",
+    "there is no journal of chain heads at {path}: this workstation wrote nothing to this database, or its "
+    "journal was removed; the newest entries cannot be checked against a copy outside the server":
+        "{path} 处没有链头日志：本工作站未曾向该数据库写入，或其日志已被删除；最新的审计条目无法与服务器之外的副本核对",
+    "the journal of chain heads {path} (this workstation's): {problem}": "链头日志 {path}（本工作站的）：{problem}",
     "the journal of chain heads {path} is this workstation's: its {n} write(s) are in the chain; the other "
     "workstations' writes are checked against their own journals":
         "链头日志 {path} 属于本工作站：其记录的 {n} 次写入均在链中；其他工作站的写入由各自的日志核对",

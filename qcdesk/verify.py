@@ -496,16 +496,16 @@ def _own_journal(store: Store, report: Report, heads: Path) -> str | None:
         lines = journal.lines(heads)
         found = journal.compare_own(lines, ((b[0], b[3]) for b in store.blocks()), store.has_head)
     except FileNotFoundError:
-        report.warnings.append(_("this workstation has no journal of chain heads of this database at "
-                                 "{path} (it wrote nothing to it from here): the newest entries cannot be "
-                                 "checked against a copy outside the server").format(path=heads))
+        report.warnings.append(_("there is no journal of chain heads at {path}: this workstation wrote "
+                                 "nothing to this database, or its journal was removed; the newest entries "
+                                 "cannot be checked against a copy outside the server").format(path=heads))
         return None
     except OSError as exc:
         report.warnings.append(_("the journal of chain heads {path} cannot be read: {error}").format(
             path=heads, error=exc.strerror or exc))
         return None
     if found.problem:
-        return _("this workstation's journal of chain heads {path}: {problem}").format(
+        return _("the journal of chain heads {path} (this workstation's): {problem}").format(
             path=heads, problem=_(found.problem).format(**found.args))
     _bad_lines(report, heads, found)
     report.notes.append(_("the journal of chain heads {path} is this workstation's: its {n} write(s) are in "

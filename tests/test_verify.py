@@ -534,6 +534,7 @@ def test_each_workstation_checks_its_own_writes(pg_uri: str, tmp_path: Path,
     desk("b")
     code, out, _err = run("--db", pg_uri, "verify")
     assert code == 1
-    assert "verify FAILED: this workstation's journal of chain heads" in out
+    assert "verify FAILED: the journal of chain heads" in out
+    assert "(this workstation's): the database is behind its journal" in out
     assert (f"the database is behind its journal: the journal confirms a write ending at entry {last} "
             in out)
