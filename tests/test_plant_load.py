@@ -4,7 +4,8 @@ a thirteenth polls the shift view. Nothing is lost, no error reaches a person, t
 one chain with a block for every save, verify passes, and the shift view saw every heat.
 
 The desks and the reader are tests/plant_desk.py; the benchmark of their save latency is
-tests/benchmarks/bench_plant.py.
+tests/benchmarks/bench_plant.py. The desks run on this machine, so they note their chain heads
+in one journal (as desks whose QCDESK_HEADS names one shared folder do), which verify checks.
 """
 
 from __future__ import annotations
