@@ -5,6 +5,8 @@ report font lacks never vanishes unseen."""
 
 from __future__ import annotations
 
+import random
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -201,6 +203,21 @@ def test_a_long_workshop_name_wraps_or_shrinks_beside_the_title(name: str, title
     assert all(fonts.string_width(line, font, size) < room for line in lines)  # clear of the title
     assert "".join(lines).replace(" ", "") == name.replace(" ", "")  # nothing cut
     assert len(lines) * size * 1.15 < 10 * mm  # inside the top margin
+
+
+def test_a_header_line_breaks_at_spaces_between_chinese_characters_and_never_inside_a_word() -> None:
+    # where a line may break, as a regular expression says it (runs of spaces; a Chinese, Japanese,
+    # Korean or full-width character alone; a run of anything else), on text of every kind
+    cjk = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    tokens = re.compile(f"\\s+|[{cjk}]|[^\\s{cjk}]+")
+    rng = random.Random(17)
+    alphabet = [*"ab1-·.,", " ", "\t", "\n", "\u3000", "\u00a0", "\u2028", "\x1c", "第", "鋼", "\u2e80",
+                "\u2e7f", "\uac00", "\ud7af", "\ud7b0", "\ufe30", "\ufe4f", "Ａ", "\uffef", "\ufff0",
+                "🏭", "م"]
+    texts = [LONG_EN, LONG_ZH, "第二炼钢厂　转炉车间", "Ａｂｃ　ｄ", "", "   "]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    for value in texts:
+        assert layout._tokens(value) == tokens.findall(value), value
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -539,39 +539,53 @@ class Queries(Trail):
         converters, rows = self._record_rows(date_from, date_to, basis, scope)
         whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
         return [RecordDay(date.fromisoformat(r[0]),
-                          tuple((code, n) for code, n in zip(converters, r[1:-2], strict=True) if n),
-                          whole(r[-2]), whole(r[-1])) for r in rows]
+                          tuple((code, n) for code, n in zip(converters, r[1:-3], strict=True) if n),
+                          whole(r[-3]), whole(r[-2])) for r in rows]
 
     def record_bests(self, date_from: date, date_to: date, basis: str = "weight",
                      scope: Scope = EVERYTHING) -> RecordBests:
-        """The records of the production dates from..to under the scope: what `RecordBests.of`
-        makes of their `record_days`, from the same one pass over the heats (every day ever made,
-        for the daily report's and the trends' records) without making a RecordDay of each."""
-        converters, rows = self._record_rows(date_from, date_to, basis, scope)
-        heats = (0, "")  # every date has a heat: the first takes it
-        by_converter = [(0, "")] * len(converters)
-        rate: tuple[float, str] | None = None
-        for day, *made, qualified, judged in rows:  # in date order: only a greater figure takes a record
-            total = sum(made)
-            if total > heats[0]:
-                heats = (total, day)
-            for i, n in enumerate(made):
-                if n > by_converter[i][0]:
-                    by_converter[i] = (n, day)
-            if judged and (rate is None or qualified / judged > rate[0]):
-                rate = (qualified / judged, day)
-        return RecordBests(
-            (heats[0], date.fromisoformat(heats[1])) if heats[0] else None,
-            {code: (n, date.fromisoformat(day))
-             for code, (n, day) in zip(converters, by_converter, strict=True) if n},
-            (rate[0], date.fromisoformat(rate[1])) if rate else None)
+        """The records of the production dates from..to with heats under the scope: the most heats
+        in one day by the whole workshop and by each converter, and the best daily ingot qualified
+        rate by the basis, each with the first date it was reached (the same days and sums as
+        `record_days`). The database finds them in one step and hands back a row for each, not
+        one for each day: the records over ten years are read on a thread of their own while the
+        program does other work, and a row at a time would wait for the program each time."""
+        converters, params, days = self._record_sql(date_from, date_to, basis, scope)
+        # each record of the days (made once, then read for each) with the first date it was
+        # reached; the statement's texts are fixed, a column named per converter (its id bound)
+        firsts = ["SELECT -1, heats, made_on FROM d ORDER BY heats DESC, made_on LIMIT 1",
+                  "SELECT -2, qualified / judged, made_on FROM d WHERE judged > 0 "
+                  "ORDER BY qualified / judged DESC, made_on LIMIT 1"]
+        firsts += [f"SELECT {i}, c{i}, made_on FROM d WHERE c{i} > 0 ORDER BY c{i} DESC, made_on LIMIT 1"  # noqa: S608
+                   for i in range(len(converters))]
+        columns = ", ".join(["made_on", *(f"c{i}" for i in range(len(converters))), "qualified", "judged",
+                             "heats"])
+        rows = self.conn.execute(
+            f"WITH d({columns}) AS MATERIALIZED ({days}) "  # noqa: S608 - fixed texts, values bound
+            + " UNION ALL ".join(f"SELECT * FROM ({first}) AS r{n}"  # noqa: S608 - the texts above
+                                 for n, first in enumerate(firsts)),
+            params).fetchall()
+        found = {int(key): (value, date.fromisoformat(day)) for key, value, day in rows}
+        heats = found.get(-1)
+        rate = found.get(-2)
+        return RecordBests((int(heats[0]), heats[1]) if heats else None,
+                           {code: (int(found[i][0]), found[i][1])
+                            for i, code in enumerate(converters) if i in found},
+                           (float(rate[0]), rate[1]) if rate else None)
 
     def _record_rows(self, date_from: date, date_to: date, basis: str,
                      scope: Scope) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """The codes of the converters (in the order of their ids), and for each production date
-        from..to with heats under the scope, in date order: the date (ISO text), the heats of each
-        converter, and the qualified and judged ingots of its checked heats by the basis. The
-        heat_live_by_day index holds every column read by weight."""
+        """The codes of the converters (in the order of their ids), and `_record_sql`'s rows."""
+        converters, params, days = self._record_sql(date_from, date_to, basis, scope)
+        return converters, self.conn.execute(days + " ORDER BY h.production_date", params).fetchall()
+
+    def _record_sql(self, date_from: date, date_to: date, basis: str,
+                    scope: Scope) -> tuple[list[str], dict[str, object], str]:
+        """The codes of the converters (in the order of their ids), the parameters, and the text of
+        a statement giving for each production date from..to with heats under the scope: the date
+        (ISO text), the heats of each converter, the qualified and judged ingots of its checked
+        heats by the basis, and all its heats. The heat_live_by_day index holds every column read
+        by weight."""
         if basis not in _DAILY_JUDGED_SQL:
             raise InputError("basis", _("the basis is weight or count"))
         converters = sorted((c.id, c.code) for c in self.converters())
@@ -580,11 +594,10 @@ class Queries(Trail):
         # a column per converter named :c0, :c1, … (its id bound) and a fixed text of rate_sql
         # picked by the basis checked above; the dates and scope are bound
         heats = "".join(f"count(*) FILTER (WHERE h.converter_id = :c{i}), " for i in range(len(converters)))
-        rows = self.conn.execute(
-            "SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
-            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
-            + " GROUP BY h.production_date ORDER BY h.production_date", params).fetchall()
-        return [code for _id, code in converters], rows
+        days = ("SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis]  # noqa: S608
+                + ", count(*) FROM heat h WHERE h.production_date BETWEEN :from AND :to"
+                " AND h.void_reason IS NULL" + _SCOPE_SQL + " GROUP BY h.production_date")
+        return [code for _id, code in converters], params, days
 
     def heat_counts(self, date_from: date, date_to: date,
                     scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:
