@@ -734,3 +734,162 @@ ZH.update({
     "backup and restore of a PostgreSQL database are made with the server's own tools (pg_dump) in this "
     "version; nothing was done": "本版本中 PostgreSQL 数据库的备份和恢复使用服务器自带的工具（pg_dump）；未做任何操作",
 })
+
+# ---- pg-io (issue 13): a file to write named as a server's database
+ZH.update({
+    "{path} cannot be written: it names a database on a server; give a file name":
+        "无法写入 {path}：它指的是服务器上的数据库；请给出文件名",
+    # --- verify on a PostgreSQL server (plant mode, pg-trust)
+    "the constraint {name} on {table} is not validated": "{table} 上的约束 {name} 未经验证",
+    "the constraint {name} on {table} is not enforced: its trigger was disabled":
+        "{table} 上的约束 {name} 未生效：其触发器已被禁用",
+    "the server's check of the schema's constraints: {result}": "服务器对数据库约束的检查：{result}",
+    "the protective trigger {name} is disabled: it does not fire": "保护触发器 {name} 已被禁用：不会触发",
+    "the function {function} is missing: it was dropped": "函数 {function} 缺失：已被删除",
+    "the function {function}, which the trigger {name} runs, is not the one qcdesk wrote: it was replaced":
+        "触发器 {name} 调用的函数 {function} 不是 qcdesk 所建：已被替换",
+    "the function {function} is not the one qcdesk wrote: it was replaced": "函数 {function} 不是 qcdesk 所建：已被替换",
+    "the function {function} was not written by qcdesk": "函数 {function} 不是 qcdesk 所建",
+    "there is no journal of chain heads at {path}: this workstation wrote nothing to this database, or its "
+    "journal was removed; the newest entries cannot be checked against a copy outside the server":
+        "{path} 处没有链头日志：本工作站未曾向该数据库写入，或其日志已被删除；最新的审计条目无法与服务器之外的副本核对",
+    "the journal of chain heads {path} (this workstation's): {problem}": "链头日志 {path}（本工作站的）：{problem}",
+    "the journal of chain heads {path} is this workstation's: its {n} write(s) are in the chain; the other "
+    "workstations' writes are checked against their own journals":
+        "链头日志 {path} 属于本工作站：其记录的 {n} 次写入均在链中；其他工作站的写入由各自的日志核对",
+})
+
+# plant mode at the edges: qcdesk migrate, plant setup, backups of a server's database, info
+ZH.update({
+    "database file, or a postgresql:// URI of a database on a server (default: QCDESK_DB, else the user data "
+    "folder)": "数据库文件，或服务器上数据库的 postgresql:// URI（默认：QCDESK_DB，否则为用户数据文件夹）",
+    "on a server: replace a database that is not empty (it is backed up first)":
+        "服务器上：替换非空的数据库（先对其备份）",
+    "copy the database to a PostgreSQL server or back to a file (--to); without --to, bring its schema up to "
+    "date": "将数据库复制到 PostgreSQL 服务器或复制回文件（--to）；不带 --to 时，将其结构升级到最新",
+    "a postgresql:// URI of an empty database, or a new file": "空数据库的 postgresql:// URI，或一个新文件",
+    "the database to copy (default: --db, QCDESK_DB, else the user data folder's)":
+        "要复制的数据库（默认：--db、QCDESK_DB，否则为用户数据文件夹中的数据库）",
+    "plant mode: set up a PostgreSQL server for every desk": "全厂模式：为各工作台设置 PostgreSQL 服务器",
+    "create the owner and application roles and the database, as a superuser, and grant each its rights":
+        "以超级用户身份创建属主角色、应用角色和数据库，并授予各自的权限",
+    "a superuser's postgresql:// URI naming the database to set up": "超级用户的 postgresql:// URI，指明要设置的数据库",
+    "the role that owns the schema and runs qcdesk migrate": "拥有数据库结构并运行 qcdesk migrate 的角色",
+    "the role the desks connect as": "各工作台连接时使用的角色",
+    "the application role's password (better: QCDESK_APP_PASSWORD)": "应用角色的密码（更好的做法：QCDESK_APP_PASSWORD）",
+    "the owner role's password (better: QCDESK_OWNER_PASSWORD)": "属主角色的密码（更好的做法：QCDESK_OWNER_PASSWORD）",
+    "--replace is for a database on a server: a file is always replaced, the old one kept aside":
+        "--replace 用于服务器上的数据库：文件总是被替换，原文件另行保留",
+    "name the database: a file or a postgresql:// URI": "请指定数据库：文件或 postgresql:// URI",
+    "plant setup needs a postgresql:// URI of the database to set up, connecting as a superuser":
+        "plant setup 需要以超级用户连接、指明要设置的数据库的 postgresql:// URI",
+    "integrity: the server keeps its own files whole; qcdesk verify checks the records":
+        "完整性：服务器自行保证其文件完整；qcdesk verify 检查记录",
+    "(the journal is this workstation's: each desk keeps the heads of the writes it made)":
+        "（此日志属于本工作站：每个工作台记录自己所做写入的链头）",
+    "copying {table}: {rows} rows": "正在复制 {table}：{rows} 行",
+    "--from names what to copy: say where to, with --to": "--from 指明复制什么：请用 --to 指明复制到哪里",
+    "the source was written after its snapshot was copied: what was saved since is not in the copy":
+        "复制快照之后源数据库又有写入：之后保存的内容不在副本中",
+    "{path} is a backup of a PostgreSQL database (pg_dump): it is restored onto a PostgreSQL database (--db "
+    "postgresql://…), or copied into a file with qcdesk migrate --from URI --to FILE once restored. Nothing was "
+    "restored.": "{path} 是 PostgreSQL 数据库的备份（pg_dump）：应恢复到 PostgreSQL 数据库（--db postgresql://…），"
+                 "恢复后可用 qcdesk migrate --from URI --to FILE 复制成文件。未恢复任何内容。",
+    "copied {source} to {target} in {seconds} s:": "已将 {source} 复制到 {target}，用时 {seconds} 秒：",
+    "table": "表", "rows": "行数", "view": "视图", "sequence": "序列", "relation": "关系", "function": "函数",
+    "aggregate": "聚合函数", "procedure": "过程", "type": "类型",
+    "verify of the copy, in {seconds} s: {summary}": "副本校验，用时 {seconds} 秒：{summary}",
+    "chain head of {db}: {head}": "{db} 的链头：{head}",
+    "server: PostgreSQL {version}; schema {schema}; connected as {role}":
+        "服务器：PostgreSQL {version}；模式 {schema}；连接角色 {role}",
+    "its chain head, noted beside it: {head}": "其旁边记录的链头：{head}",
+    "it has no journal of chain heads beside it ({path}): verify will say so":
+        "其旁边没有链头日志（{path}）：校验时会提示",
+    "Replace the database {db} by this backup? The current database is backed up first, to {path}. Type yes "
+    "to go on: ": "用此备份替换数据库 {db}？当前数据库会先备份到 {path}。输入 yes（或“是”）继续：",
+    "journal of chain heads of the copy: {path}": "副本的链头日志：{path}",
+    "{db}: schema {version}, the newest this program knows.": "{db}：结构版本 {version}，为本程序所知的最新版本。",
+    "it is a backup of a PostgreSQL database (pg_dump)": "它是 PostgreSQL 数据库的备份（pg_dump）",
+    "qcdesk migrate copies a SQLite file to a PostgreSQL database or back; for a copy of the same kind use "
+    "qcdesk backup and restore. Nothing was copied.":
+        "qcdesk migrate 在 SQLite 文件与 PostgreSQL 数据库之间复制；同类之间的复制请用 qcdesk backup 和 restore。"
+        "未复制任何内容。",
+    "the owner and the application role must be two roles: the desks must not own the tables they write":
+        "属主角色和应用角色必须是两个不同的角色：工作台不得拥有它们写入的表",
+    "a role without a password signs in only as the server's pg_hba.conf lets it (peer, certificate): give it "
+    "one with --app-password / --owner-password, or ALTER ROLE":
+        "没有密码的角色只能按服务器 pg_hba.conf 允许的方式登录（peer、证书）：可用 --app-password / "
+        "--owner-password 或 ALTER ROLE 设置密码",
+    "role {name}: created": "角色 {name}：已创建",
+    "role {name}: there": "角色 {name}：已存在",
+    "role {name}: there (password changed)": "角色 {name}：已存在（密码已更改）",
+    "the desks connect as: {uri}": "各工作台的连接：{uri}",
+    "qcdesk migrate and restore run as: {uri}": "qcdesk migrate 和 restore 的连接：{uri}",
+    "the copy does not pass verify: {problem}. Nothing was kept; check the source with qcdesk verify.":
+        "副本未通过校验：{problem}。未保留任何内容；请用 qcdesk verify 检查源数据库。",
+    "the copy's chain head {copied} is not the source's ({source}): nothing was kept.":
+        "副本的链头 {copied} 与源数据库的（{source}）不同：未保留任何内容。",
+    "the source's journal of chain heads {path} does not reach the copy's head: the copy has none (verify says "
+    "so)": "源数据库的链头日志 {path} 未到达副本的链头：副本没有链头日志（校验时会提示）",
+    "{path} exists: qcdesk migrate writes a new file only. Nothing was copied.":
+        "{path} 已存在：qcdesk migrate 只写入新文件。未复制任何内容。",
+    "{n} more": "另有 {n} 项",
+    "name the database to set up in the URI (postgresql://…/qc): not {name!r}":
+        "请在 URI 中指明要设置的数据库（postgresql://…/qc）：不能是 {name!r}",
+    "{app} may read and write the records, and only read and add to the audit trail; {owner} owns the schema "
+    "and runs qcdesk migrate": "{app} 可读写记录，对审计记录只能读取和追加；{owner} 拥有数据库结构并运行 qcdesk migrate",
+    "database {name}: created, owned by {owner}": "数据库 {name}：已创建，属主 {owner}",
+    "database {name}: there, owned by {owner}": "数据库 {name}：已存在，属主 {owner}",
+    "database {name}: there, now owned by {owner} (was {was})": "数据库 {name}：已存在，属主改为 {owner}（原为 {was}）",
+    "{path} failed its integrity check on {when}: it is not copied. Restore a backup first (qcdesk restore).":
+        "{path} 在 {when} 未通过完整性检查：不予复制。请先恢复备份（qcdesk restore）。",
+    "{target} is not empty: it holds {what}. Nothing was copied: migrate into an empty database (createdb), or "
+    "drop what it holds first.": "{target} 不是空的：其中有 {what}。未复制任何内容：请迁移到空数据库（createdb），"
+                                 "或先删除其中的内容。",
+    "{db} refused the copy: {error}. Nothing was copied.": "{db} 拒绝了复制：{error}。未复制任何内容。",
+    "{db} refused the copy: {error}. Nothing was copied: the copy creates the schema, so it runs as the "
+    "database's owner role.": "{db} 拒绝了复制：{error}。未复制任何内容：复制要创建数据库结构，须以数据库的属主角色运行。",
+    "{name!r} cannot be a role's name": "{name!r} 不能用作角色名",
+    "{db} refused to grant the application role its rights: {error}": "{db} 拒绝授予应用角色权限：{error}",
+    "the database is empty: as {owner}, create the schema (qcdesk --db URI migrate) or copy a database into "
+    "it (qcdesk --db FILE migrate --to URI); its tables are then granted to {app}":
+        "数据库是空的：请以 {owner} 身份创建数据库结构（qcdesk --db URI migrate），或将数据库复制进来"
+        "（qcdesk --db FILE migrate --to URI）；之后其各表会授权给 {app}",
+    "{db} refused the set-up: {error}": "{db} 拒绝了设置：{error}",
+    "plant setup runs as a superuser (postgres): {uri} connects as another role":
+        "plant setup 须以超级用户（postgres）运行：{uri} 连接的是其他角色",
+    "{program} is needed for a backup of a PostgreSQL database and was not found (on PATH or in "
+    "/usr/lib/postgresql/*/bin): {install}. Nothing was done.":
+        "备份 PostgreSQL 数据库需要 {program}，但未找到（PATH 中或 /usr/lib/postgresql/*/bin 中）：{install}。"
+        "未做任何操作。",
+    "install PostgreSQL's client programs (Debian and Ubuntu: apt-get install postgresql-client) in the same "
+    "or a newer version than the server": "请安装与服务器相同或更新版本的 PostgreSQL 客户端程序"
+                                          "（Debian 和 Ubuntu：apt-get install postgresql-client）",
+    "{db} is not empty: it holds {what}. Nothing was restored. Restore into an empty database (createdb "
+    "{name}_restored, then qcdesk --db with its URI), or make room: keep this one under another name (psql: "
+    "ALTER DATABASE {name} RENAME TO {name}_old; CREATE DATABASE {name} OWNER the owner role), or drop it "
+    "(dropdb {name}; createdb {name}); or replace it with --replace (it is backed up first).":
+        "{db} 不是空的：其中有 {what}。未恢复任何内容。请恢复到空数据库（createdb {name}_restored，然后用 qcdesk "
+        "--db 指定其 URI），或腾出位置：将此数据库改名保留（psql：ALTER DATABASE {name} RENAME TO {name}_old；"
+        "CREATE DATABASE {name} OWNER 属主角色），或删除它（dropdb {name}；createdb {name}）；"
+        "或用 --replace 替换它（先对其备份）。",
+    "{db} holds no qcdesk database: nothing was backed up.": "{db} 中没有 qcdesk 数据库：未备份任何内容。",
+    "{db} is a PostgreSQL database of another program: nothing was backed up.":
+        "{db} 是其他程序的 PostgreSQL 数据库：未备份任何内容。",
+    "{path} is not a whole pg_dump archive: {error}": "{path} 不是完整的 pg_dump 归档：{error}",
+    "{path} is not a backup of a qcdesk database: it lacks the table {table}":
+        "{path} 不是 qcdesk 数据库的备份：缺少表 {table}",
+    "{path} is not a pg_dump archive (pg_dump -Fc): a PostgreSQL database is restored from one. A SQLite "
+    "backup goes onto a server with qcdesk migrate --from FILE --to URI.":
+        "{path} 不是 pg_dump 归档（pg_dump -Fc）：PostgreSQL 数据库须从此类归档恢复。SQLite 备份可用 "
+        "qcdesk migrate --from FILE --to URI 放到服务器上。",
+    "{path} is not a backup of a qcdesk database": "{path} 不是 qcdesk 数据库的备份",
+    "pg_restore could not restore {path}: {error}. Nothing was restored.":
+        "pg_restore 无法恢复 {path}：{error}。未恢复任何内容。",
+    "{role} may not create tables in {db}: nothing was restored. A restore creates the schema: run it as the "
+    "database's owner role.": "{role} 无权在 {db} 中建表：未恢复任何内容。恢复要创建数据库结构：请以数据库的属主角色运行。",
+    "{program} could not be run: {error}": "无法运行 {program}：{error}",
+    "{db} cannot be reached: {error}": "无法连接 {db}：{error}",
+    "{db}: {error}. No backup was written.": "{db}：{error}。未写入备份。",
+    "pg_dump could not back up {db}: {error}. No backup was written.": "pg_dump 无法备份 {db}：{error}。未写入备份。",
+})

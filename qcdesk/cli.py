@@ -73,8 +73,9 @@ class Command:
 def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
-    parser.add_argument("--db", metavar="PATH", help=_("database file (default: QCDESK_DB, else the "
-                                                        "user data folder)"))
+    parser.add_argument("--db", metavar="PATH", help=_("database file, or a postgresql:// URI of a database "
+                                                        "on a server (default: QCDESK_DB, else the user data "
+                                                        "folder)"))
     parser.add_argument("--user", metavar="NAME", help=_("who is working (default: QCDESK_USER, else "
                                                           "the login name)"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and tables"))
@@ -208,6 +209,29 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     p.add_argument("--force", action="store_true",
                    help=_("restore even a backup that fails verify (audited with what verify said)"))
+    p.add_argument("--replace", action="store_true",
+                   help=_("on a server: replace a database that is not empty (it is backed up first)"))
+
+    p = sub.add_parser("migrate", help=_("copy the database to a PostgreSQL server or back to a file "
+                                         "(--to); without --to, bring its schema up to date"))
+    p.add_argument("--to", dest="target", metavar="TARGET",
+                   help=_("a postgresql:// URI of an empty database, or a new file"))
+    p.add_argument("--from", dest="source", metavar="SOURCE",
+                   help=_("the database to copy (default: --db, QCDESK_DB, else the user data folder's)"))
+
+    p = sub.add_parser("plant", help=_("plant mode: set up a PostgreSQL server for every desk"))
+    plant_sub = p.add_subparsers(dest="plant_command", metavar="ACTION", required=True)
+    q = plant_sub.add_parser("setup", help=_("create the owner and application roles and the database, as "
+                                             "a superuser, and grant each its rights"))
+    q.add_argument("uri", metavar="URI", help=_("a superuser's postgresql:// URI naming the database to "
+                                                "set up"))
+    q.add_argument("--owner", required=True, metavar="NAME",
+                   help=_("the role that owns the schema and runs qcdesk migrate"))
+    q.add_argument("--app", required=True, metavar="NAME", help=_("the role the desks connect as"))
+    q.add_argument("--app-password", metavar="PASSWORD",
+                   help=_("the application role's password (better: QCDESK_APP_PASSWORD)"))
+    q.add_argument("--owner-password", metavar="PASSWORD",
+                   help=_("the owner role's password (better: QCDESK_OWNER_PASSWORD)"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.translate(command.help)))
     return parser
@@ -587,69 +611,108 @@ def cmd_info(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     from qcdesk import health  # noqa: PLC0415 - see the module's docstring
 
     span = store.date_span()
-    out.write(_("database: {path}").format(path=store.path) + "\n")
+    out.write(_("database: {path}").format(path=store.location) + "\n")
+    if store.server is not None:
+        from qcdesk.plant import server_facts  # noqa: PLC0415 - plant mode only
+
+        facts = server_facts(store)
+        out.write(_("server: PostgreSQL {version}; schema {schema}; connected as {role}").format(
+            version=facts.version, schema=facts.schema, role=facts.role) + "\n")
     out.write(_("schema version: {v}").format(v=store.schema_version()) + "\n")
     out.write(_("user: {user}").format(user=store.user) + "\n")
     if span:
         out.write(_("production dates: {first} to {last}").format(first=span[0], last=span[1]) + "\n")
-    out.write(health.describe(store.path) + "\n")
+    if store.server is None:
+        out.write(health.describe(store.path) + "\n")
+    else:
+        out.write(_("integrity: the server keeps its own files whole; qcdesk verify checks the "
+                    "records") + "\n")
     out.write(_("audit chain head: {head}; journal of chain heads: {path}{missing}").format(
         head=store.chain_head()[:16], path=store.journal,
         missing="" if store.journal.is_file() else _(" (missing)")) + "\n")
+    if store.server is not None:
+        out.write(_("(the journal is this workstation's: each desk keeps the heads of the writes it made)")
+                  + "\n")
     for table, n in store.counts().items():
         out.write(f"  {table:<14} {n:>10,}\n")
     return 0
 
 
-def _file_only(db_path: Path | Server) -> Path:
-    """Backup and restore of a server's database are not in this version: said plainly."""
-    if not isinstance(db_path, Path):
-        raise QcError(_("backup and restore of a PostgreSQL database are made with the server's own "
-                        "tools (pg_dump) in this version; nothing was done"))
-    return db_path
+def _backed_up(facts: Any) -> str:
+    return _("backup written to {path}: checked whole (schema {version}, {heats} heats, "
+             "{ingots} ingots).").format(path=facts.path, version=facts.schema_version,
+                                          heats=facts.counts.get("heat", 0),
+                                          ingots=facts.counts.get("ingot", 0))
 
 
 def cmd_backup(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
-    from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+    from qcdesk.store.postgres import Server  # noqa: PLC0415 - see the module's docstring
 
-    db_path = _file_only(db_path)
+    if isinstance(db_path, Server):
+        from qcdesk import server_backup  # noqa: PLC0415 - plant mode only
 
-    if args.auto:
-        folder = args.file or backup.default_backup_folder(db_path)
-        made = backup.automatic_backup(db_path, folder, datetime.now())
-        out.write((_("automatic backup written to {path}.").format(path=made) if made else
-                   _("today's automatic backup is already in {folder}.").format(folder=folder)) + "\n")
-        return 0
-    if args.file is None:
-        raise QcError(_("name the backup file (or use --auto)"))
-    facts = backup.backup(db_path, args.file, force=args.force)
-    out.write(_("backup written to {path}: checked whole (schema {version}, {heats} heats, "
-                "{ingots} ingots).").format(path=facts.path, version=facts.schema_version,
-                                             heats=facts.counts.get("heat", 0),
-                                             ingots=facts.counts.get("ingot", 0)) + "\n")
+        if args.auto:
+            folder = args.file or server_backup.backup_folder()
+            made = server_backup.automatic_backup(db_path, folder, datetime.now())
+        elif args.file is None:
+            raise QcError(_("name the backup file (or use --auto)"))
+        else:
+            out.write(_backed_up(server_backup.backup(db_path, args.file, force=args.force)) + "\n")
+            return 0
+    else:
+        from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+
+        if args.auto:
+            folder = args.file or backup.default_backup_folder(db_path)
+            made = backup.automatic_backup(db_path, folder, datetime.now())
+        elif args.file is None:
+            raise QcError(_("name the backup file (or use --auto)"))
+        else:
+            out.write(_backed_up(backup.backup(db_path, args.file, force=args.force)) + "\n")
+            return 0
+    out.write((_("automatic backup written to {path}.").format(path=made) if made else
+               _("today's automatic backup is already in {folder}.").format(folder=folder)) + "\n")
     return 0
 
 
+def _whole(facts: Any) -> str:
+    return _("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
+        path=facts.path, version=facts.schema_version, heats=facts.counts.get("heat", 0),
+        ingots=facts.counts.get("ingot", 0))
+
+
+def _confirmed(question: str, out: TextIO) -> bool:
+    out.write(question)
+    out.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes", _("yes")):
+        out.write(_("nothing restored.") + "\n")
+        return False
+    return True
+
+
 def cmd_restore(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
-    from qcdesk import backup  # noqa: PLC0415 - see the module's docstring
+    from qcdesk import backup, server_backup  # noqa: PLC0415 - see the module's docstring
+    from qcdesk.store.postgres import Server  # noqa: PLC0415
 
-    db_path = _file_only(db_path)
-
+    if isinstance(db_path, Server):
+        return _restore_server(db_path, args, out)
+    if args.file.is_file() and server_backup.is_archive(args.file):
+        raise QcError(_("{path} is a backup of a PostgreSQL database (pg_dump): it is restored onto a "
+                        "PostgreSQL database (--db postgresql://…), or copied into a file with qcdesk "
+                        "migrate --from URI --to FILE once restored. Nothing was restored.").format(
+            path=args.file))
+    if args.replace:
+        raise QcError(_("--replace is for a database on a server: a file is always replaced, the old one "
+                        "kept aside"))
     facts = backup.inspect(args.file, db_path)
-    out.write(_("{path} is whole: schema {version}, {heats} heats, {ingots} ingots.").format(
-        path=args.file, version=facts.schema_version, heats=facts.counts.get("heat", 0),
-        ingots=facts.counts.get("ingot", 0)) + "\n")
+    out.write(_whole(facts) + "\n")
     checked = backup.check_backup(args.file, force=args.force)
     out.write(checked.summary() + "\n")
     restorer = _sign_in_to_restore(db_path, args.user)
-    if not args.yes:
-        out.write(_("Replace the database {db} by this backup? The current database is kept "
-                    "beside it. Type yes to go on: ").format(db=db_path))
-        out.flush()
-        answer = sys.stdin.readline().strip().lower()
-        if answer not in ("y", "yes", _("yes")):
-            out.write(_("nothing restored.") + "\n")
-            return 1
+    if not args.yes and not _confirmed(_("Replace the database {db} by this backup? The current database is "
+                                         "kept beside it. Type yes to go on: ").format(db=db_path), out):
+        return 1
     done = backup.restore(args.file, db_path, user=restorer or args.user, force=args.force,
                           checked=checked)
     out.write(_("restored {db} from {path}.").format(db=db_path, path=args.file) + "\n")
@@ -658,14 +721,43 @@ def cmd_restore(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -
     return 0
 
 
-def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
+def _restore_server(db: Server, args: argparse.Namespace, out: TextIO) -> int:
+    """A pg_dump archive into the server's database: an empty one, or one replaced with --replace."""
+    from qcdesk import server_backup  # noqa: PLC0415 - plant mode only
+
+    archive = server_backup.inspect(args.file)
+    out.write(_whole(archive.facts) + "\n")
+    if archive.chain_head:
+        out.write(_("its chain head, noted beside it: {head}").format(head=archive.chain_head) + "\n")
+    else:
+        out.write(_("it has no journal of chain heads beside it ({path}): verify will say so").format(
+            path=args.file.with_name(args.file.name + ".heads")) + "\n")
+    held = server_backup.target_contents(db)
+    if held and not args.replace:
+        server_backup.refuse_unless_empty(db, held)
+    restorer = _sign_in_to_restore(db, args.user) if held else None
+    aside = server_backup.kept_aside_name(db, datetime.now())
+    if held and not args.yes and not _confirmed(_(
+            "Replace the database {db} by this backup? The current database is backed up first, to "
+            "{path}. Type yes to go on: ").format(db=db.shown, path=aside), out):
+        return 1
+    done, report = server_backup.restore(args.file, db, user=restorer or args.user, force=args.force,
+                                         replace=args.replace, inspected=archive)
+    out.write(report.summary() + "\n")
+    out.write(_("restored {db} from {path}.").format(db=db.shown, path=args.file) + "\n")
+    if done.kept_aside is not None:
+        out.write(_("the replaced database is kept as {path}.").format(path=done.kept_aside) + "\n")
+    return 0
+
+
+def _sign_in_to_restore(db_path: Path | Server, user: str | None) -> str | None:
     """A database with people is replaced only by an administrator, signed in with a PIN:
     their name. One that cannot be opened (damaged, foreign), or whose last integrity check
     failed, cannot say who that is: its restore goes on (None)."""
     from qcdesk import health  # noqa: PLC0415 - see the module's docstring
 
-    if not db_path.is_file() or health.damaged(db_path) is not None:  # a damaged file: who is in it?
-        return None
+    if isinstance(db_path, Path) and (not db_path.is_file() or health.damaged(db_path) is not None):
+        return None  # a damaged file: who is in it?
     from qcdesk.store import Store  # noqa: PLC0415 - see the module's docstring
 
     try:
@@ -682,9 +774,96 @@ def _sign_in_to_restore(db_path: Path, user: str | None) -> str | None:
         return person.name
 
 
-# Commands on the database file as a whole: run without opening (or migrating) it.
+def _copy_progress(stream: TextIO) -> Callable[[str, int], None]:
+    """A migration's progress on `stream`: a line kept up to date on a terminal, else a line
+    every ten seconds (a big database takes minutes)."""
+    tty = stream.isatty()
+    last = [time.monotonic()]
+
+    def show(table: str, rows: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < (0.5 if tty else 10.0):
+            return
+        last[0] = now
+        text = _("copying {table}: {rows} rows").format(table=table, rows=f"{rows:,}")
+        stream.write(("\r" + text + "\033[K") if tty else text + "\n")
+        stream.flush()
+    return show
+
+
+def _location(text: str) -> Path | Server:
+    from qcdesk.store.postgres import Server, is_server  # noqa: PLC0415 - see the module's docstring
+
+    text = text.strip()
+    if not text:
+        raise QcError(_("name the database: a file or a postgresql:// URI"))
+    return Server(text) if is_server(text) else Path(text).expanduser()
+
+
+def cmd_migrate(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
+    if args.target is None:
+        if args.source is not None:
+            raise QcError(_("--from names what to copy: say where to, with --to"))
+        return _migrate_schema(db_path, args, out)
+    from qcdesk import plant  # noqa: PLC0415 - only for this command
+
+    source = _location(args.source) if args.source is not None else db_path
+    done = plant.migrate(source, _location(args.target), user=args.user, progress=_copy_progress(sys.stderr))
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    out.write(_("copied {source} to {target} in {seconds} s:").format(
+        source=done.source, target=done.target, seconds=f"{done.copy_s:.1f}") + "\n")
+    out.write(render_table([_("table"), _("rows")], [[t, f"{n:,}"] for t, n in done.rows.items()],
+                           [False, True]) + "\n")
+    out.write(_("verify of the copy, in {seconds} s: {summary}").format(
+        seconds=f"{done.verify_s:.1f}", summary=done.report.summary()) + "\n")
+    out.write(_("chain head of {db}: {head}").format(db=done.source, head=done.source_head) + "\n")
+    out.write(_("chain head of {db}: {head}").format(db=done.target, head=done.target_head) + "\n")
+    if done.moved_on:
+        out.write(_("the source was written after its snapshot was copied: what was saved since is not in "
+                    "the copy") + "\n")
+    if done.heads is not None:
+        out.write(_("journal of chain heads of the copy: {path}").format(path=done.heads) + "\n")
+    out.writelines(note + "\n" for note in done.notes)
+    return 0
+
+
+def _migrate_schema(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
+    """The database brought to the newest schema (on a server: created in an empty database,
+    as the owner role)."""
+    from qcdesk.store import Store  # noqa: PLC0415 - see the module's docstring
+    from qcdesk.store.postgres import Server  # noqa: PLC0415
+
+    explicit = bool(args.db or os.environ.get("QCDESK_DB"))
+    with Store.open(db_path, args.user, create=isinstance(db_path, Server) or not explicit) as store:
+        out.write(_("{db}: schema {version}, the newest this program knows.").format(
+            db=store.location, version=store.schema_version()) + "\n")
+    if isinstance(db_path, Server):
+        from qcdesk.plant import grant_again  # noqa: PLC0415 - plant mode only
+
+        out.writelines(line + "\n" for line in grant_again(db_path))
+    return 0
+
+
+def cmd_plant(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
+    from qcdesk import plant  # noqa: PLC0415 - only for this command
+    from qcdesk.store.postgres import Server  # noqa: PLC0415
+
+    superuser = _location(args.uri)
+    if not isinstance(superuser, Server):
+        raise QcError(_("plant setup needs a postgresql:// URI of the database to set up, connecting as a "
+                        "superuser"))
+    app_password = os.environ.get("QCDESK_APP_PASSWORD") or args.app_password
+    owner_password = os.environ.get("QCDESK_OWNER_PASSWORD") or args.owner_password
+    done = plant.setup(superuser, owner=args.owner, app=args.app, owner_password=owner_password,
+                       app_password=app_password)
+    out.writelines(line + "\n" for line in done)
+    return 0
+
+
+# Commands on the database as a whole: run without opening (or migrating) it.
 FILE_COMMANDS: dict[str, Callable[[Path | Server, argparse.Namespace, TextIO], int]] = {
-    "backup": cmd_backup, "restore": cmd_restore,
+    "backup": cmd_backup, "restore": cmd_restore, "migrate": cmd_migrate, "plant": cmd_plant,
 }
 def read_pin(prompt: str, variable: str = "QCDESK_PIN") -> str:
     """A PIN from the environment variable (for scripts), else typed without echo; without a
@@ -800,7 +979,7 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     from qcdesk.verify import as_json, verify  # noqa: PLC0415
 
     report = verify(store, full=args.full)
-    if report.ok:  # integrity_check passed, among the rest: writes may go on if they were refused
+    if report.ok and store.server is None:  # integrity_check passed: writes may go on if they were refused
         health.record(store.path, True, "ok", "verify")
     out.write((as_json(report) if args.json else report.summary()) + "\n")
     return 0 if report.ok else 1

@@ -167,6 +167,47 @@ def compare(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
     return found
 
 
+def compare_own(journal: Iterator[Line | int], blocks: Iterator[tuple[int, str]],
+                positions: Callable[[int, str], bool]) -> Finding:
+    """Walk a workstation's journal of a database on a server beside the chain's blocks
+    ((last entry id, head) in order), both in one pass. Several desks write that chain, each
+    noting only its own writes: the blocks the others wrote are not in this journal, and a
+    write of this one goes on from wherever the chain was. So every write this journal
+    confirms as committed must be a block of the chain, and its start must be a head the
+    chain had; no block is missed for not being in it. `positions(last_id, head)` says
+    whether the chain has that head (for a write noted out of the chain's order)."""
+    found = Finding()
+    pending = iter(blocks)
+    nxt = next(pending, None)
+    started = False
+    missing: dict[str, int] = {}  # heads noted (by their 16 digits) but not found in the chain
+    for line in journal:
+        if isinstance(line, int):
+            found.bad_lines.append(line)
+            continue
+        kind, _prev_last, last_id, head = line
+        if kind == "start":
+            if started or not positions(last_id, head):
+                return found.fail(N_("the journal starts at entry {id} (head {head}), which the "
+                                     "database's chain does not have"), id=last_id, head=head[:16])
+            started, found.starts_at = True, last_id
+        elif kind == "begin":
+            if not started:
+                return found.fail(N_("the journal does not say where it starts"))
+            while nxt is not None and nxt[0] < last_id:  # the other desks' writes
+                nxt = next(pending, None)
+            if nxt == (last_id, head) or ((nxt is None or nxt[0] > last_id) and positions(last_id, head)):
+                found.matched += 1
+            else:
+                missing[head[:16]] = last_id
+        elif head in missing:  # confirmed committed, yet not in the chain
+            return found.fail(_DB_BEHIND_CONFIRMED, id=missing[head], head=head)
+    if not started:
+        return found.fail(N_("the journal is empty"))
+    found.unconfirmed = len(missing)
+    return found
+
+
 def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
     """The file's complete lines (a last line cut short by a crash is not one); None for
     a line longer than MAX_LINE, which is not the journal's."""

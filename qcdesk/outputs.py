@@ -11,13 +11,18 @@ report, a chart or its data — asks `check_target` first. It refuses, whatever
   (`qcdesk.health.check_path`);
 - the backups qcdesk keeps: the automatic ones (``<name>-auto-YYYY-MM-DD.sqlite``), those
   made into a folder (``<name>-YYYYmmdd-HHMMSS.sqlite``) and the copies kept aside by a
-  restore (``<name>.before-restore-YYYYmmdd-HHMMSS.sqlite``), wherever they are;
+  restore (``<name>.before-restore-YYYYmmdd-HHMMSS.sqlite``), wherever they are, and the
+  same of a server's database (``.dump``, pg_dump's archives: `qcdesk.server_backup`);
 - for a document (not a backup), any existing qcdesk database, such as a backup named by
-  hand;
+  hand, and any pg_dump archive;
 - a folder, a device or a pipe, and a path whose folder does not exist;
 - and the same for the temporary file a writer makes beside its target (``.part``).
 
 An existing ordinary file is replaced only with `force`.
+
+For a database on a server there is no database file to compare with: what is protected is
+what this workstation keeps for it (its journal of chain heads, under the server's name in
+`qcdesk.store.postgres.witness_folder`) and the backups qcdesk makes of it.
 """
 
 from __future__ import annotations
@@ -25,23 +30,30 @@ from __future__ import annotations
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdesk import health, journal
 from qcdesk.errors import QcError
 from qcdesk.i18n import _
 from qcdesk.migrations import APPLICATION_ID
 
+if TYPE_CHECKING:
+    from qcdesk.store.postgres import Server
+
 SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 TEMPORARY = ".part"  # what writers add to the target's name for the file they write first
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_SERVER_URI = re.compile(r"\s*postgres(?:ql)?:/", re.IGNORECASE)  # as given, or made a Path (one slash)
+_ARCHIVE_HEADER = b"PGDMP"  # pg_dump's custom format
+_BACKUP_SUFFIX = r"\.(?:sqlite|dump)"
 
 
 def kept_backup_patterns(db_path: str | Path) -> list[re.Pattern[str]]:
     """The names of the backups qcdesk makes of the database at `db_path` (see qcdesk.backup)."""
     stem = re.escape(Path(db_path).stem)
-    return [re.compile(stem + r"-auto-[0-9]{4}-[0-9]{2}-[0-9]{2}\.sqlite"),
-            re.compile(stem + r"-[0-9]{8}-[0-9]{6}\.sqlite"),
-            re.compile(stem + r"\.before-restore-[0-9]{8}-[0-9]{6}\.sqlite")]
+    return [re.compile(stem + r"-auto-[0-9]{4}-[0-9]{2}-[0-9]{2}" + _BACKUP_SUFFIX),
+            re.compile(stem + r"-[0-9]{8}-[0-9]{6}" + _BACKUP_SUFFIX),
+            re.compile(stem + r"\.before-restore-[0-9]{8}-[0-9]{6}" + _BACKUP_SUFFIX)]
 
 
 def _own_files(db_path: Path) -> list[tuple[Path, str]]:
@@ -85,6 +97,14 @@ def _is_qcdesk_database(path: Path) -> bool:
     return head[:16] == _SQLITE_HEADER and int.from_bytes(head[68:72], "big") == APPLICATION_ID
 
 
+def _is_archive(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(len(_ARCHIVE_HEADER)) == _ARCHIVE_HEADER
+    except OSError:
+        return False
+
+
 def _protected(candidate: Path, db_path: Path | None, backup: bool) -> str | None:
     """Why `candidate` must not be written, or None."""
     if db_path is None:
@@ -99,16 +119,25 @@ def _protected(candidate: Path, db_path: Path | None, backup: bool) -> str | Non
         return _("it is a backup qcdesk keeps of the database (or is named as one)")
     if not backup and candidate.is_file() and _is_qcdesk_database(candidate):
         return _("it is a qcdesk database (a copy or a backup of one)")
+    if not backup and candidate.is_file() and _is_archive(candidate):
+        return _("it is a backup of a PostgreSQL database (pg_dump)")
     return None
 
 
-def check_target(path: str | Path, db_path: str | Path | None, *, force: bool = False,
+def check_target(path: str | Path, db_path: str | Path | Server | None, *, force: bool = False,
                  backup: bool = False) -> Path:
     """The file a writer may write for `path` (symbolic links followed), or QcError with
     one plain line before anything is written. `db_path` is the database to protect (None:
     no database, only the rules for folders and devices); `backup` when the file written
     is a backup of it (which may replace a qcdesk database named by hand, with `force`)."""
+    if _SERVER_URI.match(str(path)):  # a file name would make it a folder "postgresql:"
+        raise QcError(_("{path} cannot be written: it names a database on a server; give a file name"
+                        ).format(path=path))
     path = Path(path)
+    if db_path is not None and not isinstance(db_path, str | Path):  # a server: what this desk keeps of it
+        from qcdesk.store.postgres import witness_folder  # noqa: PLC0415 - plant mode only
+
+        db_path = witness_folder() / db_path.key
     database = None if db_path is None else Path(db_path)
     why = _protected(path, database, backup)
     if why is not None:

@@ -69,8 +69,8 @@ def sums_of(values: Sequence[Any]) -> RateSums:
 # as weight_qualified_kg / weight_judged_kg and ingots_qualified / ingots_judged of SUMS_SQL.
 # By weight the heat_live_by_day index holds every column read. (speed-output, issue 17)
 DAILY_JUDGED_SQL = {
-    "weight": ("total(h.w_surface_ok_kg) FILTER (WHERE h.chem_status = 'conforms'), "
+    "weight": ("total(h.w_surface_ok_kg - h.w_pa_fails_ok_kg) FILTER (WHERE h.chem_status = 'conforms'), "
                "total(h.w_judged_kg) FILTER (WHERE h.chem_status <> 'not_checked')"),
-    "count": ("total(h.n_surface_ok) FILTER (WHERE h.chem_status = 'conforms'), "
+    "count": ("total(h.n_surface_ok - h.n_pa_fails_ok) FILTER (WHERE h.chem_status = 'conforms'), "
               "total(h.n_judged) FILTER (WHERE h.chem_status <> 'not_checked')"),
 }

@@ -50,9 +50,14 @@ class Table:
     def against_trail(self) -> str:
         """SQL: one pass over the rows and the newest entries: (records the trail says are
         there, the key of the first record whose row differs from its newest state)."""
-        return ("SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), min(CASE WHEN a.state IS NULL "  # noqa: S608
-                "OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL AND a.state IS NOT "
-                f"t.state) THEN l.rec END) FROM (SELECT rec, max(id) AS id FROM audit WHERE {self.entries} "
+        differs = ("a.state IS NULL OR (t.rec IS NULL AND a.state IS NOT 'null') OR (t.rec IS NOT NULL "
+                   "AND a.state IS NOT t.state)")
+        # the first by row id (a number: on PostgreSQL, `rec` taken from a CASE is one), or for
+        # a composed key by its text
+        first = f"min(l.rec) FILTER (WHERE {differs})" if self.key_columns else (
+            f"min(CASE WHEN {differs} THEN l.rec END)")
+        return (f"SELECT count(*) FILTER (WHERE a.state IS NOT 'null'), {first} "  # noqa: S608
+                f"FROM (SELECT rec, max(id) AS id FROM audit WHERE {self.entries} "
                 f"GROUP BY rec) l JOIN audit a ON a.id = l.id LEFT JOIN ({self.select}) t ON t.rec = l.rec")
 
     @property

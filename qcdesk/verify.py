@@ -3,7 +3,8 @@
 The checks, each one pass over what it reads:
 
 1. SQLite's own ``PRAGMA integrity_check`` and ``foreign_key_check`` (on a second
-   connection, at the same time as the rest: the file's pages are read once by each);
+   connection, at the same time as the rest: the file's pages are read once by each); on
+   a server, that every constraint is in force and no reference points nowhere;
 2. the audit chain: the log kept before schema 9 entry by entry, then every block
    (one write's entries) since (`qcdesk.chain`), and no entry outside a block;
 3. every record of every table the program writes (`qcdesk.records`): the live row is
@@ -13,11 +14,14 @@ The checks, each one pass over what it reads:
    the chain head it names against the chain at that moment, and its signer against
    who the audit trail says they were then: name, role, active, and the PIN hash the
    PIN was checked against; and no record a signature in force covers changed since;
-5. the triggers the migrations create, each present as written, and no other;
+5. the triggers the migrations create (on a server, the schema's script), each present as
+   written and firing, and no other; on a server also the functions the schema defines;
 6. what the rates are computed from: every live heat's ingot sums and verdict, and every
    ingot's product-analysis verdict, again;
 7. the journal of chain heads kept beside the database (`qcdesk.journal`): every write
-   of the chain noted there, every write confirmed there still in the chain.
+   of the chain noted there, every write confirmed there still in the chain. On a server,
+   where several desks write one chain, this workstation's journal holds its own writes:
+   each it confirms still in the chain.
 
 The first mismatch is named (which table, which record, what differs); a journal that
 is missing or starts late is said as a warning.
@@ -55,6 +59,7 @@ class Report:
     signatures: int = 0               # signatures in force checked
     chain_head: str = chain.GENESIS
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was checked how, said beside the result
 
     def fail(self, problem: str) -> Report:
         self.ok = False
@@ -69,7 +74,7 @@ class Report:
                      "records match their audit trail, {signatures} signature(s) in force match their "
                      "records and signers.").format(entries=self.entries, head=self.chain_head[:16],
                                                     records=self.records, signatures=self.signatures)
-        return "\n".join([text] + [_("warning: {text}").format(text=w) for w in self.warnings])
+        return "\n".join([text, *self.notes] + [_("warning: {text}").format(text=w) for w in self.warnings])
 
 
 def verify(store: Store, *, full: bool = False, heads: Path | None = None) -> Report:
@@ -102,20 +107,21 @@ def _on_its_own(store: Store, work: Callable[[Store], _T]) -> _T:
     try:
         other = store.reader()
     except Exception as exc:
-        return cast(_T, _("PRAGMA integrity_check: {result}").format(result=exc))
+        return cast(_T, _(store.dialect.integrity_message).format(result=exc))
     with other, other.snapshot():
         return work(other)
 
 
 def _integrity(store: Store) -> str | None:
-    """integrity_check and foreign_key_check; what is wrong, if anything."""
+    """The database's own check (SQLite's integrity_check; on a server, that every constraint
+    is in force) and foreign_key_check; what is wrong, if anything."""
     try:
         result = store.integrity_check()
         if result != ["ok"]:
-            return _("PRAGMA integrity_check: {result}").format(result="; ".join(result[:5]))
+            return _(store.dialect.integrity_message).format(result="; ".join(result[:5]))
         dangling = store.foreign_key_check()
     except Exception as exc:
-        return _("PRAGMA integrity_check: {result}").format(result=exc)
+        return _(store.dialect.integrity_message).format(result=exc)
     if dangling:
         table, rowid, parent = dangling[0]
         return _("{table} row {rowid} refers to a missing {parent} ({n} such row(s))").format(
@@ -125,9 +131,9 @@ def _integrity(store: Store) -> str | None:
 
 def _run(store: Store, report: Report, full: bool, heads: Path,
          biggest: Future[tuple[str | None, int]]) -> str | None:
-    return (_legacy_chain(store, report) or _chain(store, report) or _records(store, report, biggest)
-            or _signatures(store, report, full) or _triggers(store) or _derived(store)
-            or _journal(store, report, heads))
+    return (_functions(store) or _legacy_chain(store, report) or _chain(store, report)
+            or _records(store, report, biggest) or _signatures(store, report, full) or _triggers(store)
+            or _other_functions(store) or _derived(store) or _journal(store, report, heads))
 
 
 # ------------------------------------------------------------------ the chain
@@ -381,16 +387,50 @@ def _json_object(value: object) -> dict[str, object]:
 
 def _triggers(store: Store) -> str | None:
     """The triggers that protect the records (append-only audit, nothing deleted,
-    signatures fixed) and keep the sums: each present, as the migrations wrote it."""
-    found = store.triggers()
-    for name, sql in sorted(store.expected_triggers().items()):
+    signatures fixed) and keep the sums: each present, as qcdesk wrote it, and firing."""
+    found, expected = store.triggers(), store.expected_triggers()
+    for name, trigger in sorted(expected.items()):
         if name not in found:
             return _("the protective trigger {name} is missing: it was dropped").format(name=name)
-        if found[name] != sql:
+        if found[name].definition != trigger.definition:
             return _("the trigger {name} is not the one qcdesk wrote: it was replaced").format(name=name)
-    extra = sorted(set(found) - set(store.expected_triggers()))
+        if not found[name].enabled:
+            return _("the protective trigger {name} is disabled: it does not fire").format(name=name)
+    extra = sorted(set(found) - set(expected))
     if extra:
         return _("the trigger {name} was not written by qcdesk").format(name=extra[0])
+    return None
+
+
+def _functions(store: Store) -> str | None:
+    """On a server, the functions of the schema (SQLite's, which the chain and the records'
+    states are computed with, and those the triggers run), each as qcdesk wrote it: checked
+    first, since every other check computes with them. A SQLite file holds none."""
+    functions, written = store.functions(), store.expected_functions()
+    for function, body in sorted(written.items()):
+        if function not in functions:
+            return _("the function {function} is missing: it was dropped").format(function=function)
+        if functions[function] != body:
+            runs = sorted(name for name, trigger in store.expected_triggers().items()
+                          if f" EXECUTE FUNCTION {function.partition('(')[0]}(" in trigger.definition)
+            if runs:
+                return _("the function {function}, which the trigger {name} runs, is not the one qcdesk "
+                         "wrote: it was replaced").format(function=function, name=runs[0])
+            return _("the function {function} is not the one qcdesk wrote: it was replaced").format(
+                function=function)
+    names = {function.partition("(")[0] for function in written}
+    overloads = sorted(f for f in set(functions) - set(written) if f.partition("(")[0] in names)
+    if overloads:  # called in place of qcdesk's for arguments it fits better
+        return _("the function {function} was not written by qcdesk").format(function=overloads[0])
+    return None
+
+
+def _other_functions(store: Store) -> str | None:
+    """Functions of the schema that qcdesk did not write, of other names (harmless unless a
+    trigger runs one: the triggers are checked before)."""
+    extra = sorted(set(store.functions()) - set(store.expected_functions()))
+    if extra:
+        return _("the function {function} was not written by qcdesk").format(function=extra[0])
     return None
 
 
@@ -421,7 +461,10 @@ def _derived(store: Store) -> str | None:
 # ------------------------------------------------------------------ journal
 
 def _journal(store: Store, report: Report, heads: Path) -> str | None:
-    """The chain's writes against the journal of chain heads beside the database."""
+    """The chain's writes against the journal of chain heads beside the database; on a
+    server, this workstation's writes against its own journal."""
+    if store.server is not None:
+        return _own_journal(store, report, heads)
     try:
         lines = journal.lines(heads)
         found = journal.compare(lines, ((b[0], b[3]) for b in store.blocks()), store.has_head)
@@ -436,10 +479,7 @@ def _journal(store: Store, report: Report, heads: Path) -> str | None:
     if found.problem:
         return _("the journal of chain heads {path}: {problem}").format(
             path=heads, problem=_(found.problem).format(**found.args))
-    if found.bad_lines:
-        report.warnings.append(_("the journal of chain heads {path} has {n} line(s) it did not write "
-                                 "(the first: line {line})").format(path=heads, n=len(found.bad_lines),
-                                                                    line=found.bad_lines[0]))
+    _bad_lines(report, heads, found)
     first = store.first_block_start()
     if found.starts_at > first:
         report.warnings.append(_("the journal of chain heads starts at entry {id}: the writes before it "
@@ -448,10 +488,43 @@ def _journal(store: Store, report: Report, heads: Path) -> str | None:
     return None
 
 
+def _own_journal(store: Store, report: Report, heads: Path) -> str | None:
+    """On a server every desk writes the one chain and notes only its own writes: each write
+    this workstation's journal confirms must be in the chain (a head removed or rewritten on
+    the server is found); the other desks' writes are checked against their own journals."""
+    try:
+        lines = journal.lines(heads)
+        found = journal.compare_own(lines, ((b[0], b[3]) for b in store.blocks()), store.has_head)
+    except FileNotFoundError:
+        report.warnings.append(_("there is no journal of chain heads at {path}: this workstation wrote "
+                                 "nothing to this database, or its journal was removed; the newest entries "
+                                 "cannot be checked against a copy outside the server").format(path=heads))
+        return None
+    except OSError as exc:
+        report.warnings.append(_("the journal of chain heads {path} cannot be read: {error}").format(
+            path=heads, error=exc.strerror or exc))
+        return None
+    if found.problem:
+        return _("the journal of chain heads {path} (this workstation's): {problem}").format(
+            path=heads, problem=_(found.problem).format(**found.args))
+    _bad_lines(report, heads, found)
+    report.notes.append(_("the journal of chain heads {path} is this workstation's: its {n} write(s) are in "
+                          "the chain; the other workstations' writes are checked against their own "
+                          "journals").format(path=heads, n=found.matched))
+    return None
+
+
+def _bad_lines(report: Report, heads: Path, found: journal.Finding) -> None:
+    if found.bad_lines:
+        report.warnings.append(_("the journal of chain heads {path} has {n} line(s) it did not write "
+                                 "(the first: line {line})").format(path=heads, n=len(found.bad_lines),
+                                                                    line=found.bad_lines[0]))
+
+
 def as_json(report: Report) -> str:
     return json.dumps({"ok": report.ok, "problem": report.problem, "entries": report.entries,
                        "records": report.records, "signatures": report.signatures,
-                       "chain_head": report.chain_head, "warnings": report.warnings},
+                       "chain_head": report.chain_head, "warnings": report.warnings, "notes": report.notes},
                       ensure_ascii=False, indent=2)
 
 

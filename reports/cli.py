@@ -58,26 +58,42 @@ def _target(store: Store, path: Path, force: bool) -> Path:
     return path
 
 
-def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    # reportlab and the documents only now (see the module's docstring)
-    from reports import daily, fonts, heat_sheet, period  # noqa: PLC0415
-    from reports.period_data import file_stem, period_of  # noqa: PLC0415
+def _font() -> None:
+    """Register the reports' font (reportlab loads here), saying if it is not the one wanted."""
+    from reports import fonts  # noqa: PLC0415 - see the module's docstring
 
     choice = fonts.register()
     if choice.warning:
         sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
+
+
+def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    # reportlab and the document asked for only now, not the others (see the module's docstring)
     if args.report == "heat":
+        _font()
+        from reports import heat_sheet  # noqa: PLC0415
+
         heat = store.heat(args.heat_no)  # a clear error for an unknown heat, before any file
         target = _target(store, args.output or default_name("heat", heat.heat_no), args.force)
         heat_sheet.write(store, heat.heat_no, target)
     elif args.report == "period":
+        _font()
+        from reports import period  # noqa: PLC0415
+        from reports.period_data import file_stem, period_of  # noqa: PLC0415
+
         span = period_of(args.date_from, args.date_to)  # refuses --to before --from, before any file
         target = _target(store, args.output or Path(file_stem(span) + ".pdf"), args.force)
         period.build_period_report(store, span.date_from, span.date_to, target, basis=args.basis)
     else:
+        from reports.data import bests_ahead  # noqa: PLC0415
+
         day: date = args.day
         target = _target(store, args.output or default_name("daily", day.isoformat()), args.force)
-        daily.write(store, day, target)
+        bests = bests_ahead(store, day)  # every day before it, read while reportlab and the font load
+        _font()
+        from reports import daily  # noqa: PLC0415
+
+        daily.write(store, day, target, bests=bests)
     out.write(_("Written: {path}").format(path=target) + "\n")
     return 0
 

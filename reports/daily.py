@@ -3,72 +3,70 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
 from qcdesk.store import Store
-from reports import fonts, layout
+from qcdesk.store.queries import RecordBests
+from reports import charts, fonts, layout
 from reports.data import DailyReport, ParetoBar, daily_report
 from reports.lab_data import DailyLab, daily_lab
 from reports.layout import FRAME_W, INK, Paragraph, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
 LINE = colors.HexColor("#c0392b")
+GRID = colors.HexColor("#dddddd")
 
 
 def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumulative_label: str, *,
-                 width: float = FRAME_W, height: float = 52 * mm) -> Drawing:
-    """Bars of ingots per defect, most frequent first, with the cumulative share as a line."""
-    drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 28, 18
-    chart.width, chart.height = width - 70, height - 32
-    chart.data = [[b.ingots for b in bars]]
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 2
-    chart.groupSpacing = 6
-    chart.categoryAxis.categoryNames = [fonts.visible(b.code) for b in bars]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.dy = -2
-    chart.categoryAxis.strokeColor = INK
+                 width: float = FRAME_W, height: float = 52 * mm) -> Flowable:
+    """Bars of ingots per defect, most frequent first, with the cumulative share as a line; drawn
+    as reportlab's VerticalBarChart draws its bars and axes (`reports.charts`)."""
+    x0, y0 = 28.0, 18.0
+    plot_w, plot_h = width - 70, height - 32
+    n = len(bars)
     top = max((b.ingots for b in bars), default=1)
     step = max(1, math.ceil(nice_axis(0, top)[2]))  # round steps of whole ingots: 50, 100, … not 47, 94, …
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(1, math.ceil(top / step)) * step
-    chart.valueAxis.valueStep = step
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.strokeColor = INK
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.labelTextFormat = "%d"
-    drawing.add(chart)
-    n = len(bars)
-    if n:
-        slot = chart.width / n
-        points: list[float] = []
+    ys = charts.Scale(y0, plot_h, 0, max(1, math.ceil(top / step)) * step)
+    values = charts.ticks(ys.lo, ys.hi, step)
+    slot = plot_w / float(n or 1)
+    scaled = slot / 16  # a bar 10 parts wide, 3 parts either side (reportlab's bar and group spacing)
+    right = x0 + plot_w
+
+    def paint(canvas: Canvas) -> None:
+        charts.grid(canvas, [ys(v) for v in values], x0, right, GRID)
+        canvas.setFillColor(BAR)
         for i, b in enumerate(bars):
-            points += [chart.x + (i + 0.5) * slot, chart.y + b.cumulative * chart.height]
-        drawing.add(PolyLine(points, strokeColor=LINE, strokeWidth=1.3))
-    right = chart.x + chart.width
-    drawing.add(Line(right, chart.y, right, chart.y + chart.height, strokeColor=LINE, strokeWidth=0.6))
-    for pct in (0, 25, 50, 75, 100):
-        y = chart.y + pct / 100 * chart.height
-        drawing.add(Line(right, y, right + 3, y, strokeColor=LINE, strokeWidth=0.6))
-        drawing.add(String(right + 5, y - 2.5, f"{pct}%", fontName=font, fontSize=7, fillColor=LINE))
-    drawing.add(String(chart.x, chart.y + chart.height + 5, fonts.visible(ingots_label), fontName=font,
-                       fontSize=7, fillColor=BAR))
-    drawing.add(String(right, chart.y + chart.height + 5, fonts.visible(cumulative_label), fontName=font,
-                       fontSize=7, fillColor=LINE, textAnchor="end"))
-    return drawing
+            canvas.rect(x0 + i * slot + 0.5 * 6 * scaled, ys(0), 10 * scaled, ys(b.ingots) - ys(0), stroke=0,
+                        fill=1)
+        charts.bottom_axis(canvas, [x0 + i * slot for i in range(n + 1)],
+                           [(x0 + (i + 0.5) * slot, fonts.visible(b.code)) for i, b in enumerate(bars)],
+                           y=y0, x0=x0, x1=right, font=font, color=INK, drop=2)
+        charts.left_axis(canvas, ys, values, lambda v: str(int(v)), x=x0, font=font, color=INK)
+        charts.pen(canvas, LINE, 1.3)
+        if n:
+            charts.polyline(canvas, [(x0 + (i + 0.5) * slot, y0 + b.cumulative * plot_h)
+                                     for i, b in enumerate(bars)])
+        charts.pen(canvas, LINE, 0.6)
+        canvas.line(right, y0, right, y0 + plot_h)
+        for pct in (0, 25, 50, 75, 100):
+            y = y0 + pct / 100 * plot_h
+            charts.pen(canvas, LINE, 0.6)
+            canvas.line(right, y, right + 3, y)
+            charts.text(canvas, (right + 5, y - 2.5), f"{pct}%", font=font, size=7, color=LINE)
+        charts.text(canvas, (x0, y0 + plot_h + 5), fonts.visible(ingots_label), font=font, size=7, color=BAR)
+        cumulative = fonts.visible(cumulative_label)  # its end at the right of the plot
+        charts.text(canvas, (right - stringWidth(cumulative, font, 7), y0 + plot_h + 5), cumulative,
+                    font=font, size=7, color=LINE)
+
+    return charts.Chart(width, height, paint)
 
 
 def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
@@ -109,11 +107,14 @@ def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
     return layout.render(story, report.furniture, f"{report.furniture.title} {report.day}", st)
 
 
-def build(store: Store, day: date, printed_at: datetime | None = None) -> bytes:
-    """The daily quality report of a production date, as PDF bytes."""
+def build(store: Store, day: date, printed_at: datetime | None = None, *,
+          bests: Callable[[], RecordBests] | None = None) -> bytes:
+    """The daily quality report of a production date, as PDF bytes; `bests`: what gives the records
+    of the days before it, if they are being read already (`reports.data.bests_ahead`)."""
     with layout.fewer_collections():
-        return layout_report(daily_report(store, day, printed_at), daily_lab(store, day))
+        return layout_report(daily_report(store, day, printed_at, bests=bests), daily_lab(store, day))
 
 
-def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None) -> Path:
-    return layout.write(build(store, day, printed_at), path)
+def write(store: Store, day: date, path: str | Path, printed_at: datetime | None = None, *,
+          bests: Callable[[], RecordBests] | None = None) -> Path:
+    return layout.write(build(store, day, printed_at, bests=bests), path)

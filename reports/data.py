@@ -8,7 +8,7 @@ language in force. `reports.heat_sheet` and `reports.daily` lay the data out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -19,7 +19,8 @@ from qcdesk.people import ROLE_NAMES, Role
 from qcdesk.rates import FORMULAS, RateRow, Rates, RateSums, format_rate
 from qcdesk.signoff import Signoff, Status
 from qcdesk.standards import ElementVerdict, HeatCheck
-from qcdesk.store import Plan, RecordDay, Store
+from qcdesk.store import Plan, Store
+from qcdesk.store.queries import RecordBests
 from reports.i18n import N_, _, pick
 
 # ------------------------------------------------------------------ the data
@@ -612,42 +613,37 @@ def _nonconforming(store: Store, day: date, shifts: dict[str, str]) -> Table:
                  empty=_("None: every checked heat conforms."))
 
 
-@dataclass(frozen=True)
-class Bests:
-    """The records of the production dates before a day: the most heats in one day by the whole
-    workshop and by each converter, and the best ingot qualified rate (by weight), each with the
-    first date it was reached (None: no such day)."""
-
-    heats: tuple[int, date] | None
-    heats_by_converter: dict[str, tuple[int, date]]
-    rate: tuple[float, date] | None
+def bests_before(store: Store, day: date) -> RecordBests:
+    """The records of the production dates before a day (by weight): the most heats in one day by
+    the whole workshop and by each converter, and the best ingot qualified rate, each with the
+    first date it was reached; one pass over every heat made before it."""
+    if day == date.min:
+        return RecordBests(None, {}, None)
+    return store.record_bests(date.min, day - timedelta(days=1))
 
 
-def bests_of(days: Sequence[RecordDay]) -> Bests:
-    """The records of these days (`Store.record_days` by weight, in date order)."""
-    heats: tuple[int, date] | None = None
-    by_converter: dict[str, tuple[int, date]] = {}
-    rate: tuple[float, date] | None = None
-    for d in days:  # in date order: only a greater figure takes a record from an earlier day
-        made = sum(n for _conv, n in d.heats)
-        if heats is None or made > heats[0]:
-            heats = (made, d.day)
-        for conv, n in d.heats:
-            if conv not in by_converter or n > by_converter[conv][0]:
-                by_converter[conv] = (n, d.day)
-        if d.judged and (rate is None or d.qualified / d.judged > rate[0]):
-            rate = (d.qualified / d.judged, d.day)
-    return Bests(heats, by_converter, rate)
+def bests_ahead(store: Store, day: date) -> Callable[[], RecordBests]:
+    """Start reading `bests_before(store, day)` on a connection of its own, on another thread, and
+    return what waits for it: the daily report's one pass over ten years of heats is read while the
+    process does other work (loads reportlab and the font). A failure is raised by the waiting."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only the command line reads ahead
+
+    pool = ThreadPoolExecutor(1, "qcdesk-records")
+
+    def read() -> RecordBests:
+        with store.reader() as reader:
+            return bests_before(reader, day)
+
+    found = pool.submit(read)
+    pool.shutdown(wait=False)  # the thread ends with its one read
+    return found.result
 
 
-def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None) -> tuple[str, ...]:
+def _records(before: RecordBests, heats: list[Heat], day_rate: float | None) -> tuple[str, ...]:
     out = []
     by_converter: dict[str, int] = {}
     for h in heats:
         by_converter[h.converter] = by_converter.get(h.converter, 0) + 1
-    # every day before this one, in one pass over the heats
-    before = bests_of(store.record_days(date.min, day - timedelta(days=1))) if day > date.min else \
-        Bests(None, {}, None)
     best_all, bests = before.heats, before.heats_by_converter
     for conv, n in sorted(by_converter.items(), key=lambda kv: (len(kv[0]), kv[0])):
         best = bests.get(conv)
@@ -670,8 +666,10 @@ def _records(store: Store, day: date, heats: list[Heat], day_rate: float | None)
     return tuple(out)
 
 
-def daily_report(store: Store, day: date, printed_at: datetime | None = None) -> DailyReport:
-    """The daily quality report of a production date."""
+def daily_report(store: Store, day: date, printed_at: datetime | None = None, *,
+                 bests: Callable[[], RecordBests] | None = None) -> DailyReport:
+    """The daily quality report of a production date; `bests`: what gives the records of the days
+    before it (`bests_ahead`), if they are being read already."""
     printed_at = printed_at or datetime.now()
     shifts = _shift_names(store)
     day_total = store.rates(day, day).total
@@ -707,7 +705,8 @@ def daily_report(store: Store, day: date, printed_at: datetime | None = None) ->
         by_grade=_grouped(store, day, "grade"),
         pareto=bars, pareto_table=pareto_table,
         nonconforming=_nonconforming(store, day, shifts),
-        records=_records(store, day, heats, day_total.rates.ingot_qualified_rate),
+        records=_records(bests() if bests else bests_before(store, day), heats,
+                         day_total.rates.ingot_qualified_rate),
         draft_reasons=tuple(reasons),
         signatures=(_("Workshop head"),),
         footnotes=tuple(notes),

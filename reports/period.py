@@ -1,5 +1,5 @@
 """The period quality report (a month, a quarter, any span) laid out on A4; content from
-`reports.period_data`, charts drawn with reportlab graphics.
+`reports.period_data`, charts drawn straight onto the page (`reports.charts`).
 
 It is never signed: it carries the DRAFT stamp while its figures can still change (see
 `period_data`), and no SIGNED seal otherwise.
@@ -12,21 +12,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
-from reportlab.graphics.charts.axes import XValueAxis, YValueAxis
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import flatten, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
 from qcdesk.model import EVERYTHING, Scope
 from qcdesk.store import Store
-from reports import fonts, layout
+from reports import charts, fonts, layout
 from reports.daily import pareto_chart
 from reports.data import Figure
 from reports.layout import FAIL, FRAME_W, GREY, INK, Paragraph, Styles, nice_axis, note_mark, text
@@ -75,106 +71,6 @@ def _segments(values: tuple[float | None, ...]) -> list[list[tuple[float, float]
     return [run for run in out if run]
 
 
-class _LinePlot(LinePlot):
-    """LinePlot, its lines made faster when none has markers, labels or fills (the individuals
-    and plan charts: hundreds of points): each line is the PolyLine LinePlot makes, without its
-    look, point by point, for a marker or label no point has."""
-
-    def makeLines(self) -> Group:  # LinePlot.makeLines
-        lines = self.lines
-        positions = getattr(self, "_positions", None)
-        if positions is None or not hasattr(self, "_pairInFills"):  # another reportlab: its own way
-            return super().makeLines()
-        styles = [lines[i % len(lines)] for i in range(len(positions))]
-        plain = (self.lineLabelFormat is None and not getattr(self, "_inFill", None) and not self._pairInFills
-                 and not self.reversePlotOrder and not getattr(self, "_bubblePlot", None)
-                 and all(getattr(s, "lineStyle", None) == "joinedLine"
-                         and not any(getattr(s, a, None) for a in ("symbol", "inFill", "shader"))
-                         for s in styles))
-        if not plain:
-            return super().makeLines()
-        group = Group()
-        into = getattr(self, "_lineG", group)
-        for row, style in zip(positions, styles, strict=True):
-            line = PolyLine(flatten(row), strokeColor=getattr(style, "strokeColor", None), strokeLineCap=0,
-                            strokeLineJoin=1)
-            width = style.strokeWidth if hasattr(style, "strokeWidth") else getattr(lines, "strokeWidth", 0)
-            if width:
-                line.strokeWidth = width
-            dash = getattr(style, "strokeDashArray", None)
-            if dash:
-                line.strokeDashArray = dash
-            into.add(line)
-        return group
-
-
-class _TickLabels:
-    """The tick labels of a value axis made as reportlab's Label widget draws itself (a group
-    moved to the tick, the text in it) without making the widget for each tick: the labels were
-    half of an individuals chart's drawing. Only the plain labels the charts here have (one
-    format function, no box, padding or angle); any other as the axis makes them."""
-
-    def makeTickLabels(self) -> Group:  # ValueAxis.makeTickLabels
-        labels = self.labels  # type: ignore[attr-defined]
-        if not self.visibleLabels:  # type: ignore[attr-defined]
-            return Group()
-        if not self._plain_labels():
-            return super().makeTickLabels()  # type: ignore[misc]
-        font, size, colour = labels.fontName, labels.fontSize, labels.fillColor
-        north = labels.boxAnchor == "n"
-        leading = size * 1.2  # as Label: no leading given, no ascent and descent asked for
-        ratio = 1 / 1.2
-        at = [self._x, self._y]  # type: ignore[attr-defined]
-        d = self._dataIndex  # type: ignore[attr-defined]
-        at[1 - d] = self._labelAxisPos()  # type: ignore[attr-defined]
-        group = Group()
-        for tick in self._tickValues:  # type: ignore[attr-defined]
-            at[d] = self.scale(tick)  # type: ignore[attr-defined]
-            lines = simpleSplit(self.labelTextFormat(tick), font, size, None)  # type: ignore[attr-defined]
-            width = max((stringWidth(line, font, size) for line in lines), default=0)
-            label = Group()  # Label._rawDraw, box anchor "n" (below the tick) or "e" (left of it)
-            label.translate(at[0] + labels.dx, at[1] + labels.dy)
-            label.rotate(0)
-            y = (-0 if north else 0.5 * (leading * len(lines))) - leading * ratio
-            for line in lines:
-                shown = String(-width * 0.5 if north else 0 - width, y, line)
-                shown.textAnchor = "start"
-                shown.fontName = font
-                shown.fontSize = size
-                shown.fillColor = colour
-                label.add(shown)
-                y -= leading
-            group.add(label)
-        return group
-
-    def _plain_labels(self) -> bool:
-        labels = self.labels  # type: ignore[attr-defined]
-        if not all(hasattr(self, a) for a in ("_x", "_y", "_dataIndex", "_labelAxisPos", "_tickValues",
-                                              "_labelTextFormat", "scale")) \
-                or not hasattr(labels, "_children"):
-            return False  # another reportlab: the axis makes its labels its own way
-        return bool(
-            not labels._children and self._labelTextFormat is None  # type: ignore[attr-defined]
-            and callable(self.labelTextFormat) and not hasattr(self.labelTextFormat, "calcPlaces")  # type: ignore[attr-defined]
-            and self.labelTextPostFormat is None and self.labelTextScale is None  # type: ignore[attr-defined]
-            and self.skipEndL == "none" and not self.keepTickLabelsInside  # type: ignore[attr-defined]
-            and labels.visible and labels.angle == 0 and labels.boxAnchor in ("n", "e")
-            and labels.textAnchor == "start" and not labels.boxFillColor
-            and not (labels.boxStrokeColor and labels.boxStrokeWidth) and not labels.strokeColor
-            and labels.leading is None and labels.width is None and labels.maxWidth is None
-            and labels.height is None and not labels.useAscentDescent
-            and not getattr(labels, "ddfKlass", None) and not getattr(labels, "customDrawChanger", None)
-            and labels.topPadding == labels.bottomPadding == labels.leftPadding == labels.rightPadding == 0)
-
-
-class _XAxis(_TickLabels, XValueAxis):
-    pass
-
-
-class _YAxis(_TickLabels, YValueAxis):
-    pass
-
-
 def _runs(values: tuple[float | None, ...], level_ends: bool) -> list[list[tuple[float, float]]]:
     """The runs of defined points of a line (a None breaks it), a lone point twice. With
     `level_ends`, a run whose points all lie at one height is its first and last point: the same
@@ -213,15 +109,14 @@ STYLES: dict[str, Style] = {
 
 
 def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: float = 55 * mm,
-               floor: float | None = None, markers: bool = True) -> Drawing:
-    """A LinePlot of the chart's lines, each drawn as its kind is (STYLES); points marked by the
-    data are ringed in red; the legend above the plot. `floor`: the y axis starts no lower."""
-    drawing = Drawing(width, height)
-    plot = _LinePlot()
-    plot.xValueAxis, plot.yValueAxis = _XAxis(), _YAxis()
+               floor: float | None = None, markers: bool = True) -> Flowable:
+    """The chart's lines over x positions 0..n-1, each drawn as its kind is (STYLES), under a value
+    axis with a grid; points marked by the data are ringed in red; the legend above the plot.
+    `floor`: the y axis starts no lower. Drawn as reportlab's LinePlot draws it (`reports.charts`),
+    the x axis along the plot's foot."""
     left, bottom, top = 40, 20, 32 if spec.title else 22
-    plot.x, plot.y = left, bottom
-    plot.width, plot.height = width - left - 8, height - bottom - top
+    x0, y0 = float(left), float(bottom)
+    plot_w, plot_h = width - left - 8, height - bottom - top
     n = len(spec.x_labels)
     bounds = [b for b in (_bounds(s.values) for s in spec.lines) if b is not None]
     low, high = (min(b[0] for b in bounds), max(b[1] for b in bounds)) if bounds else (0.0, 1.0)
@@ -233,53 +128,48 @@ def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: fl
     # as many decimals as the step needs, so no label is rounded (97.5%, not 98%), and at
     # least the lab's for chemistry
     decimals = step_decimals(y_step * 100 if spec.percent else y_step, 0 if spec.percent else spec.decimals)
-    data: list[list[tuple[float, float]]] = []
-    styles: list[Style] = []
+    runs: list[tuple[list[tuple[float, float]], Style, bool]] = []  # the points, the look, dotted
     for series in spec.lines:
         style = STYLES[series.kind]
         dotted = style[3] and markers and n <= MAX_MARKERS
-        for run in _runs(series.values, level_ends=not dotted):  # a dot on every point: all points
-            data.append(run)
-            styles.append(style)
-    if not data:  # nothing to draw: the frame and axes alone
-        data, styles = [[(0.0, y_min), (0.0, y_min)]], [(colors.white, 0.1, None, False)]
-    plot.data = data
-    for i, (color, stroke, dash, dots) in enumerate(styles):
-        plot.lines[i].strokeColor = color
-        plot.lines[i].strokeWidth = stroke
-        if dash:
-            plot.lines[i].strokeDashArray = list(dash)
-        if dots and markers and n <= MAX_MARKERS:
-            plot.lines[i].symbol = makeMarker("FilledCircle", size=2.2, fillColor=color, strokeColor=color)
+        # a dot on every point: all points
+        runs += [(run, style, dotted) for run in _runs(series.values, level_ends=not dotted)]
+    if not runs:  # nothing to draw: the frame and axes alone
+        runs = [([(0.0, y_min), (0.0, y_min)], (colors.white, 0.1, None, False), False)]
     x_max = max(1, n - 1)
-    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, x_max + 0.5
-    plot.xValueAxis.valueSteps = list(range(0, n, _x_step(n)))
+    xs = charts.Scale(x0, plot_w, -0.5, x_max + 0.5)
+    ys = charts.Scale(y0, plot_h, y_min, y_max)
+    steps = list(range(0, n, _x_step(n)))
     labels = spec.x_labels
-    plot.xValueAxis.labelTextFormat = lambda v: labels[round(v)] if 0 <= round(v) < n else ""
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = y_min, y_max, y_step
-    plot.yValueAxis.labelTextFormat = lambda v: axis_text(v, decimals, spec.percent)
-    for axis in (plot.xValueAxis, plot.yValueAxis):
-        axis.labels.fontName = font
-        axis.labels.fontSize = 7
-        axis.strokeColor = INK
-    plot.yValueAxis.visibleGrid = True
-    plot.yValueAxis.gridStrokeColor = GRID
-    plot.xValueAxis.labels.dy = -2
-    drawing.add(plot)
-    for i in spec.marked:
-        value = spec.lines[0].values[i] if i < len(spec.lines[0].values) else None
-        if value is not None:
-            cx = plot.x + (i + 0.5) / (x_max + 1) * plot.width
-            cy = plot.y + (value - y_min) / (y_max - y_min) * plot.height
-            drawing.add(Circle(cx, cy, 3.6, strokeColor=FAIL, strokeWidth=1.1, fillColor=None))
-    _legend(drawing, spec, font, plot.x, height - 9)
-    if spec.title:
-        drawing.add(String(plot.x, height - 21, fonts.visible(spec.title), fontName=font, fontSize=7.5,
-                           fillColor=INK))
-    return drawing
+
+    def paint(canvas: Canvas) -> None:
+        charts.bottom_axis(canvas, [xs(v) for v in steps], [(xs(v), labels[v]) for v in steps], y=y0, x0=x0,
+                           x1=x0 + plot_w, font=font, color=INK, drop=2)
+        values = charts.ticks(y_min, y_max, y_step)
+        charts.left_axis(canvas, ys, values, lambda v: axis_text(v, decimals, spec.percent), x=x0, font=font,
+                         color=INK)
+        # none on the x axis
+        charts.grid(canvas, [y for y in map(ys, values) if y != y0], x0, x0 + plot_w, GRID)
+        for run, (color, stroke, dash, _dots), dotted in runs:
+            points = [(xs(x), ys(y)) for x, y in run]
+            charts.pen(canvas, color, stroke, dash=dash, join=1)
+            charts.polyline(canvas, points)
+            if dotted:
+                charts.dots(canvas, points, 2.2, color)
+        charts.pen(canvas, FAIL, 1.1)
+        for i in spec.marked:
+            value = spec.lines[0].values[i] if i < len(spec.lines[0].values) else None
+            if value is not None:
+                canvas.circle(x0 + (i + 0.5) / (x_max + 1) * plot_w,
+                              y0 + (value - y_min) / (y_max - y_min) * plot_h, 3.6, stroke=1, fill=0)
+        _legend(canvas, spec, font, x0, height - 9)
+        if spec.title:
+            charts.text(canvas, (x0, height - 21), fonts.visible(spec.title), font=font, size=7.5, color=INK)
+
+    return charts.Chart(width, height, paint)
 
 
-def _legend(drawing: Drawing, spec: LineChart, font: str, x: float, y: float) -> None:
+def _legend(canvas: Canvas, spec: LineChart, font: str, x: float, y: float) -> None:
     """Each kind of line once, with the labels of its lines ("UCL / LCL")."""
     kinds: dict[str, list[str]] = {}
     for series in spec.lines:
@@ -289,9 +179,9 @@ def _legend(drawing: Drawing, spec: LineChart, font: str, x: float, y: float) ->
     for kind, names in kinds.items():
         color, stroke, dash, _dots = STYLES[kind]
         label = " / ".join(names)
-        drawing.add(Line(x, y + 2.5, x + 14, y + 2.5, strokeColor=color, strokeWidth=stroke,
-                         strokeDashArray=list(dash) if dash else None))
-        drawing.add(String(x + 17, y, fonts.visible(label), fontName=font, fontSize=7, fillColor=INK))
+        charts.pen(canvas, color, stroke, dash=dash)
+        canvas.line(x, y + 2.5, x + 14, y + 2.5)
+        charts.text(canvas, (x + 17, y), fonts.visible(label), font=font, size=7, color=INK)
         x += 17 + stringWidth(label, font, 7) + 10
 
 

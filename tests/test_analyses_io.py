@@ -44,8 +44,10 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    db = tmp_path / "shop.sqlite"
+def shop(db_path: Path, tmp_path: Path) -> Path:
+    """Heats 24A001 and 24A002 of HEATS_CSV with the ingots of INGOTS_CSV, in a new database (a
+    SQLite file or a server's)."""
+    db = db_path
     Store.open(db, "tester").close()
     (tmp_path / "heats.csv").write_text(HEATS_CSV, encoding="utf-8")
     (tmp_path / "ingots.csv").write_text(INGOTS_CSV, encoding="utf-8")

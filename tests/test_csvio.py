@@ -1,8 +1,8 @@
 """CSV import and export of heats and ingots (qcdesk.csvio).
 
 Every refused file must name each bad cell by line and column (number and
-name) and leave the database exactly as it was: the SQLite file's bytes and a
-full dump of its contents are compared before and after.
+name) and leave the database exactly as it was: a full dump of its contents (and
+a SQLite file's bytes) are compared before and after.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import io
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +24,7 @@ import pytest
 from qcdesk import csvio
 from qcdesk.errors import ImportRefused, QcError, RowProblem
 from qcdesk.model import ChemStatus, Disposition, IngotDefect, Location
-from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.store import NewHeat, NewIngot, Store, postgres
 
 HEAT_COLS = ("heat_no", "converter", "tapped_at", "grade", "tap_weight_t", "tap_temp_c", "inspector",
              "C", "Si", "Mn", "P", "S")
@@ -75,13 +76,15 @@ def ingots_file(tmp_path: Path, *rows: Sequence[str], name: str = "ingots.csv") 
     return write(tmp_path / name, csv_text([INGOT_COLS, *rows]))
 
 
-def snapshot(store: Store, db_path: Path) -> tuple[bytes, list[str]]:
-    """The database file's bytes and its full SQL dump, with no transaction open."""
+def snapshot(store: Store, db_path: Path | str) -> tuple[bytes, list[str]]:
+    """The database file's bytes (a SQLite file; nothing on a server) and its full dump, with
+    no transaction open."""
     assert not store.conn.in_transaction
-    return db_path.read_bytes(), list(store.conn.iterdump())
+    file = db_path.read_bytes() if isinstance(db_path, Path) else b""
+    return file, list(store.conn.iterdump())
 
 
-def refused(store: Store, db_path: Path, importer: Callable[..., int], path: Path,
+def refused(store: Store, db_path: Path | str, importer: Callable[..., int], path: Path,
             **kwargs: object) -> list[RowProblem]:
     """Import `path`, expect it refused whole, check the database did not change."""
     before = snapshot(store, db_path)
@@ -773,6 +776,7 @@ def test_failed_export_keeps_the_previous_file(store: Store, tmp_path: Path,
 
 # ------------------------------------------------------- export: the target
 
+@pytest.mark.sqlite_only  # the database file itself, its side files and links to it
 def test_export_refuses_the_database_and_its_journals(store: Store, db_path: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Not even with force: the open database, its journals (a CSV there would be taken
@@ -792,6 +796,22 @@ def test_export_refuses_the_database_and_its_journals(store: Store, db_path: Pat
     assert snapshot(store, db_path) == before
     assert not any(j.exists() for j in journals)
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_export_refuses_the_journal_this_workstation_keeps_of_a_server(store: Store, db_path: Path | str,
+                                                                      tmp_path: Path) -> None:
+    """On a server the database is no file here; the journal of the chain heads this
+    workstation wrote is, and a CSV written over it would erase the evidence it holds."""
+    csvio.import_heats(store, heats_file(tmp_path, heat_cells("H1")))
+    assert store.journal.is_file()
+    kept = store.journal.read_bytes()
+    before = snapshot(store, db_path)
+    for exporter in (csvio.export_heats, csvio.export_ingots):
+        with pytest.raises(QcError, match="it is the journal of the database's chain heads"):
+            exporter(store, store.journal, force=True)
+    assert store.journal.read_bytes() == kept
+    assert snapshot(store, db_path) == before
+    assert not list(store.journal.parent.glob("*.part"))
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -872,14 +892,29 @@ def test_export_refuses_dates_the_wrong_way_round(store: Store, tmp_path: Path) 
 
 # ------------------------------------------- import: when the lock is held
 
-def _another_workstation_can_save(db_path: Path) -> None:
-    """Take and release the write lock from another connection, without waiting."""
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+@contextmanager
+def another_workstation_writing(db_path: Path | str) -> Iterator[None]:
+    """Another workstation holding the write lock, taken without waiting (it must be free)."""
+    if isinstance(db_path, Path):
+        other: sqlite3.Connection | postgres.Connection = sqlite3.connect(db_path, timeout=0,
+                                                                          isolation_level=None)
+    else:
+        other = postgres.connect(postgres.Server(db_path))
+        other.execute("SET lock_timeout = 1")  # 1 ms: a held lock is an error, as timeout=0 above
     try:
         other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def _another_workstation_can_save(db_path: Path | str) -> None:
+    """Take and release the write lock from another connection, without waiting."""
+    with another_workstation_writing(db_path):
+        pass
 
 
 def test_heats_file_is_read_and_checked_without_the_write_lock(store: Store, db_path: Path,
@@ -965,15 +1000,10 @@ def test_bad_heats_file_lists_the_databases_problems_too_without_the_lock(heats_
                       heat_cells("H1"),                              # line 4: the database
                       heat_cells("H5", grade="Q999", C="x"),         # line 5: both
                       heat_cells("H5"))                              # line 6: the file
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with another_workstation_writing(db_path):
         problems = refused(heats_saved, db_path, csvio.import_heats, path)
         with pytest.raises(ImportRefused) as info:
             csvio.read_heats(heats_saved, path)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert where(problems) == [(2, 5, "tap_weight_t"), (3, 2, "converter"), (4, 1, "heat_no"),
                                (5, 4, "grade"), (5, 8, "C"), (6, 1, "heat_no")]
     assert info.value.problems == problems
@@ -988,13 +1018,8 @@ def test_bad_ingots_file_lists_the_databases_problems_too_without_the_lock(heats
                        ingot_cells("H1", "1"),                        # line 4: the database
                        ingot_cells("H2", "2", defects="ZZZ@top"),     # line 5: the database
                        ingot_cells("H2", "3", defects="ZZZ@side"))    # line 6: a cell
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with another_workstation_writing(db_path):
         problems = refused(heats_saved, db_path, csvio.import_ingots, path)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert where(problems) == [(2, 3, "weight_kg"), (3, 1, "heat_no"), (4, 2, "ingot_no"),
                                (5, 5, "defects"), (6, 5, "defects")]
     assert "'ZZZ' is not in the defect catalogue" in problems[3].problem

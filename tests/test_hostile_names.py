@@ -1,7 +1,8 @@
 """Names and codes a person can tell apart (issue 12): invisible characters refused and named,
 NFKC forms the same name, look-alikes of someone or something that exists refused, naming it.
 
-Every refusal leaves the database's bytes as they were (hashed before and after)."""
+Every refusal leaves the database as it was: a SQLite file's bytes, a server's every row
+(hashed before and after)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from qcdesk.cli import main
 from qcdesk.errors import Conflict, ImportRefused, InputError, QcError
 from qcdesk.model import Disposition
 from qcdesk.names import skeleton
-from qcdesk.store import NewHeat, NewIngot, Store
+from qcdesk.store import NewHeat, NewIngot, Store, postgres
 
 GOOD = {"C": 0.15, "Si": 0.2, "Mn": 0.5, "P": 0.02, "S": 0.02}
 
@@ -51,8 +52,15 @@ CYRILLIC_A = "\u0430"  # а, CYRILLIC SMALL LETTER A
 GREEK_OMICRON = "\u03bf"  # ο
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def digest(path: Path | str) -> str:
+    """The SQLite file's bytes, or every row of every table of the server's database, hashed."""
+    if isinstance(path, Path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    conn = postgres.connect(postgres.Server(path))  # what is committed, seen by another desk
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
 
 
 @pytest.fixture
@@ -68,8 +76,8 @@ def ada(shop: Path) -> Iterator[Store]:
         yield s
 
 
-def unchanged(path: Path, attempt: Callable[[], object], error: type[Exception] = QcError) -> str:
-    """Run `attempt`, expect `error`; the database's bytes must not have changed. Its message."""
+def unchanged(path: Path | str, attempt: Callable[[], object], error: type[Exception] = QcError) -> str:
+    """Run `attempt`, expect `error`; the database must not have changed. Its message."""
     before = digest(path)
     with pytest.raises(error) as info:
         attempt()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from attacker import fingerprint, journal_of
 
 from qcdesk import backup, journal
 from qcdesk.errors import DatabaseError
@@ -79,7 +79,7 @@ def test_every_write_is_noted_and_confirmed(db_path: Path) -> None:
         s.add_grade("20")
         s.add_grade("45")
         head = s.chain_head()
-    text = journal.journal_path(db_path).read_text().splitlines()
+    text = journal_of(db_path).read_text().splitlines()
     assert text[0] == f"start 0 {ZERO}"
     assert text[-2].startswith("begin ")
     assert text[-2].endswith(" " + head)
@@ -90,24 +90,26 @@ def test_every_write_is_noted_and_confirmed(db_path: Path) -> None:
 
 def test_the_journal_can_live_elsewhere(db_path: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    beside = journal_of(db_path)  # beside the file; for a server, in this workstation's folder
     monkeypatch.setenv("QCDESK_HEADS", str(tmp_path / "safe"))
     (tmp_path / "safe").mkdir()
     with Store.open(db_path, "tester") as s:
         s.add_grade("20")
         assert verify(s).warnings == []
-    assert (tmp_path / "safe" / (db_path.name + ".heads")).is_file()
-    assert not db_path.with_name(db_path.name + ".heads").exists()
+    assert journal_of(db_path) == tmp_path / "safe" / beside.name
+    assert journal_of(db_path).is_file()
+    assert not beside.exists()
 
 
 def test_a_journal_that_cannot_be_written_stops_the_write(db_path: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     Store.open(db_path, "tester").close()
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    before = fingerprint(db_path)
     monkeypatch.setenv("QCDESK_HEADS", str(tmp_path / "not a folder"))
     (tmp_path / "not a folder").write_text("")
     with Store.open(db_path, "tester") as s, pytest.raises(DatabaseError, match="cannot be written"):
         s.add_grade("20")
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert fingerprint(db_path) == before
 
 
 def test_a_backup_keeps_its_journal_and_a_restore_brings_it_back(demo_copy: Path, tmp_path: Path) -> None:

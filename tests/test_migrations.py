@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from attacker import fingerprint, on_server, plain
 
 from qcdesk.errors import DatabaseError
 from qcdesk.migrations import LATEST
@@ -44,6 +45,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 # ------------------------------------------------------------------- a new one
 
+@pytest.mark.sqlite_only  # the file's header; test_a_new_server_database_is_marked_and_at_the_latest_version
 def test_a_new_database_is_marked_and_at_the_latest_version(store: Store, db_path: Path) -> None:
     assert LATEST >= 1
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
@@ -54,13 +56,22 @@ def test_a_new_database_is_marked_and_at_the_latest_version(store: Store, db_pat
     assert header[68:72] == b"QCK1"                        # application_id in the file header
 
 
+def test_a_new_server_database_is_marked_and_at_the_latest_version(pg_uri: str) -> None:
+    """A server keeps the application id and the schema version in the table qcdesk_schema."""
+    Store.open(pg_uri, "tester").close()
+    with plain(pg_uri) as raw:
+        assert raw.execute("SELECT application_id, version FROM qcdesk_schema").fetchall() == [(QCK1, LATEST)]
+
+
 def test_foreign_keys_are_enforced(store: Store) -> None:
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    if store.server is None:  # SQLite enforces them on a connection that asks
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError, match=r"(?i)FOREIGN KEY"):
         store.conn.execute("INSERT INTO ingot (heat_id, ingot_no, weight_kg, disposition, inspector) "
                            "VALUES (999, 1, 700, 'accepted', 'x')")
 
 
+@pytest.mark.sqlite_only  # SQLite's STRICT tables; a server's columns are typed anyway (test below)
 def test_every_table_is_strict(store: Store) -> None:
     tables = store.conn.execute(
         "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()
@@ -100,6 +111,11 @@ def test_the_seed_data(store: Store) -> None:
         ("schema", None), ("tolerance_edition", "sealed")]  # and migration 10's, sealing GB/T 222-2006
 
 
+def test_a_text_in_a_number_column_is_refused_on_a_server(pg_uri: str) -> None:
+    with Store.open(pg_uri, "tester") as s, pytest.raises(sqlite3.DatabaseError, match="double precision"):
+        s.conn.execute("UPDATE converter SET nominal_t = 'thirty' WHERE code = '1'")
+
+
 # -------------------------------------------------------- opened again, or not
 
 def test_opening_twice_changes_nothing(db_path: Path) -> None:
@@ -118,21 +134,28 @@ def test_data_survives_reopening(db_path: Path) -> None:
         assert [e.limits for e in s.standards("20")] == [(Limit("C", 0.17, 0.23),)]
 
 
+def _untouched(db: Path | str) -> object:
+    """What changes if the database is touched: the files in its folder, or the server's rows."""
+    return fingerprint(db) if on_server(db) else files_in(Path(db).parent)
+
+
 def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
     with Store.open(db_path, "a") as s:
         s.add_heat(NewHeat("H1", "1", datetime(2025, 3, 10, 9), "Q235B", 30.0,
                            None, "Wang"))
-    raw = sqlite3.connect(db_path)
-    newer = "PRAGMA user_version = " + str(LATEST + 1)  # PRAGMAs bind no parameters
-    raw.execute(newer)
-    raw.close()
-    before = files_in(db_path.parent)
+    with plain(db_path) as raw:
+        if on_server(db_path):  # a server keeps its version in a table
+            raw.execute("UPDATE qcdesk_schema SET version = ?", (LATEST + 1,))
+        else:
+            raw.execute("PRAGMA user_version = " + str(LATEST + 1))  # PRAGMAs bind no parameters
+    before = _untouched(db_path)
     with pytest.raises(DatabaseError, match="newer") as refused:
         Store.open(db_path, "a")
     assert str(LATEST + 1) in str(refused.value)
-    assert files_in(db_path.parent) == before
+    assert _untouched(db_path) == before
 
 
+@pytest.mark.sqlite_only  # a file of another kind in the database's place
 def test_a_text_file_is_refused_and_left_untouched(db_path: Path) -> None:
     db_path.write_text("heat_no,converter,tapped_at\n25001,1,2025-03-10 09:00\n", encoding="utf-8")
     before = files_in(db_path.parent)
@@ -141,6 +164,7 @@ def test_a_text_file_is_refused_and_left_untouched(db_path: Path) -> None:
     assert files_in(db_path.parent) == before
 
 
+@pytest.mark.sqlite_only  # a file of another kind in the database's place
 def test_a_short_file_is_refused_and_left_untouched(db_path: Path) -> None:
     db_path.write_bytes(b"SQLite")
     with pytest.raises(DatabaseError):
@@ -148,6 +172,7 @@ def test_a_short_file_is_refused_and_left_untouched(db_path: Path) -> None:
     assert db_path.read_bytes() == b"SQLite"
 
 
+@pytest.mark.sqlite_only  # a file of another kind in the database's place
 def test_another_programs_sqlite_file_is_refused_and_left_untouched(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     raw.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
@@ -160,6 +185,7 @@ def test_another_programs_sqlite_file_is_refused_and_left_untouched(db_path: Pat
     assert files_in(db_path.parent) == before
 
 
+@pytest.mark.sqlite_only  # a file of another kind in the database's place
 def test_a_versioned_sqlite_file_of_another_program_is_refused(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     raw.execute("CREATE TABLE note (id INTEGER PRIMARY KEY)")
@@ -171,11 +197,22 @@ def test_a_versioned_sqlite_file_of_another_program_is_refused(db_path: Path) ->
     assert files_in(db_path.parent) == before
 
 
+def test_another_programs_server_database_is_refused_and_left_untouched(pg_uri: str) -> None:
+    with plain(pg_uri) as raw:
+        raw.execute("CREATE TABLE customer (id bigint PRIMARY KEY, name text)")
+        raw.execute("INSERT INTO customer VALUES (1, 'Li')")
+    before = fingerprint(pg_uri)
+    with pytest.raises(DatabaseError, match="PostgreSQL database of another program; it was left untouched"):
+        Store.open(pg_uri, "a")
+    assert fingerprint(pg_uri) == before
+
+
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="folder"):
         Store.open(tmp_path, "a")
 
 
+@pytest.mark.sqlite_only  # a file of another kind in the database's place
 def test_an_empty_file_becomes_a_new_database(db_path: Path) -> None:
     db_path.touch()
     with Store.open(db_path, "a") as s:

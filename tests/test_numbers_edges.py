@@ -6,6 +6,7 @@ found (docs/mutation.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -132,9 +133,11 @@ def test_a_clock_with_a_time_zone_is_read_as_local_wall_clock_time() -> None:
 
 
 @pytest.fixture
-def desk(db_path: Path) -> Store:
-    """A workshop whose clock says 2026-12-05 09:30."""
-    return Store.open(db_path, "tester", clock=lambda: NOW)
+def desk(db_path: Path) -> Iterator[Store]:
+    """A workshop whose clock says 2026-12-05 09:30 (closed after the test: a connection to a
+    server left open is a leak)."""
+    with Store.open(db_path, "tester", clock=lambda: NOW) as store:
+        yield store
 
 
 def heat(no: str, *, at: datetime = datetime(2026, 12, 5, 8, 15), tonnes: float = 30.0,

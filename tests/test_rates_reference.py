@@ -15,7 +15,8 @@ rates to 1e-9.
 from __future__ import annotations
 
 import math
-import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -400,9 +401,10 @@ def assert_same_figures(got: dict[str, Any], want: dict[str, Any], where: str) -
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
-def test_store_rates_equal_the_reference(data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as folder, \
-            Store.open(Path(folder) / "qcdesk.sqlite", "prop") as store:
+def test_store_rates_equal_the_reference(
+        new_databases: Callable[[], AbstractContextManager[Path | str]], data: st.DataObject) -> None:
+    """On each database (a new one for each example)."""
+    with new_databases() as location, Store.open(location, "prop") as store:
         truth = build_workshop(data, store)
         heats = truth.ref_heats()
         failing = ref.figures(heats)["ingots_failing_product_analysis"]

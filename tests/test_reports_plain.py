@@ -5,6 +5,8 @@ report font lacks never vanishes unseen."""
 
 from __future__ import annotations
 
+import random
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import copy_into_server
 from reportlab.lib.units import mm
 from signed_shop import CHEAP
 
@@ -66,10 +69,16 @@ def signed_file(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture
-def signed(signed_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "signed.sqlite"
-    shutil.copyfile(signed_file, path)
-    return path
+def signed(signed_file: Path, database: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """`signed_file` in a database of the test's own: a copy of the file, or the same copied into
+    an empty database on the server."""
+    if database == "sqlite":
+        path = tmp_path / "signed.sqlite"
+        shutil.copyfile(signed_file, path)
+        return path
+    uri = str(request.getfixturevalue("pg_uri"))
+    copy_into_server(signed_file, uri)
+    return uri
 
 
 # ------------------------------------------------------------------ the sign-off's page
@@ -120,8 +129,8 @@ def test_the_sign_off_is_never_alone_on_its_page_however_long_the_day(signed: Pa
 # ------------------------------------------------------------------ the heat sheet
 
 
-def test_the_heat_sheet_adds_up_in_kg_and_its_times_carry_the_year(demo_copy: Path, tmp_path: Path) -> None:
-    with Store.open(demo_copy, "tester") as store:
+def test_the_heat_sheet_adds_up_in_kg_and_its_times_carry_the_year(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db, "tester") as store:
         ingots = store.ingots("3-0425")
         path = heat_sheet.write(store, "3-0425", tmp_path / "h.pdf", AT)
     judged = sum(i.weight_kg for i in ingots if i.disposition != "pending")
@@ -194,6 +203,21 @@ def test_a_long_workshop_name_wraps_or_shrinks_beside_the_title(name: str, title
     assert all(fonts.string_width(line, font, size) < room for line in lines)  # clear of the title
     assert "".join(lines).replace(" ", "") == name.replace(" ", "")  # nothing cut
     assert len(lines) * size * 1.15 < 10 * mm  # inside the top margin
+
+
+def test_a_header_line_breaks_at_spaces_between_chinese_characters_and_never_inside_a_word() -> None:
+    # where a line may break, as a regular expression says it (runs of spaces; a Chinese, Japanese,
+    # Korean or full-width character alone; a run of anything else), on text of every kind
+    cjk = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    tokens = re.compile(f"\\s+|[{cjk}]|[^\\s{cjk}]+")
+    rng = random.Random(17)
+    alphabet = [*"ab1-·.,", " ", "\t", "\n", "\u3000", "\u00a0", "\u2028", "\x1c", "第", "鋼", "\u2e80",
+                "\u2e7f", "\uac00", "\ud7af", "\ud7b0", "\ufe30", "\ufe4f", "Ａ", "\uffef", "\ufff0",
+                "🏭", "م"]
+    texts = [LONG_EN, LONG_ZH, "第二炼钢厂　转炉车间", "Ａｂｃ　ｄ", "", "   "]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    for value in texts:
+        assert layout._tokens(value) == tokens.findall(value), value
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

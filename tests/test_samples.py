@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from attacker import plain_sqlite
 from signed_shop import DAY, make_shop, open_as
@@ -34,6 +37,28 @@ def shop(db_path: Path) -> Iterator[Store]:
         s.add_ingots("H1", [NewIngot(1, 700.0, A, "wang"), NewIngot(2, 650.0, A, "wang"),
                             NewIngot(3, 800.0, A, "wang"), NewIngot(4, 600.0, S, "wang")])
         yield s
+
+
+class _Owner:
+    """psycopg, as the server database's owner uses it, taking the statements written for sqlite3."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> Any:
+        return self._conn.execute(sql.replace("?", "%s"), params)
+
+
+@contextmanager
+def behind_its_back(db: Path | str) -> Iterator[Any]:
+    """A plain connection, committed at the end: sqlite3 on the file, or psycopg to the server
+    as the database's owner (with the password the program's set-up used)."""
+    if isinstance(db, Path):
+        with plain_sqlite(db) as raw:
+            yield raw
+        return
+    with psycopg.connect(db) as conn:  # committed when the block ends
+        yield _Owner(conn)
 
 
 def failing(store: Store) -> list[int]:
@@ -239,7 +264,7 @@ def test_signed_shifts_guard_samples_like_analyses(db_path: Path) -> None:
         assert s.shift_signoff(DAY, "day").status.value == "superseded"
         s.sign_shift(DAY, "day", "head-pin")
         assert verify(s, full=True).ok
-    with plain_sqlite(db_path) as raw:  # a product value made good behind the program's back
+    with behind_its_back(db_path) as raw:  # a product value made good behind the program's back
         raw.execute("UPDATE sample_value SET value_pct = 0.18 WHERE element = 'C'")
     with open_as(db_path, None) as s:
         report = verify(s)
@@ -251,13 +276,13 @@ def test_signed_shifts_guard_samples_like_analyses(db_path: Path) -> None:
 def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: Store, db_path: Path) -> None:
     shop.add_sample("H1", "product", {"C": 0.25}, sample_no="P1", ingot_no=1, taken_at=LAB)
     assert failing(shop) == [1]
-    with plain_sqlite(db_path) as raw:  # the heat's qualified weight made good: nothing failing
+    with behind_its_back(db_path) as raw:  # the heat's qualified weight made good: nothing failing
         raw.execute("UPDATE heat SET n_pa_fails_ok = 0, w_pa_fails_ok_kg = 0, n_pa_fails = 0, "
                     "w_pa_fails_kg = 0")
     report = verify(shop)
     assert not report.ok
     assert "the stored ingot sums of heat H1" in (report.problem or "")
-    with plain_sqlite(db_path) as raw:  # the ingot made to pass (its heat's sums follow, by trigger)
+    with behind_its_back(db_path) as raw:  # the ingot made to pass (its heat's sums follow, by trigger)
         raw.execute("UPDATE ingot SET pa_fails = 0")
     assert shop.heat_sums("H1").weight_qualified_kg == 2150.0
     report = verify(shop)
@@ -266,7 +291,7 @@ def test_verify_names_a_product_verdict_or_sums_changed_behind_its_back(shop: St
 
 
 def test_verify_names_failing_sums_on_a_heat_without_product_analyses(shop: Store, db_path: Path) -> None:
-    with plain_sqlite(db_path) as raw:  # a rival's heat made to look worse
+    with behind_its_back(db_path) as raw:  # a rival's heat made to look worse
         raw.execute("UPDATE heat SET n_pa_fails_ok = 1, w_pa_fails_ok_kg = 700.0")
     report = verify(shop)
     assert not report.ok
@@ -275,12 +300,12 @@ def test_verify_names_failing_sums_on_a_heat_without_product_analyses(shop: Stor
 
 def test_the_sample_records_are_proven_by_the_trail(shop: Store, db_path: Path) -> None:
     sample = shop.add_sample("H1", "product", {"C": 0.16}, sample_no="P1", ingot_no=1, taken_at=LAB)
-    with plain_sqlite(db_path) as raw:
+    with behind_its_back(db_path) as raw:
         raw.execute("UPDATE sample SET taken_at = '2025-03-11 11:00' WHERE id = ?", (sample.id,))
     report = verify(shop)
     assert not report.ok
     assert "taken_at is '2025-03-11 11:00', but its audit trail" in (report.problem or "")
-    with plain_sqlite(db_path) as raw:
+    with behind_its_back(db_path) as raw:
         raw.execute("UPDATE sample SET taken_at = '2025-03-11 10:00' WHERE id = ?", (sample.id,))
         raw.execute("UPDATE tolerance_class SET above_pct = 0.05 WHERE element = 'C' AND seq = 1")
     report = verify(shop)

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from signed_shop import PINS, make_shop
@@ -24,7 +24,7 @@ from qcdesk.errors import InputError
 from qcdesk.i18n import set_language
 from qcdesk.model import Shift, Standard
 from qcdesk.setup_cli import parse_schedule
-from qcdesk.store import Store
+from qcdesk.store import Store, postgres
 from qcdesk.unjudged import Unjudged, describe, unjudged
 
 HEAT_HEADER = "heat_no,converter,tapped_at,grade,tap_weight_t,tap_temp_c,inspector,C,Si,Mn,P,S\n"
@@ -58,12 +58,21 @@ def refused(*argv: str) -> str:
 SET_UP_TABLES = ("converter", "shift", "grade", "standard", "standard_limit", "defect", "heat", "person")
 
 
-def state(db: Path) -> dict[str, object]:
+def connect(db: Path | str) -> sqlite3.Connection:
+    """A plain connection to the database (a SQLite file or a server's, which answers alike),
+    apart from the program's."""
+    if isinstance(db, Path):
+        return sqlite3.connect(db)
+    return cast(sqlite3.Connection, postgres.connect(postgres.Server(db)))
+
+
+def state(db: Path | str) -> dict[str, object]:
     """What a refused command must leave as it was: the set-up tables, row by row, and the audit
     trail's length."""
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
-        found: dict[str, object] = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        found: dict[str, object] = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall()),
+                                              key=repr)
                                     for t in SET_UP_TABLES}
         found["audit entries"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     finally:
@@ -71,8 +80,8 @@ def state(db: Path) -> dict[str, object]:
     return found
 
 
-def audit_length(db: Path) -> int:
-    conn = sqlite3.connect(db)
+def audit_length(db: Path | str) -> int:
+    conn = connect(db)
     try:
         return int(conn.execute("SELECT count(*) FROM audit").fetchone()[0])
     finally:
@@ -80,10 +89,10 @@ def audit_length(db: Path) -> int:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "workshop.sqlite"
-    Store.open(path, "tester").close()
-    return path
+def db(db_path: Path) -> Path:
+    """A new database (a SQLite file or a server's), made by the program."""
+    Store.open(db_path, "tester").close()
+    return db_path
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -140,7 +149,7 @@ def test_converter_refusals_change_nothing(db: Path, argv: list[str], said: str)
     assert state(db) == before
 
 
-def test_set_up_needs_a_workshop_head_or_administrator(db_path: Path,
+def test_set_up_needs_a_workshop_head_or_administrator(db_path: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     make_shop(db_path)
     d = str(db_path)
@@ -150,7 +159,7 @@ def test_set_up_needs_a_workshop_head_or_administrator(db_path: Path,
         "qcdesk: as inspector, wang may not change set-up data\n")
     assert refused("--db", d, "--user", "wang", "shifts", "set", "night=00:00", "day=08:00",
                    "evening=16:00") == "qcdesk: as inspector, wang may not change set-up data\n"
-    catalogue = write(db_path.parent / "defects.csv", "code,name_en,name_zh,category\n"
+    catalogue = write(tmp_path / "defects.csv", "code,name_en,name_zh,category\n"
                       "PIPE,shrinkage cavity (pipe),缩孔,internal\nCRZY,crazing,龟裂,surface\n")
     assert refused("--db", d, "--user", "wang", "defects", "import", str(catalogue)) == (
         "qcdesk: as inspector, wang may not change set-up data\n")

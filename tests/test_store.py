@@ -351,14 +351,23 @@ def test_groupings_are_read_from_a_comma_list() -> None:
     assert parse_group_keys("") == ()
 
 
-def test_audit_entries_cannot_be_replaced(store: Store) -> None:
-    """INSERT OR REPLACE would rewrite history without firing the delete trigger."""
+# Each database's way of replacing a row in one statement: SQLite's INSERT OR REPLACE deletes
+# the old row without firing the delete trigger; PostgreSQL's upsert rewrites it in place.
+REPLACE_AN_ENTRY = {
+    "sqlite": "INSERT OR REPLACE INTO audit (id, action, entity, entity_key) "
+              "VALUES (?, 'insert', 'converter', '9')",
+    "postgresql": "INSERT INTO audit (id, action, entity, entity_key) VALUES (?, 'insert', 'converter', '9') "
+                  "ON CONFLICT (id) DO UPDATE SET action = excluded.action, entity = excluded.entity, "
+                  "entity_key = excluded.entity_key",
+}
+
+
+def test_audit_entries_cannot_be_replaced(store: Store, database: str) -> None:
+    """Replacing an entry by its id would rewrite history without deleting or updating it."""
     store.add_converter("9", "Converter 9")
     first = store.audit()[0]
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        store.conn.execute(
-            "INSERT OR REPLACE INTO audit (id, action, entity, entity_key) "
-            "VALUES (?, 'insert', 'converter', '9')", (first.id,))
+        store.conn.execute(REPLACE_AN_ENTRY[database], (first.id,))
     assert store.audit()[0] == first
 
 

@@ -3,11 +3,12 @@
 The period report asks for the chemistry of every grade and element of a period at once
 (`trends.chemistries`, over `Store.analysis_series` and `Store.frozen_imr_limits`), and the
 records (of the trends and of the daily report) read every day ever made in one pass: the heats
-of each converter and two sums a day (`Store.record_days`). Each is checked here, on the demo
-month, against the reading it replaces: `trends.chemistry` one pair at a time,
-`Store.analysis_values`, `Store.control_limits`, `Store.heat_counts`, `Store.rate_sums` by day,
-and the daily report's `Store.most_heats_in_a_day`, `most_heats_per_converter` and
-`best_daily_rate`.
+of each converter and two sums a day (`Store.record_days`), or the records they make
+(`Store.record_bests`; the trends read those of the days before the period apart, at the same
+time as the period). Each is checked here, on the demo month, against the reading it replaces:
+`trends.chemistry` one pair at a time, `Store.analysis_values`, `Store.control_limits`,
+`Store.heat_counts`, `Store.rate_sums` by day, the daily report's `Store.most_heats_in_a_day`,
+`most_heats_per_converter` and `best_daily_rate`, the records worked out a day at a time.
 """
 
 from __future__ import annotations
@@ -16,12 +17,32 @@ from datetime import date, timedelta
 
 import pytest
 
+from qcdesk import spc
 from qcdesk import trends as tr
 from qcdesk.errors import InputError
 from qcdesk.model import EVERYTHING, ChartKey, Scope
-from qcdesk.store import Store
+from qcdesk.store import Plan, RecordDay, Store
+from qcdesk.store.queries import RecordBests
 from qcdesk.trends import Period
-from reports.data import Bests, bests_of
+from reports.data import bests_before
+
+
+def bests_of(days: list[RecordDay]) -> RecordBests:
+    """The records of these days (`Store.record_days`, in date order), worked out one day at a
+    time: what `Store.record_bests` finds in its one pass."""
+    heats: tuple[int, date] | None = None
+    by_converter: dict[str, tuple[int, date]] = {}
+    rate: tuple[float, date] | None = None
+    for d in days:  # in date order: only a greater figure takes a record from an earlier day
+        made = sum(n for _conv, n in d.heats)
+        if heats is None or made > heats[0]:
+            heats = (made, d.day)
+        for conv, n in d.heats:
+            if conv not in by_converter or n > by_converter[conv][0]:
+                by_converter[conv] = (n, d.day)
+        if d.judged and (rate is None or d.qualified / d.judged > rate[0]):
+            rate = (d.qualified / d.judged, d.day)
+    return RecordBests(heats, by_converter, rate)
 
 SCOPES = [EVERYTHING, Scope(converter="2"), Scope(shift="evening"), Scope(grade="Q235B"),
           Scope(converter="1", shift="day")]
@@ -119,13 +140,124 @@ def test_the_days_of_the_records_know_only_two_bases(demo: Store) -> None:
 def test_the_daily_reports_records_from_one_pass_are_those_read_one_by_one(demo: Store) -> None:
     first, last = demo_month(demo).date_from, demo_month(demo).date_to
     for before in (first, first + timedelta(days=1), date(1959, 2, 15), last, date(1960, 1, 1)):
-        found = bests_of(demo.record_days(date.min, before - timedelta(days=1)))
+        found = bests_before(demo, before)
+        assert found == bests_of(demo.record_days(date.min, before - timedelta(days=1)))
         assert found.heats == demo.most_heats_in_a_day(before)
         assert found.heats_by_converter == demo.most_heats_per_converter(before)
         assert found.rate == demo.best_daily_rate(before)
-    assert bests_of(demo.record_days(date.min, first - timedelta(days=1))) == Bests(None, {}, None)
+    assert bests_before(demo, first) == RecordBests(None, {}, None)
+    assert bests_before(demo, date.min) == RecordBests(None, {}, None)
     heats = {r.keys["date"]: r.sums.heats for r in demo.rates(first, last, ("day",)).rows}
     most = max(n for d, n in heats.items() if d < last.isoformat())
     earliest = min(d for d, n in heats.items() if n == most)
-    found = bests_of(demo.record_days(first, last - timedelta(days=1)))
+    found = demo.record_bests(first, last - timedelta(days=1))
     assert found.heats == (most, date.fromisoformat(earliest))
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("basis", ["weight", "count"])
+def test_the_records_of_a_span_in_one_pass_are_those_of_its_days(demo: Store, scope: Scope,
+                                                                  basis: str) -> None:
+    first, last = demo_month(demo).date_from, demo_month(demo).date_to
+    for frm, to in ((date.min, last), (first, date(1959, 2, 10)), (date(1959, 2, 11), last), (last, last),
+                    (date(1960, 1, 1), date(1960, 12, 31))):
+        assert demo.record_bests(frm, to, basis, scope) == bests_of(demo.record_days(frm, to, basis, scope))
+
+
+def test_the_records_of_two_spans_are_those_of_both_the_later_taking_one_only_by_being_greater(
+        demo: Store) -> None:
+    first, last = demo_month(demo).date_from, demo_month(demo).date_to
+    whole = demo.record_bests(date.min, last)
+    for cut in (first, date(1959, 2, 2), date(1959, 2, 3), date(1959, 2, 15), last, last + timedelta(days=1)):
+        earlier = demo.record_bests(date.min, cut - timedelta(days=1))
+        later = demo.record_bests(cut, last)
+        assert earlier.then(later) == whole, cut
+    empty = RecordBests(None, {}, None)
+    assert empty.then(whole) == whole == whole.then(empty)
+
+
+def test_an_ingot_failing_its_product_analysis_is_not_qualified_in_the_records_either(demo: Store) -> None:
+    day = date(1959, 2, 2)
+    heat, ingot = next((h, i) for h in demo.heats(day, day) if h.chem_status.value == "conforms"
+                       for i in demo.ingots(h.heat_no)
+                       if i.disposition.value == "accepted" and not i.product_fails)
+    demo.add_sample(heat.heat_no, "product", {"C": 0.9}, sample_no="P-records", ingot_no=ingot.ingot_no,
+                    taken_at=heat.tapped_at + timedelta(hours=2), reason="a drilling checked for the records")
+    assert next(i for i in demo.ingots(heat.heat_no) if i.ingot_no == ingot.ingot_no).product_fails
+    sums = demo.rate_sums(day, day)[0][1]
+    assert sums.ingots_failing_product_analysis >= 1
+    weighed, = demo.record_days(day, day, "weight")
+    counted, = demo.record_days(day, day, "count")
+    assert (weighed.qualified, weighed.judged) == (sums.weight_qualified_kg, sums.weight_judged_kg)
+    assert (counted.qualified, counted.judged) == (sums.ingots_qualified, sums.ingots_judged)
+    rate = sums.weight_qualified_kg / sums.weight_judged_kg
+    assert demo.record_bests(day, day).rate == (rate, day)
+    assert demo.record_bests(day, day, "count").rate == (sums.ingots_qualified / sums.ingots_judged, day)
+
+
+def records_day_by_day(store: Store, period: Period, scope: Scope, *, plans: dict[str, Plan], basis: str,
+                       last_day: date | None) -> tuple[tr.Record, ...]:
+    """The records as the trends found them before they read the days before the period apart:
+    every day up to the period's end from `Store.record_days`, one day at a time."""
+    span = store.date_span()
+    if span is None or span[0] > period.date_to:
+        return ()
+    made = store.record_days(span[0], period.date_to, "weight", scope)
+    if not made:
+        return ()
+    by_weight = {m.day: (m.qualified, m.judged) for m in made}
+    judged = {m.day: (m.qualified, m.judged)
+              for m in store.record_days(span[0], period.date_to, basis, scope)}
+    found: list[tr.Record] = []
+    best: tuple[int, date, str] | None = None
+    last_best: tuple[int, str] | None = None
+    for day, conv, n in ((m.day, conv, n) for m in made for conv, n in m.heats):
+        if day == last_day:
+            if last_best is None or n > last_best[0] or (n == last_best[0] and conv < last_best[1]):
+                last_best = (n, conv)
+        elif best is None or n > best[0]:
+            best = (n, day, conv)
+    found.extend(tr._record(tr.RecordKind.MOST_HEATS, best, last_best, last_day))
+    ordered = sorted(by_weight)
+    rates = {d: judged[d][0] / judged[d][1] for d in ordered if judged[d][1]}
+    best_rate: tuple[float, date, str] | None = None
+    for d in ordered:
+        if d in rates and d != last_day and (best_rate is None or rates[d] > best_rate[0]):
+            best_rate = (rates[d], d, "")
+    last_rate = (rates[last_day], "") if last_day in rates and last_day is not None else None
+    found.extend(tr._record(tr.RecordKind.BEST_DAY, best_rate, last_rate, last_day))
+    flags: list[bool | None] = []
+    for d in ordered:
+        target = tr.target_on(plans, d)
+        rate = by_weight[d][0] / by_weight[d][1] if by_weight[d][1] else None
+        flags.append(None if rate is None else (target is not None and rate >= target))
+    length, start, end = spc.longest_run(flags)
+    if length:
+        before = spc.longest_run([f for d, f in zip(ordered, flags, strict=True) if d != last_day])
+        ends_last = last_day is not None and ordered[end] == last_day
+        found.append(tr.Record(tr.RecordKind.LONGEST_RUN, length, ordered[start], ordered[end], None,
+                               ends_last and length > before[0],
+                               (before[0] or None) if ends_last and length > before[0] else None))
+    return tuple(found)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("basis", ["weight", "count"])
+def test_the_trends_records_are_those_found_day_by_day(demo: Store, scope: Scope, basis: str) -> None:
+    month = demo_month(demo)
+    periods = [month, Period.custom(month.date_from, date(1959, 2, 10)),
+               Period.custom(date(1959, 2, 11), date(1959, 2, 20)),
+               Period.custom(date(1959, 2, 2), date(1959, 2, 2)),
+               Period.custom(date(1958, 1, 1), date(1958, 12, 31)),
+               Period.custom(date(1959, 3, 1), date(1960, 3, 1))]
+    for with_plans in (False, True):
+        if with_plans:  # a target rate for the month, and one for the quarter holding it
+            demo.set_plan("1959-02", output_t=None, ingot_rate=0.95)
+            demo.set_plan("1959-Q1", output_t=1000.0, ingot_rate=0.9)
+        for period in periods:
+            t = tr.trends(demo, period, scope, basis=basis)
+            plans = {p.period: p for p in demo.plans()}
+            assert t.records == records_day_by_day(demo, period, scope, plans=plans, basis=basis,
+                                                   last_day=t.last_day), (period, with_plans)
+            assert t.records == tr.records(demo, period, scope, plans=plans, basis=basis, last_day=t.last_day)
+    assert any(r.kind is tr.RecordKind.LONGEST_RUN for r in tr.trends(demo, month, basis=basis).records)

@@ -19,3 +19,14 @@ ZH = {
     "&Close": "关闭(&C)",
     "&Open": "打开(&O)",
 }
+
+# plant mode: the database on a server
+ZH.update({
+    "The database is on a server ({db}): it is backed up there (qcdesk backup --auto), not by each desk":
+        "数据库在服务器上（{db}）：由服务器端备份（qcdesk backup --auto），而不是由每个工作台备份",
+    "Plant mode: the postgresql:// URI of the workshop's database on its server "
+    "(postgresql://user@host:5432/qc). Keep its password in ~/.pgpass rather than in the URI.":
+        "全厂模式：车间数据库在服务器上的 postgresql:// URI（postgresql://用户@主机:5432/qc）。"
+        "密码请保存在 ~/.pgpass 中，不要写在 URI 里。",
+    "this URI cannot be read: {problem}": "无法识别此 URI：{problem}",
+})

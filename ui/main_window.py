@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.path.name))
+        self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
         self.new_heat_dialog: NewHeatDialog | None = None
         self._closing = False  # the heat's unsaved edits were saved or discarded
         self.tabs = QTabWidget(self)
@@ -477,7 +477,16 @@ class MainWindow(QMainWindow):
 
         It is handed to the lane at once (a window closed at once still waits for it), and
         begins once the window has painted, at most BACKUP_WAIT_S later: its copy of the
-        database would take the disk and a processor from the start."""
+        database would take the disk and a processor from the start.
+
+        A database on a server is backed up where the plant keeps its backups (`qcdesk backup
+        --auto`, run once a day on the server or one chosen machine), not by every desk that
+        opens it: the status bar says so."""
+        if self.session.server is not None:
+            self.statusBar().showMessage(self.tr(
+                "The database is on a server ({db}): it is backed up there (qcdesk backup --auto), "
+                "not by each desk").format(db=self.session.title), 15000)
+            return
         path = self.session.path
         painted = threading.Event()
         self._when_painted(painted.set)
@@ -515,7 +524,8 @@ class MainWindow(QMainWindow):
     def show_health(self) -> health.Check | None:
         """Show the red banner while the database's last integrity check failed (as recorded beside
         the database, which a damaged file cannot be trusted to say); that check, or None."""
-        check = health.damaged(self.session.path)
+        # a server keeps its own files whole: there is no file check recorded on a desk
+        check = None if self.session.server is not None else health.damaged(self.session.path)
         if check is not None:
             self.damage_banner.setText(self._damage_text(check))
         self.damage_banner.setVisible(check is not None)
@@ -529,7 +539,7 @@ class MainWindow(QMainWindow):
 
     def _say_damage(self) -> None:
         """A message over the window, once: the daily check found the database damaged."""
-        check = health.damaged(self.session.path)
+        check = None if self.session.server is not None else health.damaged(self.session.path)
         if check is None or self.damage_box is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Critical, self.tr("The database is damaged"),

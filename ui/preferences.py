@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.store import current_user
+from qcdesk.store.postgres import is_server
 from ui import settings as keys
 from ui.common import translate_buttons
-from ui.session import Session
+from ui.session import Session, uri_problem
 
 _ERROR_STYLE = "color: #b00020;"
 _MAX_NAME = 80
@@ -50,7 +51,7 @@ class PreferencesDialog(QDialog):
         self.inspector_error = self._error()
 
         self.database_edit = QLineEdit(str(stored.value(keys.DATABASE, "", str)), self)
-        self.database_edit.setPlaceholderText(str(session.path))
+        self.database_edit.setPlaceholderText(session.location)
         self.database_button = QPushButton(self.tr("C&hoose…"), self)
         self.database_button.clicked.connect(self._choose_database)
         self.database_error = self._error()
@@ -90,6 +91,9 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.database_error)
         form.addRow("", self._note(self.tr("Blank: the default location. A new file is created at the "
                                            "next start. Applies at the next start.")))
+        form.addRow("", self._note(self.tr("Plant mode: the postgresql:// URI of the workshop's database on "
+                                           "its server (postgresql://user@host:5432/qc). Keep its password "
+                                           "in ~/.pgpass rather than in the URI.")))
         form.addRow(self.tr("&Language:"), self.language_box)
         form.addRow("", self._note(self.tr("Applies at the next start.")))
         form.addRow("", self.large_text_box)
@@ -117,7 +121,9 @@ class PreferencesDialog(QDialog):
         return label
 
     def _choose_database(self) -> None:
-        start = self.database_edit.text() or str(self.session.path)
+        typed = self.database_edit.text().strip()
+        start = typed if typed and not is_server(typed) else (
+            "" if self.session.server is not None else str(self.session.path))
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("Database file"), start, self.tr("qcdesk databases (*.sqlite);;All files (*)"),
             options=QFileDialog.Option.DontConfirmOverwrite)
@@ -134,7 +140,15 @@ class PreferencesDialog(QDialog):
         else:
             self.inspector_error.hide()
         database = self.database_edit.text().strip()
-        if database:
+        if is_server(database):
+            problem = uri_problem(database)
+            if problem:
+                self._say(self.database_error, self.tr("this URI cannot be read: {problem}").format(
+                    problem=problem))
+                ok = False
+            else:
+                self.database_error.hide()
+        elif database:
             path = Path(database).expanduser()
             if path.is_dir():
                 self._say(self.database_error, self.tr("this is a folder: name a file in it"))
@@ -165,7 +179,8 @@ class PreferencesDialog(QDialog):
         if self.inspector_edit.isEnabled():  # with people, the name kept for databases without stays
             stored.setValue(keys.INSPECTOR, self.inspector_edit.text().strip())
         database = self.database_edit.text().strip()
-        stored.setValue(keys.DATABASE, str(Path(database).expanduser().resolve()) if database else "")
+        stored.setValue(keys.DATABASE, database if is_server(database) else
+                        str(Path(database).expanduser().resolve()) if database else "")
         stored.setValue(keys.LANGUAGE, self.language_box.currentData())
         stored.setValue(keys.LARGE_TEXT, self.large_text_box.isChecked())
         stored.sync()

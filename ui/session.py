@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
 import shiboken6
@@ -114,6 +115,28 @@ def describe(exc: BaseException) -> str:
     return log_bug(exc, "worker")
 
 
+def database_title(database: Path | Server) -> str:
+    """The file's name, or the server's database as `name @ host` (a socket's folder for a host
+    given as a path; `localhost` when the URI names none)."""
+    if not isinstance(database, Server):
+        return database.name
+    parts = urlsplit(database.uri)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    return f"{database.name} @ {host}"
+
+
+def uri_problem(uri: str) -> str | None:
+    """What libpq finds wrong with a connection URI (in its words), or None."""
+    from psycopg import ProgrammingError  # noqa: PLC0415 - plant mode only
+    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
+
+    try:
+        conninfo_to_dict(uri)
+    except ProgrammingError as exc:
+        return str(exc).strip() or type(exc).__name__
+    return None
+
+
 class Session(QObject):
     """The database the window works on, for one user."""
 
@@ -134,6 +157,7 @@ class Session(QObject):
         # open once here, so a database that cannot be opened is said before any window shows
         with Store.open(self.database, user, clock) as probe:
             self.path = probe.path  # the file; on a server, this workstation's name for it
+            self.location = probe.location  # as a person names it (a server's URI without password)
             self.user = probe.user
             self.has_people = probe.roles_enforced()
         self.person: Person | None = None  # who signed in (databases with people)
@@ -144,6 +168,16 @@ class Session(QObject):
         self._pending = 0
         self._closed = False
         self._finished.connect(self._deliver)
+
+    @property
+    def server(self) -> Server | None:
+        """The PostgreSQL database worked on (plant mode), None for a file."""
+        return self.database if isinstance(self.database, Server) else None
+
+    @property
+    def title(self) -> str:
+        """The database in a window's title: the file's name, or `name @ host` for a server's."""
+        return database_title(self.database)
 
     # ------------------------------------------------------------------ work
 

@@ -3,9 +3,11 @@ and writing the audit trail (each write's entries and the block that seals them)
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -65,9 +67,11 @@ def current_user(option: str | None = None) -> str:
 _ADDING = ("insert", None, None, None, None, None, None, None)  # an entry that only adds its record
 
 
+# (The row is looked up by its key, CAST(e.value AS INTEGER): json_each's values are text on
+# PostgreSQL, where a row's state is found through the table's index only so.)
 _ADDED = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT ? + e.key, 'insert', "  # noqa: S608
-          f"'{t.name}', e.value, coalesce((SELECT state FROM ({t.select}) WHERE rec = e.value), "
-          f"'{records.REMOVED}') FROM json_each(?) e"
+          f"'{t.name}', e.value, coalesce((SELECT {t.state} FROM {t.name} t "
+          f"WHERE {t.key} = CAST(e.value AS INTEGER)), '{records.REMOVED}') FROM json_each(?) e"
           for t in records.TABLES if not t.key_columns}
 
 
@@ -201,7 +205,11 @@ class StoreBase:
             raise DatabaseError(_("the database cannot be created at {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from exc
         conn.row_factory = sqlite3.Row
-        store = cls(conn, path, person.name if person else current_user(user), clock)
+        try:
+            store = cls(conn, path, person.name if person else current_user(user), clock)
+        except QcError:  # a user name refused: the connection is not left open
+            conn.close()
+            raise
         store.person = person
         if heads is not None:
             store.journal = heads
@@ -229,16 +237,18 @@ class StoreBase:
             conn = postgres.connect(server)
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
-        store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
-                    person.name if person else current_user(user), clock)
+        try:
+            store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
+                        person.name if person else current_user(user), clock)
+        except QcError:  # a user name refused: the connection is not left open
+            conn.close()
+            raise
         store.server, store.dialect, store.person = server, POSTGRESQL, person
         store.journal = heads if heads is not None else journal.journal_path(store.path)
-        try:
+        # A folder that cannot be made refuses the first write, as beside a file (_seal_block):
+        # reading needs no journal.
+        with contextlib.suppress(OSError):
             store.journal.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            conn.close()
-            raise DatabaseError(_("the journal of chain heads cannot be kept in {path}: {error}").format(
-                path=store.journal.parent, error=exc.strerror or exc)) from exc
         try:
             store._check_version()
             if store.schema_version() == 0:
@@ -261,11 +271,17 @@ class StoreBase:
 
         with tempfile.TemporaryDirectory(prefix="qcdesk-new-") as folder:
             seed_file = Path(folder) / "new.sqlite"
-            new = type(self).open(seed_file, self.user, self._clock, heads=Path(folder) / "new.heads")
+            seed_heads = Path(folder) / "new.heads"
+            new = type(self).open(seed_file, self.user, self._clock, heads=seed_heads)
             try:
                 copy.into_server(new.conn, cast(postgres.Connection, self.conn), schema=postgres_schema())
             finally:
                 new.close()
+            # This workstation wrote the seed's blocks: its journal of them begins this
+            # database's, as a new file's does (unless one is there already, which verify judges).
+            if seed_heads.is_file() and not self.journal.exists():
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(seed_heads, self.journal)
 
     @property
     def location(self) -> str:
@@ -522,11 +538,13 @@ class StoreBase:
     def audit_content(self, after: int, last: int) -> bytes:
         """The canonical bytes of the entries after id `after` up to `last`, in id order
         (`qcdesk.chain`), as the database computes them."""
-        # only chain.ENTRY_SQL, a fixed expression, goes into the statement
-        text = self.conn.execute(
-            f"SELECT group_concat(entry, '') FROM (SELECT {chain.ENTRY_SQL} AS entry "  # noqa: S608
-            "FROM audit WHERE id > ? AND id <= ? ORDER BY id)", (after, last)).fetchone()[0]
-        return (text or "").encode("utf-8")
+        # Joined here, in id order: PostgreSQL's group_concat (the schema's, in SQL) copies its
+        # text at every row, minutes over a block of thousands of entries, and string_agg takes
+        # its rows in the subquery's order only as a rule of thumb. (Only chain.ENTRY_SQL, a
+        # fixed expression, goes into the statement.)
+        rows = self.conn.execute(f"SELECT {chain.ENTRY_SQL} FROM audit WHERE id > ? AND id <= ? "  # noqa: S608
+                                 "ORDER BY id", (after, last))
+        return "".join(row[0] for row in rows).encode("utf-8")
 
     def roles_enforced(self) -> bool:
         """Whether the database has people: then every write needs someone signed in."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from qcdesk.store import postgres
 
@@ -28,6 +29,24 @@ ANALYZE_ROWS = 1000  # a table copied with this many rows or more gets its stati
 Progress = Callable[[str, int], None]
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _server_errors(copy: Callable[_P, _R]) -> Callable[_P, _R]:
+    """The server's refusals as sqlite3's classes with its own message (as the adapter gives
+    them), the psycopg error kept as their cause: a copy works on the raw connection."""
+    @wraps(copy)
+    def copying(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import psycopg  # noqa: PLC0415
+
+        try:
+            return copy(*args, **kwargs)
+        except psycopg.Error as exc:
+            raise postgres._error(exc) from exc
+    return copying
+
+
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (table,))]
 
@@ -38,6 +57,7 @@ def _quoted(name: str) -> str:
     return f'"{name}"'
 
 
+@_server_errors
 def into_server(source: Any, target: postgres.Connection, *, schema: str,
                 progress: Progress | None = None) -> dict[str, int]:
     """Copy the SQLite database `source` (a sqlite3 connection) into the empty PostgreSQL
@@ -94,17 +114,18 @@ def rows_of(source: postgres.Connection, table: str, columns: list[str]) -> Iter
     """Every row of a server's table, as SQLite stores it (the trail's record keys as numbers)."""
     select = ", ".join(map(_quoted, columns))
     raw = source.raw
-    with raw.cursor(name=f"copy_{table}") as cur:
-        cur.itersize = BATCH
-        cur.execute(f"SELECT {select} FROM {_quoted(table)}")  # noqa: S608 - fixed names
+    # streamed a row at a time (a server-side cursor's FETCH would take its count through the
+    # adapter's dumper of whole numbers, which sends them untyped: FETCH refuses a quoted count)
+    with raw.cursor() as cur:
         rec = columns.index("rec") if table == "audit" else None
-        for row in cur:
+        for row in cur.stream(f"SELECT {select} FROM {_quoted(table)}"):  # noqa: S608 - fixed names
             values = tuple(row)
             if rec is not None and isinstance(values[rec], str) and values[rec].isdigit():
                 values = (*values[:rec], int(values[rec]), *values[rec + 1:])
             yield values
 
 
+@_server_errors
 def into_file(source: postgres.Connection, target: sqlite3.Connection,
               progress: Progress | None = None) -> dict[str, int]:
     """Copy the PostgreSQL database `source` into `target`, a SQLite database at the same

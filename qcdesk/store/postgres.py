@@ -119,7 +119,7 @@ def _error(exc: Exception) -> sqlite3.Error:
     if state == "25006":
         return OperationalError(f"attempt to write a readonly database ({message})")
     if state.startswith("23") or state == "P0001":
-        return IntegrityError(message)
+        return IntegrityError(_constraint_words(state, diag) or message)
     if state.startswith("08") or (isinstance(exc, psycopg.OperationalError) and not state):
         return Unreachable(message)
     if isinstance(exc, psycopg.OperationalError | psycopg.errors.InsufficientPrivilege):
@@ -127,6 +127,29 @@ def _error(exc: Exception) -> sqlite3.Error:
     if isinstance(exc, psycopg.ProgrammingError):
         return ProgrammingError(message)
     return DatabaseError(message)
+
+
+_KEY_COLUMNS = re.compile(r"^Key \((.+?)\)=\(")
+
+
+def _constraint_words(state: str, diag: Any) -> str | None:
+    """A broken constraint of the schema in SQLite's words ("CHECK constraint failed: …",
+    "UNIQUE constraint failed: table.column", …), which the user reads after "the change breaks
+    a rule of the data"; PostgreSQL words it "new row for relation … violates …". None for a
+    trigger's refusal, whose own message is the same on both databases."""
+    constraint = getattr(diag, "constraint_name", None)
+    table = getattr(diag, "table_name", None)
+    if state == "23502" and table and diag.column_name:
+        return f"NOT NULL constraint failed: {table}.{diag.column_name}"
+    if not constraint:
+        return None
+    if state == "23514":
+        return f"CHECK constraint failed: {constraint}"
+    if state == "23503":
+        return "FOREIGN KEY constraint failed"
+    if state == "23505" and table and (key := _KEY_COLUMNS.match(diag.message_detail or "")):
+        return "UNIQUE constraint failed: " + ", ".join(f"{table}.{c}" for c in key.group(1).split(", "))
+    return None
 
 
 # -------------------------------------------------------------- translation
@@ -233,6 +256,33 @@ def _json_arrays(sql: str) -> str:
     return "".join(out)
 
 
+_TOTAL = re.compile(r"(?<![\w.])total\(", re.IGNORECASE)
+_FILTER = re.compile(r"\s*FILTER\s*\(", re.IGNORECASE)
+
+
+def _totals(sql: str) -> str:
+    """SQLite's total(x) [FILTER (WHERE …)], a sum of doubles, summed exactly whatever the order
+    of the rows (schema: qc_total): PostgreSQL's plans feed one group's rows in orders that
+    differ from one statement to the next, and a float sum added one by one follows the order."""
+    out, pos = [], 0
+    for match in _TOTAL.finditer(sql):
+        if match.start() < pos or sql.count("'", 0, match.start()) % 2:
+            continue
+        end, args = _closing(sql, match.end())
+        clause, after = "", end + 1
+        if found := _FILTER.match(sql, after):
+            close, _args = _closing(sql, found.end())
+            clause, after = " " + sql[found.start():close + 1].strip(), close + 1
+        if len(args) != 1 or "?" in args[0] + clause:  # a value bound by position cannot be used twice
+            continue
+        arg = _totals(args[0])
+        out.append(f"{sql[pos:match.start()]}qc_total(sum(qc_total_hi({arg})){clause}, "
+                   f"sum(qc_total_lo({arg})){clause})")
+        pos = after
+    out.append(sql[pos:])
+    return "".join(out)
+
+
 _FROM_SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(\s*(SELECT|WITH|VALUES)\b", re.IGNORECASE)
 _ALIASED = re.compile(r"\s*(AS\s+)?(?!(WHERE|GROUP|ORDER|LIMIT|JOIN|LEFT|INNER|CROSS|ON|UNION|EXCEPT|"
                       r"INTERSECT|HAVING|WINDOW|OFFSET|FILTER)\b)[A-Za-z_]\w*", re.IGNORECASE)
@@ -290,6 +340,8 @@ def translate(sql: str) -> Statement:
     out: list[str] = []
     names: list[str] = []
     sql = sql.replace("json_group_array(json_array(", "qc_json_group(json_array(")
+    if "total(" in sql.lower():
+        sql = _totals(sql)
     if "json_array(" in sql.lower():
         sql = _json_arrays(sql)
     sql = sql.replace("t.rowid AS rec", "CAST(t.rowid AS TEXT) AS rec")

@@ -77,6 +77,29 @@ CREATE AGGREGATE total(double precision) (
     PARALLEL = SAFE
 );
 
+-- The store's total(x) [FILTER (WHERE …)] is summed without regard to the order of the rows:
+-- the adapter (qcdesk.store.postgres) writes it qc_total(sum(qc_total_hi(x)) [FILTER …],
+-- sum(qc_total_lo(x)) [FILTER …]). A sum of doubles added one by one depends on the order of
+-- its rows, which PostgreSQL's plans change from one statement to the next (a hash or a sort,
+-- parallel workers), so one day's sums read by day would differ in their last bits from the same
+-- day's read by day and grade; SQLite reads both in the same order. Each value is cut exactly
+-- into whole multiples of 2^-20 and of 2^-60 (x * 2^20 and its fraction are exact in floating
+-- point), the integers are summed exactly (bigint sums), and qc_total makes them one double
+-- again, with 16 significant digits at least: 0.0 over no rows or only NULLs, as total() gives.
+-- (The functions are inlined into the statement: no call per row.)
+CREATE FUNCTION qc_total_hi(x double precision) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT trunc(x * 1048576.0)::bigint $$;
+
+CREATE FUNCTION qc_total_lo(x double precision) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT round((x * 1048576.0 - trunc(x * 1048576.0)) * 1099511627776.0)::bigint
+$$;
+
+CREATE FUNCTION qc_total(hi numeric, lo numeric) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce((hi * 1099511627776 + lo) / 1152921504606846976.0, 0)::double precision
+$$;
+
 -- group_concat(x, separator): the values that are not NULL, in the order they come, each after
 -- the first preceded by its separator; NULL when there are none. (Its text grows a row at a
 -- time: fine for the short lists the store makes; string_agg is the fast form for thousands

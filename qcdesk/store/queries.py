@@ -67,6 +67,31 @@ class RecordDay(NamedTuple):
     judged: float
 
 
+class RecordBests(NamedTuple):
+    """The records of some production dates (Store.record_bests): the most heats in one day by
+    the whole workshop and by each converter that made any (in the order of the converters' ids),
+    and the best daily ingot qualified rate by weight or count, each with the first date it was
+    reached (None: no such day)."""
+
+    heats: tuple[int, date] | None
+    heats_by_converter: dict[str, tuple[int, date]]
+    rate: tuple[float, date] | None
+
+    def then(self, later: RecordBests) -> RecordBests:
+        """The records of these days and of later ones: a later figure takes a record only by
+        being greater."""
+        by_converter = dict(self.heats_by_converter)
+        for conv, found in later.heats_by_converter.items():
+            if conv not in by_converter or found[0] > by_converter[conv][0]:
+                by_converter[conv] = found
+        return RecordBests(_greater(self.heats, later.heats), by_converter, _greater(self.rate, later.rate))
+
+
+def _greater(first: tuple[Any, date] | None, later: tuple[Any, date] | None) -> tuple[Any, date] | None:
+    """The record of two spans of days, the second later: its figure only if greater."""
+    return later if first is None or (later is not None and later[0] > first[0]) else first
+
+
 class ExportHeat(NamedTuple):
     """A heat as an export writes it (Store.heat_export_rows): tapped_at as stored."""
 
@@ -457,8 +482,9 @@ class Queries(Trail):
         params = {**self._scope_params(date_from, date_to, scope), "code": code, "limit": limit}
         rows = self.conn.execute(  # the text is fixed: _SCOPE_SQL binds the scope
             "SELECT h.heat_no, i.ingot_no, h.production_date, c.code, h.grade, i.weight_kg, i.disposition, "  # noqa: S608
-            "  (SELECT group_concat(code, ', ') FROM (SELECT DISTINCT x.defect_code AS code "
-            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 ORDER BY x.seq)) "
+            "  (SELECT group_concat(code, ', ') FROM (SELECT x.defect_code AS code, min(x.seq) AS first "
+            "   FROM ingot_defect x WHERE x.ingot_id = i.id AND x.voided = 0 GROUP BY x.defect_code "
+            "   ORDER BY first)) "
             "FROM heat h JOIN converter c ON c.id = h.converter_id JOIN ingot i ON i.heat_id = h.id "
             "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL"
             + _SCOPE_SQL + " AND i.void_reason IS NULL AND EXISTS (SELECT 1 FROM ingot_defect idf "
@@ -509,8 +535,57 @@ class Queries(Trail):
         """Each production date with heats from..to under the scope, in date order: the heats
         each converter made (as `heat_counts` has them) and the qualified and the judged ingots
         of its checked heats, by weight (kg) or count (the ingot qualified rate's two sums, as
-        `rate_sums` by day has them). One pass over the heats, for the records over every day
-        ever made."""
+        `rate_sums` by day has them). One pass over the heats."""
+        converters, rows = self._record_rows(date_from, date_to, basis, scope)
+        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
+        return [RecordDay(date.fromisoformat(r[0]),
+                          tuple((code, n) for code, n in zip(converters, r[1:-3], strict=True) if n),
+                          whole(r[-3]), whole(r[-2])) for r in rows]
+
+    def record_bests(self, date_from: date, date_to: date, basis: str = "weight",
+                     scope: Scope = EVERYTHING) -> RecordBests:
+        """The records of the production dates from..to with heats under the scope: the most heats
+        in one day by the whole workshop and by each converter, and the best daily ingot qualified
+        rate by the basis, each with the first date it was reached (the same days and sums as
+        `record_days`). The database finds them in one step and hands back a row for each, not
+        one for each day: the records over ten years are read on a thread of their own while the
+        program does other work, and a row at a time would wait for the program each time."""
+        converters, params, days = self._record_sql(date_from, date_to, basis, scope)
+        # each record of the days (made once, then read for each) with the first date it was
+        # reached; the statement's texts are fixed, a column named per converter (its id bound)
+        firsts = ["SELECT -1, heats, made_on FROM d ORDER BY heats DESC, made_on LIMIT 1",
+                  "SELECT -2, qualified / judged, made_on FROM d WHERE judged > 0 "
+                  "ORDER BY qualified / judged DESC, made_on LIMIT 1"]
+        firsts += [f"SELECT {i}, c{i}, made_on FROM d WHERE c{i} > 0 ORDER BY c{i} DESC, made_on LIMIT 1"  # noqa: S608
+                   for i in range(len(converters))]
+        columns = ", ".join(["made_on", *(f"c{i}" for i in range(len(converters))), "qualified", "judged",
+                             "heats"])
+        rows = self.conn.execute(
+            f"WITH d({columns}) AS MATERIALIZED ({days}) "  # noqa: S608 - fixed texts, values bound
+            + " UNION ALL ".join(f"SELECT * FROM ({first}) AS r{n}"  # noqa: S608 - the texts above
+                                 for n, first in enumerate(firsts)),
+            params).fetchall()
+        found = {int(key): (value, date.fromisoformat(day)) for key, value, day in rows}
+        heats = found.get(-1)
+        rate = found.get(-2)
+        return RecordBests((int(heats[0]), heats[1]) if heats else None,
+                           {code: (int(found[i][0]), found[i][1])
+                            for i, code in enumerate(converters) if i in found},
+                           (float(rate[0]), rate[1]) if rate else None)
+
+    def _record_rows(self, date_from: date, date_to: date, basis: str,
+                     scope: Scope) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The codes of the converters (in the order of their ids), and `_record_sql`'s rows."""
+        converters, params, days = self._record_sql(date_from, date_to, basis, scope)
+        return converters, self.conn.execute(days + " ORDER BY h.production_date", params).fetchall()
+
+    def _record_sql(self, date_from: date, date_to: date, basis: str,
+                    scope: Scope) -> tuple[list[str], dict[str, object], str]:
+        """The codes of the converters (in the order of their ids), the parameters, and the text of
+        a statement giving for each production date from..to with heats under the scope: the date
+        (ISO text), the heats of each converter, the qualified and judged ingots of its checked
+        heats by the basis, and all its heats. The heat_live_by_day index holds every column read
+        by weight."""
         if basis not in _DAILY_JUDGED_SQL:
             raise InputError("basis", _("the basis is weight or count"))
         converters = sorted((c.id, c.code) for c in self.converters())
@@ -519,14 +594,10 @@ class Queries(Trail):
         # a column per converter named :c0, :c1, … (its id bound) and a fixed text of rate_sql
         # picked by the basis checked above; the dates and scope are bound
         heats = "".join(f"count(*) FILTER (WHERE h.converter_id = :c{i}), " for i in range(len(converters)))
-        rows = self.conn.execute(
-            "SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis] + " FROM heat h "  # noqa: S608
-            "WHERE h.production_date BETWEEN :from AND :to AND h.void_reason IS NULL" + _SCOPE_SQL
-            + " GROUP BY h.production_date ORDER BY h.production_date", params)
-        whole = int if basis == "count" else float  # whole ingots, as RateSums holds them
-        return [RecordDay(date.fromisoformat(r[0]),
-                          tuple((code, n) for (_id, code), n in zip(converters, r[1:-2], strict=True) if n),
-                          whole(r[-2]), whole(r[-1])) for r in rows]
+        days = ("SELECT h.production_date, " + heats + _DAILY_JUDGED_SQL[basis]  # noqa: S608
+                + ", count(*) FROM heat h WHERE h.production_date BETWEEN :from AND :to"
+                " AND h.void_reason IS NULL" + _SCOPE_SQL + " GROUP BY h.production_date")
+        return [code for _id, code in converters], params, days
 
     def heat_counts(self, date_from: date, date_to: date,
                     scope: Scope = EVERYTHING) -> list[tuple[date, str, int]]:

@@ -30,6 +30,7 @@ from qcdesk.people import (
     Permission,
 )
 from qcdesk.store.common import as_text
+from qcdesk.store.dialect import Trigger
 from qcdesk.store.plans import PlansAndLimits
 
 
@@ -151,11 +152,11 @@ def _described(tbl: str, state: list[Any], converters: Mapping[int, str],
 
 class Trail(PlansAndLimits):
     def integrity_check(self) -> list[str]:
-        """PRAGMA integrity_check: ['ok'] for a sound file."""
+        """The database's own check (SQLite: PRAGMA integrity_check): ['ok'] if sound."""
         return self.dialect.integrity_check(self.conn)
 
-    def foreign_key_check(self) -> list[tuple[str, int, str]]:
-        """Rows whose reference points nowhere: (table, rowid, referred table)."""
+    def foreign_key_check(self) -> list[tuple[str, object, str]]:
+        """Rows whose reference points nowhere: (table, row id or key, referred table)."""
         return self.dialect.foreign_key_check(self.conn)
 
     def legacy_chain(self) -> Iterator[tuple[int, str, str | None, str | None]]:
@@ -204,14 +205,24 @@ class Trail(PlansAndLimits):
             row = self.conn.execute("SELECT id FROM audit_v1 WHERE hash = ?", (head,)).fetchone()
         return None if row is None else int(row[0])
 
-    def triggers(self) -> dict[str, str]:
-        """The database's triggers: name → SQL, whitespace folded."""
+    def triggers(self) -> dict[str, Trigger]:
+        """The database's triggers: name → what fires it and what it does, whitespace folded."""
         return self.dialect.triggers(self.conn)
 
-    def expected_triggers(self) -> dict[str, str]:
-        """The triggers the migrations create (name → SQL, whitespace folded), from the
-        migrations replayed on an empty database in memory."""
+    def expected_triggers(self) -> dict[str, Trigger]:
+        """The triggers qcdesk creates (name → what fires it and what it does, whitespace
+        folded): on SQLite from the migrations replayed on an empty database in memory, on
+        PostgreSQL from its schema's script."""
         return self.dialect.expected_triggers()
+
+    def functions(self) -> dict[str, str]:
+        """The functions the database holds (PostgreSQL: name and arguments → body, whitespace
+        folded; SQLite keeps none)."""
+        return self.dialect.functions(self.conn)
+
+    def expected_functions(self) -> dict[str, str]:
+        """The functions qcdesk creates in the database (PostgreSQL's schema script; none on SQLite)."""
+        return self.dialect.expected_functions()
 
     def first_heat_with_wrong_sums(self) -> str | None:
         """The number of the first live heat whose stored ingot sums (what the rates are

@@ -1,0 +1,558 @@
+"""Plant mode at its edges: moving a database between a SQLite file and a PostgreSQL server
+(`qcdesk migrate --to`), and what `qcdesk info` says of a server.
+
+A migration copies every row as it is (`qcdesk.store.copy`): records, audit entries, blocks and
+signatures, with their row ids, so the copy's chain is the original's, head and all. The copy
+is written in one transaction on a server, and into a temporary file renamed into place for a
+file; it is then checked with `qcdesk verify` and its chain head compared with the source's.
+A copy that fails either check is taken away again: the target is left as it was.
+
+The source is read in one snapshot (a read transaction), so desks writing meanwhile neither
+tear the copy nor are lost from it unseen: what they save after the snapshot is in the source
+only, and the source's head then differs from the copy's, which this module says.
+
+Like `qcdesk.backup`, this module speaks to the databases directly, for what concerns a
+database as a whole: the server's catalogue (what an empty database holds), its version.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from qcdesk import health, journal, outputs
+from qcdesk.errors import DatabaseError, QcError
+from qcdesk.i18n import N_, _
+from qcdesk.migrations import MIGRATIONS
+from qcdesk.store import Store
+from qcdesk.store import copy as whole
+from qcdesk.store.common import split_statements
+from qcdesk.store.postgres import Server
+
+if TYPE_CHECKING:
+    from qcdesk.store import postgres
+    from qcdesk.verify import Report
+
+Progress = Callable[[str, int], None]  # (table, rows copied of it so far)
+KINDS = {"table": N_("table"), "view": N_("view"), "sequence": N_("sequence"), "relation": N_("relation"),
+         "function": N_("function"), "aggregate": N_("aggregate"), "procedure": N_("procedure"),
+         "type": N_("type")}  # of what a database's schema holds
+SHOWN_OBJECTS = 8  # what a non-empty database holds, named up to this many
+
+
+@dataclass
+class Migrated:
+    """A migration done: where from and to, the chain heads, the rows per table, the times."""
+
+    source: str
+    target: str
+    source_head: str            # the source's chain head in the snapshot copied (for a server
+    target_head: str            # source: its head after the copy, if nobody wrote meanwhile)
+    rows: dict[str, int]
+    copy_s: float
+    verify_s: float
+    report: Report
+    heads: Path | None          # the copy's journal of chain heads, if the source had one
+    moved_on: bool = False      # the source was written after its snapshot was copied
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ migrate
+
+def migrate(source: Path | Server, target: Path | Server, *, user: str | None = None,
+            progress: Progress | None = None) -> Migrated:
+    """Copy the database `source` into `target`: an empty PostgreSQL database, or a file that
+    does not exist yet. Raises QcError, with the target as it was, when it cannot be done."""
+    if isinstance(source, Server) == isinstance(target, Server):
+        raise QcError(_("qcdesk migrate copies a SQLite file to a PostgreSQL database or back; "
+                        "for a copy of the same kind use qcdesk backup and restore. Nothing was copied."))
+    if isinstance(source, Path):
+        if not source.is_file():
+            raise DatabaseError(_("there is no database at {path}").format(path=source))
+        check = health.damaged(source)
+        if check is not None:
+            raise QcError(_("{path} failed its integrity check on {when}: it is not copied. Restore a "
+                            "backup first (qcdesk restore).").format(path=source, when=check.when))
+    with Store.open(source, user, create=False) as store:
+        if isinstance(target, Server):
+            return _to_server(store, target, progress)
+        return _to_file(store, Path(target), progress)
+
+
+def _to_server(store: Store, server: Server, progress: Progress | None) -> Migrated:
+    """A SQLite database into the empty PostgreSQL database `server`, in one transaction."""
+    from qcdesk.store import postgres  # noqa: PLC0415 - plant mode only
+    from qcdesk.store.dialect import postgres_schema  # noqa: PLC0415
+
+    schema = postgres_schema()
+    conn = connect(server)
+    try:
+        held = contents(conn)
+        if held:
+            raise QcError(_("{target} is not empty: it holds {what}. Nothing was copied: migrate into "
+                            "an empty database (createdb), or drop what it holds first.").format(
+                target=server.shown, what=", ".join(held)))
+        started = time.monotonic()
+        with store.snapshot():  # one state of the source throughout; writers elsewhere wait
+            source_head = store.chain_head()
+            rows = _server_errors(lambda: whole.into_server(store.conn, conn, schema=schema,
+                                                            progress=progress), server)
+    finally:
+        conn.close()
+    copy_s = time.monotonic() - started
+    try:
+        done = _checked(store, server, source_head, rows, copy_s)
+        done.notes += grant_again(server)  # the desks' role may work on the copy
+        return done
+    except BaseException:
+        undo = postgres.connect(server)
+        try:
+            empty(undo)
+        finally:
+            undo.close()
+        raise
+
+
+def _to_file(store: Store, target: Path, progress: Progress | None) -> Migrated:
+    """A PostgreSQL database into the new SQLite file `target`: written as `<target>.part`,
+    renamed into place once it passes its checks."""
+    target = _new_file_target(target)
+    part = target.with_name(target.name + outputs.TEMPORARY)
+    part_heads = part.with_name(part.name + journal.SUFFIX)
+    _remove_file(part)
+    part_heads.unlink(missing_ok=True)
+    try:
+        conn = _new_database(part)
+        try:
+            started = time.monotonic()
+            rows = _server_errors(lambda: whole.into_file(cast("postgres.Connection", store.conn), conn,
+                                                          progress=progress), store.server)
+        finally:
+            conn.close()
+        copy_s = time.monotonic() - started
+        done = _checked(store, part, None, rows, copy_s, heads=part_heads)
+        os.replace(part, target)
+        _fsync_folder(target.parent)
+        if done.heads is not None:
+            done.heads = _put_journal(part_heads, journal.journal_path(target))
+        done.target = str(target)
+        return done
+    except BaseException:
+        _remove_file(part)
+        part_heads.unlink(missing_ok=True)
+        raise
+
+
+def _checked(source: Store, target: Path | Server, source_head: str | None, rows: dict[str, int],
+             copy_s: float, *, heads: Path | None = None) -> Migrated:
+    """The copy at `target`, with the source's journal of chain heads up to the copy's head,
+    verified; QcError (and the journal copied taken away) if it does not pass verify or its
+    head is not the source's."""
+    from qcdesk.verify import verify  # noqa: PLC0415 - only for this command
+
+    started = time.monotonic()
+    with Store.open(target, source.user, create=False, heads=heads) as copy:
+        target_head = copy.chain_head()
+        kept = _journal_up_to(source.journal, copy.journal, target_head)
+        try:
+            report = verify(copy)
+            moved_on = False
+            if source_head is None:  # a server read in its own snapshot: its head now, or later
+                source_head = source.chain_head()
+                moved_on = source_head != target_head and source.entries_up_to(target_head) is not None
+            if not report.ok:
+                raise QcError(_("the copy does not pass verify: {problem}. Nothing was kept; check the "
+                                "source with qcdesk verify.").format(problem=report.problem))
+            if source_head != target_head and not moved_on:
+                raise QcError(_("the copy's chain head {copied} is not the source's ({source}): nothing "
+                                "was kept.").format(copied=target_head[:16], source=source_head[:16]))
+        except BaseException:
+            copy.journal.unlink(missing_ok=True)
+            raise
+    done = Migrated(source.location, copy.location, source_head, target_head, rows, copy_s,
+                    time.monotonic() - started, report, copy.journal if kept else None, moved_on)
+    if not kept:
+        done.notes.append(_("the source's journal of chain heads {path} does not reach the copy's head: "
+                            "the copy has none (verify says so)").format(path=source.journal))
+    return done
+
+
+def _journal_up_to(source: Path, target: Path, head: str) -> bool:
+    """The source's journal, up to `head`, becomes the target's; a journal already there (of a
+    database that had this name before) is kept aside, renamed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _keep_aside(target)
+    return journal.copy_up_to(source, target, head)
+
+
+def _put_journal(part_heads: Path, heads: Path) -> Path:
+    _keep_aside(heads)
+    heads.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(part_heads, heads)
+    return heads
+
+
+def _keep_aside(path: Path) -> None:
+    if path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path.rename(path.with_name(f"{path.name}.replaced-{stamp}"))
+
+
+def _new_file_target(target: Path) -> Path:
+    """The file a migration writes: one that does not exist yet, in a folder that does."""
+    target = target.expanduser()
+    if target.exists() or target.is_symlink():
+        raise QcError(_("{path} exists: qcdesk migrate writes a new file only. Nothing was copied.").format(
+            path=target))
+    return outputs.check_target(target, None)
+
+
+def _new_database(path: Path) -> sqlite3.Connection:
+    """A new SQLite database at `path` with the schema the migrations make, every table empty:
+    the migrations are replayed in memory (their statements and steps, without the seed),
+    and their tables, indexes, views and triggers made again here, without a row."""
+    made = sqlite3.connect(":memory:")
+    try:
+        for _version, script, *steps in MIGRATIONS:
+            for statement in split_statements(script):
+                made.execute(statement)
+            for step in steps:
+                step(made)
+        order = {"table": 0, "index": 1, "view": 2, "trigger": 3}
+        schema = sorted(made.execute("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL "
+                                     "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall(),
+                        key=lambda row: order.get(row[0], 4))
+    finally:
+        made.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for _kind, _name, statement in schema:
+            conn.execute(statement)
+        conn.execute("COMMIT")
+        tables = [r[1] for r in schema if r[0] == "table"]
+        if set(tables) != set(whole.TABLES):
+            raise DatabaseError(f"the migrations make the tables {sorted(tables)}, not the copy's")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _remove_file(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------ a server's database
+
+def connect(server: Server) -> postgres.Connection:
+    from qcdesk.store import environment_error, postgres  # noqa: PLC0415 - plant mode only
+
+    try:
+        return postgres.connect(server)
+    except sqlite3.Error as exc:
+        raise environment_error(exc) from exc
+
+
+def _server_errors(work: Callable[[], dict[str, int]], server: Server | None) -> dict[str, int]:
+    """`work` (a whole copy), a refusal of the server said in its own words."""
+    try:
+        return work()
+    except sqlite3.Error as exc:
+        state = getattr(exc.__cause__, "sqlstate", None)  # the server's refusal (`copy` keeps it)
+        if server is None or state is None:
+            raise  # the file's, or the connection's: said as any other command says them
+        if state == "42501":
+            raise QcError(_("{db} refused the copy: {error}. Nothing was copied: the copy creates the "
+                            "schema, so it runs as the database's owner role.").format(
+                db=server.shown, error=exc)) from exc
+        raise QcError(_("{db} refused the copy: {error}. Nothing was copied.").format(
+            db=server.shown, error=exc)) from exc
+
+
+_CONTENTS = """
+SELECT c.relname, CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+       WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'relation' END, 1
+FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT p.proname, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END, 2
+FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace
+UNION ALL
+SELECT t.typname, 'type', 3 FROM pg_type t
+WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'm')
+  AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+  AND t.typelem = 0
+ORDER BY 3, 1
+"""
+
+
+def contents(conn: postgres.Connection | Any) -> list[str]:
+    """What the database's schema holds, named ("table heat", …; up to SHOWN_OBJECTS and a
+    count of the rest); empty for an empty database."""
+    found = [f"{_(KINDS.get(kind, kind))} {name}" for name, kind, _rank in conn.execute(_CONTENTS).fetchall()]
+    if len(found) > SHOWN_OBJECTS:
+        rest = len(found) - SHOWN_OBJECTS
+        found = [*found[:SHOWN_OBJECTS], _("{n} more").format(n=rest)]
+    return found
+
+
+_DROPS = """
+SELECT format('DROP VIEW IF EXISTS %I.%I CASCADE', n.nspname, c.relname), 1
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.oid = current_schema()::regnamespace AND c.relkind IN ('v', 'm')
+UNION ALL
+SELECT format('DROP TABLE IF EXISTS %I.%I CASCADE', n.nspname, c.relname), 2
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.oid = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+UNION ALL
+SELECT format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', n.nspname, c.relname), 3
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.oid = current_schema()::regnamespace AND c.relkind = 'S'
+UNION ALL
+SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure),
+       CASE p.prokind WHEN 'a' THEN 4 ELSE 5 END
+FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace
+UNION ALL
+SELECT format('DROP TYPE IF EXISTS %I.%I CASCADE', n.nspname, t.typname), 6
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.oid = current_schema()::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'm') AND t.typelem = 0
+  AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+ORDER BY 2, 1
+"""
+
+
+def empty(conn: postgres.Connection) -> None:
+    """Take away, in one transaction, everything the database's schema holds: for a database
+    that was empty before a copy or a restore that then failed its checks, so it is empty
+    again. The statements are the server's own, written by format() from its catalogue."""
+    raw = conn.raw
+    with raw.transaction():
+        # DROP … CASCADE of one object may take others of the list with it: IF EXISTS
+        for statement, _order in raw.execute(_DROPS).fetchall():
+            raw.execute(statement)
+
+
+# ------------------------------------------------------------------ info
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What `qcdesk info` says of a server: its version, the schema the tables are in, who
+    the program connects as."""
+
+    version: str
+    schema: str
+    role: str
+
+
+def server_facts(store: Store) -> ServerFacts:
+    row = store.conn.execute("SELECT current_setting('server_version'), current_schema(), "
+                             "current_user").fetchone()
+    return ServerFacts(str(row[0]), str(row[1]), str(row[2]))
+
+
+# ------------------------------------------------------------------ setting a server up
+
+def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None = None,
+          app_password: str | None = None) -> list[str]:
+    """Set a server up for plant mode, as the superuser `superuser` connects as: the owner and
+    application roles and the database it names, if missing, its schema the owner's and open to
+    the application role; once the database holds qcdesk's tables, the rights of
+    `postgres_roles.sql`. What was done, a line each. The tables themselves are made by
+    `qcdesk migrate`, as the owner: in an empty database, so that `migrate --to` can copy into it."""
+    import psycopg  # noqa: PLC0415 - plant mode only
+    from psycopg import sql  # noqa: PLC0415
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: PLC0415
+
+    params = conninfo_to_dict(superuser.uri)
+    dbname = str(params.get("dbname") or "")
+    if not dbname or dbname in ("postgres", "template0", "template1"):
+        raise QcError(_("name the database to set up in the URI (postgresql://…/qc): not {name!r}").format(
+            name=dbname))
+    for name in (owner, app):
+        if not name.strip() or len(name) > 63 or any(ord(c) < 32 for c in name):
+            raise QcError(_("{name!r} cannot be a role's name").format(name=name))
+    if owner == app:
+        raise QcError(_("the owner and the application role must be two roles: the desks must not own "
+                        "the tables they write"))
+    done: list[str] = []
+    try:
+        with psycopg.connect(make_conninfo(superuser.uri, dbname="postgres"), autocommit=True,
+                             connect_timeout=10, application_name="qcdesk") as admin:
+            if not (admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+                    or (False,))[0]:
+                raise QcError(_("plant setup runs as a superuser (postgres): {uri} connects as another "
+                                "role").format(uri=superuser.shown))
+            for role, password in ((owner, owner_password), (app, app_password)):
+                done.append(_role(admin, role, password))
+            row = admin.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
+                                (dbname,)).fetchone()
+            if row is None:
+                done.append(_database(admin, dbname, owner))
+            elif row[0] != owner:
+                admin.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                    sql.Identifier(dbname), sql.Identifier(owner)))
+                done.append(_("database {name}: there, now owned by {owner} (was {was})").format(
+                    name=dbname, owner=owner, was=row[0]))
+            else:
+                done.append(_("database {name}: there, owned by {owner}").format(name=dbname, owner=owner))
+            for statement in ("REVOKE ALL ON DATABASE {db} FROM PUBLIC",
+                              "GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {app}"):
+                admin.execute(sql.SQL(statement).format(db=sql.Identifier(dbname), app=sql.Identifier(app)))
+        with psycopg.connect(superuser.uri, autocommit=True, connect_timeout=10,
+                             application_name="qcdesk") as conn, conn.transaction():
+            schema = sql.Identifier(str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0]))
+            for statement in ("ALTER SCHEMA {schema} OWNER TO {owner}",
+                              "REVOKE ALL ON SCHEMA {schema} FROM PUBLIC",
+                              "GRANT USAGE ON SCHEMA {schema} TO {app}"):
+                conn.execute(sql.SQL(statement).format(schema=schema, owner=sql.Identifier(owner),
+                                                       app=sql.Identifier(app)))
+            made = conn.execute("SELECT to_regclass('qcdesk_schema')").fetchone() or (None,)
+            if made[0] is not None:
+                grant(conn, owner, app)
+                done.append(_granted(owner, app))
+            else:
+                done.append(_("the database is empty: as {owner}, create the schema (qcdesk --db URI "
+                              "migrate) or copy a database into it (qcdesk --db FILE migrate --to URI); its "
+                              "tables are then granted to {app}").format(owner=owner, app=app))
+    except psycopg.Error as exc:
+        raise QcError(_("{db} refused the set-up: {error}").format(db=superuser.shown, error=_message(exc))
+                      ) from exc
+    done.append(_("the desks connect as: {uri}").format(uri=_for_role(superuser, app, dbname)))
+    done.append(_("qcdesk migrate and restore run as: {uri}").format(uri=_for_role(superuser, owner, dbname)))
+    if not app_password or not owner_password:
+        done.append(_("a role without a password signs in only as the server's pg_hba.conf lets it (peer, "
+                      "certificate): give it one with --app-password / --owner-password, or ALTER ROLE"))
+    return done
+
+
+def _role(admin: Any, role: str, password: str | None) -> str:
+    """The role, made if missing (LOGIN), its password set if one is given: sent as SCRAM's
+    hash, so the password itself never reaches the server or its log."""
+    from psycopg import sql  # noqa: PLC0415
+
+    secret = None
+    if password:
+        secret = admin.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
+    exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
+    statement = sql.SQL("ALTER ROLE {} LOGIN" if exists else "CREATE ROLE {} LOGIN").format(
+        sql.Identifier(role))
+    if secret is not None:
+        statement += sql.SQL(" PASSWORD {}").format(sql.Literal(secret))
+    admin.execute(statement)
+    if exists:
+        return (_("role {name}: there (password changed)") if secret else _("role {name}: there")).format(
+            name=role)
+    return _("role {name}: created").format(name=role)
+
+
+def _database(admin: Any, name: str, owner: str) -> str:
+    """CREATE DATABASE, its text compared by code point as SQLite compares it (C.UTF-8, else C)."""
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    for locale in ("C.UTF-8", "C"):
+        try:
+            admin.execute(sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0 ENCODING 'UTF8' "
+                                  "LOCALE {}").format(sql.Identifier(name), sql.Identifier(owner),
+                                                      sql.Literal(locale)))
+            return _("database {name}: created, owned by {owner}").format(name=name, owner=owner)
+        except psycopg.errors.InvalidParameterValue:
+            if locale == "C":
+                raise
+    raise AssertionError("unreachable")
+
+
+def _granted(owner: str, app: str) -> str:
+    return _("{app} may read and write the records, and only read and add to the audit trail; {owner} owns "
+             "the schema and runs qcdesk migrate").format(app=app, owner=owner)
+
+
+def grant(conn: Any, owner: str, app: str) -> None:
+    """The rights of `postgres_roles.sql` (the schema's owner, the application role's records
+    and its read-and-add-only audit trail), on a psycopg connection as the owner or a superuser."""
+    from psycopg import sql  # noqa: PLC0415
+
+    text = resources.files("qcdesk.store").joinpath("postgres_roles.sql").read_text(encoding="utf-8")
+    schema = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
+    conn.execute(sql.SQL(text).format(schema=sql.Identifier(schema), owner=sql.Identifier(owner),
+                                      app=sql.Identifier(app)))
+
+
+_APPS = """
+SELECT pg_get_userbyid(n.nspowner), array_agg(a.grantee::regrole::text ORDER BY 1)
+       FILTER (WHERE a.grantee NOT IN (0, n.nspowner))
+FROM pg_namespace n LEFT JOIN LATERAL aclexplode(n.nspacl) a ON a.privilege_type = 'USAGE'
+WHERE n.oid = current_schema()::regnamespace
+GROUP BY n.nspowner
+"""
+
+
+def grant_again(server: Server) -> list[str]:
+    """After the schema was made or changed (`qcdesk migrate`): the rights of every application
+    role the schema's USAGE is granted to (`qcdesk plant setup` grants it), given again; what
+    was done, a line each (none for a database no application role was set up for)."""
+    import psycopg  # noqa: PLC0415 - plant mode only
+
+    try:
+        with psycopg.connect(server.uri, autocommit=True, connect_timeout=10,
+                             application_name="qcdesk") as conn, conn.transaction():
+            owner, apps = conn.execute(_APPS).fetchone() or ("", None)
+            for app in apps or ():
+                grant(conn, str(owner), str(app))
+    except psycopg.Error as exc:
+        raise QcError(_("{db} refused to grant the application role its rights: {error}").format(
+            db=server.shown, error=_message(exc))) from exc
+    return [_granted(str(owner), str(app)) for app in apps or ()]
+
+
+def _message(exc: Exception) -> str:
+    diag = getattr(exc, "diag", None)
+    return (diag.message_primary if diag is not None else None) or str(exc).strip()
+
+
+def _unsplit(parts: Any) -> str:
+    """A URI again (urlunsplit drops the `//` of an empty host, which libpq needs)."""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _for_role(superuser: Server, role: str, dbname: str) -> str:
+    """The superuser's URI for `role` instead (no password: each desk keeps its own, in
+    ~/.pgpass or the URI it is given)."""
+    from urllib.parse import parse_qsl, quote, urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(superuser.uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k not in ("user", "password")]
+    host = parts.hostname or ""
+    netloc = quote(role, safe="") + "@" + (f"[{host}]" if ":" in host else host) + (
+        f":{parts.port}" if parts.port else "")
+    if not host and not parts.port:
+        query.append(("user", role))
+        netloc = ""
+    text = "&".join(f"{quote(k, safe='')}={quote(v, safe='/')}" for k, v in query)
+    return _unsplit(parts._replace(netloc=netloc, path="/" + quote(dbname, safe=""), query=text))
