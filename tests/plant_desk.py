@@ -1,5 +1,6 @@
-"""A workshop's desks on one PostgreSQL database, each a process of its own (issue 13):
-the load test (tests/test_plant_load.py) and the plant benchmark (benchmarks/bench_plant.py).
+"""A workshop's desks on one database (PostgreSQL, or a SQLite file for comparison), each a
+process of its own (issue 13), for the load test (tests/test_plant_load.py) and the plant
+benchmark (benchmarks/bench_plant.py).
 
     python tests/plant_desk.py desk URI DESK SECONDS SEED PAUSE_MS SERIES OUT.json
     python tests/plant_desk.py reader URI DAYS OUT.json
@@ -28,7 +29,6 @@ first saw it, each poll's duration, and whether each poll's rates count the heat
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
@@ -48,12 +48,11 @@ from qcdesk.errors import DatabaseError  # noqa: E402
 from qcdesk.model import Disposition, IngotDefect, Location  # noqa: E402
 from qcdesk.store import HeatFilter, NewHeat, NewIngot, Store  # noqa: E402
 
-# Every desk's heats are tapped on the same two days, from 06:00: all three shifts get heats.
+# Each desk taps a heat every seven minutes from 06:00 of one day on: every shift gets heats.
 FIRST_TAP = datetime(2025, 3, 3, 6, 0)
-DAYS = (FIRST_TAP.date(), FIRST_TAP.date() + timedelta(days=3))
+DAYS = (FIRST_TAP.date(), FIRST_TAP.date() + timedelta(days=6))  # up to 1,200 heats a desk
 GOOD = {"C": 0.15, "Si": 0.20, "Mn": 0.50, "P": 0.020, "S": 0.020}
 BUSY_RETRIES = 20
-HERE = Path(__file__).resolve().parent
 
 
 def heat_no(series: str, desk: int, serial: int) -> str:
@@ -388,5 +387,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.exit(main(sys.argv[1:]))
