@@ -31,8 +31,8 @@ SECONDS = float(os.environ.get("QCDESK_PLANT_SECONDS", "60"))
 
 
 @pytest.mark.slow
-def test_twelve_desks_for_a_minute_lose_nothing(pg_uri: str) -> None:
-    Store.open(pg_uri, "setup").close()
+def test_twelve_desks_for_a_minute_lose_nothing(pg_new_uri: str) -> None:
+    pg_uri = pg_new_uri
     run = run_plant(pg_uri, desks=DESKS, seconds=SECONDS, pause_ms=500)
 
     # no desk saw an error; a busy database was only ever saved again, successfully
@@ -77,12 +77,12 @@ def test_twelve_desks_for_a_minute_lose_nothing(pg_uri: str) -> None:
 
 
 def test_a_desk_told_busy_saves_again_once_the_other_desk_is_done(
-        pg_uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        pg_new_uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A write that waited too long for another desk's is refused as busy, changes nothing,
     and the same save pressed again afterwards goes in (the connection is not left in a
     transaction the server has aborted)."""
     monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 200)
-    Store.open(pg_uri, "setup").close()
+    pg_uri = pg_new_uri
     typed = NewHeat("1-0001", "1", datetime(2025, 3, 3, 9, 0), "Q235B", 30.0, 1640.0, "Wang")
     desk, other = Store.open(pg_uri, "desk01", create=False), Store.open(pg_uri, "desk02", create=False)
     with desk, other:
