@@ -285,6 +285,7 @@ def _contents(s: Store) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+@pytest.mark.sqlite_only  # compares the two files' SQLite schemas
 def test_two_fresh_databases_get_the_same_demo(store: Store, tmp_path: Path) -> None:
     first = demo.load_demo(store)
     with Store.open(tmp_path / "second.sqlite", "tester") as other:
