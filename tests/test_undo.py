@@ -21,6 +21,7 @@ class Desk:
     """Two inspectors' connections to one database, on one clock the test moves."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path  # the database (a file, or a server's URI)
         self.clock = [T0]
         self.wang = Store.open(path, "wang", clock=lambda: self.clock[0])
         self.li = Store.open(path, "li", clock=lambda: self.clock[0])
@@ -119,7 +120,7 @@ def test_only_ones_own_and_not_over_someone_elses_later_change(desk: Desk) -> No
     desk.li.update_ingot("1-0003", 3, disposition=C, inspector="li", reason="ground out")
     with pytest.raises(NothingToUndo, match="li changed it since: correct it instead"):
         take_back(desk.wang, "1-0003")
-    with Store.open(desk.wang.path, "zhao", clock=lambda: desk.clock[0]) as zhao, \
+    with Store.open(desk.path, "zhao", clock=lambda: desk.clock[0]) as zhao, \
             pytest.raises(NothingToUndo, match="nothing of yours to take back in heat 1-0003"):
         take_back(zhao, "1-0003")
 
