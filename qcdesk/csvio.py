@@ -593,7 +593,9 @@ def _import(store: Store, file: _File[_L], check: Callable[[Store, _File[_L]], l
     if file.problems.items:
         check(store, file)  # refused anyway: add the database's problems, read-only, and raise
     with store.transaction():  # the database's checks and the insert see one state
-        return insert(check(store, file), progress)
+        count = insert(check(store, file), progress)
+    store.wrote_many(count)
+    return count
 
 
 def _refuse(file: _File[_L], problems: _Problems) -> None:

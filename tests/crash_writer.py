@@ -13,7 +13,8 @@ after each commit returns:
 
 It prints "ready" once the database is open. With OPERATIONS it stops after that many
 operations and exits 0; without, it runs until killed. Every heat number holds RUN_ID, so
-runs on one database never collide.
+runs on one database never collide. DB is a SQLite file (the CSV files are written beside
+it) or a PostgreSQL URI (the CSV files are written in the current folder).
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ def _heat(heat_no: str, n: int, inspector: str) -> NewHeat:
 
 
 def main() -> int:
-    db, run, seed = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    db, run, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
     rng = random.Random(seed)
-    scratch = db.parent / f"writer-{run}"
+    on_server = db.startswith("postgresql://")
+    scratch = (Path.cwd() if on_server else Path(db).parent) / f"writer-{run}"
     scratch.mkdir(exist_ok=True)
     store = Store.open(db, f"writer-{run}")
     _say("ready")

@@ -170,6 +170,7 @@ def test_retention_rule_by_hand() -> None:
     assert date(2026, 1, 31) in backup.to_keep(days, daily=2, weekly=2, monthly=3)
 
 
+@pytest.mark.sqlite_only  # copies of the SQLite file; a server database's backups are pg_dump's
 def test_automatic_backup_once_a_day_kept_by_the_rule(store: Store, db_path: Path,
                                                       tmp_path: Path) -> None:
     folder = tmp_path / "backups"

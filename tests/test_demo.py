@@ -20,6 +20,7 @@ from qcdesk.errors import Conflict
 from qcdesk.model import ChemStatus, Disposition, Heat, Ingot, Location
 from qcdesk.seed import GBT700_GRADES
 from qcdesk.store import NewHeat, Store
+from qcdesk.store.copy import ROWID_TABLES
 
 FEB_1 = date(1959, 2, 1)
 FEB_2 = date(1959, 2, 2)
@@ -271,21 +272,37 @@ def test_summary_lines_tell_the_record(loaded: tuple[Store, demo.DemoSummary]) -
 
 
 def _contents(s: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in rowid order; the audit without its timestamps (nor the
-    hashes that seal them)."""
-    tables = [r[0] for r in s.conn.execute(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    """Every row of every table, sorted; the audit without its timestamps (nor the hashes that
+    seal them). The same on a server as in a file: the columns in the same order (the row ids
+    SQLite keeps hidden, which a server keeps in a column `rowid`, included), a record's key as
+    its text; the server's table of the schema version (SQLite's PRAGMA user_version) left out."""
+    if s.server is None:
+        tables = [r[0] for r in s.conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        names = {t: [r[0] for r in s.conn.execute("SELECT name FROM pragma_table_info(?)", (t,))]
+                 + (["rowid"] if t in ROWID_TABLES else []) for t in tables}
+    else:
+        tables = [r[0] for r in s.conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'qcdesk_schema' ORDER BY tablename")]
+        names = {t: [r[0] for r in s.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position", (t,))] for t in tables}
     out = {}
     for table in tables:
-        columns = [r[0] for r in s.conn.execute("SELECT name FROM pragma_table_info(?)", (table,))
-                   if not (table in ("audit", "audit_block") and r[0] in ("at", "prev_hash", "hash"))]
+        columns = [c for c in names[table]
+                   if not (table in ("audit", "audit_block") and c in ("at", "prev_hash", "hash"))]
         # names read from the database's own schema, not from input
-        sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns)}"
-        out[table] = [tuple(r) for r in s.conn.execute(sql)]
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
+        rows = [tuple(str(v) if c == "rec" and v is not None else v for c, v in zip(columns, r, strict=True))
+                for r in s.conn.execute(sql)]
+        out[table] = sorted(rows, key=lambda row: [(v is not None, v) for v in row])
     return out
 
 
+@pytest.mark.sqlite_only  # compares the two files' SQLite schemas
 def test_two_fresh_databases_get_the_same_demo(store: Store, tmp_path: Path) -> None:
+    """On PostgreSQL, the second is a SQLite file: the demo is the same on both databases."""
     first = demo.load_demo(store)
     with Store.open(tmp_path / "second.sqlite", "tester") as other:
         second = demo.load_demo(other)

@@ -4,14 +4,13 @@ a workshop head lists the people."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from attacker import fingerprint, plain
 from signed_shop import NOW, PINS, make_shop, open_as
 
 from qcdesk import people
@@ -29,25 +28,19 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return fingerprint(path)
 
 
 def person_row(path: Path, name: str) -> tuple[Any, ...]:
-    conn = sqlite3.connect(path)
-    try:
+    with plain(path) as conn:
         return tuple(conn.execute("SELECT * FROM person WHERE name = ?", (name,)).fetchone())
-    finally:
-        conn.close()
 
 
 def sign_in_trail(path: Path, name: str) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
+    with plain(path) as conn:
         return [r[0] for r in conn.execute(
             "SELECT new_value FROM audit WHERE entity = 'person' AND entity_key = ? AND field = 'sign-in' "
-            "ORDER BY id", (name,))]
-    finally:
-        conn.close()
+            "ORDER BY id", (name,)).fetchall()]
 
 
 def lock_out(path: Path, name: str) -> None:

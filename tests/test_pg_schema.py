@@ -863,6 +863,22 @@ def test_the_application_role_works_with_the_records(pg_name: str, server: Serve
         assert found == (14000.0, "accepted,pending", "[1,2]", "4666.66666666667")
 
 
+def test_the_application_role_has_the_planners_statistics_taken(pg_name: str, server: Server) -> None:
+    """ANALYZE is the owner's; the desks' role asks for it through qc_refresh_statistics."""
+    with server.connect(pg_name, APP) as app:
+        app.execute("INSERT INTO converter (code, name) VALUES ('1', 'Converter 1')")
+        app.execute("INSERT INTO shift (code, name_en, name_zh, start_min, seq) VALUES ('d', 'D', 'D', 0, 1)")
+        app.execute("INSERT INTO grade (code) VALUES ('Q1')")
+        app.execute("INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, grade, "
+                    "tap_weight_t, inspector) SELECT 'A' || n, 1, '2024-03-01 09:15', '2024-03-01', 1, 'Q1', "
+                    "40, 'li' FROM generate_series(1, 1200) n")
+        app.commit()
+        app.execute("ANALYZE heat")  # not its own: skipped, with a warning
+        assert app.execute("SELECT reltuples FROM pg_class WHERE relname = 'heat'").fetchone() == (-1,)
+        app.execute("SELECT qc_refresh_statistics()")
+        assert app.execute("SELECT reltuples FROM pg_class WHERE relname = 'heat'").fetchone() == (1200,)
+
+
 def test_a_temporary_table_does_not_fool_a_trigger(
         both: tuple[sqlite3.Connection, psycopg.Connection[Any]], pg_name: str, server: Server) -> None:
     """The trigger functions read the schema's tables whatever the session's search_path."""

@@ -174,12 +174,33 @@ def test_set_up_needs_a_workshop_head_or_administrator(db_path: Path, tmp_path: 
     assert as_json("--db", d, "--user", "hu", "converters", "list")[3]["name"] == "x"
 
 
-def test_a_set_up_command_makes_the_database_it_names(tmp_path: Path) -> None:
-    new = tmp_path / "new.sqlite"
-    assert "there is no database" in refused("--db", str(new), "converters", "list")
-    assert not new.exists()  # reading never makes a mistyped database
+def _is_made(db: Path | str) -> bool:
+    """Whether there is a database: the file, or tables in the server's database."""
+    if isinstance(db, Path):
+        return db.is_file()
+    conn = connect(db)
+    try:
+        return bool(conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                                 ).fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def unmade(database: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A database not made yet: a file that is not there, or an empty database on the server."""
+    if database == "sqlite":
+        return tmp_path / "new.sqlite"
+    return str(request.getfixturevalue("pg_uri"))
+
+
+def test_a_set_up_command_makes_the_database_it_names(unmade: Path) -> None:
+    new = unmade
+    said = "there is no database" if isinstance(new, Path) else "holds no qcdesk database yet"
+    assert said in refused("--db", str(new), "converters", "list")
+    assert not _is_made(new)  # reading never makes a mistyped database
     ok("--db", str(new), "converters", "add", "4", "--name", "x")
-    assert new.is_file()
+    assert _is_made(new)
 
 
 # ------------------------------------------------------------------- shifts
@@ -620,9 +641,9 @@ def _year_of_heats(path: Path) -> dict[str, int]:
     return counted
 
 
-def test_a_four_converter_workshop_set_up_from_the_command_line(tmp_path: Path,
+def test_a_four_converter_workshop_set_up_from_the_command_line(unmade: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    d = str(tmp_path / "shop.sqlite")
+    d = str(unmade)  # the first command makes it
     # the converters: the seed's three renamed and a fourth, all 30 t
     ok("--db", d, "converters", "add", "4", "--name", "LD 4", "--heat-t", "30")
     for conv in "123":

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import sqlite3
 import threading
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from attacker import Raw, on_server, plain, rehash
+from pgserver import PgServer
 from signed_shop import DAY, NOW, PINS, make_shop, open_as
 
 from qcdesk import migrations
@@ -423,6 +426,9 @@ def test_an_entry_of_the_wrong_length_is_a_programming_error() -> None:
 
 # ------------------------------------------------ on a server, as its owner
 
+_ROLE_NUMBERS = itertools.count(1)  # roles of a test's own (roles are the server's, not a database's)
+
+
 def _owner_attack(uri: str, *statements: str) -> tuple[int, str]:
     """Run statements on the server as the database's owner would (psycopg, no qcdesk), then
     verify: (exit code, what it said)."""
@@ -538,3 +544,37 @@ def test_each_workstation_checks_its_own_writes(pg_uri: str, tmp_path: Path,
     assert "(this workstation's): the database is behind its journal" in out
     assert (f"the database is behind its journal: the journal confirms a write ending at entry {last} "
             in out)
+
+
+def test_verify_needs_no_more_than_the_application_role(pg_server: PgServer, tmp_path: Path) -> None:
+    """The desks connect as the application role, which may not create anything: verify reads
+    what it expects from the schema's script and what is there from the server's catalogue, and
+    finds the owner's disabled trigger all the same."""
+    from psycopg import sql
+
+    roles = resources.files("qcdesk.store").joinpath("postgres_roles.sql").read_text(encoding="utf-8")
+    n = next(_ROLE_NUMBERS)
+    name, owner, app = f"roles_{n}", f"qc_owner_{n}", f"qc_app_{n}"
+    for role in (owner, app):
+        pg_server.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    pg_server.create_database(name, template="template0")
+    pg_server.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name),
+                                                                    sql.Identifier(owner)))
+    as_owner, as_app = pg_server.uri(name, owner), pg_server.uri(name, app)
+    try:
+        Store.open(as_owner, "tester").close()  # qcdesk migrate: the schema, as the owner
+        with plain(as_owner) as raw:
+            raw.conn.execute(sql.SQL(roles).format(  # type: ignore[arg-type, union-attr]
+                schema=sql.Identifier("public"), owner=sql.Identifier(owner), app=sql.Identifier(app)))
+        _signed(as_app)
+        code, out, _err = run("--db", as_app, "verify")
+        assert code == 0, out
+        with plain(as_owner) as raw:
+            raw.switch_off("audit_entry_no_update")
+        code, out, _err = run("--db", as_app, "verify")
+        assert code == 1
+        assert "the protective trigger audit_entry_no_update is disabled: it does not fire" in out
+        with plain(as_app) as raw, pytest.raises(Exception, match="permission denied"):
+            raw.execute("UPDATE audit SET reason = 'typo' WHERE id = 1")  # granted, not only refused
+    finally:
+        pg_server.drop_database(name)

@@ -150,6 +150,7 @@ def test_voiding_from_the_command_line(db_path: Path) -> None:
         assert [h.heat_no for h in s.heats(DAY, DAY)] == ["D1", "D2"]
 
 
+@pytest.mark.sqlite_only  # a SQLite file of an older schema migrated: a server database is made at the newest
 def test_the_migration_keeps_every_analysis_row(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A database from before withdrawn values got a seq keeps its values, withdrawn ones
     marked, and an element entered again then gets a row of its own."""

@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Self, cast
@@ -45,6 +45,7 @@ from qcdesk.store.common import as_text, chunks, clean_name, clean_reason, perso
 from qcdesk.store.dialect import POSTGRESQL, SQLITE, Dialect, postgres_schema, set_pragma
 
 BUSY_TIMEOUT_S = 5.0
+STATISTICS_AFTER_ROWS = 1000  # a write of this many rows refreshes the server's planner statistics
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -309,6 +310,15 @@ class StoreBase:
 
     def schema_version(self) -> int:
         return self.dialect.version(self.conn)
+
+    def wrote_many(self, rows: int) -> None:
+        """After a write of `rows` rows (a file imported): if they are many, the server's
+        planner learns of them now, not when autovacuum gets round to the tables. The rows are
+        saved whatever happens here: a refresh that fails is left to autovacuum, never said
+        as a failed save."""
+        if rows >= STATISTICS_AFTER_ROWS:
+            with suppress(sqlite3.Error):
+                self.dialect.refresh_statistics(self.conn)
 
     def _check_version(self) -> None:
         version = self.schema_version()

@@ -56,6 +56,8 @@ class Dialect(Protocol):
 
     def expected_functions(self) -> dict[str, str]: ...
 
+    def refresh_statistics(self, conn: Any) -> None: ...
+
 
 class SQLite:
     name = "sqlite"
@@ -106,6 +108,9 @@ class SQLite:
 
     def expected_functions(self) -> dict[str, str]:
         return {}
+
+    def refresh_statistics(self, conn: Any) -> None:
+        """Nothing: SQLite plans without statistics unless ANALYZE made some, and none are."""
 
 
 def set_pragma(conn: Any, name: str, value: int) -> None:
@@ -179,8 +184,9 @@ AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass 
 _PG_PIECES = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|(\$\w*\$).*?\1|;"
                         r"|[^-/'\"$;]+|.", re.DOTALL)
 _CREATE_TRIGGER = re.compile(
-    r"^CREATE TRIGGER (\w+) ((?:BEFORE|AFTER|INSTEAD OF) .+?) ON (?:\w+\.)?(\w+) (FOR EACH (?:ROW|STATEMENT))"
-    r"(?: WHEN (.+?))? (EXECUTE (?:FUNCTION|PROCEDURE)) (\w+)\((.*)\)$", re.IGNORECASE | re.DOTALL)
+    r"^CREATE TRIGGER (\w+) ((?:BEFORE|AFTER|INSTEAD OF) .+?) ON (?:\w+\.)?(\w+)((?: REFERENCING .+?)?) "
+    r"(FOR EACH (?:ROW|STATEMENT))(?: WHEN (.+?))? (EXECUTE (?:FUNCTION|PROCEDURE)) (\w+)\((.*)\)$",
+    re.IGNORECASE | re.DOTALL)
 _CREATE_FUNCTION = re.compile(r"^CREATE (?:OR REPLACE )?(FUNCTION|AGGREGATE) (\w+) ?\(([^)]*)\)",
                               re.IGNORECASE)
 _DOLLAR_QUOTED = re.compile(r"(\$\w*\$)(.*?)\1", re.DOTALL)
@@ -212,9 +218,10 @@ def trigger_shape(definition: str) -> str:
     parts = _CREATE_TRIGGER.match(text)
     if parts is None:
         return text
-    _name, events, table, each, when, _execute, function, args = parts.groups()
+    _name, events, table, referencing, each, when, _execute, function, args = parts.groups()
     condition = f" WHEN {_folded(re.sub(r'[()]', ' ', when)).lower()}" if when else ""
-    return f"{events} ON {table} {each.upper()}{condition} EXECUTE FUNCTION {function.lower()}({args})"
+    return (f"{events} ON {table}{referencing.upper()} {each.upper()}{condition} "
+            f"EXECUTE FUNCTION {function.lower()}({args})")
 
 
 def _signature(name: str, args: str) -> str:
@@ -309,6 +316,11 @@ class PostgreSQL:
     def expected_functions(self) -> dict[str, str]:
         """The functions and aggregates postgres_schema.sql creates, from the script."""
         return dict(_pg_expected()[1])
+
+    def refresh_statistics(self, conn: Any) -> None:
+        """The planner's statistics of the growing tables, now (the schema's
+        qc_refresh_statistics: ANALYZE is the owner's)."""
+        conn.execute("SELECT qc_refresh_statistics()").fetchall()
 
 
 SQLITE = SQLite()
