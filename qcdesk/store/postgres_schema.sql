@@ -1273,4 +1273,3 @@ BEGIN
     END LOOP;
 END
 $$;
-
