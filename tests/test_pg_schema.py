@@ -237,22 +237,13 @@ def _pg_keys(conn: psycopg.Connection[Any], table: str) -> set[tuple[str, bool, 
             for name, unique, partial, constraint, columns in rows}
 
 
-# PostgreSQL's own indexes (the schema's last block): a record found by its key as the trail
-# holds it, the text of its row id, where SQLite finds it by its rowid.
-SERVER_ONLY_INDEXES = {"heat_by_rec", "ingot_by_rec", "sample_by_rec", "signature_by_rec"}
-
-
 def test_every_key_and_index_is_there_under_its_name(lite: sqlite3.Connection,
                                                      pg: psycopg.Connection[Any]) -> None:
-    server_only = set()
     for table in _sqlite_tables(lite):
         want = _sqlite_keys(lite, table)
         if table in ROWID_TABLES:
             want.add(("", True, ("rowid",), False))
-        found = _pg_keys(pg, table)
-        server_only |= {key[0] for key in found if key[0] in SERVER_ONLY_INDEXES}
-        assert {key for key in found if key[0] not in SERVER_ONLY_INDEXES} == want, table
-    assert server_only == SERVER_ONLY_INDEXES
+        assert _pg_keys(pg, table) == want, table
     assert _pg_keys(pg, "qcdesk_schema") == {("qcdesk_schema_one_row", True, (), False)}
 
 

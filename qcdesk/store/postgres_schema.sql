@@ -1273,20 +1273,3 @@ BEGIN
     END LOOP;
 END
 $$;
-
-
--- ============================================================================================
--- Indexes of PostgreSQL's own (plant mode's load work, tests/benchmarks/README.md "Plant mode"):
--- a record's key as the audit trail holds it. A record table is read as (rec, state) with rec
--- the text of its row id (the trail's `rec` is text here, beside the control limits' composed
--- keys), and a record is looked up by it: each save's audit entries take the state of the
--- records it added (`WHERE rec = e.value`), verify a record's live state (`WHERE rec = ?`).
--- SQLite finds these by its rowid; without these indexes PostgreSQL reads the whole table for
--- each record, 3-4 s for a batch of nine ingots on ten years of them. For the tables that grow
--- with the work; the others hold a few dozen rows.
--- ============================================================================================
-
-CREATE INDEX heat_by_rec ON heat ((CAST(id AS text)));
-CREATE INDEX ingot_by_rec ON ingot ((CAST(id AS text)));
-CREATE INDEX sample_by_rec ON sample ((CAST(id AS text)));
-CREATE INDEX signature_by_rec ON signature ((CAST(id AS text)));
