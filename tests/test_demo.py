@@ -300,7 +300,6 @@ def _contents(s: Store) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-@pytest.mark.sqlite_only  # compares the two files' SQLite schemas
 def test_two_fresh_databases_get_the_same_demo(store: Store, tmp_path: Path) -> None:
     """On PostgreSQL, the second is a SQLite file: the demo is the same on both databases."""
     first = demo.load_demo(store)
