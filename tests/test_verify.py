@@ -491,8 +491,8 @@ def test_a_replaced_trigger_function_is_named(pg_uri: str) -> None:
      "the function qc_json(x text) is not the one qcdesk wrote: it was replaced"),
     ("CREATE FUNCTION ifnull(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$",
      "the function ifnull(a text, b text) was not written by qcdesk"),
-    ("DROP FUNCTION qc_is_minute(text) CASCADE",
-     "the function qc_is_minute(x text) is missing: it was dropped"),
+    ("DROP FUNCTION qc_json_rec(text) CASCADE",
+     "the function qc_json_rec(rec text) is missing: it was dropped"),
 ])
 def test_a_changed_function_of_the_schema_is_named(pg_uri: str, statement: str, said: str) -> None:
     """The states verify compares are computed by the schema's functions (qc_json); an overload
