@@ -105,8 +105,6 @@ def test_only_within_the_minute(desk: Desk) -> None:
     assert desk.wang.ingots("1-0003")[0].disposition is A
 
 
-# not yet on PostgreSQL: a heat number the test expects is not found there (issue 13, open)
-@pytest.mark.sqlite_only
 def test_only_ones_own_and_not_over_someone_elses_later_change(desk: Desk) -> None:
     desk.wang.update_ingot("1-0003", 1, disposition=A, inspector="wang")
     desk.later(5)
