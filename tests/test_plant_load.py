@@ -56,7 +56,7 @@ def test_twelve_desks_for_a_minute_lose_nothing(pg_new_uri: str) -> None:
             assert found.analysis == heat["analysis"], number
             ingots = {str(i.ingot_no): [i.weight_kg, i.disposition.value] for i in store.ingots(number)}
             assert ingots == heat["ingots"], number
-        # every correction is in the trail with its reason, once
+        # every correction is in the trail with its reason (each reason a correction of its own)
         reasons = Counter(entry.reason for entry in store.audit() if entry.reason)
         given = [reason for desk in run.desks for reason in desk["reasons"]]
         assert len(given) == len(set(given)) == kinds["correct ingot"] + kinds["correct analysis"] \
