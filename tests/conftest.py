@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 # Before any QApplication exists: tests never need a screen.
@@ -40,15 +41,17 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory,
 # The core suite runs on both databases: a test taking `db_path`, `store` or `demo` runs once on
 # a SQLite file and once on a PostgreSQL database of its own, unless it is marked `sqlite_only`
 # (it attacks the file itself, say) or its module uses Qt (the desktop is tested on SQLite, the
-# store under it on both).
+# store under it on both). The `qcdesk` command's entry point, ui.launcher, is no window: a
+# module that runs the command line through it runs on both.
 DATABASES = ("sqlite", "postgresql")
+_DESKTOP_IMPORT = re.compile(r"^(from ui(?!\.launcher import)|import ui)\b", re.MULTILINE)
 
 
 def _sqlite_only(metafunc: pytest.Metafunc) -> bool:
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return True
     source = Path(metafunc.module.__file__ or "").read_text(encoding="utf-8")
-    return "qtbot" in metafunc.fixturenames or "PySide6" in source or "\nfrom ui" in source
+    return "qtbot" in metafunc.fixturenames or "PySide6" in source or bool(_DESKTOP_IMPORT.search(source))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -173,6 +173,7 @@ def test_records_look_only_before_the_day(workshop: Store) -> None:
     assert workshop.best_daily_rate(date(1959, 3, 1)) is None
 
 
+@pytest.mark.sqlite_only  # SQLite's query planner: the statements traced, EXPLAIN QUERY PLAN
 def test_the_records_walk_the_index_of_heats_not_voided(workshop: Store) -> None:
     """Every earlier day is read for the records: from the partial index, never the heat table."""
     said: list[str] = []
