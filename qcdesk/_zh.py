@@ -896,7 +896,7 @@ ZH.update({
 
 # issue 14, alerts: the off-grade announcements and their dismissals
 ZH.update({
-    "dismiss an off-grade announcement": "撤销成分不合格通告",
+    "dismiss an off-grade announcement": "关闭成分不合格通告",
     "Heat {heat_no} off grade: {element} {value} % > max {limit} % ({grade}, {standard})":
         "炉次 {heat_no} 成分不合格：{element} {value} % > 上限 {limit} %（{grade}，{standard}）",
     "Heat {heat_no} off grade: {element} {value} % < min {limit} % ({grade}, {standard})":
@@ -917,10 +917,10 @@ ZH.update({
     "heat analysis": "熔炼分析",
     "as {role}": "身份：{role}",
     "off-grade announcement dismissed: {what}, {element} {value} %{bound} ({standard}) {as_role}":
-        "已撤销成分不合格通告：{what}，{element} {value} %{bound}（{standard}）{as_role}",
+        "已关闭成分不合格通告：{what}，{element} {value} %{bound}（{standard}）{as_role}",
     "heat {heat_no} no longer fails on {element} there: nothing was dismissed":
-        "炉次 {heat_no} 的 {element} 已不再不合格：未撤销任何通告",
-    "{heat}/{element} (dismissal row {rec})": "{heat}/{element}（撤销记录第 {rec} 行）",
+        "炉次 {heat_no} 的 {element} 已不再不合格：未关闭任何通告",
+    "{heat}/{element} (dismissal row {rec})": "{heat}/{element}（通告关闭记录第 {rec} 行）",
     "{path} holds a qcdesk database of schema {found}; this program needs schema {known}. Nothing was "
     "changed: the owner role brings it up to date with qcdesk --db URI migrate.":
         "{path} 中的 qcdesk 数据库为第 {found} 版结构；本程序需要第 {known} 版。未做任何更改："

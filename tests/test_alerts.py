@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from attacker import plain
-from signed_shop import GOOD, NOW, make_shop, open_as
+from signed_shop import GOOD, make_shop, open_as
 
 from qcdesk.alerts import ANNOUNCED_FOR, AlertKind, Side, alert_text
 from qcdesk.cli import main
@@ -41,7 +41,8 @@ def shop(db_path: Path) -> Path:
         for heat_no, tapped, changed in (("F1", datetime(2025, 3, 10, 13, 0), {"Mn": 1.82, "S": 0.050}),
                                          ("G1", datetime(2025, 3, 4, 10, 0), {"P": 0.050}),
                                          ("H1", datetime(2025, 3, 2, 10, 0), {"C": 0.30})):
-            s.add_heat(NewHeat(heat_no, "2", tapped, "Q235B", 28.0, 1610.0, "wang", analysis={**GOOD, **changed}))
+            s.add_heat(NewHeat(heat_no, "2", tapped, "Q235B", 28.0, 1610.0, "wang",
+                               analysis={**GOOD, **changed}))
         s.add_sample("D2", "product", {"C": 0.25, "Mn": 0.5}, sample_no="P1", ingot_no=1,
                      taken_at=datetime(2025, 3, 10, 15, 0))
     return db_path
@@ -93,7 +94,8 @@ def test_a_dismissal_is_for_everybody_and_in_the_heats_history(shop: Path) -> No
         assert texts(wang) == [G1, F1_S, D2]
         assert hu.dismissals("F1") == [done]
         [entry] = [e for e in hu.audit("F1") if e.entity == "alert"]
-        assert (entry.user, entry.entity_key, entry.field, entry.action) == ("wang", "F1/Mn", "dismissed", "insert")
+        assert (entry.user, entry.entity_key, entry.field, entry.action) == (
+            "wang", "F1/Mn", "dismissed", "insert")
         assert '"value": 1.82' in (entry.new_value or "")
         assert '"role": "inspector"' in (entry.new_value or "")
         product = next(a for a in hu.open_alerts() if a.kind is AlertKind.PRODUCT)

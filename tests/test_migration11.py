@@ -50,7 +50,8 @@ def test_the_file_is_at_schema_10_with_no_dismissals(old: Path) -> None:
     raw = sqlite3.connect(old)
     try:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 10
-        assert raw.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'alert_dismissal'").fetchone()[0] == 0
+        assert raw.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'alert_dismissal'"
+                           ).fetchone()[0] == 0
     finally:
         raw.close()
 
@@ -101,7 +102,8 @@ def plant_10(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
     with psycopg.connect(owner_uri, autocommit=True) as conn:  # the rights of schema 10, roughly
         conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {}").format(
             sql.Identifier(app)))
-        conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(app)))
+        conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(
+            sql.Identifier(app)))
     for uri in (owner_uri, app_uri):
         heads = journal_path(postgres.witness_folder() / postgres.Server(uri).key)
         heads.parent.mkdir(parents=True, exist_ok=True)

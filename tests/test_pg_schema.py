@@ -1,8 +1,8 @@
 """The PostgreSQL schema (qcdesk/store/postgres_schema.sql, postgres_roles.sql) against SQLite's at
-schema version 11 (issue 13; 14: the dismissals): the same tables, columns, keys, indexes and triggers; the same
-refusals with the same messages and the same derived sums; SQLite's functions the store uses; the
-text of SQLite's json_array, byte for byte, so that the audit chain's head is the same on both;
-and an application role that cannot change the audit trail even with its triggers disabled.
+the newest schema version (issue 13; 14 added the dismissals): the same tables, columns, keys, indexes
+and triggers; the same refusals with the same messages and the same derived sums; SQLite's functions
+the store uses; the text of SQLite's json_array, byte for byte, so that the audit chain's head is the
+same on both; and an application role that cannot change the audit trail even with its triggers disabled.
 
 Each test runs against a throwaway PostgreSQL server started in a temporary folder (as the user
 postgres when the tests run as root) and a new SQLite database made by the program."""
@@ -131,7 +131,7 @@ def pg(server: Server, pg_name: str) -> Iterator[psycopg.Connection[Any]]:
 
 @pytest.fixture(scope="module")
 def sqlite_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database the program made in SQLite (schema 10, its seed data)."""
+    """A database the program made in SQLite (the newest schema, its seed data)."""
     path = tmp_path_factory.mktemp("sqlite") / "made.sqlite"
     Store.open(path, "tester").close()
     return path
@@ -317,8 +317,9 @@ SETUP: list[tuple[str, tuple[object, ...]]] = [
      "VALUES (101, 'C', 1, 0.25, 0.02, 0.02)", ()),
     ("INSERT INTO plan (period, output_t) VALUES ('2024-Q1', 1000.0)", ()),
     ("INSERT INTO alert_dismissal (id, kind, heat_id, sample_id, element, person_id, dismissed_by, role, "
-     "dismissed_at) VALUES (101, 'heat', 101, NULL, 'C', 101, 'li', 'inspector', '2024-03-01T11:00:00+08:00'), "
-     "(102, 'product', 101, 101, 'C', NULL, 'li', NULL, '2024-03-01T11:00:00+08:00')", ()),
+     "dismissed_at) VALUES (101, 'heat', 101, NULL, 'C', 101, 'li', 'inspector', "
+     "'2024-03-01T11:00:00+08:00'), (102, 'product', 101, 101, 'C', NULL, 'li', NULL, "
+     "'2024-03-01T11:00:00+08:00')", ()),
     ("INSERT INTO audit_v1 (id, at, \"user\", action, entity, entity_key) "
      "VALUES (1, '2024-01-01T08:00:00+08:00', 'li', 'insert', 'grade', 'TG1')", ()),
     ("INSERT INTO audit (id, action, entity, entity_key) VALUES (100001, 'insert', 'test', 'x')", ()),
