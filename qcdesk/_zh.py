@@ -916,8 +916,7 @@ ZH.update({
     "product analysis {sample}, ingot {ingot_no}": "成品分析 {sample}，钢锭 {ingot_no}",
     "heat analysis": "熔炼分析",
     "as {role}": "身份：{role}",
-    "off-grade announcement dismissed: {what}, {element} {value} %{bound} ({standard}) {as_role}":
-        "已关闭成分不合格通告：{what}，{element} {value} %{bound}（{standard}）{as_role}",
+    "{what}: {element} {value} %{bound} ({standard}) {as_role}": "{what}：{element} {value} %{bound}（{standard}）{as_role}",
     "heat {heat_no} no longer fails on {element} there: nothing was dismissed":
         "炉次 {heat_no} 的 {element} 已不再不合格：未关闭任何通告",
     "{heat}/{element} (dismissal row {rec})": "{heat}/{element}（通告关闭记录第 {rec} 行）",

@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from qcdesk.i18n import N_, _
 from qcdesk.model import Heat
-from qcdesk.numbers import format_chemistry
+from qcdesk.numbers import LATEST_TAP_AHEAD, format_chemistry
 from qcdesk.people import ROLE_NAMES, Role
 from qcdesk.product import ProductCheck, ProductElement
 from qcdesk.standards import ElementVerdict, HeatCheck
@@ -90,8 +90,9 @@ class Dismissal:
 
 
 def recent(since: datetime, now: datetime) -> bool:
-    """Whether a failure of `since` (a tap, a sample taken) is still announced at `now`."""
-    return since >= now - ANNOUNCED_FOR
+    """Whether a failure of `since` (a tap, a sample taken) is still announced at `now` (and not
+    more than a day ahead of it, as no tap is recorded)."""
+    return now - ANNOUNCED_FOR <= since <= now + LATEST_TAP_AHEAD
 
 
 def heat_alerts(heat: Heat, check: HeatCheck) -> list[Alert]:
@@ -186,7 +187,7 @@ def dismissal_text(entry: dict[str, object]) -> str:
     role = entry.get("role")
     as_role = (_("as {role}").format(role=_(ROLE_NAMES[Role(str(role))]))
                if role in {r.value for r in Role} else "")
-    text = _("off-grade announcement dismissed: {what}, {element} {value} %{bound} ({standard}) {as_role}")
+    text = _("{what}: {element} {value} %{bound} ({standard}) {as_role}")
     return text.format(
         what=what, element=element, value=value, bound=bound, standard=entry.get("standard", ""),
         as_role=as_role).strip()

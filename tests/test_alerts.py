@@ -82,6 +82,9 @@ def test_a_failure_is_announced_for_a_week(shop: Path) -> None:
     later[0] = later[0].replace(minute=1)
     with open_as(shop, None, later) as s:
         assert G1 not in texts(s)
+    earlier = [datetime(2025, 3, 2, 9, 0)]  # a clock in the database's past (as the demo's is):
+    with open_as(shop, None, earlier) as s:  # H1 an hour ahead, as a tap may be; G1 two days ahead
+        assert texts(s) == ["Heat H1 off grade: C 0.30 % > max 0.20 % (Q235B, GB/T 700-2006)"]
 
 
 def test_a_dismissal_is_for_everybody_and_in_the_heats_history(shop: Path) -> None:

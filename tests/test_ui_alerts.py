@@ -115,11 +115,9 @@ def test_dismiss_takes_it_away_and_records_the_person(qtbot: QtBot, wangs: MainW
         assert heat.dismissed_at.startswith(NOW.isoformat(timespec="seconds"))
         [row] = [r for r in history_rows(s.audit("1-0001")) if r.action == "dismissed"]
         assert (row.who, row.what) == ("wang", "off-grade announcement · Mn")
-        assert row.change == ("off-grade announcement dismissed: heat analysis, Mn 1.82 % > 1.40 % "
-                              "(GB/T 700-2006) as inspector")
+        assert row.change == "heat analysis: Mn 1.82 % > 1.40 % (GB/T 700-2006) as inspector"
         [row] = [r for r in history_rows(s.audit("1-0002")) if r.action == "dismissed"]
-        assert row.change.startswith(
-            "off-grade announcement dismissed: product analysis P1, ingot 1, C 0.25 %")
+        assert row.change == "product analysis P1, ingot 1: C 0.25 % > 0.22 % (GB/T 700-2006) as inspector"
 
 
 def test_a_dismissal_without_signing_in_is_refused_and_the_banner_stays(qtbot: QtBot, desk: Path) -> None:

@@ -19,21 +19,23 @@ from qcdesk.alerts import (
 from qcdesk.errors import Conflict
 from qcdesk.i18n import _
 from qcdesk.model import Heat
+from qcdesk.numbers import LATEST_TAP_AHEAD
 from qcdesk.people import Permission, Role
 from qcdesk.standards import check as check_chemistry
 from qcdesk.standards import in_force
 from qcdesk.store.common import chunks, minutes_text
 from qcdesk.store.queries import Queries
 
-# The live heats tapped since a moment whose analysis fails (the verdict the store keeps).
-_FAILING_HEATS = ("SELECT * FROM heat WHERE tapped_at >= ? AND chem_status = 'fails' "
+# The live heats tapped between two moments whose analysis fails (the verdict the store keeps).
+_FAILING_HEATS = ("SELECT * FROM heat WHERE tapped_at BETWEEN ? AND ? AND chem_status = 'fails' "
                   "AND void_reason IS NULL ORDER BY tapped_at, heat_no")
 # The live heats with a live ingot failing its product analysis whose product sample was taken
-# since a moment (the index of failing ingots: a handful of rows).
+# between two moments (the index of failing ingots: a handful of rows).
 _FAILING_PRODUCT_HEATS = (
     "SELECT DISTINCT i.heat_id FROM ingot i JOIN heat h ON h.id = i.heat_id "
     "JOIN sample m ON m.ingot_id = i.id AND m.kind = 'product' AND m.void_reason IS NULL "
-    "WHERE i.pa_fails = 1 AND i.void_reason IS NULL AND h.void_reason IS NULL AND m.taken_at >= ?")
+    "WHERE i.pa_fails = 1 AND i.void_reason IS NULL AND h.void_reason IS NULL "
+    "AND m.taken_at BETWEEN ? AND ?")
 
 
 def _local(moment: datetime) -> datetime:
@@ -45,12 +47,13 @@ class Alerts(Queries):
     def open_alerts(self) -> list[Alert]:
         """The announcements not dismissed: of heats tapped within `qcdesk.alerts.ANNOUNCED_FOR`
         whose analysis fails their standard, and of product samples taken within it that fail;
-        oldest first."""
+        oldest first. (Not of a tap more than a day ahead of the clock, which the program refuses
+        to record: a database looked at with a clock in its past, as the demo is.)"""
         now = _local(self._clock())
-        since = minutes_text(now - ANNOUNCED_FOR)
-        failing = self._heats_from_rows(self.conn.execute(_FAILING_HEATS, (since,)).fetchall())
+        span = (minutes_text(now - ANNOUNCED_FOR), minutes_text(now + LATEST_TAP_AHEAD))
+        failing = self._heats_from_rows(self.conn.execute(_FAILING_HEATS, span).fetchall())
         found = self._heat_alerts(failing)
-        product_heats = [int(r[0]) for r in self.conn.execute(_FAILING_PRODUCT_HEATS, (since,))]
+        product_heats = [int(r[0]) for r in self.conn.execute(_FAILING_PRODUCT_HEATS, span)]
         found += [a for a in self._product_alerts(product_heats) if recent(a.since, now)]
         dismissed = self._dismissed({a.heat_id for a in found})
         return sorted((a for a in found if a.key not in dismissed),
