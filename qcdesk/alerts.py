@@ -72,8 +72,9 @@ class Alert:
     @property
     def key(self) -> tuple[str, int, str]:
         """What a dismissal holds for: (kind, the heat's id or the product sample's, element)."""
-        product = self.kind is AlertKind.PRODUCT and self.sample_id is not None
-        return (self.kind.value, self.sample_id if product else self.heat_id, self.element)  # type: ignore[return-value]
+        if self.kind is AlertKind.PRODUCT and self.sample_id is not None:
+            return (self.kind.value, self.sample_id, self.element)
+        return (self.kind.value, self.heat_id, self.element)
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,23 @@ def test_qcdesk_migrate_as_the_owner_brings_a_server_database_to_11(plant_10: tu
         report = verify(s)
         assert report.ok, report.problem
         assert report.entries == 57
+
+
+def test_a_backup_of_schema_10_is_restored_and_brought_to_11(plant_10: tuple[str, str], pg_server: PgServer,
+                                                              tmp_path: Path) -> None:
+    owner_uri, _app_uri = plant_10
+    backup = tmp_path / "plant10.dump"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--db", owner_uri, "backup", str(backup)], out, err) == 0, err.getvalue()
+    assert "checked whole (schema 10, 4 heats, 5 ingots" in out.getvalue()
+    pg_server.create_database("restored_eleven", template="template0")
+    try:
+        target = pg_server.uri("restored_eleven")
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["--db", target, "restore", str(backup)], out, err) == 0, err.getvalue()
+        assert "verify ok" in out.getvalue()
+        assert _version(target) == 11
+        with Store.open(target, "it", clock=lambda: NOW, create=False) as s:
+            assert [alert_text(a) for a in s.open_alerts()] == [F1, D2]
+    finally:
+        pg_server.drop_database("restored_eleven")

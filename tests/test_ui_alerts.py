@@ -97,6 +97,7 @@ def test_the_banner_is_reached_and_worked_with_the_keyboard(qtbot: QtBot, wangs:
     assert QApplication.focusWidget() is first.dismiss_button
     qtbot.keyClick(first.dismiss_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: wangs.alert_banner.texts() == [INGOT], timeout=10000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is wangs.alert_banner.lines[0].dismiss_button)
     with qtbot.waitSignal(wangs.heat_view.loaded, timeout=10000):
         qtbot.keyClick(wangs, Qt.Key.Key_A, CTRL_SHIFT)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)

@@ -90,11 +90,14 @@ class AlertBanner(QFrame):
         self.hide()
 
     def set_alerts(self, alerts: Sequence[Alert]) -> None:
-        """Show these announcements (the store's answer), in place of those shown; a line whose
-        button has the cursor keeps it where the same announcement is still there."""
+        """Show these announcements (the store's answer), in place of those shown. The cursor in a
+        line stays on it while it is there, else goes to the line that took its place (one dismissed
+        with the keyboard: the next one's "Dismiss")."""
         widget = self.focusWidget()
-        focused = next((line.alert.key for line in self.lines
-                        if widget is not None and widget.hasFocus() and line.isAncestorOf(widget)), None)
+        at = next((i for i, line in enumerate(self.lines)
+                   if widget is not None and widget.hasFocus() and line.isAncestorOf(widget)), None)
+        focused = None if at is None else self.lines[at].alert.key
+        on_open = at is not None and widget is self.lines[at].open_button
         for line in self.lines:
             self.column.removeWidget(line)
             line.deleteLater()
@@ -106,7 +109,8 @@ class AlertBanner(QFrame):
             self.column.addWidget(line)
             self.lines.append(line)
             if alert.key == focused:
-                line.dismiss_button.setFocus()
+                (line.open_button if on_open else line.dismiss_button).setFocus()
+                at = None
         self.count.setText(self.tr("{n} off-grade announcements not dismissed: scroll for the rest").format(
             n=len(self.lines)))
         self.count.setVisible(len(self.lines) > SHOWN_LINES)
@@ -114,6 +118,8 @@ class AlertBanner(QFrame):
             height = self.lines[0].sizeHint().height()
             self.area.setFixedHeight(height * min(len(self.lines), SHOWN_LINES) + 2)
         self.setVisible(bool(self.lines))
+        if at is not None and self.lines:  # its line went: the one in its place
+            self.lines[min(at, len(self.lines) - 1)].dismiss_button.setFocus()
 
     def texts(self) -> list[str]:
         """The lines as shown."""
