@@ -87,7 +87,7 @@ def test_the_first_person_must_be_an_administrator(store: Store) -> None:
 def test_a_first_person_whose_write_failed_leaves_no_one_to_sign_in(store: Store) -> None:
     """The store remembers that the database has people (a person is never deleted), but not
     one added by a write that was then undone: the desk still works without signing in."""
-    with pytest.raises(RuntimeError), store.transaction():
+    with pytest.raises(RuntimeError), store.transaction():  # noqa: PT012 - the failure inside the write
         store.add_person("ada", "admin", PINS["ada"], cost=CHEAP)
         assert store.roles_enforced()
         raise RuntimeError("the power failed")
