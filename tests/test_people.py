@@ -62,8 +62,8 @@ def test_a_short_pin_is_refused_and_nobody_is_added(store: Store, pin: str) -> N
 
 def test_the_role_table() -> None:
     expected = {
-        Role.INSPECTOR: {"record", "close_shift"},
-        Role.HEAD: {"record", "close_shift", "correct_signed", "sign_day", "setup"},
+        Role.INSPECTOR: {"record", "close_shift", "dismiss_alert"},
+        Role.HEAD: {"record", "close_shift", "correct_signed", "sign_day", "setup", "dismiss_alert"},
         Role.ADMIN: {"record", "correct_signed", "setup", "people"},
     }
     assert {role: {p.value for p in perms} for role, perms in PERMISSIONS.items()} == expected
