@@ -36,7 +36,8 @@ def _discard_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
 def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     """One database for two desks, on either kind (a module with Qt is not run on both by
     itself): heat 1-0001 of the day shift, analysed, two ingots accepted."""
-    db: Path | str = tmp_path / "qc.sqlite" if request.param == "sqlite" else request.getfixturevalue("pg_new_uri")
+    db: Path | str = (tmp_path / "qc.sqlite" if request.param == "sqlite"
+                      else request.getfixturevalue("pg_new_uri"))
     with Store.open(db, "tester", lambda: NOW) as store:
         store.add_heat(NewHeat("1-0001", "1", datetime(2024, 3, 4, 9, 0), "Q235B", 30.0, 1600.0, "tester",
                                analysis=GOOD))
@@ -81,7 +82,8 @@ def test_a_heat_saved_at_one_desk_appears_at_the_other(qtbot: QtBot, shared: Pat
         assert shift_heats(office) == ["1-0001"]
         assert office.shift_view.rate_labels[("shift", "heats:2")].text() == "0"
 
-        heat = NewHeat("2-0001", "2", datetime(2024, 3, 4, 10, 0), "Q235B", 31.0, 1610.0, "Wang", analysis=GOOD)
+        heat = NewHeat("2-0001", "2", datetime(2024, 3, 4, 10, 0), "Q235B", 31.0, 1610.0, "Wang",
+                       analysis=GOOD)
         save(qtbot, converter, lambda store: store.add_heat(heat))
         qtbot.waitUntil(lambda: shift_heats(office) == ["1-0001", "2-0001"], timeout=SOON_MS)
         # the live rates count it, and the history browser lists it
@@ -123,7 +125,8 @@ def test_an_open_heat_without_edits_is_shown_again(qtbot: QtBot, shared: Path | 
             lab.open_heat("1-0001")
         assert view.weight.text() == "30"
 
-        save(qtbot, converter, lambda store: store.update_heat("1-0001", tap_weight_t=31.5, reason="re-weighed"))
+        save(qtbot, converter,
+             lambda store: store.update_heat("1-0001", tap_weight_t=31.5, reason="re-weighed"))
         qtbot.waitUntil(lambda: view.weight.text() == "31.5", timeout=SOON_MS)
         assert view.elsewhere_bar.isHidden()
 
@@ -134,8 +137,8 @@ def test_a_desks_own_save_is_not_news_to_it(qtbot: QtBot, shared: Path | str) ->
         with qtbot.waitSignal(view.loaded):
             lab.open_heat("1-0001")
         view.notes.setText("sampled twice")  # typed, not saved, while this desk saves its ingots
-        save(qtbot, lab, lambda store: store.add_ingots("1-0001", [NewIngot(3, 4000.0, Disposition.ACCEPTED, "Li")]),
-             changes="ingots")
+        third = [NewIngot(3, 4000.0, Disposition.ACCEPTED, "Li")]
+        save(qtbot, lab, lambda store: store.add_ingots("1-0001", third), changes="ingots")
         qtbot.waitUntil(lab.session.idle)
         with Store.open(shared, "check", create=False) as store:
             last = store.last_entry_id()
