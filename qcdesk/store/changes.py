@@ -280,11 +280,12 @@ class ServerFeed(Feed):
         assert self._conn is not None
         return any(True for _n in self._conn.raw.notifies(timeout=0))
 
-    def _woken(self, timeout: float) -> bool:
-        """Wait up to `timeout` for the socket (if connected) or `wake`; True if woken."""
+    def _woken(self, timeout: float, *, socket: bool = True) -> bool:
+        """Wait up to `timeout` for the socket (if connected and `socket`) or `wake`; True if
+        woken."""
         with selectors.DefaultSelector() as selector:
             selector.register(self._wake_r, selectors.EVENT_READ)
-            if self._conn is not None:
+            if self._conn is not None and socket:
                 selector.register(self._conn.raw.pgconn.socket, selectors.EVENT_READ)
             ready = selector.select(max(0.0, timeout))
         if any(key.fd == self._wake_r for key, _events in ready):
@@ -317,7 +318,9 @@ class ServerFeed(Feed):
                 until = max(self._read_at + MIN_GAP_S, monotonic()) if heard else deadline
                 if heard and monotonic() >= until:
                     break
-                if monotonic() >= until or self._woken(until - monotonic()):
+                # once something was heard, the rest of the burst is not listened to one by one:
+                # it waits in the socket until the read
+                if monotonic() >= until or self._woken(until - monotonic(), socket=not heard):
                     return None
         except (psycopg.Error, OSError):
             self._lost()
