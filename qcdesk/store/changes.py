@@ -301,7 +301,9 @@ class ServerFeed(Feed):
         deadline = monotonic() + timeout
         if self._catch_up and self._conn is not None:
             self._catch_up = False
-            if (changes := self._read()) is not None:
+            changes = self._read()
+            self._read_at = 0.0  # not a burst's read: the first save heard is read at once
+            if changes is not None:
                 return changes
         if self._conn is None:  # lost: tried again now and then, and caught up once back
             if self._woken(min(RETRY_S, timeout)):
