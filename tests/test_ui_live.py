@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qcdesk.model import Disposition
@@ -146,6 +147,29 @@ def test_a_desks_own_save_is_not_news_to_it(qtbot: QtBot, shared: Path | str) ->
         qtbot.wait(100)
         assert view.elsewhere_bar.isHidden()
         assert view.notes.text() == "sampled twice"
+
+
+def test_a_failing_heat_is_announced_at_the_other_desk_and_dismissed_there(
+        qtbot: QtBot, shared: Path | str) -> None:
+    """The banner follows the other desks too: a heat failing its standard saved at one desk is
+    announced at the other within two seconds, and a dismissal at either is gone at both."""
+    with desk(qtbot, shared, "Wang") as converter, desk(qtbot, shared, "Li") as office:
+        assert office.alert_banner.texts() == []
+        failing = NewHeat("2-0002", "2", datetime(2024, 3, 4, 10, 5), "Q235B", 30.5, 1605.0, "Wang",
+                          analysis={**GOOD, "S": 0.062})  # Q235B allows S up to 0.045 %
+        save(qtbot, converter, lambda store: store.add_heat(failing))
+        qtbot.waitUntil(lambda: len(office.alert_banner.texts()) == 1, timeout=SOON_MS)
+        said = office.alert_banner.texts()[0]
+        assert "2-0002" in said
+        assert "S 0.062 %" in said
+        assert "0.045 %" in said
+
+        qtbot.waitUntil(lambda: len(converter.alert_banner.texts()) == 1, timeout=SOON_MS)  # its own too
+        qtbot.mouseClick(office.alert_banner.lines[0].dismiss_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: office.alert_banner.texts() == [], timeout=10000)
+        qtbot.waitUntil(lambda: converter.alert_banner.texts() == [], timeout=SOON_MS)
+        with Store.open(shared, "check", create=False) as store:
+            assert [d.dismissed_by for d in store.dismissals("2-0002")] == ["Li"]
 
 
 def test_what_a_window_says_of_each_kind_of_change() -> None:
