@@ -122,6 +122,8 @@ def database_title(database: Path | Server) -> str:
         return database.name
     parts = urlsplit(database.uri)
     host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    if database.workshop is not None and database.workshop != "public":  # the workshop (workshops)
+        return f"{database.workshop} — {database.name} @ {host}"
     return f"{database.name} @ {host}"
 
 
@@ -160,6 +162,8 @@ class Session(QObject):
             self.location = probe.location  # as a person names it (a server's URI without password)
             self.user = probe.user
             self.has_people = probe.roles_enforced()
+            if probe.server is not None:  # several workshops on one server: the one entered (workshops)
+                self.database = probe.server
         self.person: Person | None = None  # who signed in (databases with people)
         self._generation = 0  # bumped when the person changes: the workers' connections reopen
         self._local = threading.local()
