@@ -94,7 +94,12 @@ def _to_server(store: Store, server: Server, progress: Progress | None) -> Migra
     from qcdesk.store.dialect import postgres_schema  # noqa: PLC0415
 
     schema = postgres_schema()
-    conn = connect(server)
+    made = _new_schema(server)  # a workshop beside those there (workshops)
+    try:
+        conn = connect(server)
+    except BaseException:
+        _drop_schema(server, made)
+        raise
     try:
         held = contents(conn)
         if held:
@@ -106,20 +111,65 @@ def _to_server(store: Store, server: Server, progress: Progress | None) -> Migra
             source_head = store.chain_head()
             rows = _server_errors(lambda: whole.into_server(store.conn, conn, schema=schema,
                                                             progress=progress), server)
+    except BaseException:
+        conn.close()
+        _drop_schema(server, made)
+        raise
     finally:
         conn.close()
     copy_s = time.monotonic() - started
     try:
         done = _checked(store, server, source_head, rows, copy_s)
         done.notes += grant_again(server)  # the desks' role may work on the copy
+        if made and server.workshop is not None:
+            done.notes.append(_("workshop {code} is new: qcdesk plant workshop add {code}, as a superuser, "
+                                "gives it its desks' role and the quality office's rights").format(
+                code=server.workshop))
         return done
     except BaseException:
+        if made:
+            _drop_schema(server, made)
+            raise
         undo = postgres.connect(server)
         try:
             empty(undo)
         finally:
             undo.close()
         raise
+
+
+def _new_schema(server: Server) -> bool:
+    """The schema of the workshop `server` names, made (by the role connecting: the database's
+    owner) if it is not there yet; whether it was made."""
+    import psycopg  # noqa: PLC0415 - plant mode only
+    from psycopg import sql  # noqa: PLC0415
+
+    from qcdesk.store.postgres import workshop_problem  # noqa: PLC0415
+
+    if server.workshop is None:
+        return False
+    if (problem := workshop_problem(server.workshop)) is not None:
+        raise QcError(problem + _(". Nothing was copied."))
+    with _admin_connection(server.in_workshop(None)) as conn:
+        if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (server.workshop,)).fetchone():
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(server.workshop)))
+        except psycopg.Error as exc:
+            raise QcError(_("{db} refused to make the workshop's schema: {error}. Nothing was copied: the "
+                            "copy runs as the database's owner role.").format(
+                db=server.shown, error=_message(exc))) from exc
+    return True
+
+
+def _drop_schema(server: Server, made: bool) -> None:
+    """The schema made for a copy that did not succeed, taken away with all it holds."""
+    from psycopg import sql  # noqa: PLC0415
+
+    if not made or server.workshop is None:
+        return
+    with _admin_connection(server.in_workshop(None)) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(server.workshop)))
 
 
 def _to_file(store: Store, target: Path, progress: Progress | None) -> Migrated:
