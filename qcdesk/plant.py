@@ -656,10 +656,10 @@ def _superuser(conn: Any, server: Server, what: str) -> None:
 
 _WRITERS = """
 SELECT a.grantee::regrole::text,
-       to_regclass(format('%%I.heat', n.nspname)) IS NULL
-       OR has_table_privilege(a.grantee, format('%%I.heat', n.nspname), 'INSERT')
-       OR NOT has_table_privilege(a.grantee, format('%%I.heat', n.nspname), 'SELECT')
+       c.oid IS NULL OR has_table_privilege(a.grantee, c.oid, 'INSERT')
+       OR NOT has_table_privilege(a.grantee, c.oid, 'SELECT')
 FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+     LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'heat'
 WHERE n.nspname = %s AND a.privilege_type = 'USAGE' AND a.grantee NOT IN (0, n.nspowner)
 ORDER BY 1
 """
