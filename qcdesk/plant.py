@@ -149,7 +149,7 @@ def _new_schema(server: Server) -> bool:
     if server.workshop is None:
         return False
     if (problem := workshop_problem(server.workshop)) is not None:
-        raise QcError(problem + _(". Nothing was copied."))
+        raise QcError(_("{problem}; nothing was copied").format(problem=problem))
     with _admin_connection(server.in_workshop(None)) as conn:
         if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (server.workshop,)).fetchone():
             return False
@@ -705,7 +705,7 @@ def add_workshop(superuser: Server, code: str, *, name: str = "", name_zh: str =
     from qcdesk.store.postgres import workshop_problem, workshops  # noqa: PLC0415
 
     if (problem := workshop_problem(code)) is not None:
-        raise QcError(problem + _(". Nothing was changed."))
+        raise QcError(_("{problem}; nothing was changed").format(problem=problem))
     role = role or f"qcdesk_app_{code}"
     for each in (role, plant_role):
         if not each.strip() or len(each) > 63 or any(ord(c) < 32 for c in each):
@@ -718,7 +718,7 @@ def add_workshop(superuser: Server, code: str, *, name: str = "", name_zh: str =
     made_roles: list[str] = []
     made_schema = False
     with _admin_connection(base) as conn:
-        _superuser(conn, base, _("qcdesk plant workshop add"))
+        _superuser(conn, base, "qcdesk plant workshop add")
         owner, dbname, me = conn.execute("SELECT pg_get_userbyid(datdba), current_database(), current_user "
                                          "FROM pg_database WHERE datname = current_database()").fetchone()
         there = dict(workshops(conn))
@@ -819,7 +819,7 @@ def add_member(superuser: Server, login: str, *, workshop: str | None = None, pl
     base = superuser.in_workshop(None)
     done: list[str] = []
     with _admin_connection(base) as conn:
-        _superuser(conn, base, _("qcdesk plant member add"))
+        _superuser(conn, base, "qcdesk plant member add")
         if plant:
             roles = [plant_role]
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (plant_role,)).fetchone() is None:

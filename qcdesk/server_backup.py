@@ -232,7 +232,7 @@ def _workshop_only(conn: Any, server: Server) -> list[str]:
         schema = enter_workshop(conn, server)
         several = len(workshops(conn)) > 1
     except WorkshopRefused as exc:
-        raise DatabaseError(str(exc) + _(" No backup was written.")) from exc
+        raise DatabaseError(_("{error} No backup was written.").format(error=exc)) from exc
     if schema is None or (schema == "public" and not several):
         return []
     return [f"--schema={schema}"]
