@@ -358,3 +358,24 @@ def test_a_workshops_backup_holds_it_alone_and_restores_onto_it_alone(plant: Pla
     assert "nothing was restored" in err
     assert _head(plant.uri("south")) == plant.heads_before_migrate["south"]
 
+
+
+def test_a_lost_workshop_comes_back_from_its_backup_and_the_others_are_untouched(plant: Plant,
+                                                                                 tmp_path: Path) -> None:
+    backup = tmp_path / "north.dump"
+    assert run("--db", plant.uri("north", OWNER), "backup", str(backup))[0] == 0
+    heads = {code: _head(plant.uri(code)) for code in SEEDS}
+    with psycopg.connect(plant.uri(None), autocommit=True) as conn:  # lost, and made again empty
+        conn.execute("DROP SCHEMA north CASCADE")
+        conn.execute(sql.SQL("CREATE SCHEMA north AUTHORIZATION {}").format(sql.Identifier(OWNER)))
+    code, out, err = run("--db", plant.uri("north", OWNER), "restore", str(backup), "--yes")
+    assert code == 0, err
+    assert "verify ok" in out
+    assert _head(plant.uri("south")) == heads["south"]
+    assert _head(plant.uri("east")) == heads["east"]
+    # its desks work in it again, with its own figures; its chain goes on from the backup's head
+    # (the restore is audited)
+    with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as store, \
+            Store.open(plant.files["north"], "tester", create=False) as alone:
+        assert store.entries_up_to(heads["north"]) is not None
+        assert _close(store.rates(FIRST, LAST, ("day",)).as_dict(), alone.rates(FIRST, LAST, ("day",)).as_dict())
