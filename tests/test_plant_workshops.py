@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ import psycopg
 import pytest
 from pgserver import PgServer
 from psycopg import sql
+from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from qcdesk import demo
 from qcdesk.cli import main
@@ -33,6 +36,7 @@ from qcdesk.errors import DatabaseError
 from qcdesk.store import Store
 from qcdesk.verify import verify
 from reports import data
+from ui.session import Session
 
 FIRST, LAST = date(1959, 2, 1), date(1959, 2, 28)
 SEEDS = {"north": 101, "south": 202, "east": 303}
@@ -378,4 +382,20 @@ def test_a_lost_workshop_comes_back_from_its_backup_and_the_others_are_untouched
     with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as store, \
             Store.open(plant.files["north"], "tester", create=False) as alone:
         assert store.entries_up_to(heads["north"]) is not None
-        assert _close(store.rates(FIRST, LAST, ("day",)).as_dict(), alone.rates(FIRST, LAST, ("day",)).as_dict())
+        by_day = ("day",)
+        assert _close(store.rates(FIRST, LAST, by_day).as_dict(), alone.rates(FIRST, LAST, by_day).as_dict())
+
+
+# ------------------------------------------------------------------ the desk's window
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_window_names_its_workshop(qtbot: QtBot, plant: Plant) -> None:
+    with shown_window(qtbot, plant.uri("south", LOGINS["south"])) as w:  # type: ignore[arg-type]
+        assert w.windowTitle() == f"qcdesk — south — {plant.database} @ {plant.server.socket_dir}"
+        assert w.session.server is not None
+        assert w.session.server.workshop == "south"
+        if os.environ.get("QCDESK_SCREENSHOTS"):
+            w.grab().save(str(Path(os.environ["QCDESK_SCREENSHOTS"]) / "plant-workshop-window.png"))
+    # one workshop on a server of several, none named: the window is not opened, the workshops said
+    with pytest.raises(DatabaseError, match="holds several workshops"):
+        Session(plant.uri(None, LOGINS["south"]), "tester")
