@@ -84,6 +84,19 @@ def test_the_first_person_must_be_an_administrator(store: Store) -> None:
     assert store.roles_enforced()
 
 
+def test_a_first_person_whose_write_failed_leaves_no_one_to_sign_in(store: Store) -> None:
+    """The store remembers that the database has people (a person is never deleted), but not
+    one added by a write that was then undone: the desk still works without signing in."""
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_person("ada", "admin", PINS["ada"], cost=CHEAP)
+        assert store.roles_enforced()
+        raise RuntimeError("the power failed")
+    assert store.people() == []
+    assert not store.roles_enforced()
+    store.add_grade("20")  # no one needs to sign in
+    assert store.audit()[-1].user == "tester"
+
+
 def test_once_there_are_people_a_write_needs_someone_signed_in(db_path: Path) -> None:
     make_shop(db_path)
     with open_as(db_path, None) as s:

@@ -173,6 +173,10 @@ class StoreBase:
         self.person: Person | None = None  # who signed in, once the database has people
         self._clock = clock
         self._depth = 0
+        # Facts that never turn back, so read until true only: the schema keeps an audit chain
+        # (version 9 on), the database has people (a person is never deleted).
+        self._chained = False
+        self._has_people = False
         # this write's audit entries, written with the records' states when it commits
         self._pending: list[tuple[object, ...]] = []
         self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
@@ -404,6 +408,7 @@ class StoreBase:
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._has_people = False  # the first person may have been added in this write
             gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
             if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
                 raise gone from exc
@@ -463,15 +468,18 @@ class StoreBase:
         """Write this write's entries, each record's state with its last one, and the block
         that seals every entry added since the last block; its head goes into the journal.
         Returns the new head (None when nothing was added, or before schema 9)."""
-        if self.schema_version() < 9:
-            if self._pending:
-                raise sqlite3.ProgrammingError("audit entries before schema 9")
-            return None
+        if not self._chained:
+            if self.schema_version() < 9:
+                if self._pending:
+                    raise sqlite3.ProgrammingError("audit entries before schema 9")
+                return None
+            self._chained = True
         prev_last, prev_head = self._chain_tip()
         db = self.conn
         if self._pending:
-            self._write_entries(prev_last)
-        last_id = db.execute("SELECT max(id) FROM audit").fetchone()[0]
+            last_id = self._write_entries(prev_last)
+        else:
+            last_id = db.execute("SELECT max(id) FROM audit").fetchone()[0]
         if last_id is None or last_id <= prev_last:
             return None
         at, user = self._block or (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
@@ -488,10 +496,11 @@ class StoreBase:
             ).format(path=self.journal, error=exc.strerror or exc)) from exc
         return head
 
-    def _write_entries(self, prev_last: int) -> None:
+    def _write_entries(self, prev_last: int) -> int:
         """Write this write's entries, each record's state with its last one. A run of entries
         that each only add a record of one table (an import's) goes in one INSERT … SELECT that
-        renders their states, the others one by one with their states read first."""
+        renders their states, the others one by one with their states read first. Returns the
+        id of the last entry written, the log's last (the write holds the write lock)."""
         db = self.conn
         last_of = {index: record for record, index in self._changed.items()}
         next_id = int(db.execute("SELECT coalesce(max(id), ?) + 1 FROM audit", (prev_last,)).fetchone()[0])
@@ -513,6 +522,7 @@ class StoreBase:
             [(next_id + i, *self._pending[i], states[last_of[i]] if i in last_of else None) for i in others])
         for first, tbl, recs in runs:
             db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
+        return next_id + len(self._pending) - 1
 
     def _states(self, changed: Iterable[tuple[str, object]]) -> dict[tuple[str, object], str]:
         """The state of each record (`qcdesk.records`) as it stands now; REMOVED if gone."""
@@ -561,7 +571,9 @@ class StoreBase:
 
     def roles_enforced(self) -> bool:
         """Whether the database has people: then every write needs someone signed in."""
-        return bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0])
+        if not self._has_people:
+            self._has_people = bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0])
+        return self._has_people
 
     def _people(self) -> LookAlikes:
         """Everyone's name, to refuse a name or an inspector that looks like someone else."""

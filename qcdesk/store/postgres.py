@@ -586,7 +586,6 @@ class Connection:
             self._alive()
         try:
             if command == "BEGIN IMMEDIATE":
-                self._conn.execute("BEGIN")
                 self._write_lock()
                 return Cursor(self._conn.cursor())
             if command == "BEGIN":
@@ -602,12 +601,12 @@ class Connection:
             raise _translated(exc) from exc
 
     def _write_lock(self) -> None:
-        """The workshop's write lock, in the transaction just begun. Not had within the lock
+        """A transaction begun with the workshop's write lock. Not had within the lock
         timeout (another desk is saving), the transaction is rolled back: a write that found
         the database busy has not begun, as on SQLite, and the same save pressed again begins
         afresh instead of in a transaction the server has aborted."""
-        try:
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
+        try:  # one round trip: the key is a whole number of the program's (simple protocol)
+            self._conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(self._lock)})")
         except BaseException:
             with contextlib.suppress(Exception):  # a connection gone ends its transaction too
                 self._conn.execute("ROLLBACK")
