@@ -963,6 +963,8 @@ ZH.update({
     "workshop {code} has no desks' role yet: qcdesk plant workshop add {code} gives it one. Nothing was "
     "changed.": "车间 {code} 还没有工作站角色：qcdesk plant workshop add {code} 会为其创建。未做任何更改。",
     "{login} is a member of {role}": "{login} 是 {role} 的成员",
+    "the database holds the workshops {names}: each has its own desks' role (qcdesk plant workshop add CODE "
+    "grants it again)": "数据库中有车间 {names}：每个车间有自己的工作站角色（qcdesk plant workshop add CODE 可重新授权）",
     "the schema {code} holds {what}, and not a qcdesk workshop: nothing was changed. Choose another code.":
         "数据库结构 {code} 中有 {what}，不是 qcdesk 车间：未做任何更改。请另选代码。",
     "plant": "全厂",

@@ -697,7 +697,9 @@ def cmd_backup(db_path: Path | Server, args: argparse.Namespace, out: TextIO) ->
 
     if isinstance(db_path, Server):
         from qcdesk import server_backup  # noqa: PLC0415 - plant mode only
+        from qcdesk.store.postgres import entered  # noqa: PLC0415
 
+        db_path = entered(db_path)  # on a server of several workshops: the workshop's own backups
         if args.auto:
             folder = args.file or server_backup.backup_folder()
             made = server_backup.automatic_backup(db_path, folder, datetime.now())
@@ -743,7 +745,9 @@ def cmd_restore(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -
     from qcdesk.store.postgres import Server  # noqa: PLC0415
 
     if isinstance(db_path, Server):
-        return _restore_server(db_path, args, out)
+        from qcdesk.store.postgres import entered  # noqa: PLC0415
+
+        return _restore_server(entered(db_path), args, out)  # the workshop's own (several workshops)
     if args.file.is_file() and server_backup.is_archive(args.file):
         raise QcError(_("{path} is a backup of a PostgreSQL database (pg_dump): it is restored onto a "
                         "PostgreSQL database (--db postgresql://…), or copied into a file with qcdesk "

@@ -439,6 +439,8 @@ def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None
     from psycopg import sql  # noqa: PLC0415
     from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: PLC0415
 
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
     params = conninfo_to_dict(superuser.uri)
     dbname = str(params.get("dbname") or "")
     if not dbname or dbname in ("postgres", "template0", "template1"):
@@ -486,6 +488,10 @@ def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None
             if made[0] is not None:
                 grant(conn, owner, app)
                 done.append(_granted(owner, app))
+            elif shops := [code for code, _member in workshops(conn)]:  # several workshops (workshops)
+                done.append(_("the database holds the workshops {names}: each has its own desks' role "
+                              "(qcdesk plant workshop add CODE grants it again)").format(
+                    names=", ".join(shops)))
             else:
                 done.append(_("the database is empty: as {owner}, create the schema (qcdesk --db URI "
                               "migrate) or copy a database into it (qcdesk --db FILE migrate --to URI); its "

@@ -335,6 +335,12 @@ def test_the_workshops_are_listed_with_their_roles(plant: Plant) -> None:
     assert " no " in lines["north"]
 
 
+def test_plant_setup_run_again_names_the_workshops(plant: Plant) -> None:
+    code, out, err = run("plant", "setup", plant.uri(None), "--owner", OWNER, "--app", APP)
+    assert code == 0, err
+    assert "the database holds the workshops east, north, south" in out
+
+
 def test_adding_a_workshop_needs_a_superuser_and_a_valid_code(plant: Plant) -> None:
     code, _out, err = run("--db", plant.uri(None, OWNER), "plant", "workshop", "add", "west")
     assert code == 1

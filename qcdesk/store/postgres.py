@@ -736,6 +736,16 @@ ORDER BY n.nspname
 """
 
 
+def entered(server: Server) -> Server:
+    """`server` in the workshop a connection to it enters: the one it names, else the only one
+    there (so that this desk's names for it — its journal, its backups — are the workshop's)."""
+    conn = connect(server)
+    try:
+        return conn.workshop or server
+    finally:
+        conn.close()
+
+
 def workshops(conn: Any) -> list[tuple[str, bool]]:
     """The workshops of the database `conn` (a psycopg connection) is connected to, each with
     whether the role connected may work in it: the schemas that hold qcdesk's tables."""
