@@ -36,6 +36,8 @@ from qcdesk.errors import DatabaseError
 from qcdesk.store import Store
 from qcdesk.verify import verify
 from reports import data
+from ui import settings as keys
+from ui.preferences import PreferencesDialog
 from ui.session import Session
 
 FIRST, LAST = date(1959, 2, 1), date(1959, 2, 28)
@@ -405,3 +407,24 @@ def test_the_window_names_its_workshop(qtbot: QtBot, plant: Plant) -> None:
     # one workshop on a server of several, none named: the window is not opened, the workshops said
     with pytest.raises(DatabaseError, match="holds several workshops"):
         Session(plant.uri(None, LOGINS["south"]), "tester")
+
+
+def test_preferences_take_a_uri_naming_a_workshop(qtbot: QtBot, tmp_path: Path) -> None:
+    session = Session(tmp_path / "qc.sqlite", "tester")
+    try:
+        dialog = PreferencesDialog(session)
+        qtbot.addWidget(dialog)
+        uri = "postgresql://li_wei@plant-db.example:5432/qc?sslmode=require&workshop=north"
+        dialog.database_edit.setText(uri)
+        dialog.accept()
+        assert dialog.database_error.isHidden()
+        assert keys.settings().value(keys.DATABASE) == uri
+        again = PreferencesDialog(session)
+        qtbot.addWidget(again)
+        again.database_edit.setText("postgresql://li_wei@plant-db.example:5432/qc?workshop=North-2")
+        again.accept()
+        assert "cannot name a workshop" in again.database_error.text()
+        assert keys.settings().value(keys.DATABASE) == uri  # the bad one was not kept
+    finally:
+        qtbot.waitUntil(session.idle)
+        session.close()

@@ -32,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from qcdesk.errors import QcError
 from qcdesk.people import Person
 from qcdesk.store import Store, environment_error
-from qcdesk.store.postgres import Server, is_server
+from qcdesk.store.postgres import Server, is_server, workshop_problem
 
 T = TypeVar("T")
 LANES = ("db", "long")
@@ -132,8 +132,11 @@ def uri_problem(uri: str) -> str | None:
     from psycopg import ProgrammingError  # noqa: PLC0415 - plant mode only
     from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
 
+    server = Server(uri)  # its workshop=CODE is qcdesk's, not libpq's (several workshops)
+    if server.workshop is not None and (problem := workshop_problem(server.workshop)):
+        return problem
     try:
-        conninfo_to_dict(uri)
+        conninfo_to_dict(server.uri)
     except ProgrammingError as exc:
         return str(exc).strip() or type(exc).__name__
     return None
