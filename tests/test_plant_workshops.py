@@ -428,3 +428,25 @@ def test_preferences_take_a_uri_naming_a_workshop(qtbot: QtBot, tmp_path: Path) 
     finally:
         qtbot.waitUntil(session.idle)
         session.close()
+
+
+def test_replacing_a_workshop_from_its_backup_does_not_wait_for_the_other_workshops_desks(
+        plant: Plant, tmp_path: Path) -> None:
+    backup = tmp_path / "east.dump"
+    assert run("--db", plant.uri("east", OWNER), "backup", str(backup))[0] == 0
+    head = _head(plant.uri("east"))
+    with Store.open(plant.uri("south", LOGINS["south"]), "tester", create=False) as desk:
+        desk.rates(FIRST, LAST)  # a desk of another workshop, connected
+        code, out, err = run("--db", plant.uri("east", OWNER), "restore", str(backup), "--yes", "--replace")
+        assert code == 0, err
+        assert "verify ok" in out
+        with Store.open(plant.uri("east", LOGINS["east"]), "tester", create=False) as east:
+            assert east.entries_up_to(head) is not None  # the chain goes on from the backup's head
+            assert desk.chain_head() == plant.heads_before_migrate["south"]
+        # a desk of the workshop itself, connected, holds its restore up
+        with Store.open(plant.uri("east", LOGINS["east"]), "tester", create=False) as own:
+            own.rates(FIRST, LAST)
+            code, _out, err = run("--db", plant.uri("east", OWNER), "restore", str(backup), "--yes",
+                                  "--replace")
+            assert code == 1
+            assert "in use by another qcdesk" in err
