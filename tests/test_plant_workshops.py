@@ -450,3 +450,47 @@ def test_replacing_a_workshop_from_its_backup_does_not_wait_for_the_other_worksh
                                   "--replace")
             assert code == 1
             assert "in use by another qcdesk" in err
+
+
+def test_one_workshops_save_does_not_wait_for_anothers(plant: Plant) -> None:
+    """Each workshop's writes are serialised by a lock of its own: a save in south goes through
+    while a desk of north holds its write open (with one lock for all, it would wait 5 s and be
+    told the database is busy), and a second desk of north waits for the first, as on SQLite.
+    (Each save names the workshop as it is named: the lock is taken, nothing is changed.)"""
+    heads = {code: _head(plant.uri(code)) for code in SEEDS}
+    names = {code: f"{code.title()} converter shop" for code in SEEDS}
+    with Store.open(plant.uri("north", OWNER), "tester", create=False) as north, \
+            Store.open(plant.uri("south", OWNER), "tester", create=False) as south, \
+            Store.open(plant.uri("north", OWNER), "tester", create=False) as other_north_desk:
+        with north.transaction():
+            north.set_workshop(names["north"])
+            assert south.set_workshop(names["south"]).name_en == names["south"]  # not busy
+            with pytest.raises(DatabaseError, match="busy"):
+                other_north_desk.set_workshop(names["north"])
+        assert other_north_desk.set_workshop(names["north"]).name_en == names["north"]  # now free
+    assert {code: _head(plant.uri(code)) for code in SEEDS} == heads
+
+
+def test_the_plant_rates_by_grade_add_the_workshops_grades(plant: Plant) -> None:
+    code, out, err = run("--db", plant.uri(None, OFFICE), "rates", "--plant", "--from", str(FIRST),
+                         "--to", str(LAST), "--by", "grade", "--json")
+    assert code == 0, err
+    import json
+
+    rows = json.loads(out)["rows"]
+    judged: dict[str, float] = {}
+    qualified: dict[str, float] = {}
+    for workshop in SEEDS:
+        with Store.open(plant.files[workshop], "tester", create=False) as alone:
+            for row in alone.rates(FIRST, LAST, ("grade",)).rows:
+                grade = row.keys["grade"]
+                judged[grade] = judged.get(grade, 0) + row.sums.weight_judged_kg
+                qualified[grade] = qualified.get(grade, 0) + row.sums.weight_qualified_kg
+    plant_rows = {r["grade"]: r for r in rows if r["workshop"] == "plant"}
+    assert set(plant_rows) == set(judged)
+    for grade, row in plant_rows.items():
+        assert math.isclose(row["ingot_qualified_rate"], qualified[grade] / judged[grade])
+    code, _out, err = run("--db", plant.uri(None, OFFICE), "rates", "--plant", "--from", str(FIRST),
+                          "--to", str(LAST), "--by", "converter")
+    assert code == 1
+    assert "a converter's number and a shift are a workshop's own" in err
