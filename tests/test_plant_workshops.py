@@ -12,11 +12,13 @@ SQLite file of its own.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import math
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -494,3 +496,16 @@ def test_the_plant_rates_by_grade_add_the_workshops_grades(plant: Plant) -> None
                           "--to", str(LAST), "--by", "converter")
     assert code == 1
     assert "a converter's number and a shift are a workshop's own" in err
+
+
+def test_a_desk_whose_connection_the_server_dropped_comes_back_to_its_own_workshop(plant: Plant) -> None:
+    with Store.open(plant.uri("south", LOGINS["south"]), "tester", create=False) as desk, \
+            Store.open(plant.files["south"], "tester", create=False) as alone:
+        pid = desk.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        plant.server.execute(sql.SQL("SELECT pg_terminate_backend({})").format(sql.Literal(pid)))
+        with contextlib.suppress(DatabaseError, sqlite3.Error):  # the break may be said once
+            desk.rates(FIRST, LAST)
+        assert desk.conn.execute("SELECT pg_backend_pid()").fetchone()[0] != pid  # connected again
+        assert desk.conn.execute("SELECT current_schema()").fetchone()[0] == "south"
+        by_day = ("day",)
+        assert _close(desk.rates(FIRST, LAST, by_day).as_dict(), alone.rates(FIRST, LAST, by_day).as_dict())
