@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import re
 import sys
@@ -35,6 +36,7 @@ from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
     KEY_FIELDS,
+    PLANT,
     RateReport,
     RateRow,
     format_rate,
@@ -405,7 +407,9 @@ def _plant_rates(db_path: Path | Server, args: argparse.Namespace, out: TextIO) 
     if args.json:
         _print_json({**report.as_dict(), "left_out": left_out}, out)
         return 0
-    out.write(rates_table(report) + "\n")
+    shown = [dataclasses.replace(row, keys={**row.keys, "workshop": _(PLANT)})
+             if row.keys["workshop"] == PLANT else row for row in report.rows]
+    out.write(rates_table(dataclasses.replace(report, rows=tuple(shown))) + "\n")
     if left_out:
         out.write(_("not counted: the workshops you are not a member of ({names})").format(
             names=", ".join(left_out)) + "\n")

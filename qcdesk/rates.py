@@ -134,7 +134,7 @@ class RateReport:
 # A converter's number and a shift's code are a workshop's own: across workshops, heats are grouped
 # by the calendar and the grade only.
 PLANT_GROUP_KEYS = ("day", "month", "year", "grade")
-PLANT = N_("plant")  # the workshop key of the plant-wide rows
+PLANT = N_("plant")  # the workshop key of the plant-wide rows (as data; translated where shown)
 
 
 def combined(reports: Sequence[tuple[str, RateReport]]) -> RateReport:
@@ -166,11 +166,11 @@ def combined(reports: Sequence[tuple[str, RateReport]]) -> RateReport:
             group = tuple(str(row.keys[n]) for n in names)
             plant[group] = plant.get(group, RateSums()) + row.sums
     if first.by:
-        rows += [RateRow.of({field: _(PLANT), **dict(zip(names, group, strict=True))}, sums)
+        rows += [RateRow.of({field: PLANT, **dict(zip(names, group, strict=True))}, sums)
                  for group, sums in sorted(plant.items())]
     total = sum((report.total.sums for _code, report in reports), RateSums())
     return RateReport(first.date_from, first.date_to, ("workshop", *first.by), first.basis, tuple(rows),
-                      RateRow.of({field: _(PLANT)}, total))
+                      RateRow.of({field: PLANT}, total))
 
 
 def parse_group_keys(text: str | None) -> tuple[str, ...]:

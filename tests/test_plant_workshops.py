@@ -35,6 +35,7 @@ from windows import shown_window
 from qcdesk import demo
 from qcdesk.cli import main
 from qcdesk.errors import DatabaseError
+from qcdesk.i18n import set_language
 from qcdesk.store import Store
 from qcdesk.verify import verify
 from reports import data
@@ -492,6 +493,11 @@ def test_the_plant_rates_by_grade_add_the_workshops_grades(plant: Plant) -> None
     assert set(plant_rows) == set(judged)
     for grade, row in plant_rows.items():
         assert math.isclose(row["ingot_qualified_rate"], qualified[grade] / judged[grade])
+    code, out, err = run("--lang", "zh", "--db", plant.uri(None, OFFICE), "rates", "--plant", "--from",
+                         str(FIRST), "--to", str(LAST), "--by", "month")
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()[3:7]] == ["east", "north", "south", "全厂"]
+    set_language("en")
     code, _out, err = run("--db", plant.uri(None, OFFICE), "rates", "--plant", "--from", str(FIRST),
                           "--to", str(LAST), "--by", "converter")
     assert code == 1
