@@ -987,3 +987,35 @@ ZH.update({
         "{db} 中有多个车间：{names}。请指定本工作站所在车间：在 URI 中加 ?workshop=CODE（--db、QCDESK_DB、"
         "首选项）或用 --workshop CODE；您的车间：{mine}。",
 })
+
+# issue 14, alerts: the off-grade announcements and their dismissals
+ZH.update({
+    "dismiss an off-grade announcement": "关闭成分不合格通告",
+    "Heat {heat_no} off grade: {element} {value} % > max {limit} % ({grade}, {standard})":
+        "炉次 {heat_no} 成分不合格：{element} {value} % > 上限 {limit} %（{grade}，{standard}）",
+    "Heat {heat_no} off grade: {element} {value} % < min {limit} % ({grade}, {standard})":
+        "炉次 {heat_no} 成分不合格：{element} {value} % < 下限 {limit} %（{grade}，{standard}）",
+    "Ingot {heat_no}/{ingot_no} fails its product analysis {sample}: {element} {value} % > {limit} % "
+    "allowed ({grade}, {standard})":
+        "钢锭 {heat_no}/{ingot_no} 成品分析 {sample} 不合格：{element} {value} % > 允许的 {limit} %"
+        "（{grade}，{standard}）",
+    "Ingot {heat_no}/{ingot_no} fails its product analysis {sample}: {element} {value} % < {limit} % "
+    "allowed ({grade}, {standard})":
+        "钢锭 {heat_no}/{ingot_no} 成品分析 {sample} 不合格：{element} {value} % < 允许的 {limit} %"
+        "（{grade}，{standard}）",
+    "Ingot {heat_no}/{ingot_no} fails its product analysis {sample}: {element} {value} %, the heat's "
+    "product analyses lie outside its {element} limits on both sides ({grade}, {standard})":
+        "钢锭 {heat_no}/{ingot_no} 成品分析 {sample} 不合格：{element} {value} %，本炉成品分析的 {element} "
+        "在规定界限的两侧均有超出（{grade}，{standard}）",
+    "product analysis {sample}, ingot {ingot_no}": "成品分析 {sample}，钢锭 {ingot_no}",
+    "heat analysis": "熔炼分析",
+    "as {role}": "身份：{role}",
+    "{what}: {element} {value} %{bound} ({standard}) {as_role}": "{what}：{element} {value} %{bound}（{standard}）{as_role}",
+    "heat {heat_no} no longer fails on {element} there: nothing was dismissed":
+        "炉次 {heat_no} 的 {element} 已不再不合格：未关闭任何通告",
+    "{heat}/{element} (dismissal row {rec})": "{heat}/{element}（通告关闭记录第 {rec} 行）",
+    "{path} holds a qcdesk database of schema {found}; this program needs schema {known}. Nothing was "
+    "changed: the owner role brings it up to date with qcdesk --db URI migrate.":
+        "{path} 中的 qcdesk 数据库为第 {found} 版结构；本程序需要第 {known} 版。未做任何更改："
+        "请由属主角色运行 qcdesk --db URI migrate 将其升级。",
+})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import os
 import re
 import sys
@@ -58,6 +59,13 @@ def _date(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not a date that exists (write YYYY-MM-DD)").format(text=text)) from None
+
+
+# argparse asks gettext for its own phrases ("usage: ", "show this help message and exit") at
+# every parser it builds, one for each of the fifty-odd commands, and gettext looks for a
+# catalogue on disk at every call: some 700 file look-ups, a tenth of every command's start.
+# The answer cannot change while the program runs.
+argparse._ = functools.cache(argparse._)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -390,7 +390,8 @@ CREATE TABLE control_limits (
 RECORD_TABLES_9 = ("converter", "shift", "grade", "standard", "defect", "heat", "ingot", "person",
                    "signature", "plan", "workshop", "control_limits")
 RECORD_TABLES_10 = ("sample", "tolerance_edition")
-RECORD_TABLES = RECORD_TABLES_9 + RECORD_TABLES_10
+RECORD_TABLES_11 = ("alert_dismissal",)
+RECORD_TABLES = RECORD_TABLES_9 + RECORD_TABLES_10 + RECORD_TABLES_11
 
 # Records proven by the audit trail (qcdesk.records): the log kept until now stays, as it was
 # written, in audit_v1; from here on an entry names the record it changes and the newest
@@ -605,6 +606,38 @@ def _seal_samples(conn: sqlite3.Connection) -> None:
             f"FROM ({table.select}) ORDER BY rec")
 
 
+# The off-grade announcements (issue 14): a heat whose analysis fails its standard, an ingot whose
+# product analysis fails, is announced on every desk (`qcdesk.alerts`) until a person dismisses
+# it, for the whole workshop. A dismissal is a record (audited, proven by verify) that is never
+# changed or removed: one per heat and element, or per product sample and element. `role` is
+# the role the person dismissed it as (none in a database without people).
+DISMISSAL_KEPT = "a dismissal is kept as it was made: never changed or removed"
+_ALERT_DISMISSALS = """
+CREATE TABLE alert_dismissal (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('heat', 'product')),
+    heat_id      INTEGER NOT NULL REFERENCES heat(id),
+    sample_id    INTEGER REFERENCES sample(id),
+    element      TEXT NOT NULL CHECK (length(element) BETWEEN 1 AND 2),
+    person_id    INTEGER REFERENCES person(id),
+    dismissed_by TEXT NOT NULL CHECK (length(trim(dismissed_by)) BETWEEN 1 AND 80),
+    role         TEXT CHECK (role IS NULL OR role IN ('inspector', 'head')),
+    dismissed_at TEXT NOT NULL CHECK (length(dismissed_at) >= 19),
+    CHECK ((kind = 'product') = (sample_id IS NOT NULL)),
+    CHECK ((person_id IS NULL) = (role IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX alert_dismissal_of_heat ON alert_dismissal(heat_id, element) WHERE kind = 'heat';
+CREATE UNIQUE INDEX alert_dismissal_of_sample ON alert_dismissal(sample_id, element) WHERE kind = 'product';
+CREATE TRIGGER alert_dismissal_no_update BEFORE UPDATE ON alert_dismissal BEGIN
+    SELECT RAISE(ABORT, '""" + DISMISSAL_KEPT + """');
+END;
+CREATE TRIGGER alert_dismissal_no_delete BEFORE DELETE ON alert_dismissal BEGIN
+    SELECT RAISE(ABORT, '""" + DISMISSAL_KEPT + """');
+END;
+""" + "".join(f"""CREATE INDEX audit_{name} ON audit(rec, id) WHERE tbl = '{name}';
+""" for name in RECORD_TABLES_11)
+
+
 # A migration's Python step runs after its script, in the same transaction.
 Step = Callable[[sqlite3.Connection], None]
 
@@ -620,5 +653,6 @@ MIGRATIONS: tuple[tuple[int, str] | tuple[int, str, Step], ...] = (
     (8, _CONTROL_LIMITS),
     (9, _PROVEN_RECORDS, _seal_records),
     (10, _SAMPLES, _seal_samples),
+    (11, _ALERT_DISMISSALS),
 )
 LATEST = MIGRATIONS[-1][0]

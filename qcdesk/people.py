@@ -34,12 +34,13 @@ class Permission(StrEnum):
     SIGN_DAY = "sign_day"          # approve a day
     SETUP = "setup"                # converters, shifts, grades, standards, defects
     PEOPLE = "people"              # add and deactivate people, reset PINs
+    DISMISS_ALERT = "dismiss_alert"  # dismiss an off-grade announcement, for the whole workshop
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.INSPECTOR: frozenset({Permission.RECORD, Permission.CLOSE_SHIFT}),
+    Role.INSPECTOR: frozenset({Permission.RECORD, Permission.CLOSE_SHIFT, Permission.DISMISS_ALERT}),
     Role.HEAD: frozenset({Permission.RECORD, Permission.CLOSE_SHIFT, Permission.CORRECT_SIGNED,
-                          Permission.SIGN_DAY, Permission.SETUP}),
+                          Permission.SIGN_DAY, Permission.SETUP, Permission.DISMISS_ALERT}),
     Role.ADMIN: frozenset({Permission.RECORD, Permission.CORRECT_SIGNED, Permission.SETUP,
                            Permission.PEOPLE}),
 }
@@ -50,6 +51,7 @@ PERMISSION_NAMES = {
     Permission.SIGN_DAY: N_("sign a day"),
     Permission.SETUP: N_("change set-up data"),
     Permission.PEOPLE: N_("manage people"),
+    Permission.DISMISS_ALERT: N_("dismiss an off-grade announcement"),
 }
 
 MIN_PIN_LENGTH = 6

@@ -148,9 +148,14 @@ TABLES: tuple[Table, ...] = (
            _folded("tolerance_class", "element, seq, up_to_pct, below_pct, above_pct", "edition_id",
                    "element, seq")),
 )
+# Since migration 11 (issue 14): the dismissals of the off-grade announcements.
+TABLES += (
+    _table("alert_dismissal", ("kind", "heat_id", "sample_id", "element", "person_id", "dismissed_by",
+                               "role", "dismissed_at")),
+)
 BY_NAME = {t.name: t for t in TABLES}
-assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migrations 9 and 10)
+assert tuple(BY_NAME) == RECORD_TABLES  # each has its index of entries (migrations 9, 10 and 11)
 
 # Tables kept by name in code (a typo is an error at import, not a silent miss).
 (CONVERTER, SHIFT, GRADE, STANDARD, DEFECT, HEAT, INGOT, PERSON, SIGNATURE, PLAN, WORKSHOP, LIMITS,
- SAMPLE, TOLERANCES) = (t.name for t in TABLES)
+ SAMPLE, TOLERANCES, DISMISSAL) = (t.name for t in TABLES)

@@ -156,7 +156,7 @@ def _snapshot_facts(raw: Any, server: Server) -> tuple[int, str | None, dict[str
     head = None if row is None else (bytes(row[1]).hex() if isinstance(row[1], bytes | memoryview)
                                      else str(row[1]))
     counts = {}
-    for table in whole.TABLES:
+    for table in (t for t in whole.TABLES if whole.SINCE.get(t, 0) <= int(version)):
         counts[table] = int(raw.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])  # noqa: S608 - fixed names
     return int(version), head, counts
 
@@ -275,7 +275,8 @@ def _check_archive(restore: Path, path: Path, named: Path) -> list[str]:
         raise DatabaseError(_("{path} is not a whole pg_dump archive: {error}").format(
             path=named, error=_first_error(listed.stderr)))
     data = set(re.findall(r"TABLE DATA \S+ (\S+) ", listed.stdout))
-    missing = [t for t in (*whole.TABLES, "qcdesk_schema") if t not in data]
+    # (a backup of an older schema lacks the tables added since: restored, it is upgraded)
+    missing = [t for t in (*whole.TABLES, "qcdesk_schema") if t not in data and t not in whole.SINCE]
     if missing:
         raise DatabaseError(_("{path} is not a backup of a qcdesk database: it lacks the table "
                               "{table}").format(path=named, table=missing[0]))

@@ -1,8 +1,8 @@
 """The PostgreSQL schema (qcdesk/store/postgres_schema.sql, postgres_roles.sql) against SQLite's at
-schema version 10 (issue 13): the same tables, columns, keys, indexes and triggers; the same
-refusals with the same messages and the same derived sums; SQLite's functions the store uses; the
-text of SQLite's json_array, byte for byte, so that the audit chain's head is the same on both;
-and an application role that cannot change the audit trail even with its triggers disabled.
+the newest schema version (issue 13; 14 added the dismissals): the same tables, columns, keys, indexes
+and triggers; the same refusals with the same messages and the same derived sums; SQLite's functions
+the store uses; the text of SQLite's json_array, byte for byte, so that the audit chain's head is the
+same on both; and an application role that cannot change the audit trail even with its triggers disabled.
 
 Each test runs against a throwaway PostgreSQL server started in a temporary folder (as the user
 postgres when the tests run as root) and a new SQLite database made by the program."""
@@ -112,7 +112,7 @@ _made = iter(range(1, 1_000_000))
 
 @pytest.fixture
 def pg_name(server: Server) -> Iterator[str]:
-    """A new database at schema 10, made from the template; dropped afterwards."""
+    """A new database at the newest schema, made from the template; dropped afterwards."""
     name = f"qc_test_{next(_made)}"
     with server.connect() as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
@@ -131,7 +131,7 @@ def pg(server: Server, pg_name: str) -> Iterator[psycopg.Connection[Any]]:
 
 @pytest.fixture(scope="module")
 def sqlite_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database the program made in SQLite (schema 10, its seed data)."""
+    """A database the program made in SQLite (the newest schema, its seed data)."""
     path = tmp_path_factory.mktemp("sqlite") / "made.sqlite"
     Store.open(path, "tester").close()
     return path
@@ -176,7 +176,7 @@ ROWID_TABLES = ("defect", "grade", "plan")
 def test_every_table_has_the_same_columns_in_the_same_order(lite: sqlite3.Connection,
                                                             pg: psycopg.Connection[Any]) -> None:
     tables = _sqlite_tables(lite)
-    assert len(tables) == 22
+    assert len(tables) == 23
     pg_tables = {r[0] for r in pg.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
     assert pg_tables == {*tables, "qcdesk_schema"}
@@ -264,7 +264,7 @@ def test_every_foreign_key_is_there(lite: sqlite3.Connection, pg: psycopg.Connec
 def test_every_trigger_is_there_under_its_name_on_its_table(lite: sqlite3.Connection,
                                                             pg: psycopg.Connection[Any]) -> None:
     want = set(lite.execute("SELECT name, tbl_name FROM sqlite_schema WHERE type = 'trigger'"))
-    assert len(want) == 27
+    assert len(want) == 29
     got = set(pg.execute("SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                          "WHERE NOT t.tgisinternal").fetchall())
     # and PostgreSQL's own: TRUNCATE fires no row trigger; identities follow the ids given
@@ -277,9 +277,9 @@ def test_every_trigger_is_there_under_its_name_on_its_table(lite: sqlite3.Connec
 def test_the_schema_version_is_one_row(pg_name: str, server: Server) -> None:
     with server.connect(pg_name, OWNER) as owner:
         assert owner.execute("SELECT application_id, version FROM qcdesk_schema").fetchall() == [
-            (0x51434B31, 10)]
+            (0x51434B31, 11)]
         with pytest.raises(psycopg.errors.UniqueViolation):
-            owner.execute("INSERT INTO qcdesk_schema VALUES (1363364657, 11)")
+            owner.execute("INSERT INTO qcdesk_schema VALUES (1363364657, 12)")
 
 
 # ------------------------------------------------------------------------ the same refusals
@@ -316,6 +316,10 @@ SETUP: list[tuple[str, tuple[object, ...]]] = [
     ("INSERT INTO tolerance_class (edition_id, element, seq, up_to_pct, below_pct, above_pct) "
      "VALUES (101, 'C', 1, 0.25, 0.02, 0.02)", ()),
     ("INSERT INTO plan (period, output_t) VALUES ('2024-Q1', 1000.0)", ()),
+    ("INSERT INTO alert_dismissal (id, kind, heat_id, sample_id, element, person_id, dismissed_by, role, "
+     "dismissed_at) VALUES (101, 'heat', 101, NULL, 'C', 101, 'li', 'inspector', "
+     "'2024-03-01T11:00:00+08:00'), (102, 'product', 101, 101, 'C', NULL, 'li', NULL, "
+     "'2024-03-01T11:00:00+08:00')", ()),
     ("INSERT INTO audit_v1 (id, at, \"user\", action, entity, entity_key) "
      "VALUES (1, '2024-01-01T08:00:00+08:00', 'li', 'insert', 'grade', 'TG1')", ()),
     ("INSERT INTO audit (id, action, entity, entity_key) VALUES (100001, 'insert', 'test', 'x')", ()),
@@ -336,6 +340,7 @@ def both(lite: sqlite3.Connection, pg: psycopg.Connection[Any]) -> tuple[sqlite3
 NEVER_DELETED = "quality records are voided, never deleted"
 APPEND_ONLY = "the audit log is append-only"
 SIGNED = "a signature cannot be changed, only superseded"
+DISMISSAL_KEPT = "a dismissal is kept as it was made: never changed or removed"
 SAMPLE_FIXED = "a sample keeps its heat, kind and ingot: void it and enter it again"
 # (what is done first, what is refused, SQLite's message) — the messages of its RAISE(ABORT, ...)
 REFUSED: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -362,6 +367,8 @@ REFUSED: dict[str, tuple[tuple[str, ...], str, str]] = {
                                    "editions are added, never removed"),
     "remove a tolerance class": ((), "DELETE FROM tolerance_class WHERE edition_id = 101",
                                  "editions are added, never removed"),
+    "change a dismissal": ((), "UPDATE alert_dismissal SET dismissed_by = 'wang'", DISMISSAL_KEPT),
+    "remove a dismissal": ((), "DELETE FROM alert_dismissal WHERE id = 102", DISMISSAL_KEPT),
     "change an audit entry": ((), "UPDATE audit SET reason = 'nothing happened'", APPEND_ONLY),
     "delete an audit entry": ((), "DELETE FROM audit WHERE id = 100001", APPEND_ONLY),
     "write an entry again under its id": (
@@ -494,6 +501,12 @@ BAD_ROWS = [
     "INSERT INTO signature (kind, production_date, person_id, signer, role, meaning, signed_at, "
     "records_hash, chain_head) VALUES ('shift', '2024-03-01', 101, 'li', 'x', 'x', 'x', 'short', 'short')",
     "INSERT INTO tolerance_class (edition_id, element, seq, up_to_pct) VALUES (101, 'Mn', 1, 1.0)",
+    "INSERT INTO alert_dismissal (kind, heat_id, sample_id, element, dismissed_by, dismissed_at) "
+    "VALUES ('heat', 101, 101, 'C', 'li', '2024-03-01T11:00:00+08:00')",
+    "INSERT INTO alert_dismissal (kind, heat_id, element, dismissed_by, role, dismissed_at) "
+    "VALUES ('heat', 101, 'Si', 'li', 'inspector', '2024-03-01T11:00:00+08:00')",
+    "INSERT INTO alert_dismissal (kind, heat_id, element, dismissed_by, dismissed_at) "
+    "VALUES ('heat', 101, 'C', 'li', '2024-03-01T11:00:00+08:00')",
 ]
 
 
@@ -848,7 +861,7 @@ def test_the_application_role_works_with_the_records(pg_name: str, server: Serve
         app.execute("INSERT INTO grade (code) VALUES ('Q4')")
         assert app.execute("SELECT code, rowid FROM grade ORDER BY rowid").fetchall() == [
             ("Q3", 7), ("Q1", 40), ("Q2", 41), ("Q4", 42)]
-        assert app.execute("SELECT version FROM qcdesk_schema").fetchone() == (10,)
+        assert app.execute("SELECT version FROM qcdesk_schema").fetchone() == (11,)
         # the triggers and SQLite's functions work for it too
         app.execute("INSERT INTO shift (code, name_en, name_zh, start_min, seq) VALUES ('d', 'D', 'D', 0, 1)")
         app.execute("INSERT INTO heat (heat_no, converter_id, tapped_at, production_date, shift_id, grade, "
@@ -905,4 +918,5 @@ def test_the_roles_can_be_stated_again(pg_name: str, server: Server) -> None:
     assert granted["audit_block"] == ["INSERT", "SELECT"]
     assert granted["audit_v1"] == ["SELECT"]
     assert granted["heat"] == ["DELETE", "INSERT", "SELECT", "UPDATE"]
-    assert len(granted) == 23
+    assert granted["alert_dismissal"] == ["INSERT", "SELECT"]  # made, never changed or removed
+    assert len(granted) == 24

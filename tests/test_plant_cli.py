@@ -18,6 +18,7 @@ from psycopg import sql
 
 from qcdesk.cli import main
 from qcdesk.journal import journal_path
+from qcdesk.migrations import LATEST
 from qcdesk.store import Store, environment_error, postgres
 from qcdesk.store.postgres import Server
 
@@ -179,7 +180,7 @@ def test_migrate_between_two_files_points_at_backup(demo_copy: Path, tmp_path: P
 def test_migrate_without_a_target_creates_the_schema_on_an_empty_server_database(pg_uri: str) -> None:
     code, out, err = run("--db", pg_uri, "migrate")
     assert code == 0, err
-    assert "schema 10" in out
+    assert f"schema {LATEST}" in out
     code, out, _err = run("--db", pg_uri, "info")
     assert code == 0
     assert "converter" in out
@@ -193,7 +194,7 @@ def test_info_on_a_server_shows_the_uri_without_password_and_this_desks_journal(
     assert code == 0, err
     assert "secret" not in out
     assert "database: postgresql://postgres:…@/" in out
-    assert "schema version: 10" in out
+    assert f"schema version: {LATEST}" in out
     assert "schema public" in out
     journal_line = next(line for line in out.splitlines() if "journal of chain heads" in line)
     assert Server(pg_uri).key in journal_line
@@ -266,7 +267,7 @@ def test_a_new_plant_database_made_by_migrate_is_open_to_the_desks(pg_server: Pg
     try:
         code, out, err = run("--db", pg_server.uri(database, owner), "migrate")
         assert code == 0, err
-        assert "schema 10" in out
+        assert f"schema {LATEST}" in out
         assert f"{app} may read and write the records" in out
         code, out, err = run("--db", pg_server.uri(database, app), "--user", "Wang", "import", "heats",
                              str(_heats_csv(tmp_path)))

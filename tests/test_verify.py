@@ -478,8 +478,8 @@ def test_a_replaced_trigger_function_is_named(pg_uri: str) -> None:
     code, out = _owner_attack(pg_uri, "CREATE OR REPLACE FUNCTION qc_refuse() RETURNS trigger "
                                       "LANGUAGE plpgsql AS $$ BEGIN RETURN coalesce(NEW, OLD); END $$")
     assert code == 1
-    assert ("verify FAILED: the function qc_refuse(), which the trigger audit_block_no_delete runs, is not "
-            "the one qcdesk wrote: it was replaced") in out
+    assert ("verify FAILED: the function qc_refuse(), which the trigger alert_dismissal_no_delete runs, "
+            "is not the one qcdesk wrote: it was replaced") in out
     with plain(pg_uri) as raw:  # and it does let a deletion through
         raw.execute("DELETE FROM signature WHERE id = 3")
         assert raw.execute("SELECT count(*) FROM signature").fetchone()[0] == 2

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcdesk import plausibility
+from qcdesk import alerts, plausibility
 from qcdesk.i18n import _
 from qcdesk.model import SAMPLE_KIND_NAMES, Disposition, IngotDefect, Location, SampleKind, element_sort_key
 from qcdesk.numbers import format_chemistry, format_fixed, format_number
@@ -186,6 +186,8 @@ def _what(e: AuditEntry) -> str:
         thing = tr("heat {heat_no}").format(heat_no=key)
     elif e.entity == "sample":
         thing = tr("sample {sample}").format(sample=key)
+    elif e.entity == "alert":  # a dismissal of an off-grade announcement (issue 14)
+        return tr("off-grade announcement · {element}").format(element=key.rsplit("/", 1)[-1])
     else:
         thing = f"{e.entity} {key}"
     return thing + (f" · {names.get(e.field, e.field)}" if e.field else "")
@@ -195,6 +197,8 @@ def _action(e: AuditEntry, before: AuditEntry | None) -> str:
     """entered, judged (a first judgement), corrected (a value changed), removed, voided, warned."""
     if e.field == "plausibility":
         return tr("warned")
+    if e.entity == "alert" and e.field == "dismissed":
+        return tr("dismissed")
     if e.field == "voided":
         return tr("voided")
     if e.action == "insert":
@@ -219,6 +223,8 @@ def _change(e: AuditEntry) -> str:
         return tr("voided (was: {record})").format(record=record_words(_parsed(e.old_value)))
     if e.field == "plausibility":
         return plausibility.recorded_text(e.new_value or "")
+    if e.entity == "alert" and isinstance(logged := _parsed(e.new_value), dict):
+        return alerts.dismissal_text(logged)
     if e.action == "insert" and e.old_value is None and not element:
         return record_words(_parsed(e.new_value))
     old, new = _parsed(e.old_value), _parsed(e.new_value)

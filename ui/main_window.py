@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QWindow
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk import health
+from qcdesk.alerts import Alert, Dismissal, alert_text
 from qcdesk.people import Permission
 from ui import settings as keys
+from ui.alert_banner import AlertBanner
 from ui.common import keep_columns_together
 from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.session import Session
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.damage_banner)
+        self._build_alerts(column)  # the off-grade banner (issue 14, alerts)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.shift_view = ShiftView(session, self)
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
+        self.refresh_alerts()
 
     def _show_busy(self, on: bool) -> None:
         self.busy.setText(self.tr("working…") if on else "")
@@ -578,6 +582,50 @@ class MainWindow(QMainWindow):
                 first=summary.first_date.isoformat(), last=last.isoformat()), 120000)
 
         self.session.submit(last_shift, done=show, receiver=self)
+
+    # ---------------------------------------------------------------- off-grade announcements
+    # (issue 14, alerts) The banner of `qcdesk.alerts`: asked of the store at the start and after
+    # every save of this desk (`session.changed`); what other desks save calls refresh_alerts too.
+
+    def _build_alerts(self, column: QVBoxLayout) -> None:
+        self.alert_banner = AlertBanner(self)
+        self.alert_banner.open_heat.connect(self.open_heat)
+        self.alert_banner.dismiss.connect(self.dismiss_alert)
+        column.addWidget(self.alert_banner)
+        self._alerts_asked = self._alerts_again = False  # a question under way; another wanted after it
+        self.session.changed.connect(lambda _what: self.refresh_alerts())
+        shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
+        shortcut.activated.connect(self.alert_banner.focus_first)
+
+    def refresh_alerts(self) -> None:
+        """Ask the store (on the session's worker) which announcements are open, and show them."""
+        if self._alerts_asked:  # one question at a time: the newest state is asked once it answers
+            self._alerts_again = True
+            return
+        self._alerts_asked = True
+
+        def shown(alerts: list[Alert]) -> None:
+            self._alerts_asked = False
+            self.alert_banner.set_alerts(alerts)
+            if self._alerts_again:
+                self._alerts_again = False
+                self.refresh_alerts()
+
+        def not_shown(message: str) -> None:
+            self._alerts_asked = self._alerts_again = False
+            self._show_failure(message)
+
+        self.session.submit(lambda store: store.open_alerts(), done=shown, failed=not_shown, receiver=self)
+
+    def dismiss_alert(self, alert: Alert) -> None:
+        """Dismiss an announcement for the whole workshop, as whoever is signed in."""
+        def dismissed(done: Dismissal) -> None:
+            self.statusBar().showMessage(self.tr("Dismissed by {who} at {when}: {what}").format(
+                who=done.dismissed_by, when=done.dismissed_at, what=alert_text(alert)), 10000)
+
+        self.session.submit(lambda store: store.dismiss_alert(alert), done=dismissed,
+                            failed=lambda message: self.statusBar().showMessage(message, 15000),
+                            receiver=self, changes="alerts")
 
     # ---------------------------------------------------------------- remembered layout
 

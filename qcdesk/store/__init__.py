@@ -20,6 +20,7 @@ people      people, PINs, roles, and signing off
 plans       plans, the workshop's name, frozen control limits
 trail       reading the trail: a heat's history, what `verify` checks
 queries     rates, the history page, trends, records, exports
+alerts      the off-grade announcements and their dismissals
 ========== =====================================================================
 
 `Store` is the top layer; callers only ever see it (and the value types below).
@@ -27,6 +28,7 @@ queries     rates, the history page, trends, records, exports
 
 from __future__ import annotations
 
+from qcdesk.store.alerts import Alerts
 from qcdesk.store.base import BUSY_TIMEOUT_S, current_user, environment_error
 from qcdesk.store.common import (
     HISTORY_QUICK_SORTS,
@@ -45,14 +47,13 @@ from qcdesk.store.queries import (
     HeatFilter,
     HeatListRow,
     HeatPage,
-    Queries,
     RecordDay,
 )
 from qcdesk.store.samples import PRELIMINARY_BEFORE_TAP, NewSample, SampleTarget
 from qcdesk.store.trail import AuditEntry
 
 
-class Store(Queries):
+class Store(Alerts):
     """A qcdesk database, opened for one user."""
 
 

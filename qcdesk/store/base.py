@@ -42,7 +42,7 @@ from qcdesk.people import (
 from qcdesk.standards import HeatCheck
 from qcdesk.store import postgres
 from qcdesk.store.common import as_text, chunks, clean_name, clean_reason, person_from_row, split_statements
-from qcdesk.store.dialect import POSTGRESQL, SQLITE, Dialect, postgres_schema, set_pragma
+from qcdesk.store.dialect import POSTGRESQL, SQLITE, Dialect, postgres_schema, postgres_upgrade, set_pragma
 
 BUSY_TIMEOUT_S = 5.0
 STATISTICS_AFTER_ROWS = 1000  # a write of this many rows refreshes the server's planner statistics
@@ -263,6 +263,8 @@ class StoreBase:
                 if not create:
                     raise DatabaseError(_("{path} holds no qcdesk database yet.").format(path=server.shown))
                 store._create_on_server()
+            elif store.schema_version() < LATEST:
+                store._upgrade_on_server()
         except sqlite3.Error as exc:
             conn.close()
             raise environment_error(exc) from exc
@@ -290,6 +292,22 @@ class StoreBase:
             if seed_heads.is_file() and not self.journal.exists():
                 with contextlib.suppress(OSError):
                     shutil.copyfile(seed_heads, self.journal)
+
+    def _upgrade_on_server(self) -> None:
+        """Bring a PostgreSQL database of an older schema to the newest, by the blocks of
+        postgres_schema.sql after its version (`dialect.postgres_upgrade`), in one transaction
+        under the write lock. Only the owner role may (`qcdesk --db URI migrate`): the desks'
+        role is told so, and nothing is changed."""
+        found = self.schema_version()
+        if not self.conn.execute("SELECT has_schema_privilege(current_schema(), 'CREATE')").fetchone()[0]:
+            raise DatabaseError(_(
+                "{path} holds a qcdesk database of schema {found}; this program needs schema {known}. "
+                "Nothing was changed: the owner role brings it up to date with qcdesk --db URI migrate."
+            ).format(path=self.location, found=found, known=LATEST))
+        raw = cast(postgres.Connection, self.conn).raw
+        with self.transaction():
+            for version in range(self.schema_version() + 1, LATEST + 1):  # another desk may have done it
+                raw.execute(postgres_upgrade(version))
 
     @property
     def location(self) -> str:

@@ -19,7 +19,11 @@ from qcdesk.store import postgres
 # In an order that satisfies every foreign key.
 TABLES = ("converter", "shift", "grade", "standard", "standard_limit", "defect", "heat", "heat_analysis",
           "ingot", "ingot_defect", "audit_v1", "plan", "person", "signature", "workshop", "control_limits",
-          "audit", "audit_block", "sample", "sample_value", "tolerance_edition", "tolerance_class")
+          "audit", "audit_block", "sample", "sample_value", "tolerance_edition", "tolerance_class",
+          "alert_dismissal")
+# Tables added after schema 10 (the first a server held), with the schema that added them: a
+# server's database or backup of an older schema lacks them until `qcdesk migrate` upgrades it.
+SINCE = {"alert_dismissal": 11}
 # Tables whose SQLite rowid is not one of their columns: PostgreSQL keeps it in `rowid`, since
 # the audit trail names their records by it.
 ROWID_TABLES = ("grade", "defect", "plan")

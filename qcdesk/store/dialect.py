@@ -125,6 +125,22 @@ def postgres_schema() -> str:
     return resources.files("qcdesk.store").joinpath("postgres_schema.sql").read_text(encoding="utf-8")
 
 
+_UPGRADE_MARK = re.compile(r"^-- upgrade to schema (\d+)$", re.MULTILINE)
+
+
+def postgres_upgrade(version: int) -> str:
+    """The statements of postgres_schema.sql that bring a database of schema `version` - 1 to
+    `version`: those after its line `-- upgrade to schema N`, up to the next such line. (The
+    schema's script creates every version at once; an older database runs only its blocks.)"""
+    script = postgres_schema()
+    marks = list(_UPGRADE_MARK.finditer(script))
+    for i, mark in enumerate(marks):
+        if int(mark.group(1)) == version:
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(script)
+            return script[mark.end():end]
+    raise LookupError(f"postgres_schema.sql has no upgrade to schema {version}")
+
+
 # The schema's constraints added NOT VALID (rows before them were never checked), and those
 # whose triggers (a foreign key's, the server's own) a superuser disabled.
 _PG_UNVALIDATED = """

@@ -38,6 +38,8 @@ TO {app};
 
 -- the audit trail: read and added to, never changed or removed
 GRANT SELECT, INSERT ON {schema}.audit, {schema}.audit_block TO {app};
+-- the dismissals of the off-grade announcements (issue 14): made, never changed or removed
+GRANT SELECT, INSERT ON {schema}.alert_dismissal TO {app};
 -- the log kept before schema 9, and the schema's version: read only
 GRANT SELECT ON {schema}.audit_v1, {schema}.qcdesk_schema TO {app};
 

@@ -328,6 +328,10 @@ class Trail(PlansAndLimits):
             return _("{heat}/{sample} ({kind}, sample row {rec})").format(
                 heat=heat[0] if heat else state[0], sample=state[2] or "-",
                 kind=_(kind[0]) if kind else state[1], rec=rec)
+        if table.name == records.DISMISSAL:
+            heat = self.conn.execute("SELECT heat_no FROM heat WHERE id = ?", (state[1],)).fetchone()
+            return _("{heat}/{element} (dismissal row {rec})").format(
+                heat=heat[0] if heat else state[1], element=state[3], rec=rec)
         return _("{name} (row {rec})").format(name=state[0], rec=rec)
 
     def signing_entry(self, sig_id: int) -> tuple[int, str, str | None, str | None] | None:
