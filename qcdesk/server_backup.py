@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -547,6 +548,20 @@ _OTHERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_databa
            "OR application_name = current_setting('application_name'))")
 
 
+LEAVING_S = 1.0  # how long the connections this command has just closed may take to leave the server
+
+
+def _others(conn: Any) -> int:
+    """The sessions of others on the workshop's database (this command's own connections, just
+    closed, given a moment to leave the server's list: each check of a restore opens one)."""
+    deadline = time.monotonic() + LEAVING_S
+    while True:
+        others = int((conn.execute(_OTHERS).fetchone() or (0,))[0])
+        if not others or time.monotonic() > deadline:
+            return others
+        time.sleep(0.05)
+
+
 def _may_restore(server: Server, replacing: bool) -> None:
     """Refuse, before pg_restore runs, a role that may not create the schema's tables, and the
     replacing of a database others are connected to (their locks would hold it up)."""
@@ -555,7 +570,7 @@ def _may_restore(server: Server, replacing: bool) -> None:
     conn = plant.connect(server)
     try:
         may, role = conn.execute(_MAY_CREATE).fetchone() or (False, "?")
-        others = int((conn.execute(_OTHERS).fetchone() or (0,))[0]) if replacing else 0
+        others = _others(conn) if replacing else 0
     finally:
         conn.close()
     if not may:
