@@ -542,10 +542,11 @@ def _pg_restore(restorer: Path, archive: Path, server: Server, *, clean: bool) -
 
 
 _MAY_CREATE = "SELECT has_schema_privilege(current_schema(), 'CREATE'), current_user"
-# the desks of other workshops (their application_name `qcdesk/<workshop>`) hold nothing of this one's
+# the desks of other workshops (their application_name `qcdesk…/<workshop>`) hold nothing of this one's
 _OTHERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-           "AND pid <> pg_backend_pid() AND (application_name NOT LIKE 'qcdesk/%' "
-           "OR application_name = current_setting('application_name'))")
+           "AND pid <> pg_backend_pid() AND (application_name NOT LIKE 'qcdesk%/%' "
+           "OR split_part(application_name, '/', 2) "
+           "= split_part(current_setting('application_name'), '/', 2))")
 
 
 LEAVING_S = 1.0  # how long the connections this command has just closed may take to leave the server

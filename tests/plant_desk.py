@@ -17,6 +17,13 @@ save (kind, what, latency of the store call in seconds, retries, when it returne
 expects the database to hold (each heat's tapped weight, analysis and ingots, every reason
 given), and any other error (which a person would have seen).
 
+Every desk also **listens** (issue 14), as an open window does: a thread of its own waits on the
+database's feed (`qcdesk.store.changes`: LISTEN/NOTIFY on a server, data_version on a file) from
+before the start on. Once done saving it prints "saved" and waits for a line with the id of the
+last audit entry (the runner's, once every desk is done); then it waits for its feed to reach it
+(at most LISTEN_WAIT_S) and writes what it heard: the last entry id read, the heats it was told of,
+how many reads it took.
+
 A **reader** is the shift view of another desk: it polls, in one snapshot each time, the
 history page of the heats of production dates DAYS (``first..last``, every page) and the
 rates by shift and by shift × converter, as the views do, until a line arrives on its
@@ -30,9 +37,11 @@ from __future__ import annotations
 
 import json
 import random
+import selectors
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -46,13 +55,14 @@ if str(ROOT) not in sys.path:
 
 from qcdesk.errors import DatabaseError  # noqa: E402
 from qcdesk.model import Disposition, IngotDefect, Location  # noqa: E402
-from qcdesk.store import HeatFilter, NewHeat, NewIngot, Store  # noqa: E402
+from qcdesk.store import HeatFilter, NewHeat, NewIngot, Store, changes  # noqa: E402
 
 # Each desk taps a heat every seven minutes from 06:00 of one day on: every shift gets heats.
 FIRST_TAP = datetime(2025, 3, 3, 6, 0)
 DAYS = (FIRST_TAP.date(), FIRST_TAP.date() + timedelta(days=6))  # up to 1,200 heats a desk
 GOOD = {"C": 0.15, "Si": 0.20, "Mn": 0.50, "P": 0.020, "S": 0.020}
 BUSY_RETRIES = 20
+LISTEN_WAIT_S = 30.0  # how long a desk waits for its feed to bring the last save (it takes a second)
 
 
 def heat_no(series: str, desk: int, serial: int) -> str:
@@ -175,25 +185,68 @@ class Desk:
             self.new_heat()
 
 
+class Listener:
+    """A desk's ear on the database, as an open window has one (issue 14): the feed's changes,
+    taken on a thread of its own."""
+
+    def __init__(self, store: Store) -> None:
+        self.feed = changes.open_feed(store.server or store.path, store.last_entry_id())
+        self.last_id = self.feed.last_id
+        self.heats: set[str] = set()
+        self.reads = 0
+        self.errors: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            changes.follow(self.feed, self._heard, self._stop, idle_wait=0.5)
+        except Exception:
+            self.errors.append(traceback.format_exc())
+
+    def _heard(self, news: changes.Changes) -> None:
+        self.reads += 1
+        self.heats |= news.heat_numbers
+        self.last_id = news.last_id
+
+    def finish(self, final: int) -> dict[str, Any]:
+        """Wait (at most LISTEN_WAIT_S) until the feed has brought entry `final`; what it heard."""
+        deadline = time.monotonic() + LISTEN_WAIT_S
+        while self.last_id < final and time.monotonic() < deadline and self._thread.is_alive():
+            time.sleep(0.01)
+        self._stop.set()
+        self.feed.wake()
+        self._thread.join(10)
+        self.feed.close()
+        return {"last_id": self.last_id, "heats": sorted(self.heats), "reads": self.reads,
+                "errors": self.errors}
+
+
 def desk_main(uri: str, desk: int, *, seconds: float, seed: int, pause_ms: float, series: str,
               out: Path) -> int:
     rng = random.Random(seed)
     store = Store.open(uri, f"desk{desk:02d}", create=False)
     session = Desk(store, desk, rng, series)
+    listener = Listener(store)
     print("ready", flush=True)
     sys.stdin.readline()  # everyone starts at once
     deadline = time.monotonic() + seconds
+    heard: dict[str, Any] = {}
     try:
         while True:
             time.sleep(rng.uniform(0, pause_ms / 1000))  # the person's next entry
             if time.monotonic() >= deadline:
                 break
             session.step()
+        print("saved", flush=True)
+        final = sys.stdin.readline().strip()  # the last entry, once every desk is done
+        heard = listener.finish(int(final) if final.isdigit() else 0)
     finally:
         store.close()
         out.write_text(json.dumps({
             "desk": desk, "saves": session.saves, "retries": session.retries, "errors": session.errors,
-            "heats": session.heats, "reasons": session.reasons}), encoding="utf-8")
+            "heats": session.heats, "reasons": session.reasons, "heard": heard}), encoding="utf-8")
     return 0
 
 
@@ -268,6 +321,7 @@ class PlantRun:
     reader: dict[str, Any]
     seconds: float  # from the start signal to the last desk's end
     blocks_before: int  # the chain's blocks when the desks started
+    last_id: int = 0  # the last audit entry once every desk was done saving
 
     @property
     def saves(self) -> list[tuple[str, str, float, int, float]]:
@@ -283,7 +337,10 @@ class PlantRun:
 
     @property
     def errors(self) -> list[str]:
-        return [f"desk {d['desk']}: {e}" for d in self.desks for e in d["errors"]] + self.reader["errors"]
+        return ([f"desk {d['desk']}: {e}" for d in self.desks for e in d["errors"]]
+                + [f"desk {d['desk']} listening: {e}" for d in self.desks
+                   for e in d["heard"].get("errors", [])]
+                + self.reader["errors"])
 
 
 def prepare(uri: str, desks: int) -> None:
@@ -311,10 +368,20 @@ def _ready(proc: subprocess.Popen[str], err: Path) -> None:
         raise RuntimeError(f"a desk did not start: {line!r}\n{err.read_text(encoding='utf-8')}")
 
 
-def _tell(proc: subprocess.Popen[str]) -> None:
+def _tell(proc: subprocess.Popen[str], line: str = "go") -> None:
     assert proc.stdin is not None
-    proc.stdin.write("go\n")
+    proc.stdin.write(line + "\n")
     proc.stdin.flush()
+
+
+def _saved(proc: subprocess.Popen[str], err: Path, timeout: float) -> None:
+    """Wait for a desk to say it is done saving (or to end)."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(proc.stdout, selectors.EVENT_READ)
+        if not waiting.select(timeout):
+            raise RuntimeError(f"a desk did not finish saving:\n{err.read_text(encoding='utf-8')}")
+    proc.stdout.readline()
 
 
 def _end(proc: subprocess.Popen[str], err: Path, timeout: float) -> None:
@@ -350,8 +417,14 @@ def run_plant(uri: str, *, desks: int = 12, seconds: float = 60.0, pause_ms: flo
             for proc, _err in procs:
                 _tell(proc)
             for proc, err in procs:
-                _end(proc, err, timeout=seconds + 120)
+                _saved(proc, err, timeout=seconds + 120)
             took = time.monotonic() - started
+            with Store.open(uri, "setup", create=False) as store:
+                last_id = store.last_entry_id()
+            for proc, _err in procs:  # each desk's feed is to bring it there
+                _tell(proc, str(last_id))
+            for proc, err in procs:
+                _end(proc, err, timeout=seconds + 120)
             _tell(reader)
             _end(reader, tmp / "reader.err", timeout=60)
         finally:
@@ -361,7 +434,7 @@ def run_plant(uri: str, *, desks: int = 12, seconds: float = 60.0, pause_ms: flo
                     proc.wait()
         found = [json.loads((tmp / f"desk{d}.json").read_text(encoding="utf-8")) for d in range(1, desks + 1)]
         seen = json.loads((tmp / "reader.json").read_text(encoding="utf-8"))
-    return PlantRun(found, seen, took, blocks_before)
+    return PlantRun(found, seen, took, blocks_before, last_id)
 
 
 def percentile(values: list[float], q: float) -> float:

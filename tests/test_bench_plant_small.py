@@ -25,4 +25,5 @@ def test_the_plant_benchmark_prints_every_figure() -> None:
     assert "rates the same" in out
     for desks in ("PostgreSQL, steady", "PostgreSQL, flat out", "SQLite, steady", "SQLite, flat out"):
         assert f"| {desks}, pause" in out
+    assert out.count("| everything, in ") == 4  # every desk heard every change (issue 14)
     assert "Machine:" in out

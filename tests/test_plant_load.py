@@ -2,6 +2,7 @@
 heats, analyses, judged ingots and corrections on one PostgreSQL database for a minute while
 a thirteenth polls the shift view. Nothing is lost, no error reaches a person, the chain is
 one chain with a block for every save, verify passes, and the shift view saw every heat.
+Every desk listens the while (issue 14) and hears of every change.
 
 The desks and the reader are tests/plant_desk.py; the benchmark of their save latency is
 tests/benchmarks/bench_plant.py. The desks run on this machine, so they note their chain heads
@@ -73,6 +74,14 @@ def test_twelve_desks_for_a_minute_lose_nothing(pg_new_uri: str) -> None:
     # the shift view saw every heat, and its rates always counted the heats it listed
     assert set(run.reader["first_seen"]) == set(expected)
     assert run.reader["disagreements"] == []
+
+    # every desk, listening the while (issue 14), heard of every change: the last entry its feed
+    # read is the last there is, and the heats it was told of are every heat saved
+    for desk in run.desks:
+        assert desk["heard"]["last_id"] == run.last_id, desk["desk"]
+        assert set(desk["heard"]["heats"]) >= set(expected), desk["desk"]
+    reads = [desk["heard"]["reads"] for desk in run.desks]
+    print(f"each desk listening read the audit {min(reads)}–{max(reads)} times for {len(saves)} saves")
 
 
 def test_a_desk_told_busy_saves_again_once_the_other_desk_is_done(

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -60,6 +61,7 @@ from qcdesk.product import ProductCheck
 from qcdesk.rates import RateRow
 from qcdesk.standards import HeatCheck
 from qcdesk.store import NewIngot, NewSample, Store
+from qcdesk.store.changes import Changes
 from ui.audit_dialog import AuditDialog, field_name, value_words
 from ui.common import (
     BAD_BACKGROUND,
@@ -85,6 +87,7 @@ from ui.ingot_grid import (
     WeightDelegate,
     disposition_name,
 )
+from ui.live import ELSEWHERE
 from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
@@ -92,6 +95,8 @@ from ui.shift_view import shift_name
 T = TypeVar("T")
 DOUBT_STYLE = "color: #8a4b00; font-weight: bold;"
 SAVED_STYLE = "color: #1b5e20; font-weight: bold;"
+ELSEWHERE_STYLE = ("#elsewhere_bar { background: #fff3cd; border: 1px solid #c9a227; } "
+                   "QLabel { color: #5c4400; }")
 
 @dataclass(frozen=True)
 class HeatData:
@@ -508,6 +513,23 @@ class HeatView(QWidget):
         self.undo_note = Note(self)  # what Ctrl+Z took back, or why nothing
         self.undo_note.setObjectName("undo_note")
         self._goto_ingot: int | None = None  # the ingot the cursor goes to once the ingots are shown
+        # issue 14 (live): the heat was saved at another desk while something typed here is not
+        self.elsewhere_bar = QFrame(self)
+        self.elsewhere_bar.setObjectName("elsewhere_bar")
+        self.elsewhere_bar.setStyleSheet(ELSEWHERE_STYLE)
+        self.elsewhere_note = QLabel(self.tr(
+            "This heat was changed at another desk. What you typed here is not saved yet: save it, "
+            "or reload to see the heat as it is saved now."), self.elsewhere_bar)
+        self.elsewhere_note.setWordWrap(True)
+        self.elsewhere_reload = QPushButton(self.tr("Reload"), self.elsewhere_bar)
+        self.elsewhere_reload.setToolTip(self.tr("Show the heat as it is saved now; what you typed "
+                                                 "and did not save is dropped"))
+        self.elsewhere_reload.clicked.connect(self.reload_saved)
+        bar_layout = QHBoxLayout(self.elsewhere_bar)
+        bar_layout.setContentsMargins(8, 4, 8, 4)
+        bar_layout.addWidget(self.elsewhere_note, 1)
+        bar_layout.addWidget(self.elsewhere_reload)
+        self.elsewhere_bar.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -643,6 +665,7 @@ class HeatView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.elsewhere_bar)
         layout.addLayout(record)
         layout.addWidget(self.header_error)
         layout.addWidget(self.tap_question)
@@ -658,7 +681,33 @@ class HeatView(QWidget):
         QWidget.setTabOrder(self.add_count, self.add_weight)
         QWidget.setTabOrder(self.add_weight, self.add_button)
         self._set_enabled(False)
-        session.changed.connect(lambda _what: self.reload())
+        session.changed.connect(self._changed)
+
+    def _changed(self, what: str) -> None:
+        """Saved at this desk: shown again (what is typed stays). Heats saved at another desk
+        come to `changed_elsewhere` instead."""
+        if what != ELSEWHERE:
+            self.reload()
+
+    def changed_elsewhere(self, changes: Changes) -> None:
+        """Another desk saved (`ui.live`): the heat shown again if it was changed there, unless
+        something typed here is not saved yet; then a bar says so and offers to reload."""
+        if self.heat_no is None or not changes.touches(self.data.heat.heat_no if self.data else self.heat_no):
+            return
+        if self.unsaved():
+            self.elsewhere_bar.show()
+        else:  # the record as saved now (its fields are not judged typed against the new one)
+            self._reset_header = True
+            self.reload()
+
+    def reload_saved(self) -> None:
+        """The heat as it is saved now; what was typed and not saved is dropped."""
+        self.elsewhere_bar.hide()
+        if self.data is not None:
+            self._show_header(self.data.heat)
+            self.analysis.revert()
+        self._reset_analysis = self._reset_header = True
+        self.reload()
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.history_button, self.tapped_at, self.grade, self.weight, self.temperature, self.notes,
@@ -682,6 +731,7 @@ class HeatView(QWidget):
 
     def _open(self, heat_no: str) -> None:
         if heat_no != self.heat_no:
+            self.elsewhere_bar.hide()
             self._reset_analysis = self._reset_header = True
             self._weight_typed = False
             self.analysis.saved_note.clear()
@@ -729,6 +779,8 @@ class HeatView(QWidget):
         self.grade.setCompleter(completer)
         self.analysis.set_heat(data, keep_typed=same and not self._reset_analysis and self.analysis.dirty())
         self._reset_analysis = False
+        if not self.unsaved():  # nothing typed is left unsaved: what is shown is what is saved
+            self.elsewhere_bar.hide()
         self._show_ingots(data)
         self.doubts.setText("\n".join("⚠ " + d.text() for d in data.doubts))
         if self._focus_analysis:

@@ -37,6 +37,8 @@ from qcdesk.people import Permission
 from ui import settings as keys
 from ui.alert_banner import AlertBanner
 from ui.common import keep_columns_together
+from ui.live import ChangeWatcher
+from ui.live import words as live_words
 from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.session import Session
 from ui.shift_view import ShiftView
@@ -44,6 +46,7 @@ from ui.shift_view import ShiftView
 if TYPE_CHECKING:  # imported when first made (see the module's docstring)
     from qcdesk.demo import DemoSummary
     from qcdesk.store import Store
+    from qcdesk.store.changes import Changes
     from ui.first_run import FirstRunPage
     from ui.heat_entry import NewHeatDialog
     from ui.heat_view import HeatView
@@ -132,6 +135,10 @@ class MainWindow(QMainWindow):
         session.failed.connect(self._show_failure)
         session.person_changed.connect(self._person_changed)
         self._person_changed()
+        # issue 14 (live): what the other desks save, shown here as it happens
+        self.watcher = ChangeWatcher(session, self)
+        self.watcher.arrived.connect(self.changes_arrived)
+        self.watcher.start()
         self._restore()
         self.show_health()
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
@@ -428,6 +435,18 @@ class MainWindow(QMainWindow):
                 self.first_run.demo_button.setFocus()
             else:  # a new database: its first administrator before anything else
                 self.first_run.ask_admin()
+
+    # ---------------------------------------------------------------- issue 14 (live): other desks' saves
+
+    def changes_arrived(self, changes: Changes) -> None:
+        """What the other desks saved (`ui.live`; this desk's own saves left out), within a
+        second or two: every view showing it reads it again as after a save of this desk; the
+        heat open here too, unless something typed in it is not saved. The one place the window
+        learns of others' saves: whatever else they announce hooks in here."""
+        for what in live_words(changes):
+            self.session.changed.emit(what)
+        if "heat_view" in self._made:
+            self.heat_view.changed_elsewhere(changes)
 
     # ---------------------------------------------------------------- people, voiding, backups
 

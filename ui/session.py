@@ -32,6 +32,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from qcdesk.errors import QcError
 from qcdesk.people import Person
 from qcdesk.store import Store, environment_error
+from qcdesk.store.changes import OwnWrites
 from qcdesk.store.postgres import Server, is_server, workshop_problem
 
 T = TypeVar("T")
@@ -167,6 +168,9 @@ class Session(QObject):
             self.has_people = probe.roles_enforced()
             if probe.server is not None:  # several workshops on one server: the one entered (workshops)
                 self.database = probe.server
+            self.last_change = probe.last_entry_id()  # issue 14: the other desks' saves after it are news
+        self.own = OwnWrites()  # issue 14: the audit entries this window's own saves wrote
+        self._closers: list[Callable[[], None]] = []
         self.person: Person | None = None  # who signed in (databases with people)
         self._generation = 0  # bumped when the person changes: the workers' connections reopen
         self._local = threading.local()
@@ -225,6 +229,7 @@ class Session(QObject):
             store = self._local.store = None
         if store is None:
             store = Store.open(self.database, self.user, self.clock, person=person)
+            store.own = self.own
             self._local.store = store
             self._local.generation = generation
         return store
@@ -294,9 +299,15 @@ class Session(QObject):
         if self._closed:
             return
         self._closed = True
+        for closer in self._closers:
+            closer()
         for executor in self._executors.values():
             executor.submit(self._close_store).result()
             executor.shutdown(wait=True)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Call `closer` first when the session closes (a thread of the window's to stop)."""
+        self._closers.append(closer)
 
     def _close_store(self) -> None:
         store = getattr(self._local, "store", None)

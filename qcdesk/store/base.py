@@ -41,6 +41,7 @@ from qcdesk.people import (
 )
 from qcdesk.standards import HeatCheck
 from qcdesk.store import postgres
+from qcdesk.store.changes import OwnWrites
 from qcdesk.store.common import as_text, chunks, clean_name, clean_reason, person_from_row, split_statements
 from qcdesk.store.dialect import POSTGRESQL, SQLITE, Dialect, postgres_schema, postgres_upgrade, set_pragma
 
@@ -182,6 +183,10 @@ class StoreBase:
         self._changed: dict[tuple[str, object], int] = {}  # record → its last pending entry
         self._block: tuple[str, str] | None = None  # this write's (at, user), from its first entry
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+        # issue 14: the audit ids this connection's writes add, noted for the desk (before each
+        # commit, taken back if it fails) to tell its own saves from the other desks'
+        self.own: OwnWrites | None = None
+        self._sealed: tuple[int, int] | None = None  # this write's (last id before, last id)
 
     @classmethod
     def open(cls, path: str | Path | postgres.Server, user: str | None = None,
@@ -422,8 +427,14 @@ class StoreBase:
             if (gone := health.moved(self.path, self._identity)) is not None:  # not into a lost file
                 raise gone
             sealed = self._seal_block()
+            if self._sealed is not None:  # issue 14: the other desks are told, and this one knows it
+                self.dialect.announce(self.conn)
+                if self.own is not None:
+                    self.own.add(*self._sealed)
             self.conn.execute("COMMIT")
         except BaseException as exc:
+            if self._sealed is not None and self.own is not None:
+                self.own.discard(*self._sealed)
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             self._has_people = False  # the first person may have been added in this write
@@ -442,6 +453,7 @@ class StoreBase:
             self._pending.clear()
             self._changed.clear()
             self._block = None
+            self._sealed = None
         if sealed is not None:
             journal.confirm(self.journal, sealed)
 
@@ -503,6 +515,7 @@ class StoreBase:
         at, user = self._block or (self._clock().astimezone().isoformat(timespec="seconds"), self.user)
         content = self.audit_content(prev_last, last_id)
         head = chain.block(prev_head, last_id, at, user, content)
+        self._sealed = (prev_last, last_id)
         db.execute("INSERT INTO audit_block (last_id, at, user, hash) VALUES (?, ?, ?, ?)",
                    (last_id, at, user, bytes.fromhex(head)))
         try:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, MIGRATIONS
+from qcdesk.store.changes import ANNOUNCE_SQL
 from qcdesk.store.common import split_statements
 
 
@@ -57,6 +58,8 @@ class Dialect(Protocol):
     def expected_functions(self) -> dict[str, str]: ...
 
     def refresh_statistics(self, conn: Any) -> None: ...
+
+    def announce(self, conn: Any) -> None: ...  # issue 14: a write tells the listening desks
 
 
 class SQLite:
@@ -111,6 +114,10 @@ class SQLite:
 
     def refresh_statistics(self, conn: Any) -> None:
         """Nothing: SQLite plans without statistics unless ANALYZE made some, and none are."""
+
+    def announce(self, conn: Any) -> None:
+        """Nothing: the other connections to the file see its data_version change
+        (`qcdesk.store.changes`)."""
 
 
 def set_pragma(conn: Any, name: str, value: int) -> None:
@@ -337,6 +344,11 @@ class PostgreSQL:
         """The planner's statistics of the growing tables, now (the schema's
         qc_refresh_statistics: ANALYZE is the owner's)."""
         conn.execute("SELECT qc_refresh_statistics()").fetchall()
+
+    def announce(self, conn: Any) -> None:
+        """Inside a write: a notification without payload on the schema's channel, delivered to
+        the listening desks when the write commits (`qcdesk.store.changes`)."""
+        conn.execute(ANNOUNCE_SQL)
 
 
 SQLITE = SQLite()

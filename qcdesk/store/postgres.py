@@ -795,8 +795,9 @@ def enter_workshop(conn: Any, server: Server) -> str | None:
             "server: {mine}. An administrator makes you one: qcdesk plant member add {role} --workshop "
             "{code}.").format(role=role, code=named, mine=mine))
     conn.execute("SELECT set_config('search_path', quote_ident(%s), false)", (named,))
-    if named != "public":  # who works where, for a restore of one workshop (server_backup)
-        conn.execute("SELECT set_config('application_name', %s, false)", (f"qcdesk/{named}",))
+    if named != "public":  # who works where ("qcdesk/north"): for a restore of one workshop
+        conn.execute("SELECT set_config('application_name', current_setting('application_name') || '/' "
+                     "|| %s, false)", (named,))
     return str(named)
 
 

@@ -29,6 +29,7 @@ from qcdesk.numbers import (
 from qcdesk.people import (
     Permission,
 )
+from qcdesk.store.changes import Changes, read_changes
 from qcdesk.store.common import as_text
 from qcdesk.store.dialect import Trigger
 from qcdesk.store.plans import PlansAndLimits
@@ -181,6 +182,11 @@ class Trail(PlansAndLimits):
         """The id of the newest audit entry (0 for none)."""
         row = self.conn.execute("SELECT max(id) FROM audit").fetchone()
         return int(row[0]) if row[0] is not None else self._chain_tip()[0]
+
+    def changes_since(self, last_id: int) -> Changes:
+        """What was saved after audit entry `last_id` (issue 14: what a desk learns of the
+        others' saves; `qcdesk.store.changes`)."""
+        return read_changes(self.conn, last_id)
 
     def record_restore(self, backup_file: Path, backup_head: str, kept_aside: Path | None,
                        replaced_head: str | None, problem: str | None = None) -> None:

@@ -15,8 +15,9 @@
 3. **Back to a file.** `qcdesk.store.copy.into_file` copies the server's database into a new
    SQLite file (the schema of the migrations, empty): timed; its chain head must be the
    original's, and its rates the original's.
-4. **Twelve desks** (tests/plant_desk.py, the load test's desks) save for `--seconds` on the
-   ten-year database on the server, while a shift view polls: the latency of each save (the
+4. **Twelve desks** (tests/plant_desk.py, the load test's desks, each listening for the others'
+   saves as an open window does) save for `--seconds` on the ten-year database on the server,
+   while a shift view polls: the latency of each save (the
    store call, as the desk waits for it), median and 95th percentile, at a steady pace (each
    desk pauses up to `--pause-ms` between saves) and flat out (`--flat-out-pause-ms`); and
    the same desks on the SQLite copy, for comparison.
@@ -204,7 +205,21 @@ def desks_row(label: str, run: PlantRun, pause_ms: float) -> str:
             f"({len(latencies) / run.seconds:.1f}/s), {run.retries} retried after busy | "
             f"{_ms(percentile(latencies, 50))} | {_ms(percentile(latencies, 95))} | {_ms(max(latencies))} | "
             f"{_ms(statistics.median(run.reader['polls']))} a poll; a new heat seen after "
-            f"{_ms(statistics.median(lag)) if lag else '—'} (median) |")
+            f"{_ms(statistics.median(lag)) if lag else '—'} (median) | {_heard(run)} |")
+
+
+def _heard(run: PlantRun) -> str:
+    """What the listening desks heard (issue 14): everything, and in how many reads."""
+    reads = [d["heard"].get("reads", 0) for d in run.desks]
+    return (f"{_flag(not deaf(run), 'everything')}, in {min(reads)}–{max(reads)} reads of the audit a desk"
+            if reads else "—")
+
+
+def deaf(run: PlantRun) -> list[int]:
+    """The desks whose feed did not bring every change: the last entry, every heat saved."""
+    saved = {s[1] for s in run.saves if s[0] == "heat"}
+    return [d["desk"] for d in run.desks
+            if d["heard"].get("last_id") != run.last_id or not saved <= set(d["heard"].get("heats", []))]
 
 
 def _flag(ok: bool, word: str = "the same") -> str:
@@ -266,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"| PostgreSQL → SQLite (`copy.into_file`) | {into_file_s:.1f} s | chain head "
                       f"{_flag(back_head == head)}, rates {_flag(back_equal)} |", "",
                       f"| {args.desks} desks for {args.seconds:g} s | saves | median | p95 | max | "
-                      "the shift view |", "| --- | --- | ---: | ---: | ---: | --- |"]
+                      "the shift view | every desk listening |",
+                      "| --- | --- | ---: | ---: | ---: | --- | --- |"]
             met = True
             places = [("PostgreSQL", uri)] + ([] if args.no_sqlite_desks else [("SQLite", str(lite_path))])
             for label, where in places:
@@ -278,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
                     missed = {s[1] for s in run.saves if s[0] == "heat"} - set(run.reader["first_seen"])
                     if missed:
                         problems.append(f"{label} {pace}: the shift view missed {sorted(missed)[:5]}")
+                    if deaf(run):
+                        problems.append(f"{label} {pace}: desks {deaf(run)} did not hear every change")
                     lines.append(desks_row(f"{label}, {pace}", run, pause))
                     if label == "PostgreSQL" and pace == "steady":
                         met = percentile(run.latencies, 95) < P95_TARGET_S
