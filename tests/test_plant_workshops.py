@@ -37,6 +37,7 @@ from qcdesk.cli import main
 from qcdesk.errors import DatabaseError
 from qcdesk.i18n import set_language
 from qcdesk.store import Store
+from qcdesk.store.postgres import Server
 from qcdesk.verify import verify
 from reports import data
 from ui import settings as keys
@@ -515,3 +516,22 @@ def test_a_desk_whose_connection_the_server_dropped_comes_back_to_its_own_worksh
         assert desk.conn.execute("SELECT current_schema()").fetchone()[0] == "south"
         by_day = ("day",)
         assert _close(desk.rates(FIRST, LAST, by_day).as_dict(), alone.rates(FIRST, LAST, by_day).as_dict())
+
+
+def test_a_desk_hears_the_saves_of_its_own_workshop_only(plant: Plant) -> None:
+    """(The last test: it renames two workshops.)"""
+    from qcdesk.store.changes import APPLICATION, open_feed
+
+    with open_feed(Server(plant.uri("north", LOGINS["north"]))) as feed:
+        with psycopg.connect(plant.uri(None), autocommit=True) as admin:
+            names = [row[0] for row in admin.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE usename = %s", (LOGINS["north"],))]
+        assert names == [f"{APPLICATION}/north"]  # the restore of another workshop does not count it
+        with Store.open(plant.uri("south", LOGINS["south"]), "tester", create=False) as south:
+            south.set_workshop("South, saved while north listens")
+        assert feed.wait(1.0) is None  # south's save is not north's news
+        with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as north:
+            north.set_workshop("North, saved while north listens")
+        heard = feed.wait(10.0)
+        assert heard is not None
+        assert "workshop" in heard.tables
