@@ -894,6 +894,100 @@ ZH.update({
     "pg_dump could not back up {db}: {error}. No backup was written.": "pg_dump 无法备份 {db}：{error}。未写入备份。",
 })
 
+# --- several workshops on one server (issue 14, workshops) ---------------------------------------
+ZH.update({
+    "on a server of several workshops: the one to work in (as ?workshop=CODE in the URI)":
+        "服务器上有多个车间时：在哪个车间工作（同 URI 中的 ?workshop=CODE）",
+    "on a server of several workshops: every workshop's rates and the plant's, combined from their sums "
+    "(the quality office)": "服务器上有多个车间时：各车间的合格率及全厂合格率，由各车间的合计量汇总（质量处）",
+    "the workshop of the server to copy into (a new one, beside those there) or from":
+        "复制到服务器上的哪个车间（与已有车间并列的新车间），或从哪个车间复制",
+    "the workshops of the plant's server (--db as a superuser)": "全厂服务器上的车间（--db 以超级用户连接）",
+    "add a workshop: its schema, its records, its desks' role": "添加车间：其数据库结构、记录及工作站角色",
+    "the workshop's code: lower-case letters, digits, _": "车间代码：小写字母、数字、_",
+    "its name in English, printed on reports": "其英文名称，印在报表上",
+    "its name in Chinese": "其中文名称",
+    "its desks' role (default: qcdesk_app_CODE)": "其工作站角色（默认：qcdesk_app_CODE）",
+    "the plant's quality-office role, which reads every workshop": "全厂质量处角色，可读取每个车间",
+    "the workshops, their roles, and whether you are a member": "各车间、其角色，以及您是否为成员",
+    "who may work in a workshop (--db as a superuser)": "谁可在车间工作（--db 以超级用户连接）",
+    "make a login role (made if missing) a member of a workshop, or of the quality office":
+        "使登录角色（没有则创建）成为某车间或质量处的成员",
+    "a person's or a desk's login role": "个人或工作站的登录角色",
+    "the workshop joined": "加入的车间",
+    "the plant's quality office: reads every workshop, signs nothing": "全厂质量处：读取每个车间，不签署任何内容",
+    "the plant's quality-office role": "全厂质量处角色",
+    "--plant is for a server of several workshops; a SQLite file is one workshop":
+        "--plant 用于有多个车间的服务器；一个 SQLite 文件就是一个车间",
+    "the workshops are those of a PostgreSQL server: --db postgresql://… naming the plant's database (as a "
+    "superuser to add one); a SQLite file is one workshop":
+        "车间是 PostgreSQL 服务器上的车间：用 --db postgresql://… 指定全厂数据库（添加车间须以超级用户连接）；"
+        "一个 SQLite 文件就是一个车间",
+    "not counted: the workshops you are not a member of ({names})": "未计入：您不是其成员的车间（{names}）",
+    "no": "否",
+    "workshop": "车间",
+    "yours": "您的",
+    "desks' roles": "工作站角色",
+    "reads all": "读取全部",
+    "{db} holds no workshop yet.": "{db} 中还没有车间。",
+    "qcdesk: --workshop names a workshop of a PostgreSQL server; {db} is a SQLite file, which is one workshop":
+        "qcdesk：--workshop 指定 PostgreSQL 服务器上的车间；{db} 是 SQLite 文件，它就是一个车间",
+    "the workshop's role and the plant's role must be two roles: the quality office signs nothing":
+        "车间角色与全厂角色必须是两个角色：质量处不签署任何内容",
+    "{problem}; nothing was changed": "{problem}；未做任何更改",
+    "{problem}; nothing was copied": "{problem}；未复制任何内容",
+    "{role} may read every workshop's records and write none (the plant's quality office)":
+        "{role} 可读取每个车间的记录，不可写入（全厂质量处）",
+    "the desks of {code} connect as a login role made a member of {role} (qcdesk plant member add LOGIN "
+    "--workshop {code}), to {uri}":
+        "{code} 的工作站以 {role} 成员的登录角色（qcdesk plant member add LOGIN --workshop {code}）连接到 {uri}",
+    "{what} runs as a superuser (postgres): {uri} connects as another role. Nothing was changed.":
+        "{what} 须以超级用户（postgres）运行：{uri} 连接的是其他角色。未做任何更改。",
+    "say what {role} joins: --workshop CODE, or --plant for the quality office":
+        "请说明 {role} 加入什么：--workshop CODE，或 --plant 加入质量处",
+    "you are a member of none of the workshops of {db} ({names}): an administrator makes you one (qcdesk "
+    "plant member add)": "您不是 {db} 任何车间（{names}）的成员：请管理员将您加入（qcdesk plant member add）",
+    "workshop {code} is new: qcdesk plant workshop add {code}, as a superuser, gives it its desks' role and "
+    "the quality office's rights": "车间 {code} 是新的：以超级用户运行 qcdesk plant workshop add {code}，"
+                                   "为其设工作站角色及质量处的权限",
+    "{db} refused the workshop's schema: {error}. Nothing was changed.":
+        "{db} 拒绝了车间的数据库结构：{error}。未做任何更改。",
+    "{db} refused to make the workshop's schema: {error}. Nothing was copied: the copy runs as the "
+    "database's owner role.": "{db} 拒绝创建车间的数据库结构：{error}。未复制任何内容：复制须以数据库的属主角色运行。",
+    "workshop {code}: created, owned by {owner}": "车间 {code}：已创建，属主为 {owner}",
+    "workshop {code}: there, its records kept": "车间 {code}：已存在，其记录保留",
+    "there is no role {role} yet: qcdesk plant workshop add makes it. Nothing was changed.":
+        "还没有角色 {role}：qcdesk plant workshop add 会创建它。未做任何更改。",
+    "{db} holds no workshop {code}: the workshops there are {names}. Nothing was changed.":
+        "{db} 中没有车间 {code}：其中的车间为 {names}。未做任何更改。",
+    "workshop {code} has no desks' role yet: qcdesk plant workshop add {code} gives it one. Nothing was "
+    "changed.": "车间 {code} 还没有工作站角色：qcdesk plant workshop add {code} 会为其创建。未做任何更改。",
+    "{login} is a member of {role}": "{login} 是 {role} 的成员",
+    "the database holds the workshops {names}: each has its own desks' role (qcdesk plant workshop add CODE "
+    "grants it again)": "数据库中有车间 {names}：每个车间有自己的工作站角色（qcdesk plant workshop add CODE 可重新授权）",
+    "the schema {code} holds {what}, and not a qcdesk workshop: nothing was changed. Choose another code.":
+        "数据库结构 {code} 中有 {what}，不是 qcdesk 车间：未做任何更改。请另选代码。",
+    "plant": "全厂",
+    "there is no workshop to combine": "没有可汇总的车间",
+    "across workshops heats are grouped by {keys}: a converter's number and a shift are a workshop's own":
+        "跨车间时炉次按 {keys} 分组：转炉编号和班次是各车间自己的",
+    "{error} No backup was written.": "{error} 未写入备份。",
+    "{path} is a backup of workshop {found}; {db} is workshop {target}: nothing was restored. Restore it "
+    "onto its own workshop (?workshop={found}).":
+        "{path} 是车间 {found} 的备份；{db} 是车间 {target}：未恢复任何内容。请恢复到其本车间（?workshop={found}）。",
+    "{code!r} cannot name a workshop: a lower-case letter, then letters, digits or _, up to 40 (not pg_…)":
+        "{code!r} 不能作车间代码：以小写字母开头，其后为字母、数字或 _，最多 40 个（不能以 pg_ 开头）",
+    "{db} holds no workshop {code}: the workshops there are {names}.": "{db} 中没有车间 {code}：其中的车间为 {names}。",
+    "you ({role}) are not a member of workshop {code}: nothing was opened. Your workshops on this server: "
+    "{mine}. An administrator makes you one: qcdesk plant member add {role} --workshop {code}.":
+        "您（{role}）不是车间 {code} 的成员：未打开任何内容。您在此服务器上的车间：{mine}。"
+        "请管理员将您加入：qcdesk plant member add {role} --workshop {code}。",
+    "{db} holds several workshops: {names}. Name the one this desk works in, with ?workshop=CODE in the URI "
+    "(--db, QCDESK_DB, Preferences) or --workshop CODE; yours: {mine}.":
+        "{db} 中有多个车间：{names}。请指定本工作站所在车间：在 URI 中加 ?workshop=CODE（--db、QCDESK_DB、"
+        "首选项）或用 --workshop CODE；您的车间：{mine}。",
+})
+
 # issue 14, alerts: the off-grade announcements and their dismissals
 ZH.update({
     "dismiss an off-grade announcement": "关闭成分不合格通告",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -36,6 +37,7 @@ from qcdesk.rates import (
     FORMULAS,
     GROUP_KEYS,
     KEY_FIELDS,
+    PLANT,
     RateReport,
     RateRow,
     format_rate,
@@ -87,6 +89,9 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="NAME", help=_("who is working (default: QCDESK_USER, else "
                                                           "the login name)"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and tables"))
+    parser.add_argument("--workshop", metavar="CODE",
+                        help=_("on a server of several workshops: the one to work in (as ?workshop=CODE in "
+                               "the URI)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("rates", help=_("qualified rates over a date range"))
@@ -98,6 +103,9 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--basis", choices=("weight", "count"), default="weight",
                    help=_("which basis leads in the table (both are always computed)"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.add_argument("--plant", action="store_true",
+                   help=_("on a server of several workshops: every workshop's rates and the plant's, "
+                          "combined from their sums (the quality office)"))
 
     p = sub.add_parser("check", help=_("a heat's chemistry against its standard"))
     p.add_argument("heat_no", metavar="HEAT_NO")
@@ -226,6 +234,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help=_("a postgresql:// URI of an empty database, or a new file"))
     p.add_argument("--from", dest="source", metavar="SOURCE",
                    help=_("the database to copy (default: --db, QCDESK_DB, else the user data folder's)"))
+    p.add_argument("--workshop", dest="migrate_workshop", metavar="CODE",
+                   help=_("the workshop of the server to copy into (a new one, beside those there) or from"))
 
     p = sub.add_parser("plant", help=_("plant mode: set up a PostgreSQL server for every desk"))
     plant_sub = p.add_subparsers(dest="plant_command", metavar="ACTION", required=True)
@@ -240,6 +250,27 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help=_("the application role's password (better: QCDESK_APP_PASSWORD)"))
     q.add_argument("--owner-password", metavar="PASSWORD",
                    help=_("the owner role's password (better: QCDESK_OWNER_PASSWORD)"))
+    # several workshops on one server (workshops): run as a superuser, --db naming the database
+    q = plant_sub.add_parser("workshop", help=_("the workshops of the plant's server (--db as a superuser)"))
+    shops = q.add_subparsers(dest="plant_workshop_command", metavar="ACTION", required=True)
+    r = shops.add_parser("add", help=_("add a workshop: its schema, its records, its desks' role"))
+    r.add_argument("code", metavar="CODE", help=_("the workshop's code: lower-case letters, digits, _"))
+    r.add_argument("--name", default="", metavar="NAME", help=_("its name in English, printed on reports"))
+    r.add_argument("--zh", default="", metavar="NAME", help=_("its name in Chinese"))
+    r.add_argument("--role", metavar="NAME", help=_("its desks' role (default: qcdesk_app_CODE)"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role, which reads every workshop"))
+    shops.add_parser("list", help=_("the workshops, their roles, and whether you are a member"))
+    q = plant_sub.add_parser("member", help=_("who may work in a workshop (--db as a superuser)"))
+    members = q.add_subparsers(dest="plant_member_command", metavar="ACTION", required=True)
+    r = members.add_parser("add", help=_("make a login role (made if missing) a member of a workshop, or of "
+                                         "the quality office"))
+    r.add_argument("login", metavar="ROLE", help=_("a person's or a desk's login role"))
+    r.add_argument("--workshop", dest="member_workshop", metavar="CODE", help=_("the workshop joined"))
+    r.add_argument("--plant", action="store_true", help=_("the plant's quality office: reads every workshop, "
+                                                          "signs nothing"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.translate(command.help)))
     return parser
@@ -371,6 +402,26 @@ def _print_json(data: object, out: TextIO) -> None:
     import json  # noqa: PLC0415 - see the module's docstring
 
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _plant_rates(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
+    """qcdesk rates --plant: every workshop's rates and the plant's (several workshops)."""
+    from qcdesk import plant  # noqa: PLC0415 - only for this command
+
+    if isinstance(db_path, Path):
+        raise QcError(_("--plant is for a server of several workshops; a SQLite file is one workshop"))
+    report, left_out = plant.plant_rates(db_path, args.date_from, args.date_to, parse_group_keys(args.by),
+                                         args.basis, user=args.user)
+    if args.json:
+        _print_json({**report.as_dict(), "left_out": left_out}, out)
+        return 0
+    shown = [dataclasses.replace(row, keys={**row.keys, "workshop": _(PLANT)})
+             if row.keys["workshop"] == PLANT else row for row in report.rows]
+    out.write(rates_table(dataclasses.replace(report, rows=tuple(shown))) + "\n")
+    if left_out:
+        out.write(_("not counted: the workshops you are not a member of ({names})").format(
+            names=", ".join(left_out)) + "\n")
+    return 0
 
 
 def cmd_rates(store: Store, args: argparse.Namespace, out: TextIO) -> int:
@@ -658,7 +709,9 @@ def cmd_backup(db_path: Path | Server, args: argparse.Namespace, out: TextIO) ->
 
     if isinstance(db_path, Server):
         from qcdesk import server_backup  # noqa: PLC0415 - plant mode only
+        from qcdesk.store.postgres import entered  # noqa: PLC0415
 
+        db_path = entered(db_path)  # on a server of several workshops: the workshop's own backups
         if args.auto:
             folder = args.file or server_backup.backup_folder()
             made = server_backup.automatic_backup(db_path, folder, datetime.now())
@@ -704,7 +757,9 @@ def cmd_restore(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -
     from qcdesk.store.postgres import Server  # noqa: PLC0415
 
     if isinstance(db_path, Server):
-        return _restore_server(db_path, args, out)
+        from qcdesk.store.postgres import entered  # noqa: PLC0415
+
+        return _restore_server(entered(db_path), args, out)  # the workshop's own (several workshops)
     if args.file.is_file() and server_backup.is_archive(args.file):
         raise QcError(_("{path} is a backup of a PostgreSQL database (pg_dump): it is restored onto a "
                         "PostgreSQL database (--db postgresql://…), or copied into a file with qcdesk "
@@ -808,6 +863,15 @@ def _location(text: str) -> Path | Server:
     return Server(text) if is_server(text) else Path(text).expanduser()
 
 
+def _in_workshop(where: Path | Server, code: str | None) -> Path | Server:
+    """A server's database in the workshop `code` (--workshop), unless its URI names one."""
+    from qcdesk.store.postgres import Server  # noqa: PLC0415
+
+    if code is None or not isinstance(where, Server) or where.workshop is not None:
+        return where
+    return where.in_workshop(code.strip())
+
+
 def cmd_migrate(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
     if args.target is None:
         if args.source is not None:
@@ -816,7 +880,9 @@ def cmd_migrate(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -
     from qcdesk import plant  # noqa: PLC0415 - only for this command
 
     source = _location(args.source) if args.source is not None else db_path
-    done = plant.migrate(source, _location(args.target), user=args.user, progress=_copy_progress(sys.stderr))
+    target = _in_workshop(_location(args.target), args.migrate_workshop)
+    source = _in_workshop(source, args.migrate_workshop)
+    done = plant.migrate(source, target, user=args.user, progress=_copy_progress(sys.stderr))
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     out.write(_("copied {source} to {target} in {seconds} s:").format(
@@ -857,6 +923,8 @@ def cmd_plant(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> 
     from qcdesk import plant  # noqa: PLC0415 - only for this command
     from qcdesk.store.postgres import Server  # noqa: PLC0415
 
+    if args.plant_command in ("workshop", "member"):
+        return _plant_workshops(db_path, args, out)
     superuser = _location(args.uri)
     if not isinstance(superuser, Server):
         raise QcError(_("plant setup needs a postgresql:// URI of the database to set up, connecting as a "
@@ -865,6 +933,34 @@ def cmd_plant(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> 
     owner_password = os.environ.get("QCDESK_OWNER_PASSWORD") or args.owner_password
     done = plant.setup(superuser, owner=args.owner, app=args.app, owner_password=owner_password,
                        app_password=app_password)
+    out.writelines(line + "\n" for line in done)
+    return 0
+
+
+def _plant_workshops(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
+    """qcdesk plant workshop add|list, plant member add (several workshops on one server)."""
+    from qcdesk import plant  # noqa: PLC0415 - only for this command
+    from qcdesk.store.postgres import Server  # noqa: PLC0415
+
+    if not isinstance(db_path, Server):
+        raise QcError(_("the workshops are those of a PostgreSQL server: --db postgresql://… naming the "
+                        "plant's database (as a superuser to add one); a SQLite file is one workshop"))
+    if args.plant_command == "member":
+        done = plant.add_member(db_path, args.login, workshop=args.member_workshop, plant=args.plant,
+                                plant_role=args.plant_role,
+                                password=os.environ.get("QCDESK_MEMBER_PASSWORD") or None)
+    elif args.plant_workshop_command == "add":
+        done = plant.add_workshop(db_path, args.code, name=args.name, name_zh=args.zh, role=args.role,
+                                  plant_role=args.plant_role, user=args.user)
+    else:
+        rows = [[w.code, w.name, _("yes") if w.member else _("no"), ", ".join(w.roles), ", ".join(w.readers)]
+                for w in plant.list_workshops(db_path)]
+        if not rows:
+            out.write(_("{db} holds no workshop yet.").format(db=db_path.in_workshop(None).shown) + "\n")
+            return 0
+        out.write(render_table([_("workshop"), _("name"), _("yours"), _("desks' roles"), _("reads all")],
+                               rows, [False] * 5) + "\n")
+        return 0
     out.writelines(line + "\n" for line in done)
     return 0
 
@@ -1052,11 +1148,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     from qcdesk import health  # noqa: PLC0415
     from qcdesk.store import Store, environment_error, resolve_db_path  # noqa: PLC0415
 
+    if args.workshop is not None:  # several workshops on one server (workshops)
+        named = resolve_db_path(args.db)
+        if not isinstance(named, Path):
+            args.db = str(_in_workshop(named, args.workshop))
+        elif args.command != "migrate":
+            err.write(_("qcdesk: --workshop names a workshop of a PostgreSQL server; {db} is a SQLite file, "
+                        "which is one workshop").format(db=named) + "\n")
+            return 2
+        else:
+            args.migrate_workshop = args.migrate_workshop or args.workshop
     try:
         # a named database (--db, QCDESK_DB) is made only by commands that bring data:
         # a mistyped name is said, not made; the default one is made on first use
         if args.command in FILE_COMMANDS:
             return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
+        if args.command == "rates" and args.plant:  # across workshops: a store each (workshops)
+            return _plant_rates(resolve_db_path(args.db), args, out)
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or setup_cli.creates(args)

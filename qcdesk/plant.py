@@ -21,9 +21,9 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -38,6 +38,7 @@ from qcdesk.store.common import split_statements
 from qcdesk.store.postgres import Server
 
 if TYPE_CHECKING:
+    from qcdesk.rates import RateReport
     from qcdesk.store import postgres
     from qcdesk.verify import Report
 
@@ -93,7 +94,12 @@ def _to_server(store: Store, server: Server, progress: Progress | None) -> Migra
     from qcdesk.store.dialect import postgres_schema  # noqa: PLC0415
 
     schema = postgres_schema()
-    conn = connect(server)
+    made = _new_schema(server)  # a workshop beside those there (workshops)
+    try:
+        conn = connect(server)
+    except BaseException:
+        _drop_schema(server, made)
+        raise
     try:
         held = contents(conn)
         if held:
@@ -105,20 +111,65 @@ def _to_server(store: Store, server: Server, progress: Progress | None) -> Migra
             source_head = store.chain_head()
             rows = _server_errors(lambda: whole.into_server(store.conn, conn, schema=schema,
                                                             progress=progress), server)
+    except BaseException:
+        conn.close()
+        _drop_schema(server, made)
+        raise
     finally:
         conn.close()
     copy_s = time.monotonic() - started
     try:
         done = _checked(store, server, source_head, rows, copy_s)
         done.notes += grant_again(server)  # the desks' role may work on the copy
+        if made and server.workshop is not None:
+            done.notes.append(_("workshop {code} is new: qcdesk plant workshop add {code}, as a superuser, "
+                                "gives it its desks' role and the quality office's rights").format(
+                code=server.workshop))
         return done
     except BaseException:
+        if made:
+            _drop_schema(server, made)
+            raise
         undo = postgres.connect(server)
         try:
             empty(undo)
         finally:
             undo.close()
         raise
+
+
+def _new_schema(server: Server) -> bool:
+    """The schema of the workshop `server` names, made (by the role connecting: the database's
+    owner) if it is not there yet; whether it was made."""
+    import psycopg  # noqa: PLC0415 - plant mode only
+    from psycopg import sql  # noqa: PLC0415
+
+    from qcdesk.store.postgres import workshop_problem  # noqa: PLC0415
+
+    if server.workshop is None:
+        return False
+    if (problem := workshop_problem(server.workshop)) is not None:
+        raise QcError(_("{problem}; nothing was copied").format(problem=problem))
+    with _admin_connection(server.in_workshop(None)) as conn:
+        if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (server.workshop,)).fetchone():
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(server.workshop)))
+        except psycopg.Error as exc:
+            raise QcError(_("{db} refused to make the workshop's schema: {error}. Nothing was copied: the "
+                            "copy runs as the database's owner role.").format(
+                db=server.shown, error=_message(exc))) from exc
+    return True
+
+
+def _drop_schema(server: Server, made: bool) -> None:
+    """The schema made for a copy that did not succeed, taken away with all it holds."""
+    from psycopg import sql  # noqa: PLC0415
+
+    if not made or server.workshop is None:
+        return
+    with _admin_connection(server.in_workshop(None)) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(server.workshop)))
 
 
 def _to_file(store: Store, target: Path, progress: Progress | None) -> Migrated:
@@ -388,6 +439,8 @@ def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None
     from psycopg import sql  # noqa: PLC0415
     from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: PLC0415
 
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
     params = conninfo_to_dict(superuser.uri)
     dbname = str(params.get("dbname") or "")
     if not dbname or dbname in ("postgres", "template0", "template1"):
@@ -435,6 +488,10 @@ def setup(superuser: Server, *, owner: str, app: str, owner_password: str | None
             if made[0] is not None:
                 grant(conn, owner, app)
                 done.append(_granted(owner, app))
+            elif shops := [code for code, _member in workshops(conn)]:  # several workshops (workshops)
+                done.append(_("the database holds the workshops {names}: each has its own desks' role "
+                              "(qcdesk plant workshop add CODE grants it again)").format(
+                    names=", ".join(shops)))
             else:
                 done.append(_("the database is empty: as {owner}, create the schema (qcdesk --db URI "
                               "migrate) or copy a database into it (qcdesk --db FILE migrate --to URI); its "
@@ -521,9 +578,16 @@ def grant_again(server: Server) -> list[str]:
     try:
         with psycopg.connect(server.uri, autocommit=True, connect_timeout=10,
                              application_name="qcdesk") as conn, conn.transaction():
+            if server.workshop is not None:  # several workshops on one server (workshops)
+                conn.execute("SELECT set_config('search_path', quote_ident(%s), true)", (server.workshop,))
             owner, apps = conn.execute(_APPS).fetchone() or ("", None)
-            for app in apps or ():
+            schema = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
+            readers = set(_schema_roles(conn, schema)[1])
+            apps = [app for app in apps or () if app not in readers]
+            for app in apps:
                 grant(conn, str(owner), str(app))
+            for reader in sorted(readers):  # the quality office's: read only, new tables too
+                read_only(conn, schema, reader)
     except psycopg.Error as exc:
         raise QcError(_("{db} refused to grant the application role its rights: {error}").format(
             db=server.shown, error=_message(exc))) from exc
@@ -556,3 +620,256 @@ def _for_role(superuser: Server, role: str, dbname: str) -> str:
         netloc = ""
     text = "&".join(f"{quote(k, safe='')}={quote(v, safe='/')}" for k, v in query)
     return _unsplit(parts._replace(netloc=netloc, path="/" + quote(dbname, safe=""), query=text))
+
+
+# ------------------------------------------------------------------ several workshops on one server
+# (issue 14, workshops) A workshop is a schema of the plant's database holding the whole of
+# qcdesk's schema, owned by the database's owner role; its desks' role (`qcdesk_app_<code>`,
+# NOLOGIN) holds the rights of postgres_roles.sql on that schema only, and a person's or a
+# desk's LOGIN role works in the workshops whose roles it is a member of. The plant's quality
+# office role (`qcdesk_plant`) may read every workshop's tables and write none.
+
+PLANT_ROLE = "qcdesk_plant"
+
+
+@dataclass(frozen=True)
+class WorkshopFacts:
+    """A workshop of a plant's server, as `qcdesk plant workshop list` shows it."""
+
+    code: str
+    name: str                # its name (the workshop table's), "" if not set or not readable
+    member: bool             # whether the role connected may work in it
+    roles: tuple[str, ...]   # the roles that may write its records (its desks' roles)
+    readers: tuple[str, ...]  # the roles that may only read them (the plant's quality office)
+
+
+def _admin_connection(server: Server) -> Any:
+    import psycopg  # noqa: PLC0415 - plant mode only
+
+    try:
+        return psycopg.connect(server.uri, autocommit=True, connect_timeout=10, application_name="qcdesk")
+    except psycopg.Error as exc:
+        raise QcError(_("{db} cannot be reached: {error}").format(db=server.shown, error=_message(exc))
+                      ) from exc
+
+
+def _superuser(conn: Any, server: Server, what: str) -> None:
+    row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    if not (row or (False,))[0]:
+        raise QcError(_("{what} runs as a superuser (postgres): {uri} connects as another role. Nothing was "
+                        "changed.").format(what=what, uri=server.in_workshop(None).shown))
+
+
+_WRITERS = """
+SELECT a.grantee::regrole::text,
+       c.oid IS NULL OR has_table_privilege(a.grantee, c.oid, 'INSERT')
+       OR NOT has_table_privilege(a.grantee, c.oid, 'SELECT')
+FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+     LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'heat'
+WHERE n.nspname = %s AND a.privilege_type = 'USAGE' AND a.grantee NOT IN (0, n.nspowner)
+ORDER BY 1
+"""
+
+
+def _schema_roles(conn: Any, code: str) -> tuple[list[str], list[str]]:
+    """The roles with USAGE on the workshop's schema: those that may write its records (its
+    desks' roles; and those not yet granted any, as the application role before workshops), and
+    those that may only read them (the quality office)."""
+    rows = conn.execute(_WRITERS, (code,)).fetchall()
+    return [str(r[0]) for r in rows if r[1]], [str(r[0]) for r in rows if not r[1]]
+
+
+def list_workshops(server: Server) -> list[WorkshopFacts]:
+    """The workshops of the server's database, for any role that may connect to it."""
+    from psycopg import sql  # noqa: PLC0415 - plant mode only
+
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    with _admin_connection(server) as conn:
+        found = []
+        for code, member in workshops(conn):
+            name = ""
+            if member and conn.execute("SELECT has_table_privilege(%s, 'SELECT')",
+                                       (f'"{code}".workshop',)).fetchone()[0]:
+                row = conn.execute(sql.SQL("SELECT name_en FROM {}.workshop WHERE id = 1").format(
+                    sql.Identifier(code))).fetchone()
+                name = str(row[0]) if row else ""
+            writers, readers = _schema_roles(conn, code)
+            found.append(WorkshopFacts(code, name, member, tuple(writers), tuple(readers)))
+        return found
+
+
+def add_workshop(superuser: Server, code: str, *, name: str = "", name_zh: str = "", role: str | None = None,
+                 plant_role: str = PLANT_ROLE, user: str | None = None) -> list[str]:
+    """Add the workshop `code` to the plant's database `superuser` connects to (as a superuser):
+    its desks' role and the plant's role (NOLOGIN, made if missing), its schema (owned by the
+    database's owner) with qcdesk's schema and a new database's records, named `name`, and the
+    rights of each. A workshop already there keeps its records: its roles and rights are given
+    again. What was done, a line each; on a failure, what was made is taken away again."""
+    from psycopg import sql  # noqa: PLC0415 - plant mode only
+
+    from qcdesk.store.postgres import workshop_problem, workshops  # noqa: PLC0415
+
+    if (problem := workshop_problem(code)) is not None:
+        raise QcError(_("{problem}; nothing was changed").format(problem=problem))
+    role = role or f"qcdesk_app_{code}"
+    for each in (role, plant_role):
+        if not each.strip() or len(each) > 63 or any(ord(c) < 32 for c in each):
+            raise QcError(_("{name!r} cannot be a role's name").format(name=each))
+    if role == plant_role:
+        raise QcError(_("the workshop's role and the plant's role must be two roles: the quality office "
+                        "signs nothing"))
+    base = superuser.in_workshop(None)
+    done: list[str] = []
+    made_roles: list[str] = []
+    made_schema = False
+    with _admin_connection(base) as conn:
+        _superuser(conn, base, "qcdesk plant workshop add")
+        owner, dbname, me = conn.execute("SELECT pg_get_userbyid(datdba), current_database(), current_user "
+                                         "FROM pg_database WHERE datname = current_database()").fetchone()
+        there = dict(workshops(conn))
+        ident = sql.Identifier(code)
+        try:
+            with conn.transaction():
+                for each in (role, plant_role):
+                    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (each,)).fetchone() is None:
+                        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(each)))
+                        made_roles.append(each)
+                        done.append(_("role {name}: created").format(name=each))
+                    conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+                        sql.Identifier(dbname), sql.Identifier(each)))
+                if code not in there:
+                    exists = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (code,)).fetchone()
+                    if exists is not None:
+                        conn.execute("SELECT set_config('search_path', quote_ident(%s), true)", (code,))
+                        held = contents(conn)
+                        if held:
+                            raise QcError(_("the schema {code} holds {what}, and not a qcdesk workshop: "
+                                            "nothing was changed. Choose another code.").format(
+                                code=code, what=", ".join(held)))
+                    else:
+                        conn.execute(sql.SQL("CREATE SCHEMA {} AUTHORIZATION {}").format(
+                            ident, sql.Identifier(owner)))
+                        made_schema = True
+                    conn.execute(sql.SQL("ALTER SCHEMA {} OWNER TO {}").format(ident, sql.Identifier(owner)))
+            if code not in there:
+                _new_workshop(base, code, owner, me, name=name, name_zh=name_zh, user=user)
+                done.append(_("workshop {code}: created, owned by {owner}").format(code=code, owner=owner))
+            else:
+                done.append(_("workshop {code}: there, its records kept").format(code=code))
+            with conn.transaction():
+                conn.execute("SELECT set_config('search_path', quote_ident(%s), true)", (code,))
+                grant(conn, owner, role)
+                read_only(conn, code, plant_role)
+        except BaseException:
+            with conn.transaction():
+                if made_schema:
+                    conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
+                for each in made_roles:
+                    conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(
+                        sql.Identifier(dbname), sql.Identifier(each)))
+                    conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(each)))
+            raise
+    done.append(_granted(owner, role))
+    done.append(_("{role} may read every workshop's records and write none (the plant's quality office)"
+                  ).format(role=plant_role))
+    done.append(_("the desks of {code} connect as a login role made a member of {role} (qcdesk plant member "
+                  "add LOGIN --workshop {code}), to {uri}").format(
+        code=code, role=role, uri=base.in_workshop(code).shown))
+    return done
+
+
+def _new_workshop(base: Server, code: str, owner: str, me: str, *, name: str, name_zh: str,
+                  user: str | None) -> None:
+    """The workshop's schema filled as a new database is, as the owner (the superuser connected
+    as `me` takes the owner's role), and named."""
+    from urllib.parse import quote  # noqa: PLC0415
+
+    as_owner = base.uri + ("&" if "?" in base.uri else "?") + "options=" + quote(f"-c role={owner}", safe="")
+    server = Server(as_owner, code)
+    try:
+        with Store.open(server, user or me, create=True) as store:
+            if name.strip():
+                store.set_workshop(name, name_zh)
+    except sqlite3.Error as exc:
+        raise QcError(_("{db} refused the workshop's schema: {error}. Nothing was changed.").format(
+            db=base.shown, error=exc)) from exc
+
+
+def read_only(conn: Any, code: str, role: str) -> None:
+    """`role` may read every table of the workshop `code` (and run its functions, which the
+    store's queries call) and change nothing: the plant's quality office."""
+    from psycopg import sql  # noqa: PLC0415
+
+    ident, who = sql.Identifier(code), sql.Identifier(role)
+    for statement in ("REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}",
+                      "GRANT USAGE ON SCHEMA {s} TO {r}",
+                      "GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}",
+                      "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {s} TO {r}"):
+        conn.execute(sql.SQL(statement).format(s=ident, r=who))
+
+
+def add_member(superuser: Server, login: str, *, workshop: str | None = None, plant: bool = False,
+               plant_role: str = PLANT_ROLE, password: str | None = None) -> list[str]:
+    """Make the LOGIN role `login` (made if missing) a member of the workshop's desks' roles, or
+    (`plant`) of the plant's quality-office role; what was done, a line each."""
+    from psycopg import sql  # noqa: PLC0415 - plant mode only
+
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    if (workshop is None) == (not plant):
+        raise QcError(_("say what {role} joins: --workshop CODE, or --plant for the quality office").format(
+            role=login))
+    if not login.strip() or len(login) > 63 or any(ord(c) < 32 for c in login):
+        raise QcError(_("{name!r} cannot be a role's name").format(name=login))
+    base = superuser.in_workshop(None)
+    done: list[str] = []
+    with _admin_connection(base) as conn:
+        _superuser(conn, base, "qcdesk plant member add")
+        if plant:
+            roles = [plant_role]
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (plant_role,)).fetchone() is None:
+                raise QcError(_("there is no role {role} yet: qcdesk plant workshop add makes it. Nothing "
+                                "was changed.").format(role=plant_role))
+        else:
+            codes = [code for code, _member in workshops(conn)]
+            if workshop not in codes:
+                raise QcError(_("{db} holds no workshop {code}: the workshops there are {names}. Nothing was "
+                                "changed.").format(db=base.shown, code=workshop,
+                                                    names=", ".join(codes) or _("none")))
+            roles = _schema_roles(conn, str(workshop))[0]
+            if not roles:
+                raise QcError(_("workshop {code} has no desks' role yet: qcdesk plant workshop add {code} "
+                                "gives it one. Nothing was changed.").format(code=workshop))
+        with conn.transaction():
+            done.append(_role(conn, login, password))
+            for each in roles:
+                conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(each), sql.Identifier(login)))
+                done.append(_("{login} is a member of {role}").format(login=login, role=each))
+    return done
+
+
+def plant_rates(server: Server, date_from: date, date_to: date, by: Sequence[str] = (), basis: str = "weight",
+                *, user: str | None = None) -> tuple[RateReport, list[str]]:
+    """The rates of every workshop of the server the role may read, each computed by its own
+    store, and the plant's combined from their sums (`qcdesk.rates.combined`); and the
+    workshops left out (the role is not a member of them)."""
+    from qcdesk.rates import combined, parse_group_keys  # noqa: PLC0415
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    by = parse_group_keys(",".join(by)) if by else ()
+    with _admin_connection(server.in_workshop(None)) as conn:
+        found = workshops(conn)
+    if not found:
+        raise QcError(_("{db} holds no workshop yet.").format(db=server.in_workshop(None).shown))
+    reports = []
+    for code, member in found:
+        if member:
+            with Store.open(server.in_workshop(code), user, create=False) as store:
+                reports.append((code, store.rates(date_from, date_to, by, basis)))
+    left_out = [code for code, member in found if not member]
+    if not reports:
+        raise QcError(_("you are a member of none of the workshops of {db} ({names}): an administrator makes "
+                        "you one (qcdesk plant member add)").format(
+            db=server.in_workshop(None).shown, names=", ".join(left_out)))
+    return combined(reports), left_out

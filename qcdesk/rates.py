@@ -28,7 +28,8 @@ from qcdesk.model import ChemStatus, Disposition
 GROUP_KEYS = ("day", "month", "year", "shift", "converter", "grade")
 # The JSON and table name of each group key.
 KEY_FIELDS = {"day": "date", "month": "month", "year": "year",
-              "shift": "shift", "converter": "converter", "grade": "grade"}
+              "shift": "shift", "converter": "converter", "grade": "grade",
+              "workshop": "workshop"}  # of the plant-wide rates only (several workshops)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,50 @@ class RateReport:
             "rows": [r.as_dict() for r in self.rows],
             "total": self.total.as_dict(),
         }
+
+
+# ---- several workshops on one server (issue 14, workshops)
+
+# A converter's number and a shift's code are a workshop's own: across workshops, heats are grouped
+# by the calendar and the grade only.
+PLANT_GROUP_KEYS = ("day", "month", "year", "grade")
+PLANT = N_("plant")  # the workshop key of the plant-wide rows (as data; translated where shown)
+
+
+def combined(reports: Sequence[tuple[str, RateReport]]) -> RateReport:
+    """Several workshops' reports (one date range and grouping) as the plant's: each workshop's
+    rows keyed also by its code, then the plant's rows, whose sums — numerators and
+    denominators — are the workshops' added, and whose rates are those of the added sums (never
+    an average of the workshops' rates); the total likewise."""
+    if not reports:
+        raise InputError(_("workshop"), _("there is no workshop to combine"))
+    first = reports[0][1]
+    for _code, report in reports:
+        if (report.date_from, report.date_to, report.by) != (first.date_from, first.date_to, first.by):
+            raise ValueError("the workshops' reports cover different dates or groupings")
+    for key in first.by:
+        if key not in PLANT_GROUP_KEYS:
+            raise InputError("--by", _("across workshops heats are grouped by {keys}: a converter's number "
+                                       "and a shift are a workshop's own").format(
+                keys=", ".join(PLANT_GROUP_KEYS)))
+    field = KEY_FIELDS["workshop"]
+    rows: list[RateRow] = []
+    plant: dict[tuple[str, ...], RateSums] = {}
+    names = [KEY_FIELDS[k] for k in first.by]
+    for code, report in reports:
+        if not first.by:  # a workshop's one row: its total
+            rows.append(RateRow.of({field: code}, report.total.sums))
+            continue
+        for row in report.rows:
+            rows.append(RateRow.of({field: code, **row.keys}, row.sums))
+            group = tuple(str(row.keys[n]) for n in names)
+            plant[group] = plant.get(group, RateSums()) + row.sums
+    if first.by:
+        rows += [RateRow.of({field: PLANT, **dict(zip(names, group, strict=True))}, sums)
+                 for group, sums in sorted(plant.items())]
+    total = sum((report.total.sums for _code, report in reports), RateSums())
+    return RateReport(first.date_from, first.date_to, ("workshop", *first.by), first.basis, tuple(rows),
+                      RateRow.of({field: PLANT}, total))
 
 
 def parse_group_keys(text: str | None) -> tuple[str, ...]:

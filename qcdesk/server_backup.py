@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,7 @@ from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, LATEST
 from qcdesk.store import Store
 from qcdesk.store import copy as whole
-from qcdesk.store.postgres import Server, witness_folder
+from qcdesk.store.postgres import Server, WorkshopRefused, enter_workshop, witness_folder, workshops
 from qcdesk.verify import Report
 
 SUFFIX = ".dump"
@@ -184,6 +185,7 @@ def backup(server: Server, target: str | Path, *, force: bool = False, now: date
         raise DatabaseError(_("{db} cannot be reached: {error}").format(db=server.shown, error=_message(exc))
                             ) from exc
     try:
+        only = _workshop_only(conn, server)
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             version, head, counts = _snapshot_facts(conn, server)
@@ -193,7 +195,7 @@ def backup(server: Server, target: str | Path, *, force: bool = False, now: date
             except OSError as exc:
                 raise QcError(_("{path} cannot be written: {error}").format(
                     path=target, error=exc.strerror or exc)) from exc
-            done = _run([str(dump), "--format=custom", f"--snapshot={snapshot}", "--file", str(tmp),
+            done = _run([str(dump), "--format=custom", f"--snapshot={snapshot}", "--file", str(tmp), *only,
                          "--dbname", conninfo], env)
             if done.returncode != 0:
                 raise DatabaseError(_("pg_dump could not back up {db}: {error}. No backup was "
@@ -220,6 +222,45 @@ def backup(server: Server, target: str | Path, *, force: bool = False, now: date
         tmp.unlink(missing_ok=True)
         raise
     return BackupFacts(target, version, counts)
+
+
+def _workshop_only(conn: Any, server: Server) -> list[str]:
+    """On a server of several workshops (issue 14, workshops): the connection set to the
+    workshop's schema, and pg_dump's option that dumps that schema only, so that a workshop's
+    backup holds none of another's (and its restore touches none). A plant database of one
+    workshop in `public`, as before workshops, is dumped whole, as it was."""
+    try:
+        schema = enter_workshop(conn, server)
+        several = len(workshops(conn)) > 1
+    except WorkshopRefused as exc:
+        raise DatabaseError(_("{error} No backup was written.").format(error=exc)) from exc
+    if schema is None or (schema == "public" and not several):
+        return []
+    return [f"--schema={schema}"]
+
+
+def archive_schemas(lines: list[str]) -> set[str]:
+    """The schemas whose tables' data a pg_dump archive holds (its `pg_restore --list`)."""
+    return set(re.findall(r"TABLE DATA (\S+) \S+ ", "\n".join(lines)))
+
+
+def _same_workshop(restorer: Path, backup_file: Path, server: Server) -> str:
+    """Refuse a backup of one workshop restored onto another: pg_restore writes into the schema
+    the archive names, whatever the workshop the URI names. The schema restored into."""
+    from qcdesk import plant  # noqa: PLC0415 - plant mode only
+
+    found = archive_schemas(_check_archive(restorer, backup_file, backup_file))
+    conn = plant.connect(server)
+    try:
+        target = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
+    finally:
+        conn.close()
+    if found != {target}:
+        raise QcError(_("{path} is a backup of workshop {found}; {db} is workshop {target}: nothing was "
+                        "restored. Restore it onto its own workshop (?workshop={found}).").format(
+            path=backup_file, found=", ".join(sorted(found)), db=server.in_workshop(None).shown,
+            target=target))
+    return target
 
 
 def _message(exc: Exception) -> str:
@@ -442,6 +483,7 @@ def restore(backup_file: str | Path, server: Server, *, user: str | None = None,
     if held and not replace:
         refuse_unless_empty(server, held)
     restorer = program("pg_restore")
+    schema = _same_workshop(restorer, backup_file, server)  # several workshops on one server (workshops)
     _may_restore(server, bool(held))
     heads = journal.journal_path(witness(server))
     replaced_head = _head_of(server) if held else None
@@ -450,7 +492,8 @@ def restore(backup_file: str | Path, server: Server, *, user: str | None = None,
         aside = kept_aside_name(server, now)
         aside.parent.mkdir(parents=True, exist_ok=True)
         backup(server, aside, now=now, store_journal=heads)
-    _pg_restore(restorer, backup_file, server, clean=bool(held))
+    # a workshop's archive makes its schema: one there (empty) is dropped and made again
+    _pg_restore(restorer, backup_file, server, clean=bool(held) or schema != "public")
     aside_heads = _swap_journal(backup_file, heads, aside)
     try:
         with Store.open(server, user, create=False) as store:
@@ -499,8 +542,25 @@ def _pg_restore(restorer: Path, archive: Path, server: Server, *, clean: bool) -
 
 
 _MAY_CREATE = "SELECT has_schema_privilege(current_schema(), 'CREATE'), current_user"
+# the desks of other workshops (their application_name `qcdesk…/<workshop>`) hold nothing of this one's
 _OTHERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-           "AND pid <> pg_backend_pid()")
+           "AND pid <> pg_backend_pid() AND (application_name NOT LIKE 'qcdesk%/%' "
+           "OR split_part(application_name, '/', 2) "
+           "= split_part(current_setting('application_name'), '/', 2))")
+
+
+LEAVING_S = 1.0  # how long the connections this command has just closed may take to leave the server
+
+
+def _others(conn: Any) -> int:
+    """The sessions of others on the workshop's database (this command's own connections, just
+    closed, given a moment to leave the server's list: each check of a restore opens one)."""
+    deadline = time.monotonic() + LEAVING_S
+    while True:
+        others = int((conn.execute(_OTHERS).fetchone() or (0,))[0])
+        if not others or time.monotonic() > deadline:
+            return others
+        time.sleep(0.05)
 
 
 def _may_restore(server: Server, replacing: bool) -> None:
@@ -511,7 +571,7 @@ def _may_restore(server: Server, replacing: bool) -> None:
     conn = plant.connect(server)
     try:
         may, role = conn.execute(_MAY_CREATE).fetchone() or (False, "?")
-        others = int((conn.execute(_OTHERS).fetchone() or (0,))[0]) if replacing else 0
+        others = _others(conn) if replacing else 0
     finally:
         conn.close()
     if not may:

@@ -33,7 +33,7 @@ from qcdesk.errors import QcError
 from qcdesk.people import Person
 from qcdesk.store import Store, environment_error
 from qcdesk.store.changes import OwnWrites
-from qcdesk.store.postgres import Server, is_server
+from qcdesk.store.postgres import Server, is_server, workshop_problem
 
 T = TypeVar("T")
 LANES = ("db", "long")
@@ -123,6 +123,8 @@ def database_title(database: Path | Server) -> str:
         return database.name
     parts = urlsplit(database.uri)
     host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    if database.workshop is not None and database.workshop != "public":  # the workshop (workshops)
+        return f"{database.workshop} — {database.name} @ {host}"
     return f"{database.name} @ {host}"
 
 
@@ -131,8 +133,11 @@ def uri_problem(uri: str) -> str | None:
     from psycopg import ProgrammingError  # noqa: PLC0415 - plant mode only
     from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
 
+    server = Server(uri)  # its workshop=CODE is qcdesk's, not libpq's (several workshops)
+    if server.workshop is not None and (problem := workshop_problem(server.workshop)):
+        return problem
     try:
-        conninfo_to_dict(uri)
+        conninfo_to_dict(server.uri)
     except ProgrammingError as exc:
         return str(exc).strip() or type(exc).__name__
     return None
@@ -161,6 +166,8 @@ class Session(QObject):
             self.location = probe.location  # as a person names it (a server's URI without password)
             self.user = probe.user
             self.has_people = probe.roles_enforced()
+            if probe.server is not None:  # several workshops on one server: the one entered (workshops)
+                self.database = probe.server
             self.last_change = probe.last_entry_id()  # issue 14: the other desks' saves after it are news
         self.own = OwnWrites()  # issue 14: the audit entries this window's own saves wrote
         self._closers: list[Callable[[], None]] = []

@@ -116,6 +116,8 @@ class _LiveSignatures:
 def environment_error(exc: sqlite3.Error) -> QcError:
     """Say in plain words what went wrong with the database file itself."""
     text = str(exc).lower()
+    if isinstance(exc, postgres.WorkshopRefused):  # several workshops on one server (workshops)
+        return DatabaseError(str(exc))
     if isinstance(exc, postgres.Unreachable):
         return DatabaseError(_("the database server cannot be reached ({error}): nothing was changed. "
                                "Check the network and that the server runs, then try again.").format(
@@ -248,12 +250,13 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise environment_error(exc) from exc
         try:
-            store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / server.key,
+            entered = conn.workshop or server  # the workshop's own name on this desk (workshops)
+            store = cls(cast(sqlite3.Connection, conn), postgres.witness_folder() / entered.key,
                         person.name if person else current_user(user), clock)
         except QcError:  # a user name refused: the connection is not left open
             conn.close()
             raise
-        store.server, store.dialect, store.person = server, POSTGRESQL, person
+        store.server, store.dialect, store.person = conn.workshop or server, POSTGRESQL, person
         store.journal = heads if heads is not None else journal.journal_path(store.path)
         # A folder that cannot be made refuses the first write, as beside a file (_seal_block):
         # reading needs no journal.

@@ -29,7 +29,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+
+from qcdesk.i18n import _
 
 SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x51434B31  # the advisory lock a write holds ('QCK1', like the SQLite files' id)
@@ -41,21 +43,74 @@ def is_server(location: object) -> bool:
     return isinstance(location, str | Server) and str(location).strip().lower().startswith(SCHEMES)
 
 
+# --- several workshops on one server (issue 14, workshops) -----------------------------------
+# A plant's database holds a workshop per schema, each the whole of qcdesk's schema; a location
+# names its workshop with the URI parameter `workshop=CODE` (qcdesk's own: taken out before libpq
+# sees it), the code being the schema's name. `public` holds the database of a plant set up before
+# workshops (and a server with one workshop needs none named).
+WORKSHOP_PARAMETER = "workshop"
+_WORKSHOP_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def workshop_problem(code: str) -> str | None:
+    """Why `code` cannot name a workshop (its schema), or None."""
+    if not _WORKSHOP_CODE.fullmatch(code) or code.startswith("pg_"):
+        return _("{code!r} cannot name a workshop: a lower-case letter, then letters, digits or _, up to 40 "
+                 "(not pg_…)").format(code=code)
+    return None
+
+
+def _split_workshop(uri: str) -> tuple[str, str | None]:
+    """The URI without its `workshop=` parameter, and the workshop it names (None: none)."""
+    parts = urlsplit(uri)
+    if WORKSHOP_PARAMETER not in parse_qs(parts.query, keep_blank_values=True):
+        return uri, None
+    kept, workshop = [], None
+    for pair in parts.query.split("&"):
+        key, _eq, value = pair.partition("=")
+        if unquote(key) == WORKSHOP_PARAMETER:
+            workshop = unquote(value).strip() or None
+        elif pair:
+            kept.append(pair)
+    query = "&".join(kept)
+    # urlunsplit drops the `//` of an empty host, which libpq needs
+    return f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{query}" if query else ""), workshop
+
+
 @dataclass(frozen=True)
 class Server:
-    """A PostgreSQL database, named by its libpq connection URI."""
+    """A PostgreSQL database, named by its libpq connection URI; on a server of several
+    workshops, the workshop worked in (`?workshop=CODE` in the URI given, or `workshop`)."""
 
     uri: str
+    workshop: str | None = None
+
+    def __post_init__(self) -> None:
+        uri, named = _split_workshop(self.uri)
+        if named is not None or uri != self.uri:
+            object.__setattr__(self, "uri", uri)
+            object.__setattr__(self, "workshop", self.workshop or named)
 
     def __str__(self) -> str:
-        return self.uri
+        return self.uri if self.workshop is None else self.in_workshop(self.workshop).location
+
+    @property
+    def location(self) -> str:
+        """The URI with its workshop, as --db and QCDESK_DB take it."""
+        if self.workshop is None:
+            return self.uri
+        return self.uri + ("&" if "?" in self.uri else "?") + f"{WORKSHOP_PARAMETER}={quote(self.workshop)}"
+
+    def in_workshop(self, workshop: str | None) -> Server:
+        """The same database, in `workshop`."""
+        return Server(self.uri, workshop)
 
     @property
     def shown(self) -> str:
         """The URI as it may be shown or printed: without its password."""
-        parts = urlsplit(self.uri)
+        parts = urlsplit(self.location)
         if parts.password is None:
-            return self.uri
+            return self.location
         netloc = parts.netloc.replace(":" + parts.password + "@", ":…@", 1)
         return urlunsplit(parts._replace(netloc=netloc))
 
@@ -76,6 +131,8 @@ class Server:
         host = query.get("host", [parts.hostname or "localhost"])[0]
         port = query.get("port", [str(parts.port or 5432)])[0]
         text = f"{host}-{port}-{self.name}"
+        if self.workshop is not None and self.workshop != "public":  # each workshop its own chain
+            text += f"-{self.workshop}"
         return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:120] + ".server"
 
 
@@ -92,6 +149,11 @@ class OperationalError(sqlite3.OperationalError):
 
 class Unreachable(OperationalError):
     """The server cannot be reached (or refused the connection)."""
+
+
+class WorkshopRefused(OperationalError):
+    """The workshop named is not on the server, or not one the role may work in; or none was
+    named on a server of several (the message says which there are)."""
 
 
 class ProgrammingError(sqlite3.ProgrammingError):
@@ -492,6 +554,11 @@ class Connection:
         self._lock = lock
         self._server = server  # to connect again after the server dropped the connection
 
+    @property
+    def workshop(self) -> Server | None:
+        """The database and workshop connected to (its schema named once one was entered)."""
+        return self._server
+
     def _alive(self) -> None:
         """Connect again, between transactions, when the server closed the connection (a
         restart, a network break): a desk left open overnight goes on working. Inside a
@@ -647,10 +714,91 @@ def connect(server: Server, *, application: str = "qcdesk") -> Connection:
     try:
         conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
         conn.execute("SET TIME ZONE 'UTC'")
+        schema = enter_workshop(conn, server)
     except psycopg.Error as exc:
         conn.close()
         raise _error(exc) from exc
-    return Connection(conn, server=server)
+    except BaseException:
+        conn.close()
+        raise
+    # a connection made again (the server dropped it) enters the same workshop
+    entered = server if schema is None else server.in_workshop(schema)
+    return Connection(conn, write_lock(schema), server=entered)
+
+
+# --- several workshops on one server (issue 14, workshops) -----------------------------------
+
+_WORKSHOPS = """
+SELECT n.nspname, has_schema_privilege(n.oid, 'USAGE')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relname = 'qcdesk_schema' AND c.relkind = 'r'
+ORDER BY n.nspname
+"""
+
+
+def entered(server: Server) -> Server:
+    """`server` in the workshop a connection to it enters: the one it names, else the only one
+    there (so that this desk's names for it — its journal, its backups — are the workshop's)."""
+    conn = connect(server)
+    try:
+        return conn.workshop or server
+    finally:
+        conn.close()
+
+
+def workshops(conn: Any) -> list[tuple[str, bool]]:
+    """The workshops of the database `conn` (a psycopg connection) is connected to, each with
+    whether the role connected may work in it: the schemas that hold qcdesk's tables."""
+    return [(str(name), bool(member)) for name, member in conn.execute(_WORKSHOPS).fetchall()]
+
+
+def write_lock(schema: str | None) -> int:
+    """The advisory lock a write in `schema` holds: one per workshop, so that the workshops of
+    a server do not wait for each other's saves (`public`: the one of a plant's single database)."""
+    import zlib  # noqa: PLC0415
+
+    if schema is None or schema == "public":
+        return WRITE_LOCK
+    return (zlib.crc32(schema.encode()) << 31) | WRITE_LOCK
+
+
+def enter_workshop(conn: Any, server: Server) -> str | None:
+    """Set the search_path of the psycopg connection `conn` to the workshop's schema: the one
+    `server` names, else the only one the database holds; the schema worked in (None: the
+    database holds none yet and none was named: its current schema, as before workshops).
+    WorkshopRefused, in words a person can act on, for a workshop that is not there, one the
+    role is not a member of, and none named on a server of several."""
+    found = workshops(conn)
+    named = server.workshop
+    names = ", ".join(name for name, _member in found)
+    mine = ", ".join(name for name, member in found if member) or _("none")
+    if named is None:
+        if len(found) > 1:
+            raise WorkshopRefused(_(
+                "{db} holds several workshops: {names}. Name the one this desk works in, with "
+                "?workshop=CODE in the URI (--db, QCDESK_DB, Preferences) or --workshop CODE; yours: "
+                "{mine}.").format(db=server.shown, names=names, mine=mine))
+        if not found:
+            return None
+        named = found[0][0]
+    elif problem := workshop_problem(named):
+        raise WorkshopRefused(problem)
+    row = conn.execute("SELECT oid, has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = %s",
+                       (named,)).fetchone()
+    if row is None:
+        raise WorkshopRefused(_("{db} holds no workshop {code}: the workshops there are {names}.").format(
+            db=server.in_workshop(None).shown, code=named, names=names or _("none")))
+    if not row[1]:
+        role = (conn.execute("SELECT current_user").fetchone() or ("?",))[0]
+        raise WorkshopRefused(_(
+            "you ({role}) are not a member of workshop {code}: nothing was opened. Your workshops on this "
+            "server: {mine}. An administrator makes you one: qcdesk plant member add {role} --workshop "
+            "{code}.").format(role=role, code=named, mine=mine))
+    conn.execute("SELECT set_config('search_path', quote_ident(%s), false)", (named,))
+    if named != "public":  # who works where ("qcdesk/north"): for a restore of one workshop
+        conn.execute("SELECT set_config('application_name', current_setting('application_name') || '/' "
+                     "|| %s, false)", (named,))
+    return str(named)
 
 
 def witness_folder() -> Path:
