@@ -892,6 +892,8 @@ ZH.update({
     "{db} cannot be reached: {error}": "无法连接 {db}：{error}",
     "{db}: {error}. No backup was written.": "{db}：{error}。未写入备份。",
     "pg_dump could not back up {db}: {error}. No backup was written.": "pg_dump 无法备份 {db}：{error}。未写入备份。",
+    "pg_dump could not back up {db}: {error}. No backup was written: back the server up as the owner role, the one qcdesk migrate runs as (the desks' role may not read everything a backup holds).":
+        "pg_dump 无法备份 {db}：{error}。未写入备份：请以属主角色（运行 qcdesk migrate 的角色）备份服务器（工作站角色不能读取备份所需的全部内容）。",
 })
 
 # --- several workshops on one server (issue 14, workshops) ---------------------------------------

@@ -198,8 +198,14 @@ def backup(server: Server, target: str | Path, *, force: bool = False, now: date
             done = _run([str(dump), "--format=custom", f"--snapshot={snapshot}", "--file", str(tmp), *only,
                          "--dbname", conninfo], env)
             if done.returncode != 0:
+                error = _first_error(done.stderr)
+                if "permission denied" in error:  # the desks' role: it may not read the sequences
+                    raise DatabaseError(_(
+                        "pg_dump could not back up {db}: {error}. No backup was written: back the "
+                        "server up as the owner role, the one qcdesk migrate runs as (the desks' "
+                        "role may not read everything a backup holds).").format(db=server.shown, error=error))
                 raise DatabaseError(_("pg_dump could not back up {db}: {error}. No backup was "
-                                      "written.").format(db=server.shown, error=_first_error(done.stderr)))
+                                      "written.").format(db=server.shown, error=error))
     except psycopg.Error as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(_("{db}: {error}. No backup was written.").format(

@@ -277,6 +277,13 @@ def test_a_new_plant_database_made_by_migrate_is_open_to_the_desks(pg_server: Pg
         code, _out, err = run("--db", pg_server.uri(database, app), "migrate")
         assert code == 1
         assert "refused to grant" in err or "must be owner" in err
+        # nor back the server up (it may not read the sequences): told to do it as the owner
+        target = tmp_path / "as-the-desk.dump"
+        code, _out, err = run("--db", pg_server.uri(database, app), "backup", str(target))
+        assert code == 1
+        assert "as the owner role" in err
+        assert not target.exists()
+        assert not Path(str(target) + ".part").exists()
     finally:
         pg_server.drop_database(database)
 
