@@ -1020,4 +1020,8 @@ ZH.update({
     "changed: the owner role brings it up to date with qcdesk --db URI migrate.":
         "{path} 中的 qcdesk 数据库为第 {found} 版结构；本程序需要第 {known} 版。未做任何更改："
         "请由属主角色运行 qcdesk --db URI migrate 将其升级。",
+    # the schema's objects made by another role than its owner (lead, issue 14)
+    " and {n} more": "等另外 {n} 项",
+    "the schema {schema} holds what its owner {owner} does not own ({what}): made by another role, a superuser's copy say. Nothing was changed: copy the records in as {owner}, or have a superuser give them to {owner} (REASSIGN OWNED BY that role TO {owner}, in this database).":
+        "模式 {schema} 中有不属于其属主 {owner} 的对象（{what}）：由其他角色创建，例如超级用户复制而来。未做任何更改：请以 {owner} 复制记录，或由超级用户将它们交给 {owner}（在本数据库中执行 REASSIGN OWNED BY 该角色 TO {owner}）。",
 })

@@ -554,10 +554,24 @@ def grant(conn: Any, owner: str, app: str) -> None:
     and its read-and-add-only audit trail), on a psycopg connection as the owner or a superuser."""
     from psycopg import sql  # noqa: PLC0415
 
+    from psycopg import errors  # noqa: PLC0415
+
     text = resources.files("qcdesk.store").joinpath("postgres_roles.sql").read_text(encoding="utf-8")
     schema = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
-    conn.execute(sql.SQL(text).format(schema=sql.Identifier(schema), owner=sql.Identifier(owner),
-                                      app=sql.Identifier(app)))
+    try:
+        conn.execute(sql.SQL(text).format(schema=sql.Identifier(schema), owner=sql.Identifier(owner),
+                                          app=sql.Identifier(app)))
+    except errors.InsufficientPrivilege as exc:
+        stray = str(exc.diag.message_primary or "").partition("not owned by the owner of the schema: ")[2]
+        if not stray:
+            raise
+        names = stray.split(", ")
+        shown = ", ".join(names[:5]) + (_(" and {n} more").format(n=len(names) - 5) if len(names) > 5 else "")
+        raise QcError(_(
+            "the schema {schema} holds what its owner {owner} does not own ({what}): made by another role, "
+            "a superuser's copy say. Nothing was changed: copy the records in as {owner}, or have a "
+            "superuser give them to {owner} (REASSIGN OWNED BY that role TO {owner}, in this database)."
+        ).format(schema=schema, owner=owner, what=shown)) from exc
 
 
 _APPS = """

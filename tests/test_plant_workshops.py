@@ -358,6 +358,27 @@ def test_adding_a_workshop_needs_a_superuser_and_a_valid_code(plant: Plant) -> N
         assert _one(conn, "SELECT count(*) FROM pg_namespace WHERE nspname ILIKE 'west%'") == 0
 
 
+
+def test_a_workshop_copied_in_as_a_superuser_is_named_not_granted(plant: Plant) -> None:
+    """A file copied in as a superuser (not as the database's owner, as the README says) leaves
+    tables the owner does not own: adding the workshop says so plainly, a few of them by name."""
+    try:
+        code, _out, err = run("--db", str(plant.files["east"]), "migrate", "--to", plant.uri(None),
+                              "--workshop", "west")
+        assert code == 0, err
+        code, _out, err = run("--db", plant.uri(None), "plant", "workshop", "add", "west")
+        assert code == 1
+        assert f"the schema west holds what its owner {OWNER} does not own" in err
+        assert "more): made by another role" in err
+        assert "Traceback" not in err
+        assert "internal error" not in err
+        assert len(err) < 800  # a handful of names, not the schema's two hundred
+        with psycopg.connect(plant.uri(None)) as conn:
+            assert _one(conn, "SELECT count(*) FROM pg_roles WHERE rolname = 'qcdesk_app_west'") == 0
+    finally:
+        with psycopg.connect(plant.uri(None), autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS west CASCADE")
+
 # ------------------------------------------------------------------ backups, a workshop each
 
 def test_a_workshops_backup_holds_it_alone_and_restores_onto_it_alone(plant: Plant, tmp_path: Path) -> None:
