@@ -552,9 +552,7 @@ def _granted(owner: str, app: str) -> str:
 def grant(conn: Any, owner: str, app: str) -> None:
     """The rights of `postgres_roles.sql` (the schema's owner, the application role's records
     and its read-and-add-only audit trail), on a psycopg connection as the owner or a superuser."""
-    from psycopg import sql  # noqa: PLC0415
-
-    from psycopg import errors  # noqa: PLC0415
+    from psycopg import errors, sql  # noqa: PLC0415 - plant mode only
 
     text = resources.files("qcdesk.store").joinpath("postgres_roles.sql").read_text(encoding="utf-8")
     schema = str((conn.execute("SELECT current_schema()").fetchone() or ("",))[0])
