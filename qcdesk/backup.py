@@ -86,12 +86,13 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     return conn
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Make a file's contents durable before it is renamed into place."""
     with path.open("rb") as f:
         os.fsync(f.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -237,12 +238,12 @@ def _write_checked_copy(source: sqlite3.Connection, target: Path, *, pages: int,
             head = chain_head_of(dest) if heads is not None else None
         finally:
             dest.close()
-        _fsync_file(tmp)
+        fsync_file(tmp)
         own = target.with_name(target.name + journal.SUFFIX)
         if head is None or heads is None or not journal.copy_up_to(heads, own, head[1]):
             _remove(own)  # a journal that is not this copy's would only mislead
         os.replace(tmp, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
         _remove(tmp)
         raise
@@ -526,6 +527,6 @@ def _keep_aside(db_path: Path, aside: Path) -> None:
         raise
     except sqlite3.DatabaseError:
         shutil.copyfile(db_path, aside)
-        _fsync_file(aside)
+        fsync_file(aside)
     finally:
         conn.close()

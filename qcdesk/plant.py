@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from qcdesk import health, journal, outputs
+from qcdesk.backup import fsync_folder
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import MIGRATIONS
@@ -191,7 +192,7 @@ def _to_file(store: Store, target: Path, progress: Progress | None) -> Migrated:
         copy_s = time.monotonic() - started
         done = _checked(store, part, None, rows, copy_s, heads=part_heads)
         os.replace(part, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
         if done.heads is not None:
             done.heads = _put_journal(part_heads, journal.journal_path(target))
         done.target = str(target)
@@ -303,17 +304,6 @@ def _remove_file(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------ a server's database

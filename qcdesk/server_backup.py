@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from qcdesk import journal, outputs
-from qcdesk.backup import BackupFacts, Restored, default_backup_folder, to_keep
+from qcdesk.backup import BackupFacts, Restored, default_backup_folder, fsync_file, fsync_folder, to_keep
 from qcdesk.errors import DatabaseError, QcError
 from qcdesk.i18n import N_, _
 from qcdesk.migrations import APPLICATION_ID, LATEST
@@ -217,13 +217,13 @@ def backup(server: Server, target: str | Path, *, force: bool = False, now: date
         conn.close()
     try:
         _check_archive(restore, tmp, target)
-        _fsync(tmp)
+        fsync_file(tmp)
         own = target.with_name(target.name + journal.SUFFIX)
         heads = store_journal or journal.journal_path(witness(server))
         if head is None or not journal.copy_up_to(heads, own, head):
             own.unlink(missing_ok=True)  # a journal that is not this dump's would only mislead
         os.replace(tmp, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -290,22 +290,6 @@ def _check_archive(restore: Path, path: Path, named: Path) -> list[str]:
     return listed.stdout.splitlines()
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------ automatic backups

@@ -605,7 +605,9 @@ class Connection:
         timeout (another desk is saving), the transaction is rolled back: a write that found
         the database busy has not begun, as on SQLite, and the same save pressed again begins
         afresh instead of in a transaction the server has aborted."""
-        try:  # one round trip: the key is a whole number of the program's (simple protocol)
+        # One round trip (two statements: the simple protocol, which takes no bound parameter);
+        # the key is the program's own whole number, never anything a person typed.
+        try:
             self._conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(self._lock)})")
         except BaseException:
             with contextlib.suppress(Exception):  # a connection gone ends its transaction too
@@ -712,6 +714,7 @@ def connect(server: Server, *, application: str = "qcdesk") -> Connection:
         raise _error(exc) from exc
     _adapt(conn)
     try:
+        # SET takes no bound parameter; the value is the program's own constant, a whole number
         conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
         conn.execute("SET TIME ZONE 'UTC'")
         schema = enter_workshop(conn, server)
