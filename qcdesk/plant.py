@@ -17,11 +17,12 @@ database as a whole: the server's catalogue (what an empty database holds), its 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
@@ -39,8 +40,10 @@ from qcdesk.store.common import split_statements
 from qcdesk.store.postgres import Server
 
 if TYPE_CHECKING:
+    from qcdesk.plant_quality import PlantQuality
     from qcdesk.rates import RateReport
     from qcdesk.store import postgres
+    from qcdesk.trends import Grain, Period
     from qcdesk.verify import Report
 
 Progress = Callable[[str, int], None]  # (table, rows copied of it so far)
@@ -851,27 +854,47 @@ def add_member(superuser: Server, login: str, *, workshop: str | None = None, pl
     return done
 
 
+@contextlib.contextmanager
+def workshop_stores(server: Server, user: str | None = None
+                    ) -> Iterator[tuple[list[tuple[str, Store]], list[str]]]:
+    """Every workshop of the server's database the role may read, each open on a store of its
+    own, (code, store) by code; and the workshops left out (the role is not a member of them).
+    Refused when the role may read none."""
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    base = server.in_workshop(None)
+    with _admin_connection(base) as conn:
+        found = workshops(conn)
+    if not found:
+        raise QcError(_("{db} holds no workshop yet.").format(db=base.shown))
+    left_out = [code for code, member in found if not member]
+    if len(left_out) == len(found):
+        raise QcError(_("you are a member of none of the workshops of {db} ({names}): an administrator makes "
+                        "you one (qcdesk plant member add)").format(db=base.shown, names=", ".join(left_out)))
+    with contextlib.ExitStack() as stack:
+        stores = [(code, stack.enter_context(Store.open(server.in_workshop(code), user, create=False)))
+                  for code, member in found if member]
+        yield stores, left_out
+
+
 def plant_rates(server: Server, date_from: date, date_to: date, by: Sequence[str] = (), basis: str = "weight",
                 *, user: str | None = None) -> tuple[RateReport, list[str]]:
     """The rates of every workshop of the server the role may read, each computed by its own
     store, and the plant's combined from their sums (`qcdesk.rates.combined`); and the
     workshops left out (the role is not a member of them)."""
     from qcdesk.rates import combined, parse_group_keys  # noqa: PLC0415
-    from qcdesk.store.postgres import workshops  # noqa: PLC0415
 
     by = parse_group_keys(",".join(by)) if by else ()
-    with _admin_connection(server.in_workshop(None)) as conn:
-        found = workshops(conn)
-    if not found:
-        raise QcError(_("{db} holds no workshop yet.").format(db=server.in_workshop(None).shown))
-    reports = []
-    for code, member in found:
-        if member:
-            with Store.open(server.in_workshop(code), user, create=False) as store:
-                reports.append((code, store.rates(date_from, date_to, by, basis)))
-    left_out = [code for code, member in found if not member]
-    if not reports:
-        raise QcError(_("you are a member of none of the workshops of {db} ({names}): an administrator makes "
-                        "you one (qcdesk plant member add)").format(
-            db=server.in_workshop(None).shown, names=", ".join(left_out)))
+    with workshop_stores(server, user) as (stores, left_out):
+        reports = [(code, store.rates(date_from, date_to, by, basis)) for code, store in stores]
     return combined(reports), left_out
+
+
+def plant_quality(server: Server, period: Period, grain: Grain | None = None, *,
+                  user: str | None = None) -> PlantQuality:
+    """The rates, trends and defects of every workshop the role may read, and the plant's
+    (`qcdesk.plant_quality`): what the plant's quality office reviews and prints."""
+    from qcdesk import plant_quality as quality  # noqa: PLC0415
+
+    with workshop_stores(server, user) as (stores, left_out):
+        return quality.plant_quality(stores, period, grain, left_out)

@@ -556,3 +556,46 @@ def test_a_desk_hears_the_saves_of_its_own_workshop_only(plant: Plant) -> None:
         heard = feed.wait(10.0)
         assert heard is not None
         assert "workshop" in heard.tables
+
+
+def test_the_plant_trend_defects_and_grades_are_the_workshops_sums(plant: Plant) -> None:
+    from qcdesk.plant import plant_quality
+    from qcdesk.trends import Grain, Period
+
+    period = Period.custom(FIRST, LAST)
+    quality = plant_quality(Server(plant.uri(None, OFFICE)), period, Grain.WEEK, user="office")
+    assert [w.code for w in quality.workshops] == ["east", "north", "south"]
+    assert quality.left_out == ()
+    # by hand, from each workshop's own file: every day's sums added into its ISO week, then divided
+    judged: dict[str, float] = {}
+    qualified: dict[str, float] = {}
+    defects: dict[str, int] = {}
+    unsigned: dict[str, int] = {}
+    for workshop in SEEDS:
+        with Store.open(plant.files[workshop], "tester", create=False) as alone:
+            for row in alone.rates(FIRST, LAST, ("day",)).rows:
+                year, week, _weekday = date.fromisoformat(row.keys["date"]).isocalendar()
+                key = f"{year}-W{week:02d}"
+                judged[key] = judged.get(key, 0) + row.sums.weight_judged_kg
+                qualified[key] = qualified.get(key, 0) + row.sums.weight_qualified_kg
+                unsigned[workshop] = unsigned.get(workshop, 0) + (
+                    alone.day_signoff(date.fromisoformat(row.keys["date"])).status.value != "signed")
+            for d in alone.defect_pareto(FIRST, LAST):
+                defects[d.code] = defects.get(d.code, 0) + d.ingots
+    assert [b.key for b in quality.buckets] == ["1959-W05", "1959-W06", "1959-W07", "1959-W08", "1959-W09"]
+    for bucket in quality.buckets:
+        assert bucket.rates.ingot_qualified_rate is not None
+        assert math.isclose(bucket.rates.ingot_qualified_rate, qualified[bucket.key] / judged[bucket.key])
+        assert bucket.target is None  # a workshop's plan is its own, not the plant's
+    assert {bar.code: bar.ingots for bar in quality.pareto_by_count} == defects
+    assert [bar.ingots for bar in quality.pareto_by_count] == sorted(defects.values(), reverse=True)
+    assert math.isclose(quality.total.sums.weight_judged_kg, sum(judged.values()))
+    assert {w.code: len(w.unsigned_days) for w in quality.workshops} == unsigned
+    assert quality.draft == any(unsigned.values())
+    with Store.open(plant.files["north"], "tester", create=False) as alone:
+        grades = {r.keys["grade"]: r.sums.ingots_judged for r in alone.rates(FIRST, LAST, ("grade",)).rows}
+    north = next(w for w in quality.workshops if w.code == "north")
+    assert {r.keys["grade"]: r.sums.ingots_judged for r in north.by_grade} == grades
+    assert north.name() == "North converter shop"
+    plant_grades = {r.keys["grade"]: r.sums.ingots_judged for r in quality.by_grade}
+    assert sum(plant_grades.values()) == quality.total.sums.ingots_judged
