@@ -78,6 +78,10 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[Store, argparse.Namespace, TextIO], int]
     translate: Callable[[str], str] = _
+    # run first on the database named, before any store is opened: an exit status when it did the
+    # command itself (one reaching every workshop of a server, as `rates --plant` does), None to
+    # go on to `run`
+    before_store: Callable[[Path | Server, argparse.Namespace, TextIO], int | None] | None = None
 
 
 def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
@@ -1165,6 +1169,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
         if args.command == "rates" and args.plant:  # across workshops: a store each (workshops)
             return _plant_rates(resolve_db_path(args.db), args, out)
+        for command in extensions:
+            if command.name == args.command and command.before_store is not None:
+                done = command.before_store(resolve_db_path(args.db), args, out)
+                if done is not None:
+                    return done
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or setup_cli.creates(args)
