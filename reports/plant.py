@@ -28,6 +28,8 @@ def layout_report(report: PlantReport) -> bytes:
     st = Styles()
     h = report.headings
     story = layout.opening(report.furniture, h["draft"], report.draft_reasons, st)
+    if report.left_out:
+        story += [Paragraph(text(report.left_out), st.body), Spacer(1, 2 * mm)]
     if report.empty:
         story += [Paragraph(text(h["no_heats"]), st.draft), Spacer(1, 2 * mm)]
     story += [layout.heading(h["workshops"], st), layout.table(report.workshops, st)]

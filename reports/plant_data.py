@@ -64,6 +64,7 @@ class PlantReport:
     draft_reasons: tuple[str, ...]
     footnotes: tuple[Footnote, ...]
     empty: bool  # no heat in any workshop in the period
+    left_out: str  # under the title: the workshops of the server not counted ("" if none)
     headings: dict[str, str] = field(default_factory=dict)
 
 
@@ -213,9 +214,10 @@ def plant_report(q: PlantQuality, *, basis: str = "weight", printed_at: datetime
         Footnote(None, _("A converter's number and a shift are a workshop's own: workshops are compared "
                          "by the calendar and by grade. Defects are added by their code.")),
     ]
-    if q.left_out:
-        notes.append(Footnote(None, _("Left out: the workshops of the server you may not read ({codes}).")
-                              .format(codes=", ".join(q.left_out))))
+    left_out = _("Left out: the workshops of the server you may not read ({codes}).").format(
+        codes=", ".join(q.left_out)) if q.left_out else ""
+    if left_out:  # said under the title, where the plant's figures are read, and again with the notes
+        notes.append(Footnote(None, left_out))
     furniture = Furniture(
         workshop=_("Plant · Quality office"), title=_("Plant quality report"), subject=subject(q.period),
         printed=_("Printed {when}").format(when=printed_at.strftime("%Y-%m-%d %H:%M")),
@@ -224,6 +226,7 @@ def plant_report(q: PlantQuality, *, basis: str = "weight", printed_at: datetime
         furniture=furniture, period=q.period, basis=basis, workshops=_workshops(q, basis),
         trend=_trend(q, basis), by_grade=_by_grade(q, basis), pareto=bars, pareto_table=pareto_table,
         draft_reasons=tuple(reasons), footnotes=tuple(notes), empty=q.total.sums.heats == 0,
+        left_out=left_out,
         headings={"workshops": _("The workshops and the plant"),
                   "trend": _("Ingot qualified rate, {grain}").format(grain=core_i18n._(GRAIN_NAMES[q.grain])),
                   "grade": _("By grade: the ingot qualified rate {basis}, the plant's and each "

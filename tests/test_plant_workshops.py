@@ -767,7 +767,9 @@ def test_a_member_of_one_workshop_gets_its_workshop_and_the_others_named_as_left
     assert set(rows) == {"north", "plant"}
     _check_rows(rows, _by_hand(plant, FIRST, LAST, ("north",)))
     text = _pdf_text(pdf)
-    assert "Left out: the workshops of the server you may not read (east, south)." in text
+    left_out = "Left out: the workshops of the server you may not read (east, south)."
+    assert text.index(left_out) < text.index("The workshops and the plant")  # said before the figures
+    assert text.count(left_out) == 2  # and again with the notes
 
 
 def test_the_plant_report_refuses_clearly_and_writes_nothing(plant: Plant, tmp_path: Path) -> None:
