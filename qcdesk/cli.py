@@ -271,6 +271,16 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                                                           "signs nothing"))
     r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
                    help=_("the plant's quality-office role"))
+    r = members.add_parser("remove", help=_("take a login role out of a workshop, or out of the quality "
+                                            "office (the role itself is kept)"))
+    r.add_argument("login", metavar="ROLE", help=_("a person's or a desk's login role"))
+    r.add_argument("--workshop", dest="member_workshop", metavar="CODE", help=_("the workshop left"))
+    r.add_argument("--plant", action="store_true", help=_("the plant's quality office"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role"))
+    r = members.add_parser("list", help=_("the login roles of every workshop and of the quality office"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role"))
     for command in extensions:
         command.add_arguments(sub.add_parser(command.name, help=command.translate(command.help)))
     return parser
@@ -938,14 +948,26 @@ def cmd_plant(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> 
 
 
 def _plant_workshops(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
-    """qcdesk plant workshop add|list, plant member add (several workshops on one server)."""
+    """qcdesk plant workshop add|list, plant member add|remove|list (several workshops on one server)."""
     from qcdesk import plant  # noqa: PLC0415 - only for this command
     from qcdesk.store.postgres import Server  # noqa: PLC0415
 
     if not isinstance(db_path, Server):
         raise QcError(_("the workshops are those of a PostgreSQL server: --db postgresql://… naming the "
                         "plant's database (as a superuser to add one); a SQLite file is one workshop"))
-    if args.plant_command == "member":
+    if args.plant_command == "member" and args.plant_member_command == "list":
+        members = plant.list_members(db_path, plant_role=args.plant_role)
+        if not members:
+            out.write(_("No login role is a member of a workshop or of the quality office yet.") + "\n")
+            return 0
+        out.write(render_table([_("login role"), _("workshops"), _("quality office")],
+                               [[m.login, ", ".join(m.workshops) or "—", _("yes") if m.office else ""]
+                                for m in members], [False] * 3) + "\n")
+        return 0
+    if args.plant_command == "member" and args.plant_member_command == "remove":
+        done = plant.remove_member(db_path, args.login, workshop=args.member_workshop, plant=args.plant,
+                                   plant_role=args.plant_role)
+    elif args.plant_command == "member":
         done = plant.add_member(db_path, args.login, workshop=args.member_workshop, plant=args.plant,
                                 plant_role=args.plant_role,
                                 password=os.environ.get("QCDESK_MEMBER_PASSWORD") or None)
