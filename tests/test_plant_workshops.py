@@ -360,9 +360,9 @@ def test_a_person_of_two_workshops_leaves_one_and_keeps_the_other(plant: Plant) 
         assert f"{dave} is no longer a member of {ROLES['north']}" in out
         with pytest.raises(DatabaseError, match="not a member of workshop north"):
             Store.open(plant.uri("north", dave), "dave", create=False)
-        with psycopg.connect(plant.server.uri(plant.database, dave), autocommit=True) as conn:
-            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
-                conn.execute("SELECT count(*) FROM north.heat")
+        with psycopg.connect(plant.server.uri(plant.database, dave), autocommit=True) as conn, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            conn.execute("SELECT count(*) FROM north.heat")
         with Store.open(plant.uri("south", dave), "dave", create=False) as store:
             assert store.counts()["heat"] > 900
         code_, _out, err = run("--db", superuser, "plant", "member", "remove", dave, "--workshop", "north")
