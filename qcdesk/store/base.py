@@ -563,7 +563,8 @@ class StoreBase:
             if type(low) is int and recs == list(range(low, low + len(recs))):
                 added = db.execute(_ADDED_RANGE[tbl], (next_id + first, low, low, low + len(recs) - 1))
                 if added.rowcount != len(recs):  # a record of the range missing: not written, then
-                    raise sqlite3.ProgrammingError(f"{len(recs)} records of {tbl} added, {added.rowcount} found")
+                    raise sqlite3.ProgrammingError(
+                        f"{len(recs)} records of {tbl} added, {added.rowcount} found")
             else:
                 db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
         return next_id + len(self._pending) - 1
