@@ -341,6 +341,44 @@ def test_the_workshops_are_listed_with_their_roles(plant: Plant) -> None:
     assert " no " in lines["north"]
 
 
+def test_a_person_of_two_workshops_leaves_one_and_keeps_the_other(plant: Plant) -> None:
+    superuser, dave = plant.uri(None), "ws_dave"
+    try:
+        for code in ("north", "south"):
+            assert run("--db", superuser, "plant", "member", "add", dave, "--workshop", code)[0] == 0
+        code_, out, err = run("--db", superuser, "plant", "member", "list", "--plant-role", PLANT)
+        assert code_ == 0, err
+        rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[2:]}
+        assert rows[dave] == ["north,", "south"]
+        assert rows[LOGINS["east"]] == ["east"]
+        assert rows[OFFICE] == ["—", "yes"]
+        for code in ("north", "south"):  # a member of both works in both
+            with Store.open(plant.uri(code, dave), "dave", create=False) as store:
+                assert store.counts()["heat"] > 900
+        code_, out, err = run("--db", superuser, "plant", "member", "remove", dave, "--workshop", "north")
+        assert code_ == 0, err
+        assert f"{dave} is no longer a member of {ROLES['north']}" in out
+        with pytest.raises(DatabaseError, match="not a member of workshop north"):
+            Store.open(plant.uri("north", dave), "dave", create=False)
+        with psycopg.connect(plant.server.uri(plant.database, dave), autocommit=True) as conn, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            conn.execute("SELECT count(*) FROM north.heat")
+        with Store.open(plant.uri("south", dave), "dave", create=False) as store:
+            assert store.counts()["heat"] > 900
+        code_, _out, err = run("--db", superuser, "plant", "member", "remove", dave, "--workshop", "north")
+        assert code_ == 1
+        assert f"{dave} is not a member of workshop north: nothing was changed" in err
+        code_, _out, err = run("--db", plant.uri(None, dave), "plant", "member", "remove", dave, "--workshop",
+                               "south")
+        assert code_ == 1
+        assert "runs as a superuser" in err  # a member cannot take itself or others out
+        with Store.open(plant.uri("south", dave), "dave", create=False) as store:
+            assert store.counts()["heat"] > 900
+    finally:
+        plant.server.execute(sql.SQL("DROP OWNED BY {} CASCADE").format(sql.Identifier(dave)))
+        plant.server.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(dave)))
+
+
 def test_plant_setup_run_again_names_the_workshops(plant: Plant) -> None:
     code, out, err = run("plant", "setup", plant.uri(None), "--owner", OWNER, "--app", APP)
     assert code == 0, err
