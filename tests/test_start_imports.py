@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -145,14 +146,21 @@ def test_the_start_makes_the_days_backup_whole(qtbot: QtBot, demo_copy: Path,
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
     said: list[str] = []
+    deadline = time.monotonic() + 60  # then the window is closed anyway, and the test fails
+
+    def hear(message: str) -> None:  # every message the status bar shows, however briefly
+        if message.startswith("Backed up to "):
+            said.append(message)
 
     def close_when_backed_up() -> None:
         window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
-        message = window.statusBar().currentMessage() if window is not None else ""
-        if window is None or not message.startswith("Backed up to "):
+        if window is not None and not said and not window.property("heard"):
+            window.statusBar().messageChanged.connect(hear)
+            window.setProperty("heard", True)
+            hear(window.statusBar().currentMessage())
+        if window is None or (not said and time.monotonic() < deadline):
             QTimer.singleShot(50, close_when_backed_up)
             return
-        said.append(message)
         window.close()
 
     QTimer.singleShot(0, close_when_backed_up)
