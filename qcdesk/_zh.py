@@ -1024,4 +1024,8 @@ ZH.update({
     " and {n} more": "等另外 {n} 项",
     "the schema {schema} holds what its owner {owner} does not own ({what}): made by another role, a superuser's copy say. Nothing was changed: copy the records in as {owner}, or have a superuser give them to {owner} (REASSIGN OWNED BY that role TO {owner}, in this database).":
         "模式 {schema} 中有不属于其属主 {owner} 的对象（{what}）：由其他角色创建，例如超级用户复制而来。未做任何更改：请以 {owner} 复制记录，或由超级用户将它们交给 {owner}（在本数据库中执行 REASSIGN OWNED BY 该角色 TO {owner}）。",
+    # the plant's quality office at a desk (plantdesk)
+    "this desk's role may read the records but change none: the plant's quality office reads every "
+    "workshop and signs nothing. Nothing was changed.":
+        "本工作站的角色只能查阅记录，不能更改：全厂质量科查阅各车间，不签署任何记录。未做任何更改。",
 })

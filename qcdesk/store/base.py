@@ -118,6 +118,9 @@ def environment_error(exc: sqlite3.Error) -> QcError:
     text = str(exc).lower()
     if isinstance(exc, postgres.WorkshopRefused):  # several workshops on one server (workshops)
         return DatabaseError(str(exc))
+    if isinstance(exc, postgres.NotPermitted):  # the plant's quality office (plantdesk)
+        return DatabaseError(_("this desk's role may read the records but change none: the plant's quality "
+                               "office reads every workshop and signs nothing. Nothing was changed."))
     if isinstance(exc, postgres.Unreachable):
         return DatabaseError(_("the database server cannot be reached ({error}): nothing was changed. "
                                "Check the network and that the server runs, then try again.").format(
@@ -187,6 +190,9 @@ class StoreBase:
         # commit, taken back if it fails) to tell its own saves from the other desks'
         self.own: OwnWrites | None = None
         self._sealed: tuple[int, int] | None = None  # this write's (last id before, last id)
+        # (plantdesk) whether the role connected may write the workshop's records, read once at
+        # open: False for the plant's quality office, or a file that cannot be written
+        self.writable = True
 
     @classmethod
     def open(cls, path: str | Path | postgres.Server, user: str | None = None,
@@ -226,6 +232,7 @@ class StoreBase:
         if heads is not None:
             store.journal = heads
         store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
+        store.writable = not path.exists() or os.access(path, os.W_OK)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
@@ -270,6 +277,9 @@ class StoreBase:
                 store._create_on_server()
             elif store.schema_version() < LATEST:
                 store._upgrade_on_server()
+            # the plant's quality office reads every workshop and may write none (plantdesk)
+            store.writable = bool(store.conn.execute(
+                "SELECT has_table_privilege(current_user, 'heat', 'INSERT')").fetchone()[0])
         except sqlite3.Error as exc:
             conn.close()
             raise environment_error(exc) from exc
