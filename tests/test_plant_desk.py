@@ -10,11 +10,10 @@ are worked by hand from the heats below (numerators and denominators added, then
 from __future__ import annotations
 
 import io
-import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,8 @@ from qcdesk.store import NewHeat, NewIngot, Store
 from ui.main_window import MainWindow
 from ui.session import Session
 
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
 PLANT, OFFICE, OWNER, APP = "pd_plant", "pd_quality", "pd_owner", "pd_app"
 ROLES = {"north": "pd_desk_north", "south": "pd_desk_south"}
 LOGINS = {"north": "pd_alice", "south": "pd_bob"}
@@ -37,7 +38,8 @@ GOOD = {"C": 0.17, "Si": 0.20, "Mn": 0.50, "P": 0.020, "S": 0.020}  # inside Q23
 OFF = {**GOOD, "C": 0.25}  # C above Q235B's 0.20
 A, C, S = Disposition.ACCEPTED, Disposition.CONDITIONED, Disposition.SCRAP
 # workshop → heats: (heat number, tapped at, analysis, ingots (kg, disposition))
-HEATS: dict[str, list[tuple[str, datetime, dict[str, float], tuple[tuple[float, Disposition], ...]]]] = {
+Heats = list[tuple[str, datetime, dict[str, float], tuple[tuple[float, Disposition], ...]]]
+HEATS: dict[str, Heats] = {
     "north": [("N-1", datetime(2024, 3, 4, 9, 0), GOOD, ((9000, A), (9100, A), (8800, S))),
               ("N-2", datetime(2024, 3, 5, 9, 0), GOOD, ((9500, C), (9200, A)))],
     "south": [("S-1", datetime(2024, 3, 4, 10, 0), OFF, ((9000, A), (9300, A))),
@@ -61,12 +63,12 @@ class Plant:
         return uri if workshop is None else f"{uri}&workshop={workshop}"
 
 
-def save_heats(uri: str, heats: list[tuple[str, datetime, dict[str, float], tuple[tuple[float, Disposition], ...]]]
-               ) -> None:
+def save_heats(uri: str, heats: Heats) -> None:
     """Heats with their analyses and judged ingots, saved through the store as a desk saves them."""
     with Store.open(uri, "tester", create=False) as store:
         for heat_no, tapped, analysis, ingots in heats:
-            store.add_heat(NewHeat(heat_no, "1", tapped, "Q235B", 30.0, 1600.0, store.user, analysis=analysis))
+            store.add_heat(NewHeat(heat_no, "1", tapped, "Q235B", 30.0, 1600.0, store.user,
+                                   analysis=analysis))
             store.add_ingots(heat_no, [NewIngot(n, kg, d, store.user) for n, (kg, d) in enumerate(ingots, 1)])
 
 
@@ -116,11 +118,78 @@ def test_the_store_knows_whether_its_role_may_write(plant: Plant, tmp_path: Path
 
 def test_a_write_of_the_office_is_refused_in_plain_words_and_changes_nothing(plant: Plant) -> None:
     before = head(plant.uri("north"))
-    code, out, err = run("--db", plant.uri("north", OFFICE), "workshop", "set", "x")
+    code, _out, err = run("--db", plant.uri("north", OFFICE), "workshop", "set", "x")
     assert code == 1
-    assert "signs nothing" in err and "Nothing was changed" in err
-    assert "permission denied" not in err and "Traceback" not in err
+    assert "signs nothing" in err
+    assert "Nothing was changed" in err
+    assert "permission denied" not in err
+    assert "Traceback" not in err
     with Store.open(plant.uri("north", OFFICE), "office", create=False) as office, \
             pytest.raises(DatabaseError, match="signs nothing"):
         office.add_heat(NewHeat("X-1", "1", datetime(2024, 3, 7, 9), "Q235B", 30.0, 1600.0, "office"))
     assert head(plant.uri("north")) == before
+
+
+@pytest.fixture
+def office_window(qtbot: QtBot, plant: Plant) -> Iterator[MainWindow]:
+    """The office's desk on workshop north, shown."""
+    session = Session(plant.uri("north", OFFICE), "office")
+    try:
+        w = MainWindow(session)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        qtbot.waitUntil(session.idle, timeout=10000)
+        yield w
+        qtbot.waitUntil(session.idle, timeout=10000)
+    finally:
+        session.close()
+
+
+def test_the_offices_desk_opens_says_read_only_and_offers_no_write(qtbot: QtBot, plant: Plant,
+                                                                   office_window: MainWindow) -> None:
+    w = office_window
+    assert w.windowTitle().endswith("— read only")
+    assert w.windowTitle().startswith("qcdesk — north — ")
+    assert w.stack.currentWidget() is w.tabs  # no first-run set-up
+    texts = {a.text(): a for menu in w.menuBar().findChildren(type(w.view_menu)) for a in menu.actions()}
+    for text in ("Import &heats…", "&New heat…", "S&ave", "Add &ingots", "Void heat…", "Void in&got…",
+                 "Undo &my last change (within the minute)"):
+        assert not texts[text].isEnabled(), text
+        assert "Read only" in texts[text].toolTip()
+    for text in ("&Open heat…", "&History of this heat", "Period qua&lity report (PDF)…"):
+        assert texts[text].isEnabled(), text
+    assert not w.shift_view.new_button.isEnabled()
+    assert "Read only" in w.shift_view.new_button.toolTip()
+    assert not w.shift_view.close_button.isEnabled()
+    assert not w.shift_view.sign_day_button.isEnabled()
+    setup = w.setup_view
+    for button in (setup.converters.workshop_button, setup.converters.add_button, setup.shifts.save_button,
+                   setup.grades.save_button, setup.defects.add_button, setup.plans.set_button):
+        assert not button.isEnabled()
+    assert setup.converters.table.editTriggers() == setup.converters.table.EditTrigger.NoEditTriggers
+    assert w.history_view.table.isEnabled()
+    # a heat opened: read, and its saves disabled even once the view enables its own widgets
+    with qtbot.waitSignal(w.heat_view.loaded, timeout=10000):
+        w.open_heat("N-1")
+    assert w.heat_view.model.rowCount() == 3
+    assert not w.heat_view.save_header_button.isEnabled()
+    assert not w.heat_view.add_button.isEnabled()
+    assert not w.heat_view.analysis.save_button.isEnabled()
+    assert w.heat_view.history_button.isEnabled()
+
+
+def test_a_save_forced_on_the_offices_desk_changes_nothing(qtbot: QtBot, plant: Plant,
+                                                          office_window: MainWindow) -> None:
+    w = office_window
+    before = head(plant.uri("north"))
+    with qtbot.waitSignal(w.heat_view.loaded, timeout=10000):
+        w.open_heat("N-2")
+    w.heat_view.notes.setText("seen by the office")
+    w.heat_view.save_header()
+    qtbot.waitUntil(lambda: "signs nothing" in w.heat_view.header_error.text(), timeout=10000)
+    assert "permission denied" not in w.heat_view.header_error.text()
+    assert head(plant.uri("north")) == before
+    with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as store:
+        assert store.heat("N-2").notes == ""

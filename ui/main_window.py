@@ -39,6 +39,7 @@ from ui.alert_banner import AlertBanner
 from ui.common import keep_columns_together
 from ui.live import ChangeWatcher
 from ui.live import words as live_words
+from ui.read_only import ReadOnly
 from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.session import Session
 from ui.shift_view import ShiftView
@@ -84,7 +85,13 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
+        if session.writable:
+            self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
+        else:  # the plant's quality office (plantdesk): what writes stays disabled (ui.read_only)
+            self.setWindowTitle(self.tr("qcdesk — {path} — read only").format(path=session.title))
+        self.read_only = None if session.writable else ReadOnly(self.tr(
+            "Read only: this desk's role reads the workshop's records and changes none (the plant's "
+            "quality office signs nothing)."), self)
         self.new_heat_dialog: NewHeatDialog | None = None
         self._closing = False  # the heat's unsaved edits were saved or discarded
         self.tabs = QTabWidget(self)
@@ -127,6 +134,16 @@ class MainWindow(QMainWindow):
         self.who = QLabel(self)
         self.who.setObjectName("who")
         self.statusBar().addPermanentWidget(self.who)
+        if self.read_only is not None:
+            self.read_only_label = QLabel(self.tr("Read only"), self)
+            self.read_only_label.setObjectName("read_only")
+            self.read_only_label.setToolTip(self.read_only.reason)
+            self.read_only_label.setStyleSheet("font-weight: bold; padding: 0 6px;")
+            self.statusBar().addPermanentWidget(self.read_only_label)
+            self.read_only.cover(self.shift_view)
+            for action in self.write_actions:
+                action.setEnabled(False)
+                action.setToolTip(self.read_only.reason)
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
         # bound methods, not lambdas: Qt drops the connection when the window is deleted, so work
@@ -193,6 +210,8 @@ class MainWindow(QMainWindow):
             self.tabs.blockSignals(blocked)
         placeholder.deleteLater()
         self._restore_layout(view)
+        if self.read_only is not None:
+            self.read_only.cover(view)
         return view
 
     def _name_of(self, page: QWidget | None) -> str | None:
@@ -206,6 +225,9 @@ class MainWindow(QMainWindow):
         name = self._name_of(self.tabs.widget(index))
         if name in self._later:
             self._view(name)
+        page = self.tabs.widget(index)
+        if self.read_only is not None and page is not None:  # what a view made since it was shown
+            self.read_only.cover(page)
 
     def _heat_does(self, method: str) -> Callable[[], None]:
         """A menu's slot: the heat view's `method` (the view made first, if not yet)."""
@@ -296,9 +318,11 @@ class MainWindow(QMainWindow):
         # has none left, and is reached on purpose (Ctrl+Shift+Del).
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
-        self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
-        self._action(file_menu, self.tr("Import &analyses…"), lambda: self._import("analyses"))
+        file_menu.setToolTipsVisible(True)  # why an item is disabled, on a read-only desk
+        self.write_actions = [  # what writes: disabled on a desk whose role writes nothing
+            self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats")),
+            self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots")),
+            self._action(file_menu, self.tr("Import &analyses…"), lambda: self._import("analyses"))]
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
@@ -310,17 +334,22 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
         heat_menu = bar.addMenu(self.tr("H&eat"))
-        self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
+        heat_menu.setToolTipsVisible(True)
+        self.write_actions.append(self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N"))
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
-        self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"), "Ctrl+D")
+        self.write_actions += [
+            self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S"),
+            self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I"),
+            self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"),
+                         "Ctrl+D")]
         self._action(heat_menu, self.tr("&History of this heat"), self._heat_does("show_history"), "Ctrl+H")
-        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
-                     QKeySequence.StandardKey.Undo)
+        self.write_actions.append(self._action(
+            heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
+            QKeySequence.StandardKey.Undo))
         heat_menu.addSeparator()
-        self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
-        self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
+        self.write_actions += [
+            self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del"),
+            self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")]
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
 
@@ -429,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def _counted(self, found: tuple[bool, bool]) -> None:
         has_people, any_heat = found
-        if not any_heat:
+        if not any_heat and self.session.writable:  # a read-only desk sets nothing up: its tabs, empty
             self.stack.setCurrentWidget(self.first_run)
             if has_people:
                 self.first_run.demo_button.setFocus()
@@ -460,7 +489,8 @@ class MainWindow(QMainWindow):
             self.who.setText("")
         self.sign_in_action.setEnabled(self.session.has_people)
         self.sign_out_action.setEnabled(person is not None)
-        self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE))
+        self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE)
+                                      and self.session.writable)
 
     def sign_in(self) -> SignInDialog:
         """Sign in (or in as someone else); from then on every write is theirs."""
@@ -626,6 +656,8 @@ class MainWindow(QMainWindow):
         def shown(alerts: list[Alert]) -> None:
             self._alerts_asked = False
             self.alert_banner.set_alerts(alerts)
+            if self.read_only is not None:  # no dismissing on a read-only desk
+                self.read_only.cover(self.alert_banner)
             if self._alerts_again:
                 self._alerts_again = False
                 self.refresh_alerts()
@@ -691,7 +723,8 @@ class MainWindow(QMainWindow):
 
     # QWidget.closeEvent: ask about unsaved edits; remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closing and "heat_view" in self._made and self.heat_view.unsaved():
+        if (not self._closing and self.session.writable  # a read-only desk has nothing to save
+                and "heat_view" in self._made and self.heat_view.unsaved()):
             event.ignore()
             self.heat_view.leave(self._close_now)
             return
