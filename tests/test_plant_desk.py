@@ -10,15 +10,17 @@ are worked by hand from the heats below (numerators and denominators added, then
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pgserver import PgServer
 from psycopg import sql
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qcdesk.cli import main
@@ -193,3 +195,101 @@ def test_a_save_forced_on_the_offices_desk_changes_nothing(qtbot: QtBot, plant: 
     assert head(plant.uri("north")) == before
     with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as store:
         assert store.heat("N-2").notes == ""
+
+
+# ------------------------------------------------------------------ the Plant tab
+
+def hand_sums(heats: Heats) -> tuple[float, float, int, int]:
+    """(qualified kg, judged kg, qualified ingots, judged ingots) of checked heats, by DOMAIN.md's
+    definitions: an ingot is qualified when accepted or conditioned and its heat conforms."""
+    qualified_kg = judged_kg = 0.0
+    qualified = judged = 0
+    for _no, _tapped, analysis, ingots in heats:
+        conforms = analysis == GOOD
+        for kg, disposition in ingots:
+            judged_kg += kg
+            judged += 1
+            if conforms and disposition in (A, C):
+                qualified_kg += kg
+                qualified += 1
+    return qualified_kg, judged_kg, qualified, judged
+
+
+def shown_rows(w: MainWindow) -> dict[str, tuple[str, ...]]:
+    """The Plant tab's workshop table as shown: the first cell → the row's cells."""
+    model = w.plant_view.workshops
+    return {row.cells[0]: row.cells for row in model.rows}
+
+
+def percent_text(numerator: float, denominator: float) -> str:
+    return f"{100 * numerator / denominator:.1f}%"
+
+
+def expected_rows(heats: dict[str, Heats]) -> dict[str, tuple[str, str]]:
+    """Each workshop's and the plant's ingot qualified rate, by weight and by count, as shown."""
+    sums = {code: hand_sums(heats[code]) for code in ("north", "south")}
+    plant = tuple(sum(s[i] for s in sums.values()) for i in range(4))
+    rows = {NAMES[code]: (percent_text(s[0], s[1]), percent_text(s[2], s[3])) for code, s in sums.items()}
+    rows["Plant"] = (percent_text(plant[0], plant[1]), percent_text(plant[2], plant[3]))
+    return rows
+
+
+def test_the_plant_tab_shows_each_workshops_rate_and_the_plants_from_added_sums(
+        qtbot: QtBot, plant: Plant, office_window: MainWindow) -> None:
+    w = office_window
+    qtbot.waitUntil(lambda: "plant_view" in w._later, timeout=10000)
+    assert w.tabs.tabText(w.tabs.count() - 1) == "Plant"
+    with qtbot.waitSignal(w.plant_view.shown_result, timeout=20000):
+        w.tabs.setCurrentWidget(w.plant_view)
+    quality = w.plant_view.result
+    assert quality is not None
+    assert quality.period.date_from == date(2024, 3, 1)  # the month of this workshop's last day
+    assert [ws.code for ws in quality.workshops] == ["north", "south"]
+    # by hand: north 36,800 of 45,600 kg (4 of 5), south 18,100 of 46,300 kg (2 of 5: S-1 is off grade)
+    assert hand_sums(HEATS["north"]) == (36800, 45600, 4, 5)
+    assert hand_sums(HEATS["south"]) == (18100, 46300, 2, 5)
+    assert quality.total.rates.ingot_qualified_rate is not None
+    assert math.isclose(quality.total.rates.ingot_qualified_rate, (36800 + 18100) / (45600 + 46300))
+    rows = shown_rows(w)
+    assert set(rows) == {"North converter shop", "South converter shop", "Plant"}
+    for name, (by_weight, by_count) in expected_rows(HEATS).items():
+        assert rows[name][4:6] == (by_weight, by_count), name
+    assert rows["Plant"][4] == "59.7%"  # 54,900 / 91,900; the mean of 80.7% and 39.1% would be 59.9%
+    assert rows["Plant"][1] == "4"  # heats
+    assert rows["Plant"][3] == "10"  # judged ingots
+    assert w.plant_view.workshops.rows[-1].marked  # the plant's row in bold
+    # one line per workshop and the plant's
+    names = [s.name() for s in w.plant_view.chart.chart().series()]
+    assert set(names) == {"North converter shop", "South converter shop", "Plant"}
+    assert [r.cells[0] for r in w.plant_view.grades.rows] == ["Q235B"]
+    assert w.plant_view.grades.rows[0].cells[1] == "59.7%"
+    assert {r.cells[0] for r in w.plant_view.defects.rows} == set()  # no defects recorded
+    assert w.plant_view.left_out.isHidden()
+
+
+def test_a_save_at_a_workshop_desk_appears_in_the_offices_plant_tab(
+        qtbot: QtBot, plant: Plant, office_window: MainWindow) -> None:
+    w = office_window
+    qtbot.waitUntil(lambda: "plant_view" in w._later, timeout=10000)
+    with qtbot.waitSignal(w.plant_view.shown_result, timeout=20000):
+        w.tabs.setCurrentWidget(w.plant_view)
+    heats = {code: list(HEATS[code]) for code in HEATS}
+    # north, the office desk's own workshop: heard through its change feed, no key pressed
+    more_north = [("N-3", datetime(2024, 3, 7, 9, 0), GOOD, ((9600, A), (9400, S)))]
+    save_heats(plant.uri("north", LOGINS["north"]), more_north)
+    heats["north"] += more_north
+    expected = expected_rows(heats)
+    qtbot.waitUntil(lambda: shown_rows(w)["North converter shop"][4:6] == expected["North converter shop"],
+                    timeout=15000)
+    assert shown_rows(w)["Plant"][4:6] == expected["Plant"]
+    assert shown_rows(w)["North converter shop"][1] == "3"
+    # south: another workshop's channel, read again on Refresh
+    more_south = [("S-3", datetime(2024, 3, 8, 10, 0), GOOD, ((9100, C),))]
+    save_heats(plant.uri("south", LOGINS["south"]), more_south)
+    heats["south"] += more_south
+    expected = expected_rows(heats)
+    qtbot.waitUntil(w.session.idle, timeout=10000)
+    with qtbot.waitSignal(w.plant_view.shown_result, timeout=20000):
+        qtbot.mouseClick(w.plant_view.refresh_button, Qt.MouseButton.LeftButton)
+    for name, rates in expected.items():
+        assert shown_rows(w)[name][4:6] == rates, name

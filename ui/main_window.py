@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # imported when first made (see the module's docstring)
     from ui.heat_entry import NewHeatDialog
     from ui.heat_view import HeatView
     from ui.history_view import HistoryView
+    from ui.plant_view import PlantView
     from ui.reports_view import ReportsView
     from ui.setup_view import SetupView
     from ui.trends_view import DaysRequest, TrendsView
@@ -161,6 +162,8 @@ class MainWindow(QMainWindow):
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
+        if session.server is not None:  # several workshops the role reads: the Plant tab (plantdesk)
+            session.submit(lambda store: store.server_workshops(), done=self._workshops_known, receiver=self)
         self.refresh_alerts()
 
     def _show_busy(self, on: bool) -> None:
@@ -267,6 +270,21 @@ class MainWindow(QMainWindow):
         view.heat_activated.connect(self.open_heat)
         view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         return view
+
+    def _make_plant(self) -> QWidget:
+        from ui.plant_view import PlantView  # noqa: PLC0415 - see the module's docstring
+
+        return PlantView(self.session, self)
+
+    def _workshops_known(self, workshops: list[tuple[str, bool]]) -> None:
+        """The Plant tab, last, on a server of several workshops of which the role reads two or more."""
+        if sum(readable for _code, readable in workshops) >= 2 and "plant_view" not in self._later:
+            # no Alt+letter: every letter of its name is taken by a tab bar or a menu; Ctrl+7 reaches it
+            self._add_later("plant_view", self.tr("Plant"), self._make_plant)
+
+    @property
+    def plant_view(self) -> PlantView:
+        return cast("PlantView", self._view("plant_view"))
 
     @property
     def heat_view(self) -> HeatView:

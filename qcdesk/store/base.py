@@ -324,6 +324,13 @@ class StoreBase:
             for version in range(self.schema_version() + 1, LATEST + 1):  # another desk may have done it
                 raw.execute(postgres_upgrade(version))
 
+    def server_workshops(self) -> list[tuple[str, bool]]:
+        """The workshops of the server's database, by code, each with whether the role connected
+        may read it (the plant's quality office reads them all); [] for a SQLite file (plantdesk)."""
+        if self.server is None:
+            return []
+        return postgres.workshops(cast(postgres.Connection, self.conn).raw)
+
     @property
     def location(self) -> str:
         """The database as a person names it: the file's path, or the server's URI (no password)."""
