@@ -9,6 +9,7 @@ are worked by hand from the heats below (numerators and denominators added, then
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -27,6 +28,7 @@ from qcdesk.cli import main
 from qcdesk.errors import DatabaseError
 from qcdesk.model import Disposition
 from qcdesk.store import NewHeat, NewIngot, Store
+from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.session import Session
 
@@ -132,9 +134,9 @@ def test_a_write_of_the_office_is_refused_in_plain_words_and_changes_nothing(pla
     assert head(plant.uri("north")) == before
 
 
-@pytest.fixture
-def office_window(qtbot: QtBot, plant: Plant) -> Iterator[MainWindow]:
-    """The office's desk on workshop north, shown."""
+@contextlib.contextmanager
+def office_desk(qtbot: QtBot, plant: Plant) -> Iterator[MainWindow]:
+    """The office's desk on workshop north, shown at 1366×768."""
     session = Session(plant.uri("north", OFFICE), "office")
     try:
         w = MainWindow(session)
@@ -147,6 +149,12 @@ def office_window(qtbot: QtBot, plant: Plant) -> Iterator[MainWindow]:
         qtbot.waitUntil(session.idle, timeout=10000)
     finally:
         session.close()
+
+
+@pytest.fixture
+def office_window(qtbot: QtBot, plant: Plant) -> Iterator[MainWindow]:
+    with office_desk(qtbot, plant) as w:
+        yield w
 
 
 def test_the_offices_desk_opens_says_read_only_and_offers_no_write(qtbot: QtBot, plant: Plant,
@@ -293,3 +301,26 @@ def test_a_save_at_a_workshop_desk_appears_in_the_offices_plant_tab(
         qtbot.mouseClick(w.plant_view.refresh_button, Qt.MouseButton.LeftButton)
     for name, rates in expected.items():
         assert shown_rows(w)[name][4:6] == rates, name
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_offices_plant_tab_in_english_and_chinese(qtbot: QtBot, plant: Plant, lang: str) -> None:
+    install_language(lang)
+    try:
+        with office_desk(qtbot, plant) as w:
+            qtbot.waitUntil(lambda: "plant_view" in w._later, timeout=10000)
+            with qtbot.waitSignal(w.plant_view.shown_result, timeout=20000):
+                w.tabs.setCurrentWidget(w.plant_view)
+            qtbot.waitUntil(w.session.idle, timeout=10000)
+            names = [r.cells[0] for r in w.plant_view.workshops.rows]
+            if lang == "zh":
+                assert w.windowTitle().endswith("— 只读")
+                assert w.tabs.tabText(w.tabs.count() - 1) == "全厂"
+                assert w.plant_view.workshops.headerData(0, Qt.Orientation.Horizontal) == "车间"
+                assert names[-1] == "全厂"
+            else:
+                assert names == ["North converter shop", "South converter shop", "Plant"]
+            if os.environ.get("QCDESK_SCREENSHOTS"):
+                w.grab().save(str(Path(os.environ["QCDESK_SCREENSHOTS"]) / f"plant-office-{lang}.png"))
+    finally:
+        install_language("en")

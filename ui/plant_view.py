@@ -123,6 +123,7 @@ class PlantView(QWidget):
                          formula("chemistry_conformance_rate"),
                          self.tr("Production days with heats that the workshop head has not signed")))
         self.workshop_table = self._table(self.workshops, "plant_workshops")
+        self.workshop_table.horizontalHeader().setStretchLastSection(False)  # the numbers beside their names
         self.chart = ChartView(self)
         self.chart.setObjectName("plant_chart")
         self.chart.database = session.path  # its PNG and CSV never replace the database's files
@@ -324,6 +325,7 @@ class PlantView(QWidget):
         table = self.workshop_table  # every row shown, no scrolling: a plant has a few workshops
         height = table.verticalHeader().defaultSectionSize()
         table.setFixedHeight(height * (len(rows) + 1) + 2 * table.frameWidth() + 4)
+        self.layout().activate()  # the chart takes the room left at once, not at the next event
 
     def _show_grades(self, quality: PlantQuality) -> None:
         names = self._names(quality)
@@ -364,5 +366,5 @@ class PlantView(QWidget):
         points = len(keys) <= MANY_POINTS
         for k, (name, values) in enumerate(lines):
             add_lines(chart, runs(values), name, pen(COLORS[k % len(COLORS)]), (x, y), points=points)
-        add_lines(chart, runs(plant), self.tr("Plant"), pen(DARK, 3.5), (x, y), points=points)
+        add_lines(chart, runs(plant), self.tr("Plant"), pen(DARK, 3.0), (x, y), points=points)
         self.chart.show_chart(chart)
