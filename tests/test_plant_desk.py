@@ -283,7 +283,7 @@ def test_a_save_at_a_workshop_desk_appears_in_the_offices_plant_tab(
         w.tabs.setCurrentWidget(w.plant_view)
     heats = {code: list(HEATS[code]) for code in HEATS}
     # north, the office desk's own workshop: heard through its change feed, no key pressed
-    more_north = [("N-3", datetime(2024, 3, 7, 9, 0), GOOD, ((9600, A), (9400, S)))]
+    more_north: Heats = [("N-3", datetime(2024, 3, 7, 9, 0), GOOD, ((9600, A), (9400, S)))]
     save_heats(plant.uri("north", LOGINS["north"]), more_north)
     heats["north"] += more_north
     expected = expected_rows(heats)
@@ -292,7 +292,7 @@ def test_a_save_at_a_workshop_desk_appears_in_the_offices_plant_tab(
     assert shown_rows(w)["Plant"][4:6] == expected["Plant"]
     assert shown_rows(w)["North converter shop"][1] == "3"
     # south: another workshop's channel, read again on Refresh
-    more_south = [("S-3", datetime(2024, 3, 8, 10, 0), GOOD, ((9100, C),))]
+    more_south: Heats = [("S-3", datetime(2024, 3, 8, 10, 0), GOOD, ((9100, C),))]
     save_heats(plant.uri("south", LOGINS["south"]), more_south)
     heats["south"] += more_south
     expected = expected_rows(heats)

@@ -325,7 +325,9 @@ class PlantView(QWidget):
         table = self.workshop_table  # every row shown, no scrolling: a plant has a few workshops
         height = table.verticalHeader().defaultSectionSize()
         table.setFixedHeight(height * (len(rows) + 1) + 2 * table.frameWidth() + 4)
-        self.layout().activate()  # the chart takes the room left at once, not at the next event
+        layout = self.layout()
+        if layout is not None:  # the chart takes the room left at once, not at the next event
+            layout.activate()
 
     def _show_grades(self, quality: PlantQuality) -> None:
         names = self._names(quality)
