@@ -22,12 +22,14 @@ import pytest
 from pgserver import PgServer
 from psycopg import sql
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from qcdesk.cli import main
 from qcdesk.errors import DatabaseError
 from qcdesk.model import Disposition
 from qcdesk.store import NewHeat, NewIngot, Store
+from ui import settings as keys
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -203,6 +205,42 @@ def test_a_save_forced_on_the_offices_desk_changes_nothing(qtbot: QtBot, plant: 
     assert head(plant.uri("north")) == before
     with Store.open(plant.uri("north", LOGINS["north"]), "tester", create=False) as store:
         assert store.heat("N-2").notes == ""
+
+
+def test_the_office_switches_workshop_from_the_file_menu(qtbot: QtBot, plant: Plant) -> None:
+    session = Session(plant.uri("north", OFFICE), "office")
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(session.idle, timeout=10000)
+    assert w.workshop_action.isVisible()
+    w.choose_workshop()
+    qtbot.waitUntil(lambda: w.findChild(QInputDialog, "workshop_dialog") is not None, timeout=10000)
+    dialog = w.findChild(QInputDialog, "workshop_dialog")
+    assert dialog is not None
+    assert dialog.comboBoxItems() == ["north", "south"]  # the workshops the office reads
+    assert dialog.textValue() == "north"
+    dialog.setTextValue("south")
+    dialog.accept()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=10000)
+    opened = [t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible()]
+    assert len(opened) == 1
+    south = opened[0]
+    try:
+        assert south.session.server is not None
+        assert south.session.server.workshop == "south"
+        assert south.windowTitle().startswith("qcdesk — south — ")
+        assert south.windowTitle().endswith("— read only")
+        assert keys.settings().value(keys.DATABASE) == plant.uri("south", OFFICE)
+        qtbot.waitUntil(south.session.idle, timeout=10000)
+        with qtbot.waitSignal(south.shift_view.loaded, timeout=10000):  # south's records, read only
+            south.shift_view.show_shift(date(2024, 3, 6), "day")
+        assert south.shift_view.model.rowCount() == 1  # S-2
+        assert not south.shift_view.new_button.isEnabled()
+    finally:
+        south.close()
+        qtbot.waitUntil(lambda: south.session._closed, timeout=10000)
+        session.close()
 
 
 # ------------------------------------------------------------------ the Plant tab

@@ -27,4 +27,7 @@ ZH = {
         "{period}：{n} 个车间，{heats} 炉，全厂钢锭合格率 {rate}（按重量）",
     "Not shown: workshops this role may not read: {codes}": "未显示：本角色无权查阅的车间：{codes}",
     "The workshops' sums added, then divided": "各车间的分子与分母分别相加后再相除",
+    # File ▸ Workshop…: the desk reopened on another workshop of its server
+    "&Workshop…": "车间(&W)…",
+    "Work in the workshop (the desk opens again on it):": "在以下车间工作（工作站将在该车间重新打开）：",
 }

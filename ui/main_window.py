@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from qcdesk import health
 from qcdesk.alerts import Alert, Dismissal, alert_text
+from qcdesk.errors import QcError
 from qcdesk.people import Permission
 from ui import settings as keys
 from ui.alert_banner import AlertBanner
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.owns_session = False  # a desk reopened on another workshop closes its own session
         if session.writable:
             self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
         else:  # the plant's quality office (plantdesk): what writes stays disabled (ui.read_only)
@@ -348,6 +350,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Preferen&ces…"), self._preferences,
                      "Ctrl+,")
+        # a server of several workshops: another of them, the desk reopened on it (plantdesk)
+        self.workshop_action = self._action(file_menu, self.tr("&Workshop…"), self.choose_workshop)
+        self.workshop_action.setVisible(self.session.server is not None)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
@@ -494,6 +499,62 @@ class MainWindow(QMainWindow):
             self.session.changed.emit(what)
         if "heat_view" in self._made:
             self.heat_view.changed_elsewhere(changes)
+
+    # ---------------------------------------------------------------- another workshop (plantdesk)
+
+    def choose_workshop(self) -> None:
+        """File ▸ Workshop…: the workshops of this server the role may read, to reopen the desk on one."""
+        def readable(store: Store) -> list[str]:
+            return [code for code, may in store.server_workshops() if may]
+
+        self.session.submit(readable, done=self._ask_workshop, receiver=self)
+
+    def _ask_workshop(self, codes: list[str]) -> None:
+        server = self.session.server
+        if server is None or not codes:
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("workshop_dialog")
+        dialog.setWindowTitle(self.tr("Workshop"))
+        dialog.setLabelText(self.tr("Work in the workshop (the desk opens again on it):"))
+        dialog.setComboBoxItems(codes)
+        if server.workshop in codes:
+            dialog.setTextValue(server.workshop)
+        dialog.setOkButtonText(self.tr("&Open"))
+        dialog.setCancelButtonText(self.tr("Cancel"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self.reopen_in)
+        dialog.open()
+
+    def reopen_in(self, code: str) -> MainWindow | None:
+        """This desk opened again on another workshop of its server, as its database from now on
+        (as Preferences keeps a database chosen); this window closes. The new window, or None if
+        the workshop is this one or cannot be opened (said in the status bar)."""
+        server = self.session.server
+        if server is None or code == server.workshop:
+            return None
+        if self.session.writable and "heat_view" in self._made and self.heat_view.unsaved():
+            def again() -> None:  # once what was typed is saved or dropped
+                self.reopen_in(code)
+
+            self.heat_view.leave(again)
+            return None
+        chosen = server.in_workshop(code)
+        try:
+            session = Session(chosen, self.session.user)
+        except QcError as exc:
+            self.statusBar().showMessage(str(exc), 15000)
+            return None
+        stored = keys.settings()
+        stored.setValue(keys.DATABASE, chosen.location)
+        stored.sync()
+        window = MainWindow(session)
+        window.owns_session = True  # closed with its window (the first session is the program's)
+        window.show()
+        old = self.session
+        self._close_now()
+        QTimer.singleShot(0, old.close)  # once this window has closed; closing it again is harmless
+        return window
 
     # ---------------------------------------------------------------- people, voiding, backups
 
@@ -755,3 +816,5 @@ class MainWindow(QMainWindow):
         for header, key in self._tables():
             stored.setValue(key, header.saveState())
         super().closeEvent(event)
+        if self.owns_session:
+            QTimer.singleShot(0, self.session.close)
