@@ -25,6 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
+from qcdesk import trends
 from qcdesk.cli import main
 from qcdesk.errors import DatabaseError
 from qcdesk.model import Disposition
@@ -311,6 +312,16 @@ def test_the_plant_tab_shows_each_workshops_rate_and_the_plants_from_added_sums(
     assert w.plant_view.grades.rows[0].cells[1] == "59.7%"
     assert {r.cells[0] for r in w.plant_view.defects.rows} == set()  # no defects recorded
     assert w.plant_view.left_out.isHidden()
+    # from the keyboard: Ctrl+7 (View menu), as every tab
+    plant_item = next(a for a in w.view_menu.actions() if a.text() == "Plant")
+    assert plant_item.shortcut().toString() == "Ctrl+7"
+    # a month without heats: every rate undefined, said "—", never 0% or 100%
+    with qtbot.waitSignal(w.plant_view.shown_result, timeout=20000):
+        w.plant_view.set_period(trends.Span.MONTH, date(2024, 4, 15))
+    for cells in shown_rows(w).values():
+        assert cells[1] == "0"
+        assert cells[4:8] == ("—", "—", "—", "—")
+    assert w.plant_view.chart.chart().title() == "No judged ingots of checked heats in this period"
 
 
 def test_a_save_at_a_workshop_desk_appears_in_the_offices_plant_tab(

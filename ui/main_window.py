@@ -562,11 +562,11 @@ class MainWindow(QMainWindow):
         person = self.session.person
         if person is not None:
             self.who.setText(self.tr("Signed in: {who}").format(who=person_text(person)))
-        elif self.session.has_people:
+        elif self.session.has_people and self.session.writable:  # a read-only desk signs no one in
             self.who.setText(self.tr("Not signed in (File ▸ Sign in…)"))
         else:
             self.who.setText("")
-        self.sign_in_action.setEnabled(self.session.has_people)
+        self.sign_in_action.setEnabled(self.session.has_people and self.session.writable)
         self.sign_out_action.setEnabled(person is not None)
         self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE)
                                       and self.session.writable)
