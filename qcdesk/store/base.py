@@ -51,6 +51,11 @@ STATISTICS_AFTER_ROWS = 1000  # a write of this many rows refreshes the server's
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
+# A write refused by the server to a role that may write none of the workshop's records (plantdesk);
+# other refusals for want of privilege (a desks' role at the audit trail, say) keep the server's words.
+READ_ONLY = N_("this desk's role may read the records but change none: the plant's quality office reads "
+               "every workshop and signs nothing. Nothing was changed.")
+
 
 def current_user(option: str | None = None) -> str:
     """--user NAME, else QCDESK_USER, else the login name."""
@@ -118,9 +123,6 @@ def environment_error(exc: sqlite3.Error) -> QcError:
     text = str(exc).lower()
     if isinstance(exc, postgres.WorkshopRefused):  # several workshops on one server (workshops)
         return DatabaseError(str(exc))
-    if isinstance(exc, postgres.NotPermitted):  # the plant's quality office (plantdesk)
-        return DatabaseError(_("this desk's role may read the records but change none: the plant's quality "
-                               "office reads every workshop and signs nothing. Nothing was changed."))
     if isinstance(exc, postgres.Unreachable):
         return DatabaseError(_("the database server cannot be reached ({error}): nothing was changed. "
                                "Check the network and that the server runs, then try again.").format(
@@ -458,6 +460,8 @@ class StoreBase:
             gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
             if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
                 raise gone from exc
+            if isinstance(exc, postgres.NotPermitted) and not self.writable:  # the plant's quality office
+                raise DatabaseError(_(READ_ONLY)) from exc
             if isinstance(exc, sqlite3.IntegrityError):
                 raise Conflict(_("the change breaks a rule of the data: {error}").format(
                     error=exc)) from exc
