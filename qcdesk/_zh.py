@@ -1024,8 +1024,41 @@ ZH.update({
     " and {n} more": "等另外 {n} 项",
     "the schema {schema} holds what its owner {owner} does not own ({what}): made by another role, a superuser's copy say. Nothing was changed: copy the records in as {owner}, or have a superuser give them to {owner} (REASSIGN OWNED BY that role TO {owner}, in this database).":
         "模式 {schema} 中有不属于其属主 {owner} 的对象（{what}）：由其他角色创建，例如超级用户复制而来。未做任何更改：请以 {owner} 复制记录，或由超级用户将它们交给 {owner}（在本数据库中执行 REASSIGN OWNED BY 该角色 TO {owner}）。",
+    # members of the plant's workshops, and the plant's quality office (lead, issue 14)
+    "say what {role} leaves: --workshop CODE, or --plant for the quality office":
+        "请说明 {role} 退出什么：--workshop 代码，或 --plant 表示质量管理处",
+    "the quality office ({role})": "质量管理处（{role}）",
+    "workshop {code}": "车间 {code}",
+    "{login} is not a member of {what}: nothing was changed": "{login} 不是 {what} 的成员：未做任何更改",
+    "{login} is no longer a member of {role}": "{login} 已不再是 {role} 的成员",
+    "No login role is a member of a workshop or of the quality office yet.": "尚无登录角色属于任何车间或质量管理处。",
+    "login role": "登录角色",
+    "workshops": "车间",
+    "quality office": "质量管理处",
+    "take a login role out of a workshop, or out of the quality office (the role itself is kept)":
+        "将登录角色移出车间或质量管理处（角色本身保留）",
+    "the workshop left": "退出的车间",
+    "the plant's quality office": "全厂质量管理处",
+    "the login roles of every workshop and of the quality office": "各车间及质量管理处的登录角色",
+    # the off-grade announcements at the command line (lead, issue 14)
+    "the off-grade announcements of the last 7 days, and their dismissal": "近 7 天的成分不合格通告及其关闭",
+    "the announcements no one has dismissed yet, oldest first": "尚无人关闭的通告，最早的在前",
+    "dismiss an announcement for the whole workshop (who, as what role and when is recorded in the heat's "
+    "history)": "为全车间关闭一条通告（由谁、以何身份、何时关闭，记入该炉次的历史）",
+    "the failing element's symbol, Mn say": "不合格元素的符号，例如 Mn",
+    "an ingot's product analysis: its sample's number (without it, the heat analysis)":
+        "钢锭的成品分析：其样品编号（不写则指熔炼分析）",
+    "No off-grade announcement is open: none in the last 7 days, or every one dismissed.":
+        "没有未关闭的不合格通告：近 7 天内没有，或都已关闭。",
+    "the heat analysis of {heat_no}": "{heat_no} 的熔炼分析",
+    "product analysis {sample} of {heat_no}": "{heat_no} 的成品分析 {sample}",
+    "no open announcement of {element} in {what}: nothing was dismissed. {open}":
+        "{what} 中没有 {element} 的未关闭通告：未关闭任何通告。{open}",
+    "Open for heat {heat_no}: {texts}": "炉次 {heat_no} 未关闭的通告：{texts}",
+    "qcdesk alerts list shows the open ones.": "qcdesk alerts list 列出未关闭的通告。",
+    "Dismissed for the whole workshop: {text} (by {who}{role}, {at})": "已为全车间关闭：{text}（{who}{role}，{at}）",
     # the plant's quality office at a desk (plantdesk)
     "this desk's role may read the records but change none: the plant's quality office reads every "
     "workshop and signs nothing. Nothing was changed.":
-        "本工作站的角色只能查阅记录，不能更改：全厂质量科查阅各车间，不签署任何记录。未做任何更改。",
+        "本工作站的角色只能查阅记录，不能更改：全厂质量管理处查阅各车间，不签署任何记录。未做任何更改。",
 })

@@ -31,7 +31,7 @@ from qcdesk import setup_cli
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
 from qcdesk.i18n import LANGUAGES, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
-from qcdesk.numbers import format_chemistry, format_number
+from qcdesk.numbers import format_chemistry, format_number, normalise_code
 from qcdesk.people import ROLE_NAMES, Permission, Role, parse_role
 from qcdesk.rates import (
     FORMULAS,
@@ -78,6 +78,10 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[Store, argparse.Namespace, TextIO], int]
     translate: Callable[[str], str] = _
+    # run first on the database named, before any store is opened: an exit status when it did the
+    # command itself (one reaching every workshop of a server, as `rates --plant` does), None to
+    # go on to `run`
+    before_store: Callable[[Path | Server, argparse.Namespace, TextIO], int | None] | None = None
 
 
 def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
@@ -206,6 +210,18 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
     p.add_argument("--reason", required=True)
 
+    p = sub.add_parser("alerts", help=_("the off-grade announcements of the last 7 days, and their "
+                                        "dismissal"))
+    actions = p.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    q = actions.add_parser("list", help=_("the announcements no one has dismissed yet, oldest first"))
+    q.add_argument("--json", action="store_true")
+    q = actions.add_parser("dismiss", help=_("dismiss an announcement for the whole workshop (who, as what "
+                                             "role and when is recorded in the heat's history)"))
+    q.add_argument("heat_no", metavar="HEAT_NO")
+    q.add_argument("element", metavar="ELEMENT", help=_("the failing element's symbol, Mn say"))
+    q.add_argument("--sample", metavar="SAMPLE_NO",
+                   help=_("an ingot's product analysis: its sample's number (without it, the heat analysis)"))
+
     p = sub.add_parser("verify", help=_("check the database file, the audit chain, every record against "
                                         "its audit trail and every signature"))
     p.add_argument("--json", action="store_true")
@@ -269,6 +285,16 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     r.add_argument("--workshop", dest="member_workshop", metavar="CODE", help=_("the workshop joined"))
     r.add_argument("--plant", action="store_true", help=_("the plant's quality office: reads every workshop, "
                                                           "signs nothing"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role"))
+    r = members.add_parser("remove", help=_("take a login role out of a workshop, or out of the quality "
+                                            "office (the role itself is kept)"))
+    r.add_argument("login", metavar="ROLE", help=_("a person's or a desk's login role"))
+    r.add_argument("--workshop", dest="member_workshop", metavar="CODE", help=_("the workshop left"))
+    r.add_argument("--plant", action="store_true", help=_("the plant's quality office"))
+    r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
+                   help=_("the plant's quality-office role"))
+    r = members.add_parser("list", help=_("the login roles of every workshop and of the quality office"))
     r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
                    help=_("the plant's quality-office role"))
     for command in extensions:
@@ -938,14 +964,26 @@ def cmd_plant(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> 
 
 
 def _plant_workshops(db_path: Path | Server, args: argparse.Namespace, out: TextIO) -> int:
-    """qcdesk plant workshop add|list, plant member add (several workshops on one server)."""
+    """qcdesk plant workshop add|list, plant member add|remove|list (several workshops on one server)."""
     from qcdesk import plant  # noqa: PLC0415 - only for this command
     from qcdesk.store.postgres import Server  # noqa: PLC0415
 
     if not isinstance(db_path, Server):
         raise QcError(_("the workshops are those of a PostgreSQL server: --db postgresql://… naming the "
                         "plant's database (as a superuser to add one); a SQLite file is one workshop"))
-    if args.plant_command == "member":
+    if args.plant_command == "member" and args.plant_member_command == "list":
+        members = plant.list_members(db_path, plant_role=args.plant_role)
+        if not members:
+            out.write(_("No login role is a member of a workshop or of the quality office yet.") + "\n")
+            return 0
+        out.write(render_table([_("login role"), _("workshops"), _("quality office")],
+                               [[m.login, ", ".join(m.workshops) or "—", _("yes") if m.office else ""]
+                                for m in members], [False] * 3) + "\n")
+        return 0
+    if args.plant_command == "member" and args.plant_member_command == "remove":
+        done = plant.remove_member(db_path, args.login, workshop=args.member_workshop, plant=args.plant,
+                                   plant_role=args.plant_role)
+    elif args.plant_command == "member":
         done = plant.add_member(db_path, args.login, workshop=args.member_workshop, plant=args.plant,
                                 plant_role=args.plant_role,
                                 password=os.environ.get("QCDESK_MEMBER_PASSWORD") or None)
@@ -1078,6 +1116,49 @@ def cmd_void(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_alerts(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    """qcdesk alerts list | dismiss HEAT_NO ELEMENT [--sample NO]: the banner of the desks."""
+    from qcdesk.alerts import AlertKind, alert_text  # noqa: PLC0415 - only for this command
+
+    found = store.open_alerts()
+    if args.alerts_command == "list":
+        if args.json:
+            import json  # noqa: PLC0415
+
+            out.write(json.dumps([{"kind": a.kind.value, "heat_no": a.heat_no, "ingot_no": a.ingot_no,
+                                   "sample_no": a.sample_no, "element": a.element, "value": a.value,
+                                   "side": a.side.value, "limit": a.limit, "grade": a.grade,
+                                   "standard": a.standard, "since": a.since.isoformat(timespec="minutes"),
+                                   "text": alert_text(a)} for a in found], ensure_ascii=False, indent=2)
+                      + "\n")
+        elif not found:
+            out.write(_("No off-grade announcement is open: none in the last 7 days, or every one "
+                        "dismissed.") + "\n")
+        else:
+            out.writelines(f"{a.since:%Y-%m-%d %H:%M}  {alert_text(a)}\n" for a in found)
+        return 0
+    heat_no = normalise_code(args.heat_no).strip()
+    element = args.element.strip()
+    sample = None if args.sample is None else normalise_code(args.sample).strip()
+    kind = AlertKind.HEAT if sample is None else AlertKind.PRODUCT
+    matching = [a for a in found if a.heat_no == heat_no and a.element.lower() == element.lower()
+                and a.kind is kind and (sample is None or a.sample_no == sample)]
+    if not matching:
+        of_heat = [alert_text(a) for a in found if a.heat_no == heat_no]
+        what = (_("the heat analysis of {heat_no}").format(heat_no=heat_no) if sample is None else
+                _("product analysis {sample} of {heat_no}").format(sample=sample, heat_no=heat_no))
+        raise QcError(_("no open announcement of {element} in {what}: nothing was dismissed. {open}").format(
+            element=element, what=what,
+            open=(_("Open for heat {heat_no}: {texts}").format(heat_no=heat_no, texts="; ".join(of_heat))
+                  if of_heat else _("qcdesk alerts list shows the open ones."))))
+    done = store.dismiss_alert(matching[0])
+    role = _(ROLE_NAMES[done.role]) if done.role is not None else ""
+    out.write(_("Dismissed for the whole workshop: {text} (by {who}{role}, {at})").format(
+        text=alert_text(matching[0]), who=done.dismissed_by, role=f", {role}" if role else "",
+        at=done.dismissed_at) + "\n")
+    return 0
+
+
 def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     from qcdesk import health  # noqa: PLC0415 - see the module's docstring
     from qcdesk.verify import as_json, verify  # noqa: PLC0415
@@ -1091,8 +1172,9 @@ def cmd_verify(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 # Commands that write, and so sign in with a PIN once the database has people.
 WRITING_COMMANDS = frozenset({"demo", "import", "user", "sign", "void", "plan", "workshop", "tolerances",
-                              *setup_cli.WRITING})
-READING_SUBCOMMANDS = {"plan_command": "list", "workshop_command": "show"}  # of writing commands
+                              "alerts", *setup_cli.WRITING})
+READING_SUBCOMMANDS = {"plan_command": "list", "workshop_command": "show",  # of writing commands
+                       "alerts_command": "list"}
 READING_ACTIONS = {("tolerances_command", "list"), ("tolerances_command", "export")}  # the same, more
 CREATING_COMMANDS = frozenset({"demo", "import"})
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
@@ -1100,7 +1182,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
     "history": cmd_history, "demo": cmd_demo, "import": cmd_import, "export": cmd_export,
     "info": cmd_info, "plan": cmd_plan, "workshop": cmd_workshop, "user": cmd_user, "sign": cmd_sign,
     "signoff": cmd_signoff,
-    "void": cmd_void, "verify": cmd_verify, "tolerances": cmd_tolerances,
+    "void": cmd_void, "verify": cmd_verify, "tolerances": cmd_tolerances, "alerts": cmd_alerts,
 } | setup_cli.COMMANDS
 
 
@@ -1165,6 +1247,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return FILE_COMMANDS[args.command](resolve_db_path(args.db), args, out)
         if args.command == "rates" and args.plant:  # across workshops: a store each (workshops)
             return _plant_rates(resolve_db_path(args.db), args, out)
+        for command in extensions:
+            if command.name == args.command and command.before_store is not None:
+                done = command.before_store(resolve_db_path(args.db), args, out)
+                if done is not None:
+                    return done
         explicit = bool(args.db or os.environ.get("QCDESK_DB"))
         with Store.open(resolve_db_path(args.db), args.user,
                         create=args.command in CREATING_COMMANDS or setup_cli.creates(args)

@@ -471,7 +471,21 @@ def _cell(row: Row, column: str, problems: _Problems, parse: Callable[[str], _T]
         return None
 
 
-def _once(column: str, parse: Callable[[str], _T]) -> Callable[[Row, _Problems], _T | None]:
+class _Reader(Generic[_T]):
+    """A column's reader (`_once`, `_text_once`): called on a row, its cell's value, or None
+    with the problem noted; `seen` holds the value of every text read without a problem."""
+
+    __slots__ = ("_read", "seen")
+
+    def __init__(self, read: Callable[[Row, _Problems], _T | None], seen: dict[str, _T]) -> None:
+        self._read = read
+        self.seen = seen
+
+    def __call__(self, row: Row, problems: _Problems) -> _T | None:
+        return self._read(row, problems)
+
+
+def _once(column: str, parse: Callable[[str], _T]) -> _Reader[_T]:
     """`_cell` of `column` that parses each distinct text once (a file repeats its inspectors,
     dispositions, defects, heat numbers and weights thousands of times); a refused cell is
     read again, and its problem noted, each time."""
@@ -486,11 +500,10 @@ def _once(column: str, parse: Callable[[str], _T]) -> Callable[[Row, _Problems],
         if value is not None and column not in row.refused:
             seen[text] = value
         return value
-    return read
+    return _Reader(read, seen)
 
 
-def _text_once(column: str, max_len: int,
-               kind: Callable[[str], str | None] = unseen) -> Callable[[Row, _Problems], str | None]:
+def _text_once(column: str, max_len: int, kind: Callable[[str], str | None] = unseen) -> _Reader[str]:
     """`_text_cell` of `column`, each distinct text checked once (see `_once`)."""
     seen: dict[str, str] = {}
 
@@ -503,7 +516,7 @@ def _text_once(column: str, max_len: int,
         if value is not None:
             seen[text] = value
         return value
-    return read
+    return _Reader(read, seen)
 
 
 def _text_cell(row: Row, column: str, problems: _Problems, max_len: int,
@@ -784,15 +797,32 @@ def _ingots_of(source: _Source) -> _File[_IngotLine]:
     disposition_of = _once("disposition", _parse_disposition)
     seen: dict[tuple[str, int], int] = {}
     lines: list[_IngotLine] = []
+    # a cell read before is looked up here, not through its reader (a file repeats them all, and
+    # each reader's call is a tenth of the time of a row): a refused cell goes through its reader
+    known = (heat_no_of.seen, ingot_no_of.seen, weight_of.seen, disposition_of.seen, defects_of.seen,
+             inspector_of.seen)
+    heat_nos, ingot_nos, weights, dispositions, defect_lists, inspectors = known
     for row in rows:
         before = len(problems.items)
-        heat_no = heat_no_of(row, problems)
-        ingot_no = ingot_no_of(row, problems)
-        weight = weight_of(row, problems)
-        disposition = disposition_of(row, problems)
-        defects = defects_of(row, problems)
-        inspector = inspector_of(row, problems)
-        regrade_to = _regrade_cell(row, disposition, problems)
+        cells = row.cells
+        if row.refused or "regrade_to" in cells:  # the rare rows: each cell through its reader
+            heat_no = heat_no_of(row, problems)
+            ingot_no = ingot_no_of(row, problems)
+            weight = weight_of(row, problems)
+            disposition = disposition_of(row, problems)
+            defects = defects_of(row, problems)
+            inspector = inspector_of(row, problems)
+            regrade_to = _regrade_cell(row, disposition, problems)
+        else:
+            heat_no = heat_nos.get(cells["heat_no"]) or heat_no_of(row, problems)
+            ingot_no = ingot_nos.get(cells["ingot_no"]) or ingot_no_of(row, problems)
+            weight = weights.get(cells["weight_kg"]) or weight_of(row, problems)
+            disposition = dispositions.get(cells["disposition"]) or disposition_of(row, problems)
+            defects = defect_lists.get(cells["defects"])
+            if defects is None:
+                defects = defects_of(row, problems)
+            inspector = inspectors.get(cells["inspector"]) or inspector_of(row, problems)
+            regrade_to = None
         repeat = False
         if heat_no is not None and ingot_no is not None:
             key = (heat_no, ingot_no)

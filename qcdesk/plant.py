@@ -820,8 +820,6 @@ def add_member(superuser: Server, login: str, *, workshop: str | None = None, pl
     (`plant`) of the plant's quality-office role; what was done, a line each."""
     from psycopg import sql  # noqa: PLC0415 - plant mode only
 
-    from qcdesk.store.postgres import workshops  # noqa: PLC0415
-
     if (workshop is None) == (not plant):
         raise QcError(_("say what {role} joins: --workshop CODE, or --plant for the quality office").format(
             role=login))
@@ -837,21 +835,96 @@ def add_member(superuser: Server, login: str, *, workshop: str | None = None, pl
                 raise QcError(_("there is no role {role} yet: qcdesk plant workshop add makes it. Nothing "
                                 "was changed.").format(role=plant_role))
         else:
-            codes = [code for code, _member in workshops(conn)]
-            if workshop not in codes:
-                raise QcError(_("{db} holds no workshop {code}: the workshops there are {names}. Nothing was "
-                                "changed.").format(db=base.shown, code=workshop,
-                                                    names=", ".join(codes) or _("none")))
-            roles = _schema_roles(conn, str(workshop))[0]
-            if not roles:
-                raise QcError(_("workshop {code} has no desks' role yet: qcdesk plant workshop add {code} "
-                                "gives it one. Nothing was changed.").format(code=workshop))
+            roles = _workshop_roles(conn, base, str(workshop))
         with conn.transaction():
             done.append(_role(conn, login, password))
             for each in roles:
                 conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(each), sql.Identifier(login)))
                 done.append(_("{login} is a member of {role}").format(login=login, role=each))
     return done
+
+
+def remove_member(superuser: Server, login: str, *, workshop: str | None = None, plant: bool = False,
+                  plant_role: str = PLANT_ROLE) -> list[str]:
+    """Take the login role `login` out of the workshop's desks' roles, or (`plant`) out of the
+    plant's quality-office role: it may no longer work in that workshop (or read every one).
+    The login role itself is kept (it may belong to other workshops). What was done, a line
+    each; refused, changing nothing, when it was not a member."""
+    from psycopg import sql  # noqa: PLC0415 - plant mode only
+
+    if (workshop is None) == (not plant):
+        raise QcError(_("say what {role} leaves: --workshop CODE, or --plant for the quality office").format(
+            role=login))
+    base = superuser.in_workshop(None)
+    with _admin_connection(base) as conn:
+        _superuser(conn, base, "qcdesk plant member remove")
+        roles = [plant_role] if plant else _workshop_roles(conn, base, str(workshop))
+        held = [each for each in roles if conn.execute(_MEMBER_OF, (login, each)).fetchone() is not None]
+        if not held:
+            what = _("the quality office ({role})").format(role=plant_role) if plant else \
+                _("workshop {code}").format(code=workshop)
+            raise QcError(_("{login} is not a member of {what}: nothing was changed").format(
+                login=login, what=what))
+        done = []
+        with conn.transaction():
+            for each in held:
+                conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(each), sql.Identifier(login)))
+                done.append(_("{login} is no longer a member of {role}").format(login=login, role=each))
+    return done
+
+
+_MEMBER_OF = """
+SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
+WHERE r.rolname = %s AND g.rolname = %s
+"""
+
+_MEMBERS = """
+SELECT r.rolname, g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+       JOIN pg_roles g ON g.oid = m.roleid
+WHERE g.rolname = ANY(%s) AND r.rolcanlogin
+ORDER BY 1, 2
+"""
+
+
+def _workshop_roles(conn: Any, base: Server, workshop: str) -> list[str]:
+    """The desks' roles of the workshop; refused when there is no such workshop or it has none."""
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    codes = [code for code, _member in workshops(conn)]
+    if workshop not in codes:
+        raise QcError(_("{db} holds no workshop {code}: the workshops there are {names}. Nothing was "
+                        "changed.").format(db=base.shown, code=workshop, names=", ".join(codes) or _("none")))
+    roles = _schema_roles(conn, workshop)[0]
+    if not roles:
+        raise QcError(_("workshop {code} has no desks' role yet: qcdesk plant workshop add {code} "
+                        "gives it one. Nothing was changed.").format(code=workshop))
+    return roles
+
+
+@dataclass(frozen=True)
+class Member:
+    """A login role and what it may do on the plant's server, as `qcdesk plant member list` shows it."""
+
+    login: str
+    workshops: tuple[str, ...]  # the workshops whose records it may write (member of their desks' role)
+    office: bool  # a member of the plant's quality-office role: reads every workshop
+
+
+def list_members(server: Server, *, plant_role: str = PLANT_ROLE) -> list[Member]:
+    """Every login role that is a member of a workshop's desks' role or of the quality office."""
+    from qcdesk.store.postgres import workshops  # noqa: PLC0415
+
+    with _admin_connection(server.in_workshop(None)) as conn:
+        role_of: dict[str, list[str]] = {}  # a desks' role → the workshops it writes
+        for code, _member in workshops(conn):
+            for role in _schema_roles(conn, code)[0]:
+                role_of.setdefault(role, []).append(code)
+        found: dict[str, tuple[set[str], bool]] = {}
+        for login, role in conn.execute(_MEMBERS, ([*role_of, plant_role],)).fetchall():
+            shops, office = found.get(login, (set(), False))
+            shops.update(role_of.get(role, ()))
+            found[login] = (shops, office or role == plant_role)
+    return [Member(login, tuple(sorted(shops)), office) for login, (shops, office) in sorted(found.items())]
 
 
 @contextlib.contextmanager

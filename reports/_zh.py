@@ -301,4 +301,40 @@ ZH: dict[str, str] = {
     # period report: ingots failing their product analysis (issue 16)
     "{n} judged ingot(s) fail their product analysis: not qualified, whatever their disposition.":
         "{n} 支已判钢锭成品分析不合格：无论处置如何，均不计为合格。",
+    # the plant's quality report (issue 14, plantreport)
+    "a printable PDF: a heat's inspection sheet, the daily, a period's or the plant's quality report":
+        "可打印的 PDF：炉次检验单、质量日报、期间质量报告或全厂质量报告",
+    "the plant's quality report: every workshop of the plant's server and the plant, over a day, a month, "
+    "a quarter, any span": "全厂质量报告：全厂服务器上的每个车间及全厂，一天、一个月、一个季度或任意起止日期",
+    "PDF file to write (default: plant-<month>.pdf, plant-<quarter>.pdf, plant-<date>.pdf or "
+    "plant-<from>-<to>.pdf here)":
+        "要写入的 PDF 文件（默认：当前目录下的 plant-<月份>.pdf、plant-<季度>.pdf、plant-<日期>.pdf 或 "
+        "plant-<起>-<止>.pdf）",
+    "a SQLite file is one workshop: qcdesk report period --from {frm} --to {to} makes its report; the plant's "
+    "report reads the plant's server (--db postgresql://…)":
+        "SQLite 文件只是一个车间：其报告用 qcdesk report period --from {frm} --to {to} 生成；全厂报告读取全厂的"
+        "服务器（--db postgresql://…）",
+    "Surface rate\n(count)": "外观合格率\n（支数）",
+    "Plant": "全厂",
+    ", ": "、",
+    "Workshop": "车间",
+    "Days not\nsigned": "未签字\n天数",
+    "ingots not judged yet: {workshops}": "尚有未判定钢锭：{workshops}",
+    "heats with chemistry not checked yet: {workshops}": "尚有成分未检验的炉次：{workshops}",
+    "production days not signed by the workshop head: {workshops}": "车间主任未签字的生产日：{workshops}",
+    "The plant's rates are those of the workshops' added sums (numerators and denominators added, then "
+    "divided), not an average of the workshops' rates.":
+        "全厂合格率按各车间的合计计算（分子、分母分别相加后再相除），不是各车间合格率的平均值。",
+    "A converter's number and a shift are a workshop's own: workshops are compared by the calendar and by "
+    "grade. Defects are added by their code.":
+        "转炉编号和班次属于各车间自己：车间之间按日期和钢种比较。缺陷按代码相加。",
+    "Plant · Quality office": "全厂 · 质量管理部",
+    "Plant quality report": "全厂质量报告",
+    "Production date {day}": "生产日期 {day}",
+    "The workshops and the plant": "各车间与全厂",
+    "{workshop} ({n})": "{workshop}（{n}）",
+    "Left out: the workshops of the server you may not read ({codes}).":
+        "未计入：服务器上您无权读取的车间（{codes}）。",
+    "By grade: the ingot qualified rate {basis}, the plant's and each workshop's":
+        "按钢种：钢锭合格率（{basis}），全厂及各车间",
 }

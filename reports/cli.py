@@ -1,5 +1,5 @@
-"""`qcdesk report heat HEAT_NO`, `qcdesk report daily DATE` and `qcdesk report period --from DATE
---to DATE`: the documents as PDF files.
+"""`qcdesk report heat HEAT_NO`, `qcdesk report daily DATE`, `qcdesk report period --from DATE
+--to DATE` and `qcdesk report plant --from DATE --to DATE`: the documents as PDF files.
 
 Every `qcdesk` command loads this module to list `report` in its help; reportlab and the
 documents are imported only when a report is made, so the other commands start without them.
@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qcdesk.cli import Command, _date
+from qcdesk.errors import QcError
 from reports.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcdesk.store import Store
+    from qcdesk.store.postgres import Server
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +40,16 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help=_("PDF file to write (default: period-<month>.pdf, period-<quarter>.pdf or "
                           "period-<from>-<to>.pdf here)"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+    p.add_argument("--basis", choices=("weight", "count"), default="weight",
+                   help=_("which basis leads (both are always computed)"))
+    p = sub.add_parser("plant", help=_("the plant's quality report: every workshop of the plant's server and "
+                                       "the plant, over a day, a month, a quarter, any span"))
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help=_("PDF file to write (default: plant-<month>.pdf, plant-<quarter>.pdf, "
+                          "plant-<date>.pdf or plant-<from>-<to>.pdf here)"))
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.add_argument("--basis", choices=("weight", "count"), default="weight",
                    help=_("which basis leads (both are always computed)"))
@@ -65,6 +77,30 @@ def _font() -> None:
     choice = fonts.register()
     if choice.warning:
         sys.stderr.write(_("qcdesk: warning: {message}").format(message=choice.warning) + "\n")
+
+
+def _plant(db: Path | Server, args: argparse.Namespace, out: TextIO) -> int | None:
+    """qcdesk report plant: read from every workshop of the plant's server the role may read, with
+    no workshop's store opened first (the URI may name one or none); None for the other reports."""
+    if args.report != "plant":
+        return None
+    from qcdesk.outputs import check_target  # noqa: PLC0415 - see the module's docstring
+    from reports.period_data import period_of  # noqa: PLC0415
+    from reports.plant_data import file_stem  # noqa: PLC0415
+
+    if isinstance(db, Path):
+        raise QcError(_("a SQLite file is one workshop: qcdesk report period --from {frm} --to {to} makes "
+                        "its report; the plant's report reads the plant's server (--db postgresql://…)").format(
+            frm=args.date_from.isoformat(), to=args.date_to.isoformat()))
+    span = period_of(args.date_from, args.date_to)  # refuses --to before --from, before any file
+    target = args.output or Path(file_stem(span) + ".pdf")
+    check_target(target, db, force=args.force)
+    _font()
+    from reports import plant  # noqa: PLC0415
+
+    plant.write(db, span, target, basis=args.basis, user=args.user)
+    out.write(_("Written: {path}").format(path=target) + "\n")
+    return 0
 
 
 def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
@@ -100,6 +136,7 @@ def _run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS: tuple[Command, ...] = (
     Command("report",
-            N_("a printable PDF: a heat's inspection sheet, the daily or a period's quality report"),
-            _add_arguments, _run, translate=_),
+            N_("a printable PDF: a heat's inspection sheet, the daily, a period's or the plant's quality "
+               "report"),
+            _add_arguments, _run, translate=_, before_store=_plant),
 )

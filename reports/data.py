@@ -46,6 +46,7 @@ class Table:
     marked: frozenset[tuple[int, int]] = frozenset()
     empty: str = ""
     row_notes: tuple[int | None, ...] = ()  # a footnote number on a row's first cell
+    strong_total: bool = False  # the total row in bold (the plant's row of its report)
 
 
 @dataclass(frozen=True)

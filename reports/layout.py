@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -94,6 +95,34 @@ class Styles:
         self.fail = {a: ParagraphStyle(f"fail{a}", self.cell[a], textColor=FAIL) for a in _ALIGN}
 
 
+class Strong(Flowable):
+    """A line of text in bold, for a table's total row: the reports' font has one weight only, so
+    its letters are filled and outlined (text render mode 2), each run in its own font."""
+
+    def __init__(self, value: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.value, self.style = value, style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # Flowable.wrap
+        self.width = availWidth
+        return availWidth, self.style.leading
+
+    def draw(self) -> None:  # Flowable.draw
+        canvas, st = self.canv, self.style
+        font, size = st.fontName, st.fontSize
+        width = fonts.string_width(self.value, font, size)
+        x = {TA_RIGHT: self.width - width, TA_CENTER: (self.width - width) / 2}.get(st.alignment, 0.0)
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(size * 0.045)
+        for name, run in fonts.segments(self.value):
+            canvas.setFont(name or font, size)
+            canvas.drawString(x, st.leading - size, run, mode=2)
+            x += stringWidth(run, name or font, size)
+        canvas.restoreState()
+
+
 def text(value: str) -> str:
     """Plain text made safe for a Paragraph; a character the report font lacks is set in a
     font that has it, or shown as a mark (reports.fonts)."""
@@ -126,7 +155,8 @@ def table(data: Table, st: Styles, width: float = FRAME_W) -> Flowable:
                                    (st.fail if failing else st.cell)[col.align]))
         body.append(cells)
     if data.total is not None:
-        body.append([Paragraph(text(v), st.cell[c.align])
+        body.append([Strong(v, st.cell[c.align]) if data.strong_total
+                     else Paragraph(text(v), st.cell[c.align])
                      for v, c in zip(data.total, data.columns, strict=True)])
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),

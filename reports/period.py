@@ -105,7 +105,11 @@ STYLES: dict[str, Style] = {
     "limit": (LIMIT, 0.8, (3.0, 2.0), False),
     "centre": (CENTRE, 0.8, None, False),
     "spec": (SPEC, 1.0, (1.0, 1.5), False),
+    # the plant's report: the plant's line, dark and thick, over a line per workshop, each its colour
+    "plant": (INK, 2.2, None, False),
 }
+WORKSHOP_COLOURS = ("#4a6fa5", "#e67e22", "#2e7d32", "#8e44ad", "#c0392b", "#16a085", "#b7950b", "#7f8c8d")
+STYLES |= {f"workshop{i}": (colors.HexColor(c), 0.9, None, False) for i, c in enumerate(WORKSHOP_COLOURS)}
 
 
 def line_chart(spec: LineChart, font: str, *, width: float = FRAME_W, height: float = 55 * mm,

@@ -61,7 +61,8 @@ from reports.i18n import N_, _, pick
 @dataclass(frozen=True)
 class Series:
     """A line of a chart: a value per x position (None: no point there), and what it is (the
-    layout draws each kind its own way): value, target, limit, centre, spec, plan."""
+    layout draws each kind its own way): value, target, limit, centre, spec, plan; in the plant's
+    report, plant and workshop0 … workshop7."""
 
     label: str
     values: tuple[float | None, ...]

@@ -14,7 +14,7 @@ and a product sample P1 of ingot D2/1 taken at 15:00 with C 0.25: C max 0.20 wid
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -188,3 +188,45 @@ def test_verify_names_a_dismissal_removed(shop: Path) -> None:
     code, out = _verify(shop)
     assert code == 1
     assert "alert_dismissal G1/P (dismissal row 1) is gone" in out
+
+
+# ------------------------------------------------------------------ at the command line
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_announcements_are_listed_and_dismissed_at_the_command_line(db_path: Path) -> None:
+    tapped = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)  # the real clock's
+    with Store.open(db_path, "tester") as s:
+        s.add_heat(NewHeat("A1", "1", tapped, "Q235B", 28.0, None, "wang", analysis={**GOOD, "Mn": 1.82}))
+        s.add_heat(NewHeat("A2", "1", tapped, "Q235B", 28.0, None, "wang", analysis=GOOD))
+    announced = "Heat A1 off grade: Mn 1.82 % > max 1.40 % (Q235B, GB/T 700-2006)"
+    code, out, err = run("--db", str(db_path), "alerts", "list")
+    assert (code, err) == (0, "")
+    assert out == f"{tapped:%Y-%m-%d %H:%M}  {announced}\n"
+    code, out, _err = run("--db", str(db_path), "alerts", "list", "--json")
+    assert code == 0
+    assert '"element": "Mn"' in out
+    assert '"limit": 1.4' in out
+    with Store.open(db_path, "tester") as s:
+        head = s.chain_head()
+    code, _out, err = run("--db", str(db_path), "alerts", "dismiss", "A1", "C")
+    assert code == 1
+    assert "no open announcement of C in the heat analysis of A1: nothing was dismissed" in err
+    assert announced in err  # what is open for that heat, to choose from
+    code, _out, err = run("--db", str(db_path), "alerts", "dismiss", "A1", "Mn", "--sample", "P9")
+    assert code == 1
+    assert "product analysis P9 of A1" in err
+    with Store.open(db_path, "tester") as s:
+        assert s.chain_head() == head  # nothing written by a refusal
+    code, out, err = run("--db", str(db_path), "--user", "zhao", "alerts", "dismiss", "A1", "mn")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Dismissed for the whole workshop: {announced} (by zhao, ")
+    code, out, _err = run("--db", str(db_path), "alerts", "list")
+    assert out.startswith("No off-grade announcement is open")
+    with Store.open(db_path, "tester") as s:
+        [done] = s.dismissals("A1")
+        assert (done.element, done.dismissed_by) == ("Mn", "zhao")

@@ -61,7 +61,7 @@ def test_help_lists_every_command_without_loading_storage_documents_or_qt(tmp_pa
 
 def test_help_in_chinese_names_the_report_command_in_chinese(tmp_path: Path) -> None:
     done, modules = _run(tmp_path, "--lang", "zh", "--help")
-    assert "可打印的 PDF：炉次检验单、质量日报或期间质量报告" in done.stdout
+    assert "可打印的 PDF：炉次检验单、质量日报、期间质量报告或全厂质量报告" in done.stdout
     assert "a printable PDF" not in done.stdout
     assert "信息和表格的语言" in done.stdout  # the core's own help, as before
     assert _top(modules, GUI + DOCUMENTS) == set()

@@ -6,7 +6,7 @@ ZH = {
     "Read only": "只读",
     "Read only: this desk's role reads the workshop's records and changes none (the plant's quality "
     "office signs nothing).":
-        "只读：本工作站的角色只能查阅车间的记录，不能更改（全厂质量科不签署任何记录）。",
+        "只读：本工作站的角色只能查阅车间的记录，不能更改（全厂质量管理处不签署任何记录）。",
     # the Plant tab (ui.plant_view)
     "Plant": "全厂",
     "Refres&h": "刷新(&H)",

@@ -80,6 +80,13 @@ _ADDED = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT ? + e.
           f"'{t.name}', e.value, coalesce((SELECT {t.state} FROM {t.name} t "
           f"WHERE {t.key} = CAST(e.value AS INTEGER)), '{records.REMOVED}') FROM json_each(?) e"
           for t in records.TABLES if not t.key_columns}
+# The same for records whose keys run one by one (an import's, each a new row id): read by a walk
+# of the table's rows first..last (bound: the first entry's id, first, first, last), with no
+# JSON array to read and no lookup per record; every record of the range is there, just added.
+_ADDED_RANGE = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT "  # noqa: S608
+                f"? + ({t.key} - ?), 'insert', '{t.name}', t.rowid AS rec, {t.state} FROM {t.name} t "
+                f"WHERE {t.key} BETWEEN ? AND ? ORDER BY {t.key}"
+                for t in records.TABLES if not t.key_columns}
 
 
 _Signature = tuple[int, str, str, int | None]  # (id, kind, production date, shift id)
@@ -573,7 +580,14 @@ class StoreBase:
             "new_value, reason, tbl, rec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(next_id + i, *self._pending[i], states[last_of[i]] if i in last_of else None) for i in others])
         for first, tbl, recs in runs:
-            db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
+            low = recs[0]
+            if type(low) is int and recs == list(range(low, low + len(recs))):
+                added = db.execute(_ADDED_RANGE[tbl], (next_id + first, low, low, low + len(recs) - 1))
+                if added.rowcount != len(recs):  # a record of the range missing: not written, then
+                    raise sqlite3.ProgrammingError(
+                        f"{len(recs)} records of {tbl} added, {added.rowcount} found")
+            else:
+                db.execute(_ADDED[tbl], (next_id + first, json.dumps(recs)))
         return next_id + len(self._pending) - 1
 
     def _states(self, changed: Iterable[tuple[str, object]]) -> dict[tuple[str, object], str]:
