@@ -191,6 +191,9 @@ def test_the_offices_desk_opens_says_read_only_and_offers_no_write(qtbot: QtBot,
     assert not w.heat_view.add_button.isEnabled()
     assert not w.heat_view.analysis.save_button.isEnabled()
     assert w.heat_view.history_button.isEnabled()
+    if os.environ.get("QCDESK_SCREENSHOTS"):
+        qtbot.wait(300)  # the heat's layout settled, as a person sees it
+        w.grab().save(str(Path(os.environ["QCDESK_SCREENSHOTS"]) / "plant-office-heat.png"))
 
 
 def test_a_save_forced_on_the_offices_desk_changes_nothing(qtbot: QtBot, plant: Plant,
