@@ -230,6 +230,7 @@ def test_the_office_switches_workshop_from_the_file_menu(qtbot: QtBot, plant: Pl
     opened = [t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible()]
     assert len(opened) == 1
     south = opened[0]
+    qtbot.addWidget(south)  # deleted after the test: no window of this test is left among the top-level ones
     try:
         assert south.session.server is not None
         assert south.session.server.workshop == "south"
