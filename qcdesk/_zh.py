@@ -1057,4 +1057,8 @@ ZH.update({
     "Open for heat {heat_no}: {texts}": "炉次 {heat_no} 未关闭的通告：{texts}",
     "qcdesk alerts list shows the open ones.": "qcdesk alerts list 列出未关闭的通告。",
     "Dismissed for the whole workshop: {text} (by {who}{role}, {at})": "已为全车间关闭：{text}（{who}{role}，{at}）",
+    # the plant's quality office at a desk (plantdesk)
+    "this desk's role may read the records but change none: the plant's quality office reads every "
+    "workshop and signs nothing. Nothing was changed.":
+        "本工作站的角色只能查阅记录，不能更改：全厂质量管理处查阅各车间，不签署任何记录。未做任何更改。",
 })

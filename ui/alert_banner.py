@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcdesk.alerts import Alert, alert_text
+from ui.read_only import writes
 
 BANNER_STYLE = ("QFrame#alert_banner { background: #fde2e1; border-bottom: 2px solid #b00020; }"
                 "QLabel { color: #5c0011; }")
@@ -50,6 +51,7 @@ class AlertLine(QWidget):
         self.dismiss_button.setToolTip(self.tr(
             "Dismiss this announcement on every desk of the workshop (an inspector or a workshop head, "
             "signed in); who dismissed it and when goes into the heat's history"))
+        writes(self.dismiss_button)
         for button in (self.open_button, self.dismiss_button):
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -47,7 +47,9 @@ def run(db: str | None = None, user: str | None = None, lang: str | None = None)
     from ui.main_window import MainWindow  # noqa: PLC0415 - after the language is installed
 
     sys.excepthook = _excepthook
-    if session.has_people:  # sign in before the window works; Cancel quits
+    # sign in before the window works; Cancel quits. A desk whose role writes nothing (the plant's
+    # quality office) reads without anyone signed in: it records and signs nothing (plantdesk)
+    if session.has_people and session.writable:
         from ui.records import SignInDialog  # noqa: PLC0415 - after the language is installed
 
         if SignInDialog(session).exec() != SignInDialog.DialogCode.Accepted:

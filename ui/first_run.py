@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from qcdesk.demo import DemoSummary, load_demo
 from ui.common import ERROR_STYLE
+from ui.read_only import writes
 from ui.records import FirstAdminPage
 from ui.session import Session
 
@@ -56,6 +57,7 @@ class FirstRunPage(QWidget):
         self.explain = explain
         self.demo_button = QPushButton(self.tr("&Load the February 1959 demo workshop"), page)
         self.empty_button = QPushButton(self.tr("&Start empty"), page)
+        writes(self.demo_button)
         for b in (self.demo_button, self.empty_button):
             b.setMinimumHeight(48)
             b.setMinimumWidth(380)

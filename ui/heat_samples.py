@@ -42,6 +42,7 @@ from qcdesk.product import (
 from qcdesk.store import NewSample
 from ui.common import BAD_BACKGROUND, ERROR_STYLE, GOOD_BACKGROUND, Note, RowsModel, translate_buttons
 from ui.heat_entry import TapTimeEdit
+from ui.read_only import writes
 
 Index = QModelIndex | QPersistentModelIndex
 DASH = "—"
@@ -260,6 +261,7 @@ class SamplesBox(QGroupBox):
         self.void_button = QPushButton(tr("Void samp&le…"), self)
         self.void_button.setToolTip(tr("Void the selected preliminary or product sample, with a reason; "
                                        "the heat analysis of record is corrected, not voided"))
+        writes(self.preliminary_button, self.void_button)
         self.error = Note(self, ERROR_STYLE)
         buttons = QHBoxLayout()
         buttons.addWidget(self.basis, 1)

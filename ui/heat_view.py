@@ -88,6 +88,7 @@ from ui.ingot_grid import (
     disposition_name,
 )
 from ui.live import ELSEWHERE
+from ui.read_only import writes
 from ui.records import VoidDialog
 from ui.session import Session
 from ui.shift_view import shift_name
@@ -181,6 +182,7 @@ class AnalysisPanel(QWidget):
         self.saved_note.setObjectName("analysis_saved")
         self.save_button = QPushButton(self.tr("Save &analysis"), self)
         self.save_button.clicked.connect(self.save_requested)
+        writes(self.save_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.edition_label)
@@ -504,6 +506,7 @@ class HeatView(QWidget):
         self.notes = QLineEdit(self)
         self.save_header_button = QPushButton(self.tr("Save re&cord"), self)
         self.save_header_button.clicked.connect(self.save_header)
+        writes(self.save_header_button)
         for edit in (self.tapped_at, self.grade, self.weight, self.temperature, self.notes):
             edit.returnPressed.connect(self.save_header)
         self.header_error = Note(self, ERROR_STYLE)
@@ -598,6 +601,7 @@ class HeatView(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().hide()
+        writes(self.add_button, self.defects_button, self.product_button, self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.disposition_keyed.connect(self.judge_selected)

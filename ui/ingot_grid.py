@@ -41,6 +41,7 @@ from qcdesk.numbers import INGOT_WEIGHT_KG, format_number, normalise_code, parse
 from qcdesk.product import ProductCheck, failing_text
 from qcdesk.rates import Standing, ingot_standing
 from ui.common import ERROR_STYLE, RowsModel, translate_buttons
+from ui.read_only import writes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -428,6 +429,7 @@ class DefectDialog(QDialog):
         add = QPushButton(self.tr("&Add"), self)
         add.setAutoDefault(False)
         add.clicked.connect(self._add)
+        writes(add)
         row.addWidget(add)
         self.code.location_keyed.connect(self.set_location)
         self.keys = QLabel(self.tr("Alt+T top · Alt+M middle · Alt+B bottom, before or after the code · "

@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 
 from qcdesk import health
 from qcdesk.alerts import Alert, Dismissal, alert_text
+from qcdesk.errors import QcError
 from qcdesk.people import Permission
 from ui import settings as keys
 from ui.alert_banner import AlertBanner
 from ui.common import keep_columns_together
 from ui.live import ChangeWatcher
 from ui.live import words as live_words
+from ui.read_only import ReadOnly
 from ui.records import PeopleDialog, SignInDialog, person_text
 from ui.session import Session
 from ui.shift_view import ShiftView
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # imported when first made (see the module's docstring)
     from ui.heat_entry import NewHeatDialog
     from ui.heat_view import HeatView
     from ui.history_view import HistoryView
+    from ui.plant_view import PlantView
     from ui.reports_view import ReportsView
     from ui.setup_view import SetupView
     from ui.trends_view import DaysRequest, TrendsView
@@ -84,7 +87,14 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
+        self.owns_session = False  # a desk reopened on another workshop closes its own session
+        if session.writable:
+            self.setWindowTitle(self.tr("qcdesk — {path}").format(path=session.title))
+        else:  # the plant's quality office (plantdesk): what writes stays disabled (ui.read_only)
+            self.setWindowTitle(self.tr("qcdesk — {path} — read only").format(path=session.title))
+        self.read_only = None if session.writable else ReadOnly(self.tr(
+            "Read only: this desk's role reads the workshop's records and changes none (the plant's "
+            "quality office signs nothing)."), self)
         self.new_heat_dialog: NewHeatDialog | None = None
         self._closing = False  # the heat's unsaved edits were saved or discarded
         self.tabs = QTabWidget(self)
@@ -127,6 +137,16 @@ class MainWindow(QMainWindow):
         self.who = QLabel(self)
         self.who.setObjectName("who")
         self.statusBar().addPermanentWidget(self.who)
+        if self.read_only is not None:
+            self.read_only_label = QLabel(self.tr("Read only"), self)
+            self.read_only_label.setObjectName("read_only")
+            self.read_only_label.setToolTip(self.read_only.reason)
+            self.read_only_label.setStyleSheet("font-weight: bold; padding: 0 6px;")
+            self.statusBar().addPermanentWidget(self.read_only_label)
+            self.read_only.cover(self.shift_view)
+            for action in self.write_actions:
+                action.setEnabled(False)
+                action.setToolTip(self.read_only.reason)
         self.busy = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy)
         # bound methods, not lambdas: Qt drops the connection when the window is deleted, so work
@@ -144,6 +164,8 @@ class MainWindow(QMainWindow):
         # people? any heat at all? (an indexed min/max, not a count over years of heats)
         session.submit(lambda store: (store.roles_enforced(), store.date_span() is not None),
                        done=self._counted, receiver=self)
+        if session.server is not None:  # several workshops the role reads: the Plant tab (plantdesk)
+            session.submit(lambda store: store.server_workshops(), done=self._workshops_known, receiver=self)
         self.refresh_alerts()
 
     def _show_busy(self, on: bool) -> None:
@@ -193,6 +215,8 @@ class MainWindow(QMainWindow):
             self.tabs.blockSignals(blocked)
         placeholder.deleteLater()
         self._restore_layout(view)
+        if self.read_only is not None:
+            self.read_only.cover(view)
         return view
 
     def _name_of(self, page: QWidget | None) -> str | None:
@@ -206,6 +230,9 @@ class MainWindow(QMainWindow):
         name = self._name_of(self.tabs.widget(index))
         if name in self._later:
             self._view(name)
+        page = self.tabs.widget(index)
+        if self.read_only is not None and page is not None:  # what a view made since it was shown
+            self.read_only.cover(page)
 
     def _heat_does(self, method: str) -> Callable[[], None]:
         """A menu's slot: the heat view's `method` (the view made first, if not yet)."""
@@ -245,6 +272,21 @@ class MainWindow(QMainWindow):
         view.heat_activated.connect(self.open_heat)
         view.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         return view
+
+    def _make_plant(self) -> QWidget:
+        from ui.plant_view import PlantView  # noqa: PLC0415 - see the module's docstring
+
+        return PlantView(self.session, self)
+
+    def _workshops_known(self, workshops: list[tuple[str, bool]]) -> None:
+        """The Plant tab, last, on a server of several workshops of which the role reads two or more."""
+        if sum(readable for _code, readable in workshops) >= 2 and "plant_view" not in self._later:
+            # no Alt+letter: every letter of its name is taken by a tab bar or a menu; Ctrl+7 reaches it
+            self._add_later("plant_view", self.tr("Plant"), self._make_plant)
+
+    @property
+    def plant_view(self) -> PlantView:
+        return cast("PlantView", self._view("plant_view"))
 
     @property
     def heat_view(self) -> HeatView:
@@ -296,9 +338,11 @@ class MainWindow(QMainWindow):
         # has none left, and is reached on purpose (Ctrl+Shift+Del).
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats"))
-        self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots"))
-        self._action(file_menu, self.tr("Import &analyses…"), lambda: self._import("analyses"))
+        file_menu.setToolTipsVisible(True)  # why an item is disabled, on a read-only desk
+        self.write_actions = [  # what writes: disabled on a desk whose role writes nothing
+            self._action(file_menu, self.tr("Import &heats…"), lambda: self._import("heats")),
+            self._action(file_menu, self.tr("Import in&gots…"), lambda: self._import("ingots")),
+            self._action(file_menu, self.tr("Import &analyses…"), lambda: self._import("analyses"))]
         file_menu.addSeparator()
         self.sign_in_action = self._action(file_menu, self.tr("Sign i&n…"), self.sign_in, "Ctrl+L")
         self.sign_out_action = self._action(file_menu, self.tr("Sign &out"), self.sign_out)
@@ -306,21 +350,29 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Preferen&ces…"), self._preferences,
                      "Ctrl+,")
+        # a server of several workshops: another of them, the desk reopened on it (plantdesk)
+        self.workshop_action = self._action(file_menu, self.tr("&Workshop…"), self.choose_workshop)
+        self.workshop_action.setVisible(self.session.server is not None)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Qu&it"), self.close, QKeySequence.StandardKey.Quit)
 
         heat_menu = bar.addMenu(self.tr("H&eat"))
-        self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N")
+        heat_menu.setToolTipsVisible(True)
+        self.write_actions.append(self._action(heat_menu, self.tr("&New heat…"), self.new_heat, "Ctrl+N"))
         self._action(heat_menu, self.tr("&Open heat…"), self._ask_heat, "Ctrl+O")
-        self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S")
-        self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I")
-        self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"), "Ctrl+D")
+        self.write_actions += [
+            self._action(heat_menu, self.tr("S&ave"), self._heat_does("save"), "Ctrl+S"),
+            self._action(heat_menu, self.tr("Add &ingots"), self._add_ingots, "Ctrl+I"),
+            self._action(heat_menu, self.tr("&Defects of the ingot…"), self._heat_does("edit_defects"),
+                         "Ctrl+D")]
         self._action(heat_menu, self.tr("&History of this heat"), self._heat_does("show_history"), "Ctrl+H")
-        self._action(heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
-                     QKeySequence.StandardKey.Undo)
+        self.write_actions.append(self._action(
+            heat_menu, self.tr("Undo &my last change (within the minute)"), self._heat_does("undo"),
+            QKeySequence.StandardKey.Undo))
         heat_menu.addSeparator()
-        self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del")
-        self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")
+        self.write_actions += [
+            self._action(heat_menu, self.tr("Void heat…"), self._void_heat, "Ctrl+Shift+Del"),
+            self._action(heat_menu, self.tr("Void in&got…"), self._void_ingot, "Ctrl+Del")]
         heat_menu.addSeparator()
         self._action(heat_menu, self.tr("&Current shift"), self._current_shift, "Ctrl+T")
 
@@ -429,7 +481,7 @@ class MainWindow(QMainWindow):
 
     def _counted(self, found: tuple[bool, bool]) -> None:
         has_people, any_heat = found
-        if not any_heat:
+        if not any_heat and self.session.writable:  # a read-only desk sets nothing up: its tabs, empty
             self.stack.setCurrentWidget(self.first_run)
             if has_people:
                 self.first_run.demo_button.setFocus()
@@ -448,19 +500,76 @@ class MainWindow(QMainWindow):
         if "heat_view" in self._made:
             self.heat_view.changed_elsewhere(changes)
 
+    # ---------------------------------------------------------------- another workshop (plantdesk)
+
+    def choose_workshop(self) -> None:
+        """File ▸ Workshop…: the workshops of this server the role may read, to reopen the desk on one."""
+        def readable(store: Store) -> list[str]:
+            return [code for code, may in store.server_workshops() if may]
+
+        self.session.submit(readable, done=self._ask_workshop, receiver=self)
+
+    def _ask_workshop(self, codes: list[str]) -> None:
+        server = self.session.server
+        if server is None or not codes:
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("workshop_dialog")
+        dialog.setWindowTitle(self.tr("Workshop"))
+        dialog.setLabelText(self.tr("Work in the workshop (the desk opens again on it):"))
+        dialog.setComboBoxItems(codes)
+        if server.workshop in codes:
+            dialog.setTextValue(server.workshop)
+        dialog.setOkButtonText(self.tr("&Open"))
+        dialog.setCancelButtonText(self.tr("Cancel"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self.reopen_in)
+        dialog.open()
+
+    def reopen_in(self, code: str) -> MainWindow | None:
+        """This desk opened again on another workshop of its server, as its database from now on
+        (as Preferences keeps a database chosen); this window closes. The new window, or None if
+        the workshop is this one or cannot be opened (said in the status bar)."""
+        server = self.session.server
+        if server is None or code == server.workshop:
+            return None
+        if self.session.writable and "heat_view" in self._made and self.heat_view.unsaved():
+            def again() -> None:  # once what was typed is saved or dropped
+                self.reopen_in(code)
+
+            self.heat_view.leave(again)
+            return None
+        chosen = server.in_workshop(code)
+        try:
+            session = Session(chosen, self.session.user)
+        except QcError as exc:
+            self.statusBar().showMessage(str(exc), 15000)
+            return None
+        stored = keys.settings()
+        stored.setValue(keys.DATABASE, chosen.location)
+        stored.sync()
+        window = MainWindow(session)
+        window.owns_session = True  # closed with its window (the first session is the program's)
+        window.show()
+        old = self.session
+        self._close_now()
+        QTimer.singleShot(0, old.close)  # once this window has closed; closing it again is harmless
+        return window
+
     # ---------------------------------------------------------------- people, voiding, backups
 
     def _person_changed(self) -> None:
         person = self.session.person
         if person is not None:
             self.who.setText(self.tr("Signed in: {who}").format(who=person_text(person)))
-        elif self.session.has_people:
+        elif self.session.has_people and self.session.writable:  # a read-only desk signs no one in
             self.who.setText(self.tr("Not signed in (File ▸ Sign in…)"))
         else:
             self.who.setText("")
-        self.sign_in_action.setEnabled(self.session.has_people)
+        self.sign_in_action.setEnabled(self.session.has_people and self.session.writable)
         self.sign_out_action.setEnabled(person is not None)
-        self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE))
+        self.people_action.setEnabled(person is not None and person.may(Permission.PEOPLE)
+                                      and self.session.writable)
 
     def sign_in(self) -> SignInDialog:
         """Sign in (or in as someone else); from then on every write is theirs."""
@@ -626,6 +735,8 @@ class MainWindow(QMainWindow):
         def shown(alerts: list[Alert]) -> None:
             self._alerts_asked = False
             self.alert_banner.set_alerts(alerts)
+            if self.read_only is not None:  # no dismissing on a read-only desk
+                self.read_only.cover(self.alert_banner)
             if self._alerts_again:
                 self._alerts_again = False
                 self.refresh_alerts()
@@ -691,7 +802,8 @@ class MainWindow(QMainWindow):
 
     # QWidget.closeEvent: ask about unsaved edits; remember where the window and its splitters were
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closing and "heat_view" in self._made and self.heat_view.unsaved():
+        if (not self._closing and self.session.writable  # a read-only desk has nothing to save
+                and "heat_view" in self._made and self.heat_view.unsaved()):
             event.ignore()
             self.heat_view.leave(self._close_now)
             return
@@ -704,3 +816,5 @@ class MainWindow(QMainWindow):
         for header, key in self._tables():
             stored.setValue(key, header.saveState())
         super().closeEvent(event)
+        if self.owns_session:
+            QTimer.singleShot(0, self.session.close)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from qcdesk.numbers import format_number
 from qcdesk.store import Plan, Store, parse_plan
 from ui.common import Corrector, RowsModel
+from ui.read_only import writes
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -91,6 +92,7 @@ class PlansTab(QWidget):
         self.set_button = QPushButton(self.tr("Set pl&an"), self)
         self.set_button.clicked.connect(self.save)
         self.remove_button = QPushButton(self.tr("Re&move plan…"), self)
+        writes(self.set_button, self.remove_button)
         self.remove_button.clicked.connect(self.remove)
         self.error = QLabel(self)
         self.error.setObjectName("plan_error")

@@ -40,6 +40,7 @@ from qcdesk.people import MIN_PIN_LENGTH, ROLE_NAMES, Person, Role, check_pin_ru
 from qcdesk.signoff import MEANINGS, STATUS_NAMES, Kind, Signoff, Status
 from qcdesk.store import Store
 from ui.common import ERROR_STYLE, Note, RowsModel, guarded, translate_buttons
+from ui.read_only import writes
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
@@ -127,6 +128,7 @@ class FirstAdminPage(QWidget):
         form.addRow(self.tr("PIN &again:"), self.again)
         self.create_button = QPushButton(self.tr("&Create the administrator"), self)
         self.create_button.setDefault(True)
+        writes(self.create_button)
         self.create_button.setMinimumHeight(40)
         self.message = Note(self, ERROR_STYLE)
         layout = QVBoxLayout(self)

@@ -166,6 +166,8 @@ class Session(QObject):
             self.location = probe.location  # as a person names it (a server's URI without password)
             self.user = probe.user
             self.has_people = probe.roles_enforced()
+            # (plantdesk) False for a role that reads and writes nothing: the plant's quality office
+            self.writable = probe.writable
             if probe.server is not None:  # several workshops on one server: the one entered (workshops)
                 self.database = probe.server
             self.last_change = probe.last_entry_id()  # issue 14: the other desks' saves after it are news

@@ -53,6 +53,7 @@ from qcdesk.shifts import DAY_MIN
 from qcdesk.store import Store, Workshop
 from ui.common import Corrector, RowsModel
 from ui.plans_view import PlansTab
+from ui.read_only import writes
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -317,6 +318,7 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
                           | QAbstractItemView.EditTrigger.EditKeyPressed
                           | QAbstractItemView.EditTrigger.AnyKeyPressed)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    writes(table)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
@@ -353,6 +355,7 @@ class ConvertersTab(QWidget):
         self.nominal_edit = QLineEdit(self)
         self.add_button = QPushButton(self.tr("&Add converter"), self)
         self.add_button.clicked.connect(self.add)
+        writes(self.add_button)
         self.add_error = _error_label(self)
         form = QHBoxLayout()
         for text, widget in ((self.tr("Code"), self.code_edit), (self.tr("Name"), self.name_edit),
@@ -368,6 +371,7 @@ class ConvertersTab(QWidget):
         self.workshop_zh.setPlaceholderText(self.tr("in Chinese, e.g. 第二转炉车间"))
         self.workshop_button = QPushButton(self.tr("Save &name"), self)
         self.workshop_button.clicked.connect(self.save_workshop)
+        writes(self.workshop_button)
         for edit in (self.workshop_en, self.workshop_zh):
             edit.returnPressed.connect(self.save_workshop)
         self.workshop_error = _error_label(self)
@@ -460,6 +464,7 @@ class ShiftsTab(QWidget):
         self.revert_button.clicked.connect(self.reload)
         self.save_button = QPushButton(self.tr("Save schedu&le"), self)
         self.save_button.clicked.connect(self.save)
+        writes(self.add_button, self.remove_button, self.save_button)
         buttons = QHBoxLayout()
         for b in (self.add_button, self.remove_button, self.revert_button):
             buttons.addWidget(b)
@@ -534,6 +539,7 @@ class GradesTab(QWidget):
         self.grade_edit.setPlaceholderText(self.tr("new grade, e.g. Q345B"))
         self.add_grade_button = QPushButton(self.tr("Add gr&ade"), self)
         self.add_grade_button.clicked.connect(self.add_grade)
+        writes(self.add_grade_button)
         self.grade_error = _error_label(self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -566,6 +572,7 @@ class GradesTab(QWidget):
         self.remove_limit_button.clicked.connect(self._remove_limit)
         self.save_button = QPushButton(self.tr("Save ne&w edition"), self)
         self.save_button.clicked.connect(self.save_edition)
+        writes(self.add_limit_button, self.remove_limit_button, self.save_button)
         self.edition_error = _error_label(self)
         self.edition_note = QLabel(self.tr("Earlier editions stay as they are; heats tapped from the "
                                            "effective date on are judged again by the new one."), self)
@@ -588,6 +595,7 @@ class GradesTab(QWidget):
         self.description_edit.returnPressed.connect(self.save_description)
         self.description_button = QPushButton(self.tr("Save descriptio&n"), self)
         self.description_button.clicked.connect(self.save_description)
+        writes(self.description_button)
         self.description_error = _error_label(self)
         description = QHBoxLayout()
         description_label = QLabel(self.tr("Descr&iption"), self)
@@ -800,6 +808,7 @@ class DefectsTab(QWidget):
             self.category_box.addItem(shown, value)
         self.add_button = QPushButton(self.tr("&Add defect"), self)
         self.add_button.clicked.connect(self.add)
+        writes(self.add_button)
         self.add_error = _error_label(self)
         form = QHBoxLayout()
         for text, widget in ((self.tr("Code"), self.code_edit), (self.tr("English name"), self.en_edit),

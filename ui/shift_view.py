@@ -39,6 +39,7 @@ from qcdesk.signoff import Signature, Signoff, Status
 from qcdesk.store import Store
 from ui import settings as keys
 from ui.common import ERROR_STYLE, Note, RowsModel, formula, rate_text, to_date
+from ui.read_only import writes
 from ui.records import SignDialog, signoff_text
 from ui.session import Session
 
@@ -166,6 +167,7 @@ class ShiftView(QWidget):
         self.now_button = QPushButton(self.tr("&Now"), self)
         self.now_button.setToolTip(self.tr("Go to the production date and shift of the clock"))
         self.new_button = QPushButton(self.tr("New &heat…"), self)
+        writes(self.new_button)
         self.title = QLabel(self)
         big = QFont(self.title.font())
         big.setPointSizeF(big.pointSizeF() * 1.3)
@@ -206,6 +208,7 @@ class ShiftView(QWidget):
         self.close_button.setToolTip(self.tr("An inspector signs the shift's records as closed (PIN again)"))
         self.sign_day_button = QPushButton(self.tr("Sign the d&ay…"), self.signoff_box)
         self.sign_day_button.setToolTip(self.tr("A workshop head approves the day's records (PIN again)"))
+        writes(self.close_button, self.sign_day_button)
         sign_grid = QGridLayout(self.signoff_box)
         sign_grid.addWidget(QLabel(self.tr("Shift:"), self.signoff_box), 0, 0)
         sign_grid.addWidget(self.shift_status, 0, 1)

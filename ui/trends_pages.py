@@ -44,6 +44,7 @@ from qcdesk.model import DISPOSITION_NAMES, EVERYTHING, DefectIngot, Disposition
 from qcdesk.numbers import format_fixed
 from qcdesk.rates import RateRow
 from ui.common import Note, formula, rate_text
+from ui.read_only import writes
 from ui.trends_charts import (
     BLUE,
     DARK,
@@ -190,6 +191,7 @@ class RatePage(Page):
         self.unfreeze_button = QPushButton(self.tr("Unfreeze"), self)
         self.unfreeze_button.setToolTip(self.tr("Go back to limits recomputed from the period shown."))
         self.freeze_button.clicked.connect(self.freeze_requested)
+        writes(self.freeze_button, self.unfreeze_button)
         self.unfreeze_button.clicked.connect(self.unfreeze_requested)
         self.unfreeze_button.setEnabled(False)
         self.violations = TextTable((self.tr("Period"), self.tr("Rule"), self.tr("Pattern")), (1,), self)
@@ -724,6 +726,7 @@ class ChemistryPage(Page):
         self.freeze_button = QPushButton(self.tr("Free&ze limits…"), self)
         self.unfreeze_button = QPushButton(self.tr("Unfreeze"), self)
         self.freeze_button.clicked.connect(self.freeze_requested)
+        writes(self.freeze_button, self.unfreeze_button)
         self.unfreeze_button.clicked.connect(self.unfreeze_requested)
         self.unfreeze_button.setEnabled(False)
         self.note = Note(self)

@@ -51,6 +51,11 @@ STATISTICS_AFTER_ROWS = 1000  # a write of this many rows refreshes the server's
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
+# A write refused by the server to a role that may write none of the workshop's records (plantdesk);
+# other refusals for want of privilege (a desks' role at the audit trail, say) keep the server's words.
+READ_ONLY = N_("this desk's role may read the records but change none: the plant's quality office reads "
+               "every workshop and signs nothing. Nothing was changed.")
+
 
 def current_user(option: str | None = None) -> str:
     """--user NAME, else QCDESK_USER, else the login name."""
@@ -194,6 +199,9 @@ class StoreBase:
         # commit, taken back if it fails) to tell its own saves from the other desks'
         self.own: OwnWrites | None = None
         self._sealed: tuple[int, int] | None = None  # this write's (last id before, last id)
+        # (plantdesk) whether the role connected may write the workshop's records, read once at
+        # open: False for the plant's quality office, or a file that cannot be written
+        self.writable = True
 
     @classmethod
     def open(cls, path: str | Path | postgres.Server, user: str | None = None,
@@ -233,6 +241,7 @@ class StoreBase:
         if heads is not None:
             store.journal = heads
         store._identity = health.identity(path)  # to tell a file deleted or replaced meanwhile
+        store.writable = not path.exists() or os.access(path, os.W_OK)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             set_pragma(conn, "busy_timeout", int(BUSY_TIMEOUT_S * 1000))
@@ -277,6 +286,9 @@ class StoreBase:
                 store._create_on_server()
             elif store.schema_version() < LATEST:
                 store._upgrade_on_server()
+            # the plant's quality office reads every workshop and may write none (plantdesk)
+            store.writable = bool(store.conn.execute(
+                "SELECT has_table_privilege(current_user, 'heat', 'INSERT')").fetchone()[0])
         except sqlite3.Error as exc:
             conn.close()
             raise environment_error(exc) from exc
@@ -320,6 +332,13 @@ class StoreBase:
         with self.transaction():
             for version in range(self.schema_version() + 1, LATEST + 1):  # another desk may have done it
                 raw.execute(postgres_upgrade(version))
+
+    def server_workshops(self) -> list[tuple[str, bool]]:
+        """The workshops of the server's database, by code, each with whether the role connected
+        may read it (the plant's quality office reads them all); [] for a SQLite file (plantdesk)."""
+        if self.server is None:
+            return []
+        return postgres.workshops(cast(postgres.Connection, self.conn).raw)
 
     @property
     def location(self) -> str:
@@ -448,6 +467,8 @@ class StoreBase:
             gone = health.moved(self.path, self._identity) if isinstance(exc, sqlite3.Error) else None
             if gone is not None:  # SQLite says "readonly" of a file deleted or replaced
                 raise gone from exc
+            if isinstance(exc, postgres.NotPermitted) and not self.writable:  # the plant's quality office
+                raise DatabaseError(_(READ_ONLY)) from exc
             if isinstance(exc, sqlite3.IntegrityError):
                 raise Conflict(_("the change breaks a rule of the data: {error}").format(
                     error=exc)) from exc

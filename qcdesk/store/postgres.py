@@ -156,6 +156,11 @@ class WorkshopRefused(OperationalError):
     named on a server of several (the message says which there are)."""
 
 
+class NotPermitted(OperationalError):
+    """The server refused for want of privilege: the role connected may not do this (the plant's
+    quality office, which reads every workshop and writes none)."""
+
+
 class ProgrammingError(sqlite3.ProgrammingError):
     """A statement the server does not understand: a mistake of the program."""
 
@@ -184,7 +189,9 @@ def _error(exc: Exception) -> sqlite3.Error:
         return IntegrityError(_constraint_words(state, diag) or message)
     if state.startswith("08") or (isinstance(exc, psycopg.OperationalError) and not state):
         return Unreachable(message)
-    if isinstance(exc, psycopg.OperationalError | psycopg.errors.InsufficientPrivilege):
+    if state == "42501" or isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return NotPermitted(message)
+    if isinstance(exc, psycopg.OperationalError):
         return OperationalError(message)
     if isinstance(exc, psycopg.ProgrammingError):
         return ProgrammingError(message)
