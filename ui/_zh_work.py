@@ -78,6 +78,7 @@ ZH = {
     "t (nominal {t})": "t（公称 {t}）",
     # heat view
     "No heat open: pick one in the shift view or press Ctrl+N": "未打开炉次：在班次视图中选择，或按 Ctrl+N",
+    "No heat open: pick one in the shift view": "未打开炉次：请在班次视图中选择",
     "&History": "历史(&H)",
     "Who changed what in this heat, when and why (Ctrl+H)": "谁在何时因何更改了本炉次的什么（Ctrl+H）",
     "Tap time": "出钢时间",

@@ -489,7 +489,10 @@ class HeatView(QWidget):
         self._focus_analysis = False  # a new heat: the cursor to its analysis once it is shown
 
         # ---- the record
-        self.title = QLabel(self.tr("No heat open: pick one in the shift view or press Ctrl+N"), self)
+        nothing_open = self.tr("No heat open: pick one in the shift view or press Ctrl+N")
+        if not session.writable:  # a read-only desk adds no heat
+            nothing_open = self.tr("No heat open: pick one in the shift view")
+        self.title = QLabel(nothing_open, self)
         big = QFont(self.title.font())
         big.setPointSizeF(big.pointSizeF() * 1.4)
         big.setBold(True)

@@ -310,7 +310,7 @@ class PlantView(QWidget):
     def _show_workshops(self, quality: PlantQuality) -> None:
         def cells(name: str, row: RateRow, unsigned: int) -> tuple[str, ...]:
             s, r = row.sums, row.rates
-            return (name, f"{s.heats:,}", f"{s.output_t:,.1f}", f"{s.ingots_surface_judged:,}",
+            return (name, f"{s.heats:,}", f"{s.output_t:,.1f}", f"{s.ingots_judged:,}",
                     rate_text(r.ingot_qualified_rate), rate_text(r.ingot_qualified_rate_by_count),
                     rate_text(r.surface_qualified_rate), rate_text(r.chemistry_conformance_rate),
                     f"{unsigned:,}")
