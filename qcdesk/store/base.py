@@ -83,6 +83,7 @@ _ADDED = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT ? + e.
 # The same for records whose keys run one by one (an import's, each a new row id): read by a walk
 # of the table's rows first..last (bound: the first entry's id, first, first, last), with no
 # JSON array to read and no lookup per record; every record of the range is there, just added.
+# (Only the program's own table names, key and state expressions go into the text; values bound.)
 _ADDED_RANGE = {t.name: "INSERT INTO audit (id, action, tbl, rec, state) SELECT "  # noqa: S608
                 f"? + ({t.key} - ?), 'insert', '{t.name}', t.rowid AS rec, {t.state} FROM {t.name} t "
                 f"WHERE {t.key} BETWEEN ? AND ? ORDER BY {t.key}"
