@@ -34,22 +34,22 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help=_("PDF file to write (default: daily-<date>.pdf here)"))
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
-    p = sub.add_parser("period", help=_("the quality report of a period: a month, a quarter, any span"))
+    _span_arguments(sub.add_parser("period", help=_("the quality report of a period: a month, a quarter, "
+                                                    "any span")),
+                    _("PDF file to write (default: period-<month>.pdf, period-<quarter>.pdf or "
+                      "period-<from>-<to>.pdf here)"))
+    _span_arguments(sub.add_parser("plant", help=_("the plant's quality report: every workshop of the "
+                                                   "plant's server and the plant, over a day, a month, a "
+                                                   "quarter, any span")),
+                    _("PDF file to write (default: plant-<month>.pdf, plant-<quarter>.pdf, "
+                      "plant-<date>.pdf or plant-<from>-<to>.pdf here)"))
+
+
+def _span_arguments(p: argparse.ArgumentParser, output_help: str) -> None:
+    """The options of a report over production dates (the period's, the plant's)."""
     p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help=_("PDF file to write (default: period-<month>.pdf, period-<quarter>.pdf or "
-                          "period-<from>-<to>.pdf here)"))
-    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
-    p.add_argument("--basis", choices=("weight", "count"), default="weight",
-                   help=_("which basis leads (both are always computed)"))
-    p = sub.add_parser("plant", help=_("the plant's quality report: every workshop of the plant's server and "
-                                       "the plant, over a day, a month, a quarter, any span"))
-    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
-    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help=_("PDF file to write (default: plant-<month>.pdf, plant-<quarter>.pdf, "
-                          "plant-<date>.pdf or plant-<from>-<to>.pdf here)"))
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help=output_help)
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.add_argument("--basis", choices=("weight", "count"), default="weight",
                    help=_("which basis leads (both are always computed)"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,13 +16,23 @@ from reportlab.platypus import Flowable, Spacer
 from qcdesk.store import Store
 from qcdesk.store.queries import RecordBests
 from reports import charts, fonts, layout
-from reports.data import DailyReport, ParetoBar, daily_report
+from reports.data import DailyReport, ParetoBar, Table, daily_report
 from reports.lab_data import DailyLab, daily_lab
 from reports.layout import FRAME_W, INK, Paragraph, Styles, nice_axis, text
 
 BAR = colors.HexColor("#4a6fa5")
 LINE = colors.HexColor("#c0392b")
 GRID = colors.HexColor("#dddddd")
+
+
+def pareto_section(bars: tuple[ParetoBar, ...], table: Table, h: Mapping[str, str], st: Styles) -> Flowable:
+    """The defect Pareto of a report, kept together: its heading (`h["pareto"]`), the chart when
+    there are bars (its axes named by `h["chart_ingots"]` and `h["chart_cumulative"]`) and the table."""
+    pareto: list[Flowable] = [layout.heading(h["pareto"], st)]
+    if bars:
+        pareto += [pareto_chart(bars, st.font, h["chart_ingots"], h["chart_cumulative"]), Spacer(1, 2 * mm)]
+    pareto.append(layout.table(table, st))
+    return layout.keep(*pareto)
 
 
 def pareto_chart(bars: tuple[ParetoBar, ...], font: str, ingots_label: str, cumulative_label: str, *,
@@ -85,12 +95,7 @@ def layout_report(report: DailyReport, lab: DailyLab | None = None) -> bytes:
     for key, data in (("converter", report.by_converter), ("shift", report.by_shift),
                       ("grade", report.by_grade)):
         story.append(layout.keep(layout.heading(h[key], st), layout.table(data, st)))
-    pareto: list[Flowable] = [layout.heading(h["pareto"], st)]
-    if report.pareto:
-        pareto += [pareto_chart(report.pareto, st.font, h["chart_ingots"], h["chart_cumulative"]),
-                   Spacer(1, 2 * mm)]
-    pareto.append(layout.table(report.pareto_table, st))
-    story.append(layout.keep(*pareto))
+    story.append(pareto_section(report.pareto, report.pareto_table, h, st))
     story.append(layout.keep(layout.heading(h["nonconforming"], st), layout.table(report.nonconforming, st)))
     if lab is not None and lab.failing.rows:  # a day without either says nothing of it
         story.append(layout.keep(layout.heading(lab.headings["failing"], st), layout.table(lab.failing, st)))

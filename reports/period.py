@@ -23,7 +23,7 @@ from reportlab.platypus import TableStyle as RLTableStyle
 from qcdesk.model import EVERYTHING, Scope
 from qcdesk.store import Store
 from reports import charts, fonts, layout
-from reports.daily import pareto_chart
+from reports.daily import pareto_section
 from reports.data import Figure
 from reports.layout import FAIL, FRAME_W, GREY, INK, Paragraph, Styles, nice_axis, note_mark, text
 from reports.period_data import LineChart, PeriodReport, period_report
@@ -222,12 +222,7 @@ def layout_report(report: PeriodReport) -> bytes:
     for key, data in (("converter", report.by_converter), ("shift", report.by_shift),
                       ("grade", report.by_grade)):
         story.append(layout.keep(layout.heading(h[key], st), layout.table(data, st)))
-    pareto: list[Flowable] = [layout.heading(h["pareto"], st)]
-    if report.pareto:
-        pareto += [pareto_chart(report.pareto, st.font, h["chart_ingots"], h["chart_cumulative"]),
-                   Spacer(1, 2 * mm)]
-    pareto.append(layout.table(report.pareto_table, st))
-    story.append(layout.keep(*pareto))
+    story.append(pareto_section(report.pareto, report.pareto_table, h, st))
     story.append(layout.keep(layout.heading(h["chemistry"], st), layout.table(report.chemistry, st,
                                                                                FRAME_W * 0.8)))
     if report.imr_charts:

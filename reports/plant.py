@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Spacer
 
 from qcdesk.plant import plant_quality
 from qcdesk.store.postgres import Server
 from qcdesk.trends import Period
 from reports import layout
-from reports.daily import pareto_chart
+from reports.daily import pareto_section
 from reports.layout import Paragraph, Styles, text
 from reports.period import line_chart
 from reports.plant_data import PlantReport, plant_report
@@ -37,12 +37,7 @@ def layout_report(report: PlantReport) -> bytes:
         story.append(layout.keep(layout.heading(h["trend"], st), line_chart(report.trend, st.font,
                                                                             height=62 * mm)))
     story.append(layout.keep(layout.heading(h["grade"], st), layout.table(report.by_grade, st)))
-    pareto: list[Flowable] = [layout.heading(h["pareto"], st)]
-    if report.pareto:
-        pareto += [pareto_chart(report.pareto, st.font, h["chart_ingots"], h["chart_cumulative"]),
-                   Spacer(1, 2 * mm)]
-    pareto.append(layout.table(report.pareto_table, st))
-    story.append(layout.keep(*pareto))
+    story.append(pareto_section(report.pareto, report.pareto_table, h, st))
     story.append(layout.keep(Spacer(1, 3 * mm), *layout.footnotes(report.footnotes, st)))
     return layout.render(story, report.furniture, f"{report.furniture.title} {report.furniture.subject}", st)
 
