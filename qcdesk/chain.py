@@ -13,7 +13,6 @@ any entry changes every hash after it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 
@@ -31,8 +30,13 @@ def content(values: Sequence[object]) -> bytes:
     return _compact(list(values)).encode()
 
 
+# hashlib (OpenSSL) only where a hash is made: a command that reads, `qcdesk rates` say, makes none
+# and should not load it (issue 17). Once loaded, the import below is a dictionary look-up.
+
 def link(prev_hash: str, values: Sequence[object]) -> str:
     """The hash of an entry whose predecessor's hash is `prev_hash`."""
+    import hashlib  # noqa: PLC0415 - see above
+
     return hashlib.sha256(prev_hash.encode() + content(values)).hexdigest()
 
 
@@ -65,5 +69,7 @@ def entry(values: Sequence[object]) -> bytes:
 def block(prev_head: str, last_id: int, at: str, user: str, entries: bytes) -> str:
     """The hash of a block: its entries' canonical bytes, sealed with its header and the
     head before it."""
+    import hashlib  # noqa: PLC0415 - see link
+
     header = _compact([last_id, at, user]).encode()
     return hashlib.sha256(prev_head.encode() + header + entries).hexdigest()

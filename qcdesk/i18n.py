@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 
-from qcdesk._zh import ZH
-
 LANGUAGES = ("en", "zh")
-_CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH}
+_CATALOGUES: dict[str, dict[str, str]] = {"en": {}}  # the others are read at their first message
 _language: str | None = None
 
 
@@ -32,9 +30,20 @@ def language() -> str:
     return env if env in LANGUAGES else "en"
 
 
+def _catalogue(lang: str) -> dict[str, str]:
+    """The messages of a language; Chinese is read only when it is asked for, so that a command
+    in English does not load a thousand messages it will not show."""
+    found = _CATALOGUES.get(lang)
+    if found is None:
+        from qcdesk._zh import ZH  # noqa: PLC0415 - see above
+
+        found = _CATALOGUES[lang] = ZH if lang == "zh" else {}
+    return found
+
+
 def _(message: str) -> str:
     """Translate an English message into the language in force."""
-    return _CATALOGUES.get(language(), {}).get(message, message)
+    return _catalogue(language()).get(message, message)
 
 
 def N_(message: str) -> str:

@@ -20,7 +20,6 @@ a day. The records' hash is the SHA-256 of those bytes, in lower-case hex.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,12 +100,18 @@ def canonical(day: date, shift: str | None, heats: Sequence[Mapping[str, object]
                       default=_plain).encode()
 
 
+# hashlib (OpenSSL) only where a hash is made, as in qcdesk.chain: not at every command's start.
+
 def records_hash(day: date, shift: str | None, heats: Sequence[Mapping[str, object]]) -> str:
+    import hashlib  # noqa: PLC0415 - see above
+
     return hashlib.sha256(canonical(day, shift, heats)).hexdigest()
 
 
 def pin_digest(pin_hash: str) -> str:
     """What a signing records of the PIN hash the PIN was checked against: its SHA-256."""
+    import hashlib  # noqa: PLC0415 - see records_hash
+
     return hashlib.sha256(pin_hash.encode()).hexdigest()
 
 

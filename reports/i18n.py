@@ -7,14 +7,17 @@ core's (`qcdesk.i18n.language()`), so `--lang` and the program's setting switch 
 from __future__ import annotations
 
 from qcdesk.i18n import language
-from reports._zh import ZH
-
-_CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH}
 
 
 def _(label: str) -> str:
-    """Translate an English report label into the language in force."""
-    return _CATALOGUES.get(language(), {}).get(label, label)
+    """Translate an English report label into the language in force (the Chinese labels are read
+    at the first one asked for, as the core's messages are)."""
+    lang = language()
+    if lang != "zh":
+        return label
+    from reports._zh import ZH  # noqa: PLC0415 - see above
+
+    return ZH.get(label, label)
 
 
 def N_(label: str) -> str:

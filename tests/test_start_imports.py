@@ -91,6 +91,28 @@ def test_a_report_still_loads_its_documents_when_made(tmp_path: Path, demo_copy:
     assert _top(modules, GUI) == set()
 
 
+# What a command that only reads has no use for: the rules of signing, product analyses,
+# announcements and plausibility, OpenSSL's hashes (the chain is only sealed by a write), the
+# change feed's threads, the server's schema file, the Chinese messages of a run in English.
+ONLY_SOME_METHODS = ("qcdesk.signoff", "qcdesk.product", "qcdesk.alerts", "qcdesk.plausibility", "hashlib",
+                     "threading", "selectors", "importlib.resources", "tempfile", "qcdesk._zh", "reports._zh")
+
+
+def test_rates_loads_only_what_reading_the_rates_needs(tmp_path: Path, demo_copy: Path) -> None:
+    done, modules = _run(tmp_path, "--db", str(demo_copy), "rates", "--from", "1959-02-14", "--to",
+                         "1959-02-14")
+    assert "ingot rate" in done.stdout
+    assert _top(modules, ONLY_SOME_METHODS) == set()
+
+
+def test_what_rates_leaves_out_is_loaded_where_it_is_used(tmp_path: Path, demo_copy: Path) -> None:
+    done, modules = _run(tmp_path, "--db", str(demo_copy), "--lang", "zh", "signoff", "1959-02-14")
+    assert "qcdesk.signoff" in modules
+    assert "qcdesk._zh" in modules
+    assert "签" in done.stdout  # the day's sign-off, in Chinese
+    _done, modules = _run(tmp_path, "--db", str(demo_copy), "verify")
+    assert {"hashlib", "qcdesk.signoff"} <= modules  # the chain and the signatures are checked
+
 WINDOW = ("import json, sys\n"
           "from PySide6.QtCore import QTimer\n"
           "from PySide6.QtWidgets import QApplication\n"

@@ -24,6 +24,12 @@ alerts      the off-grade announcements and their dismissals
 ========== =====================================================================
 
 `Store` is the top layer; callers only ever see it (and the value types below).
+
+Every command opens a store, and a command that only reads, `qcdesk rates` say, should start
+quickly (issue 17). So what only some methods need is imported in those methods: the rules of
+signing off (`qcdesk.signoff`), of product analyses (`qcdesk.product`), of the announcements
+(`qcdesk.alerts`) and of plausibility, hashlib for the chain, threading for the change feed
+(tests/test_start_imports.py checks what `rates` loads).
 """
 
 from __future__ import annotations

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from qcdesk import records
-from qcdesk.alerts import (
-    ANNOUNCED_FOR,
-    Alert,
-    AlertKind,
-    Dismissal,
-    heat_alerts,
-    logged,
-    product_alerts,
-    recent,
-)
 from qcdesk.errors import Conflict
 from qcdesk.i18n import _
 from qcdesk.model import Heat
@@ -25,6 +16,9 @@ from qcdesk.standards import check as check_chemistry
 from qcdesk.standards import in_force
 from qcdesk.store.common import chunks, minutes_text
 from qcdesk.store.queries import Queries
+
+if TYPE_CHECKING:
+    from qcdesk.alerts import Alert, Dismissal
 
 # The live heats tapped between two moments whose analysis fails (the verdict the store keeps).
 _FAILING_HEATS = ("SELECT * FROM heat WHERE tapped_at BETWEEN ? AND ? AND chem_status = 'fails' "
@@ -49,6 +43,8 @@ class Alerts(Queries):
         whose analysis fails their standard, and of product samples taken within it that fail;
         oldest first. (Not of a tap more than a day ahead of the clock, which the program refuses
         to record: a database looked at with a clock in its past, as the demo is.)"""
+        from qcdesk.alerts import ANNOUNCED_FOR, recent  # noqa: PLC0415 - see qcdesk.store's docstring
+
         now = _local(self._clock())
         span = (minutes_text(now - ANNOUNCED_FOR), minutes_text(now + LATEST_TAP_AHEAD))
         failing = self._heats_from_rows(self.conn.execute(_FAILING_HEATS, span).fetchall())
@@ -61,6 +57,8 @@ class Alerts(Queries):
 
     def _heat_alerts(self, heats: Sequence[Heat]) -> list[Alert]:
         """The failing elements of these heats' analyses, judged as the store judges them."""
+        from qcdesk.alerts import heat_alerts  # noqa: PLC0415 - see qcdesk.store's docstring
+
         editions = self._editions_by_grade()
         found: list[Alert] = []
         for heat in heats:
@@ -70,6 +68,8 @@ class Alerts(Queries):
 
     def _product_alerts(self, heat_ids: Sequence[int]) -> list[Alert]:
         """The failing elements of these heats' product analyses (`product_check`)."""
+        from qcdesk.alerts import product_alerts  # noqa: PLC0415 - see qcdesk.store's docstring
+
         if not heat_ids:
             return []
         checks = self._product_checks(heat_ids)
@@ -95,6 +95,8 @@ class Alerts(Queries):
         a workshop head; anyone in a database without people): recorded with who, as what role,
         and when, in the heat's history. One already dismissed (at another desk) stays as it was
         dismissed; one whose heat no longer fails so is refused (Conflict)."""
+        from qcdesk.alerts import AlertKind, Dismissal, logged  # noqa: PLC0415 - see qcdesk.store's docstring
+
         with self.transaction() as db:
             person = self._require(Permission.DISMISS_ALERT)
             row = self._heat_row(alert.heat_no)
@@ -140,6 +142,8 @@ class Alerts(Queries):
 
 
 def _dismissal(row: Sequence[object]) -> Dismissal:
+    from qcdesk.alerts import AlertKind, Dismissal  # noqa: PLC0415 - see qcdesk.store's docstring
+
     kind, heat_no, element, sample_id, name, role, at = row
     return Dismissal(AlertKind(str(kind)), str(heat_no), str(element),
                      None if sample_id is None else int(str(sample_id)), str(name),

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -302,6 +301,8 @@ class StoreBase:
         """Give an empty PostgreSQL database the newest schema and the records a new SQLite
         database starts with (the seed and their audit entries, made by the migrations in a
         SQLite database in memory and copied over, so both begin alike)."""
+        import tempfile  # noqa: PLC0415 - once in a server's life, not at every start
+
         from qcdesk.store import copy  # noqa: PLC0415
 
         with tempfile.TemporaryDirectory(prefix="qcdesk-new-") as folder:

@@ -23,16 +23,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
 import sqlite3
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qcdesk.store import postgres
+
+if TYPE_CHECKING:
+    import threading
+
+# threading and selectors are imported where a desk listens or notes its writes: a command that
+# only reads (`qcdesk rates`) does neither, and its start should not pay for them (issue 17).
 
 READ_LIMIT = 5000   # audit entries one read takes; more at once (an import) is "everything changed"
 MIN_GAP_S = 1.0     # a burst of news is read at most once a second (the first at once)
@@ -132,6 +136,8 @@ class OwnWrites:
     from any thread."""
 
     def __init__(self) -> None:
+        import threading  # noqa: PLC0415 - see the imports
+
         self._lock = threading.Lock()
         self._spans: list[tuple[int, int]] = []  # (after, last): the ids after, up to last
 
@@ -200,6 +206,8 @@ class FileFeed(Feed):
         except sqlite3.Error:
             self._conn.close()
             raise
+        import threading  # noqa: PLC0415 - see the imports
+
         self._woken = threading.Event()
 
     def _data_version(self) -> int:
@@ -283,6 +291,8 @@ class ServerFeed(Feed):
     def _woken(self, timeout: float, *, socket: bool = True) -> bool:
         """Wait up to `timeout` for the socket (if connected and `socket`) or `wake`; True if
         woken."""
+        import selectors  # noqa: PLC0415 - see the imports
+
         with selectors.DefaultSelector() as selector:
             selector.register(self._wake_r, selectors.EVENT_READ)
             if self._conn is not None and socket:

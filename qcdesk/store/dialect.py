@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
-from importlib import resources
 from typing import Any, NamedTuple, Protocol
 
 from qcdesk.i18n import N_, _
@@ -129,6 +128,8 @@ def set_pragma(conn: Any, name: str, value: int) -> None:
 
 def postgres_schema() -> str:
     """The PostgreSQL schema at the newest version (tables, triggers, SQLite's functions)."""
+    from importlib import resources  # noqa: PLC0415 - on a server only: it loads tempfile, random, ...
+
     return resources.files("qcdesk.store").joinpath("postgres_schema.sql").read_text(encoding="utf-8")
 
 

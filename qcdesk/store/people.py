@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from typing import TYPE_CHECKING
 
-from qcdesk import records, signoff
+from qcdesk import records
 from qcdesk.errors import Conflict, NotFound, QcError
 from qcdesk.i18n import N_, _
 from qcdesk.model import (
@@ -30,6 +31,9 @@ from qcdesk.people import (
 from qcdesk.store.common import minutes_text, person_from_row
 from qcdesk.store.ingots import Ingots
 
+if TYPE_CHECKING:
+    from qcdesk import signoff
+
 
 def _refused() -> str:
     """What every refused sign-in says, whatever was wrong: the name, the PIN, or a lock-out."""
@@ -38,6 +42,8 @@ def _refused() -> str:
 
 
 def _signature(row: sqlite3.Row) -> signoff.Signature:
+    from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
     return signoff.Signature(
         row["id"], signoff.Kind(row["kind"]), date.fromisoformat(row["production_date"]),
         row["shift_code"], row["signer"], row["role"], row["meaning"], row["signed_at"],
@@ -176,14 +182,20 @@ class PeopleAndSignoff(Ingots):
 
     def day_signoff(self, day: date) -> signoff.Signoff:
         """Unsigned, signed (by whom, when) or superseded (to be signed again)."""
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return signoff.status_of([s for s in self.signatures(day) if s.kind is signoff.Kind.DAY])
 
     def shift_signoff(self, day: date, shift: str) -> signoff.Signoff:
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return signoff.status_of([s for s in self.signatures(day)
                                   if s.kind is signoff.Kind.SHIFT and s.shift == shift])
 
     def signed_records_hash(self, day: date, shift: str | None) -> str:
         """The hash of the records a signature of this day (or shift) covers, as they are now."""
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return signoff.records_hash(day, shift, self._covered(day, shift))
 
     def _covered(self, day: date, shift: str | None) -> list[dict[str, object]]:
@@ -223,14 +235,20 @@ class PeopleAndSignoff(Ingots):
 
     def sign_shift(self, day: date, shift: str, pin: str) -> signoff.Signature:
         """Close a shift: the signed-in inspector (or head) signs its records, PIN again."""
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return self._sign(signoff.Kind.SHIFT, day, shift, pin)
 
     def sign_day(self, day: date, pin: str) -> signoff.Signature:
         """Approve a day: the signed-in workshop head signs its records, PIN again. Every
         shift of the day with heats must be closed first."""
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return self._sign(signoff.Kind.DAY, day, None, pin)
 
     def _sign(self, kind: signoff.Kind, day: date, shift: str | None, pin: str) -> signoff.Signature:
+        from qcdesk import signoff  # noqa: PLC0415 - see qcdesk.store's docstring
+
         if not self.roles_enforced() or self.person is None:
             raise QcError(_("signing needs people and roles: add an administrator, then sign in"))
         self.login(self.person.name, pin)  # the PIN again; a wrong one counts towards lock-out

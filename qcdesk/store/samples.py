@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from qcdesk import product, records
+from qcdesk import records
 from qcdesk.errors import Conflict, InputError, NotFound, ReasonRequired
 from qcdesk.i18n import N_, _
 from qcdesk.model import (
@@ -29,6 +30,9 @@ from qcdesk.people import (
 from qcdesk.standards import in_force, satisfied_grades
 from qcdesk.store.common import Progress, chunks, clean_name, clean_reason, minutes_text, validate_analysis
 from qcdesk.store.heats import Heats
+
+if TYPE_CHECKING:
+    from qcdesk import product
 
 
 @dataclass(frozen=True)
@@ -312,6 +316,8 @@ class Samples(Heats):
         return self._product_checks([row["id"]])[row["id"]]
 
     def _product_checks(self, heat_ids: Sequence[int]) -> dict[int, product.ProductCheck]:
+        from qcdesk import product  # noqa: PLC0415 - see qcdesk.store's docstring
+
         editions = self._editions_by_grade()
         tolerances = self.tolerance_editions()
         samples = self._samples_of(heat_ids)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from qcdesk import product, records
+from qcdesk import records
 from qcdesk.errors import Conflict, InputError, NotFound
 from qcdesk.i18n import N_, _
 from qcdesk.model import (
@@ -156,6 +156,8 @@ class Standards(Catalogue):
 
     def tolerances_in_force(self, on: date) -> ToleranceEdition | None:
         """The edition of the product-analysis tolerances in force on a day, if any."""
+        from qcdesk import product  # noqa: PLC0415 - see qcdesk.store's docstring
+
         return product.tolerances_in_force(self.tolerance_editions(), on)
 
     def add_tolerance_edition(self, standard: str, edition: str, in_force_from: date,

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qcdesk import chain, plausibility, records
+from qcdesk import chain, records
 from qcdesk.i18n import _
 from qcdesk.migrations import (
     FAILING_INGOTS,
@@ -33,6 +33,9 @@ from qcdesk.store.changes import Changes, read_changes
 from qcdesk.store.common import as_text
 from qcdesk.store.dialect import Trigger
 from qcdesk.store.plans import PlansAndLimits
+
+if TYPE_CHECKING:
+    from qcdesk import plausibility
 
 
 @dataclass(frozen=True)
@@ -482,6 +485,8 @@ class Trail(PlansAndLimits):
         """The heat's plausibility doubts as it stands; a kind of doubt that shows for the first
         time is written into the heat's history (field "plausibility", the doubt in English words).
         Warned and recorded, never refused."""
+        from qcdesk import plausibility  # noqa: PLC0415 - see qcdesk.store's docstring
+
         with self.transaction():
             self._require(Permission.RECORD)
             heat = self.heat(heat_no)
