@@ -22,7 +22,7 @@ from conftest import copy_into_server
 from plant_desk import DAYS, percentile, run_plant
 
 from qcdesk.errors import DatabaseError
-from qcdesk.store import NewHeat, Store, postgres
+from qcdesk.store import NewHeat, Store, pg_sql, postgres
 from qcdesk.store.base import _ADDED
 from qcdesk.verify import verify
 
@@ -110,7 +110,7 @@ def test_a_save_finds_the_records_it_added_by_their_primary_key(pg_uri: str, tab
     with Store.open(pg_uri, "setup") as store:
         raw = store.conn.raw  # type: ignore[attr-defined]
         raw.execute("SET enable_seqscan = off")  # a usable index is used even on a few rows
-        statement = postgres.translate(_ADDED[table])
+        statement = pg_sql.translate(_ADDED[table])
         plan = "\n".join(row[0] for row in raw.execute("EXPLAIN " + statement.query, (100, "[7, 8]")))
         assert f"Index Scan using {table}_pkey on {table} t" in plan, plan
 
