@@ -116,7 +116,8 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
 
 
 # A subcommand on the command line: its name, its help (in English, translated when the parser is
-# made) and what adds its arguments (`qcdesk.cli.SUBCOMMANDS` lists these among the others).
+# made) and what adds its arguments. `qcdesk.cli.SUBCOMMANDS` lists these among the others; the
+# shape is declared here because the command line imports this module, not this module it.
 Subcommand = tuple[str, str, Callable[[argparse.ArgumentParser], None]]
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     ("converters", N_("the workshop's converters: list, add, rename, retire"), _converters_arguments),
