@@ -7,7 +7,8 @@ traceback.
 Start-up is part of the interface: `qcdesk --help` loads no storage, and no command
 loads reportlab or Qt unless it makes a document or a window. So what only some
 commands need (the store, backups, CSV, verify, the demo) is imported in the command
-itself (tests/test_start_imports.py).
+itself (tests/test_start_imports.py). And a run builds the parser of its own command only
+(`build_parser`): the others' arguments are never made.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from qcdesk import setup_cli
 from qcdesk.errors import DatabaseError, ImportRefused, NotFound, QcError
-from qcdesk.i18n import LANGUAGES, _, language, set_language
+from qcdesk.i18n import LANGUAGES, N_, _, language, set_language
 from qcdesk.model import STATUS_NAMES, ChemStatus
 from qcdesk.numbers import format_chemistry, format_number, normalise_code
 from qcdesk.people import ROLE_NAMES, Permission, Role, parse_role
@@ -84,9 +85,8 @@ class Command:
     before_store: Callable[[Path | Server, argparse.Namespace, TextIO], int | None] | None = None
 
 
-def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    """The options before the command (the parser's, and the scan's that finds the command)."""
     parser.add_argument("--db", metavar="PATH", help=_("database file, or a postgresql:// URI of a database "
                                                         "on a server (default: QCDESK_DB, else the user data "
                                                         "folder)"))
@@ -96,9 +96,9 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--workshop", metavar="CODE",
                         help=_("on a server of several workshops: the one to work in (as ?workshop=CODE in "
                                "the URI)"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("rates", help=_("qualified rates over a date range"))
+
+def _rates_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
     p.add_argument("--by", metavar="KEYS",
@@ -111,11 +111,13 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help=_("on a server of several workshops: every workshop's rates and the plant's, "
                           "combined from their sums (the quality office)"))
 
-    p = sub.add_parser("check", help=_("a heat's chemistry against its standard"))
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("heat_no", metavar="HEAT_NO")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("heats", help=_("the heats of a date range"))
+
+def _heats_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
     p.add_argument("--converter")
@@ -124,29 +126,33 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--status", choices=[s.value for s in ChemStatus])
     p.add_argument("--json", action="store_true")
 
-    setup_cli.add_parsers(sub)  # converters, shifts, defects, standards
 
-    p = sub.add_parser("history", help=_("the audit log of a heat (or of everything)"))
+def _history_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("heat_no", nargs="?", metavar="HEAT_NO")
     p.add_argument("--json", action="store_true")
 
-    sub.add_parser("demo", help=_("fill an empty database with February 1959 of a demo workshop"))
 
-    p = sub.add_parser("import", help=_("import heats or ingots from a CSV file (all or nothing)"))
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    """demo, info: the command alone."""
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=("heats", "ingots", "analyses"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--encoding", help=_("the file's encoding (default: UTF-8 or GB18030, detected)"))
     p.add_argument("--reason", help=_("analyses: heat samples replace heat analyses already there, and "
                                       "samples of signed shifts are taken (a correction, audited)"))
 
-    p = sub.add_parser("export", help=_("export heats or ingots to a CSV file in the import format"))
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=("heats", "ingots", "analyses"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
-    p = sub.add_parser("tolerances", help=_("the editions of the product-analysis tolerances (GB/T 222)"))
+
+def _tolerances_arguments(p: argparse.ArgumentParser) -> None:
     tol = p.add_subparsers(dest="tolerances_command", metavar="ACTION", required=True)
     q = tol.add_parser("list", help=_("every edition and its classes"))
     q.add_argument("--json", action="store_true")
@@ -158,28 +164,31 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     q.add_argument("file", type=Path, metavar="FILE")
     q.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
-    p = sub.add_parser("workshop", help=_("the workshop's name, printed on every sheet and report"))
+
+def _workshop_arguments(p: argparse.ArgumentParser) -> None:
     shop = p.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
     q = shop.add_parser("set", help=_("name the workshop"))
     q.add_argument("name", metavar="NAME", help=_("the name in English"))
     q.add_argument("--zh", default="", metavar="NAME", help=_("the name in Chinese"))
     shop.add_parser("show", help=_("the name set, if any"))
 
-    p = sub.add_parser("plan", help=_("the production plan of a month or quarter"))
+
+def _plan_arguments(p: argparse.ArgumentParser) -> None:
     plan_sub = p.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     q = plan_sub.add_parser("set", help=_("set the plan of a month (YYYY-MM) or quarter (YYYY-Qn)"))
     q.add_argument("period", metavar="PERIOD")
     q.add_argument("--output", metavar="TONNES", help=_("tonnes of steel"))
-    q.add_argument("--rate", metavar="PERCENT", help=_("target ingot qualified rate, % by weight"))
+    # argparse expands %(...)s in a help text: a plain % is written %%
+    q.add_argument("--rate", metavar="PERCENT",
+                   help=_("target ingot qualified rate, % by weight").replace("%", "%%"))
     q = plan_sub.add_parser("remove", help=_("take the plan of a month or quarter away"))
     q.add_argument("period", metavar="PERIOD")
     q.add_argument("--reason", required=True)
     q = plan_sub.add_parser("list", help=_("every plan"))
     q.add_argument("--json", action="store_true")
 
-    sub.add_parser("info", help=_("where the database is and what it holds"))
 
-    p = sub.add_parser("user", help=_("people who sign in, and their roles"))
+def _user_arguments(p: argparse.ArgumentParser) -> None:
     users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = users.add_parser("add", help=_("add a person (the first must be an administrator); the PIN "
                                        "is asked, or read from QCDESK_NEW_PIN"))
@@ -194,24 +203,28 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                                        "(an administrator; read like user add's)"))
     q.add_argument("name", metavar="NAME")
 
-    p = sub.add_parser("sign", help=_("close a shift (inspector) or approve a day (workshop head)"))
+
+def _sign_arguments(p: argparse.ArgumentParser) -> None:
     signing = p.add_subparsers(dest="sign_what", metavar="WHAT", required=True)
     q = signing.add_parser("shift", help=_("close a shift: sign its heats, analyses and ingots"))
     q.add_argument("day", type=_date, metavar="DATE")
     q.add_argument("shift", metavar="SHIFT")
     q = signing.add_parser("day", help=_("approve a day whose shifts are closed"))
     q.add_argument("day", type=_date, metavar="DATE")
-    p = sub.add_parser("signoff", help=_("whether a day and its shifts are signed"))
+
+
+def _signoff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("day", type=_date, metavar="DATE")
 
-    p = sub.add_parser("void", help=_("void a heat or an ingot entered by mistake (kept, with the reason)"))
+
+def _void_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=("heat", "ingot"))
     p.add_argument("heat_no", metavar="HEAT_NO")
     p.add_argument("ingot_no", type=int, nargs="?", metavar="INGOT_NO")
     p.add_argument("--reason", required=True)
 
-    p = sub.add_parser("alerts", help=_("the off-grade announcements of the last 7 days, and their "
-                                        "dismissal"))
+
+def _alerts_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
     q = actions.add_parser("list", help=_("the announcements no one has dismissed yet, oldest first"))
     q.add_argument("--json", action="store_true")
@@ -222,13 +235,14 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     q.add_argument("--sample", metavar="SAMPLE_NO",
                    help=_("an ingot's product analysis: its sample's number (without it, the heat analysis)"))
 
-    p = sub.add_parser("verify", help=_("check the database file, the audit chain, every record against "
-                                        "its audit trail and every signature"))
+
+def _verify_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--full", action="store_true",
                    help=_("also hash again the records of every signature in force"))
 
-    p = sub.add_parser("backup", help=_("back up the database to FILE (safe while others work)"))
+
+def _backup_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, nargs="?", metavar="FILE",
                    help=_("the backup file, or a folder to put it in"))
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
@@ -236,7 +250,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help=_("the day's automatic backup into FILE (a folder; default: 'backups' "
                           "beside the database), old ones pruned"))
 
-    p = sub.add_parser("restore", help=_("replace the database by a backup (the old one is kept aside)"))
+
+def _restore_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     p.add_argument("--force", action="store_true",
@@ -244,8 +259,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help=_("on a server: replace a database that is not empty (it is backed up first)"))
 
-    p = sub.add_parser("migrate", help=_("copy the database to a PostgreSQL server or back to a file "
-                                         "(--to); without --to, bring its schema up to date"))
+
+def _migrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="target", metavar="TARGET",
                    help=_("a postgresql:// URI of an empty database, or a new file"))
     p.add_argument("--from", dest="source", metavar="SOURCE",
@@ -253,7 +268,8 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--workshop", dest="migrate_workshop", metavar="CODE",
                    help=_("the workshop of the server to copy into (a new one, beside those there) or from"))
 
-    p = sub.add_parser("plant", help=_("plant mode: set up a PostgreSQL server for every desk"))
+
+def _plant_arguments(p: argparse.ArgumentParser) -> None:
     plant_sub = p.add_subparsers(dest="plant_command", metavar="ACTION", required=True)
     q = plant_sub.add_parser("setup", help=_("create the owner and application roles and the database, as "
                                              "a superuser, and grant each its rights"))
@@ -297,8 +313,82 @@ def build_parser(extensions: Sequence[Command] = ()) -> argparse.ArgumentParser:
     r = members.add_parser("list", help=_("the login roles of every workshop and of the quality office"))
     r.add_argument("--plant-role", default="qcdesk_plant", metavar="NAME",
                    help=_("the plant's quality-office role"))
-    for command in extensions:
-        command.add_arguments(sub.add_parser(command.name, help=command.translate(command.help)))
+
+
+# The core's subcommands in the order the help lists them: the name, the help (in English, translated
+# when the parser is made) and what adds the arguments; the outer layers' `Command`s follow.
+SUBCOMMANDS: tuple[setup_cli.Subcommand, ...] = (
+    ("rates", N_("qualified rates over a date range"), _rates_arguments),
+    ("check", N_("a heat's chemistry against its standard"), _check_arguments),
+    ("heats", N_("the heats of a date range"), _heats_arguments),
+    *setup_cli.SUBCOMMANDS,  # converters, shifts, defects, standards
+    ("history", N_("the audit log of a heat (or of everything)"), _history_arguments),
+    ("demo", N_("fill an empty database with February 1959 of a demo workshop"), _no_arguments),
+    ("import", N_("import heats or ingots from a CSV file (all or nothing)"), _import_arguments),
+    ("export", N_("export heats or ingots to a CSV file in the import format"), _export_arguments),
+    ("tolerances", N_("the editions of the product-analysis tolerances (GB/T 222)"), _tolerances_arguments),
+    ("workshop", N_("the workshop's name, printed on every sheet and report"), _workshop_arguments),
+    ("plan", N_("the production plan of a month or quarter"), _plan_arguments),
+    ("info", N_("where the database is and what it holds"), _no_arguments),
+    ("user", N_("people who sign in, and their roles"), _user_arguments),
+    ("sign", N_("close a shift (inspector) or approve a day (workshop head)"), _sign_arguments),
+    ("signoff", N_("whether a day and its shifts are signed"), _signoff_arguments),
+    ("void", N_("void a heat or an ingot entered by mistake (kept, with the reason)"), _void_arguments),
+    ("alerts", N_("the off-grade announcements of the last 7 days, and their dismissal"), _alerts_arguments),
+    ("verify", N_("check the database file, the audit chain, every record against its audit trail and "
+                  "every signature"), _verify_arguments),
+    ("backup", N_("back up the database to FILE (safe while others work)"), _backup_arguments),
+    ("restore", N_("replace the database by a backup (the old one is kept aside)"), _restore_arguments),
+    ("migrate", N_("copy the database to a PostgreSQL server or back to a file (--to); without --to, "
+                   "bring its schema up to date"), _migrate_arguments),
+    ("plant", N_("plant mode: set up a PostgreSQL server for every desk"), _plant_arguments),
+)
+
+
+class _Scan(argparse.ArgumentParser):
+    """A parser that says a usage mistake by raising ValueError, printing nothing."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command word of `argv` as the parser finds it: the first word after the global options
+    (the same options, so `--db X`, `--db=X` and `--d X` read alike); None when the parse goes wrong
+    before it, or there is none, or the top-level help is asked for first."""
+    scan = _Scan(prog="qcdesk", add_help=False)
+    scan.add_argument("-h", "--help", action="store_true")  # the same option strings as the help's
+    _global_options(scan)
+    scan.add_argument("command", nargs=argparse.PARSER)  # as the subcommands' action: all the rest
+    try:
+        found, _rest = scan.parse_known_args(argv)
+    except ValueError:
+        return None
+    return None if found.help else str(found.command[0])
+
+
+def build_parser(extensions: Sequence[Command] = (), argv: Sequence[str] | None = None
+                 ) -> argparse.ArgumentParser:
+    """The command line's parser: every command with its arguments, or, given the `argv` it is to
+    parse, only what parsing that needs (building every command's arguments was some 5% of a
+    command's start).
+
+    For an `argv` that names a command, that command with its arguments; for one that names none,
+    misspells it or asks for the top-level help, every command's name and help (which that help
+    and the "invalid choice" error list), without their arguments."""
+    parser = argparse.ArgumentParser(
+        prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
+    _global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = [(name, _(text), add) for name, text, add in SUBCOMMANDS] + [
+        (c.name, c.translate(c.help), c.add_arguments) for c in extensions]
+    chosen = None if argv is None else _command_named(argv)
+    if any(name == chosen for name, _help, _add in commands):
+        commands = [command for command in commands if command[0] == chosen]
+    for name, text, add_arguments in commands:
+        p = sub.add_parser(name, help=text)
+        if argv is None or name == chosen:
+            add_arguments(p)
     return parser
 
 
@@ -1208,7 +1298,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         lang = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word.partition("--lang=")[2]
         if lang in LANGUAGES:
             set_language(lang)
-    parser = build_parser(extensions)
+    parser = build_parser(extensions, argv)  # only what this argv needs
     try:
         # usage errors and --help go to the streams the caller gave, not the process's
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -2,7 +2,7 @@
 catalogue and the standards' editions (`qcdesk converters|shifts|defects|standards …`).
 
 Every change goes through the store's set-up methods, as the Set-up view's do: the same
-refusals (look-alike codes, roles, ranges), the same audit entries. This module builds the
+refusals (look-alike codes, roles, ranges), the same audit entries. This module declares the
 subcommands' arguments and runs them; the CSV formats are `qcdesk.setup_io`'s. It loads
 little at start-up: what a command needs is loaded when it runs.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qcdesk.errors import InputError, ReasonRequired
-from qcdesk.i18n import _
+from qcdesk.i18n import N_, _
 from qcdesk.shifts import DAY_MIN
 
 if TYPE_CHECKING:
@@ -45,9 +45,7 @@ def creates(args: argparse.Namespace) -> bool:
     return args.command in WRITING and not reads(args)
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the set-up commands to the command line's subcommands."""
-    p = sub.add_parser("converters", help=_("the workshop's converters: list, add, rename, retire"))
+def _converters_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="setup_action", metavar="ACTION", required=True)
     q = actions.add_parser("list", help=_("every converter, in service or not"))
     q.add_argument("--json", action="store_true", help=_("machine-readable output"))
@@ -65,7 +63,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q.add_argument("code", metavar="CODE")
     q.add_argument("--reason")
 
-    p = sub.add_parser("shifts", help=_("the shift schedule"))
+
+def _shifts_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="setup_action", metavar="ACTION", required=True)
     q = actions.add_parser("list", help=_("the shifts and when each starts"))
     q.add_argument("--json", action="store_true", help=_("machine-readable output"))
@@ -80,7 +79,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q.add_argument("--zh", action="append", default=[], metavar="CODE=NAME",
                    help=_("a shift's Chinese name (needed for a new shift)"))
 
-    p = sub.add_parser("defects", help=_("the defect catalogue: list, import, export"))
+
+def _defects_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="setup_action", metavar="ACTION", required=True)
     q = actions.add_parser("list", help=_("every defect, in use or retired"))
     q.add_argument("--json", action="store_true", help=_("machine-readable output"))
@@ -88,7 +88,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "import", help=_("add and change defects from a CSV file (all or nothing)")))
     _export_arguments(actions.add_parser("export", help=_("write the catalogue to a CSV file")))
 
-    p = sub.add_parser("standards", help=_("grades, standard editions and their limits"))
+
+def _standards_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--grade")
     p.add_argument("--json", action="store_true")
     actions = p.add_subparsers(dest="setup_action", metavar="ACTION")
@@ -112,6 +113,18 @@ def _import_arguments(p: argparse.ArgumentParser) -> None:
 def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
+
+
+# A subcommand on the command line: its name, its help (in English, translated when the parser is
+# made) and what adds its arguments. `qcdesk.cli.SUBCOMMANDS` lists these among the others; the
+# shape is declared here because the command line imports this module, not this module it.
+Subcommand = tuple[str, str, Callable[[argparse.ArgumentParser], None]]
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    ("converters", N_("the workshop's converters: list, add, rename, retire"), _converters_arguments),
+    ("shifts", N_("the shift schedule"), _shifts_arguments),
+    ("defects", N_("the defect catalogue: list, import, export"), _defects_arguments),
+    ("standards", N_("grades, standard editions and their limits"), _standards_arguments),
+)
 
 
 def _print_json(data: object, out: TextIO) -> None:
