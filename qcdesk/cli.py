@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import functools
 import os
 import re
 import sys
@@ -63,10 +62,49 @@ def _date(text: str) -> date:
 
 
 # argparse asks gettext for its own phrases ("usage: ", "show this help message and exit") at
-# every parser it builds, one for each of the fifty-odd commands, and gettext looks for a
-# catalogue on disk at every call: some 700 file look-ups, a tenth of every command's start.
-# The answer cannot change while the program runs.
-argparse._ = functools.cache(argparse._)  # type: ignore[attr-defined]
+# every parser it builds, and gettext looks for a catalogue on disk at every call (loading
+# `locale` at the first): some 700 file look-ups once, a tenth of a command's start. Python ships
+# no catalogue of argparse's phrases, so gettext answers each with itself; they are taken as
+# written (the program's own messages have their catalogue, `qcdesk.i18n`).
+def _as_written(phrase: str) -> str:
+    return phrase
+
+
+argparse._ = _as_written  # type: ignore[attr-defined]
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it: COLUMNS, else the terminal
+    of the standard output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width. argparse makes one for every argument
+    added (to check its metavar) and imports shutil for the width each time: shutil, and bz2,
+    lzma and zlib with it, some 3 ms of a command's start for a width only help prints."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)  # as argparse's own
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser laid out by `_Formatter`; its subcommands' parsers are of its class."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -345,7 +383,7 @@ SUBCOMMANDS: tuple[setup_cli.Subcommand, ...] = (
 )
 
 
-class _Scan(argparse.ArgumentParser):
+class _Scan(_Parser):
     """A parser that says a usage mistake by raising ValueError, printing nothing."""
 
     def error(self, message: str) -> NoReturn:
@@ -376,8 +414,7 @@ def build_parser(extensions: Sequence[Command] = (), argv: Sequence[str] | None 
     For an `argv` that names a command, that command with its arguments; for one that names none,
     misspells it or asks for the top-level help, every command's name and help (which that help
     and the "invalid choice" error list), without their arguments."""
-    parser = argparse.ArgumentParser(
-        prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
+    parser = _Parser(prog="qcdesk", description=_("Quality-inspection desk of the converter workshop."))
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = [(name, _(text), add) for name, text, add in SUBCOMMANDS] + [

@@ -136,6 +136,22 @@ def test_rates_help_shows_its_options() -> None:
     assert "  --json                machine-readable output\n" in out
 
 
+@pytest.mark.parametrize("columns", ["50", "72", "120"])
+def test_help_wraps_at_the_terminals_width_as_argparse_wraps_it(monkeypatch: pytest.MonkeyPatch,
+                                                               columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _err = qcdesk("rates", "--help")
+    assert code == 0
+    # the same options laid out by argparse's own formatter, which asks shutil for the width
+    plain = argparse.ArgumentParser(prog="qcdesk rates")
+    for action in build_parser(EXTENSIONS, ["rates"])._subparsers._group_actions[0].choices[  # type: ignore[union-attr]
+            "rates"]._actions[1:]:
+        plain._add_action(action)
+    assert out == plain.format_help()
+    assert max(len(line) for line in out.splitlines()) <= int(columns) - 2
+    assert "  --by KEYS" in out
+
+
 def test_a_sub_actions_help_shows_its_options_in_english_and_chinese() -> None:
     code, out, err = qcdesk("plan", "set", "--help")  # its --rate help has a %, which once crashed it
     assert (code, err) == (0, "")

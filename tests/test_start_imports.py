@@ -93,9 +93,11 @@ def test_a_report_still_loads_its_documents_when_made(tmp_path: Path, demo_copy:
 
 # What a command that only reads has no use for: the rules of signing, product analyses,
 # announcements and plausibility, OpenSSL's hashes (the chain is only sealed by a write), the
-# change feed's threads, the server's schema file, the Chinese messages of a run in English.
+# change feed's threads, the server's schema file, the Chinese messages of a run in English;
+# nor for what argparse loads to lay out help it does not print (shutil, locale).
 ONLY_SOME_METHODS = ("qcdesk.signoff", "qcdesk.product", "qcdesk.alerts", "qcdesk.plausibility", "hashlib",
-                     "threading", "selectors", "importlib.resources", "tempfile", "qcdesk._zh", "reports._zh")
+                     "threading", "selectors", "importlib.resources", "tempfile", "qcdesk._zh", "reports._zh",
+                     "shutil", "locale")
 
 
 def test_rates_loads_only_what_reading_the_rates_needs(tmp_path: Path, demo_copy: Path) -> None:

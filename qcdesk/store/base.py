@@ -7,7 +7,6 @@ import contextlib
 import getpass
 import json
 import os
-import shutil
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -301,7 +300,8 @@ class StoreBase:
         """Give an empty PostgreSQL database the newest schema and the records a new SQLite
         database starts with (the seed and their audit entries, made by the migrations in a
         SQLite database in memory and copied over, so both begin alike)."""
-        import tempfile  # noqa: PLC0415 - once in a server's life, not at every start
+        import shutil  # noqa: PLC0415 - once in a server's life, not at every start
+        import tempfile  # noqa: PLC0415
 
         from qcdesk.store import copy  # noqa: PLC0415
 
