@@ -20,8 +20,6 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from qcdesk import trends
 from qcdesk.errors import QcError
-from qcdesk.i18n import _, language
+from qcdesk.i18n import language
 from qcdesk.plant_quality import PlantQuality
 from qcdesk.rates import RateRow
 from qcdesk.store import Store
-from ui.common import ERROR_STYLE, Note, formula, qdate, rate_text, to_date
+from ui.common import ERROR_STYLE, Note, formula, rate_text
+from ui.period_bar import PeriodBar
 from ui.session import Session
 from ui.trends_charts import (
     BLUE,
@@ -62,14 +61,6 @@ from ui.trends_pages import MANY_POINTS, percent, plot_width, table_view
 SPANS = (trends.Span.MONTH, trends.Span.QUARTER, trends.Span.LAST_30_DAYS, trends.Span.CUSTOM)
 COLORS = (BLUE, GREEN, ORANGE, TEAL, RED, GREY)  # a workshop's line; the plant's is DARK and thicker
 CHANGES_MS = 500  # a burst of saves reported by the feed is one request
-TYPING_MS = 250  # a date typed a digit at a time is asked for once, this long after the last digit
-
-
-def _date_edit(parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
 
 
 class PlantView(QWidget):
@@ -85,15 +76,7 @@ class PlantView(QWidget):
         self._started = False
 
         # ---- the period bar
-        self.kind_box = QComboBox(self)
-        self.kind_box.setObjectName("plant_period")
-        for span in SPANS:
-            self.kind_box.addItem(_(trends.SPAN_NAMES[span]), span.value)
-        self.day_edit = _date_edit(self)
-        self.from_edit = _date_edit(self)
-        self.to_edit = _date_edit(self)
-        self.dash = QLabel("–", self)
-        self.period_label = QLabel(self)
+        self.period_bar = PeriodBar(SPANS, "plant", self)
         self.refresh_button = QPushButton(self.tr("Refres&h"), self)
         self.refresh_button.setToolTip(self.tr("Read every workshop's figures again (a save of this desk's "
                                                "workshop is shown by itself; another workshop's when asked)"))
@@ -102,12 +85,7 @@ class PlantView(QWidget):
         self.status.setWordWrap(True)
         self.error = Note(self, ERROR_STYLE)
         top = QHBoxLayout()
-        label = QLabel(self.tr("Per&iod"), self)
-        label.setBuddy(self.kind_box)
-        top.addWidget(label)
-        top.addWidget(self.kind_box)
-        for widget in (self.day_edit, self.from_edit, self.dash, self.to_edit, self.period_label):
-            top.addWidget(widget)
+        top.addWidget(self.period_bar)
         top.addSpacing(12)
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
@@ -157,12 +135,10 @@ class PlantView(QWidget):
         self._timer = QTimer(self)  # a burst of changes (a date typed, saves reported) is one request
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.reload)
-        self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        for edit in (self.day_edit, self.from_edit, self.to_edit):
-            edit.dateChanged.connect(lambda _d: self._period_changed(TYPING_MS))
+        self.period_bar.changed.connect(self._period_changed)
         self.refresh_button.clicked.connect(self.reload)
         session.changed.connect(lambda _what: self._period_changed(CHANGES_MS))
-        self._kind_changed()
+        self._period_changed()
 
     def _table(self, model: TextTable, name: str) -> QTableView:
         view = table_view(model, name, self)
@@ -183,48 +159,19 @@ class PlantView(QWidget):
 
     def period(self) -> trends.Period:
         """The period the bar says (a custom one ending before it starts is refused)."""
-        kind = trends.Span(self.kind_box.currentData())
-        if kind is trends.Span.CUSTOM:
-            return trends.Period.custom(to_date(self.from_edit.date()), to_date(self.to_edit.date()))
-        return trends.Period.of(kind, to_date(self.day_edit.date()))
+        return self.period_bar.period()
 
     def set_period(self, kind: trends.Span | str, day: date, day_to: date | None = None) -> None:
         """Show a period (as a person would pick it in the bar)."""
-        kind = trends.Span(kind)
-        widgets = (self.kind_box, self.day_edit, self.from_edit, self.to_edit)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.kind_box.setCurrentIndex(self.kind_box.findData(kind.value))
-        if kind is trends.Span.CUSTOM:
-            self.from_edit.setDate(qdate(day))
-            self.to_edit.setDate(qdate(day_to or day))
-        else:
-            self.day_edit.setDate(qdate(day))
-        for widget in widgets:
-            widget.blockSignals(False)
-        self._kind_changed()
-
-    def _kind_changed(self) -> None:
-        kind = trends.Span(self.kind_box.currentData())
-        custom = kind is trends.Span.CUSTOM
-        self.day_edit.setVisible(not custom)
-        for widget in (self.from_edit, self.dash, self.to_edit):
-            widget.setVisible(custom)
-        self.day_edit.setDisplayFormat("yyyy-MM" if kind is trends.Span.MONTH else "yyyy-MM-dd")
-        self.day_edit.setToolTip(self.tr("The last day of the 30") if kind is trends.Span.LAST_30_DAYS
-                                 else self.tr("Any day of the period"))
-        self._period_changed()
+        self.period_bar.set_period(kind, day, day_to)
 
     def _period_changed(self, delay_ms: int = 0) -> None:
         try:
-            period = self.period()
+            self.period()
         except QcError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
-        dates = f"{period.date_from.isoformat()} – {period.date_to.isoformat()}"
-        self.period_label.setText(f"{period.label}: {dates}" if period.span in (
-            trends.Span.MONTH, trends.Span.QUARTER) else dates)
         if self._started and not (self._timer.isActive() and delay_ms < self._timer.interval()):
             self._timer.start(delay_ms)
 
@@ -241,7 +188,7 @@ class PlantView(QWidget):
         self._started = True
 
         def shown(span: tuple[date, date] | None) -> None:
-            self.set_period(trends.Span(self.kind_box.currentData()), span[1] if span else date.today())
+            self.set_period(self.period_bar.span_kind(), span[1] if span else date.today())
             self.reload()
 
         self.session.submit(lambda store: store.date_span(), done=shown, failed=self.error.setText,

@@ -21,7 +21,6 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -54,6 +53,7 @@ from ui.common import (
     to_date,
     translate_buttons,
 )
+from ui.period_bar import PeriodBar, date_edit
 from ui.session import Session
 from ui.trends_charts import ChartView
 from ui.trends_pages import (
@@ -68,7 +68,6 @@ from ui.trends_pages import (
 )
 
 DEFECT_INGOTS_LIMIT = 5000
-TYPING_MS = 250  # a date edited a digit at a time is asked for once, this long after the last digit
 Choices = tuple[tuple[date, date] | None, list[Converter], list[Shift], list[str]]
 
 
@@ -92,8 +91,8 @@ class FreezeDialog(QDialog):
         said = QLabel(self.tr("Freeze the limits of {chart} at those computed from a baseline period. "
                               "They stay until unfrozen, whatever period is shown.").format(chart=what), self)
         said.setWordWrap(True)
-        self.from_edit = _date_edit(self, first)
-        self.to_edit = _date_edit(self, last)
+        self.from_edit = date_edit(self, first)
+        self.to_edit = date_edit(self, last)
         form = QFormLayout()
         form.addRow(self.tr("Baseline &from:"), self.from_edit)
         form.addRow(self.tr("Baseline &to:"), self.to_edit)
@@ -122,15 +121,6 @@ class FreezeDialog(QDialog):
         super().accept()
 
 
-def _date_edit(parent: QWidget, day: date | None = None) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if day is not None:
-        edit.setDate(qdate(day))
-    return edit
-
-
 class TrendsView(QWidget):
     """Quality trends over a period and scope, in six pages; heavy work on the worker."""
 
@@ -156,17 +146,7 @@ class TrendsView(QWidget):
         self.dialog: FreezeDialog | None = None
 
         # ---- the filter bar
-        self.kind_box = QComboBox(self)
-        self.kind_box.setObjectName("trends_period")
-        for span in trends.Span:
-            self.kind_box.addItem(_(trends.SPAN_NAMES[span]), span.value)
-        self.day_edit = _date_edit(self)
-        self.day_edit.setObjectName("trends_day")
-        self.from_edit = _date_edit(self)
-        self.to_edit = _date_edit(self)
-        self.dash = QLabel("–", self)
-        self.period_label = QLabel(self)
-        self.period_label.setObjectName("trends_period_label")
+        self.period_bar = PeriodBar(trends.Span, "trends", self)
         self.grain_box = QComboBox(self)
         self.grain_box.addItem(self.tr("auto"), None)
         for grain in trends.Grain:
@@ -197,9 +177,7 @@ class TrendsView(QWidget):
         self.error = Note(self, ERROR_STYLE)
 
         top = QHBoxLayout()
-        self._labelled(top, self.tr("Per&iod"), self.kind_box)
-        for widget in (self.day_edit, self.from_edit, self.dash, self.to_edit, self.period_label):
-            top.addWidget(widget)
+        top.addWidget(self.period_bar)
         top.addSpacing(12)
         self._labelled(top, self.tr("Grain"), self.grain_box)
         self._labelled(top, self.tr("&Basis"), self.basis_box)
@@ -246,9 +224,7 @@ class TrendsView(QWidget):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(120)
         self._redraw_timer.timeout.connect(self._redraw_current)
-        self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        for edit in (self.day_edit, self.from_edit, self.to_edit):  # typed a digit at a time: wait a little
-            edit.dateChanged.connect(lambda _d: self._filters_changed(TYPING_MS))
+        self.period_bar.changed.connect(self._filters_changed)
         for combo in (self.grain_box, self.converter_box, self.shift_box, self.grade_box):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.basis_box.activated.connect(lambda _i: setattr(self, "_basis_chosen", True))
@@ -264,7 +240,7 @@ class TrendsView(QWidget):
         self.chemistry_page.freeze_requested.connect(self.freeze_imr)
         self.chemistry_page.unfreeze_requested.connect(self.unfreeze_imr)
         session.changed.connect(self._changed)
-        self._kind_changed()
+        self._filters_changed()
 
     # ------------------------------------------------------------ building
 
@@ -287,15 +263,9 @@ class TrendsView(QWidget):
 
     # ------------------------------------------------------------ the filters
 
-    def span_kind(self) -> trends.Span:
-        return trends.Span(self.kind_box.currentData())
-
     def period(self) -> trends.Period:
         """The period the filter bar says (a custom one ending before it starts is refused)."""
-        kind = self.span_kind()
-        if kind is trends.Span.CUSTOM:
-            return trends.Period.custom(to_date(self.from_edit.date()), to_date(self.to_edit.date()))
-        return trends.Period.of(kind, to_date(self.day_edit.date()))
+        return self.period_bar.period()
 
     def scope(self) -> Scope:
         return Scope(self.converter_box.currentData(), self.shift_box.currentData(),
@@ -313,51 +283,21 @@ class TrendsView(QWidget):
 
     def set_period(self, kind: trends.Span | str, day: date, day_to: date | None = None) -> None:
         """Show a period (as a person would pick it in the bar)."""
-        kind = trends.Span(kind)
-        for widget in (self.kind_box, self.day_edit, self.from_edit, self.to_edit):
-            widget.blockSignals(True)
-        self.kind_box.setCurrentIndex(self.kind_box.findData(kind.value))
-        if kind is trends.Span.CUSTOM:
-            self.from_edit.setDate(qdate(day))
-            self.to_edit.setDate(qdate(day_to or day))
-        else:
-            self.day_edit.setDate(qdate(day))
-        for widget in (self.kind_box, self.day_edit, self.from_edit, self.to_edit):
-            widget.blockSignals(False)
-        self._kind_changed()
+        self.period_bar.set_period(kind, day, day_to)
 
     def set_choice(self, box: QComboBox, value: str | None) -> None:
         """Pick a converter, shift or grade (None: all)."""
         box.setCurrentIndex(max(box.findData(value), 0))
 
-    def _kind_changed(self) -> None:
-        kind = self.span_kind()
-        custom = kind is trends.Span.CUSTOM
-        self.day_edit.setVisible(not custom)
-        for widget in (self.from_edit, self.dash, self.to_edit):
-            widget.setVisible(custom)
-        self.day_edit.setDisplayFormat({trends.Span.MONTH: "yyyy-MM", trends.Span.YEAR: "yyyy"}.get(
-            kind, "yyyy-MM-dd"))
-        self.day_edit.setToolTip(self.tr("The last day of the 30") if kind is trends.Span.LAST_30_DAYS
-                                 else self.tr("Any day of the period"))
-        self._filters_changed()
-
     def _filters_changed(self, delay_ms: int = 0) -> None:
         """Ask again once the events of this change are handled (a date being typed: a little
         later), so that a burst of changes is one request."""
         try:
-            period = self.period()
+            self.period()
         except QcError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
-        dates = f"{period.date_from.isoformat()} – {period.date_to.isoformat()}"
-        if period.span in (trends.Span.MONTH, trends.Span.QUARTER, trends.Span.YEAR):
-            self.period_label.setText(f"{period.label}: {dates}")
-        elif period.span is trends.Span.CUSTOM:
-            self.period_label.setText(self.tr("{days} days").format(days=period.days))
-        else:
-            self.period_label.setText(dates)
         if self._started and not (self._apply_timer.isActive() and delay_ms < self._apply_timer.interval()):
             self._apply_timer.start(delay_ms)
 
@@ -385,9 +325,10 @@ class TrendsView(QWidget):
         first_time = self.span is None
         self.span = span
         if span is not None and first_time:
-            self.set_period(self.span_kind(), span[1])
-            self.from_edit.setDate(qdate(span[1] - timedelta(days=29)))
-            self.to_edit.setDate(qdate(span[1]))
+            bar = self.period_bar
+            bar.set_period(bar.span_kind(), span[1])
+            bar.from_edit.setDate(qdate(span[1] - timedelta(days=29)))
+            bar.to_edit.setDate(qdate(span[1]))
         self.reload()
 
     def reload(self) -> None:
